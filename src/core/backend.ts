@@ -1,0 +1,48 @@
+/**
+ * The Backend interface: what a device (CPU, WebGPU) must provide so that every op runs on it.
+ * It is deliberately small: buffers, upload, download, and "run this primitive op".
+ * Part of src/core: imports nothing outside src/core.
+ */
+import type { DType, TypedArray } from './dtype.ts';
+import type { OpAttrMap, OpName } from './ops/op-attrs.ts';
+import type { Shape } from './shape.ts';
+
+/** Backend names known to the engine. */
+export type BackendName = 'cpu' | 'webgpu';
+
+/** What a kernel sees of a tensor: its buffer handle (backend-specific), shape and dtype. */
+export interface TensorInfo<H = unknown> {
+  readonly handle: H;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** A device that owns tensor storage and runs primitive ops. */
+export interface Backend<H = unknown> {
+  readonly name: BackendName;
+  /** A short human description, e.g. the adapter name. */
+  readonly description: string;
+  /** Allocates storage for `size` elements of `dtype` (contents unspecified). */
+  alloc(dtype: DType, size: number): H;
+  /** Copies `data` (exactly the buffer's element count) into the buffer. */
+  write(handle: H, dtype: DType, data: TypedArray): void;
+  /** Copies the buffer out. Resolves after all previously queued work that writes it. */
+  read(handle: H, dtype: DType, size: number): Promise<TypedArray>;
+  /** Synchronous read where the device allows it (the CPU); undefined otherwise. */
+  readSync?(handle: H, dtype: DType, size: number): TypedArray;
+  /** Releases the buffer. */
+  free(handle: H): void;
+  /** Number of live buffers (for leak tests). */
+  liveBuffers(): number;
+  /** Runs primitive op `op` writing `output`. Shapes and dtypes were checked by the op definition. */
+  run<O extends OpName>(op: O, inputs: readonly TensorInfo<H>[], attrs: OpAttrMap[O], output: TensorInfo<H>): void;
+  /** Whether the backend has a kernel for `op`. */
+  supports(op: OpName): boolean;
+  /** Waits until all queued work has finished. */
+  sync(): Promise<void>;
+  /** Releases the device. The backend is unusable afterwards. */
+  dispose(): Promise<void>;
+}
+
+/** Creates a backend, or resolves to null (with a reason) when the device is not available. */
+export type BackendFactory = () => Backend | Promise<Backend | { unavailable: string }> | { unavailable: string };

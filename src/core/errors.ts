@@ -1,0 +1,46 @@
+/**
+ * Error classes of the engine. Every message starts with the function or layer name,
+ * says what was expected and what was received (Keras style: "... Received: x.shape=[2, 3]").
+ * Part of src/core: imports nothing.
+ */
+
+/** Base class of every error the engine raises on purpose. */
+export class TensorEngineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor has the wrong rank or shape, or shapes do not broadcast. */
+export class ShapeError extends TensorEngineError {}
+
+/** A tensor or argument has the wrong dtype. */
+export class DTypeError extends TensorEngineError {}
+
+/** A non-tensor argument is invalid (wrong type, out of range, unknown name). */
+export class ArgumentError extends TensorEngineError {}
+
+/** A tensor was used after dispose(). */
+export class DisposedTensorError extends TensorEngineError {}
+
+/** An op has no kernel on the given backend. */
+export class UnsupportedOpError extends TensorEngineError {
+  constructor(readonly op: string, readonly device: string, detail = '') {
+    super(`${op}: no kernel for backend '${device}'.${detail ? ' ' + detail : ''}`);
+  }
+}
+
+/** A backend failed or its device was lost. */
+export class BackendError extends TensorEngineError {}
+
+/** Data on disk or in memory is malformed (corrupt file, bad header, checksum mismatch). */
+export class DataFormatError extends TensorEngineError {}
+
+/** A training run produced a NaN or infinite value, or another numeric invariant failed. */
+export class NumericError extends TensorEngineError {}
+
+/** Formats a shape for error messages: [2, 3]. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}

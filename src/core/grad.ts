@@ -1,0 +1,69 @@
+/**
+ * Reverse-mode automatic differentiation over the engine's tape: grad, valueAndGrad and
+ * variableGrads (what the training loop uses). Gradients are composed from forward ops, so they
+ * run on any backend; their order of evaluation is fixed (reverse recording order).
+ * Part of src/core.
+ */
+import { ENGINE } from './engine.ts';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from './errors.ts';
+import { add } from './ops/binary.ts';
+import { ones, zerosLike } from './ops/creation.ts';
+import { Tensor, type Variable } from './tensor.ts';
+
+export interface ValueAndGrads {
+  value: Tensor;
+  grads: Tensor[];
+}
+
+function differentiate(fn: string, f: () => unknown, sources: readonly Tensor[]): ValueAndGrads {
+  for (const s of sources) {
+    ENGINE.assertLive(fn, s);
+    if (s.dtype !== 'float32') throw new DTypeError(`${fn}: expected float32 tensors to differentiate with respect to. Received: dtype=${s.dtype}`);
+  }
+  const tape = ENGINE.pushTape(sources);
+  let value: unknown;
+  try {
+    value = ENGINE.tidy(f);
+  } finally {
+    ENGINE.popTape(tape);
+  }
+  try {
+    if (!(value instanceof Tensor)) {
+      throw new ArgumentError(`${fn}: expected f to return a Tensor. Received: ${value === null ? 'null' : typeof value}`);
+    }
+    if (value.size !== 1 || value.dtype !== 'float32') {
+      value.dispose();
+      throw new ShapeError(`${fn}: expected f to return a float32 scalar (one element). Received: shape=${fmtShape(value.shape)}, dtype=${value.dtype}`);
+    }
+    const out = value;
+    const grads = ENGINE.tidy(() => ENGINE.backprop(tape, out, ones(out.shape), sources, zerosLike, add));
+    return { value: out, grads };
+  } finally {
+    ENGINE.releaseTape(tape);
+  }
+}
+
+/**
+ * `grad(f)(...xs)` returns df/dx for every tensor argument. f must return a float32 scalar.
+ */
+export function grad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tensor[] {
+  return (...xs) => {
+    const { value, grads } = differentiate('grad', () => f(...xs), xs);
+    value.dispose();
+    return grads;
+  };
+}
+
+/** `valueAndGrad(f)(...xs)` returns `{ value, grads }`: f's value and df/dx per argument. */
+export function valueAndGrad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => ValueAndGrads {
+  return (...xs) => differentiate('valueAndGrad', () => f(...xs), xs);
+}
+
+/**
+ * Value of `f()` and its gradients with respect to `variables` (default: none given is an error).
+ * Used by optimizers: grads[i] belongs to variables[i].
+ */
+export function variableGrads(f: () => Tensor, variables: readonly Variable[]): ValueAndGrads {
+  if (!variables.length) throw new ArgumentError('variableGrads: expected at least one variable. Received: an empty list');
+  return differentiate('variableGrads', f, variables);
+}

@@ -1,0 +1,48 @@
+/**
+ * Elementwise binary arithmetic with NumPy broadcasting: add, sub, mul, div, maximum, minimum.
+ * Both operands must have the same dtype; a plain number becomes a scalar of the tensor's dtype.
+ * Integer add/sub/mul wrap modulo 2^32 (int32) or 2^8 (uint8); integer div is floor division
+ * (x / 0 gives 0). Float ops are IEEE float32, correctly rounded.
+ * Part of src/core.
+ */
+import type { Tensor, TensorOrNumber } from '../tensor.ts';
+import { reduceToShape } from './broadcast.ts';
+import { greaterEqual, less, lessEqual, greater, where } from './compare.ts';
+import { inferBinary, runBinary } from './elementwise.ts';
+import { type GradFn, defineOp } from './op-def.ts';
+import type { NoAttrs } from './op-attrs.ts';
+import { neg, square } from './unary.ts';
+
+function binary(name: 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum', grad: GradFn<NoAttrs>) {
+  return defineOp({ name, infer: inferBinary(name), grad });
+}
+
+const addOp = binary('add', (dy, { inputs: [a, b] }) => [reduceToShape(dy, a.shape), reduceToShape(dy, b.shape)]);
+const subOp = binary('sub', (dy, { inputs: [a, b] }) => [reduceToShape(dy, a.shape), reduceToShape(neg(dy), b.shape)]);
+const mulOp = binary('mul', (dy, { inputs: [a, b] }) => [reduceToShape(mul(dy, b), a.shape), reduceToShape(mul(dy, a), b.shape)]);
+const divOp = binary('div', (dy, { inputs: [a, b] }) => [
+  reduceToShape(div(dy, b), a.shape),
+  reduceToShape(neg(div(mul(dy, a), square(b))), b.shape),
+]);
+// Ties send the gradient to the first operand (a >= b), as TensorFlow.js does.
+const maximumOp = binary('maximum', (dy, { inputs: [a, b] }) => [
+  reduceToShape(where(greaterEqual(a, b), dy, 0), a.shape),
+  reduceToShape(where(less(a, b), dy, 0), b.shape),
+]);
+const minimumOp = binary('minimum', (dy, { inputs: [a, b] }) => [
+  reduceToShape(where(lessEqual(a, b), dy, 0), a.shape),
+  reduceToShape(where(greater(a, b), dy, 0), b.shape),
+]);
+
+/** a + b */
+export function add(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(addOp, a, b); }
+/** a - b */
+export function sub(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(subOp, a, b); }
+/** a * b */
+export function mul(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(mulOp, a, b); }
+/** a / b (floor division for integer dtypes) */
+export function div(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(divOp, a, b); }
+/** Elementwise max; NaN if either is NaN (float32). */
+export function maximum(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(maximumOp, a, b); }
+/** Elementwise min; NaN if either is NaN (float32). */
+export function minimum(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(minimumOp, a, b); }

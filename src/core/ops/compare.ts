@@ -1,0 +1,63 @@
+/**
+ * Comparisons (broadcasting, uint8 0/1 results) and `where(cond, a, b)`.
+ * Any comparison with NaN is false, except notEqual which is true.
+ * Part of src/core.
+ */
+import { ENGINE } from '../engine.ts';
+import { DTypeError } from '../errors.ts';
+import { broadcastShapes } from '../shape.ts';
+import { Tensor, type TensorOrNumber } from '../tensor.ts';
+import { inferBinary, runBinary } from './elementwise.ts';
+import { reduceToShape } from './broadcast.ts';
+import { scalar } from './creation.ts';
+import { defineOp } from './op-def.ts';
+
+function comparison(name: 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual') {
+  return defineOp({ name, infer: inferBinary(name, 'uint8') });
+}
+
+const equalOp = comparison('equal');
+const notEqualOp = comparison('notEqual');
+const lessOp = comparison('less');
+const lessEqualOp = comparison('lessEqual');
+const greaterOp = comparison('greater');
+const greaterEqualOp = comparison('greaterEqual');
+
+export function equal(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(equalOp, a, b); }
+export function notEqual(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(notEqualOp, a, b); }
+export function less(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(lessOp, a, b); }
+export function lessEqual(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(lessEqualOp, a, b); }
+export function greater(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(greaterOp, a, b); }
+export function greaterEqual(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(greaterEqualOp, a, b); }
+
+const whereOp = defineOp({
+  name: 'where',
+  infer: ([c, a, b]) => {
+    if (c.dtype !== 'uint8' && c.dtype !== 'int32') {
+      throw new DTypeError(`where: expected cond of dtype uint8 (a comparison result) or int32. Received: cond.dtype=${c.dtype}`);
+    }
+    if (a.dtype !== b.dtype) {
+      throw new DTypeError(`where: expected a and b to have the same dtype. Received: ${a.dtype} and ${b.dtype}`);
+    }
+    return { shape: broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape), dtype: a.dtype };
+  },
+  grad: (dy, { inputs: [c, a, b] }) => [
+    null,
+    reduceToShape(where(c, dy, 0), a.shape),
+    reduceToShape(where(c, 0, dy), b.shape),
+  ],
+});
+
+/** Elementwise `cond ? a : b` with broadcasting; cond nonzero means true. */
+export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  ENGINE.assertLive('where', cond);
+  const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
+  const ta = a instanceof Tensor ? a : scalar(a, dtype);
+  const tb = b instanceof Tensor ? b : scalar(b, dtype);
+  try {
+    return ENGINE.runOp(whereOp, [cond, ta, tb], {});
+  } finally {
+    if (ta !== a) ta.dispose();
+    if (tb !== b) tb.dispose();
+  }
+}

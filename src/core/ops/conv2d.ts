@@ -1,0 +1,98 @@
+/**
+ * 2-D convolution (cross-correlation, as in TensorFlow) and its two gradients, NHWC.
+ * x: [N, H, W, C], w: [kH, kW, C, F] -> [N, outH, outW, F]; padding 'valid' | 'same' (TF rules).
+ * determinism (the order every backend follows; src/core/reduction-order.ts for S):
+ *  - conv2d:           y[n,oh,ow,f]  = S over k = (kh*kW + kw)*C + c of x[n, oh*sH+kh-padTop, ow*sW+kw-padLeft, c] * w[kh,kw,c,f]
+ *  - conv2dGradInput:  dx[n,ih,iw,c] = S over k = (kh*kW + kw)*F + f of dy[n,oh,ow,f] * w[kh,kw,c,f],
+ *                      where oh = (ih + padTop - kh) / sH and ow likewise are integers in range
+ *  - conv2dGradFilter: dw[kh,kw,c,f] = S over k = (n*outH + oh)*outW + ow of x[n, ih, iw, c] * dy[n,oh,ow,f]
+ *  Terms outside the input (padding) or with no matching output are skipped and keep their index.
+ * Part of src/core.
+ */
+import { ENGINE } from '../engine.ts';
+import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import type { Tensor } from '../tensor.ts';
+import { defineOp } from './op-def.ts';
+import type { Padding, Window2dAttrs } from './op-attrs.ts';
+import { checkPadding, expectRank4, pair, window2d } from './window.ts';
+
+function checkFloat(fn: string, a: { dtype: string }, b: { dtype: string }, na: string, nb: string): void {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+    throw new DTypeError(`${fn}: expected float32 ${na} and ${nb}. Received: ${na}.dtype=${a.dtype}, ${nb}.dtype=${b.dtype}`);
+  }
+}
+
+const conv2dOp = defineOp({
+  name: 'conv2d',
+  infer: ([x, w], a) => {
+    expectRank4('conv2d', 'x', x.shape);
+    expectRank4('conv2d', 'w', w.shape, '[kH, kW, C, F]');
+    checkFloat('conv2d', x, w, 'x', 'w');
+    if (x.shape[3] !== w.shape[2]) {
+      throw new ShapeError(`conv2d: expected x channels (${x.shape[3]}) to equal w input channels (w.shape[2] = ${w.shape[2]}). Received: x.shape=${fmtShape(x.shape)}, w.shape=${fmtShape(w.shape)}`);
+    }
+    const g = window2d('conv2d', x.shape, [w.shape[0], w.shape[1]], a.strides, a.padding);
+    return { shape: [g.n, g.outH, g.outW, w.shape[3]], dtype: 'float32' };
+  },
+  grad: (dy, { inputs: [x, w], attrs, needs }) => [
+    needs[0] ? ENGINE.runOp(conv2dGradInputOp, [dy, w], { ...attrs, inputShape: [...x.shape] }) : null,
+    needs[1] ? ENGINE.runOp(conv2dGradFilterOp, [x, dy], { ...attrs, filterShape: [...w.shape] }) : null,
+  ],
+});
+
+const conv2dGradInputOp = defineOp({
+  name: 'conv2dGradInput',
+  infer: ([dy, w], a) => {
+    expectRank4('conv2dGradInput', 'dy', dy.shape);
+    expectRank4('conv2dGradInput', 'w', w.shape, '[kH, kW, C, F]');
+    checkFloat('conv2dGradInput', dy, w, 'dy', 'w');
+    const g = window2d('conv2dGradInput', a.inputShape, [w.shape[0], w.shape[1]], a.strides, a.padding);
+    if (dy.shape[0] !== g.n || dy.shape[1] !== g.outH || dy.shape[2] !== g.outW || dy.shape[3] !== w.shape[3] || a.inputShape[3] !== w.shape[2]) {
+      throw new ShapeError(`conv2dGradInput: expected dy of shape ${fmtShape([g.n, g.outH, g.outW, w.shape[3]])} for input ${fmtShape(a.inputShape)}. Received: dy.shape=${fmtShape(dy.shape)}, w.shape=${fmtShape(w.shape)}`);
+    }
+    return { shape: [...a.inputShape], dtype: 'float32' };
+  },
+});
+
+const conv2dGradFilterOp = defineOp({
+  name: 'conv2dGradFilter',
+  infer: ([x, dy], a) => {
+    expectRank4('conv2dGradFilter', 'x', x.shape);
+    expectRank4('conv2dGradFilter', 'dy', dy.shape);
+    checkFloat('conv2dGradFilter', x, dy, 'x', 'dy');
+    const f = a.filterShape;
+    const g = window2d('conv2dGradFilter', x.shape, [f[0], f[1]], a.strides, a.padding);
+    if (dy.shape[0] !== g.n || dy.shape[1] !== g.outH || dy.shape[2] !== g.outW || dy.shape[3] !== f[3] || x.shape[3] !== f[2]) {
+      throw new ShapeError(`conv2dGradFilter: expected dy of shape ${fmtShape([g.n, g.outH, g.outW, f[3]])}. Received: dy.shape=${fmtShape(dy.shape)}, x.shape=${fmtShape(x.shape)}, filterShape=${fmtShape(f)}`);
+    }
+    return { shape: [...f], dtype: 'float32' };
+  },
+});
+
+export interface Conv2dOptions {
+  strides?: number | readonly [number, number];
+  padding?: Padding;
+}
+
+function convAttrs(fn: string, o: Conv2dOptions): Window2dAttrs {
+  return { strides: pair(fn, 'strides', o.strides, [1, 1]), padding: checkPadding(fn, o.padding) };
+}
+
+/** 2-D convolution: x [N, H, W, C], w [kH, kW, C, F] -> [N, outH, outW, F]. */
+export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
+  ENGINE.assertLive('conv2d', x);
+  ENGINE.assertLive('conv2d', w);
+  return ENGINE.runOp(conv2dOp, [x, w], convAttrs('conv2d', options));
+}
+
+/** Gradient of conv2d with respect to its input: dy [N, outH, outW, F], w -> [N, H, W, C]. */
+export function conv2dGradInput(dy: Tensor, w: Tensor, inputShape: readonly number[], options: Conv2dOptions = {}): Tensor {
+  expectRank4('conv2dGradInput', 'inputShape', inputShape);
+  return ENGINE.runOp(conv2dGradInputOp, [dy, w], { ...convAttrs('conv2dGradInput', options), inputShape: [...inputShape] });
+}
+
+/** Gradient of conv2d with respect to its filter: x, dy -> [kH, kW, C, F]. */
+export function conv2dGradFilter(x: Tensor, dy: Tensor, filterShape: readonly number[], options: Conv2dOptions = {}): Tensor {
+  expectRank4('conv2dGradFilter', 'filterShape', filterShape, '[kH, kW, C, F]');
+  return ENGINE.runOp(conv2dGradFilterOp, [x, dy], { ...convAttrs('conv2dGradFilter', options), filterShape: [...filterShape] });
+}

@@ -1,0 +1,157 @@
+/**
+ * Creating tensors: from JS values (`tensor`, `scalar`), filled (`zeros`, `ones`, `fill`),
+ * copies (`clone`), `variable`, and `cast`.
+ * Part of src/core.
+ */
+import { type DType, type TypedArray, checkDType, dtypeOfArray } from '../dtype.ts';
+import { ENGINE } from '../engine.ts';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { checkShape, sizeOf } from '../shape.ts';
+import { Tensor, type Variable } from '../tensor.ts';
+import { defineOp } from './op-def.ts';
+
+/** Values accepted by `tensor()`. */
+export type TensorValues = number | boolean | TypedArray | readonly TensorValues[] | number[];
+
+const fillOp = defineOp({
+  name: 'fill',
+  infer: (_inputs, a) => ({ shape: a.shape, dtype: a.dtype }),
+});
+
+const castOp = defineOp({
+  name: 'cast',
+  infer: ([x], a) => ({ shape: [...x.shape], dtype: a.dtype }),
+  grad: (dy, { inputs: [x] }) => [x.dtype === 'float32' ? dy : null],
+});
+
+/**
+ * A tensor from a number, nested arrays or a typed array. The dtype defaults to the typed array's,
+ * else float32. int32/uint8 values must be integers in range (nothing is silently truncated).
+ */
+export function tensor(values: TensorValues, shape?: readonly number[], dtype?: DType): Tensor {
+  if (dtype !== undefined) checkDType('tensor', 'dtype', dtype);
+  const fromTyped = dtypeOfArray(values);
+  const dt: DType = dtype ?? fromTyped ?? 'float32';
+  let flat: ArrayLike<number>;
+  let inferred: number[];
+  if (fromTyped) {
+    flat = values as TypedArray;
+    inferred = [flat.length];
+  } else if (typeof values === 'number' || typeof values === 'boolean') {
+    flat = [Number(values)];
+    inferred = [];
+  } else if (Array.isArray(values)) {
+    inferred = inferShape(values);
+    flat = (values as unknown[]).flat(Infinity) as number[];
+  } else {
+    throw new ArgumentError(`tensor: expected a number, nested arrays or a typed array. Received: ${typeof values}`);
+  }
+  const finalShape = shape === undefined ? inferred : [...shape];
+  checkShape('tensor', finalShape);
+  if (sizeOf(finalShape) !== flat.length) {
+    throw new ShapeError(`tensor: expected ${sizeOf(finalShape)} values for shape ${fmtShape(finalShape)}. Received: ${flat.length} values`);
+  }
+  return ENGINE.upload(toTypedArray(flat, dt), finalShape, dt);
+}
+
+/** A rank-0 tensor. */
+export function scalar(value: number, dtype: DType = 'float32'): Tensor {
+  return tensor(value, [], dtype);
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function fill(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
+  checkShape('fill', shape);
+  checkDType('fill', 'dtype', dtype);
+  checkValue('fill', value, dtype);
+  return ENGINE.runOp(fillOp, [], { shape: [...shape], dtype, value });
+}
+
+export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return fill(shape, 0, dtype);
+}
+
+export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return fill(shape, 1, dtype);
+}
+
+export function zerosLike(t: Tensor): Tensor {
+  ENGINE.assertLive('zerosLike', t);
+  return fill(t.shape, 0, t.dtype);
+}
+
+export function onesLike(t: Tensor): Tensor {
+  ENGINE.assertLive('onesLike', t);
+  return fill(t.shape, 1, t.dtype);
+}
+
+/**
+ * Converts to `dtype`. float32 -> int32 truncates toward zero (NaN -> 0, out of range saturates);
+ * to uint8 the integer part is taken modulo 256, as a C-style wrap. Same dtype: a copy.
+ */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  checkDType('cast', 'dtype', dtype);
+  return ENGINE.runOp(castOp, [x], { dtype });
+}
+
+/** A new tensor with the same values (its own storage). */
+export function clone(x: Tensor): Tensor {
+  return ENGINE.runOp(castOp, [x], { dtype: x.dtype });
+}
+
+/** A Variable initialised with a copy of `init`'s values (the variable never aliases `init`). */
+export function variable(init: Tensor, options: { name?: string; trainable?: boolean } = {}): Variable {
+  ENGINE.assertLive('variable', init);
+  const copy = clone(init);
+  const v = ENGINE.makeVariable(copy, options.name ?? `variable_${copy.id}`, options.trainable ?? true);
+  copy.dispose();
+  return v;
+}
+
+function inferShape(values: readonly unknown[]): number[] {
+  const shape: number[] = [];
+  let level: unknown = values;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0];
+  }
+  const check = (v: unknown, dim: number): void => {
+    if (dim === shape.length) {
+      if (typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new ArgumentError(`tensor: expected numbers at depth ${dim}. Received: ${Array.isArray(v) ? 'an array' : typeof v}`);
+      }
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new ShapeError(`tensor: expected a rectangular nested array of shape ${fmtShape(shape)}. Received: a ragged array (length ${Array.isArray(v) ? v.length : 'scalar'} at depth ${dim})`);
+    }
+    for (const x of v) check(x, dim + 1);
+  };
+  check(values, 0);
+  return shape;
+}
+
+function toTypedArray(flat: ArrayLike<number>, dtype: DType): TypedArray {
+  const n = flat.length;
+  if (dtype === 'float32') {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = Number(flat[i]);
+    return out;
+  }
+  const out = dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = Number(flat[i]);
+    checkValue('tensor', v, dtype, i);
+    out[i] = v;
+  }
+  return out;
+}
+
+function checkValue(fn: string, v: number, dtype: DType, index?: number): void {
+  if (dtype === 'float32') return;
+  const [lo, hi] = dtype === 'int32' ? [-2147483648, 2147483647] : [0, 255];
+  if (!Number.isInteger(v) || v < lo || v > hi) {
+    const where = index === undefined ? '' : ` at index ${index}`;
+    throw new DTypeError(`${fn}: expected integers in [${lo}, ${hi}] for dtype ${dtype}. Received: ${v}${where}`);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Batched matrix product with transpose flags and broadcasting of the leading (batch) dims.
+ * a: [..., M, K] (or [..., K, M] with transposeA), b: [..., K, N] (or [..., N, K]) -> [..., M, N].
+ * determinism: each output is S(a[m,k] * b[k,n], k = 0..K-1), the engine's summation tree with
+ * every product rounded to float32 first (see src/core/reduction-order.ts).
+ * Part of src/core.
+ */
+import { ENGINE } from '../engine.ts';
+import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { broadcastShapes } from '../shape.ts';
+import type { Tensor } from '../tensor.ts';
+import { reduceToShape } from './broadcast.ts';
+import { defineOp } from './op-def.ts';
+
+export interface MatmulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
+
+const matmulOp = defineOp({
+  name: 'matmul',
+  infer: ([a, b], { transposeA, transposeB }) => {
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+      throw new DTypeError(`matmul: expected float32 operands. Received: a.dtype=${a.dtype}, b.dtype=${b.dtype}`);
+    }
+    if (a.shape.length < 2 || b.shape.length < 2) {
+      throw new ShapeError(`matmul: expected operands of rank >= 2. Received: a.shape=${fmtShape(a.shape)}, b.shape=${fmtShape(b.shape)}`);
+    }
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+    const ka = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+    const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+    const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+    if (ka !== kb) {
+      throw new ShapeError(`matmul: expected inner dimensions to match (transposeA=${transposeA}, transposeB=${transposeB}). Received: a.shape=${fmtShape(a.shape)}, b.shape=${fmtShape(b.shape)}`);
+    }
+    const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+    return { shape: [...batch, m, n], dtype: 'float32' };
+  },
+  grad: (dy, { inputs: [a, b], attrs: { transposeA: tA, transposeB: tB }, needs }) => {
+    // d(a) and d(b) for the four transpose combinations of y = op(a) @ op(b).
+    const da = !needs[0] ? null
+      : !tA && !tB ? matmul(dy, b, { transposeB: true })
+      : !tA && tB ? matmul(dy, b)
+      : tA && !tB ? matmul(b, dy, { transposeB: true })
+      : matmul(b, dy, { transposeA: true, transposeB: true });
+    const db = !needs[1] ? null
+      : !tA && !tB ? matmul(a, dy, { transposeA: true })
+      : !tA && tB ? matmul(dy, a, { transposeA: true })
+      : tA && !tB ? matmul(a, dy)
+      : matmul(dy, a, { transposeA: true, transposeB: true });
+    return [da && reduceToShape(da, a.shape), db && reduceToShape(db, b.shape)];
+  },
+});
+
+/** Matrix product of the last two dims, batched (with broadcasting) over the leading ones. */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  ENGINE.assertLive('matmul', a);
+  ENGINE.assertLive('matmul', b);
+  return ENGINE.runOp(matmulOp, [a, b], { transposeA: !!options.transposeA, transposeB: !!options.transposeB });
+}

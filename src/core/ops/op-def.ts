@@ -1,0 +1,57 @@
+/**
+ * How a primitive op is defined once: `infer` (every shape/dtype/argument check, run before any
+ * kernel, giving the output's shape and dtype) and `grad` (the vector-Jacobian product written with
+ * other ops, so it runs on every backend). Kernels live in src/kernels/<backend>/.
+ * Part of src/core.
+ */
+import type { DType } from '../dtype.ts';
+import type { Shape } from '../shape.ts';
+import type { Tensor } from '../tensor.ts';
+import type { OpAttrMap, OpName } from './op-attrs.ts';
+
+/** Shape and dtype of a tensor, as seen by `infer`. */
+export interface TensorSpec {
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** What a gradient function receives besides dy. */
+export interface GradContext<A> {
+  /** The op's inputs (alive for the duration of the backward pass). */
+  readonly inputs: readonly Tensor[];
+  /** The op's output. */
+  readonly output: Tensor;
+  readonly attrs: A;
+  /** needs[i]: whether input i's gradient is used; a grad function may return null where false. */
+  readonly needs: readonly boolean[];
+}
+
+/** Gradient of the loss with respect to each input (null: not differentiable / no gradient). */
+export type GradFn<A> = (dy: Tensor, ctx: GradContext<A>) => readonly (Tensor | null)[];
+
+export interface OpDef<O extends OpName | 'reshape'> {
+  readonly name: O;
+  /** Checks inputs and attrs; returns the output's shape and dtype. Throws engine errors. */
+  infer(inputs: readonly TensorSpec[], attrs: AttrsOf<O>): { shape: number[]; dtype: DType };
+  /** Vector-Jacobian product; absent for ops with no gradient (integer outputs, comparisons). */
+  readonly grad?: GradFn<AttrsOf<O>>;
+  /** A view op shares its input's storage and runs no kernel (reshape). */
+  readonly view?: boolean;
+}
+
+export type AttrsOf<O extends OpName | 'reshape'> = O extends OpName ? OpAttrMap[O] : { shape: number[] };
+
+/** Type-erased op definition, as stored on the tape and passed through the engine. */
+export interface AnyOpDef {
+  readonly name: OpName | 'reshape';
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  infer(inputs: readonly TensorSpec[], attrs: any): { shape: number[]; dtype: DType };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly grad?: GradFn<any>;
+  readonly view?: boolean;
+}
+
+/** Identity helper that gives an op definition its precise type. */
+export function defineOp<O extends OpName | 'reshape'>(def: OpDef<O>): OpDef<O> {
+  return def;
+}

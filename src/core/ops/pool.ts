@@ -1,0 +1,104 @@
+/**
+ * Max and average pooling (NHWC) and their gradients.
+ * determinism:
+ *  - maxPool2d: the window is scanned row-major (ph, then pw) skipping padding; the first
+ *    maximum wins ties; NaN wins over numbers. maxPool2dGrad gives each input position
+ *    S over windows (oh, ow) row-major of dy[n,oh,ow,c] for the windows whose first maximum is
+ *    that position (a gather; no scatter-add).
+ *  - avgPool2d: S over the window's valid elements (row-major index ph*poolW + pw), divided
+ *    (IEEE float32 division) by the number of valid elements (TensorFlow excludes padding).
+ *    avgPool2dGrad: S over windows (oh, ow) row-major containing the position of
+ *    f32(dy[n,oh,ow,c] / count(oh,ow)).
+ * Part of src/core.
+ */
+import { ENGINE } from '../engine.ts';
+import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import type { Tensor } from '../tensor.ts';
+import { defineOp } from './op-def.ts';
+import type { Padding, PoolAttrs } from './op-attrs.ts';
+import { checkPadding, expectRank4, pair, window2d } from './window.ts';
+
+function inferPool(fn: string) {
+  return ([x]: readonly { shape: readonly number[]; dtype: string }[], a: PoolAttrs) => {
+    expectRank4(fn, 'x', x.shape);
+    if (x.dtype !== 'float32') throw new DTypeError(`${fn}: expected x of dtype float32. Received: x.dtype=${x.dtype}`);
+    const g = window2d(fn, x.shape, a.poolSize, a.strides, a.padding);
+    return { shape: [g.n, g.outH, g.outW, g.inC], dtype: 'float32' as const };
+  };
+}
+
+function checkGradShapes(fn: string, dy: readonly number[], inShape: readonly number[], a: PoolAttrs): void {
+  const g = window2d(fn, inShape, a.poolSize, a.strides, a.padding);
+  const want = [g.n, g.outH, g.outW, g.inC];
+  if (dy.length !== 4 || want.some((d, i) => d !== dy[i])) {
+    throw new ShapeError(`${fn}: expected dy of shape ${fmtShape(want)}. Received: dy.shape=${fmtShape(dy)}`);
+  }
+}
+
+const maxPoolGradOp = defineOp({
+  name: 'maxPool2dGrad',
+  infer: ([dy, x], a) => {
+    checkGradShapes('maxPool2dGrad', dy.shape, x.shape, a);
+    return { shape: [...x.shape], dtype: 'float32' };
+  },
+});
+
+const maxPoolOp = defineOp({
+  name: 'maxPool2d',
+  infer: inferPool('maxPool2d'),
+  grad: (dy, { inputs: [x], attrs }) => [ENGINE.runOp(maxPoolGradOp, [dy, x], attrs)],
+});
+
+const avgPoolGradOp = defineOp({
+  name: 'avgPool2dGrad',
+  infer: ([dy], a) => {
+    checkGradShapes('avgPool2dGrad', dy.shape, a.inputShape, a);
+    return { shape: [...a.inputShape], dtype: 'float32' };
+  },
+});
+
+const avgPoolOp = defineOp({
+  name: 'avgPool2d',
+  infer: inferPool('avgPool2d'),
+  grad: (dy, { inputs: [x], attrs }) => [ENGINE.runOp(avgPoolGradOp, [dy], { ...attrs, inputShape: [...x.shape] })],
+});
+
+export interface PoolOptions {
+  /** Window size; default [2, 2]. */
+  poolSize?: number | readonly [number, number];
+  /** Default: the pool size (Keras and TensorFlow.js convention). */
+  strides?: number | readonly [number, number];
+  padding?: Padding;
+}
+
+function poolAttrs(fn: string, o: PoolOptions): PoolAttrs {
+  const poolSize = pair(fn, 'poolSize', o.poolSize, [2, 2]);
+  return { poolSize, strides: pair(fn, 'strides', o.strides, poolSize), padding: checkPadding(fn, o.padding) };
+}
+
+/** Max pooling: x [N, H, W, C] -> [N, outH, outW, C]. */
+export function maxPool2d(x: Tensor, options: PoolOptions = {}): Tensor {
+  ENGINE.assertLive('maxPool2d', x);
+  return ENGINE.runOp(maxPoolOp, [x], poolAttrs('maxPool2d', options));
+}
+
+/** Average pooling over valid (non-padding) elements: x [N, H, W, C] -> [N, outH, outW, C]. */
+export function avgPool2d(x: Tensor, options: PoolOptions = {}): Tensor {
+  ENGINE.assertLive('avgPool2d', x);
+  return ENGINE.runOp(avgPoolOp, [x], poolAttrs('avgPool2d', options));
+}
+
+/** Gradient of maxPool2d: routes dy to each window's first maximum in x. */
+export function maxPool2dGrad(dy: Tensor, x: Tensor, options: PoolOptions = {}): Tensor {
+  ENGINE.assertLive('maxPool2dGrad', dy);
+  ENGINE.assertLive('maxPool2dGrad', x);
+  expectRank4('maxPool2dGrad', 'x', x.shape);
+  return ENGINE.runOp(maxPoolGradOp, [dy, x], poolAttrs('maxPool2dGrad', options));
+}
+
+/** Gradient of avgPool2d: spreads dy evenly over each window's valid elements. */
+export function avgPool2dGrad(dy: Tensor, inputShape: readonly number[], options: PoolOptions = {}): Tensor {
+  ENGINE.assertLive('avgPool2dGrad', dy);
+  expectRank4('avgPool2dGrad', 'inputShape', inputShape);
+  return ENGINE.runOp(avgPoolGradOp, [dy], { ...poolAttrs('avgPool2dGrad', options), inputShape: [...inputShape] });
+}

@@ -1,0 +1,115 @@
+/**
+ * Reductions over any axes: sum, max, min (with keepDims), mean, argmax, argmin.
+ * determinism: every float reduction follows the engine's one summation order, the chunked
+ * tree of src/core/reduction-order.ts; max/min scan in index order; arg* return the first index.
+ * Part of src/core.
+ */
+import type { DType } from '../dtype.ts';
+import { ENGINE } from '../engine.ts';
+import { DTypeError } from '../errors.ts';
+import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../shape.ts';
+import type { Tensor } from '../tensor.ts';
+import { div, mul } from './binary.ts';
+import { broadcastTo } from './broadcast.ts';
+import { cast } from './creation.ts';
+import { equal } from './compare.ts';
+import { defineOp } from './op-def.ts';
+import type { ReduceAttrs } from './op-attrs.ts';
+import { reshape } from './reshape.ts';
+
+function inferReduce(name: string, sumLike: boolean) {
+  return ([x]: readonly { shape: readonly number[]; dtype: DType }[], a: ReduceAttrs) => {
+    if (sumLike && x.dtype === 'uint8') return { shape: reducedShape(x.shape, a.axes, a.keepDims), dtype: 'int32' as DType };
+    if (!sumLike && sizeOf(x.shape) === 0 && a.axes.some((ax) => x.shape[ax] === 0)) {
+      throw new DTypeError(`${name}: expected a non-empty reduction. Received: x.shape=[${x.shape.join(', ')}]`);
+    }
+    return { shape: reducedShape(x.shape, a.axes, a.keepDims), dtype: x.dtype };
+  };
+}
+
+/** dy of a reduction, reshaped to keepDims form and broadcast back to the input's shape. */
+function expandGrad(dy: Tensor, x: Tensor, a: ReduceAttrs): Tensor {
+  const keep = reducedShape(x.shape, a.axes, true);
+  return broadcastTo(reshape(dy, keep), x.shape);
+}
+
+const sumOp = defineOp({
+  name: 'sum',
+  infer: inferReduce('sum', true),
+  grad: (dy, { inputs: [x], attrs }) => [expandGrad(dy, x, attrs)],
+});
+
+// TensorFlow's rule: the gradient is shared equally among tied extrema.
+function extremumGrad(dy: Tensor, x: Tensor, y: Tensor, a: ReduceAttrs): Tensor {
+  const yKeep = broadcastTo(reshape(y, reducedShape(x.shape, a.axes, true)), x.shape);
+  const hits = cast(equal(x, yKeep), 'float32');
+  const count = sum(hits, a.axes, true);
+  return mul(div(hits, broadcastTo(count, x.shape)), expandGrad(dy, x, a));
+}
+
+const maxOp = defineOp({
+  name: 'max',
+  infer: inferReduce('max', false),
+  grad: (dy, { inputs: [x], output: y, attrs }) => [extremumGrad(dy, x, y, attrs)],
+});
+
+const minOp = defineOp({
+  name: 'min',
+  infer: inferReduce('min', false),
+  grad: (dy, { inputs: [x], output: y, attrs }) => [extremumGrad(dy, x, y, attrs)],
+});
+
+function argOp(name: 'argmax' | 'argmin') {
+  return defineOp({
+    name,
+    infer: ([x], a) => {
+      if (x.shape[a.axis] === 0) {
+        throw new DTypeError(`${name}: expected a non-empty axis. Received: x.shape=[${x.shape.join(', ')}], axis=${a.axis}`);
+      }
+      return { shape: x.shape.filter((_, i) => i !== a.axis), dtype: 'int32' };
+    },
+  });
+}
+const argmaxOp = argOp('argmax');
+const argminOp = argOp('argmin');
+
+type Axes = number | readonly number[] | undefined;
+
+/** Sum over `axes` (all by default). uint8 sums to int32. */
+export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  ENGINE.assertLive('sum', x);
+  return ENGINE.runOp(sumOp, [x], { axes: normalizeAxes('sum', axes, x.rank), keepDims });
+}
+
+/** Maximum over `axes`; NaN if any element is NaN. */
+export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  ENGINE.assertLive('max', x);
+  return ENGINE.runOp(maxOp, [x], { axes: normalizeAxes('max', axes, x.rank), keepDims });
+}
+
+/** Minimum over `axes`; NaN if any element is NaN. */
+export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  ENGINE.assertLive('min', x);
+  return ENGINE.runOp(minOp, [x], { axes: normalizeAxes('min', axes, x.rank), keepDims });
+}
+
+/** Mean over `axes`: the engine-order sum divided by the count (float32 only). */
+export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  ENGINE.assertLive('mean', x);
+  if (x.dtype !== 'float32') throw new DTypeError(`mean: expected x of dtype float32. Received: x.dtype=${x.dtype}`);
+  const ax = normalizeAxes('mean', axes, x.rank);
+  const count = ax.reduce((n, a) => n * x.shape[a], 1);
+  return ENGINE.tidy(() => div(sum(x, ax, keepDims), count));
+}
+
+/** Index of the first maximum along `axis` (int32). */
+export function argmax(x: Tensor, axis = -1): Tensor {
+  ENGINE.assertLive('argmax', x);
+  return ENGINE.runOp(argmaxOp, [x], { axis: normalizeAxis('argmax', axis, x.rank) });
+}
+
+/** Index of the first minimum along `axis` (int32). */
+export function argmin(x: Tensor, axis = -1): Tensor {
+  ENGINE.assertLive('argmin', x);
+  return ENGINE.runOp(argminOp, [x], { axis: normalizeAxis('argmin', axis, x.rank) });
+}

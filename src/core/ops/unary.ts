@@ -1,0 +1,75 @@
+/**
+ * Elementwise unary ops. exp/log/sqrt/sigmoid/tanh are float32 only and use the engine's own
+ * float32 functions (src/core/math) so that every backend gives the same bits; sqrt is the
+ * correctly rounded IEEE square root.
+ * Part of src/core.
+ */
+import type { DType } from '../dtype.ts';
+import { ENGINE } from '../engine.ts';
+import { ArgumentError, DTypeError } from '../errors.ts';
+import type { Tensor } from '../tensor.ts';
+import { div, mul, sub } from './binary.ts';
+import { greater, greaterEqual, lessEqual, where } from './compare.ts';
+import { type GradFn, defineOp } from './op-def.ts';
+import type { NoAttrs } from './op-attrs.ts';
+
+type UnaryName = 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'square' | 'relu' | 'sigmoid' | 'tanh';
+
+function unary(name: UnaryName, dtypes: readonly DType[], grad?: GradFn<NoAttrs>) {
+  return defineOp({
+    name,
+    infer: ([x]) => {
+      if (!dtypes.includes(x.dtype)) {
+        throw new DTypeError(`${name}: expected x of dtype ${dtypes.join(' or ')}. Received: x.dtype=${x.dtype}`);
+      }
+      return { shape: [...x.shape], dtype: x.dtype };
+    },
+    grad,
+  });
+}
+
+const FLOAT: readonly DType[] = ['float32'];
+const SIGNED: readonly DType[] = ['float32', 'int32'];
+
+const negOp = unary('neg', SIGNED, (dy) => [neg(dy)]);
+const absOp = unary('abs', SIGNED, (dy, { inputs: [x] }) => [mul(dy, sign(x))]);
+const signOp = unary('sign', SIGNED);
+const expOp = unary('exp', FLOAT, (dy, { output: y }) => [mul(dy, y)]);
+const logOp = unary('log', FLOAT, (dy, { inputs: [x] }) => [div(dy, x)]);
+const sqrtOp = unary('sqrt', FLOAT, (dy, { output: y }) => [div(dy, mul(y, 2))]);
+const squareOp = unary('square', SIGNED, (dy, { inputs: [x] }) => [mul(dy, mul(x, 2))]);
+const reluOp = unary('relu', SIGNED, (dy, { inputs: [x] }) => [where(greater(x, 0), dy, 0)]);
+const sigmoidOp = unary('sigmoid', FLOAT, (dy, { output: y }) => [mul(dy, mul(y, sub(1, y)))]);
+const tanhOp = unary('tanh', FLOAT, (dy, { output: y }) => [mul(dy, sub(1, mul(y, y)))]);
+
+const clipOp = defineOp({
+  name: 'clipByValue',
+  infer: ([x], a) => {
+    if (!SIGNED.includes(x.dtype)) {
+      throw new DTypeError(`clipByValue: expected x of dtype float32 or int32. Received: x.dtype=${x.dtype}`);
+    }
+    return { shape: [...x.shape], dtype: x.dtype };
+  },
+  grad: (dy, { inputs: [x], attrs }) => [where(greaterEqual(x, attrs.min), where(lessEqual(x, attrs.max), dy, 0), 0)],
+});
+
+export function neg(x: Tensor): Tensor { return ENGINE.runOp(negOp, [x], {}); }
+export function abs(x: Tensor): Tensor { return ENGINE.runOp(absOp, [x], {}); }
+/** -1, 0 or 1 (0 for ±0; NaN for NaN). */
+export function sign(x: Tensor): Tensor { return ENGINE.runOp(signOp, [x], {}); }
+export function exp(x: Tensor): Tensor { return ENGINE.runOp(expOp, [x], {}); }
+export function log(x: Tensor): Tensor { return ENGINE.runOp(logOp, [x], {}); }
+export function sqrt(x: Tensor): Tensor { return ENGINE.runOp(sqrtOp, [x], {}); }
+export function square(x: Tensor): Tensor { return ENGINE.runOp(squareOp, [x], {}); }
+/** max(x, 0); NaN stays NaN. */
+export function relu(x: Tensor): Tensor { return ENGINE.runOp(reluOp, [x], {}); }
+export function sigmoid(x: Tensor): Tensor { return ENGINE.runOp(sigmoidOp, [x], {}); }
+export function tanh(x: Tensor): Tensor { return ENGINE.runOp(tanhOp, [x], {}); }
+
+/** Clamps into [min, max]; the gradient passes where min <= x <= max. */
+export function clipByValue(x: Tensor, min: number, max: number): Tensor {
+  if (typeof min !== 'number' || typeof max !== 'number' || Number.isNaN(min) || Number.isNaN(max) || min > max) {
+    throw new ArgumentError(`clipByValue: expected numbers min <= max. Received: min=${min}, max=${max}`);
+  }
+  return ENGINE.runOp(clipOp, [x], { min, max });
+}
