@@ -166,6 +166,11 @@ export class Engine {
 
   // ---------------------------------------------------------------- tensors and storage
 
+  /** The id the next tensor will get (tensors with smaller ids existed before). */
+  peekNextId(): number {
+    return this.nextId;
+  }
+
   /** Number of tensors (including variables) not yet disposed. */
   numTensors(): number {
     return this.liveTensors;
@@ -384,7 +389,15 @@ export class Engine {
         grads.set(src.id, prev ? add(prev, gi) : gi);
       }
     }
-    return sources.map((s) => grads.get(s.id) ?? zerosLike(s));
+    // Each source gets its own tensor, even when two gradients are the same object (dy passed through).
+    const handedOut = new Set<Tensor>();
+    return sources.map((s) => {
+      const g = grads.get(s.id);
+      if (!g) return zerosLike(s);
+      if (handedOut.has(g)) return g.clone();
+      handedOut.add(g);
+      return g;
+    });
   }
 }
 

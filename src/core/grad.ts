@@ -21,13 +21,18 @@ function differentiate(fn: string, f: () => unknown, sources: readonly Tensor[])
     if (s.dtype !== 'float32') throw new DTypeError(`${fn}: expected float32 tensors to differentiate with respect to. Received: dtype=${s.dtype}`);
   }
   const tape = ENGINE.pushTape(sources);
-  let value: unknown;
+  const firstId = ENGINE.peekNextId();
   try {
-    value = ENGINE.tidy(f);
-  } finally {
-    ENGINE.popTape(tape);
-  }
-  try {
+    let value: unknown;
+    try {
+      value = ENGINE.tidy(() => {
+        const v = f();
+        // The caller owns the value: never hand back (and later dispose) a tensor that existed before.
+        return v instanceof Tensor && v.id < firstId ? v.clone() : v;
+      });
+    } finally {
+      ENGINE.popTape(tape);
+    }
     if (!(value instanceof Tensor)) {
       throw new ArgumentError(`${fn}: expected f to return a Tensor. Received: ${value === null ? 'null' : typeof value}`);
     }
@@ -39,6 +44,7 @@ function differentiate(fn: string, f: () => unknown, sources: readonly Tensor[])
     const grads = ENGINE.tidy(() => ENGINE.backprop(tape, out, ones(out.shape), sources, zerosLike, add));
     return { value: out, grads };
   } finally {
+    // Also when f throws: the storage the tape kept alive is released.
     ENGINE.releaseTape(tape);
   }
 }

@@ -12,6 +12,8 @@ export { gather, gatherGrad, oneHot } from './gather.ts';
 export { matmul, type MatmulOptions } from './matmul.ts';
 export { maxPool2d, avgPool2d, maxPool2dGrad, avgPool2dGrad, type PoolOptions } from './pool.ts';
 export { sum, max, min, mean, argmax, argmin } from './reduce.ts';
+export { randomUniform, type RandomUniformAttrs } from './random-uniform.ts';
+export { resizeBilinear } from './resize-bilinear.ts';
 export { reshape, expandDims, squeeze } from './reshape.ts';
 export { slice, pad } from './slice.ts';
 export { softmax, logSoftmax } from './softmax.ts';

@@ -62,6 +62,9 @@ export interface OpAttrMap {
   maxPool2dGrad: PoolAttrs;
   avgPool2d: PoolAttrs;
   avgPool2dGrad: PoolAttrs & { inputShape: number[] };
+  resizeBilinear: { size: [number, number] };
+  // randomness (unit uniforms of a Philox / Threefry stream; see ops/random-uniform.ts)
+  randomUniform: { shape: number[]; algorithm: RandomAlgorithm; key: [number, number]; counter: [number, number, number, number] };
 }
 
 export type OpName = keyof OpAttrMap;
@@ -75,6 +78,8 @@ export const OP_NAMES = [
   'sum', 'max', 'min', 'argmax', 'argmin',
   'matmul', 'conv2d', 'conv2dGradInput', 'conv2dGradFilter',
   'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
+  'resizeBilinear',
+  'randomUniform',
 ] as const satisfies readonly OpName[];
 
 type Missing = Exclude<OpName, (typeof OP_NAMES)[number]>;
