@@ -1,0 +1,40 @@
+/**
+ * Identity (keras.initializers.Identity): gain times the (possibly rectangular) 2-D identity matrix.
+ * Part of src/nn: imports src/core only.
+ */
+import type { DType } from '../../core/dtype.ts';
+import { ShapeError, fmtShape } from '../../core/errors.ts';
+import { tensor } from '../../core/ops/creation.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { Initializer, type InitializerConfig, checkOptions, finiteArg } from './initializer.ts';
+
+/** out[i][j] = (i == j) ? gain : 0 for a 2-D shape [rows, cols]. */
+export class Identity extends Initializer {
+  static override readonly className: string = 'Identity';
+  readonly gain: number;
+
+  /** @param options.gain a finite number (default 1) */
+  constructor(options: { gain?: number } = {}) {
+    super();
+    const fn = new.target.className;
+    checkOptions(fn, options, ['gain']);
+    this.gain = finiteArg(fn, 'gain', options.gain ?? 1);
+  }
+
+  /** [rows, cols] of `dtype` (default float32; integer dtypes need an integer gain). */
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    const s = this.checkShape(shape);
+    if (s.length !== 2) {
+      throw new ShapeError(`${this.className}.apply: expected a 2-D shape [rows, cols]. Received: shape=${fmtShape(s)} of rank ${s.length}`);
+    }
+    this.checkValueForDType(dtype, 'gain', this.gain);
+    const [rows, cols] = s;
+    const values = new Array<number>(rows * cols).fill(0);
+    for (let i = 0; i < Math.min(rows, cols); i++) values[i * cols + i] = this.gain;
+    return tensor(values, s, dtype);
+  }
+
+  override getConfig(): InitializerConfig {
+    return { gain: this.gain };
+  }
+}

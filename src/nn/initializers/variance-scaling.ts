@@ -1,0 +1,94 @@
+/**
+ * VarianceScaling (keras.initializers.VarianceScaling, spec §5.3): values whose scale adapts to the weight's fans.
+ * s = scale / max(1, fan) with fan = fan_in, fan_out or (fan_in + fan_out) / 2 (Python double arithmetic); then
+ * truncated_normal: stddev = sqrt(s) / 0.87962566103423978; untruncated_normal: stddev = sqrt(s);
+ * uniform: limit = sqrt(3 s), values in [-limit, limit).
+ * Part of src/nn: imports src/core only.
+ */
+import type { DType } from '../../core/dtype.ts';
+import { ArgumentError } from '../../core/errors.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { computeFans } from './fans.ts';
+import { type InitializerConfig, checkOptions, finiteArg } from './initializer.ts';
+import { RandomInitializer, type RandomInitializerOptions } from './random-initializer.ts';
+
+/** Which fan the variance is divided by. */
+export type FanMode = 'fan_in' | 'fan_out' | 'fan_avg';
+/** The distribution drawn from ('normal' is accepted as an alias of 'truncated_normal', as in Keras). */
+export type VarianceScalingDistribution = 'truncated_normal' | 'untruncated_normal' | 'uniform';
+
+/** Options of VarianceScaling. */
+export interface VarianceScalingOptions extends RandomInitializerOptions {
+  /** Default 1; must be > 0. */
+  scale?: number;
+  /** Default 'fan_in'. */
+  mode?: FanMode;
+  /** Default 'truncated_normal'; case-insensitive; 'normal' means 'truncated_normal'. */
+  distribution?: VarianceScalingDistribution | 'normal';
+}
+
+/** Standard deviation of a unit normal truncated to (-2, 2) (Keras's constant). */
+export const TRUNCATED_NORMAL_STDDEV = 0.87962566103423978;
+
+const MODES: readonly FanMode[] = ['fan_in', 'fan_out', 'fan_avg'];
+const DISTRIBUTIONS: readonly VarianceScalingDistribution[] = ['truncated_normal', 'untruncated_normal', 'uniform'];
+
+function checkArgs(fn: string, o: VarianceScalingOptions): { scale: number; mode: FanMode; distribution: VarianceScalingDistribution } {
+  checkOptions(fn, o, ['scale', 'mode', 'distribution', 'seed', 'algorithm']);
+  const scale = finiteArg(fn, 'scale', o.scale ?? 1);
+  if (!(scale > 0)) throw new ArgumentError(`${fn}: expected scale > 0. Received: scale=${scale}`);
+  const mode = o.mode ?? 'fan_in';
+  if (!MODES.includes(mode)) {
+    throw new ArgumentError(`${fn}: expected mode to be one of 'fan_in', 'fan_out', 'fan_avg'. Received: mode=${JSON.stringify(mode)}`);
+  }
+  const raw = o.distribution ?? 'truncated_normal';
+  let distribution = typeof raw === 'string' ? raw.toLowerCase() : raw;
+  if (distribution === 'normal') distribution = 'truncated_normal';
+  if (!DISTRIBUTIONS.includes(distribution as VarianceScalingDistribution)) {
+    throw new ArgumentError(`${fn}: expected distribution to be one of 'truncated_normal', 'untruncated_normal', 'uniform' (or 'normal'). Received: distribution=${JSON.stringify(raw)}`);
+  }
+  return { scale, mode, distribution: distribution as VarianceScalingDistribution };
+}
+
+/** Keras VarianceScaling: see the file header for the formulas. */
+export class VarianceScaling extends RandomInitializer {
+  static override readonly className: string = 'VarianceScaling';
+  readonly scale: number;
+  readonly mode: FanMode;
+  readonly distribution: VarianceScalingDistribution;
+
+  constructor(options: VarianceScalingOptions = {}) {
+    const args = checkArgs(new.target.className, options);
+    super(options);
+    this.scale = args.scale;
+    this.mode = args.mode;
+    this.distribution = args.distribution;
+  }
+
+  /**
+   * The distribution parameter for `shape`: the stddev (normal distributions) or the limit (uniform), in double.
+   * Example: GlorotUniform on [3, 5]: s = 1 / 4, limit = sqrt(0.75).
+   */
+  parameterFor(shape: readonly number[]): number {
+    const { fanIn, fanOut } = computeFans(shape);
+    const fan = this.mode === 'fan_in' ? fanIn : this.mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2;
+    const s = this.scale / Math.max(1, fan);
+    if (this.distribution === 'truncated_normal') return Math.sqrt(s) / TRUNCATED_NORMAL_STDDEV;
+    if (this.distribution === 'untruncated_normal') return Math.sqrt(s);
+    return Math.sqrt(3 * s);
+  }
+
+  /** float32 [shape]. */
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    const s = this.checkShape(shape);
+    this.checkFloatDType(dtype);
+    const p = this.parameterFor(s);
+    if (this.distribution === 'truncated_normal') return this.truncatedNormal(s, 0, p);
+    if (this.distribution === 'untruncated_normal') return this.normal(s, 0, p);
+    return this.uniform(s, -p, p);
+  }
+
+  override getConfig(): InitializerConfig {
+    return { scale: this.scale, mode: this.mode, distribution: this.distribution, ...super.getConfig() };
+  }
+}
