@@ -1,0 +1,203 @@
+/**
+ * `Dataset`: a deterministic tf.data-style input pipeline (fromTensorSlices, shuffle, batch, map,
+ * prefetch, take, skip, repeat, cache) iterated with `for await`. Each iteration's elements are a
+ * pure function of (pipeline, epoch): timing, `numParallelCalls` and prefetch depth never change
+ * them.
+ * Part of src/data: imports src/core only.
+ *
+ * Ownership: the tensors given to `fromTensorSlices` stay the caller's (keep them alive while
+ * iterating; dispose them afterwards). Every element an iterator yields is made of new tensors that
+ * belong to the consumer, who disposes them (a training loop disposes each batch after its step).
+ * Everything else (intermediate elements, map temporaries, elements prepared ahead, shuffle
+ * buffers) is freed by the pipeline, also when an iteration stops early (`break` calls return()).
+ * `cache()` holds copies until `dispose()`.
+ */
+import { ArgumentError } from '../core/errors.ts';
+import { makeDefaultSeed } from '../core/random/seed-generator.ts';
+import { type MapFn, mapNode, prefetchNode } from './lookahead.ts';
+import {
+  type Node, type Stream, batchNode, cacheNode, checkCount, repeatNode, shuffleNode, skipNode, sourceNode, takeNode,
+} from './nodes.ts';
+import { SliceSource } from './source.ts';
+import type { TensorStructure } from './structure.ts';
+
+/** tf.data.AUTOTUNE: let the pipeline pick (a fixed depth here; results never depend on it). */
+export const AUTOTUNE = -1;
+/** `map(..., { numParallelCalls: AUTOTUNE })` keeps this many calls in flight. */
+export const AUTOTUNE_PARALLEL_CALLS = 4;
+/** `prefetch(AUTOTUNE)` prepares this many elements ahead. */
+export const AUTOTUNE_PREFETCH = 2;
+/** `cardinality()` of an infinite dataset (tf.data.INFINITE_CARDINALITY). */
+export const INFINITE_CARDINALITY = -1;
+
+export interface ShuffleOptions {
+  /** Seed of the order (a safe integer). Default: drawn once here from the global seed (makeDefaultSeed()). */
+  seed?: number;
+  /** A new order for every epoch (default true); false repeats epoch 0's order. */
+  reshuffleEachIteration?: boolean;
+}
+
+export interface IterateOptions {
+  /** Output position to start at (default 0): resume where `iterator.position.index` was. */
+  start?: number;
+}
+
+/**
+ * An iteration of a dataset: an async iterator whose `position` ({ epoch, index }) can be saved
+ * and passed back to `dataset.iterate(epoch, { start: index })` to continue exactly there.
+ */
+export class DatasetIterator<T> implements AsyncIterableIterator<T> {
+  private delivered = 0;
+  private finished = false;
+
+  /** @internal */
+  constructor(private readonly stream: Stream<T>, readonly epoch: number, private readonly start: number) {}
+
+  /** The epoch and the index of the next element to be delivered. */
+  get position(): { epoch: number; index: number } {
+    return { epoch: this.epoch, index: this.start + this.delivered };
+  }
+
+  async next(): Promise<IteratorResult<T, undefined>> {
+    if (this.finished) return { done: true, value: undefined };
+    let r: IteratorResult<T, undefined>;
+    try {
+      r = await this.stream.next();
+    } catch (e) {
+      await this.return();
+      throw e;
+    }
+    if (r.done) await this.return();
+    else this.delivered++;
+    return r;
+  }
+
+  /** Stops the iteration and frees what the pipeline holds (called by `break`). */
+  async return(): Promise<IteratorResult<T, undefined>> {
+    if (!this.finished) {
+      this.finished = true;
+      await this.stream.return();
+    }
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): DatasetIterator<T> {
+    return this;
+  }
+}
+
+function positiveInt(fn: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+    throw new ArgumentError(`${fn}: expected ${name} to be a positive integer. Received: ${name}=${String(v)}`);
+  }
+  return v;
+}
+
+function depthOrAutotune(fn: string, name: string, v: unknown, auto: number): number {
+  if (v === AUTOTUNE) return auto;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new ArgumentError(`${fn}: expected ${name} to be a non-negative integer or AUTOTUNE (-1). Received: ${name}=${String(v)}`);
+  }
+  return v;
+}
+
+/** A sequence of elements (tensors or nested arrays / objects of tensors) built stage by stage. */
+export class Dataset<T> implements AsyncIterable<T> {
+  private iterations = 0;
+
+  /** @internal Use `Dataset.fromTensorSlices` and the transformation methods. */
+  constructor(private readonly node: Node<T>) {}
+
+  /**
+   * Element i is row i of every tensor, in the given structure: `fromTensorSlices([x, y])` with
+   * x [N, 28, 28] and y [N] yields [x_i [28, 28], y_i []]. All tensors share N. The tensors stay
+   * on their backend and remain the caller's.
+   */
+  static fromTensorSlices<const S extends TensorStructure>(tensors: S): Dataset<S> {
+    return new Dataset<S>(sourceNode(new SliceSource(tensors)));
+  }
+
+  /**
+   * Randomly shuffles with tf.data's buffer semantics: each output is drawn uniformly from a buffer
+   * of `bufferSize` upcoming elements (bufferSize >= the dataset's size: a uniform permutation).
+   * The order of epoch e is a pure function of (seed, e); see shuffle-order.ts for the derivation.
+   */
+  shuffle(bufferSize: number, options: ShuffleOptions = {}): Dataset<T> {
+    const b = positiveInt('Dataset.shuffle', 'bufferSize', bufferSize);
+    const seed = options.seed ?? makeDefaultSeed();
+    if (!Number.isSafeInteger(seed)) throw new ArgumentError(`Dataset.shuffle: expected seed to be a safe integer. Received: seed=${String(seed)}`);
+    const reshuffle = options.reshuffleEachIteration ?? true;
+    return new Dataset(shuffleNode(this.node, b, seed, reshuffle));
+  }
+
+  /** Stacks `batchSize` consecutive elements along a new axis 0 ([B, ...] per tensor). */
+  batch(batchSize: number, options: { dropRemainder?: boolean } = {}): Dataset<T> {
+    const n = positiveInt('Dataset.batch', 'batchSize', batchSize);
+    return new Dataset(batchNode(this.node, n, options.dropRemainder ?? false));
+  }
+
+  /**
+   * Applies `fn` to every element (array elements are spread as arguments: fn(image, label)).
+   * A synchronous fn runs inside `tidy`; an `async` fn manages its own temporaries. Input tensors
+   * that fn does not return are disposed. `numParallelCalls` (default: sequential; AUTOTUNE = 4)
+   * bounds the calls in flight; results always come in input order. fn must be deterministic.
+   */
+  map<U>(fn: MapFn<T, U>, options: { numParallelCalls?: number } = {}): Dataset<Awaited<U>> {
+    if (typeof fn !== 'function') throw new ArgumentError(`Dataset.map: expected fn to be a function. Received: ${typeof fn}`);
+    const n = options.numParallelCalls === undefined ? 0 : depthOrAutotune('Dataset.map', 'numParallelCalls', options.numParallelCalls, AUTOTUNE_PARALLEL_CALLS);
+    return new Dataset(mapNode(this.node, fn, n) as Node<Awaited<U>>);
+  }
+
+  /** Prepares up to `bufferSize` elements ahead of the consumer (AUTOTUNE = 2; 0 = none). */
+  prefetch(bufferSize: number): Dataset<T> {
+    return new Dataset(prefetchNode(this.node, depthOrAutotune('Dataset.prefetch', 'bufferSize', bufferSize, AUTOTUNE_PREFETCH)));
+  }
+
+  /** The first `count` elements (-1: all). */
+  take(count: number): Dataset<T> {
+    return new Dataset(takeNode(this.node, checkCount('Dataset.take', 'count', count, true)));
+  }
+
+  /** All but the first `count` elements (-1: skip everything). */
+  skip(count: number): Dataset<T> {
+    return new Dataset(skipNode(this.node, checkCount('Dataset.skip', 'count', count, true)));
+  }
+
+  /** Repeats the dataset `count` times (default / -1: forever); a shuffle before it reshuffles each time. */
+  repeat(count = -1): Dataset<T> {
+    return new Dataset(repeatNode(this.node, checkCount('Dataset.repeat', 'count', count, true)));
+  }
+
+  /** Records the first complete iteration and replays it afterwards (copies; freed by dispose()). */
+  cache(): Dataset<T> {
+    return new Dataset(cacheNode(this.node));
+  }
+
+  /** Number of elements per iteration (INFINITE_CARDINALITY = -1 when infinite). */
+  cardinality(): number {
+    const c = this.node.cardinality;
+    return c === Infinity ? INFINITE_CARDINALITY : c;
+  }
+
+  /**
+   * Iteration `epoch` (its elements are a pure function of the pipeline and `epoch`), starting at
+   * output position `options.start`. Starting mid-iteration costs only index work through
+   * fromTensorSlices / shuffle / take / skip / repeat / batch / map / prefetch; stages that buffer
+   * whole elements (a shuffle after map) produce and drop the skipped elements.
+   */
+  iterate(epoch = 0, options: IterateOptions = {}): DatasetIterator<T> {
+    const e = checkCount('Dataset.iterate', 'epoch', epoch, false);
+    const start = checkCount('Dataset.iterate', 'start', options.start ?? 0, false);
+    return new DatasetIterator(this.node.open(e, start), e, start);
+  }
+
+  /** `for await (const x of ds)`: iteration k of this Dataset object is epoch k (0, 1, 2, ...). */
+  [Symbol.asyncIterator](): DatasetIterator<T> {
+    return this.iterate(this.iterations++);
+  }
+
+  /** Frees tensors held by `cache()` stages of this pipeline (the source tensors are the caller's). */
+  dispose(): void {
+    this.node.release();
+  }
+}

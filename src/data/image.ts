@@ -1,0 +1,44 @@
+/**
+ * Image utilities (`dt.image`): resize with TensorFlow 2 semantics. The arithmetic is the core op
+ * resizeBilinear (src/core/ops/resize-bilinear.ts), so it runs on every backend.
+ * Part of src/data: imports src/core only.
+ */
+import { ENGINE } from '../core/engine.ts';
+import { ArgumentError, ShapeError, fmtShape } from '../core/errors.ts';
+import { tidy } from '../core/index.ts';
+import { cast } from '../core/ops/creation.ts';
+import { reshape } from '../core/ops/reshape.ts';
+import { checkSize, resizeBilinear } from '../core/ops/resize-bilinear.ts';
+import type { Tensor } from '../core/tensor.ts';
+
+export interface ResizeOptions {
+  /** Only 'bilinear' (the default) is implemented. */
+  method?: 'bilinear';
+  /** Only false (the default, TensorFlow's default) is implemented. */
+  antialias?: false;
+}
+
+/**
+ * tf.image.resize(images, size) with method 'bilinear' and antialias false (half-pixel centers):
+ * images [N, H, W, C] or [H, W, C] of any dtype (integers are cast to float32 first) ->
+ * [N, size[0], size[1], C] or [size[0], size[1], C], float32. Not differentiable.
+ */
+export function resize(images: Tensor, size: readonly [number, number], options: ResizeOptions = {}): Tensor {
+  ENGINE.assertLive('image.resize', images);
+  checkSize('image.resize', size);
+  if ((options.method ?? 'bilinear') !== 'bilinear') {
+    throw new ArgumentError(`image.resize: expected method 'bilinear' (the only one implemented). Received: method=${JSON.stringify(options.method)}`);
+  }
+  if (options.antialias) {
+    throw new ArgumentError('image.resize: expected antialias false (antialiasing is not implemented). Received: antialias=true');
+  }
+  if (images.rank !== 3 && images.rank !== 4) {
+    throw new ShapeError(`image.resize: expected images of rank 4 [N, H, W, C] or rank 3 [H, W, C]. Received: images.shape=${fmtShape(images.shape)}`);
+  }
+  return tidy(() => {
+    const x = images.dtype === 'float32' ? images : cast(images, 'float32');
+    if (images.rank === 4) return resizeBilinear(x, size);
+    const [h, w, c] = images.shape;
+    return reshape(resizeBilinear(reshape(x, [1, h, w, c]), size), [size[0], size[1], c]);
+  });
+}
