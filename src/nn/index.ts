@@ -1,0 +1,20 @@
+/**
+ * The neural-network API: layers, Sequential, losses, metrics, optimizers, callbacks, History,
+ * the progress bar, safetensors and weight digests.
+ * Part of src/nn: imports src/core only.
+ */
+export * as layers from './layers/index.ts';
+export { Sequential } from './sequential.ts';
+export { Layer, type CallContext, type LayerConfig } from './layer.ts';
+export * as losses from './losses-namespace.ts';
+export * as metrics from './metrics-namespace.ts';
+export * as optimizers from './optimizers/index.ts';
+export * as callbacks from './callbacks.ts';
+export { Callback, EarlyStopping, TerminateOnNaN } from './callbacks.ts';
+export { History, type HistoryJSON } from './history.ts';
+export { Progbar } from './progbar.ts';
+export { encodeSafetensors, decodeSafetensors } from './safetensors.ts';
+export { digestTensors } from './digest.ts';
+export { writeFileDurable, cleanupTemporaries } from './durable-write.ts';
+export { resetNames } from './naming.ts';
+export type { BatchSource, CompileOptions, FitOptions, EvaluateOptions, PredictOptions } from './trainer.ts';

@@ -1,0 +1,145 @@
+/**
+ * The Layer base class (Keras semantics): weights are created by `build` from the first input
+ * shape, `call` computes the output, `apply` builds once and checks the input against the built
+ * shape. Shapes exclude nothing: index 0 is the batch dimension (null when unknown).
+ * Part of src/nn: imports src/core only.
+ */
+import * as ops from '../core/ops/index.ts';
+import { ENGINE } from '../core/engine.ts';
+import { ArgumentError, ShapeError } from '../core/errors.ts';
+import type { Tensor, Variable } from '../core/tensor.ts';
+import { toSnakeCase, uniqueName } from './naming.ts';
+
+/** A shape whose batch dimension (and possibly others) may be unknown. */
+export type SymbolicShape = readonly (number | null)[];
+
+export interface CallContext {
+  /** Training mode: dropout draws a new mask. */
+  training?: boolean;
+}
+
+export interface LayerConfig {
+  name?: string;
+  /** Input shape without the batch dimension (declares the model's input, like keras.Input). */
+  inputShape?: readonly number[];
+  trainable?: boolean;
+}
+
+/** Something that produces a weight's initial value. */
+export interface WeightInitializer {
+  apply(shape: readonly number[], dtype?: 'float32' | 'int32'): Tensor;
+}
+
+export abstract class Layer {
+  readonly name: string;
+  readonly declaredInputShape?: readonly number[];
+  trainable: boolean;
+  built = false;
+  /** The input shape the layer was built with (batch dim null). */
+  buildShape?: SymbolicShape;
+  private readonly ownWeights: { key: string; variable: Variable }[] = [];
+
+  constructor(config: LayerConfig = {}) {
+    if (config.name !== undefined && (typeof config.name !== 'string' || !config.name)) {
+      throw new ArgumentError(`${this.constructor.name}: expected a non-empty string name. Received: ${JSON.stringify(config.name)}`);
+    }
+    this.name = config.name ?? uniqueName(toSnakeCase(this.constructor.name));
+    this.trainable = config.trainable ?? true;
+    if (config.inputShape !== undefined) {
+      if (!Array.isArray(config.inputShape) || !config.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new ArgumentError(`${this.constructor.name}: expected inputShape of positive integers (without the batch dimension). Received: ${JSON.stringify(config.inputShape)}`);
+      }
+      this.declaredInputShape = [...config.inputShape];
+    }
+  }
+
+  /** "Layer 'conv2d' (Conv2D)" for messages. */
+  protected get label(): string {
+    return `${this.constructor.name} '${this.name}'`;
+  }
+
+  /** Creates weights for `inputShape`. Default: none. */
+  protected build(_inputShape: SymbolicShape): void {}
+
+  /** The output shape for an input shape. */
+  abstract computeOutputShape(inputShape: SymbolicShape): (number | null)[];
+
+  /** The forward computation. */
+  abstract call(x: Tensor, ctx: CallContext): Tensor;
+
+  /** Checks an input shape before building/calling; throws a ShapeError naming the layer. */
+  protected checkInput(_shape: SymbolicShape): void {}
+
+  /** Builds the layer for `inputShape` if not built yet. */
+  ensureBuilt(inputShape: SymbolicShape): void {
+    this.checkInput(inputShape);
+    if (this.built) {
+      const b = this.buildShape!;
+      const bad = b.length !== inputShape.length || b.some((d, i) => i > 0 && d !== null && inputShape[i] !== null && d !== inputShape[i]);
+      if (bad) {
+        throw new ShapeError(`${this.label}: expected input of shape ${fmtSym(b)} (the shape it was built with). Received: ${fmtSym(inputShape)}`);
+      }
+      return;
+    }
+    this.build(inputShape);
+    this.buildShape = [null, ...inputShape.slice(1)];
+    this.built = true;
+  }
+
+  /** Calls the layer on `x`, building it on first use. */
+  apply(x: Tensor, ctx: CallContext = {}): Tensor {
+    ENGINE.assertLive(this.name, x);
+    this.ensureBuilt([null, ...x.shape.slice(1)]);
+    return this.call(x, ctx);
+  }
+
+  /** Creates a weight named `${layer}/${key}` from an initializer. */
+  protected addWeight(key: string, shape: readonly number[], init: WeightInitializer, trainable = true): Variable {
+    const value = ENGINE.tidy(() => init.apply(shape, 'float32'));
+    const v = ops.variable(value, { name: `${this.name}/${key}`, trainable: trainable && this.trainable });
+    value.dispose();
+    this.ownWeights.push({ key, variable: v });
+    return v;
+  }
+
+  /** All weights (trainable first, in creation order), as in Keras. */
+  get weights(): Variable[] {
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.ownWeights.filter((w) => w.variable.trainable).map((w) => w.variable);
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.ownWeights.filter((w) => !w.variable.trainable).map((w) => w.variable);
+  }
+
+  countParams(): number {
+    return this.weights.reduce((n, w) => n + w.size, 0);
+  }
+
+  /** Keras-style configuration (for summaries and serialization). */
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, trainable: this.trainable };
+  }
+
+  /** Releases the layer's weights. */
+  dispose(): void {
+    for (const w of this.ownWeights) w.variable.dispose();
+    this.ownWeights.length = 0;
+    this.built = false;
+  }
+}
+
+/** "(None, 30, 30, 32)" */
+export function fmtSym(shape: SymbolicShape): string {
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+}
+
+/** Throws unless `shape` has `rank` dims. */
+export function expectInputRank(layer: string, shape: SymbolicShape, rank: number, layout: string): void {
+  if (shape.length !== rank) {
+    throw new ShapeError(`${layer}: expected input of rank ${rank} ${layout}. Received: input shape ${fmtSym(shape)}`);
+  }
+}

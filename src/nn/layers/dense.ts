@@ -1,0 +1,73 @@
+/**
+ * Dense (Keras): y = activation(x @ kernel + bias), kernel [in, units] (GlorotUniform), bias [units]
+ * (Zeros). Inputs of rank > 2 are multiplied along their last axis.
+ * Part of src/nn: imports src/core only.
+ */
+import * as ops from '../../core/ops/index.ts';
+import { ENGINE } from '../../core/engine.ts';
+import { ArgumentError, ShapeError } from '../../core/errors.ts';
+import type { Tensor, Variable } from '../../core/tensor.ts';
+import { type ActivationFn, getActivation } from '../activations.ts';
+import { type InitializerId, resolveInitializer } from '../initializers/index.ts';
+import { type CallContext, Layer, type LayerConfig, type SymbolicShape, fmtSym, type WeightInitializer } from '../layer.ts';
+
+export interface DenseConfig extends LayerConfig {
+  activation?: string | null;
+  useBias?: boolean;
+  kernelInitializer?: InitializerId;
+  biasInitializer?: InitializerId;
+}
+
+export class Dense extends Layer {
+  readonly units: number;
+  readonly useBias: boolean;
+  readonly activationName: string;
+  private readonly activation: ActivationFn;
+  private readonly kernelInit: WeightInitializer;
+  private readonly biasInit: WeightInitializer;
+  kernel?: Variable;
+  bias?: Variable;
+
+  constructor(units: number, config: DenseConfig = {}) {
+    super(config);
+    if (!Number.isInteger(units) || units <= 0) throw new ArgumentError(`Dense: expected units to be a positive integer. Received: units=${units}`);
+    this.units = units;
+    this.useBias = config.useBias ?? true;
+    this.activationName = config.activation ?? 'linear';
+    this.activation = getActivation('Dense', config.activation);
+    this.kernelInit = resolveInitializer('Dense', config.kernelInitializer ?? 'glorot_uniform');
+    this.biasInit = resolveInitializer('Dense', config.biasInitializer ?? 'zeros');
+  }
+
+  protected override checkInput(shape: SymbolicShape): void {
+    if (shape.length < 2) throw new ShapeError(`${this.label}: expected input of rank >= 2 [N, ..., features]. Received: input shape ${fmtSym(shape)}`);
+    if (this.kernel && shape[shape.length - 1] !== this.kernel.shape[0]) {
+      throw new ShapeError(`${this.label}: expected input with last dimension ${this.kernel.shape[0]}. Received: input shape ${fmtSym(shape)}`);
+    }
+  }
+
+  protected override build(shape: SymbolicShape): void {
+    const inDim = shape[shape.length - 1];
+    if (inDim === null) throw new ShapeError(`${this.label}: expected a known last dimension. Received: input shape ${fmtSym(shape)}`);
+    this.kernel = this.addWeight('kernel', [inDim, this.units], this.kernelInit);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInit);
+  }
+
+  computeOutputShape(shape: SymbolicShape): (number | null)[] {
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return ENGINE.tidy(() => {
+      const flat = x.rank === 2 ? x : ops.reshape(x, [-1, x.shape[x.rank - 1]]);
+      let y = ops.matmul(flat, this.kernel!);
+      if (this.bias) y = ops.add(y, this.bias);
+      if (x.rank !== 2) y = ops.reshape(y, [...x.shape.slice(0, -1), this.units]);
+      return this.activation(y);
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), units: this.units, activation: this.activationName, useBias: this.useBias };
+  }
+}

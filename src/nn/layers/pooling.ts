@@ -1,0 +1,72 @@
+/**
+ * MaxPooling2D, AveragePooling2D and GlobalAveragePooling2D (Keras, NHWC). Pool strides default to
+ * the pool size; AveragePooling2D excludes padding from its counts, as TensorFlow does.
+ * Part of src/nn: imports src/core only.
+ */
+import * as ops from '../../core/ops/index.ts';
+import { ArgumentError } from '../../core/errors.ts';
+import { pair } from '../../core/ops/window.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { type CallContext, Layer, type LayerConfig, type SymbolicShape, expectInputRank } from '../layer.ts';
+import { convOutSize } from './conv2d.ts';
+
+export interface Pooling2DConfig extends LayerConfig {
+  strides?: number | [number, number];
+  padding?: 'valid' | 'same';
+}
+
+abstract class Pooling2D extends Layer {
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: 'valid' | 'same';
+
+  constructor(poolSize: number | [number, number] = [2, 2], config: Pooling2DConfig = {}) {
+    super(config);
+    const cls = this.constructor.name;
+    this.poolSize = pair(cls, 'poolSize', poolSize, [2, 2]);
+    this.strides = pair(cls, 'strides', config.strides, this.poolSize);
+    if (config.padding !== undefined && config.padding !== 'valid' && config.padding !== 'same') {
+      throw new ArgumentError(`${cls}: expected padding 'valid' or 'same'. Received: padding=${JSON.stringify(config.padding)}`);
+    }
+    this.padding = config.padding ?? 'valid';
+  }
+
+  protected override checkInput(shape: SymbolicShape): void {
+    expectInputRank(this.label, shape, 4, '[N, H, W, C]');
+  }
+
+  computeOutputShape([n, h, w, c]: SymbolicShape): (number | null)[] {
+    return [n, h === null ? null : convOutSize(h, this.poolSize[0], this.strides[0], this.padding), w === null ? null : convOutSize(w, this.poolSize[1], this.strides[1], this.padding), c];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+  }
+}
+
+export class MaxPooling2D extends Pooling2D {
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return ops.maxPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
+  }
+}
+
+export class AveragePooling2D extends Pooling2D {
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return ops.avgPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
+  }
+}
+
+/** Mean over the spatial axes: [N, H, W, C] -> [N, C]. */
+export class GlobalAveragePooling2D extends Layer {
+  protected override checkInput(shape: SymbolicShape): void {
+    expectInputRank(this.label, shape, 4, '[N, H, W, C]');
+  }
+
+  computeOutputShape([n, , , c]: SymbolicShape): (number | null)[] {
+    return [n, c];
+  }
+
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return ops.mean(x, [1, 2]);
+  }
+}

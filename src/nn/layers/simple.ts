@@ -1,0 +1,64 @@
+/**
+ * Shape-only and elementwise layers: Flatten, Activation, and InputLayer (declares the model's
+ * input shape, like keras.Input in a Sequential).
+ * Part of src/nn: imports src/core only.
+ */
+import * as ops from '../../core/ops/index.ts';
+import { ArgumentError } from '../../core/errors.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { type ActivationFn, getActivation } from '../activations.ts';
+import { type CallContext, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
+
+/** [N, d1, d2, ...] -> [N, d1 * d2 * ...]. */
+export class Flatten extends Layer {
+  computeOutputShape(shape: SymbolicShape): (number | null)[] {
+    const rest = shape.slice(1);
+    return [shape[0], rest.some((d) => d === null) ? null : rest.reduce<number>((a, b) => a * (b as number), 1)];
+  }
+
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return ops.reshape(x, [x.shape[0], -1]);
+  }
+}
+
+/** Applies an activation by name. */
+export class Activation extends Layer {
+  readonly activationName: string;
+  private readonly fn: ActivationFn;
+
+  constructor(activation: string, config: LayerConfig = {}) {
+    super(config);
+    this.activationName = activation;
+    this.fn = getActivation('Activation', activation);
+  }
+
+  computeOutputShape(shape: SymbolicShape): (number | null)[] {
+    return [...shape];
+  }
+
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return this.fn(x);
+  }
+}
+
+/** Declares the input shape (without the batch dimension); the identity at run time. */
+export class InputLayer extends Layer {
+  constructor(config: LayerConfig & { shape?: readonly number[] }) {
+    const inputShape = config.shape ?? config.inputShape;
+    if (!inputShape) throw new ArgumentError('InputLayer: expected a shape (without the batch dimension). Received: none');
+    super({ ...config, inputShape });
+  }
+
+  computeOutputShape(shape: SymbolicShape): (number | null)[] {
+    return [...shape];
+  }
+
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return x;
+  }
+}
+
+/** keras.Input-style helper: `dt.layers.Input({ shape: [32, 32, 1] })`. */
+export function Input(config: { shape: readonly number[]; name?: string }): InputLayer {
+  return new InputLayer(config);
+}

@@ -1,0 +1,127 @@
+/**
+ * Losses with Keras 3 semantics (keras/src/losses/losses.py and the JAX backend's nn.py), each
+ * reduced with "sum_over_batch_size": the sum of per-sample losses divided by their count.
+ *  - sparse_categorical_crossentropy(yTrue int labels [N], yPred [N, C]): probabilities are first
+ *    normalised (p / sum p), clipped to [1e-7, 1 - 1e-7], logged; or log-softmax with fromLogits.
+ *  - categorical_crossentropy(yTrue one-hot [N, C], yPred [N, C]): the same with a dense target.
+ *  - mean_squared_error: mean over the last axis of (yTrue - yPred)^2.
+ * Part of src/nn: imports src/core only.
+ */
+import * as ops from '../core/ops/index.ts';
+import { ENGINE } from '../core/engine.ts';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../core/errors.ts';
+import { checkIndices } from '../core/ops/gather.ts';
+import type { Tensor } from '../core/tensor.ts';
+
+/** Keras's backend.epsilon(). */
+export const EPSILON = 1e-7;
+
+export interface Loss {
+  /** Keras name, e.g. 'sparse_categorical_crossentropy'. */
+  readonly name: string;
+  /** Scalar loss of a batch. */
+  call(yTrue: Tensor, yPred: Tensor): Tensor;
+}
+
+/** sum(values) / count: Keras's "sum_over_batch_size" reduction. */
+function sumOverBatch(values: Tensor): Tensor {
+  return ops.div(ops.sum(values), Math.max(values.size, 1));
+}
+
+function clippedLogProbs(yPred: Tensor, fromLogits: boolean): Tensor {
+  if (fromLogits) return ops.logSoftmax(yPred, -1);
+  const p = ops.div(yPred, ops.sum(yPred, -1, true));
+  return ops.log(ops.clipByValue(p, EPSILON, 1 - EPSILON));
+}
+
+export class SparseCategoricalCrossentropy implements Loss {
+  readonly name = 'sparse_categorical_crossentropy';
+  constructor(readonly options: { fromLogits?: boolean } = {}) {}
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    const fn = 'sparse_categorical_crossentropy';
+    ENGINE.assertLive(fn, yTrue);
+    ENGINE.assertLive(fn, yPred);
+    if (yPred.dtype !== 'float32') throw new DTypeError(`${fn}: expected yPred of dtype float32. Received: yPred.dtype=${yPred.dtype}`);
+    const C = yPred.shape[yPred.rank - 1];
+    const labelShape = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 ? yTrue.shape.slice(0, -1) : yTrue.shape;
+    if (yPred.rank < 1 || labelShape.length !== yPred.rank - 1 || labelShape.some((d, i) => d !== yPred.shape[i])) {
+      throw new ShapeError(`${fn}: expected labels of shape ${fmtShape(yPred.shape.slice(0, -1))} for yPred of shape ${fmtShape(yPred.shape)}. Received: yTrue.shape=${fmtShape(yTrue.shape)}`);
+    }
+    if (yTrue.dtype === 'float32') throw new DTypeError(`${fn}: expected integer labels (int32 or uint8). Received: yTrue.dtype=float32`);
+    if (yTrue.dtype === 'int32') checkIndices(fn, yTrue, C);
+    else checkLabelsU8(fn, yTrue, C);
+    return ENGINE.tidy(() => {
+      const logp = clippedLogProbs(yPred, !!this.options.fromLogits);
+      const labels = ops.reshape(yTrue, labelShape);
+      const perSample = ops.neg(ops.sum(ops.mul(ops.oneHot(labels, C), logp), -1));
+      return sumOverBatch(perSample);
+    });
+  }
+}
+
+function checkLabelsU8(fn: string, labels: Tensor, C: number): void {
+  const read = labels.storage.backend.readSync;
+  if (!read) return;
+  const d = read.call(labels.storage.backend, labels.storage.handle, labels.dtype, labels.size);
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] >= C) throw new ArgumentError(`${fn}: expected labels in [0, ${C}). Received: label ${d[i]} at index ${i}`);
+  }
+}
+
+export class CategoricalCrossentropy implements Loss {
+  readonly name = 'categorical_crossentropy';
+  constructor(readonly options: { fromLogits?: boolean } = {}) {}
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    const fn = 'categorical_crossentropy';
+    ENGINE.assertLive(fn, yTrue);
+    ENGINE.assertLive(fn, yPred);
+    if (yTrue.rank !== yPred.rank || yTrue.shape.some((d, i) => d !== yPred.shape[i])) {
+      throw new ShapeError(`${fn}: expected yTrue and yPred of the same shape. Received: yTrue.shape=${fmtShape(yTrue.shape)}, yPred.shape=${fmtShape(yPred.shape)}`);
+    }
+    return ENGINE.tidy(() => {
+      const t = yTrue.dtype === 'float32' ? yTrue : ops.cast(yTrue, 'float32');
+      const perSample = ops.neg(ops.sum(ops.mul(t, clippedLogProbs(yPred, !!this.options.fromLogits)), -1));
+      return sumOverBatch(perSample);
+    });
+  }
+}
+
+export class MeanSquaredError implements Loss {
+  readonly name = 'mean_squared_error';
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    const fn = 'mean_squared_error';
+    ENGINE.assertLive(fn, yTrue);
+    ENGINE.assertLive(fn, yPred);
+    return ENGINE.tidy(() => {
+      const t = yTrue.dtype === 'float32' ? yTrue : ops.cast(yTrue, 'float32');
+      if (t.rank !== yPred.rank || t.shape.some((d, i) => d !== yPred.shape[i])) {
+        throw new ShapeError(`${fn}: expected yTrue and yPred of the same shape. Received: yTrue.shape=${fmtShape(yTrue.shape)}, yPred.shape=${fmtShape(yPred.shape)}`);
+      }
+      return sumOverBatch(ops.mean(ops.square(ops.sub(t, yPred)), -1));
+    });
+  }
+}
+
+const ALIASES: Record<string, () => Loss> = {
+  sparse_categorical_crossentropy: () => new SparseCategoricalCrossentropy(),
+  SparseCategoricalCrossentropy: () => new SparseCategoricalCrossentropy(),
+  categorical_crossentropy: () => new CategoricalCrossentropy(),
+  CategoricalCrossentropy: () => new CategoricalCrossentropy(),
+  mean_squared_error: () => new MeanSquaredError(),
+  mse: () => new MeanSquaredError(),
+  MeanSquaredError: () => new MeanSquaredError(),
+};
+
+/** A loss from a Keras name or an object. */
+export function getLoss(id: string | Loss): Loss {
+  if (typeof id !== 'string') {
+    if (id && typeof id.call === 'function') return id;
+    throw new ArgumentError(`losses.get: expected a loss name or object. Received: ${typeof id}`);
+  }
+  const make = ALIASES[id];
+  if (!make) throw new ArgumentError(`losses.get: unknown loss '${id}'. Expected one of: ${Object.keys(ALIASES).join(', ')}`);
+  return make();
+}

@@ -1,0 +1,74 @@
+/**
+ * Adam with Keras 3's defaults and update rule (keras/src/optimizers/adam.py):
+ *   t = iterations + 1; b1p = beta1^t; b2p = beta2^t  (float32 beta, exact integer power in float64, rounded)
+ *   alpha = f32(f32(lr * f32(sqrt(f32(1 - b2p)))) / f32(1 - b1p))
+ *   m += (g - m) * f32(1 - beta1);  v += (g^2 - v) * f32(1 - beta2)
+ *   var -= (m * alpha) / (sqrt(v) + epsilon)
+ * Every device step is one correctly rounded float32 op, in this order.
+ * Part of src/nn: imports src/core only.
+ */
+import * as ops from '../../core/ops/index.ts';
+import { ArgumentError } from '../../core/errors.ts';
+import type { Tensor, Variable } from '../../core/tensor.ts';
+import { Optimizer } from './optimizer.ts';
+
+const f32 = Math.fround;
+
+/** x^n for integer n >= 0 by binary exponentiation in float64 (a fixed, platform-independent sequence). */
+export function powInt(x: number, n: number): number {
+  let result = 1;
+  let base = x;
+  let e = n;
+  while (e > 0) {
+    if (e & 1) result *= base;
+    base *= base;
+    e = Math.floor(e / 2);
+  }
+  return result;
+}
+
+export interface AdamOptions {
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export class Adam extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(o: AdamOptions = {}) {
+    super('Adam', o.learningRate ?? 0.001);
+    this.beta1 = o.beta1 ?? 0.9;
+    this.beta2 = o.beta2 ?? 0.999;
+    this.epsilon = o.epsilon ?? 1e-7;
+    for (const [k, v] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+      if (!(v >= 0 && v < 1)) throw new ArgumentError(`Adam: expected ${k} in [0, 1). Received: ${k}=${v}`);
+    }
+    if (!(this.epsilon >= 0)) throw new ArgumentError(`Adam: expected epsilon >= 0. Received: epsilon=${this.epsilon}`);
+  }
+
+  protected createSlots(v: Variable): Variable[] {
+    return [0, 1].map((i) => ops.variable(ops.zerosLike(v), { name: `adam/${v.name}_${i === 0 ? 'momentum' : 'velocity'}`, trainable: false }));
+  }
+
+  /** The step's scalar coefficients, computed on the host. */
+  coefficients(step: number): { alpha: number; oneMinusB1: number; oneMinusB2: number; eps: number } {
+    const b1p = f32(powInt(f32(this.beta1), step));
+    const b2p = f32(powInt(f32(this.beta2), step));
+    const alpha = f32(f32(f32(this.learningRate) * f32(Math.sqrt(f32(1 - b2p)))) / f32(1 - b1p));
+    return { alpha, oneMinusB1: f32(1 - this.beta1), oneMinusB2: f32(1 - this.beta2), eps: f32(this.epsilon) };
+  }
+
+  protected update(pairs: readonly (readonly [Tensor, Variable])[]): void {
+    const c = this.coefficients(this.iterations + 1);
+    for (const [g, v] of pairs) {
+      const [m, u] = this.slotsFor(v, 2);
+      m.assign(ops.add(m, ops.mul(ops.sub(g, m), c.oneMinusB1)));
+      u.assign(ops.add(u, ops.mul(ops.sub(ops.square(g), u), c.oneMinusB2)));
+      v.assign(ops.sub(v, ops.div(ops.mul(m, c.alpha), ops.add(ops.sqrt(u), c.eps))));
+    }
+  }
+}

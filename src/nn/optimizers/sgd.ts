@@ -1,0 +1,46 @@
+/**
+ * Stochastic gradient descent with Keras 3's rule (keras/src/optimizers/sgd.py):
+ *   momentum == 0: var -= lr * g
+ *   else: m = m * momentum - lr * g; var += nesterov ? m * momentum - lr * g : m
+ * Part of src/nn: imports src/core only.
+ */
+import * as ops from '../../core/ops/index.ts';
+import { ArgumentError } from '../../core/errors.ts';
+import type { Tensor, Variable } from '../../core/tensor.ts';
+import { Optimizer } from './optimizer.ts';
+
+export interface SGDOptions {
+  learningRate?: number;
+  momentum?: number;
+  nesterov?: boolean;
+}
+
+export class SGD extends Optimizer {
+  readonly momentum: number;
+  readonly nesterov: boolean;
+
+  constructor(o: SGDOptions = {}) {
+    super('SGD', o.learningRate ?? 0.01);
+    this.momentum = o.momentum ?? 0;
+    this.nesterov = o.nesterov ?? false;
+    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new ArgumentError(`SGD: expected momentum in [0, 1]. Received: momentum=${this.momentum}`);
+  }
+
+  protected createSlots(v: Variable): Variable[] {
+    return [ops.variable(ops.zerosLike(v), { name: `sgd/${v.name}_momentum`, trainable: false })];
+  }
+
+  protected update(pairs: readonly (readonly [Tensor, Variable])[]): void {
+    const lr = Math.fround(this.learningRate);
+    for (const [g, v] of pairs) {
+      if (this.momentum === 0) {
+        v.assign(ops.sub(v, ops.mul(g, lr)));
+        continue;
+      }
+      const [m] = this.slotsFor(v, 1);
+      const lrg = ops.mul(g, lr);
+      m.assign(ops.sub(ops.mul(m, this.momentum), lrg));
+      v.assign(ops.add(v, this.nesterov ? ops.sub(ops.mul(m, this.momentum), lrg) : m));
+    }
+  }
+}
