@@ -1,0 +1,53 @@
+/**
+ * Command-line options of examples/reproducibility.ts. With no options it is the full reference
+ * run: 2 epochs over all 60,000 training images, validation on all 10,000 test images, seed 812.
+ */
+export interface ExampleOptions {
+  epochs: number;
+  trainSize: number;
+  testSize: number;
+  backend?: 'cpu' | 'webgpu';
+  seed: number;
+  out: string;
+  quiet: boolean;
+  /** The options that determine the results (recorded in history.json). */
+  recorded: { epochs: number; trainSize: number; testSize: number; seed: number };
+}
+
+const USAGE = 'usage: npm start -- [--epochs N] [--train-size N] [--test-size N] [--backend cpu|webgpu] [--seed N] [--out DIR] [--quiet]';
+
+function fail(msg: string): never {
+  process.stderr.write(`reproducibility: ${msg}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function int(name: string, v: string | undefined, min: number): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < min) fail(`expected ${name} to be an integer >= ${min}. Received: ${v}`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): ExampleOptions {
+  const o: Omit<ExampleOptions, 'recorded'> = { epochs: 2, trainSize: 60000, testSize: 10000, seed: 812, out: '.', quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--epochs': o.epochs = int(flag, value(), 1); break;
+      case '--train-size': o.trainSize = int(flag, value(), 1); break;
+      case '--test-size': o.testSize = int(flag, value(), 1); break;
+      case '--seed': o.seed = int(flag, value(), 0); break;
+      case '--out': o.out = value() ?? fail('--out needs a directory'); break;
+      case '--quiet': o.quiet = true; break;
+      case '--backend': {
+        const b = value();
+        if (b !== 'cpu' && b !== 'webgpu') fail(`expected --backend cpu or webgpu. Received: ${b}`);
+        o.backend = b;
+        break;
+      }
+      case '--help': case '-h': process.stdout.write(USAGE + '\n'); process.exit(0); break;
+      default: fail(`unknown option ${argv[i]}`);
+    }
+  }
+  return { ...o, recorded: { epochs: o.epochs, trainSize: o.trainSize, testSize: o.testSize, seed: o.seed } };
+}
