@@ -8,6 +8,11 @@
  *
  * Usage: npm start -- [--epochs 2] [--train-size 60000] [--test-size 10000] [--backend cpu|webgpu]
  *                     [--seed 812] [--out .] [--quiet]
+ *                     [--checkpoint-every N] [--checkpoint-dir <out>/checkpoints] [--resume]
+ * With --checkpoint-every N the training saves an exact-resume checkpoint every N steps and every
+ * epoch; after an interruption, the same command with --resume continues from the newest valid
+ * checkpoint (or starts fresh when there is none, saying which) and ends with the same bits as an
+ * uninterrupted run.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +34,8 @@ dt.config.enableOpDeterminism();
 if (opts.backend) await dt.setBackend(opts.backend);
 else await dt.ready();
 log(`Backend: ${dt.getBackend()} (${dt.currentBackend().description})`);
+// Decided before any work: a refused --checkpoint-dir or an unusable --resume stops here.
+const fitCheckpointing = checkpointing();
 
 // ---------------------------------------------------------------- Weight initialization
 const initializersList = [
@@ -89,11 +96,43 @@ function trainModelLayers(): dt.layers.Layer[] {
   ];
 }
 
+/** fit's checkpoint options and the checkpoint to resume from, per --checkpoint-every / --resume. */
+function checkpointing(): Pick<dt.FitOptions, 'checkpoint' | 'resumeFrom'> {
+  if (!opts.resume && !opts.checkpointEvery) return {};
+  const dir = opts.checkpointDir;
+  const checkpoint = { dir, everySteps: opts.checkpointEvery || undefined, everyEpoch: true };
+  if (!opts.resume) {
+    if (dt.checkpoint.listCheckpoints(dir).length > 0) {
+      process.stderr.write(`reproducibility: ${dir} already holds checkpoints; add --resume to continue from them, or remove the directory to start over\n`);
+      process.exit(2);
+    }
+    log(`Checkpoints: every ${opts.checkpointEvery} steps and every epoch, in ${dir}`);
+    return { checkpoint };
+  }
+  let found: ReturnType<typeof dt.checkpoint.findLatestCheckpoint>;
+  try {
+    found = dt.checkpoint.findLatestCheckpoint(dir);
+  } catch (e) {
+    process.stderr.write(`reproducibility: --resume: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  if (!found) {
+    log(`--resume: no checkpoint in ${dir}; starting fresh (checkpoints every ${opts.checkpointEvery ? `${opts.checkpointEvery} steps and every ` : ''}epoch)`);
+    return { checkpoint };
+  }
+  for (const s of found.skipped) log(`--resume: skipped invalid checkpoint ${s.name}: ${s.reason}`);
+  const p = found.checkpoint.state.position;
+  const where = p.step > 0 ? `epoch ${p.epoch + 1}/${opts.epochs}, after step ${p.step}` : p.epoch < opts.epochs ? `the start of epoch ${p.epoch + 1}/${opts.epochs}` : 'the end of training';
+  log(`--resume: continuing from ${found.checkpoint.path} (${where}; global step ${p.globalStep})`);
+  return { checkpoint, resumeFrom: found };
+}
+
 async function trainModel(trainData: dt.BatchSource, testData: dt.BatchSource): Promise<{ history: dt.History; digest: string; accuracy: number }> {
   const model = new dt.Sequential(trainModelLayers());
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
-  // Dataset elements are reshuffled every epoch, as tf.data does.
-  const history = await model.fit(trainData, { epochs: opts.epochs, validationData: testData, verbose: opts.quiet ? 0 : 1 });
+  // Dataset elements are reshuffled every epoch, as tf.data does. With checkpoints, the training
+  // state is saved as it goes; with --resume it continues where the newest valid checkpoint was.
+  const history = await model.fit(trainData, { epochs: opts.epochs, validationData: testData, verbose: opts.quiet ? 0 : 1, ...fitCheckpointing });
   const [, accuracy] = await model.evaluate(testData, { verbose: opts.quiet ? 0 : 1 });
   log(`Model accuracy on test data: ${(accuracy * 100).toFixed(2)}%`);
   const digest = await dt.utils.weightsDigest(model);

@@ -20,6 +20,6 @@ export * as random from './random.ts';
 export * as initializers from './nn/initializers/index.ts';
 export * as utils from './utils.ts';
 export {
-  Sequential, layers, losses, metrics, optimizers, callbacks, Callback, EarlyStopping, TerminateOnNaN, History, Progbar,
+  Sequential, layers, losses, metrics, optimizers, callbacks, Callback, EarlyStopping, TerminateOnNaN, History, Progbar, checkpoint,
   type HistoryJSON, type BatchSource, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions,
 } from './nn/index.ts';

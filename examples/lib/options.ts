@@ -1,7 +1,11 @@
 /**
  * Command-line options of examples/reproducibility.ts. With no options it is the full reference
  * run: 2 epochs over all 60,000 training images, validation on all 10,000 test images, seed 812.
+ * Checkpoints (exact resume) are written with --checkpoint-every N (every N steps and every epoch)
+ * or --resume (at least every epoch) into --checkpoint-dir (default <out>/checkpoints).
  */
+import { join } from 'node:path';
+
 export interface ExampleOptions {
   epochs: number;
   trainSize: number;
@@ -10,11 +14,18 @@ export interface ExampleOptions {
   seed: number;
   out: string;
   quiet: boolean;
+  /** Continue from the newest valid checkpoint in checkpointDir, if any. */
+  resume: boolean;
+  /** Where checkpoints go (default <out>/checkpoints). */
+  checkpointDir: string;
+  /** Save a checkpoint every N optimizer steps (0: only at epoch ends, and only with --resume). */
+  checkpointEvery: number;
   /** The options that determine the results (recorded in history.json). */
   recorded: { epochs: number; trainSize: number; testSize: number; seed: number };
 }
 
-const USAGE = 'usage: npm start -- [--epochs N] [--train-size N] [--test-size N] [--backend cpu|webgpu] [--seed N] [--out DIR] [--quiet]';
+const USAGE = 'usage: npm start -- [--epochs N] [--train-size N] [--test-size N] [--backend cpu|webgpu] [--seed N] [--out DIR] [--quiet]\n'
+  + '                    [--checkpoint-every N] [--checkpoint-dir DIR] [--resume]';
 
 function fail(msg: string): never {
   process.stderr.write(`reproducibility: ${msg}\n${USAGE}\n`);
@@ -28,7 +39,7 @@ function int(name: string, v: string | undefined, min: number): number {
 }
 
 export function parseOptions(argv: readonly string[]): ExampleOptions {
-  const o: Omit<ExampleOptions, 'recorded'> = { epochs: 2, trainSize: 60000, testSize: 10000, seed: 812, out: '.', quiet: false };
+  const o: Omit<ExampleOptions, 'recorded' | 'checkpointDir'> & { checkpointDir?: string } = { epochs: 2, trainSize: 60000, testSize: 10000, seed: 812, out: '.', quiet: false, resume: false, checkpointEvery: 0 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -39,6 +50,9 @@ export function parseOptions(argv: readonly string[]): ExampleOptions {
       case '--seed': o.seed = int(flag, value(), 0); break;
       case '--out': o.out = value() ?? fail('--out needs a directory'); break;
       case '--quiet': o.quiet = true; break;
+      case '--resume': o.resume = true; break;
+      case '--checkpoint-dir': o.checkpointDir = value() ?? fail('--checkpoint-dir needs a directory'); break;
+      case '--checkpoint-every': o.checkpointEvery = int(flag, value(), 1); break;
       case '--backend': {
         const b = value();
         if (b !== 'cpu' && b !== 'webgpu') fail(`expected --backend cpu or webgpu. Received: ${b}`);
@@ -49,5 +63,9 @@ export function parseOptions(argv: readonly string[]): ExampleOptions {
       default: fail(`unknown option ${argv[i]}`);
     }
   }
-  return { ...o, recorded: { epochs: o.epochs, trainSize: o.trainSize, testSize: o.testSize, seed: o.seed } };
+  return {
+    ...o,
+    checkpointDir: o.checkpointDir ?? join(o.out, 'checkpoints'),
+    recorded: { epochs: o.epochs, trainSize: o.trainSize, testSize: o.testSize, seed: o.seed },
+  };
 }

@@ -105,8 +105,11 @@ function depthOrAutotune(fn: string, name: string, v: unknown, auto: number): nu
 export class Dataset<T> implements AsyncIterable<T> {
   private iterations = 0;
 
-  /** @internal Use `Dataset.fromTensorSlices` and the transformation methods. */
-  constructor(private readonly node: Node<T>) {}
+  /**
+   * @internal Use `Dataset.fromTensorSlices` and the transformation methods. `seeds` are the
+   * shuffle seeds of the stages so far, in pipeline order (see `shuffleSeeds`).
+   */
+  constructor(private readonly node: Node<T>, private readonly seeds: readonly number[] = []) {}
 
   /**
    * Element i is row i of every tensor, in the given structure: `fromTensorSlices([x, y])` with
@@ -127,13 +130,13 @@ export class Dataset<T> implements AsyncIterable<T> {
     const seed = options.seed ?? makeDefaultSeed();
     if (!Number.isSafeInteger(seed)) throw new ArgumentError(`Dataset.shuffle: expected seed to be a safe integer. Received: seed=${String(seed)}`);
     const reshuffle = options.reshuffleEachIteration ?? true;
-    return new Dataset(shuffleNode(this.node, b, seed, reshuffle));
+    return new Dataset(shuffleNode(this.node, b, seed, reshuffle), [...this.seeds, seed]);
   }
 
   /** Stacks `batchSize` consecutive elements along a new axis 0 ([B, ...] per tensor). */
   batch(batchSize: number, options: { dropRemainder?: boolean } = {}): Dataset<T> {
     const n = positiveInt('Dataset.batch', 'batchSize', batchSize);
-    return new Dataset(batchNode(this.node, n, options.dropRemainder ?? false));
+    return new Dataset(batchNode(this.node, n, options.dropRemainder ?? false), this.seeds);
   }
 
   /**
@@ -145,32 +148,41 @@ export class Dataset<T> implements AsyncIterable<T> {
   map<U>(fn: MapFn<T, U>, options: { numParallelCalls?: number } = {}): Dataset<Awaited<U>> {
     if (typeof fn !== 'function') throw new ArgumentError(`Dataset.map: expected fn to be a function. Received: ${typeof fn}`);
     const n = options.numParallelCalls === undefined ? 0 : depthOrAutotune('Dataset.map', 'numParallelCalls', options.numParallelCalls, AUTOTUNE_PARALLEL_CALLS);
-    return new Dataset(mapNode(this.node, fn, n) as Node<Awaited<U>>);
+    return new Dataset(mapNode(this.node, fn, n) as Node<Awaited<U>>, this.seeds);
   }
 
   /** Prepares up to `bufferSize` elements ahead of the consumer (AUTOTUNE = 2; 0 = none). */
   prefetch(bufferSize: number): Dataset<T> {
-    return new Dataset(prefetchNode(this.node, depthOrAutotune('Dataset.prefetch', 'bufferSize', bufferSize, AUTOTUNE_PREFETCH)));
+    return new Dataset(prefetchNode(this.node, depthOrAutotune('Dataset.prefetch', 'bufferSize', bufferSize, AUTOTUNE_PREFETCH)), this.seeds);
   }
 
   /** The first `count` elements (-1: all). */
   take(count: number): Dataset<T> {
-    return new Dataset(takeNode(this.node, checkCount('Dataset.take', 'count', count, true)));
+    return new Dataset(takeNode(this.node, checkCount('Dataset.take', 'count', count, true)), this.seeds);
   }
 
   /** All but the first `count` elements (-1: skip everything). */
   skip(count: number): Dataset<T> {
-    return new Dataset(skipNode(this.node, checkCount('Dataset.skip', 'count', count, true)));
+    return new Dataset(skipNode(this.node, checkCount('Dataset.skip', 'count', count, true)), this.seeds);
   }
 
   /** Repeats the dataset `count` times (default / -1: forever); a shuffle before it reshuffles each time. */
   repeat(count = -1): Dataset<T> {
-    return new Dataset(repeatNode(this.node, checkCount('Dataset.repeat', 'count', count, true)));
+    return new Dataset(repeatNode(this.node, checkCount('Dataset.repeat', 'count', count, true)), this.seeds);
   }
 
   /** Records the first complete iteration and replays it afterwards (copies; freed by dispose()). */
   cache(): Dataset<T> {
-    return new Dataset(cacheNode(this.node));
+    return new Dataset(cacheNode(this.node), this.seeds);
+  }
+
+  /**
+   * The seeds of the pipeline's shuffle stages, in pipeline order (empty without shuffles). A
+   * checkpoint records them so that resuming with a differently seeded pipeline fails clearly
+   * instead of training on another order.
+   */
+  shuffleSeeds(): number[] {
+    return [...this.seeds];
   }
 
   /** Number of elements per iteration (INFINITE_CARDINALITY = -1 when infinite). */

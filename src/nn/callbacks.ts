@@ -4,9 +4,20 @@
  * History values: batch-size-weighted running means mid-epoch, epoch results at the end.
  * Part of src/nn: imports nothing outside src/nn and src/core.
  */
+import { DataFormatError } from '../core/errors.ts';
+import { f64FromHex, f64Hex } from './checkpoint/number-bits.ts';
 import type { HistoryParams } from './history.ts';
 
 export type Logs = Record<string, number>;
+
+/**
+ * What a callback carries from one epoch to the next, for checkpoints: JSON-serialisable fields
+ * plus float32 arrays (stored in the checkpoint's safetensors file).
+ */
+export interface CallbackState {
+  json: Record<string, unknown>;
+  arrays: Float32Array[];
+}
 
 /** A model as seen by callbacks. */
 export interface CallbackModel {
@@ -29,6 +40,21 @@ export class Callback {
   onTestBegin(_logs?: Logs): void | Promise<void> {}
   onTestEnd(_logs?: Logs): void | Promise<void> {}
   onTestBatchEnd(_batch: number, _logs?: Logs): void | Promise<void> {}
+  /**
+   * The state a checkpoint must hold to resume this callback exactly; undefined (the default)
+   * means the callback keeps no state between hooks. A resumed fit calls onTrainBegin, then
+   * setState with what getState returned when the checkpoint was written.
+   */
+  getState(): CallbackState | undefined | Promise<CallbackState | undefined> {
+    return undefined;
+  }
+
+  /** Throws (DataFormatError) if `state` cannot be restored; changes nothing. */
+  checkState(_state: CallbackState): void {}
+
+  /** Restores a state returned by getState (checked first with checkState). */
+  setState(_state: CallbackState): void {}
+
   /** Whether onBatchEnd needs per-batch logs (they cost a device read on WebGPU). */
   wantsBatchLogs(): boolean {
     return Object.getPrototypeOf(this).onBatchEnd !== Callback.prototype.onBatchEnd;
@@ -138,6 +164,45 @@ export class EarlyStopping extends Callback {
       this.stoppedEpoch = epoch;
       this.model!.stopTraining = true;
     }
+  }
+
+  /** Configuration that a resumed EarlyStopping must share with the checkpointed one. */
+  private configKey(): string {
+    return JSON.stringify({ monitor: this.monitor, minDelta: f64Hex(this.minDelta), patience: this.patience, baseline: this.baseline === undefined ? null : f64Hex(this.baseline), restoreBestWeights: this.restoreBestWeights, startFromEpoch: this.startFromEpoch, maximize: this.maximize });
+  }
+
+  /** wait, stoppedEpoch, best (exact bits), bestEpoch, and the best weights if kept. */
+  override getState(): CallbackState {
+    return {
+      json: { config: this.configKey(), wait: this.wait, stoppedEpoch: this.stoppedEpoch, best: f64Hex(this.best), bestEpoch: this.bestEpoch, hasBestWeights: this.bestWeights !== undefined },
+      arrays: this.bestWeights ? [...this.bestWeights] : [],
+    };
+  }
+
+  override checkState(st: CallbackState): void {
+    const j = st?.json ?? {};
+    const fail = (what: string): never => {
+      throw new DataFormatError(`EarlyStopping.setState: ${what}`);
+    };
+    if (j.config !== this.configKey()) fail(`expected the checkpointed configuration ${String(j.config)}. Received: this callback's ${this.configKey()}`);
+    for (const k of ['wait', 'stoppedEpoch', 'bestEpoch']) {
+      if (!Number.isSafeInteger(j[k]) || (j[k] as number) < 0) fail(`expected ${k} to be a non-negative integer. Received: ${JSON.stringify(j[k])}`);
+    }
+    f64FromHex(j.best, 'EarlyStopping best');
+    const arrays = Array.isArray(st.arrays) ? st.arrays.length : -1;
+    if (typeof j.hasBestWeights !== 'boolean' || j.hasBestWeights !== arrays > 0) {
+      fail(`expected hasBestWeights to agree with the ${arrays} stored arrays. Received: ${JSON.stringify(j.hasBestWeights)}`);
+    }
+  }
+
+  override setState(st: CallbackState): void {
+    this.checkState(st);
+    const j = st.json;
+    this.wait = j.wait as number;
+    this.stoppedEpoch = j.stoppedEpoch as number;
+    this.best = f64FromHex(j.best, 'EarlyStopping best');
+    this.bestEpoch = j.bestEpoch as number;
+    this.bestWeights = j.hasBestWeights ? st.arrays.map((a) => a.slice()) : undefined;
   }
 
   /** Keras 3 restores the best weights when training ends, whether or not it stopped early. */

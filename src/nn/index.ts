@@ -1,6 +1,6 @@
 /**
  * The neural-network API: layers, Sequential, losses, metrics, optimizers, callbacks, History,
- * the progress bar, safetensors and weight digests.
+ * the progress bar, safetensors, weight digests and exact-resume checkpoints.
  * Part of src/nn: imports src/core only.
  */
 export * as layers from './layers/index.ts';
@@ -18,3 +18,4 @@ export { digestTensors } from './digest.ts';
 export { writeFileDurable, cleanupTemporaries } from './durable-write.ts';
 export { resetNames } from './naming.ts';
 export type { BatchSource, CompileOptions, FitOptions, EvaluateOptions, PredictOptions } from './trainer.ts';
+export * as checkpoint from './checkpoint/index.ts';

@@ -7,6 +7,8 @@
  * Logs are read from the device every batch when the backend reads synchronously (the CPU) or a
  * callback needs them, else at most once per `logInterval` seconds and at epoch end; a NaN or
  * infinite loss stops training with a NumericError (or gracefully, with TerminateOnNaN).
+ * With `checkpoint`, fit saves exact-resume checkpoints (checkpoint/); with `resumeFrom`, it
+ * continues a run from the newest valid one, ending with the uninterrupted run's bits.
  * Part of src/nn: imports src/core only.
  */
 import * as ops from '../core/ops/index.ts';
@@ -15,6 +17,9 @@ import { ArgumentError, NumericError, ShapeError, fmtShape } from '../core/error
 import { variableGrads } from '../core/grad.ts';
 import { Tensor } from '../core/tensor.ts';
 import { Callback, CallbackList, type CallbackLike, type Logs } from './callbacks.ts';
+import type { TrainingRun } from './checkpoint/capture.ts';
+import { type CheckpointOptions, Checkpointer, openResume, type ResumeSource } from './checkpoint/checkpointer.ts';
+import { prepareResume, type ResumePoint } from './checkpoint/restore.ts';
 import { History } from './history.ts';
 import { type Loss, getLoss } from './losses.ts';
 import { MeanMetric, type MetricFn, resolveMetric, METRIC_NAMES } from './metrics.ts';
@@ -24,8 +29,11 @@ import type { Sequential } from './sequential.ts';
 
 /** A source of batches: a ditto Dataset (iterated per epoch) or any async iterable. */
 export interface BatchSource {
-  /** The batches of epoch `epoch` (datasets reshuffle per epoch). */
-  iterate?(epoch: number): AsyncIterable<unknown>;
+  /**
+   * The batches of epoch `epoch` (datasets reshuffle per epoch), from batch `options.start`
+   * (checkpoints and resumes need it; a Dataset's iterator also reports its `position`).
+   */
+  iterate?(epoch: number, options?: { start?: number }): AsyncIterable<unknown>;
   [Symbol.asyncIterator]?(): AsyncIterator<unknown>;
   /** Number of batches if known (>= 0), else negative or undefined. */
   cardinality?(): number;
@@ -64,6 +72,22 @@ export interface FitOptions {
   sink?: ProgbarSink;
   /** Minimum seconds between device reads of running logs on asynchronous backends. */
   logInterval?: number;
+  /**
+   * Save exact-resume checkpoints into `checkpoint.dir` every `everySteps` optimizer steps and/or
+   * after every epoch (see checkpoint/checkpointer.ts). Needs a Dataset as training data. Each save
+   * reads every weight, optimizer slot and metric accumulator back from the device and fsyncs
+   * three files and two directories.
+   */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Continue from the newest valid checkpoint of this directory (or from a checkpoint returned by
+   * findLatestCheckpoint): weights, optimizer state, seed generators, random state, data position,
+   * metric accumulators, History and callback states are restored, and training continues at the
+   * saved epoch and step (`initialEpoch` is then ignored). The program must build the same model,
+   * optimizer, metrics, callbacks and data pipeline (same shuffle seeds) and pass the same epochs;
+   * anything else fails with a DataFormatError before any state is changed.
+   */
+  resumeFrom?: ResumeSource;
 }
 
 export interface EvaluateOptions {
@@ -113,8 +137,8 @@ function unpack(fn: string, el: unknown): [Tensor, Tensor | undefined] {
   throw new ArgumentError(`${fn}: expected dataset elements [x, y] of tensors. Received: ${Array.isArray(el) ? 'an array of non-tensors' : typeof el}`);
 }
 
-function iterate(source: BatchSource, epoch: number, fn: string): AsyncIterable<unknown> {
-  if (source && typeof source.iterate === 'function') return source.iterate(epoch);
+function iterate(source: BatchSource, epoch: number, fn: string, start = 0): AsyncIterable<unknown> {
+  if (source && typeof source.iterate === 'function') return start > 0 ? source.iterate(epoch, { start }) : source.iterate(epoch);
   if (source && typeof source[Symbol.asyncIterator] === 'function') return source as AsyncIterable<unknown>;
   throw new ArgumentError(`${fn}: expected a Dataset or an async iterable of [x, y] batches. Received: ${typeof source}`);
 }
@@ -196,6 +220,10 @@ class ProgbarLogger extends Callback {
     this.bar = new Progbar({ target: this.target ?? undefined, verbose: this.verbose, sink: this.sink });
     if (this.epochs > 1) this.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
   }
+  /** A resumed fit re-enters an epoch that began before the checkpoint: a new bar, same header. */
+  resume(epoch: number): void {
+    this.onEpochBegin(epoch);
+  }
   override onBatchEnd(batch: number, logs?: Logs): void {
     if (this.verbose === 1) this.bar?.update(batch + 1, logs ?? {}, false);
   }
@@ -220,6 +248,17 @@ export async function fitModel(model: Sequential, data: BatchSource, o: FitOptio
   const history = new History();
   let target = steps(data);
   history.params = { verbose, epochs, steps: target };
+  if ((o.checkpoint || o.resumeFrom !== undefined) && typeof data?.iterate !== 'function') {
+    throw new ArgumentError('fit: expected a Dataset (a source with iterate(epoch, { start })) as training data with checkpoint or resumeFrom: the data position must be saved and restored. Received: a plain async iterable');
+  }
+  const run: TrainingRun = { model, compiled: c, history, callbacks: o.callbacks ?? [], data, epochs, stepsPerEpoch: target, validation: o.validationData !== undefined };
+  const opened = o.resumeFrom !== undefined ? openResume(o.resumeFrom) : undefined;
+  const checkpointer = o.checkpoint ? new Checkpointer(o.checkpoint, opened) : undefined;
+  const applyResume = opened ? prepareResume(run, opened.checkpoint) : undefined;
+  if (opened && target === null && opened.checkpoint.state.fit.stepsPerEpoch !== null) {
+    // A source without cardinality(): the interrupted run had learnt the epoch length already.
+    target = run.stepsPerEpoch = history.params.steps = opened.checkpoint.state.fit.stepsPerEpoch;
+  }
   const bar = verbose ? new ProgbarLogger(verbose, epochs, target, o.sink) : undefined;
   const callbacks = new CallbackList([...(bar ? [bar] : []), ...(o.callbacks ?? [])]);
   callbacks.setModel(model);
@@ -229,14 +268,29 @@ export async function fitModel(model: Sequential, data: BatchSource, o: FitOptio
   const syncReads = typeof backend.readSync === 'function';
   const interval = o.logInterval ?? 1;
   model.stopTraining = false;
+  // Everything was checked by prepareResume; this assigns the model, optimizer, trackers and RNGs.
+  const resumed: ResumePoint | undefined = applyResume?.();
+  if (resumed) {
+    history.history = resumed.history.history;
+    history.epoch = resumed.history.epoch;
+  }
+  let globalStep = resumed?.globalStep ?? 0;
   await callbacks.call('onTrainBegin');
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-    resetTrackers(c);
-    await callbacks.call('onEpochBegin', epoch);
-    let batch = 0;
+  resumed?.applyCallbackStates();
+  for (let epoch = resumed ? resumed.epoch : initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    const start = resumed && epoch === resumed.epoch ? resumed.step : 0;
+    if (start === 0) {
+      resetTrackers(c);
+      await callbacks.call('onEpochBegin', epoch);
+    } else {
+      // The epoch began before the checkpoint: its trackers and callbacks carry on from there.
+      bar?.resume(epoch);
+    }
+    let batch = start;
     let logs: Logs = {};
     let lastRead = -Infinity;
-    for await (const el of iterate(data, epoch, 'fit')) {
+    const batches = iterate(data, epoch, 'fit', start);
+    for await (const el of batches) {
       const [x, y0] = unpack('fit', el);
       try {
         const y = checkBatch('fit', x, y0);
@@ -253,13 +307,19 @@ export async function fitModel(model: Sequential, data: BatchSource, o: FitOptio
       }
       await callbacks.call('onBatchEnd', batch, logs);
       batch++;
+      globalStep++;
       if (model.stopTraining) break;
       if (logs.loss !== undefined && !Number.isFinite(logs.loss)) throw nanError(epoch, batch, logs.loss);
+      if (checkpointer?.dueAfterStep(globalStep, batch, target)) {
+        const position = (batches as { position?: { epoch: number; index: number } }).position ?? { epoch, index: batch };
+        await checkpointer.save(run, { epoch, step: batch, globalStep, data: position });
+      }
     }
     if (batch === 0) throw new ArgumentError(`fit: the dataset produced no batches in epoch ${epoch + 1}`);
     if (target === null) {
       target = batch;
       history.params.steps = batch;
+      run.stepsPerEpoch = batch;
     }
     const epochLogs = await readLogs(c);
     if (!model.stopTraining && !Number.isFinite(epochLogs.loss)) throw nanError(epoch, batch, epochLogs.loss);
@@ -267,6 +327,7 @@ export async function fitModel(model: Sequential, data: BatchSource, o: FitOptio
     bar?.finish(batch, epochLogs);
     history.record(epoch, epochLogs);
     await callbacks.call('onEpochEnd', epoch, epochLogs);
+    if (checkpointer?.everyEpoch) await checkpointer.save(run, { epoch: epoch + 1, step: 0, globalStep, data: { epoch: epoch + 1, index: 0 } });
   }
   await callbacks.call('onTrainEnd');
   return history;

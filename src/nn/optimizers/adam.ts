@@ -50,6 +50,14 @@ export class Adam extends Optimizer {
     if (!(this.epsilon >= 0)) throw new ArgumentError(`Adam: expected epsilon >= 0. Received: epsilon=${this.epsilon}`);
   }
 
+  protected override slotCount(): number {
+    return 2;
+  }
+
+  override getConfig(): Record<string, number | boolean | string> {
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+
   protected createSlots(v: Variable): Variable[] {
     return [0, 1].map((i) => ops.variable(ops.zerosLike(v), { name: `adam/${v.name}_${i === 0 ? 'momentum' : 'velocity'}`, trainable: false }));
   }

@@ -32,6 +32,29 @@ export abstract class Optimizer {
 
   protected abstract createSlots(v: Variable, count: number): Variable[];
 
+  /**
+   * Slot variables per model variable that `update` creates (Adam 2, SGD with momentum 1, plain
+   * SGD 0). Subclasses with slots override it, so that `build` can create them ahead of time.
+   */
+  protected slotCount(): number {
+    return 0;
+  }
+
+  /**
+   * Creates the slot variables of `vars` that do not exist yet, in `vars` order (Keras
+   * `optimizer.build`): the same zero-filled variables, in the same order, as the first update
+   * would create. Loading a checkpoint calls it so that slots can be assigned before any step.
+   */
+  build(vars: readonly Variable[]): void {
+    const n = this.slotCount();
+    if (n > 0) for (const v of vars) this.slotsFor(v, n);
+  }
+
+  /** Hyperparameters (Keras get_config); checkpoints record them to refuse resuming with others. */
+  getConfig(): Record<string, number | boolean | string> {
+    return { name: this.name, learningRate: this.learningRate };
+  }
+
   /** One update of each variable from its gradient, then iterations += 1. */
   applyGradients(pairs: readonly (readonly [Tensor, Variable])[]): void {
     for (const [g, v] of pairs) {

@@ -26,6 +26,14 @@ export class SGD extends Optimizer {
     if (!(this.momentum >= 0 && this.momentum <= 1)) throw new ArgumentError(`SGD: expected momentum in [0, 1]. Received: momentum=${this.momentum}`);
   }
 
+  protected override slotCount(): number {
+    return this.momentum === 0 ? 0 : 1;
+  }
+
+  override getConfig(): Record<string, number | boolean | string> {
+    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  }
+
   protected createSlots(v: Variable): Variable[] {
     return [ops.variable(ops.zerosLike(v), { name: `sgd/${v.name}_momentum`, trainable: false })];
   }

@@ -1,0 +1,104 @@
+/**
+ * Taking a checkpoint of a running fit: reads every weight, optimizer slot and metric accumulator
+ * from the device (asynchronous: one readback per variable, the cost of a checkpoint besides the
+ * fsyncs), and gathers the host state (position, data iterator position and shuffle seeds,
+ * optimizer step and hyperparameters, seed generators, global random state, History, callback
+ * states) into the canonical safetensors bytes and the state.json text. Nothing here reads a clock
+ * or process state: the same training state gives the same bytes.
+ * Part of src/nn: imports src/core only.
+ */
+import { getRandomState } from '../../core/random/seed-generator.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { Callback, type CallbackLike } from '../callbacks.ts';
+import type { History } from '../history.ts';
+import { encodeSafetensors, type NamedArray } from '../safetensors.ts';
+import type { Sequential } from '../sequential.ts';
+import type { BatchSource, Compiled } from '../trainer.ts';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
+import { layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf } from './parts.ts';
+import type { CallbackEntry, CheckpointState } from './state.ts';
+import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
+
+/** The pieces of a fit that a checkpoint captures. */
+export interface TrainingRun {
+  model: Sequential;
+  compiled: Compiled;
+  history: History;
+  /** The user's callbacks (not the progress bar), in order. */
+  callbacks: readonly CallbackLike[];
+  data: BatchSource;
+  epochs: number;
+  stepsPerEpoch: number | null;
+  validation: boolean;
+}
+
+/** Where the run continues: see CheckpointState.position; `data` is the iterator's position. */
+export interface RunPosition {
+  epoch: number;
+  step: number;
+  globalStep: number;
+  data: { epoch: number; index: number };
+}
+
+async function hostArray(fn: string, name: string, t: Tensor): Promise<NamedArray> {
+  const dtype = safetensorsDType(fn, name, t.dtype);
+  const d = await t.data();
+  // A copy: a backend may hand out a view of its own storage.
+  const data = dtype === 'F32' ? Float32Array.from(d as Float32Array) : Int32Array.from(d as Int32Array);
+  return { dtype, shape: [...t.shape], data };
+}
+
+/** The className of a callback (plain objects: 'Object'). */
+export function callbackClass(c: CallbackLike): string {
+  return (c as object).constructor?.name ?? 'Object';
+}
+
+/** The checkpoint files' content for the run at `pos`. */
+export async function captureCheckpoint(run: TrainingRun, pos: RunPosition): Promise<{ tensors: Uint8Array; state: string }> {
+  const fn = 'fit';
+  const { model, compiled: c } = run;
+  const tensors: Record<string, NamedArray> = {};
+  for (const w of model.weights) tensors[modelTensor(w.name)] = await hostArray(fn, w.name, w);
+  const slots = c.optimizer.variables();
+  for (const s of slots) tensors[optimizerTensor(s.name)] = await hostArray(fn, s.name, s);
+  const trackers: [string, { variables(): Tensor[] }][] = [['loss', c.lossTracker]];
+  for (const m of c.metrics) if (m.tracker) trackers.push([m.id, m.tracker]);
+  for (const [id, t] of trackers) {
+    const [total, count] = t.variables();
+    tensors[metricTensor(id, 'total')] = await hostArray(fn, `${id}/total`, total);
+    tensors[metricTensor(id, 'count')] = await hostArray(fn, `${id}/count`, count);
+  }
+  const callbacks: CallbackEntry[] = [];
+  for (const [i, cb] of run.callbacks.entries()) {
+    const st = cb instanceof Callback ? await cb.getState() : undefined;
+    callbacks.push({ class: callbackClass(cb), state: st ? { json: st.json, arrays: st.arrays.length } : null });
+    st?.arrays.forEach((a, k) => { tensors[callbackTensor(i, k)] = { dtype: 'F32', shape: [a.length], data: a }; });
+  }
+  const seedGenerators: CheckpointState['seedGenerators'] = {};
+  for (const [name, g] of layerSeedGenerators(model)) seedGenerators[name] = g.getState();
+  const state: CheckpointState = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    position: { epoch: pos.epoch, step: pos.step, globalStep: pos.globalStep },
+    fit: { epochs: run.epochs, stepsPerEpoch: run.stepsPerEpoch, validation: run.validation },
+    data: { position: { ...pos.data }, shuffleSeeds: shuffleSeedsOf(run.data) },
+    model: {
+      inputShape: [...(model.layers[0]?.buildShape ?? [])],
+      weights: model.weights.map((w) => ({ name: w.name, dtype: w.dtype, shape: [...w.shape] })),
+      stopTraining: model.stopTraining,
+    },
+    optimizer: { config: c.optimizer.getConfig(), iterations: c.optimizer.iterations, slots: slots.map((s) => s.name) },
+    metrics: c.metrics.map((m) => ({ id: m.id, fn: m.fn ? metricFunctionName(m.fn) : null })),
+    seedGenerators,
+    random: getRandomState(),
+    history: run.history.toJSON(),
+    callbacks,
+  };
+  const meta = { format: CHECKPOINT_FORMAT, globalStep: String(pos.globalStep) };
+  return { tensors: encodeSafetensors(tensors, meta), state: formatState(state) };
+}
+
+/** One top-level field per line, each value compact: readable, and the same state gives the same bytes. */
+function formatState(state: CheckpointState): string {
+  return `{\n${Object.entries(state).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n')}\n}\n`;
+}

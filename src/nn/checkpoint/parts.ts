@@ -1,0 +1,49 @@
+/**
+ * Where the checkpointed state lives in a model, its compiled configuration and its data source:
+ * the layers' seed generators, the metric functions by canonical name, the pipeline's shuffle
+ * seeds, and the safetensors dtype of a variable.
+ * Part of src/nn: imports src/core only.
+ */
+import { ArgumentError } from '../../core/errors.ts';
+import { SeedGenerator } from '../../core/random/seed-generator.ts';
+import type { DType } from '../../core/dtype.ts';
+import { categoricalAccuracy, type MetricFn, sparseCategoricalAccuracy } from '../metrics.ts';
+import type { SafetensorsDType } from '../safetensors.ts';
+import type { Sequential } from '../sequential.ts';
+import type { BatchSource } from '../trainer.ts';
+
+/** Every layer's own SeedGenerator (Dropout's), by layer name, in layer order. */
+export function layerSeedGenerators(model: Sequential): Map<string, SeedGenerator> {
+  const out = new Map<string, SeedGenerator>();
+  for (const l of model.layers) {
+    const g = (l as { seedGenerator?: unknown }).seedGenerator;
+    if (g instanceof SeedGenerator) out.set(l.name, g);
+  }
+  return out;
+}
+
+/** The resolved metric functions by canonical name. */
+export const METRIC_FUNCTIONS: Readonly<Record<string, MetricFn>> = {
+  sparse_categorical_accuracy: sparseCategoricalAccuracy,
+  categorical_accuracy: categoricalAccuracy,
+};
+
+/** The canonical name of a resolved metric function. */
+export function metricFunctionName(fn: MetricFn): string {
+  const name = Object.keys(METRIC_FUNCTIONS).find((k) => METRIC_FUNCTIONS[k] === fn);
+  if (!name) throw new ArgumentError(`fit: checkpoint: expected a built-in metric function (${Object.keys(METRIC_FUNCTIONS).join(', ')}). Received: a custom function`);
+  return name;
+}
+
+/** The shuffle seeds of a Dataset (null for sources that do not report them). */
+export function shuffleSeedsOf(data: BatchSource): number[] | null {
+  const f = (data as { shuffleSeeds?: () => number[] }).shuffleSeeds;
+  return typeof f === 'function' ? f.call(data) : null;
+}
+
+/** The safetensors dtype tag of a variable's dtype. */
+export function safetensorsDType(fn: string, name: string, dtype: DType): SafetensorsDType {
+  if (dtype === 'float32') return 'F32';
+  if (dtype === 'int32') return 'I32';
+  throw new ArgumentError(`${fn}: expected '${name}' to be float32 or int32. Received: ${dtype}`);
+}
