@@ -2,13 +2,14 @@
  * Max and average pooling (NHWC) and their gradients.
  * determinism:
  *  - maxPool2d: the window is scanned row-major (ph, then pw) skipping padding; the first
- *    maximum wins ties; NaN wins over numbers. maxPool2dGrad gives each input position
- *    S over windows (oh, ow) row-major of dy[n,oh,ow,c] for the windows whose first maximum is
- *    that position (a gather; no scatter-add).
- *  - avgPool2d: S over the window's valid elements (row-major index ph*poolW + pw), divided
- *    (IEEE float32 division) by the number of valid elements (TensorFlow excludes padding).
- *    avgPool2dGrad: S over windows (oh, ow) row-major containing the position of
- *    f32(dy[n,oh,ow,c] / count(oh,ow)).
+ *    maximum wins ties; NaN wins over numbers. maxPool2dGrad gives each input position a
+ *    sequential sum from +0 over windows (oh, ow) row-major of dy[n,oh,ow,c] for the windows
+ *    whose first maximum is that position (a gather; no scatter-add).
+ *  - avgPool2d: a sequential sum from +0 (no chunk tree, whatever the window size) over the
+ *    window's valid elements in row-major order (ph, then pw), divided (IEEE float32 division)
+ *    by the number of valid elements (TensorFlow excludes padding).
+ *    avgPool2dGrad: a sequential sum from +0 over the windows (oh, ow) row-major containing the
+ *    position of f32(dy[n,oh,ow,c] / count(oh,ow)).
  * Part of src/core.
  */
 import { ENGINE } from '../engine.ts';

@@ -1,0 +1,141 @@
+// requires: lib/index, lib/float-bits
+// binary: out[i] = a[offA(i)] op b[offB(i)] with NumPy broadcasting (strides 0 on broadcast
+// dims), on 32-bit words. params.op: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum,
+// 6 equal, 7 notEqual, 8 less, 9 lessEqual, 10 greater, 11 greaterEqual (comparisons write
+// 0/1 words, the uint8 result). params.dtype: 0 float32, 1 int32, 2 uint8 (one u32 per element).
+// Semantics are the CPU kernel's (src/kernels/cpu/binary.ts): float32 ops are single correctly
+// rounded IEEE operations (division checked at startup by self-test.ts); maximum/minimum keep a
+// on ties and return a NaN operand (a first); comparisons with NaN are false except notEqual;
+// int32 add/sub/mul wrap, div is floor division with x / 0 = 0 (and INT_MIN / -1 = INT_MIN);
+// uint8 results are taken modulo 256, uint8 div truncates (x / 0 = 0).
+// Large tensors run in chunks with windowed bindings (lib/index.wgsl Strided origin/bases).
+// Bindings: 0 a (read), 1 b (read), 2 out (read_write), 3 params (st.s0: a strides, st.s1: b).
+// Dispatch: ceil(n / WG) workgroups, x*y*z grid; one element each. Reduction order: none.
+
+override WG: u32 = 256u;
+
+struct Params {
+  st: Strided,
+  n: u32,
+  rank: u32,
+  op: u32,
+  dtype: u32,
+}
+
+@group(0) @binding(0) var<storage, read> a: array<u32>;
+@group(0) @binding(1) var<storage, read> b: array<u32>;
+@group(0) @binding(2) var<storage, read_write> out: array<u32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+fn b2u(c: bool) -> u32 {
+  return select(0u, 1u, c);
+}
+
+fn float_op(op: u32, p: u32, q: u32) -> u32 {
+  let x = bitcast<f32>(p);
+  let y = bitcast<f32>(q);
+  let nx = is_nan_bits(p);
+  let ny = is_nan_bits(q);
+  switch (op) {
+    case 0u: { return bitcast<u32>(x + y); }
+    case 1u: { return bitcast<u32>(x - y); }
+    case 2u: { return bitcast<u32>(x * y); }
+    case 3u: { return bitcast<u32>(x / y); }
+    case 4u: {
+      if (nx) { return p; }
+      if (ny) { return q; }
+      return select(q, p, x >= y);
+    }
+    case 5u: {
+      if (nx) { return p; }
+      if (ny) { return q; }
+      return select(q, p, x <= y);
+    }
+    case 7u: { return b2u(nx || ny || x != y); }
+    default: {
+      if (nx || ny) { return 0u; }
+      switch (op) {
+        case 6u: { return b2u(x == y); }
+        case 8u: { return b2u(x < y); }
+        case 9u: { return b2u(x <= y); }
+        case 10u: { return b2u(x > y); }
+        default: { return b2u(x >= y); }
+      }
+    }
+  }
+}
+
+fn floor_div(x: i32, y: i32) -> i32 {
+  if (y == 0i) {
+    return 0i;
+  }
+  if (y == -1i) {
+    // x / -1 with INT_MIN wrapping to INT_MIN
+    return bitcast<i32>(0u - bitcast<u32>(x));
+  }
+  let t = x / y;
+  let r = x - t * y;
+  if (r != 0i && ((r < 0i) != (y < 0i))) {
+    return t - 1i;
+  }
+  return t;
+}
+
+fn int_op(op: u32, p: u32, q: u32) -> u32 {
+  let x = bitcast<i32>(p);
+  let y = bitcast<i32>(q);
+  switch (op) {
+    case 0u: { return p + q; }
+    case 1u: { return p - q; }
+    case 2u: { return p * q; }
+    case 3u: { return bitcast<u32>(floor_div(x, y)); }
+    case 4u: { return select(q, p, x >= y); }
+    case 5u: { return select(q, p, x <= y); }
+    case 6u: { return b2u(x == y); }
+    case 7u: { return b2u(x != y); }
+    case 8u: { return b2u(x < y); }
+    case 9u: { return b2u(x <= y); }
+    case 10u: { return b2u(x > y); }
+    default: { return b2u(x >= y); }
+  }
+}
+
+fn u8_op(op: u32, p: u32, q: u32) -> u32 {
+  switch (op) {
+    case 0u: { return (p + q) & 0xffu; }
+    case 1u: { return (p - q) & 0xffu; }
+    case 2u: { return (p * q) & 0xffu; }
+    case 3u: {
+      if (q == 0u) { return 0u; }
+      return p / q;
+    }
+    case 4u: { return select(q, p, p >= q); }
+    case 5u: { return select(q, p, p <= q); }
+    case 6u: { return b2u(p == q); }
+    case 7u: { return b2u(p != q); }
+    case 8u: { return b2u(p < q); }
+    case 9u: { return b2u(p <= q); }
+    case 10u: { return b2u(p > q); }
+    default: { return b2u(p >= q); }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lidx: u32) {
+  let i = invocation_index(wid, nwg, lidx, WG);
+  if (i >= params.n) {
+    return;
+  }
+  let off = strided_offsets(i, params.rank, params.st);
+  let p = a[off.x];
+  let q = b[off.y];
+  var r: u32;
+  if (params.dtype == 0u) {
+    r = float_op(params.op, p, q);
+  } else if (params.dtype == 1u) {
+    r = int_op(params.op, p, q);
+  } else {
+    r = u8_op(params.op, p, q);
+  }
+  out[strided_global(i, params.st) - params.st.bases.w] = r;
+}

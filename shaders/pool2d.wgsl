@@ -1,0 +1,65 @@
+// requires: lib/index, lib/float-bits, lib/pool
+// pool2d: maxPool2d (mode 0) and avgPool2d (mode 1), NHWC, one invocation per output
+// (n, oh, ow, c), as src/kernels/cpu/pool.ts:
+//   max: the first maximum of the window's valid elements scanned row-major (NaN wins), 0 for an
+//        empty window;
+//   avg: acc = +0 plus the valid elements in row-major order (each add rounded to f32, a
+//        sequential sum as on the CPU, which equals the summation tree S for windows of at most
+//        256 elements; larger windows are summed sequentially on both backends), then
+//        acc / count (IEEE division, checked by the self-test).
+// Bindings: 0 x (read, f32 words), 1 out (read_write), 2 params.
+// Dispatch: ceil(n / WG) workgroups, x*y*z grid.
+
+override WG: u32 = 256u;
+
+struct Params {
+  g: PoolGeom,
+  n: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<u32>;
+@group(0) @binding(1) var<storage, read_write> out: array<u32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lidx: u32) {
+  let i = invocation_index(wid, nwg, lidx, WG);
+  if (i >= params.n) {
+    return;
+  }
+  let g = params.g;
+  let c = i % g.C;
+  let q = i / g.C;
+  let ow = q % g.outW;
+  let q2 = q / g.outW;
+  let oh = q2 % g.outH;
+  let n = q2 / g.outH;
+  let bd = pool_bounds(g, oh, ow);
+  if (g.mode == 0u) {
+    var best = 0u;
+    var found = false;
+    for (var ih = bd.x; ih < bd.y; ih = ih + 1u) {
+      for (var iw = bd.z; iw < bd.w; iw = iw + 1u) {
+        let v = x[((n * g.H + ih) * g.W + iw) * g.C + c];
+        var take = !found;
+        if (found && !is_nan_bits(best)) {
+          take = is_nan_bits(v) || bitcast<f32>(v) > bitcast<f32>(best);
+        }
+        if (take) {
+          best = v;
+          found = true;
+        }
+      }
+    }
+    out[i] = best;
+  } else {
+    var acc = 0.0;
+    for (var ih = bd.x; ih < bd.y; ih = ih + 1u) {
+      for (var iw = bd.z; iw < bd.w; iw = iw + 1u) {
+        acc = acc + bitcast<f32>(x[((n * g.H + ih) * g.W + iw) * g.C + c]);
+      }
+    }
+    let count = (bd.y - bd.x) * (bd.w - bd.z);
+    out[i] = bitcast<u32>(acc / f32(count));
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * WebGPU host side of the broadcasting binary ops, comparisons and `where`
+ * (shaders/binary.wgsl, shaders/where.wgsl): op and dtype codes, broadcast strides merged into
+ * the smallest iteration rank, and the grid. Semantics are those of src/kernels/cpu/binary.ts.
+ * Part of src/kernels/webgpu: imports src/core only.
+ */
+import type { DType } from '../../core/dtype.ts';
+import type { OpName } from '../../core/ops/op-attrs.ts';
+import { broadcastStrides, stridesOf } from '../../core/shape.ts';
+import { ParamWriter, WG, grid, mergeDims, planChunks, windowBinding, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
+
+type BinaryName = Extract<OpName, 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'>;
+
+/** Op codes of shaders/binary.wgsl. */
+const OPS: Record<BinaryName, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5,
+  equal: 6, notEqual: 7, less: 8, lessEqual: 9, greater: 10, greaterEqual: 11,
+};
+
+/** dtype codes shared by binary.wgsl and reduce-scan.wgsl. */
+export function dtypeCode(d: DType): number {
+  return d === 'float32' ? 0 : d === 'int32' ? 1 : 2;
+}
+
+/**
+ * Records `shader` over the broadcast iteration of `ins` into the contiguous `out`, in chunks
+ * whose operands fit one storage binding each; `tail` appends the shader's own Params fields.
+ */
+function broadcastDispatch(ctx: KernelContext, op: string, shader: 'binary' | 'where', ins: readonly GpuInfo[], out: GpuInfo, tail: (w: ParamWriter) => void): void {
+  const n = out.handle.size;
+  if (n === 0) return;
+  const s = out.shape;
+  const m = mergeDims(op, s, [...ins.map((t) => broadcastStrides(t.shape, s)), stridesOf(s)]);
+  const operands = [...ins.map((t, k) => ({ strides: m.strides[k], off: 0, words: t.handle.size })), { strides: m.strides[ins.length], off: 0, words: n }];
+  for (const c of planChunks(op, m.shape, operands, ctx.limits)) {
+    const len = c.e1 - c.e0;
+    const bases = [...c.windows.slice(0, ins.length).map((w) => w.base), 0, 0].slice(0, 3);
+    const w = new ParamWriter().strided(m, c.e0, [...bases, c.windows[ins.length].base]).u32(len, m.shape.length);
+    tail(w);
+    const bindings = [...ins.map((t, k) => windowBinding(t.handle.buffer, c.windows[k])), windowBinding(out.handle.buffer, c.windows[ins.length])];
+    ctx.stream.dispatch(shader, bindings, w.finish(), grid(len, WG, ctx.limits));
+  }
+}
+
+function binary(op: BinaryName): GpuKernel<BinaryName> {
+  return (ctx, [a, b], _attrs, out) => broadcastDispatch(ctx, op, 'binary', [a, b], out, (w) => w.u32(OPS[op], dtypeCode(a.dtype)));
+}
+
+export const add = binary('add');
+export const sub = binary('sub');
+export const mul = binary('mul');
+export const div = binary('div');
+export const maximum = binary('maximum');
+export const minimum = binary('minimum');
+export const equal = binary('equal');
+export const notEqual = binary('notEqual');
+export const less = binary('less');
+export const lessEqual = binary('lessEqual');
+export const greater = binary('greater');
+export const greaterEqual = binary('greaterEqual');
+
+/** where(cond, a, b): 32-bit words selected by cond != 0, all three broadcast. */
+export const where: GpuKernel<'where'> = (ctx, [c, a, b], _attrs, out) => broadcastDispatch(ctx, 'where', 'where', [c, a, b], out, () => {});
