@@ -37,8 +37,8 @@ function logCore(f: number, dk: number, c: number): number {
 }
 
 /**
- * Natural logarithm in float32. Max error 0.84 ulp, measured over every positive float32
- * (exhaustive, subnormals included).
+ * Natural logarithm in float32. Measured max error over every positive float32 (exhaustive,
+ * subnormals included, float64 reference): 0.8399 ulp, at x = 1.4133185.
  * Special values: log(±0) = -Inf, log(x < 0) = NaN, log(-Inf) = NaN, log(+Inf) = +Inf,
  * log(NaN) = NaN, log(1) = +0 exactly.
  *
@@ -89,7 +89,9 @@ export function log1pCore(xh: number, xl: number): number {
 }
 
 /**
- * log(1 + x) in float32, accurate near 0. Max error see log.test.ts (exhaustive measurement).
+ * log(1 + x) in float32, accurate near 0. Measured max error (float64 reference), exhaustive
+ * over every float32 x > -1 with |x| >= 2^-25 (below, x is returned, the correctly rounded
+ * result): 0.8399 ulp for x > 0 (at x = 0.41331851), 0.8264 ulp for x < 0.
  * Special values: log1p(±0) = ±0 (sign kept; |x| < 2^-24 returns x), log1p(-1) = -Inf,
  * log1p(x < -1) = NaN, log1p(-Inf) = NaN, log1p(+Inf) = +Inf, NaN -> NaN.
  *

@@ -20,7 +20,9 @@ export const UNARY_OP = {
 export function elementwise(ctx: KernelContext, shader: 'unary' | 'unary-math', x: GpuInfo, out: GpuInfo, params: (len: number) => Uint32Array): void {
   for (const c of contiguousChunks(out.handle.size, ctx.limits)) {
     const win = { base: c.e0, words: c.e1 - c.e0 };
-    ctx.stream.dispatch(shader, [windowBinding(x.handle.buffer, win), windowBinding(out.handle.buffer, win)], params(win.words), grid(win.words, WG, ctx.limits));
+    // unary-math includes lib/math, whose FMA guards follow the backend's EXACT_GUARD override.
+    const options = shader === 'unary-math' ? { constants: ctx.exactGuard } : undefined;
+    ctx.stream.dispatch(shader, [windowBinding(x.handle.buffer, win), windowBinding(out.handle.buffer, win)], params(win.words), grid(win.words, WG, ctx.limits), options);
   }
 }
 
