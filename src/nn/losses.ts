@@ -12,6 +12,7 @@ import { ENGINE } from '../core/engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../core/errors.ts';
 import { checkIndices } from '../core/ops/gather.ts';
 import type { Tensor } from '../core/tensor.ts';
+import { deferCheck } from './deferred-checks.ts';
 
 /** Keras's backend.epsilon(). */
 export const EPSILON = 1e-7;
@@ -49,8 +50,7 @@ export class SparseCategoricalCrossentropy implements Loss {
       throw new ShapeError(`${fn}: expected labels of shape ${fmtShape(yPred.shape.slice(0, -1))} for yPred of shape ${fmtShape(yPred.shape)}. Received: yTrue.shape=${fmtShape(yTrue.shape)}`);
     }
     if (yTrue.dtype === 'float32') throw new DTypeError(`${fn}: expected integer labels (int32 or uint8). Received: yTrue.dtype=float32`);
-    if (yTrue.dtype === 'int32') checkIndices(fn, yTrue, C);
-    else checkLabelsU8(fn, yTrue, C);
+    checkLabels(fn, yTrue, C);
     return ENGINE.tidy(() => {
       const logp = clippedLogProbs(yPred, !!this.options.fromLogits);
       const labels = ops.reshape(yTrue, labelShape);
@@ -60,9 +60,23 @@ export class SparseCategoricalCrossentropy implements Loss {
   }
 }
 
-function checkLabelsU8(fn: string, labels: Tensor, C: number): void {
+/**
+ * Labels must lie in [0, C): checked now when the labels can be read synchronously, else counted on
+ * the device and verified at the training loop's next log read (deferred-checks.ts).
+ */
+function checkLabels(fn: string, labels: Tensor, C: number): void {
   const read = labels.storage.backend.readSync;
-  if (!read) return;
+  if (!read) {
+    const bad = ENGINE.tidy(() => {
+      const high = ops.cast(ops.greaterEqual(labels, C), 'int32');
+      const out = labels.dtype === 'int32' ? ops.add(high, ops.cast(ops.less(labels, 0), 'int32')) : high;
+      return ops.sum(out);
+    });
+    deferCheck(`${fn}/labels`, bad, `${fn}: expected labels in [0, ${C}). Received: labels outside that range`);
+    bad.dispose();
+    return;
+  }
+  if (labels.dtype === 'int32') return checkIndices(fn, labels, C);
   const d = read.call(labels.storage.backend, labels.storage.handle, labels.dtype, labels.size);
   for (let i = 0; i < d.length; i++) {
     if (d[i] >= C) throw new ArgumentError(`${fn}: expected labels in [0, ${C}). Received: label ${d[i]} at index ${i}`);

@@ -20,6 +20,7 @@ import { Callback, CallbackList, type CallbackLike, type Logs } from './callback
 import type { TrainingRun } from './checkpoint/capture.ts';
 import { type CheckpointOptions, Checkpointer, openResume, type ResumeSource } from './checkpoint/checkpointer.ts';
 import { prepareResume, type ResumePoint } from './checkpoint/restore.ts';
+import { verifyDeferredChecks } from './deferred-checks.ts';
 import { History } from './history.ts';
 import { type Loss, getLoss } from './losses.ts';
 import { MeanMetric, type MetricFn, resolveMetric, METRIC_NAMES } from './metrics.ts';
@@ -195,6 +196,8 @@ async function readLogs(c: Compiled, prefix = ''): Promise<Logs> {
   const packed = ENGINE.tidy(() => ops.stack(trackers.map(([, t]) => t.result())));
   const values = await packed.data();
   packed.dispose();
+  // Input checks that could not run synchronously (e.g. label ranges on WebGPU) fail here.
+  await verifyDeferredChecks();
   const logs: Logs = {};
   const sorted = trackers.map(([k], i) => [k, values[i]] as [string, number]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   for (const [k, v] of sorted) logs[prefix + k] = v;
