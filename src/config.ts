@@ -2,6 +2,7 @@
  * Global engine configuration (`dt.config`).
  * Composition-root module: may import any layer.
  */
+import { getNumThreads as cpuThreads, setNumThreads as setCpuThreads } from './kernels/cpu/index.ts';
 
 let opDeterminism = false;
 
@@ -16,4 +17,18 @@ export function enableOpDeterminism(): void {
 
 export function isOpDeterminismEnabled(): boolean {
   return opDeterminism;
+}
+
+/**
+ * Sets the number of threads the CPU backend uses (the main thread included; default: the
+ * DITTO_THREADS environment variable, else the machine's cores). Results are bit-identical for
+ * every thread count: threads only share out blocks of outputs.
+ */
+export function setNumThreads(n: number): void {
+  setCpuThreads(n);
+}
+
+/** The number of threads the CPU backend uses. */
+export function getNumThreads(): number {
+  return cpuThreads();
 }

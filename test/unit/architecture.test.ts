@@ -13,7 +13,7 @@ const SRC = resolve(ROOT, 'src');
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+    return statSync(p).isDirectory() ? files(p) : /\.(ts|js)$/.test(p) && !p.endsWith('.d.ts') ? [p] : [];
   });
 }
 

@@ -1,23 +1,43 @@
 /**
- * The CPU backend: tensors live in typed arrays over SharedArrayBuffers (so that worker threads
- * can share them), and every op runs a pure-TypeScript kernel that rounds each arithmetic step to
- * float32 and reduces in the engine's one fixed order.
+ * The CPU backend: tensors live in typed arrays over SharedArrayBuffers (so that the worker
+ * threads of thread-pool.ts share them without copies), and every op runs a TypeScript /
+ * asm.js kernel that rounds each arithmetic step to float32 and reduces in the engine's one
+ * fixed order, whatever the thread count (setNumThreads / DITTO_THREADS).
+ * Freed buffers are kept (up to CACHE_LIMIT bytes) and reused for allocations of the same byte
+ * length: the first touch of fresh pages costs about as much as a simple kernel. A reused buffer
+ * is not cleared (Backend.alloc: contents unspecified); every kernel writes its whole output
+ * (test/unit/cpu/writes-all-outputs.test.ts).
  * Part of src/kernels/cpu: imports src/core only.
  */
 import type { Backend, TensorInfo } from '../../core/backend.ts';
-import { type DType, type TypedArray, allocArray } from '../../core/dtype.ts';
+import { type DType, type TypedArray, allocArray, bytesPerElement, viewOf } from '../../core/dtype.ts';
 import { UnsupportedOpError } from '../../core/errors.ts';
 import type { OpAttrMap, OpName } from '../../core/ops/op-attrs.ts';
 import { CPU_KERNELS } from './kernels.ts';
+import { shutdownPool } from './thread-pool.ts';
 import type { CpuKernel } from './types.ts';
+
+/** Bytes of freed buffers kept for reuse (the oldest are dropped beyond it). */
+const CACHE_LIMIT = 128 << 20;
 
 export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu' as const;
   readonly description = 'TypeScript kernels, float32-exact';
   private live = 0;
+  private readonly cache = new Map<number, SharedArrayBuffer[]>();
+  /** The cached buffers, oldest first (a buffer freed twice must not be handed out twice). */
+  private readonly cached = new Set<SharedArrayBuffer>();
+  private cachedBytes = 0;
 
   alloc(dtype: DType, size: number): TypedArray {
     this.live++;
+    const bytes = size * bytesPerElement(dtype);
+    const buf = this.cache.get(bytes)?.pop();
+    if (buf) {
+      this.cached.delete(buf);
+      this.cachedBytes -= bytes;
+      return viewOf(dtype, buf, 0, size);
+    }
     return allocArray(dtype, size, true);
   }
 
@@ -33,8 +53,24 @@ export class CpuBackend implements Backend<TypedArray> {
     return handle.slice();
   }
 
-  free(_handle: TypedArray): void {
+  free(handle: TypedArray): void {
     this.live--;
+    const buf = handle.buffer;
+    const bytes = buf.byteLength;
+    if (!(buf instanceof SharedArrayBuffer) || bytes === 0 || handle.byteOffset !== 0 || handle.byteLength !== bytes) return;
+    if (bytes > CACHE_LIMIT || this.cached.has(buf)) return;
+    for (const old of this.cached) {
+      if (this.cachedBytes + bytes <= CACHE_LIMIT) break;
+      this.cached.delete(old);
+      const same = this.cache.get(old.byteLength)!;
+      same.splice(same.indexOf(old), 1);
+      this.cachedBytes -= old.byteLength;
+    }
+    let list = this.cache.get(bytes);
+    if (!list) this.cache.set(bytes, (list = []));
+    list.push(buf);
+    this.cached.add(buf);
+    this.cachedBytes += bytes;
   }
 
   liveBuffers(): number {
@@ -53,5 +89,11 @@ export class CpuBackend implements Backend<TypedArray> {
 
   async sync(): Promise<void> {}
 
-  async dispose(): Promise<void> {}
+  /** Terminates the worker threads and drops the buffer cache. */
+  async dispose(): Promise<void> {
+    this.cache.clear();
+    this.cached.clear();
+    this.cachedBytes = 0;
+    await shutdownPool();
+  }
 }

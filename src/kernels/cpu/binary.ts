@@ -3,44 +3,74 @@
  * float32 operations (the product or sum of two float32 values is exact or correctly rounded in
  * double, and the Float32Array store rounds once more, which is innocuous for + - * /).
  * Integer arithmetic wraps (the Int32Array/Uint8Array store is modular; mul uses Math.imul);
- * integer division is floor division with x / 0 = 0.
+ * integer division is floor division with x / 0 = 0. No reductions: each output element is one
+ * operation on its broadcast inputs, so any split of the outputs between threads gives the same
+ * bits.
+ * Speed: the broadcast is first collapsed (size-1 axes dropped, adjacent axes merged when every
+ * operand's strides allow) to at most three nested loops, usually one (same shapes, a scalar) or
+ * two (a bias row); the loops (one per op, ew-tasks.js) run on the worker pool for big outputs.
  * Part of src/kernels/cpu: imports src/core only.
  */
 import type { OpName } from '../../core/ops/op-attrs.ts';
 import { broadcastStrides, sizeOf } from '../../core/shape.ts';
-import type { CpuInfo, CpuKernel } from './types.ts';
+import { BINARY, whereRange } from './ew-tasks.js';
+import { runSplit } from './thread-pool.ts';
+import type { CpuKernel } from './types.ts';
 
-type Arr = CpuInfo['handle'];
+/** Elementwise work units per element (thread-pool.ts RunOptions.work). */
+const ELEMENT_WORK = 4;
+/** Fewest elements per parallel block. */
+const MIN_BLOCK = 1 << 15;
 
 /**
- * Calls `row(aOff, aStride, bOff, bStride, outOff, len)` for each row of the last axis of the
- * broadcast output; the row body is the op-specific loop.
+ * The broadcast of operands with strides `strides[k]` (0 on broadcast axes) to `shape`, as nested
+ * loops over `dims` (outermost first, at least three) with per-operand strides.
  */
-function forRows(a: CpuInfo, b: CpuInfo, out: CpuInfo, row: (ao: number, as: number, bo: number, bs: number, oo: number, len: number) => void): void {
-  const shape = out.shape;
-  const rank = shape.length;
-  const total = sizeOf(shape);
-  if (total === 0) return;
-  if (rank === 0) return row(0, 0, 0, 0, 0, 1);
-  const sa = broadcastStrides(a.shape, shape);
-  const sb = broadcastStrides(b.shape, shape);
-  const inner = shape[rank - 1];
-  // fast path: whole arrays contiguous or scalar
-  if (a.shape.length === rank && sizeOf(a.shape) === total && sizeOf(b.shape) === total) return row(0, 1, 0, 1, 0, total);
-  if (sizeOf(b.shape) === 1 && sizeOf(a.shape) === total) return row(0, 1, 0, 0, 0, total);
-  if (sizeOf(a.shape) === 1 && sizeOf(b.shape) === total) return row(0, 0, 0, 1, 0, total);
-  const coord = new Array<number>(rank).fill(0);
-  let ao = 0;
-  let bo = 0;
-  for (let o = 0; o < total; o += inner) {
-    row(ao, sa[rank - 1], bo, sb[rank - 1], o, inner);
-    for (let ax = rank - 2; ax >= 0; ax--) {
+interface Collapsed {
+  dims: number[];
+  strides: number[][];
+}
+
+function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): Collapsed {
+  const dims: number[] = [];
+  const st: number[][] = strides.map(() => []);
+  for (let ax = 0; ax < shape.length; ax++) {
+    const n = shape[ax];
+    if (n === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && strides.every((s, k) => st[k][last] === s[ax] * n)) {
+      dims[last] *= n;
+      for (let k = 0; k < strides.length; k++) st[k][last] = strides[k][ax];
+    } else {
+      dims.push(n);
+      for (let k = 0; k < strides.length; k++) st[k].push(strides[k][ax]);
+    }
+  }
+  while (dims.length < 3) {
+    dims.unshift(1);
+    for (const s of st) s.unshift(0);
+  }
+  return { dims, strides: st };
+}
+
+/**
+ * Calls body(offsets, oo) once per slab of the innermost three collapsed dims: offsets[k] is
+ * operand k's base offset and oo the output's (the output is dense, row-major).
+ */
+function forSlabs(c: Collapsed, body: (offsets: number[], oo: number) => void): void {
+  const { dims, strides } = c;
+  const lead = dims.length - 3;
+  const slab = dims[lead] * dims[lead + 1] * dims[lead + 2];
+  const count = sizeOf(dims.slice(0, lead));
+  const coord = new Array<number>(lead).fill(0);
+  const offsets = strides.map(() => 0);
+  for (let s = 0; s < count; s++) {
+    body(offsets, s * slab);
+    for (let ax = lead - 1; ax >= 0; ax--) {
       coord[ax]++;
-      ao += sa[ax];
-      bo += sb[ax];
-      if (coord[ax] < shape[ax]) break;
-      ao -= sa[ax] * shape[ax];
-      bo -= sb[ax] * shape[ax];
+      for (let k = 0; k < strides.length; k++) offsets[k] += strides[k][ax];
+      if (coord[ax] < dims[ax]) break;
+      for (let k = 0; k < strides.length; k++) offsets[k] -= strides[k][ax] * dims[ax];
       coord[ax] = 0;
     }
   }
@@ -48,47 +78,29 @@ function forRows(a: CpuInfo, b: CpuInfo, out: CpuInfo, row: (ao: number, as: num
 
 type BinaryName = Extract<OpName, 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'>;
 
-/** The row loop of each op, by dtype class. Written out per op so every loop stays monomorphic. */
-function rowFn(op: BinaryName, isFloat: boolean, x: Arr, y: Arr, d: Arr) {
-  switch (op) {
-    case 'add': return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = x[ao + i * as] + y[bo + i * bs]; };
-    case 'sub': return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = x[ao + i * as] - y[bo + i * bs]; };
-    case 'mul':
-      if (isFloat) return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = x[ao + i * as] * y[bo + i * bs]; };
-      return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = Math.imul(x[ao + i * as], y[bo + i * bs]); };
-    case 'div':
-      if (isFloat) return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = x[ao + i * as] / y[bo + i * bs]; };
-      return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => {
-        for (let i = 0; i < n; i++) {
-          const q = y[bo + i * bs];
-          d[oo + i] = q === 0 ? 0 : Math.floor(x[ao + i * as] / q);
-        }
-      };
-    case 'maximum': return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => {
-      for (let i = 0; i < n; i++) {
-        const p = x[ao + i * as];
-        const q = y[bo + i * bs];
-        d[oo + i] = p >= q || p !== p ? p : q; // ties keep a; NaN wins
-      }
-    };
-    case 'minimum': return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => {
-      for (let i = 0; i < n; i++) {
-        const p = x[ao + i * as];
-        const q = y[bo + i * bs];
-        d[oo + i] = p <= q || p !== p ? p : q;
-      }
-    };
-    case 'equal': return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = x[ao + i * as] === y[bo + i * bs] ? 1 : 0; };
-    case 'notEqual': return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = x[ao + i * as] !== y[bo + i * bs] ? 1 : 0; };
-    case 'less': return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = x[ao + i * as] < y[bo + i * bs] ? 1 : 0; };
-    case 'lessEqual': return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = x[ao + i * as] <= y[bo + i * bs] ? 1 : 0; };
-    case 'greater': return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = x[ao + i * as] > y[bo + i * bs] ? 1 : 0; };
-    case 'greaterEqual': return (ao: number, as: number, bo: number, bs: number, oo: number, n: number) => { for (let i = 0; i < n; i++) d[oo + i] = x[ao + i * as] >= y[bo + i * bs] ? 1 : 0; };
-  }
-}
-
 function binary(op: BinaryName): CpuKernel<BinaryName> {
-  return ([a, b], _attrs, out) => forRows(a, b, out, rowFn(op, a.dtype === 'float32', a.handle, b.handle, out.handle));
+  const intOp = op === 'mul' ? 'mulInt' : op === 'div' ? 'divInt' : op;
+  return ([a, b], _attrs, out) => {
+    const shape = out.shape;
+    const total = sizeOf(shape);
+    if (total === 0) return;
+    const name = a.dtype === 'float32' ? op : intOp;
+    const c = collapse(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
+    const l = c.dims.length - 3;
+    const [, n1, n2] = c.dims.slice(l);
+    const [sa, sb] = c.strides;
+    const x = a.handle;
+    const y = b.handle;
+    const d = out.handle;
+    if (l === 0) {
+      const job = { op: name, x, y, d, n1, n2, a0: sa[0], a1: sa[1], a2: sa[2], b0: sb[0], b1: sb[1], b2: sb[2], total };
+      runSplit('binary', job, total, { workPerUnit: ELEMENT_WORK, minBlock: MIN_BLOCK, out: d });
+      return;
+    }
+    const loop = BINARY[name];
+    const slab = c.dims[l] * n1 * n2;
+    forSlabs(c, ([ao, bo], oo) => loop(x, y, d, n1, n2, sa[l], sa[l + 1], sa[l + 2], sb[l], sb[l + 1], sb[l + 2], ao, bo, oo, oo, oo + slab));
+  };
 }
 
 export const add = binary('add');
@@ -105,33 +117,23 @@ export const greater = binary('greater');
 export const greaterEqual = binary('greaterEqual');
 
 /** out = cond != 0 ? a : b, all three broadcast to the output shape. */
-export const where: CpuKernel<'where'> = ([c, a, b], _attrs, out) => {
+export const where: CpuKernel<'where'> = ([cnd, a, b], _attrs, out) => {
   const shape = out.shape;
   const total = sizeOf(shape);
-  const rank = shape.length;
-  const sc = broadcastStrides(c.shape, shape);
-  const sa = broadcastStrides(a.shape, shape);
-  const sb = broadcastStrides(b.shape, shape);
-  const cond = c.handle;
+  if (total === 0) return;
+  const c = collapse(shape, [broadcastStrides(cnd.shape, shape), broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
+  const l = c.dims.length - 3;
+  const [, n1, n2] = c.dims.slice(l);
+  const [sc, sa, sb] = c.strides;
+  const cond = cnd.handle;
   const x = a.handle;
   const y = b.handle;
   const d = out.handle;
-  const coord = new Array<number>(rank).fill(0);
-  let co = 0;
-  let ao = 0;
-  let bo = 0;
-  for (let i = 0; i < total; i++) {
-    d[i] = cond[co] !== 0 ? x[ao] : y[bo];
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      coord[ax]++;
-      co += sc[ax];
-      ao += sa[ax];
-      bo += sb[ax];
-      if (coord[ax] < shape[ax]) break;
-      co -= sc[ax] * shape[ax];
-      ao -= sa[ax] * shape[ax];
-      bo -= sb[ax] * shape[ax];
-      coord[ax] = 0;
-    }
+  if (l === 0) {
+    const job = { cond, x, y, d, n1, n2, c0: sc[0], c1: sc[1], c2: sc[2], a0: sa[0], a1: sa[1], a2: sa[2], b0: sb[0], b1: sb[1], b2: sb[2], total };
+    runSplit('where', job, total, { workPerUnit: ELEMENT_WORK, minBlock: MIN_BLOCK, out: d });
+    return;
   }
+  const slab = c.dims[l] * n1 * n2;
+  forSlabs(c, ([co, ao, bo], oo) => whereRange(cond, x, y, d, n1, n2, sc[l], sc[l + 1], sc[l + 2], sa[l], sa[l + 1], sa[l + 2], sb[l], sb[l + 1], sb[l + 2], co, ao, bo, oo, oo, oo + slab));
 };

@@ -1,80 +1,36 @@
 /**
- * The CPU matrix-multiply core shared by matmul and the convolutions:
- *   C[m, n] = S(A[m, k] * B[n, k], k = 0..K-1)   (A: [M, K] packed, B: [N, K] packed, "NT" form)
- * with S the engine's summation tree (src/core/reduction-order.ts) and every product rounded to
- * float32 before it is added. Each output's reduction is independent, so blocks of outputs can
- * run on any thread without changing a bit.
+ * The CPU matrix-multiply core shared by matmul and the convolutions (TypeScript side): plans a
+ * blocked GEMM job (gemm-tasks.js: staging, blocking and tree levels; asm-gemm.js: the asm.js
+ * micro-kernel), runs it on the worker pool (thread-pool.ts), and in split-K mode finishes the
+ * tree. Every output is
+ *   C[b, m, n] = S(f32(A[b, m, k] * B[b, n, k]), k = 0..K-1)
+ * with S the engine's summation tree (src/core/reduction-order.ts): chunks of 256 terms summed
+ * from +0, then the chunk sums summed from +0 (and higher levels above 65536 terms). In split-K
+ * mode the threads compute the chunk sums (level 0) of disjoint chunks and sumChunked adds each
+ * output's chunk sums with the upper levels in chunk order: the same S, bit for bit.
  * Part of src/kernels/cpu: imports src/core only.
  */
-import { SUM_CHUNK, TreeAccumulator } from '../../core/reduction-order.ts';
-
-const f32 = Math.fround;
-
-/** S(a[ao + k] * b[bo + k], k = 0..K-1) in the engine's order. */
-export function dotTree(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, K: number): number {
-  if (K <= SUM_CHUNK) {
-    let acc = 0;
-    for (let k = 0; k < K; k++) acc = f32(acc + f32(a[ao + k] * b[bo + k]));
-    return acc;
-  }
-  if (K <= SUM_CHUNK * SUM_CHUNK) {
-    let total = 0;
-    for (let k0 = 0; k0 < K; k0 += SUM_CHUNK) {
-      const k1 = Math.min(K, k0 + SUM_CHUNK);
-      let acc = 0;
-      for (let k = k0; k < k1; k++) acc = f32(acc + f32(a[ao + k] * b[bo + k]));
-      total = f32(total + acc);
-    }
-    return total;
-  }
-  const t = new TreeAccumulator(K);
-  for (let k = 0; k < K; k++) t.add(f32(a[ao + k] * b[bo + k]));
-  return t.result();
-}
+import { planGemm } from './gemm-tasks.js';
+import { sumChunked } from './reduce.ts';
+import { getNumThreads, jobSeq, runJob, sharedScratch } from './thread-pool.ts';
 
 /**
- * C[cOff + m * ldc + n] = dotTree(A row m, B row n) for m in [m0, m1), n in [0, N).
- * Computes four columns at a time to reuse each load of A (same order per output).
+ * Runs gemm job `job` (its kind and operands; see gemm-tasks.d.ts) for C [batch, M, N] with
+ * reduction length K into `out`; an empty reduction (K = 0) gives +0.
  */
-export function gemmNT(M: number, N: number, K: number, A: ArrayLike<number>, B: ArrayLike<number>, C: { [i: number]: number }, cOff: number, ldc: number, m0 = 0, m1 = M): void {
-  void M;
-  if (K > SUM_CHUNK) {
-    for (let m = m0; m < m1; m++) for (let n = 0; n < N; n++) C[cOff + m * ldc + n] = dotTree(A, m * K, B, n * K, K);
+export function runGemm(job: Record<string, unknown>, batch: number, M: number, N: number, K: number, out: Float32Array): void {
+  if (batch === 0 || M === 0 || N === 0) return;
+  if (K === 0) {
+    out.fill(0);
     return;
   }
-  for (let m = m0; m < m1; m++) {
-    const ao = m * K;
-    const co = cOff + m * ldc;
-    let n = 0;
-    for (; n + 4 <= N; n += 4) {
-      const b0 = n * K;
-      const b1 = b0 + K;
-      const b2 = b1 + K;
-      const b3 = b2 + K;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let k = 0; k < K; k++) {
-        const av = A[ao + k];
-        s0 = f32(s0 + f32(av * B[b0 + k]));
-        s1 = f32(s1 + f32(av * B[b1 + k]));
-        s2 = f32(s2 + f32(av * B[b2 + k]));
-        s3 = f32(s3 + f32(av * B[b3 + k]));
-      }
-      C[co + n] = s0;
-      C[co + n + 1] = s1;
-      C[co + n + 2] = s2;
-      C[co + n + 3] = s3;
-    }
-    for (; n < N; n++) C[co + n] = dotTree(A, ao, B, n * K, K);
+  const plan = planGemm(batch, M, N, K, getNumThreads());
+  const work = batch * M * N * K;
+  if (!plan.splitK) {
+    runJob('gemm', { ...job, seq: jobSeq(), ...plan, M, N, K, out }, plan.blocks, { work, out });
+    return;
   }
-}
-
-/** Copies a [rows, cols] matrix with arbitrary strides into a packed row-major Float32Array. */
-export function pack(src: ArrayLike<number>, off: number, rows: number, cols: number, rowStride: number, colStride: number, dst = new Float32Array(rows * cols)): Float32Array {
-  for (let r = 0; r < rows; r++) {
-    const s = off + r * rowStride;
-    const d = r * cols;
-    if (colStride === 1) for (let c = 0; c < cols; c++) dst[d + c] = src[s + c];
-    else for (let c = 0; c < cols; c++) dst[d + c] = src[s + c * colStride];
-  }
-  return dst;
+  const parts = sharedScratch('gemm.parts', batch * plan.chunks * M * N);
+  runJob('gemm', { ...job, seq: jobSeq(), ...plan, M, N, K, parts }, plan.blocks, { work, out: parts });
+  sumChunked(parts, batch, plan.chunks, M * N, out);
 }

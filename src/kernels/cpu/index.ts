@@ -4,3 +4,4 @@
  */
 export { CpuBackend } from './backend.ts';
 export { CPU_KERNELS } from './kernels.ts';
+export { getNumThreads, setNumThreads } from './thread-pool.ts';

@@ -1,10 +1,14 @@
 /**
- * CPU kernel for batched matmul with transpose flags and batch broadcasting. Operands are packed
- * into the NT form of gemm.ts ([M, K] and [N, K]); each output is the engine-order dot product.
+ * CPU kernel for batched matmul with transpose flags and batch broadcasting: one blocked GEMM job
+ * (gemm.ts, gemm-tasks.js) whose stagers read A[m, k] = a[m, k] (a[k, m] when transposeA) and
+ * B[n, k] = b[k, n] (b[n, k] when transposeB) straight from the operands.
+ * Reduction order (src/core/ops/matmul.ts): out[..., m, n] = S(f32(A[m, k] * B[n, k]), k = 0..K-1),
+ * S the engine's summation tree (src/core/reduction-order.ts: chunks of 256, two levels up to
+ * 65536 terms, more above); blocks of outputs run on any thread with the same bits.
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.ts';
-import { gemmNT, pack } from './gemm.ts';
+import { runGemm } from './gemm.ts';
 import type { CpuKernel } from './types.ts';
 
 export const matmul: CpuKernel<'matmul'> = ([a, b], attrs, out) => {
@@ -15,13 +19,14 @@ export const matmul: CpuKernel<'matmul'> = ([a, b], attrs, out) => {
   const K = attrs.transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const batchShape = out.shape.slice(0, -2);
   const batch = sizeOf(batchShape);
+  if (batch === 0 || M === 0 || N === 0) return;
   const sa = broadcastStrides(a.shape.slice(0, -2), batchShape);
   const sb = broadcastStrides(b.shape.slice(0, -2), batchShape);
   const matA = a.shape[ra - 2] * a.shape[ra - 1];
   const matB = b.shape[rb - 2] * b.shape[rb - 1];
-  const packedA = new Float32Array(M * K);
-  const packedB = new Float32Array(N * K);
   const bStrides = stridesOf(batchShape);
+  const aOff = new Int32Array(batch);
+  const bOff = new Int32Array(batch);
   for (let i = 0; i < batch; i++) {
     let ai = 0;
     let bi = 0;
@@ -32,12 +37,13 @@ export const matmul: CpuKernel<'matmul'> = ([a, b], attrs, out) => {
       ai += c * sa[d];
       bi += c * sb[d];
     }
-    // A as [M, K]: row stride K (or 1 when transposed), column stride 1 (or M).
-    if (attrs.transposeA) pack(a.handle, ai * matA, M, K, 1, M, packedA);
-    else pack(a.handle, ai * matA, M, K, K, 1, packedA);
-    // B as [N, K]: B is [K, N] (or [N, K] when transposed).
-    if (attrs.transposeB) pack(b.handle, bi * matB, N, K, K, 1, packedB);
-    else pack(b.handle, bi * matB, N, K, 1, N, packedB);
-    gemmNT(M, N, K, packedA, packedB, out.handle, i * M * N, N);
+    aOff[i] = ai * matA;
+    bOff[i] = bi * matB;
   }
+  runGemm({
+    kind: 'matmul', a: a.handle, b: b.handle, aOff, bOff,
+    // A[m, k]: a is [M, K] (or [K, M] when transposed); B[n, k]: b is [K, N] (or [N, K]).
+    ars: attrs.transposeA ? 1 : K, acs: attrs.transposeA ? M : 1,
+    brs: attrs.transposeB ? K : 1, bcs: attrs.transposeB ? 1 : N,
+  }, batch, M, N, K, out.handle as Float32Array);
 };

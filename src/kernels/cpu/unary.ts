@@ -5,6 +5,8 @@
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { exp32, log32, sigmoid32, tanh32 } from '../../core/math/index.ts';
+import { reluRange } from './ew-tasks.js';
+import { runSplit } from './thread-pool.ts';
 import type { CpuInfo, CpuKernel } from './types.ts';
 
 type Elementwise = (src: CpuInfo['handle'], dst: CpuInfo['handle'], isFloat: boolean) => void;
@@ -50,12 +52,10 @@ export const square = kernel((s, d, f) => {
   else for (let i = 0; i < s.length; i++) d[i] = Math.imul(s[i], s[i]);
 });
 
-/** x > 0 ? x : +0, NaN stays NaN. */
+/** x > 0 ? x : +0, NaN stays NaN (ew-tasks.js; on the worker pool for big tensors). */
 export const relu = kernel((s, d) => {
-  for (let i = 0; i < s.length; i++) {
-    const v = s[i];
-    d[i] = v > 0 || v !== v ? v : 0;
-  }
+  if (s.length < 1 << 16) reluRange(s, d, 0, s.length);
+  else runSplit('relu', { x: s, d, total: s.length }, s.length, { workPerUnit: 4, minBlock: 1 << 15, out: d });
 });
 
 export const sigmoid = kernel((s, d) => {

@@ -1,0 +1,620 @@
+/**
+ * Blocked float32 GEMM jobs of the CPU backend: matmul, conv2d, conv2dGradInput and
+ * conv2dGradFilter as one "job" split into independent output blocks that any thread (the main
+ * thread or a pool worker, src/kernels/cpu/thread-pool.ts) computes with the asm.js micro-kernel
+ * of asm-gemm.js. Plain JavaScript (types in gemm-tasks.d.ts) because worker threads load it
+ * without a TypeScript loader; it imports nothing but asm-gemm.js.
+ *
+ * Every job computes C[b, m, n] = S(A[b, m, k] * B[b, n, k], k = 0..K-1) with S the engine's
+ * summation tree (src/core/reduction-order.ts) and every product rounded to float32, where A and
+ * B are virtual matrices read by each kind's stagers (zero where the op's order has a zero term):
+ *  matmul           A[m, k] = a[m, k] (or a[k, m]),  B[n, k] = b[k, n] (or b[n, k]),
+ *                   C = out[b, m, n]; k is the contraction index (src/core/ops/matmul.ts)
+ *  conv2d           m = (n*outH + oh)*outW + ow, k = (kh*kW + kw)*C + c,
+ *                   A[m, k] = x[n, oh*sH + kh - padTop, ow*sW + kw - padLeft, c] or +0,
+ *                   B[f, k] = w[kh, kw, c, f]
+ *  conv2dGradInput  m = (n*inH + ih)*inW + iw, k = (kh*kW + kw)*F + f,
+ *                   A[m, k] = dy[n, oh, ow, f] where oh*sH = ih + padTop - kh, ow likewise, both in
+ *                   range, else +0; B[c, k] = w[kh, kw, c, f]
+ *  conv2dGradFilter m = (kh*kW + kw)*C + c, k = p = (n*outH + oh)*outW + ow,
+ *                   A[m, p] = x[n, oh*sH + kh - padTop, ow*sW + kw - padLeft, c] or +0,
+ *                   B[f, p] = dy[n, oh, ow, f]
+ * These are exactly the operands, operand order (a first) and reduction indices of the kernels'
+ * documented orders (src/core/ops/conv2d.ts), and the explicit +0 terms are those of the frozen
+ * reference kernels (test/reference/cpu-v1), so the bits are theirs.
+ *
+ * Blocking: a block is (batch b, Mb rows, Nb columns) of C with its whole reduction, done by one
+ * thread in k order: the reduction is cut into K-blocks of Kc terms (Kc a multiple of 256 that
+ * divides 65536, or all of K), each staged into the thread's asm.js heap and run through the
+ * micro-kernel, which leaves the two-level tree sum in the block's totals T. Longer reductions
+ * (K > 65536) carry T into higher tree levels between K-blocks exactly as TreeAccumulator does.
+ * Which thread computes which block never changes a bit: each output is computed whole by one
+ * thread in its one order. In split-K mode (planGemm) a block is instead one chunk of 256 terms
+ * of Mb x Nb outputs, whose chunk sums the caller adds in chunk order (gemm.ts).
+ *
+ * Staging: contiguous runs of the operands are copied into the heap with TypedArray.set (a
+ * memcpy): a sub-matrix, or for the convolutions a "slab" of the few zero-padded input rows the
+ * block's positions read (for conv2dGradInput the zero-dilated, padded dy rows). asm.js `pack`
+ * then gathers the panels (5 rows of A, 3 columns of B) through a table of byte offsets:
+ * A[m, k] = slab[base(m) + off(k)].
+ * Memory stays bounded by the block: panels, T, one operand block and one slab.
+ */
+import { GemmKernels } from './asm-gemm.js';
+
+/** Terms per chunk of the summation tree; equals SUM_CHUNK of src/core/reduction-order.ts (tested). */
+export const SUM_CHUNK = 256;
+/** Micro-tile rows and columns of asm-gemm.js. */
+export const MR = 5;
+export const NR = 3;
+/** Initial bytes of each thread's asm.js heap (a valid asm.js heap size: 2^22; it grows for big blocks). */
+export const HEAP_BYTES = 1 << 22;
+/** Longest reduction packed as a single K-block; longer ones use K-blocks of KC_SPLIT terms. */
+const KC_WHOLE = 1024;
+const KC_SPLIT = 512;
+
+const fround = Math.fround;
+
+/** This thread's heap (Float32Array and Int32Array views of one plain ArrayBuffer) and asm.js module. */
+let H = null;
+let HI = null;
+let asm = null;
+let heapBytes = 0;
+
+/** The job whose heap layout (and, for conv2dGradInput, filter copy) is prepared on this thread. */
+let preparedSeq = -1;
+let layout = null;
+/** Identity of the B panels currently packed in the heap (reused by the next block of a job). */
+let packedSeq = -1;
+let packedKey = -1;
+
+/** Makes the heap at least `floats` floats (a valid asm.js size: 2^n, or a multiple of 2^24). */
+function ensureHeap(floats) {
+  const need = floats * 4;
+  if (asm !== null && heapBytes >= need) return;
+  let bytes = Math.max(HEAP_BYTES, heapBytes);
+  while (bytes < need) bytes = bytes < 1 << 24 ? bytes * 2 : bytes + (1 << 24);
+  const buffer = new ArrayBuffer(bytes);
+  H = new Float32Array(buffer);
+  HI = new Int32Array(buffer);
+  asm = GemmKernels(globalThis, null, buffer);
+  heapBytes = bytes;
+  preparedSeq = -1;
+  packedSeq = -1;
+}
+
+/** Number of levels of the summation tree over n terms (TreeAccumulator's count). */
+export function treeLevels(n) {
+  let levels = 1;
+  for (let m = n; m > SUM_CHUNK; m = Math.ceil(m / SUM_CHUNK)) levels++;
+  return levels;
+}
+
+const roundUp = (x, q) => Math.ceil(x / q) * q;
+const roundDown = (x, q) => Math.floor(x / q) * q;
+
+/** Split-K mode: for reductions of at least this many terms ... */
+const SPLIT_MIN_K = 2048;
+/** ... whose chunk sums (batch * chunks * M * N floats) fit in this many floats. */
+const SPLIT_MAX_PARTS = 1 << 22;
+
+/**
+ * Block sizes for C [batch, M, N] with reduction length K on `threads` threads: Kc, Mb, Nb and
+ * the block counts. Mb shrinks for small outputs so that every thread gets several blocks.
+ * Split-K mode (long reductions into few outputs, e.g. conv2dGradFilter): a block computes the
+ * chunk sums of one chunk of 256 terms (the tree's level 0) for Mb x Nb outputs into `parts`
+ * [batch, chunks, M, N]; the caller then sums each output's chunk sums in order with the tree's
+ * upper levels (reduce.ts sumChunked). The result is the same tree sum, with chunks spread over
+ * the threads.
+ */
+export function planGemm(batch, M, N, K, threads) {
+  const chunks = Math.ceil(K / SUM_CHUNK);
+  // block sizes are whole tiles: multiples of MR rows and NR columns
+  const rows = (n, cap) => Math.min(roundDown(cap, MR), Math.max(MR, roundUp(n, MR)));
+  const cols = (n, cap) => Math.min(roundDown(cap, NR), Math.max(NR, roundUp(n, NR)));
+  if (K >= SPLIT_MIN_K && batch * chunks * M * N <= SPLIT_MAX_PARTS) {
+    const Mb = rows(M, 512);
+    const Nb = cols(N, 256);
+    const mBlocks = Math.ceil(M / Mb);
+    const nBlocks = Math.ceil(N / Nb);
+    return { Kc: SUM_CHUNK, Mb, Nb, mBlocks, nBlocks, chunks, splitK: true, blocks: batch * mBlocks * nBlocks * chunks };
+  }
+  const Kc = K <= KC_WHOLE ? Math.max(K, 1) : KC_SPLIT;
+  const Nb = cols(N, N <= 256 ? 256 : 128);
+  const nBlocks = Math.max(1, Math.ceil(N / Nb));
+  const wanted = Math.max(1, Math.ceil((threads > 1 ? 4 * threads : 1) / (batch * nBlocks)));
+  // rows per block: about 64 (more when the reduction is short, to amortize per-block work)
+  const Mb = rows(Math.ceil(M / wanted), K >= 64 ? 64 : 256);
+  const mBlocks = Math.max(1, Math.ceil(M / Mb));
+  return { Kc, Mb, Nb, mBlocks, nBlocks, chunks, splitK: false, blocks: batch * mBlocks * nBlocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Heap layout of a job (floats): A panels | B panels | T | A offset table | B offset table |
+// lane-base table | B operand block | A operand block or slab (sized for the job's largest block).
+
+/** Padded input width read by conv2d / conv2dGradFilter windows: columns -padLeft .. Wp-padLeft-1. */
+const paddedWidth = (j) => (j.outW - 1) * j.sW + j.kW;
+/** Width of conv2dGradInput's dilated dy slab: columns tw = padLeft-kW+1 .. padLeft+inW-1. */
+const dilatedWidth = (j) => j.inW + j.kW - 1;
+
+/** Bound of the x slab for q consecutive output positions. */
+function xSlabBound(j, q) {
+  const perImage = j.outH * j.outW;
+  const images = Math.ceil(q / perImage) + 1;
+  const rows = Math.min(j.outH, Math.ceil(q / j.outW) + 1);
+  return images * ((rows - 1) * j.sH + j.kH) * paddedWidth(j) * j.C;
+}
+
+/** Bound of the dilated dy slab for q consecutive input positions. */
+function dySlabBound(j, q) {
+  const perImage = j.inH * j.inW;
+  const images = Math.ceil(q / perImage) + 1;
+  const rows = Math.min(j.inH, Math.ceil(q / j.inW) + 1) + j.kH - 1;
+  return images * rows * dilatedWidth(j) * j.F;
+}
+
+function makeLayout(j) {
+  const { Mb, Nb, Kc } = j;
+  const L = {};
+  L.aPanels = 0;
+  L.bPanels = Mb * Kc;
+  L.t = L.bPanels + Nb * Kc;
+  L.tabA = L.t + Mb * Nb;
+  L.tabB = L.tabA + Kc;
+  L.lanes = L.tabB + Kc;
+  L.opB = L.lanes + 8;
+  let opB = Nb * Kc;
+  let opA = Mb * Kc;
+  if (j.kind === 'conv2d') opA = xSlabBound(j, Mb);
+  else if (j.kind === 'conv2dGradFilter') opA = xSlabBound(j, Kc);
+  else if (j.kind === 'conv2dGradInput') {
+    opA = dySlabBound(j, Mb);
+    opB = j.w.length;
+  }
+  L.opA = L.opB + opB;
+  L.end = L.opA + opA;
+  return L;
+}
+
+/** Prepares this thread for job j (heap size, layout, conv2dGradInput's filter copy). */
+function prepare(j) {
+  if (preparedSeq === j.seq) return layout;
+  const L = makeLayout(j);
+  ensureHeap(L.end);
+  if (j.kind === 'conv2dGradInput') H.set(j.w, L.opB);
+  preparedSeq = j.seq;
+  layout = L;
+  return L;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staging. Offsets below are in floats unless named "bytes"; the asm.js functions take bytes.
+
+/** h[d .. d+len) = src[s .. s+len): a memcpy for long runs, a loop for short ones. */
+function copyRun(src, s, len, d) {
+  if (len >= 48) {
+    H.set(src.subarray(s, s + len), d);
+    return;
+  }
+  const h = H;
+  for (let i = 0; i < len; i++) h[d + i] = src[s + i];
+}
+
+/**
+ * Copies element (r, k) = src[off + r*rs + k*cs] for r in [r0, r0+rc), k in [k0, k0+kc) to the
+ * heap at dst, row-major (when cs = 1) or k-major (when rs = 1), by contiguous runs (one run when
+ * the block is contiguous in src). Returns the heap strides [row, k].
+ */
+function copyMatrix(src, off, rs, cs, r0, rc, k0, kc, dst) {
+  const h = H;
+  if (cs === 1) {
+    const s = off + r0 * rs + k0;
+    if (rs === kc || rc === 1) copyRun(src, s, rc * kc, dst);
+    else for (let r = 0; r < rc; r++) copyRun(src, s + r * rs, kc, dst + r * kc);
+    return [kc, 1];
+  }
+  if (rs === 1) {
+    const s = off + r0 + k0 * cs;
+    if (cs === rc || kc === 1) copyRun(src, s, rc * kc, dst);
+    else for (let k = 0; k < kc; k++) copyRun(src, s + k * cs, rc, dst + k * rc);
+    return [1, rc];
+  }
+  for (let r = 0; r < rc; r++) for (let k = 0; k < kc; k++) h[dst + r * kc + k] = src[off + (r0 + r) * rs + (k0 + k) * cs];
+  return [kc, 1];
+}
+
+/** Offset table at `tab`: entry k = (k * stride) floats, in bytes. */
+function linearTable(tab, kc, stride) {
+  const hi = HI;
+  const step = stride * 4;
+  for (let k = 0, o = 0; k < kc; k++, o += step) hi[tab + k] = o;
+}
+
+/**
+ * Packs the panels of rows r = 0..rows-1 (MR per A panel, NR per B panel) at float offset dst:
+ * lane r of term k is the float at byte base(r) + table[k]; base(r) = (first + r * stride) * 4
+ * when `bases` is null.
+ */
+function packPanels(isA, dst, rows, kc, tab, first, stride, bases) {
+  const lanes = isA ? MR : NR;
+  const np = Math.ceil(rows / lanes);
+  const bytes = lanes * kc * 4;
+  const hi = HI;
+  const lb = layout.lanes;
+  for (let i = 0; i < np; i++) {
+    const nl = Math.min(lanes, rows - lanes * i);
+    for (let l = 0; l < nl; l++) {
+      const r = lanes * i + l;
+      hi[lb + l] = bases ? bases[r] : (first + r * stride) * 4;
+    }
+    if (isA) asm.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
+    else asm.packB((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
+  }
+}
+
+/** Scratch for per-row byte bases (A rows of the convolutions). */
+let bases = new Int32Array(256);
+function basesFor(n) {
+  if (bases.length < n) bases = new Int32Array(roundUp(n, 256));
+  return bases;
+}
+
+/**
+ * Copies the zero-padded x rows read by output positions q0..q1-1 (in (n, oh, ow) order) to the
+ * heap at dst: per image, padded rows pr = ih + padTop from oh0*sH to oh1*sH + kH - 1, columns
+ * pc = iw + padLeft from 0 to Wp - 1. Returns pos(q): the float offset of position q's window;
+ * with `tab`, also writes the byte offsets of positions q0..q1-1 to the table at `tab`.
+ */
+function xSlab(j, q0, q1, dst, tab = -1) {
+  const h = H;
+  const x = j.x;
+  const { C, inH, inW, kH, sH, sW, outH, outW, padTop, padLeft } = j;
+  const Wp = paddedWidth(j);
+  const rowLen = Wp * C;
+  const cols = Math.min(inW, Wp - padLeft);
+  const perImage = outH * outW;
+  const nA = Math.floor(q0 / perImage);
+  const nB = Math.floor((q1 - 1) / perImage);
+  const base = [];
+  const pr0 = [];
+  let d = dst;
+  for (let n = nA; n <= nB; n++) {
+    const qs = Math.max(q0, n * perImage) - n * perImage;
+    const qe = Math.min(q1, (n + 1) * perImage) - 1 - n * perImage;
+    const ohS = Math.floor(qs / outW);
+    const ohE = Math.floor(qe / outW);
+    const first = ohS * sH;
+    const rows = (ohE - ohS) * sH + kH;
+    base.push(d);
+    pr0.push(first);
+    if (tab >= 0) {
+      const hi = HI;
+      let t = tab + n * perImage + qs - q0;
+      for (let q = qs, oh = ohS, ow = qs - ohS * outW; q <= qe; q++, t++) {
+        hi[t] = (d + ((oh - ohS) * sH * Wp + ow * sW) * C) * 4;
+        if (++ow === outW) {
+          ow = 0;
+          oh++;
+        }
+      }
+    }
+    for (let r = 0; r < rows; r++, d += rowLen) {
+      const ih = first + r - padTop;
+      if (ih < 0 || ih >= inH) {
+        h.fill(0, d, d + rowLen);
+        continue;
+      }
+      if (padLeft > 0) h.fill(0, d, d + padLeft * C);
+      const s = ((n * inH + ih) * inW) * C;
+      h.set(x.subarray(s, s + cols * C), d + padLeft * C);
+      if (padLeft + cols < Wp) h.fill(0, d + (padLeft + cols) * C, d + rowLen);
+    }
+  }
+  return (q) => {
+    const n = Math.floor(q / perImage);
+    const rem = q - n * perImage;
+    const oh = Math.floor(rem / outW);
+    const ow = rem - oh * outW;
+    return base[n - nA] + ((oh * sH - pr0[n - nA]) * Wp + ow * sW) * C;
+  };
+}
+
+/**
+ * Copies the zero-dilated, zero-padded dy rows read by input positions q0..q1-1 (in (n, ih, iw)
+ * order) to the heap at dst: per image, dilated rows th = ih + padTop - kh (dy row th / sH where
+ * th is a multiple of sH in range, else zeros) and columns tw = iw + padLeft - kw likewise, from
+ * tw0 = padLeft - kW + 1. Returns pos(q): the float offset of term (kh, kw) = (0, 0) of q.
+ */
+function dySlab(j, q0, q1, dst) {
+  const h = H;
+  const dy = j.dy;
+  const { F, inH, inW, kH, kW, sH, sW, outH, outW, padTop, padLeft } = j;
+  const Wd = dilatedWidth(j);
+  const rowLen = Wd * F;
+  const tw0 = padLeft - kW + 1;
+  const perImage = inH * inW;
+  const nA = Math.floor(q0 / perImage);
+  const nB = Math.floor((q1 - 1) / perImage);
+  const base = [];
+  const th0 = [];
+  let d = dst;
+  // columns: ow with ow*sW - tw0 in [0, Wd)
+  const owLo = Math.max(0, Math.ceil(tw0 / sW));
+  const owHi = Math.min(outW - 1, Math.floor((tw0 + Wd - 1) / sW));
+  for (let n = nA; n <= nB; n++) {
+    const qs = Math.max(q0, n * perImage) - n * perImage;
+    const qe = Math.min(q1, (n + 1) * perImage) - 1 - n * perImage;
+    const ihS = Math.floor(qs / inW);
+    const ihE = Math.floor(qe / inW);
+    const first = ihS + padTop - kH + 1;
+    const rows = ihE - ihS + kH;
+    base.push(d);
+    th0.push(first);
+    for (let r = 0; r < rows; r++, d += rowLen) {
+      const th = first + r;
+      const oh = th / sH;
+      h.fill(0, d, d + rowLen);
+      if (th < 0 || th % sH !== 0 || oh >= outH || owLo > owHi) continue;
+      const s = (n * outH + oh) * outW * F;
+      if (sW === 1) {
+        h.set(dy.subarray(s + owLo * F, s + (owHi + 1) * F), d + (owLo - tw0) * F);
+      } else {
+        for (let ow = owLo; ow <= owHi; ow++) h.set(dy.subarray(s + ow * F, s + (ow + 1) * F), d + (ow * sW - tw0) * F);
+      }
+    }
+  }
+  return (q) => {
+    const n = Math.floor(q / perImage);
+    const rem = q - n * perImage;
+    const ih = Math.floor(rem / inW);
+    const iw = rem - ih * inW;
+    return base[n - nA] + ((ih + padTop - th0[n - nA]) * Wd + (iw + padLeft - tw0)) * F;
+  };
+}
+
+/** Stages the B panels of block (b, n0..n0+nc) for terms k0..k0+kc. */
+function stageB(j, L, b, n0, nc, k0, kc) {
+  switch (j.kind) {
+    case 'matmul': {
+      const [rs, ks] = copyMatrix(j.b, j.bOff[b], j.brs, j.bcs, n0, nc, k0, kc, L.opB);
+      linearTable(L.tabB, kc, ks);
+      return packPanels(false, L.bPanels, nc, kc, L.tabB, L.opB, rs, null);
+    }
+    case 'conv2d': {
+      // B[f, k] = w[k*F + f]
+      const [rs, ks] = copyMatrix(j.w, 0, 1, j.F, n0, nc, k0, kc, L.opB);
+      linearTable(L.tabB, kc, ks);
+      return packPanels(false, L.bPanels, nc, kc, L.tabB, L.opB, rs, null);
+    }
+    case 'conv2dGradFilter': {
+      // B[f, p] = dy[p*F + f]
+      const [rs, ks] = copyMatrix(j.dy, 0, 1, j.F, n0, nc, k0, kc, L.opB);
+      linearTable(L.tabB, kc, ks);
+      return packPanels(false, L.bPanels, nc, kc, L.tabB, L.opB, rs, null);
+    }
+    case 'conv2dGradInput': {
+      // B[c, k] = w[(kk*C + c)*F + f] with k = kk*F + f; the whole filter is at L.opB
+      const { C, F } = j;
+      const hi = HI;
+      let kk = Math.floor(k0 / F);
+      let f = k0 - kk * F;
+      for (let k = 0; k < kc; k++) {
+        hi[L.tabB + k] = (kk * C * F + f) * 4;
+        if (++f === F) {
+          f = 0;
+          kk++;
+        }
+      }
+      return packPanels(false, L.bPanels, nc, kc, L.tabB, L.opB + n0 * F, F, null);
+    }
+  }
+  throw new Error(`gemm task: unknown kind ${j.kind}`);
+}
+
+/** Per-block A state: the slab position function of the block's rows (conv2d, conv2dGradInput). */
+function stageARows(j, L, m0, mc) {
+  if (j.kind === 'conv2d' || j.kind === 'conv2dGradInput') {
+    const pos = j.kind === 'conv2d' ? xSlab(j, m0, m0 + mc, L.opA) : dySlab(j, m0, m0 + mc, L.opA);
+    const bs = basesFor(mc);
+    for (let r = 0; r < mc; r++) bs[r] = pos(m0 + r) * 4;
+    return bs;
+  }
+  return null;
+}
+
+/** Stages the A panels of block rows m0..m0+mc for terms k0..k0+kc. */
+function stageA(j, L, b, m0, mc, k0, kc, rowBases) {
+  const hi = HI;
+  switch (j.kind) {
+    case 'matmul': {
+      const [rs, ks] = copyMatrix(j.a, j.aOff[b], j.ars, j.acs, m0, mc, k0, kc, L.opA);
+      linearTable(L.tabA, kc, ks);
+      return packPanels(true, L.aPanels, mc, kc, L.tabA, L.opA, rs, null);
+    }
+    case 'conv2d': {
+      // off(k) = (kh*Wp + kw)*C + c for k = (kh*kW + kw)*C + c
+      const { C, kW } = j;
+      const Wp = paddedWidth(j);
+      let kk = Math.floor(k0 / C);
+      let c = k0 - kk * C;
+      for (let k = 0; k < kc; k++) {
+        const kh = Math.floor(kk / kW);
+        hi[L.tabA + k] = ((kh * Wp + (kk - kh * kW)) * C + c) * 4;
+        if (++c === C) {
+          c = 0;
+          kk++;
+        }
+      }
+      return packPanels(true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+    }
+    case 'conv2dGradInput': {
+      // off(k) = -(kh*Wd + kw)*F + f for k = (kh*kW + kw)*F + f
+      const { F, kW } = j;
+      const Wd = dilatedWidth(j);
+      let kk = Math.floor(k0 / F);
+      let f = k0 - kk * F;
+      for (let k = 0; k < kc; k++) {
+        const kh = Math.floor(kk / kW);
+        hi[L.tabA + k] = (f - (kh * Wd + (kk - kh * kW)) * F) * 4;
+        if (++f === F) {
+          f = 0;
+          kk++;
+        }
+      }
+      return packPanels(true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+    }
+    case 'conv2dGradFilter': {
+      // rows m = (kh*kW + kw)*C + c at (kh*Wp + kw)*C + c; terms p = k0..k0+kc-1 at pos(p)
+      const { C, kW } = j;
+      const Wp = paddedWidth(j);
+      xSlab(j, k0, k0 + kc, L.opA, L.tabA);
+      const bs = basesFor(mc);
+      for (let r = 0; r < mc; r++) {
+        const m = m0 + r;
+        const c = m % C;
+        const kk = (m - c) / C;
+        const kh = Math.floor(kk / kW);
+        bs[r] = ((kh * Wp + (kk - kh * kW)) * C + c) * 4;
+      }
+      return packPanels(true, L.aPanels, mc, kc, L.tabA, 0, 0, bs);
+    }
+  }
+  throw new Error(`gemm task: unknown kind ${j.kind}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Higher tree levels (K > 65536 terms), TreeAccumulator's streaming form applied to a whole block
+// at once: level 1 is T (the sum of up to 256 chunk sums); a full level l is added into level
+// l + 1 (f32(acc + partial), in order) and restarted at +0; at the end partial levels are carried
+// up in turn. All outputs of a block advance over k together, so one count per level suffices.
+
+function pushLevel(lv, l, src, n) {
+  const dst = lv.acc[l];
+  for (let i = 0; i < n; i++) dst[i] = fround(dst[i] + src[i]);
+  if (++lv.count[l] === SUM_CHUNK && l < lv.levels - 1) {
+    pushLevel(lv, l + 1, dst, n);
+    dst.fill(0);
+    lv.count[l] = 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** dst[o + r*ldd + c] = src[s + r*lds + c] for r < rows, c < cols (one memcpy when both are dense). */
+function copyOut(src, s, lds, dst, o, ldd, rows, cols) {
+  if (cols === ldd && lds === ldd) {
+    dst.set(src.subarray(s, s + rows * cols), o);
+    return;
+  }
+  if (cols >= 64) {
+    for (let r = 0; r < rows; r++, s += lds, o += ldd) dst.set(src.subarray(s, s + cols), o);
+    return;
+  }
+  for (let r = 0; r < rows; r++, s += lds, o += ldd) {
+    for (let c = 0; c < cols; c++) dst[o + c] = src[s + c];
+  }
+}
+
+/** Split-K block: chunk sums of chunk `ch` for outputs (b, m0..m0+mc, n0..n0+nc) into j.parts. */
+function runSplitBlock(j, L, b, mi, ni, ch) {
+  const { M, N, Mb, Nb, chunks } = j;
+  const m0 = mi * Mb;
+  const mc = Math.min(Mb, M - m0);
+  const n0 = ni * Nb;
+  const nc = Math.min(Nb, N - n0);
+  const mt = Math.ceil(mc / MR);
+  const nt = Math.ceil(nc / NR);
+  const ldt = nt * NR;
+  const h = H;
+  const k0 = ch * SUM_CHUNK;
+  const kc = Math.min(SUM_CHUNK, j.K - k0);
+  stageB(j, L, b, n0, nc, k0, kc);
+  packedSeq = -1;
+  stageA(j, L, b, m0, mc, k0, kc, stageARows(j, L, m0, mc));
+  asm.gemm1(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc);
+  // T = the chunk sum of every output
+  copyOut(h, L.t, ldt, j.parts, ((b * chunks + ch) * M + m0) * N + n0, N, mc, nc);
+}
+
+/** Computes block `index` of gemm job `j` (see planGemm for the block grid). */
+export function runGemmBlock(j, index) {
+  const L = prepare(j);
+  if (j.splitK) {
+    const perBatch = j.mBlocks * j.nBlocks * j.chunks;
+    const b = Math.floor(index / perBatch);
+    let rest = index - b * perBatch;
+    const ni = Math.floor(rest / (j.mBlocks * j.chunks));
+    rest -= ni * j.mBlocks * j.chunks;
+    const mi = Math.floor(rest / j.chunks);
+    return runSplitBlock(j, L, b, mi, ni, rest - mi * j.chunks);
+  }
+  const { M, N, K, Mb, Nb, Kc, mBlocks, nBlocks } = j;
+  const perBatch = mBlocks * nBlocks;
+  const b = Math.floor(index / perBatch);
+  const rest = index - b * perBatch;
+  const ni = Math.floor(rest / mBlocks);
+  const mi = rest - ni * mBlocks;
+  const m0 = mi * Mb;
+  const mc = Math.min(Mb, M - m0);
+  const n0 = ni * Nb;
+  const nc = Math.min(Nb, N - n0);
+  const mt = Math.ceil(mc / MR);
+  const nt = Math.ceil(nc / NR);
+  const ldt = nt * NR;
+  const tSize = mt * MR * ldt;
+  const h = H;
+  if (K > SUM_CHUNK) h.fill(0, L.t, L.t + tSize);
+  const levels = treeLevels(K);
+  let lv = null;
+  if (levels > 2) {
+    if (SUM_CHUNK * SUM_CHUNK % Kc !== 0) throw new Error(`gemm task: Kc=${Kc} must divide ${SUM_CHUNK * SUM_CHUNK}`);
+    lv = { levels, acc: [], count: new Int32Array(levels) };
+    for (let l = 0; l < levels; l++) lv.acc.push(l >= 2 ? new Float32Array(tSize) : null);
+  }
+  const tView = lv ? h.subarray(L.t, L.t + tSize) : null;
+  const rowBases = stageARows(j, L, m0, mc);
+  const kBlocks = Math.ceil(K / Kc);
+  let chunks = 0;
+  for (let k0 = 0; k0 < K; k0 += Kc) {
+    const kc = Math.min(Kc, K - k0);
+    const key = (b * nBlocks + ni) * kBlocks + k0 / Kc;
+    if (packedSeq !== j.seq || packedKey !== key) {
+      stageB(j, L, b, n0, nc, k0, kc);
+      packedSeq = j.seq;
+      packedKey = key;
+    }
+    stageA(j, L, b, m0, mc, k0, kc, rowBases);
+    if (K <= SUM_CHUNK) asm.gemm1(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc);
+    else asm.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc);
+    if (lv) {
+      chunks += Math.ceil(kc / SUM_CHUNK);
+      if (chunks === SUM_CHUNK) {
+        pushLevel(lv, 2, tView, tSize);
+        tView.fill(0);
+        chunks = 0;
+      }
+    }
+  }
+  let res = h;
+  let rOff = L.t;
+  if (lv) {
+    if (chunks > 0) pushLevel(lv, 2, tView, tSize);
+    for (let l = 2; l < levels - 1; l++) {
+      if (lv.count[l] > 0) {
+        pushLevel(lv, l + 1, lv.acc[l], tSize);
+        lv.acc[l].fill(0);
+        lv.count[l] = 0;
+      }
+    }
+    res = lv.acc[levels - 1];
+    rOff = 0;
+  }
+  // copy the block out: C[b, m0 + r, n0 + c]
+  copyOut(res, rOff, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
+}
+
+/** Links this thread's asm.js module (if not yet) and returns the module function (for validation tests). */
+export function linkedGemmModule() {
+  ensureHeap(0);
+  return GemmKernels;
+}

@@ -1,0 +1,260 @@
+/**
+ * The CPU backend's pool of worker threads, and `runJob`, the one way a kernel runs blocks in
+ * parallel. Results never depend on the thread count: a job is split into blocks of outputs,
+ * every output is computed whole by one thread in its one fixed order, and which thread takes
+ * which block only changes who does the work.
+ *
+ * Threads: `setNumThreads(n)` (dt.config.setNumThreads), else the DITTO_THREADS environment
+ * variable, else os.availableParallelism(). n threads = the main thread + n - 1 workers, started
+ * on the first parallel job, unref'd (they never keep the process alive) and terminated by
+ * `shutdownPool()` (CpuBackend.dispose, i.e. dt.shutdown()).
+ *
+ * Protocol (worker side in worker.js): `backend.run` is synchronous, so the main thread posts
+ * { task, job, ctl, nBlocks } to the workers (tensor storage is SharedArrayBuffers, shared, not
+ * copied), then claims blocks itself from the same counter (Atomics.add on ctl[NEXT]) and finally
+ * blocks in Atomics.wait on ctl[DONE] until every claimed block is counted. A worker that throws
+ * or exits during a job records ctl[ERR] and its message before counting its block, and the main
+ * thread throws a BackendError and restarts the pool on the next job; a worker that dies without
+ * running any JavaScript (out of memory) is caught by a watchdog (no block finished for
+ * WATCHDOG_MS). Jobs below a size threshold run inline on the main thread.
+ * Part of src/kernels/cpu: imports src/core only.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ArgumentError, BackendError } from '../../core/errors.ts';
+import { TASKS } from './tasks.js';
+
+const NEXT = 0;
+const DONE = 1;
+const ERR = 2;
+/** Bytes of each thread's slot in the shared error-message buffer. */
+const SLOT_BYTES = 2048;
+/** The main thread wakes this often while waiting, to check for errors. */
+const SLICE_MS = 50;
+/** With no block finished for this long, the pool is declared dead. */
+const WATCHDOG_MS = 120_000;
+
+let requestedThreads: number | null = null;
+
+/** Sets the number of CPU threads (the main thread included); takes effect on the next op. */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw new ArgumentError(`setNumThreads: expected an integer in [1, 256]. Received: n=${n}`);
+  }
+  requestedThreads = n;
+}
+
+/** The number of CPU threads ops use: setNumThreads, else DITTO_THREADS, else the machine's cores. */
+export function getNumThreads(): number {
+  if (requestedThreads !== null) return requestedThreads;
+  const env = process.env.DITTO_THREADS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1 || n > 256) {
+      throw new ArgumentError(`DITTO_THREADS: expected an integer in [1, 256]. Received: DITTO_THREADS=${JSON.stringify(env)}`);
+    }
+    return n;
+  }
+  return Math.max(1, availableParallelism());
+}
+
+interface Pool {
+  readonly workers: Worker[];
+  readonly errors: SharedArrayBuffer;
+  /** Set (asynchronously, by worker events) when a worker failed outside a job. */
+  failure: string | null;
+  closing: boolean;
+}
+
+let pool: Pool | null = null;
+/** Scratch arrays of sharedScratch, by key. */
+const scratch = new Map<string, Float32Array>();
+
+function startPool(size: number): Pool {
+  const errors = new SharedArrayBuffer(SLOT_BYTES * (size + 1));
+  const p: Pool = { workers: [], errors, failure: null, closing: false };
+  for (let i = 1; i <= size; i++) {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { index: i, errors, slotBytes: SLOT_BYTES } });
+    w.on('error', (e) => {
+      if (!p.closing) p.failure ??= `CPU worker thread ${i} failed: ${e?.stack ?? String(e)}`;
+    });
+    w.on('exit', (code) => {
+      if (!p.closing) p.failure ??= `CPU worker thread ${i} exited unexpectedly (code ${code})`;
+    });
+    w.unref();
+    p.workers.push(w);
+  }
+  return p;
+}
+
+function stopPool(p: Pool): Promise<void> {
+  p.closing = true;
+  if (pool === p) pool = null;
+  return Promise.all(p.workers.map((w) => w.terminate())).then(() => undefined);
+}
+
+/** A pool of exactly `size` workers (restarted when the thread count changed or it failed). */
+function poolOf(size: number): Pool {
+  if (pool && pool.failure !== null) {
+    const why = pool.failure;
+    void stopPool(pool);
+    throw new BackendError(`cpu: ${why}; the worker pool restarts on the next parallel op`);
+  }
+  if (pool && pool.workers.length !== size) void stopPool(pool);
+  if (!pool) pool = startPool(size);
+  return pool;
+}
+
+/** Terminates the workers (they restart on the next parallel job) and drops the scratch arrays. */
+export function shutdownPool(): Promise<void> {
+  scratch.clear();
+  return pool ? stopPool(pool) : Promise.resolve();
+}
+
+/** Number of live pool workers (for tests). */
+export function poolSize(): number {
+  return pool ? pool.workers.length : 0;
+}
+
+let parallelJobs = 0;
+let parallelBlocks = 0;
+let mainBlocks = 0;
+
+/** Number of jobs run in parallel since the process started (for tests and benchmarks). */
+export function parallelJobCount(): number {
+  return parallelJobs;
+}
+
+/** Blocks of parallel jobs since the process started, and how many of them the main thread ran. */
+export function parallelBlockCounts(): { blocks: number; main: number } {
+  return { blocks: parallelBlocks, main: mainBlocks };
+}
+
+/**
+ * A SharedArrayBuffer-backed scratch array of at least `floats` floats for `key` (reused from call
+ * to call: jobs are synchronous; the caller overwrites what it reads). Contents unspecified.
+ */
+export function sharedScratch(key: string, floats: number): Float32Array {
+  let s = scratch.get(key);
+  if (!s || s.length < floats) {
+    s = new Float32Array(new SharedArrayBuffer(4 * Math.max(floats, 1024)));
+    scratch.set(key, s);
+  }
+  return s.length === floats ? s : s.subarray(0, floats);
+}
+
+let nextSeq = 1;
+
+/** A fresh job number: each job's identity for the per-thread packed-operand caches. */
+export function jobSeq(): number {
+  return nextSeq++;
+}
+
+export interface RunOptions {
+  /** Work in elementary steps (multiply-adds); below the parallel threshold the job runs inline. */
+  work: number;
+  /** The array the job writes: parallel only if it is SharedArrayBuffer-backed. */
+  out: ArrayBufferView;
+  /** Test hook: the main thread only waits (the workers run every block). */
+  workersOnly?: boolean;
+}
+
+/** Jobs smaller than this (about 0.2 ms of work) are not worth waking the workers for. */
+const PARALLEL_MIN_WORK = 1 << 19;
+let parallelMinWork = PARALLEL_MIN_WORK;
+
+/** Test hook: the smallest job (in work units) that runs in parallel; no argument restores the default. */
+export function setParallelMinWork(work = PARALLEL_MIN_WORK): void {
+  parallelMinWork = work;
+}
+
+/**
+ * Runs blocks 0..nBlocks-1 of `job` with TASKS[task], in parallel when the pool has workers and
+ * the job is big enough. Returns when every block is done; throws BackendError if a worker failed.
+ */
+export function runJob(task: string, job: object, nBlocks: number, o: RunOptions): void {
+  const run = TASKS[task];
+  if (!run) throw new BackendError(`cpu: unknown task '${task}'`);
+  const threads = getNumThreads();
+  const parallel = threads > 1 && (nBlocks > 1 || o.workersOnly) && (o.work >= parallelMinWork || o.workersOnly) && o.out.buffer instanceof SharedArrayBuffer;
+  if (!parallel) {
+    for (let i = 0; i < nBlocks; i++) run(job, i);
+    return;
+  }
+  const p = poolOf(threads - 1);
+  parallelJobs++;
+  parallelBlocks += nBlocks;
+  const ctl = new Int32Array(new SharedArrayBuffer(16));
+  const helpers = Math.min(p.workers.length, o.workersOnly ? nBlocks : nBlocks - 1);
+  const msg = { task, job, ctl: ctl.buffer, nBlocks };
+  for (let w = 0; w < helpers; w++) p.workers[w].postMessage(msg);
+
+  let mainError: unknown = null;
+  let claimed = nBlocks;
+  let stopped = false;
+  const stop = () => {
+    if (!stopped) {
+      claimed = Math.min(Atomics.exchange(ctl, NEXT, nBlocks), nBlocks);
+      stopped = true;
+    }
+  };
+  if (!o.workersOnly) {
+    for (;;) {
+      if (Atomics.load(ctl, ERR) !== 0) break;
+      const i = Atomics.add(ctl, NEXT, 1);
+      if (i >= nBlocks) break;
+      mainBlocks++;
+      try {
+        run(job, i);
+      } catch (e) {
+        mainError = e;
+        stop();
+      }
+      Atomics.add(ctl, DONE, 1);
+      if (mainError) break;
+    }
+  }
+  let lastDone = -1;
+  let lastProgress = Date.now();
+  for (;;) {
+    if (Atomics.load(ctl, ERR) !== 0) stop();
+    const done = Atomics.load(ctl, DONE);
+    if (done >= claimed) break;
+    if (done !== lastDone) {
+      lastDone = done;
+      lastProgress = Date.now();
+    } else if (Date.now() - lastProgress > WATCHDOG_MS) {
+      void stopPool(p);
+      throw new BackendError(`cpu: no worker thread finished a block of a '${task}' job for ${WATCHDOG_MS / 1000} s (a worker died?); the worker pool restarts on the next parallel op`);
+    }
+    Atomics.wait(ctl, DONE, done, SLICE_MS);
+  }
+  if (mainError) throw mainError;
+  const failed = Atomics.load(ctl, ERR);
+  if (failed !== 0) {
+    const slot = failed * SLOT_BYTES;
+    const len = Atomics.load(new Int32Array(p.errors), slot >> 2);
+    const text = new TextDecoder().decode(new Uint8Array(p.errors).slice(slot + 4, slot + 4 + len));
+    void stopPool(p);
+    throw new BackendError(`cpu: ${text}; the worker pool restarts on the next parallel op`);
+  }
+}
+
+export interface SplitOptions {
+  /** Work per unit in the units of RunOptions.work (a multiply-add is 1; an elementwise op about 4). */
+  workPerUnit: number;
+  /** Fewest units per block. */
+  minBlock: number;
+  /** The array the job writes. */
+  out: ArrayBufferView;
+}
+
+/**
+ * Runs a job over `total` units (elements, images, chunks) in blocks of job.block units: about
+ * four blocks per thread, at least o.minBlock units each (in parallel only when big enough).
+ */
+export function runSplit(task: string, job: Record<string, unknown>, total: number, o: SplitOptions): void {
+  if (total <= 0) return;
+  const block = Math.max(o.minBlock, Math.ceil(total / (4 * getNumThreads())));
+  runJob(task, { ...job, block }, Math.ceil(total / block), { work: total * o.workPerUnit, out: o.out });
+}

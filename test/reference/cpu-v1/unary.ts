@@ -1,0 +1,82 @@
+/**
+ * FROZEN REFERENCE: the v1 CPU kernel (src/kernels/cpu at commit 2052af5), kept unchanged as the
+ * bit-exact reference of test/unit/cpu/kernels-equivalence.test.ts. Do not optimize.
+ *
+ * CPU kernels for elementwise unary ops. Float results are rounded to float32 by the store into
+ * the Float32Array (every step is a single correctly rounded IEEE operation); exp, log, tanh and
+ * sigmoid are the engine's own float32 functions (src/core/math), shared with the WGSL kernels.
+ */
+import { exp32, log32, sigmoid32, tanh32 } from '../../../src/core/math/index.ts';
+import type { CpuInfo, CpuKernel } from './types.ts';
+
+type Elementwise = (src: CpuInfo['handle'], dst: CpuInfo['handle'], isFloat: boolean) => void;
+
+type UnaryName = 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'square' | 'relu' | 'sigmoid' | 'tanh';
+
+function kernel(body: Elementwise): CpuKernel<UnaryName> {
+  return ([x], _a, out) => body(x.handle, out.handle, x.dtype === 'float32');
+}
+
+export const neg = kernel((s, d, f) => {
+  if (f) for (let i = 0; i < s.length; i++) d[i] = -s[i];
+  else for (let i = 0; i < s.length; i++) d[i] = -s[i] | 0;
+});
+
+export const abs = kernel((s, d) => {
+  for (let i = 0; i < s.length; i++) d[i] = Math.abs(s[i]);
+});
+
+/** -1, 0 (for ±0) or 1; NaN stays NaN. */
+export const sign = kernel((s, d) => {
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    d[i] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : v;
+  }
+});
+
+export const exp = kernel((s, d) => {
+  for (let i = 0; i < s.length; i++) d[i] = exp32(s[i]);
+});
+
+export const log = kernel((s, d) => {
+  for (let i = 0; i < s.length; i++) d[i] = log32(s[i]);
+});
+
+/** Correctly rounded: the double square root of a float32, rounded to float32. */
+export const sqrt = kernel((s, d) => {
+  for (let i = 0; i < s.length; i++) d[i] = Math.sqrt(s[i]);
+});
+
+export const square = kernel((s, d, f) => {
+  if (f) for (let i = 0; i < s.length; i++) d[i] = s[i] * s[i];
+  else for (let i = 0; i < s.length; i++) d[i] = Math.imul(s[i], s[i]);
+});
+
+/** x > 0 ? x : +0, NaN stays NaN. */
+export const relu = kernel((s, d) => {
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    d[i] = v > 0 || v !== v ? v : 0;
+  }
+});
+
+export const sigmoid = kernel((s, d) => {
+  for (let i = 0; i < s.length; i++) d[i] = sigmoid32(s[i]);
+});
+
+export const tanh = kernel((s, d) => {
+  for (let i = 0; i < s.length; i++) d[i] = tanh32(s[i]);
+});
+
+/** x < lo ? lo : x > hi ? hi : x with lo, hi rounded to the dtype first; NaN passes through. */
+export const clipByValue: CpuKernel<'clipByValue'> = ([x], a, out) => {
+  const isFloat = x.dtype === 'float32';
+  const lo = isFloat ? Math.fround(a.min) : a.min;
+  const hi = isFloat ? Math.fround(a.max) : a.max;
+  const s = x.handle;
+  const d = out.handle;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    d[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+};

@@ -1,0 +1,94 @@
+/**
+ * The CPU worker pool: thread-count configuration, work really shared with the workers, a worker
+ * that throws or exits during a job surfaces as a BackendError (no hang) and the pool restarts,
+ * shutdown terminates the workers, and idle workers never keep the process alive.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import * as dt from '../../../src/index.ts';
+import { getNumThreads, poolSize, runJob, setNumThreads, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
+import { runTs } from '../../util/subprocess.ts';
+
+const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
+
+describe('CPU worker pool', () => {
+  afterAll(async () => {
+    await shutdownPool();
+  });
+
+  it('setNumThreads validates its argument; getNumThreads reads it back (dt.config)', () => {
+    expect(() => dt.config.setNumThreads(0)).toThrow(dt.ArgumentError);
+    expect(() => dt.config.setNumThreads(1.5)).toThrow(/integer/);
+    dt.config.setNumThreads(3);
+    expect(dt.config.getNumThreads()).toBe(3);
+    expect(getNumThreads()).toBe(3);
+  });
+
+  it('shares the blocks of a job between the main thread and the workers', () => {
+    setNumThreads(3);
+    const out = shared(200);
+    out.fill(-1);
+    runJob('test.record', { out, spinMs: 1 }, 200, { work: 1e9, out });
+    const used = new Set(out);
+    expect(used.has(-1)).toBe(false);
+    expect([...used].every((t) => t >= 0 && t <= 2)).toBe(true);
+    expect(used.size).toBeGreaterThan(1);
+    expect(poolSize()).toBe(2);
+  });
+
+  it('a worker that throws becomes a BackendError, and the pool recovers', () => {
+    setNumThreads(2);
+    const out = shared(8);
+    expect(() => runJob('test.throw', { message: 'deliberate failure' }, 8, { work: 1e9, out, workersOnly: true })).toThrow(dt.BackendError);
+    try {
+      runJob('test.throw', { message: 'deliberate failure' }, 8, { work: 1e9, out, workersOnly: true });
+    } catch (e) {
+      expect((e as Error).message).toMatch(/CPU worker thread 1 failed in a 'test.throw' job: Error: deliberate failure/);
+    }
+    runJob('test.record', { out }, 8, { work: 1e9, out, workersOnly: true });
+    expect([...out]).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('a worker that exits during a job becomes a BackendError, not a hang', () => {
+    setNumThreads(2);
+    const out = shared(4);
+    const t0 = Date.now();
+    expect(() => runJob('test.exit', {}, 4, { work: 1e9, out, workersOnly: true })).toThrow(/exited \(code 3\) during a 'test.exit' job/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    runJob('test.record', { out }, 4, { work: 1e9, out, workersOnly: true });
+    expect([...out]).toEqual([1, 1, 1, 1]);
+  });
+
+  it('an unknown task is a BackendError', () => {
+    expect(() => runJob('no.such.task', {}, 2, { work: 1e9, out: shared(1) })).toThrow(dt.BackendError);
+  });
+
+  it('the backend shuts the pool down; the next parallel op restarts it', async () => {
+    setNumThreads(2);
+    await dt.setBackend('cpu');
+    const a = dt.ones([256, 256]);
+    dt.matmul(a, a).dispose();
+    expect(poolSize()).toBe(1);
+    await dt.shutdown();
+    expect(poolSize()).toBe(0);
+    await dt.setBackend('cpu');
+    const b = dt.ones([256, 256]);
+    const y = dt.matmul(b, b);
+    expect((await y.data())[0]).toBe(256);
+    expect(poolSize()).toBe(1);
+    await dt.shutdown();
+  });
+
+  it('idle workers do not keep a process alive, dt.shutdown() exits promptly, DITTO_THREADS is checked', async () => {
+    const [idle, shut, bad] = await Promise.all([
+      runTs('test/unit/cpu/scripts/pool-exit.ts', ['idle'], { DITTO_THREADS: '3' }, 60_000),
+      runTs('test/unit/cpu/scripts/pool-exit.ts', ['shutdown'], { DITTO_THREADS: '3' }, 60_000),
+      runTs('test/unit/cpu/scripts/pool-exit.ts', ['idle'], { DITTO_THREADS: 'two' }, 60_000),
+    ]);
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(idle.stdout.toString().trim()).toBe('workers=2');
+    expect(shut.code, shut.stderr).toBe(0);
+    expect(shut.stdout.toString().trim()).toBe('workers=2 after=0');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/DITTO_THREADS: expected an integer in \[1, 256\]. Received: DITTO_THREADS="two"/);
+  });
+});
