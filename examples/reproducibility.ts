@@ -7,7 +7,7 @@
  * and compared with the previous run's, plus the final weights digest.
  *
  * Usage: npm start -- [--epochs 2] [--train-size 60000] [--test-size 10000] [--backend cpu|webgpu]
- *                     [--seed 812] [--out .] [--quiet]
+ *                     [--seed 812] [--out .] [--threads N] [--quiet]
  *                     [--checkpoint-every N] [--checkpoint-dir <out>/checkpoints] [--resume]
  * With --checkpoint-every N the training saves an exact-resume checkpoint every N steps and every
  * epoch; after an interruption, the same command with --resume continues from the newest valid
@@ -31,6 +31,7 @@ const log = (s = '') => process.stdout.write(s + '\n');
 dt.utils.setRandomSeed(opts.seed);
 // tf.config.experimental.enable_op_determinism(): every ditto kernel is deterministic already.
 dt.config.enableOpDeterminism();
+if (opts.threads !== undefined) dt.config.setNumThreads(opts.threads);
 if (opts.backend) await dt.setBackend(opts.backend);
 else await dt.ready();
 log(`Backend: ${dt.getBackend()} (${dt.currentBackend().description})`);
@@ -46,16 +47,19 @@ const initializersList = [
 ];
 
 /** float(initializer(seed=42)(shape=(1, 1))) for one algorithm. */
-function initialValue(Init: (typeof initializersList)[number], algorithm: 'threefry' | 'philox'): number {
-  return dt.tidy(() => new Init({ seed: 42, algorithm }).apply([1, 1]).dataSync()[0]);
+async function initialValue(Init: (typeof initializersList)[number], algorithm: 'threefry' | 'philox'): Promise<number> {
+  const t = new Init({ seed: 42, algorithm }).apply([1, 1]);
+  const [v] = await t.data();
+  t.dispose();
+  return v;
 }
 
 log('Initializers with seed=42 on shape (1, 1): Keras on JAX (Threefry; the reference values) and on TensorFlow (Philox)');
 for (const Init of initializersList) {
   log(`Running ${Init.className}`);
   for (let iteration = 0; iteration < 2; iteration++) {
-    const jax = initialValue(Init, 'threefry');
-    const tf = initialValue(Init, 'philox');
+    const jax = await initialValue(Init, 'threefry');
+    const tf = await initialValue(Init, 'philox');
     log(`\tIteration --> ${iteration} // Result --> ${pyRepr(jax)}  (TensorFlow backend: ${pyRepr(tf)})`);
   }
   log('\n');

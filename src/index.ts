@@ -9,7 +9,9 @@ import { createWebGpuBackend } from './kernels/webgpu/index.ts';
 registerBackend('cpu', () => new CpuBackend(), 1);
 // WebGPU (Dawn) wins automatic selection when an adapter exists; without one the factory
 // resolves to { unavailable } and the engine falls back to the CPU, saying so once.
-registerBackend('webgpu', () => createWebGpuBackend(), 2);
+// Automatic selection takes WebGPU only on a hardware adapter: a software one (lavapipe) runs on the
+// same cores as the CPU backend, which is several times faster there. setBackend('webgpu') always works.
+registerBackend('webgpu', ({ automatic }) => createWebGpuBackend({ refuseSoftware: automatic }), 2);
 
 export * from './core/index.ts';
 export * as config from './config.ts';

@@ -14,6 +14,8 @@ export interface ExampleOptions {
   seed: number;
   out: string;
   quiet: boolean;
+  /** CPU backend threads (results do not depend on it). */
+  threads?: number;
   /** Continue from the newest valid checkpoint in checkpointDir, if any. */
   resume: boolean;
   /** Where checkpoints go (default <out>/checkpoints). */
@@ -24,7 +26,7 @@ export interface ExampleOptions {
   recorded: { epochs: number; trainSize: number; testSize: number; seed: number };
 }
 
-const USAGE = 'usage: npm start -- [--epochs N] [--train-size N] [--test-size N] [--backend cpu|webgpu] [--seed N] [--out DIR] [--quiet]\n'
+const USAGE = 'usage: npm start -- [--epochs N] [--train-size N] [--test-size N] [--backend cpu|webgpu] [--seed N] [--out DIR] [--threads N] [--quiet]\n'
   + '                    [--checkpoint-every N] [--checkpoint-dir DIR] [--resume]';
 
 function fail(msg: string): never {
@@ -50,6 +52,7 @@ export function parseOptions(argv: readonly string[]): ExampleOptions {
       case '--seed': o.seed = int(flag, value(), 0); break;
       case '--out': o.out = value() ?? fail('--out needs a directory'); break;
       case '--quiet': o.quiet = true; break;
+      case '--threads': o.threads = int(flag, value(), 1); break;
       case '--resume': o.resume = true; break;
       case '--checkpoint-dir': o.checkpointDir = value() ?? fail('--checkpoint-dir needs a directory'); break;
       case '--checkpoint-every': o.checkpointEvery = int(flag, value(), 1); break;

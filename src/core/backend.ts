@@ -44,5 +44,10 @@ export interface Backend<H = unknown> {
   dispose(): Promise<void>;
 }
 
-/** Creates a backend, or resolves to null (with a reason) when the device is not available. */
-export type BackendFactory = () => Backend | Promise<Backend | { unavailable: string }> | { unavailable: string };
+/** How a backend is being chosen: explicitly (`setBackend`) or automatically (`ready()`, first use). */
+export interface BackendRequest {
+  automatic: boolean;
+}
+
+/** Creates a backend, or resolves to `{ unavailable: reason }` when the device is not available. */
+export type BackendFactory = (request: BackendRequest) => Backend | Promise<Backend | { unavailable: string }> | { unavailable: string };

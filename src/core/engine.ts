@@ -77,7 +77,7 @@ export class Engine {
 
   /** Selects the backend `name`, creating it on first use. Throws a BackendError if unavailable. */
   async setBackend(name: BackendName): Promise<void> {
-    const b = await this.instantiate(name);
+    const b = await this.instantiate(name, false);
     if (typeof b === 'string') throw new BackendError(`setBackend: backend '${name}' is not available: ${b}`);
     this.current = b;
     this.announced = true;
@@ -92,7 +92,7 @@ export class Engine {
     const order = [...this.factories.entries()].sort((a, b) => b[1].priority - a[1].priority);
     const reasons: string[] = [];
     for (const [name] of order) {
-      const b = await this.instantiate(name);
+      const b = await this.instantiate(name, true);
       if (typeof b === 'string') {
         reasons.push(`${name}: ${b}`);
         continue;
@@ -137,14 +137,14 @@ export class Engine {
     this.notice(`ditto: using backend '${this.current.name}' [${this.current.description}]${detail}`);
   }
 
-  private async instantiate(name: BackendName): Promise<Backend | string> {
+  private async instantiate(name: BackendName, automatic: boolean): Promise<Backend | string> {
     const have = this.instances.get(name);
     if (have) return have;
     const entry = this.factories.get(name);
     if (!entry) return `no backend named '${name}' is registered`;
     let made: Backend | { unavailable: string };
     try {
-      made = await entry.factory();
+      made = await entry.factory({ automatic });
     } catch (e) {
       return (e as Error).message;
     }
@@ -156,7 +156,7 @@ export class Engine {
   private createSync(name: BackendName): Backend {
     const entry = this.factories.get(name);
     if (!entry) throw new BackendError(`engine: no backend named '${name}' is registered`);
-    const made = entry.factory();
+    const made = entry.factory({ automatic: true });
     if (made instanceof Promise || 'unavailable' in made) {
       throw new BackendError(`engine: backend '${name}' cannot be created synchronously; call \`await dt.ready()\` first`);
     }

@@ -1,7 +1,8 @@
 /**
  * Proof for the reference example (examples/reproducibility.ts) on a CI-sized subset of MNIST:
  * two fresh processes with the same options write byte-identical history.json files (History
- * bits and final weight digest), a different seed gives a different digest, and the printed
+ * bits and final weight digest); 1 and 2 CPU threads agree; the CPU and WebGPU backends give the
+ * same History bits and digest; a different seed gives a different digest; and the printed
  * initializer table's Threefry column equals the values printed in the Keras reference.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -12,23 +13,25 @@ import { ROOT, runTs } from '../util/subprocess.ts';
 
 const SUBSET = ['--train-size', '192', '--test-size', '128', '--epochs', '1', '--quiet'];
 
-function run(backend: string, seed: number, extraEnv: Record<string, string> = {}) {
+function run(backend: string, seed: number, extra: string[] = []) {
   const out = mkdtempSync(join(tmpdir(), 'ditto-example-'));
-  return runTs('examples/reproducibility.ts', [...SUBSET, '--backend', backend, '--seed', String(seed), '--out', out], extraEnv).then((r) => {
+  return runTs('examples/reproducibility.ts', [...SUBSET, '--backend', backend, '--seed', String(seed), '--out', out, ...extra]).then((r) => {
     expect(r.code, r.stderr).toBe(0);
     return { stdout: r.stdout.toString(), history: readFileSync(join(out, 'history.json')) };
   });
 }
 
-/** The eleven "Result --> value" lines of the Keras reference, in order. */
+/** The eleven values printed by the Keras reference (test/golden/keras-reference-initializers.json). */
 function referenceValues(): string[] {
-  const text = readFileSync(resolve(ROOT, '../shared/reference/keras-reproducibility-example.txt'), 'utf8');
-  return [...text.matchAll(/Iteration --> 0 \/\/ Result --> (\S+)/g)].map((m) => m[1]);
+  const golden = JSON.parse(readFileSync(resolve(ROOT, 'test/golden/keras-reference-initializers.json'), 'utf8')) as { values: { printed: string }[] };
+  return golden.values.map((v) => v.printed);
 }
 
-describe('reference example (cpu, subset)', () => {
+const GPU = process.env.REQUIRE_WEBGPU === '1' || (await runTs('test/resume/scripts/train.ts', ['--backend', 'webgpu', '--probe'])).stdout.toString().includes('available');
+
+describe('reference example (subset)', () => {
   it('is reproducible across processes and seed-sensitive; prints the reference initializer values', async () => {
-    const [a, b, c] = await Promise.all([run('cpu', 812), run('cpu', 812), run('cpu', 813)]);
+    const [a, b, c] = await Promise.all([run('cpu', 812, ['--threads', '1']), run('cpu', 812, ['--threads', '2']), run('cpu', 813)]);
     expect(a.history.equals(b.history)).toBe(true);
     const ha = JSON.parse(a.history.toString());
     const hc = JSON.parse(c.history.toString());
@@ -41,5 +44,14 @@ describe('reference example (cpu, subset)', () => {
     expect(reference).toHaveLength(11);
     expect(printed).toEqual(reference);
     expect(a.stdout).toContain('Are the results equal? True\nAre the results equal? False');
+  });
+
+  it.runIf(GPU)('gives the same History bits and weight digest on WebGPU as on the CPU', async () => {
+    const [cpu, gpu] = await Promise.all([run('cpu', 812), run('webgpu', 812)]);
+    const hc = JSON.parse(cpu.history.toString());
+    const hg = JSON.parse(gpu.history.toString());
+    expect(hg.backend).toBe('webgpu');
+    expect(hg.bits).toEqual(hc.bits);
+    expect(hg.weightsDigest).toBe(hc.weightsDigest);
   });
 });

@@ -44,6 +44,11 @@ export interface WebGpuOptions {
    * contraction (tests use it to check that the guarded pipelines give the same bits).
    */
   exactGuard?: boolean;
+  /**
+   * Report a software-only adapter (lavapipe, SwiftShader) as unavailable: automatic backend
+   * selection prefers the CPU backend there, which is faster on the same cores.
+   */
+  refuseSoftware?: boolean;
 }
 
 /** Counters for tests and benchmarks. */
@@ -100,7 +105,7 @@ export class WebGpuBackend implements Backend<GpuHandle> {
    * adapter; throws a BackendError when the self-test fails in strict mode.
    */
   static async create(options: WebGpuOptions = {}): Promise<WebGpuBackend | { unavailable: string }> {
-    const dev = await GpuDevice.open();
+    const dev = await GpuDevice.open({ refuseSoftware: options.refuseSoftware });
     if (typeof dev === 'string') return { unavailable: dev };
     const pool = new BufferPool(dev.device);
     const pipelines = new PipelineCache(dev.device);

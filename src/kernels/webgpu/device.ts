@@ -89,7 +89,7 @@ export class GpuDevice {
    * Opens the Dawn instance, the default adapter and a device with the adapter's limits.
    * Resolves to a reason string when no adapter exists (no Vulkan/Metal/D3D driver).
    */
-  static async open(): Promise<GpuDevice | string> {
+  static async open(options: { refuseSoftware?: boolean } = {}): Promise<GpuDevice | string> {
     let mod: typeof import('webgpu');
     try {
       mod = await import('webgpu');
@@ -110,6 +110,11 @@ export class GpuDevice {
     if (!adapter) {
       releaseInstance();
       return 'no WebGPU adapter was found (Dawn needs a Vulkan, Metal or D3D12 driver; on a machine without a GPU install Mesa lavapipe >= 24, e.g. mesa-vulkan-drivers from bookworm-backports)';
+    }
+    if (options.refuseSoftware && isSoftwareAdapter(adapter)) {
+      const info = adapter.info;
+      releaseInstance();
+      return `the only WebGPU adapter is a software one (${info.description || info.device || 'fallback adapter'}), which runs on the same CPU cores more slowly than the CPU backend; select it explicitly with setBackend('webgpu') to use it anyway`;
     }
     const requiredLimits: Record<string, number> = {};
     for (const k of REQUESTED_LIMITS) {
@@ -184,4 +189,10 @@ export class GpuDevice {
     this.device.destroy();
     void this.lostSettled.then(releaseInstance);
   }
+}
+
+/** Whether the adapter is a CPU rasterizer (lavapipe/llvmpipe, SwiftShader, WARP): the fallback flag or its architecture. */
+export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  return info.isFallbackAdapter === true || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader|warp/i.test(`${info.device} ${info.description}`);
 }

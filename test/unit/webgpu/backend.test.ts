@@ -131,6 +131,23 @@ describe.runIf(unavailable === null)('WebGPU backend', () => {
     await e.shutdown();
   });
 
+  it('automatic selection prefers the CPU over a software-only adapter; setBackend still takes it', async () => {
+    const e = new Engine();
+    const notices: string[] = [];
+    e.notice = (m) => notices.push(m);
+    e.registerBackend('cpu', () => new CpuBackend(), 1);
+    e.registerBackend('webgpu', ({ automatic }) => createWebGpuBackend({ selfTest: false, refuseSoftware: automatic }), 2);
+    const picked = (await e.ready()).name;
+    const probe = (await createWebGpuBackend({ selfTest: false })) as WebGpuBackend;
+    const software = /llvmpipe|lavapipe|swiftshader/i.test(probe.description);
+    await probe.dispose();
+    expect(picked).toBe(software ? 'cpu' : 'webgpu');
+    if (software) expect(notices[0]).toMatch(/using backend 'cpu'.*webgpu: the only WebGPU adapter is a software one/);
+    await e.setBackend('webgpu');
+    expect(e.backendName()).toBe('webgpu');
+    await e.shutdown();
+  });
+
   it('automatic selection falls back to the CPU with the reason when there is no adapter', async () => {
     const e = new Engine();
     const notices: string[] = [];
