@@ -98,6 +98,8 @@ describe('asm.js GEMM module', () => {
     const b = run(Plain, init);
     expect(isAsmWasm(GemmKernels)).toBe(true);
     expect(isAsmWasm(Plain)).toBe(false);
-    expect(firstDifference(a, b)).toBeNull();
+    // NaN payloads are not part of the contract (V8 may swap the operands of + and *, so which of
+    // two NaNs survives depends on the compiled code): any NaN matches any NaN, all else bitwise.
+    expect(firstDifference(a, b, true)).toBeNull();
   });
 });
