@@ -1,0 +1,157 @@
+/**
+ * CPU backend benchmark (not part of `npm test`): the median time of one training step of the
+ * reference CNN (input [64, 32, 32, 1]; Conv2D(32, 3x3, relu) -> MaxPool 2 -> Dropout 0.2 ->
+ * Conv2D(32, 3x3, relu) -> MaxPool 2 -> Dropout -> Conv2D(32, 3x3, relu) -> GlobalAveragePooling
+ * -> Dense(64, relu) -> Dropout -> Dense(10, softmax); Adam; sparse categorical crossentropy) on
+ * 1 and 2 threads, and the GFLOP/s of matmul 512^3 and of the three convolution kernels of the
+ * second layer ([64, 15, 15, 32] * [3, 3, 32, 32]). The machine may be shared: the load average
+ * is printed, medians are reported, and each step line also gives the median CPU time of all
+ * threads per step and the share of parallel blocks the workers ran (on a busy machine the
+ * second thread finds no free core: wall time stays near the CPU time). --profile adds the
+ * per-op time of each step (CpuBackend.prototype.run patched).
+ * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--profile]
+ */
+import { loadavg } from 'node:os';
+import * as dt from '../src/index.ts';
+import { CpuBackend } from '../src/kernels/cpu/index.ts';
+import { parallelBlockCounts } from '../src/kernels/cpu/thread-pool.ts';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const STEPS = Number(opt('steps', '7'));
+const THREADS = opt('threads', '1,2').split(',').map(Number);
+const PROFILE = args.includes('--profile');
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** Per-op time (ms) recorded while `profiling` is on. */
+const opTimes = new Map<string, { ms: number; n: number }>();
+let profiling = false;
+if (PROFILE) {
+  const run = CpuBackend.prototype.run;
+  CpuBackend.prototype.run = function (this: CpuBackend, op, inputs, attrs, out) {
+    const t = performance.now();
+    run.call(this, op, inputs, attrs, out);
+    if (!profiling) return;
+    const key = `${op} ${inputs.map((i) => `[${i.shape.join(',')}]`).join(' ')}`;
+    const e = opTimes.get(key) ?? { ms: 0, n: 0 };
+    e.ms += performance.now() - t;
+    e.n++;
+    opTimes.set(key, e);
+  } as typeof run;
+}
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+}
+
+await dt.setBackend('cpu');
+console.log(`ditto CPU benchmark, node ${process.version}, load average ${load()}`);
+
+// ------------------------------------------------------------------------------ training step
+dt.utils.setRandomSeed(812);
+const model = new dt.Sequential([
+  new dt.layers.Conv2D(32, [3, 3], { activation: 'relu' }), new dt.layers.MaxPooling2D([2, 2]), new dt.layers.Dropout(0.2),
+  new dt.layers.Conv2D(32, [3, 3], { activation: 'relu' }), new dt.layers.MaxPooling2D([2, 2]), new dt.layers.Dropout(0.2),
+  new dt.layers.Conv2D(32, [3, 3], { activation: 'relu' }), new dt.layers.GlobalAveragePooling2D(),
+  new dt.layers.Dense(64, { activation: 'relu' }), new dt.layers.Dropout(0.2), new dt.layers.Dense(10, { activation: 'softmax' }),
+]);
+model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+const rnd = lcg(1);
+const batches: [dt.Tensor, dt.Tensor][] = [];
+for (let i = 0; i < 4; i++) {
+  batches.push([
+    dt.tensor(Float32Array.from({ length: 64 * 32 * 32 }, rnd), [64, 32, 32, 1]),
+    dt.tensor(Int32Array.from({ length: 64 }, () => Math.floor(rnd() * 10)), [64], 'int32'),
+  ]);
+}
+
+/** CPU time (ms, all threads of the process) of each measured step of the last trainSteps call. */
+let cpuTimes: number[] = [];
+
+/** Runs `warm` + `steps` training steps on `threads` threads; returns the measured step times. */
+async function trainSteps(threads: number, warm: number, steps: number): Promise<number[]> {
+  cpuTimes = [];
+  dt.config.setNumThreads(threads);
+  const times: number[] = [];
+  let t0 = 0;
+  let c0 = process.cpuUsage();
+  let batch = 0;
+  class Timer extends dt.Callback {
+    override onBatchBegin(): void {
+      profiling = PROFILE && batch >= warm;
+      t0 = performance.now();
+      c0 = process.cpuUsage();
+    }
+    override onBatchEnd(): void {
+      if (batch++ >= warm) {
+        times.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpuTimes.push((c.user + c.system) / 1000);
+      }
+      profiling = false;
+    }
+  }
+  const source = {
+    async *[Symbol.asyncIterator]() {
+      for (let i = 0; i < warm + steps; i++) {
+        const [x, y] = batches[i % batches.length];
+        yield [x.clone(), y.clone()];
+      }
+    },
+  };
+  await model.fit(source, { epochs: 1, verbose: 0, callbacks: [new Timer()] });
+  return times;
+}
+
+for (const threads of THREADS) {
+  opTimes.clear();
+  const before = parallelBlockCounts();
+  const times = await trainSteps(threads, 2, STEPS);
+  const after = parallelBlockCounts();
+  const blocks = after.blocks - before.blocks;
+  const share = blocks ? ` workers ran ${(100 * (1 - (after.main - before.main) / blocks)).toFixed(0)}% of ${blocks} parallel blocks;` : '';
+  console.log(`train step, ${threads} thread${threads > 1 ? 's' : ''}: median ${median(times).toFixed(1)} ms  (steps: ${fmt(times)}; CPU time of all threads: median ${median(cpuTimes).toFixed(0)} ms;${share} load ${load()})`);
+  if (PROFILE) {
+    const rows = [...opTimes.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+    for (const [k, v] of rows) console.log(`  ${(v.ms / STEPS).toFixed(2).padStart(8)} ms  x${(v.n / STEPS).toFixed(0)}  ${k}`);
+  }
+}
+
+// ------------------------------------------------------------------------------ kernels
+function gflops(name: string, flop: number, f: () => dt.Tensor, reps = 7): void {
+  for (const threads of THREADS) {
+    dt.config.setNumThreads(threads);
+    f().dispose();
+    const times: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const t = performance.now();
+      const y = f();
+      times.push(performance.now() - t);
+      y.dispose();
+    }
+    const ms = median(times);
+    console.log(`${name.padEnd(34)} ${threads} thread${threads > 1 ? 's' : ' '}: ${(flop / ms / 1e6).toFixed(2).padStart(6)} GFLOP/s  (${ms.toFixed(1)} ms)`);
+  }
+}
+const r2 = lcg(2);
+const m = dt.tensor(Float32Array.from({ length: 512 * 512 }, () => r2() - 0.5), [512, 512]);
+gflops('matmul 512x512x512', 2 * 512 ** 3, () => dt.matmul(m, m));
+const x = dt.tensor(Float32Array.from({ length: 64 * 15 * 15 * 32 }, () => r2() - 0.5), [64, 15, 15, 32]);
+const w = dt.tensor(Float32Array.from({ length: 3 * 3 * 32 * 32 }, () => r2() - 0.5), [3, 3, 32, 32]);
+const dy = dt.tensor(Float32Array.from({ length: 64 * 13 * 13 * 32 }, () => r2() - 0.5), [64, 13, 13, 32]);
+const convFlop = 2 * 64 * 13 * 13 * 32 * 3 * 3 * 32;
+gflops('conv2d [64,15,15,32]*[3,3,32,32]', convFlop, () => dt.conv2d(x, w));
+gflops('conv2dGradInput (same layer)', 2 * 64 * 15 * 15 * 32 * 3 * 3 * 32, () => dt.conv2dGradInput(dy, w, x.shape));
+gflops('conv2dGradFilter (same layer)', convFlop, () => dt.conv2dGradFilter(x, dy, w.shape));
+console.log(`load average at the end: ${load()}`);
+await dt.shutdown();
