@@ -17,21 +17,32 @@ function binary(name: 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum', gra
   return defineOp({ name, infer: inferBinary(name), grad });
 }
 
-const addOp = binary('add', (dy, { inputs: [a, b] }) => [reduceToShape(dy, a.shape), reduceToShape(dy, b.shape)]);
-const subOp = binary('sub', (dy, { inputs: [a, b] }) => [reduceToShape(dy, a.shape), reduceToShape(neg(dy), b.shape)]);
-const mulOp = binary('mul', (dy, { inputs: [a, b] }) => [reduceToShape(mul(dy, b), a.shape), reduceToShape(mul(dy, a), b.shape)]);
-const divOp = binary('div', (dy, { inputs: [a, b] }) => [
-  reduceToShape(div(dy, b), a.shape),
-  reduceToShape(neg(div(mul(dy, a), square(b))), b.shape),
+// Each gradient is computed only where the input's gradient is used (needs): a constant operand
+// (a scalar factor, a bias of zeros) costs no kernel.
+const addOp = binary('add', (dy, { inputs: [a, b], needs }) => [
+  needs[0] ? reduceToShape(dy, a.shape) : null,
+  needs[1] ? reduceToShape(dy, b.shape) : null,
+]);
+const subOp = binary('sub', (dy, { inputs: [a, b], needs }) => [
+  needs[0] ? reduceToShape(dy, a.shape) : null,
+  needs[1] ? reduceToShape(neg(dy), b.shape) : null,
+]);
+const mulOp = binary('mul', (dy, { inputs: [a, b], needs }) => [
+  needs[0] ? reduceToShape(mul(dy, b), a.shape) : null,
+  needs[1] ? reduceToShape(mul(dy, a), b.shape) : null,
+]);
+const divOp = binary('div', (dy, { inputs: [a, b], needs }) => [
+  needs[0] ? reduceToShape(div(dy, b), a.shape) : null,
+  needs[1] ? reduceToShape(neg(div(mul(dy, a), square(b))), b.shape) : null,
 ]);
 // Ties send the gradient to the first operand (a >= b), as TensorFlow.js does.
-const maximumOp = binary('maximum', (dy, { inputs: [a, b] }) => [
-  reduceToShape(where(greaterEqual(a, b), dy, 0), a.shape),
-  reduceToShape(where(less(a, b), dy, 0), b.shape),
+const maximumOp = binary('maximum', (dy, { inputs: [a, b], needs }) => [
+  needs[0] ? reduceToShape(where(greaterEqual(a, b), dy, 0), a.shape) : null,
+  needs[1] ? reduceToShape(where(less(a, b), dy, 0), b.shape) : null,
 ]);
-const minimumOp = binary('minimum', (dy, { inputs: [a, b] }) => [
-  reduceToShape(where(lessEqual(a, b), dy, 0), a.shape),
-  reduceToShape(where(greater(a, b), dy, 0), b.shape),
+const minimumOp = binary('minimum', (dy, { inputs: [a, b], needs }) => [
+  needs[0] ? reduceToShape(where(lessEqual(a, b), dy, 0), a.shape) : null,
+  needs[1] ? reduceToShape(where(greater(a, b), dy, 0), b.shape) : null,
 ]);
 
 /** a + b */

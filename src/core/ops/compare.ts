@@ -41,10 +41,11 @@ const whereOp = defineOp({
     }
     return { shape: broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape), dtype: a.dtype };
   },
-  grad: (dy, { inputs: [c, a, b] }) => [
+  // A branch whose gradient is not used (a constant such as dropout's zeros) costs no kernel.
+  grad: (dy, { inputs: [c, a, b], needs }) => [
     null,
-    reduceToShape(where(c, dy, 0), a.shape),
-    reduceToShape(where(c, 0, dy), b.shape),
+    needs[1] ? reduceToShape(where(c, dy, 0), a.shape) : null,
+    needs[2] ? reduceToShape(where(c, 0, dy), b.shape) : null,
   ],
 });
 

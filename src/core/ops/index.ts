@@ -18,4 +18,4 @@ export { reshape, expandDims, squeeze } from './reshape.ts';
 export { slice, pad } from './slice.ts';
 export { softmax, logSoftmax } from './softmax.ts';
 export { transpose } from './transpose.ts';
-export { neg, abs, sign, exp, log, sqrt, square, relu, sigmoid, tanh, clipByValue } from './unary.ts';
+export { neg, abs, sign, exp, log, sqrt, square, relu, reluGrad, sigmoid, tanh, clipByValue } from './unary.ts';

@@ -46,6 +46,8 @@ export interface OpAttrMap {
   neg: NoAttrs; abs: NoAttrs; sign: NoAttrs; exp: NoAttrs; log: NoAttrs; sqrt: NoAttrs;
   square: NoAttrs; relu: NoAttrs; sigmoid: NoAttrs; tanh: NoAttrs;
   clipByValue: { min: number; max: number };
+  /** relu's gradient (dy, x): x > 0 ? dy : +0 */
+  reluGrad: NoAttrs;
   // elementwise binary (NumPy broadcasting)
   add: NoAttrs; sub: NoAttrs; mul: NoAttrs; div: NoAttrs; maximum: NoAttrs; minimum: NoAttrs;
   equal: NoAttrs; notEqual: NoAttrs; less: NoAttrs; lessEqual: NoAttrs; greater: NoAttrs; greaterEqual: NoAttrs;
@@ -72,7 +74,7 @@ export type OpName = keyof OpAttrMap;
 /** Every primitive op name, in a fixed order (for exhaustiveness reports). */
 export const OP_NAMES = [
   'fill', 'cast', 'broadcastTo', 'transpose', 'slice', 'pad', 'concat', 'gather', 'gatherGrad', 'oneHot',
-  'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'square', 'relu', 'sigmoid', 'tanh', 'clipByValue',
+  'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'square', 'relu', 'sigmoid', 'tanh', 'clipByValue', 'reluGrad',
   'add', 'sub', 'mul', 'div', 'maximum', 'minimum',
   'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'where',
   'sum', 'max', 'min', 'argmax', 'argmin',

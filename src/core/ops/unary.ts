@@ -6,7 +6,8 @@
  */
 import type { DType } from '../dtype.ts';
 import { ENGINE } from '../engine.ts';
-import { ArgumentError, DTypeError } from '../errors.ts';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { shapesEqual } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { div, mul, sub } from './binary.ts';
 import { greater, greaterEqual, lessEqual, where } from './compare.ts';
@@ -38,7 +39,28 @@ const expOp = unary('exp', FLOAT, (dy, { output: y }) => [mul(dy, y)]);
 const logOp = unary('log', FLOAT, (dy, { inputs: [x] }) => [div(dy, x)]);
 const sqrtOp = unary('sqrt', FLOAT, (dy, { output: y }) => [div(dy, mul(y, 2))]);
 const squareOp = unary('square', SIGNED, (dy, { inputs: [x] }) => [mul(dy, mul(x, 2))]);
-const reluOp = unary('relu', SIGNED, (dy, { inputs: [x] }) => [where(greater(x, 0), dy, 0)]);
+// The gradient is the primitive reluGrad: one pass, the bits of where(greater(x, 0), dy, 0).
+const reluOp = unary('relu', SIGNED, (dy, { inputs: [x] }) => [x.dtype === 'float32' ? reluGrad(dy, x) : where(greater(x, 0), dy, 0)]);
+
+/**
+ * reluGrad(dy, x) = x > 0 ? dy : +0 elementwise (float32, equal shapes): relu's gradient in one
+ * pass, bit for bit where(greater(x, 0), dy, 0) (x NaN or <= 0, -0 included, gives +0; dy passes
+ * unchanged, NaN included). x may be relu's input or its output (x > 0 exactly where relu(x) > 0).
+ * Its own gradient (second-order): reluGrad(g, x) for dy, none for x (as where's condition).
+ */
+const reluGradOp = defineOp({
+  name: 'reluGrad',
+  infer: ([dy, x]) => {
+    if (dy.dtype !== 'float32' || x.dtype !== 'float32') {
+      throw new DTypeError(`reluGrad: expected dy and x of dtype float32. Received: dy.dtype=${dy.dtype}, x.dtype=${x.dtype}`);
+    }
+    if (!shapesEqual(dy.shape, x.shape)) {
+      throw new ShapeError(`reluGrad: expected dy and x of the same shape. Received: dy.shape=${fmtShape(dy.shape)}, x.shape=${fmtShape(x.shape)}`);
+    }
+    return { shape: [...x.shape], dtype: 'float32' };
+  },
+  grad: (g, { inputs: [, x], needs }) => [needs[0] ? reluGrad(g, x) : null, null],
+});
 const sigmoidOp = unary('sigmoid', FLOAT, (dy, { output: y }) => [mul(dy, mul(y, sub(1, y)))]);
 const tanhOp = unary('tanh', FLOAT, (dy, { output: y }) => [mul(dy, sub(1, mul(y, y)))]);
 
@@ -63,6 +85,12 @@ export function sqrt(x: Tensor): Tensor { return ENGINE.runOp(sqrtOp, [x], {}); 
 export function square(x: Tensor): Tensor { return ENGINE.runOp(squareOp, [x], {}); }
 /** max(x, 0); NaN stays NaN. */
 export function relu(x: Tensor): Tensor { return ENGINE.runOp(reluOp, [x], {}); }
+/** relu's gradient: x > 0 ? dy : +0 (float32, dy and x of one shape); see reluGradOp. */
+export function reluGrad(dy: Tensor, x: Tensor): Tensor {
+  ENGINE.assertLive('reluGrad', dy);
+  ENGINE.assertLive('reluGrad', x);
+  return ENGINE.runOp(reluGradOp, [dy, x], {});
+}
 export function sigmoid(x: Tensor): Tensor { return ENGINE.runOp(sigmoidOp, [x], {}); }
 export function tanh(x: Tensor): Tensor { return ENGINE.runOp(tanhOp, [x], {}); }
 

@@ -1,8 +1,9 @@
 /**
  * The CPU backend: tensors live in typed arrays over SharedArrayBuffers (so that the worker
- * threads of thread-pool.ts share them without copies), and every op runs a TypeScript /
- * asm.js kernel that rounds each arithmetic step to float32 and reduces in the engine's one
- * fixed order, whatever the thread count (setNumThreads / DITTO_THREADS).
+ * threads of thread-pool.ts share them without copies), and every op runs a TypeScript kernel
+ * (its hot loops WebAssembly SIMD, or asm.js where that is missing) that rounds each arithmetic
+ * step to float32 and reduces in the engine's one fixed order, whatever the thread count
+ * (setNumThreads / DITTO_THREADS) and whichever loops run.
  * Freed buffers are kept (up to CACHE_LIMIT bytes) and reused for allocations of the same byte
  * length: the first touch of fresh pages costs about as much as a simple kernel. A reused buffer
  * is not cleared (Backend.alloc: contents unspecified); every kernel writes its whole output
@@ -13,6 +14,7 @@ import type { Backend, TensorInfo } from '../../core/backend.ts';
 import { type DType, type TypedArray, allocArray, bytesPerElement, viewOf } from '../../core/dtype.ts';
 import { UnsupportedOpError } from '../../core/errors.ts';
 import type { OpAttrMap, OpName } from '../../core/ops/op-attrs.ts';
+import { gemmKernelKind } from './gemm-tasks.js';
 import { CPU_KERNELS } from './kernels.ts';
 import { shutdownPool } from './thread-pool.ts';
 import type { CpuKernel } from './types.ts';
@@ -22,7 +24,10 @@ const CACHE_LIMIT = 128 << 20;
 
 export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu' as const;
-  readonly description = 'TypeScript kernels, float32-exact';
+  /** Which hot loops run: WebAssembly SIMD (wasm-*.js) where available, else asm.js and plain loops. */
+  get description(): string {
+    return gemmKernelKind() === 'simd' ? 'TypeScript + WebAssembly SIMD kernels, float32-exact' : 'TypeScript + asm.js kernels, float32-exact';
+  }
   private live = 0;
   private readonly cache = new Map<number, SharedArrayBuffer[]>();
   /** The cached buffers, oldest first (a buffer freed twice must not be handed out twice). */

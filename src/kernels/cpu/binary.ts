@@ -15,12 +15,35 @@ import type { OpName } from '../../core/ops/op-attrs.ts';
 import { broadcastStrides, sizeOf } from '../../core/shape.ts';
 import { BINARY, whereRange } from './ew-tasks.js';
 import { runSplit } from './thread-pool.ts';
+import { EW_COMPARE_OPS, EW_FLOAT_OPS, MAX_COLS, ewAvailable } from './wasm-ew.js';
 import type { CpuKernel } from './types.ts';
 
 /** Elementwise work units per element (thread-pool.ts RunOptions.work). */
 const ELEMENT_WORK = 4;
 /** Fewest elements per parallel block. */
 const MIN_BLOCK = 1 << 15;
+/** Smallest output that takes the WebAssembly SIMD loops (wasm-ew.js). */
+const SIMD_MIN = 256;
+const SIMD_OPS = new Set<string>([...EW_FLOAT_OPS, ...EW_COMPARE_OPS]);
+
+/**
+ * The SIMD form of a collapsed broadcast of one range of outputs (l === 0), or null: 'vv' both
+ * operands dense, 'vs' / 'sv' the second / first a scalar, 'row' a dense [rows, C] operand with a
+ * [C] row (C a multiple of 4, at most MAX_COLS) as the second operand.
+ */
+function simdForm(c: Collapsed, k: number): 'vv' | 'vs' | 'sv' | 'row' | null {
+  const [n0, , n2] = c.dims;
+  const s = c.strides;
+  const dense = (st: number[]) => st[2] === 1 && (n0 === 1 || st[0] === c.dims[1] * n2) && (c.dims[1] === 1 || st[1] === n2);
+  const scalar = (st: number[]) => st[0] === 0 && st[1] === 0 && st[2] === 0;
+  const a = s[k];
+  const b = s[k + 1];
+  if (dense(a) && dense(b)) return 'vv';
+  if (dense(a) && scalar(b)) return 'vs';
+  if (scalar(a) && dense(b)) return 'sv';
+  if (k === 0 && n0 === 1 && dense(a) && b[0] === 0 && b[1] === 0 && b[2] === 1 && n2 % 4 === 0 && n2 <= MAX_COLS) return 'row';
+  return null;
+}
 
 /**
  * The broadcast of operands with strides `strides[k]` (0 on broadcast axes) to `shape`, as nested
@@ -93,7 +116,13 @@ function binary(op: BinaryName): CpuKernel<BinaryName> {
     const y = b.handle;
     const d = out.handle;
     if (l === 0) {
-      const job = { op: name, x, y, d, n1, n2, a0: sa[0], a1: sa[1], a2: sa[2], b0: sb[0], b1: sb[1], b2: sb[2], total };
+      let form = a.dtype === 'float32' && total >= SIMD_MIN && SIMD_OPS.has(op) && ewAvailable() ? simdForm(c, 0) : null;
+      if ((form === 'row' || form === 'sv') && !EW_FLOAT_OPS.includes(op)) form = null; // comparisons: 'vv' and 'vs' only
+      if (form === 'row') {
+        runSplit('binaryRow', { op, x, y, d, C: n2, rows: n1 }, n1, { workPerUnit: ELEMENT_WORK * n2, minBlock: Math.ceil(MIN_BLOCK / n2), out: d });
+        return;
+      }
+      const job = { op: name, x, y, d, n1, n2, a0: sa[0], a1: sa[1], a2: sa[2], b0: sb[0], b1: sb[1], b2: sb[2], total, form };
       runSplit('binary', job, total, { workPerUnit: ELEMENT_WORK, minBlock: MIN_BLOCK, out: d });
       return;
     }
@@ -130,7 +159,14 @@ export const where: CpuKernel<'where'> = ([cnd, a, b], _attrs, out) => {
   const y = b.handle;
   const d = out.handle;
   if (l === 0) {
-    const job = { cond, x, y, d, n1, n2, c0: sc[0], c1: sc[1], c2: sc[2], a0: sa[0], a1: sa[1], a2: sa[2], b0: sb[0], b1: sb[1], b2: sb[2], total };
+    // SIMD (wasm-ew.js): a dense uint8 cond, float32 branches each dense or a scalar
+    const condDense = cnd.dtype === 'uint8' && sizeOf(cnd.shape) === total;
+    let form: 'vv' | 'vs' | 'sv' | null = null;
+    if (condDense && a.dtype === 'float32' && total >= SIMD_MIN && ewAvailable()) {
+      const f = simdForm(c, 1);
+      form = f === 'row' ? null : f;
+    }
+    const job = { cond, x, y, d, n1, n2, c0: sc[0], c1: sc[1], c2: sc[2], a0: sa[0], a1: sa[1], a2: sa[2], b0: sb[0], b1: sb[1], b2: sb[2], total, form };
     runSplit('where', job, total, { workPerUnit: ELEMENT_WORK, minBlock: MIN_BLOCK, out: d });
     return;
   }

@@ -11,6 +11,9 @@ export function whereRange(cond: Arr, x: Arr, y: Arr, d: Arr, n1: number, n2: nu
 export function runWhereBlock(job: object, i: number): void;
 export function reluRange(s: Arr, d: Arr, o0: number, o1: number): void;
 export function runReluBlock(job: object, i: number): void;
+export function reluGradRange(g: Float32Array, x: Float32Array, d: Float32Array, o0: number, o1: number): void;
+export function runReluGradBlock(job: object, i: number): void;
+export function runBinaryRowBlock(job: object, i: number): void;
 
 export interface PoolGeometry {
   C: number; inH: number; inW: number; kH: number; kW: number; sH: number; sW: number;
@@ -23,3 +26,6 @@ export function runMaxPoolGradBlock(job: object, i: number): void;
 
 export function chunkSums(x: Arr, R: number, inner: number, o: number, j0: number, j1: number, chunks: number, part: Float32Array): void;
 export function runSumChunksBlock(job: object, i: number): void;
+
+export function resizeImages(job: object, n0: number, n1: number): void;
+export function runResizeBlock(job: object, i: number): void;

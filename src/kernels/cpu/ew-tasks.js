@@ -15,6 +15,8 @@
  * Float results are single correctly rounded float32 operations (see binary.ts).
  */
 
+import { ewAvailable, ewBinary, ewColSum, ewPool2, ewPool2Fits, ewPool2Grad, ewRelu, ewReluGrad, ewRow, ewWhere } from './wasm-ew.js';
+
 const fround = Math.fround;
 
 // ---------------------------------------------------------------------------------------------
@@ -410,11 +412,22 @@ export const BINARY = {
   },
 };
 
-/** Task 'binary': outputs [i*block, (i+1)*block) of job { op, x, y, d, n1, n2, a0..b2, total, block }. */
+/**
+ * Task 'binary': outputs [i*block, (i+1)*block) of job { op, x, y, d, n1, n2, a0..b2, total,
+ * block, form }; with `form` ('vv' dense operands, 'vs' / 'sv' one a scalar: binary.ts) the
+ * WebAssembly SIMD loop of wasm-ew.js (float32 operands).
+ */
 export function runBinaryBlock(j, i) {
   const o0 = i * j.block;
   const o1 = Math.min(j.total, o0 + j.block);
-  BINARY[j.op](j.x, j.y, j.d, j.n1, j.n2, j.a0, j.a1, j.a2, j.b0, j.b1, j.b2, 0, 0, 0, o0, o1);
+  if (j.form) ewBinary(j.op, j.form, j.x, j.y, j.d, o0, o1);
+  else BINARY[j.op](j.x, j.y, j.d, j.n1, j.n2, j.a0, j.a1, j.a2, j.b0, j.b1, j.b2, 0, 0, 0, o0, o1);
+}
+
+/** Task 'binaryRow': rows [i*block, (i+1)*block) of job { op, x, y, d, C, rows, block }: d[r, c] = x[r, c] op y[c] (wasm-ew.js). */
+export function runBinaryRowBlock(j, i) {
+  const r0 = i * j.block;
+  ewRow(j.op, j.x, j.y, j.d, j.C, r0, Math.min(j.rows, r0 + j.block));
 }
 
 /** out[o] = cond[c] !== 0 ? x[a] : y[b] over outputs o0..o1-1 of a collapsed 3-d broadcast (as BINARY). */
@@ -441,11 +454,13 @@ export function whereRange(cond, x, y, d, n1, n2, c0, c1, c2, a0, a1, a2, b0, b1
 export function runWhereBlock(j, i) {
   const o0 = i * j.block;
   const o1 = Math.min(j.total, o0 + j.block);
+  if (j.form) return ewWhere(j.form, j.cond, j.x, j.y, j.d, o0, o1);
   whereRange(j.cond, j.x, j.y, j.d, j.n1, j.n2, j.c0, j.c1, j.c2, j.a0, j.a1, j.a2, j.b0, j.b1, j.b2, 0, 0, 0, 0, o0, o1);
 }
 
-/** relu over [o0, o1): x > 0 ? x : +0, NaN stays NaN. */
+/** relu over [o0, o1): x > 0 ? x : +0, NaN stays NaN (float32 through wasm-ew.js where available). */
 export function reluRange(s, d, o0, o1) {
+  if (s instanceof Float32Array && o1 - o0 >= 64 && ewAvailable()) return ewRelu(s, d, o0, o1);
   for (let i = o0; i < o1; i++) {
     const v = s[i];
     d[i] = v > 0 || v !== v ? v : 0;
@@ -458,12 +473,28 @@ export function runReluBlock(j, i) {
   reluRange(j.x, j.d, o0, Math.min(j.total, o0 + j.block));
 }
 
+/** reluGrad over [o0, o1): d = x > 0 ? g : +0 (float32; through wasm-ew.js where available). */
+export function reluGradRange(g, x, d, o0, o1) {
+  if (o1 - o0 >= 64 && ewAvailable()) return ewReluGrad(g, x, d, o0, o1);
+  for (let i = o0; i < o1; i++) d[i] = x[i] > 0 ? g[i] : 0;
+}
+
+/** Task 'reluGrad': elements [i*block, (i+1)*block) of job { g, x, d, total, block }. */
+export function runReluGradBlock(j, i) {
+  const o0 = i * j.block;
+  reluGradRange(j.g, j.x, j.d, o0, Math.min(j.total, o0 + j.block));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Max pooling (NHWC) over images n0..n1-1; geometry g = { inH, inW, C, kH, kW, sH, sW, outH,
 // outW, padTop, padLeft }. Order: see pool.ts.
 
+/** Whether geometry g is 2 x 2 stride-2 unpadded pooling that the SIMD loops of wasm-ew.js take. */
+const simdPool2 = (g) => g.kH === 2 && g.kW === 2 && g.sH === 2 && g.sW === 2 && g.padTop === 0 && g.padLeft === 0 && ewPool2Fits(g.inW, g.C);
+
 /** maxPool2d: out[n, oh, ow, c] = first maximum of the valid window (NaN wins), 0 for an empty window. */
 export function maxPoolImages(g, src, dst, n0, n1) {
+  if (simdPool2(g) && src instanceof Float32Array) return ewPool2(src, dst, g.inH, g.inW, g.C, n0, n1);
   const { C, inH, inW, kH, kW, sH, sW, outH, outW, padTop, padLeft } = g;
   let o = n0 * outH * outW * C;
   for (let n = n0; n < n1; n++) {
@@ -518,6 +549,7 @@ export function maxPoolImages(g, src, dst, n0, n1) {
  * added at the window's first maximum, channel by channel: dx = f32(dx + dy).
  */
 export function maxPoolGradImages(g, src, gy, dx, n0, n1) {
+  if (simdPool2(g) && src instanceof Float32Array) return ewPool2Grad(src, gy, dx, g.inH, g.inW, g.C, n0, n1);
   const { C, inH, inW, kH, kW, sH, sW, outH, outW, padTop, padLeft } = g;
   const best = new Float64Array(C);
   const at = new Int32Array(C);
@@ -612,6 +644,10 @@ export function chunkSums(x, R, inner, o, j0, j1, chunks, part) {
     }
     return;
   }
+  if (inner % 4 === 0 && x instanceof Float32Array && ewAvailable()) {
+    for (let jc = j0; jc < j1; jc++) ewColSum(x, inner, o * R + jc * 256, o * R + Math.min(R, (jc + 1) * 256), part, (o * chunks + jc) * inner);
+    return;
+  }
   for (let jc = j0; jc < j1; jc++) {
     const p = (o * chunks + jc) * inner;
     part.fill(0, p, p + inner);
@@ -629,4 +665,57 @@ export function runSumChunksBlock(j, i) {
   const o = Math.floor(i / perGroup);
   const j0 = (i - o * perGroup) * j.block;
   chunkSums(j.x, j.R, j.inner, o, j0, Math.min(j.chunks, j0 + j.block), j.chunks, j.part);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bilinear resize (resize-bilinear.ts: the per-axis source rows/columns and float32 weights are
+// computed there once), images n0..n1-1; each output element is the documented sequence of
+// single float32 operations: top = tl + (tr - tl) * lx, bottom likewise, top + (bottom - top) * ly.
+
+/** resizeBilinear of images [n0, n1) of job { src, dst, inH, inW, C, outH, outW, ylo, yhi, ylerp, xlo, xhi, xlerp }. */
+export function resizeImages(j, n0, n1) {
+  const { src, dst, inH, inW, C, outH, outW, ylo, yhi, ylerp, xlo, xhi, xlerp } = j;
+  const rowStride = inW * C;
+  let o = n0 * outH * outW * C;
+  for (let b = n0; b < n1; b++) {
+    const base = b * inH * rowStride;
+    for (let y = 0; y < outH; y++) {
+      const r0 = base + ylo[y] * rowStride;
+      const r1 = base + yhi[y] * rowStride;
+      const ly = ylerp[y];
+      if (C === 1) {
+        for (let xo = 0; xo < outW; xo++, o++) {
+          const c0 = xlo[xo];
+          const c1 = xhi[xo];
+          const lx = xlerp[xo];
+          const tl = src[r0 + c0];
+          const bl = src[r1 + c0];
+          const top = fround(tl + fround(fround(src[r0 + c1] - tl) * lx));
+          const bottom = fround(bl + fround(fround(src[r1 + c1] - bl) * lx));
+          dst[o] = fround(top + fround(fround(bottom - top) * ly));
+        }
+        continue;
+      }
+      for (let xo = 0; xo < outW; xo++) {
+        const c0 = xlo[xo] * C;
+        const c1 = xhi[xo] * C;
+        const lx = xlerp[xo];
+        for (let c = 0; c < C; c++, o++) {
+          const tl = src[r0 + c0 + c];
+          const tr = src[r0 + c1 + c];
+          const bl = src[r1 + c0 + c];
+          const br = src[r1 + c1 + c];
+          const top = fround(tl + fround(fround(tr - tl) * lx));
+          const bottom = fround(bl + fround(fround(br - bl) * lx));
+          dst[o] = fround(top + fround(fround(bottom - top) * ly));
+        }
+      }
+    }
+  }
+}
+
+/** Task 'resizeBilinear': images [i*block, (i+1)*block) of job { ..., images, block }. */
+export function runResizeBlock(j, i) {
+  const n0 = i * j.block;
+  resizeImages(j, n0, Math.min(j.images, n0 + j.block));
 }

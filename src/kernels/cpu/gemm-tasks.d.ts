@@ -3,11 +3,16 @@
  * Part of src/kernels/cpu: imports nothing.
  */
 export const SUM_CHUNK: number;
-export const MR: number;
-export const NR: number;
+export type GemmKernelKind = 'simd' | 'asm';
+/** Tile rows (A panel lanes) and columns (B panel lanes) of each micro-kernel. */
+export const TILES: Record<GemmKernelKind, { MR: number; NR: number }>;
 export const HEAP_BYTES: number;
+/** The micro-kernel this process uses: 'simd' (wasm-gemm.js) where WebAssembly SIMD is available, else 'asm'. */
+export function gemmKernelKind(): GemmKernelKind;
 
 export interface GemmPlan {
+  /** The micro-kernel (and so the tile) every thread uses for this job. */
+  kernel: GemmKernelKind;
   Kc: number;
   Mb: number;
   Nb: number;
@@ -82,6 +87,6 @@ export interface Conv2dGradFilterJob extends GemmJobBase, ConvGeometry {
 export type GemmJob = MatmulJob | Conv2dJob | Conv2dGradInputJob | Conv2dGradFilterJob;
 
 export function treeLevels(n: number): number;
-export function planGemm(batch: number, M: number, N: number, K: number, threads: number): GemmPlan;
+export function planGemm(batch: number, M: number, N: number, K: number, threads: number, kernel?: GemmKernelKind): GemmPlan;
 export function runGemmBlock(job: GemmJob, index: number): void;
 export function linkedGemmModule(): Function;

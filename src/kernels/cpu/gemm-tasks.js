@@ -1,9 +1,13 @@
 /**
  * Blocked float32 GEMM jobs of the CPU backend: matmul, conv2d, conv2dGradInput and
  * conv2dGradFilter as one "job" split into independent output blocks that any thread (the main
- * thread or a pool worker, src/kernels/cpu/thread-pool.ts) computes with the asm.js micro-kernel
- * of asm-gemm.js. Plain JavaScript (types in gemm-tasks.d.ts) because worker threads load it
- * without a TypeScript loader; it imports nothing but asm-gemm.js.
+ * thread or a pool worker, src/kernels/cpu/thread-pool.ts) computes with a micro-kernel: the
+ * WebAssembly SIMD one of wasm-gemm.js (4 x 8 tiles, four outputs per instruction) wherever
+ * WebAssembly SIMD is available, else the asm.js one of asm-gemm.js (5 x 3 tiles); both perform
+ * the same float32 operations in the same order, so the choice never changes a bit (tested; the
+ * environment variable DITTO_CPU_WASM=0 forces asm.js). Plain JavaScript (types in
+ * gemm-tasks.d.ts) because worker threads load it without a TypeScript loader; it imports only
+ * the two kernel modules and wasm-builder.js.
  *
  * Every job computes C[b, m, n] = S(A[b, m, k] * B[b, n, k], k = 0..K-1) with S the engine's
  * summation tree (src/core/reduction-order.ts) and every product rounded to float32, where A and
@@ -25,28 +29,35 @@
  *
  * Blocking: a block is (batch b, Mb rows, Nb columns) of C with its whole reduction, done by one
  * thread in k order: the reduction is cut into K-blocks of Kc terms (Kc a multiple of 256 that
- * divides 65536, or all of K), each staged into the thread's asm.js heap and run through the
- * micro-kernel, which leaves the two-level tree sum in the block's totals T. Longer reductions
- * (K > 65536) carry T into higher tree levels between K-blocks exactly as TreeAccumulator does.
+ * divides 65536, or all of K), each staged into the thread's heap (the asm.js ArrayBuffer or the
+ * WebAssembly memory) and run through the micro-kernel, which leaves the two-level tree sum in
+ * the block's totals T. Longer reductions (K > 65536) carry T into higher tree levels between
+ * K-blocks exactly as TreeAccumulator does.
  * Which thread computes which block never changes a bit: each output is computed whole by one
  * thread in its one order. In split-K mode (planGemm) a block is instead one chunk of 256 terms
  * of Mb x Nb outputs, whose chunk sums the caller adds in chunk order (gemm.ts).
  *
  * Staging: contiguous runs of the operands are copied into the heap with TypedArray.set (a
  * memcpy): a sub-matrix, or for the convolutions a "slab" of the few zero-padded input rows the
- * block's positions read (for conv2dGradInput the zero-dilated, padded dy rows). asm.js `pack`
- * then gathers the panels (5 rows of A, 3 columns of B) through a table of byte offsets:
- * A[m, k] = slab[base(m) + off(k)].
+ * block's positions read (for conv2dGradInput the zero-dilated, padded dy rows). The kernel's
+ * `pack` then gathers the panels (MR rows of A, NR columns of B) through a table of byte offsets:
+ * A[m, k] = slab[base(m) + off(k)] (whole vectors where a panel's lanes are consecutive floats).
  * Memory stays bounded by the block: panels, T, one operand block and one slab.
  */
 import { GemmKernels } from './asm-gemm.js';
+import { newMemory } from './wasm-builder.js';
+import { SIMD_MR, SIMD_NR, simdGemmModule } from './wasm-gemm.js';
 
 /** Terms per chunk of the summation tree; equals SUM_CHUNK of src/core/reduction-order.ts (tested). */
 export const SUM_CHUNK = 256;
-/** Micro-tile rows and columns of asm-gemm.js. */
-export const MR = 5;
-export const NR = 3;
-/** Initial bytes of each thread's asm.js heap (a valid asm.js heap size: 2^22; it grows for big blocks). */
+/**
+ * The two micro-kernels and their tiles (rows MR of A panels, columns NR of B panels): 'simd',
+ * the WebAssembly SIMD kernel of wasm-gemm.js (4 x 8 tiles), wherever WebAssembly SIMD is
+ * available, else 'asm', the asm.js kernel of asm-gemm.js (5 x 3 tiles). Both compute every
+ * output in the same order with the same operations: the same bits (tested).
+ */
+export const TILES = { asm: { MR: 5, NR: 3 }, simd: { MR: SIMD_MR, NR: SIMD_NR } };
+/** Initial bytes of each thread's heap (a valid asm.js heap size: 2^22; it grows for big blocks). */
 export const HEAP_BYTES = 1 << 22;
 /** Longest reduction packed as a single K-block; longer ones use K-blocks of KC_SPLIT terms. */
 const KC_WHOLE = 1024;
@@ -54,11 +65,26 @@ const KC_SPLIT = 512;
 
 const fround = Math.fround;
 
-/** This thread's heap (Float32Array and Int32Array views of one plain ArrayBuffer) and asm.js module. */
+/** The micro-kernel this process uses: 'simd' where WebAssembly SIMD is available, else 'asm'. */
+export function gemmKernelKind() {
+  return simdGemmModule() ? 'simd' : 'asm';
+}
+
+/**
+ * This thread's heap (Float32Array and Int32Array views of the asm.js ArrayBuffer or the
+ * WebAssembly memory), its kernel kind and tile, and the kernel functions:
+ * gemm(pa, pb, pt, ldt, mt, nt, kc, store) (store: T holds nothing yet and kc <= 256),
+ * packA / packB(dst, lb, nl, tab, kc), and (SIMD only) packc(dst, base, tab, kc, lanes) for
+ * panels whose lanes are consecutive floats.
+ */
 let H = null;
 let HI = null;
-let asm = null;
+let KERN = null;
+let kind = null;
+let MR = 5;
+let NR = 3;
 let heapBytes = 0;
+let memory = null;
 
 /** The job whose heap layout (and, for conv2dGradInput, filter copy) is prepared on this thread. */
 let preparedSeq = -1;
@@ -67,19 +93,43 @@ let layout = null;
 let packedSeq = -1;
 let packedKey = -1;
 
-/** Makes the heap at least `floats` floats (a valid asm.js size: 2^n, or a multiple of 2^24). */
-function ensureHeap(floats) {
+/** Makes this thread's heap at least `floats` floats, for kernel kind `want`. */
+function ensureHeap(floats, want) {
   const need = floats * 4;
-  if (asm !== null && heapBytes >= need) return;
-  let bytes = Math.max(HEAP_BYTES, heapBytes);
-  while (bytes < need) bytes = bytes < 1 << 24 ? bytes * 2 : bytes + (1 << 24);
-  const buffer = new ArrayBuffer(bytes);
-  H = new Float32Array(buffer);
-  HI = new Int32Array(buffer);
-  asm = GemmKernels(globalThis, null, buffer);
-  heapBytes = bytes;
+  if (KERN !== null && kind === want && heapBytes >= need) return;
   preparedSeq = -1;
   packedSeq = -1;
+  tabSeq = -1;
+  if (want === 'simd') {
+    const page = 1 << 16;
+    if (kind !== 'simd') {
+      memory = newMemory(Math.max(HEAP_BYTES, need) + page);
+      const e = new WebAssembly.Instance(simdGemmModule(), { env: { mem: memory } }).exports;
+      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc };
+    } else {
+      memory.grow(Math.ceil((need - heapBytes) / page) + 16);
+    }
+    heapBytes = memory.buffer.byteLength;
+    H = new Float32Array(memory.buffer);
+    HI = new Int32Array(memory.buffer);
+  } else {
+    let bytes = Math.max(HEAP_BYTES, kind === 'asm' ? heapBytes : 0);
+    while (bytes < need) bytes = bytes < 1 << 24 ? bytes * 2 : bytes + (1 << 24);
+    const buffer = new ArrayBuffer(bytes);
+    H = new Float32Array(buffer);
+    HI = new Int32Array(buffer);
+    const asm = GemmKernels(globalThis, null, buffer);
+    KERN = {
+      gemm: (pa, pb, pt, ldt, mt, nt, kc, store) => (store ? asm.gemm1 : asm.gemm)(pa, pb, pt, ldt, mt, nt, kc),
+      packA: asm.packA,
+      packB: asm.packB,
+      packc: null,
+    };
+    heapBytes = bytes;
+    memory = null;
+  }
+  kind = want;
+  ({ MR, NR } = TILES[want]);
 }
 
 /** Number of levels of the summation tree over n terms (TreeAccumulator's count). */
@@ -94,6 +144,9 @@ const roundDown = (x, q) => Math.floor(x / q) * q;
 
 /** Split-K mode: for reductions of at least this many terms ... */
 const SPLIT_MIN_K = 2048;
+/** ... (or of at least SPLIT_SMALL_K terms into at most SPLIT_SMALL_OUT outputs, too few to share out by rows) ... */
+const SPLIT_SMALL_K = 512;
+const SPLIT_SMALL_OUT = 1 << 14;
 /** ... whose chunk sums (batch * chunks * M * N floats) fit in this many floats. */
 const SPLIT_MAX_PARTS = 1 << 22;
 
@@ -106,17 +159,19 @@ const SPLIT_MAX_PARTS = 1 << 22;
  * upper levels (reduce.ts sumChunked). The result is the same tree sum, with chunks spread over
  * the threads.
  */
-export function planGemm(batch, M, N, K, threads) {
+export function planGemm(batch, M, N, K, threads, kernel = gemmKernelKind()) {
+  const { MR, NR } = TILES[kernel];
   const chunks = Math.ceil(K / SUM_CHUNK);
   // block sizes are whole tiles: multiples of MR rows and NR columns
   const rows = (n, cap) => Math.min(roundDown(cap, MR), Math.max(MR, roundUp(n, MR)));
   const cols = (n, cap) => Math.min(roundDown(cap, NR), Math.max(NR, roundUp(n, NR)));
-  if (K >= SPLIT_MIN_K && batch * chunks * M * N <= SPLIT_MAX_PARTS) {
+  const longK = K >= SPLIT_MIN_K || (K >= SPLIT_SMALL_K && batch * M * N <= SPLIT_SMALL_OUT);
+  if (longK && batch * chunks * M * N <= SPLIT_MAX_PARTS) {
     const Mb = rows(M, 512);
     const Nb = cols(N, 256);
     const mBlocks = Math.ceil(M / Mb);
     const nBlocks = Math.ceil(N / Nb);
-    return { Kc: SUM_CHUNK, Mb, Nb, mBlocks, nBlocks, chunks, splitK: true, blocks: batch * mBlocks * nBlocks * chunks };
+    return { kernel, Kc: SUM_CHUNK, Mb, Nb, mBlocks, nBlocks, chunks, splitK: true, blocks: batch * mBlocks * nBlocks * chunks };
   }
   const Kc = K <= KC_WHOLE ? Math.max(K, 1) : KC_SPLIT;
   const Nb = cols(N, N <= 256 ? 256 : 128);
@@ -125,7 +180,7 @@ export function planGemm(batch, M, N, K, threads) {
   // rows per block: about 64 (more when the reduction is short, to amortize per-block work)
   const Mb = rows(Math.ceil(M / wanted), K >= 64 ? 64 : 256);
   const mBlocks = Math.max(1, Math.ceil(M / Mb));
-  return { Kc, Mb, Nb, mBlocks, nBlocks, chunks, splitK: false, blocks: batch * mBlocks * nBlocks };
+  return { kernel, Kc, Mb, Nb, mBlocks, nBlocks, chunks, splitK: false, blocks: batch * mBlocks * nBlocks };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,7 +217,7 @@ function makeLayout(j) {
   L.tabA = L.t + Mb * Nb;
   L.tabB = L.tabA + Kc;
   L.lanes = L.tabB + Kc;
-  L.opB = L.lanes + 8;
+  L.opB = L.lanes + 64; // lane bases of one panel (MR or NR <= 64)
   let opB = Nb * Kc;
   let opA = Mb * Kc;
   if (j.kind === 'conv2d') opA = xSlabBound(j, Mb);
@@ -180,7 +235,7 @@ function makeLayout(j) {
 function prepare(j) {
   if (preparedSeq === j.seq) return layout;
   const L = makeLayout(j);
-  ensureHeap(L.end);
+  ensureHeap(L.end, j.kernel);
   if (j.kind === 'conv2dGradInput') H.set(j.w, L.opB);
   preparedSeq = j.seq;
   layout = L;
@@ -241,14 +296,27 @@ function packPanels(isA, dst, rows, kc, tab, first, stride, bases) {
   const bytes = lanes * kc * 4;
   const hi = HI;
   const lb = layout.lanes;
+  const packc = KERN.packc;
   for (let i = 0; i < np; i++) {
     const nl = Math.min(lanes, rows - lanes * i);
+    if (packc && nl === lanes) {
+      // lanes at consecutive floats: whole vectors per term (the SIMD kernel's packc)
+      const b0 = bases ? bases[lanes * i] : (first + lanes * i * stride) * 4;
+      let contiguous = true;
+      if (bases) {
+        for (let l = 1; l < lanes; l++) if (bases[lanes * i + l] !== b0 + 4 * l) contiguous = false;
+      } else contiguous = stride === 1;
+      if (contiguous) {
+        packc((dst << 2) + i * bytes, b0, tab << 2, kc, lanes);
+        continue;
+      }
+    }
     for (let l = 0; l < nl; l++) {
       const r = lanes * i + l;
       hi[lb + l] = bases ? bases[r] : (first + r * stride) * 4;
     }
-    if (isA) asm.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
-    else asm.packB((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
+    if (isA) KERN.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
+    else KERN.packB((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
   }
 }
 
@@ -262,10 +330,11 @@ function basesFor(n) {
 /**
  * Copies the zero-padded x rows read by output positions q0..q1-1 (in (n, oh, ow) order) to the
  * heap at dst: per image, padded rows pr = ih + padTop from oh0*sH to oh1*sH + kH - 1, columns
- * pc = iw + padLeft from 0 to Wp - 1. Returns pos(q): the float offset of position q's window;
- * with `tab`, also writes the byte offsets of positions q0..q1-1 to the table at `tab`.
+ * pc = iw + padLeft from 0 to Wp - 1, and writes the byte offset of each position's window
+ * (its (kh, kw, c) = (0, 0, 0) element) to out[at + q - q0] (out: HI for a heap table, or an
+ * Int32Array of row bases).
  */
-function xSlab(j, q0, q1, dst, tab = -1) {
+function xSlab(j, q0, q1, dst, out, at) {
   const h = H;
   const x = j.x;
   const { C, inH, inW, kH, sH, sW, outH, outW, padTop, padLeft } = j;
@@ -275,8 +344,6 @@ function xSlab(j, q0, q1, dst, tab = -1) {
   const perImage = outH * outW;
   const nA = Math.floor(q0 / perImage);
   const nB = Math.floor((q1 - 1) / perImage);
-  const base = [];
-  const pr0 = [];
   let d = dst;
   for (let n = nA; n <= nB; n++) {
     const qs = Math.max(q0, n * perImage) - n * perImage;
@@ -285,17 +352,12 @@ function xSlab(j, q0, q1, dst, tab = -1) {
     const ohE = Math.floor(qe / outW);
     const first = ohS * sH;
     const rows = (ohE - ohS) * sH + kH;
-    base.push(d);
-    pr0.push(first);
-    if (tab >= 0) {
-      const hi = HI;
-      let t = tab + n * perImage + qs - q0;
-      for (let q = qs, oh = ohS, ow = qs - ohS * outW; q <= qe; q++, t++) {
-        hi[t] = (d + ((oh - ohS) * sH * Wp + ow * sW) * C) * 4;
-        if (++ow === outW) {
-          ow = 0;
-          oh++;
-        }
+    let t = at + n * perImage + qs - q0;
+    for (let q = qs, oh = ohS, ow = qs - ohS * outW; q <= qe; q++, t++) {
+      out[t] = (d + ((oh - ohS) * sH * Wp + ow * sW) * C) * 4;
+      if (++ow === outW) {
+        ow = 0;
+        oh++;
       }
     }
     for (let r = 0; r < rows; r++, d += rowLen) {
@@ -310,22 +372,16 @@ function xSlab(j, q0, q1, dst, tab = -1) {
       if (padLeft + cols < Wp) h.fill(0, d + (padLeft + cols) * C, d + rowLen);
     }
   }
-  return (q) => {
-    const n = Math.floor(q / perImage);
-    const rem = q - n * perImage;
-    const oh = Math.floor(rem / outW);
-    const ow = rem - oh * outW;
-    return base[n - nA] + ((oh * sH - pr0[n - nA]) * Wp + ow * sW) * C;
-  };
 }
 
 /**
  * Copies the zero-dilated, zero-padded dy rows read by input positions q0..q1-1 (in (n, ih, iw)
  * order) to the heap at dst: per image, dilated rows th = ih + padTop - kh (dy row th / sH where
  * th is a multiple of sH in range, else zeros) and columns tw = iw + padLeft - kw likewise, from
- * tw0 = padLeft - kW + 1. Returns pos(q): the float offset of term (kh, kw) = (0, 0) of q.
+ * tw0 = padLeft - kW + 1, and writes the byte offset of term (kh, kw, f) = (0, 0, 0) of each
+ * position q to out[q - q0].
  */
-function dySlab(j, q0, q1, dst) {
+function dySlab(j, q0, q1, dst, out) {
   const h = H;
   const dy = j.dy;
   const { F, inH, inW, kH, kW, sH, sW, outH, outW, padTop, padLeft } = j;
@@ -335,8 +391,6 @@ function dySlab(j, q0, q1, dst) {
   const perImage = inH * inW;
   const nA = Math.floor(q0 / perImage);
   const nB = Math.floor((q1 - 1) / perImage);
-  const base = [];
-  const th0 = [];
   let d = dst;
   // columns: ow with ow*sW - tw0 in [0, Wd)
   const owLo = Math.max(0, Math.ceil(tw0 / sW));
@@ -348,8 +402,14 @@ function dySlab(j, q0, q1, dst) {
     const ihE = Math.floor(qe / inW);
     const first = ihS + padTop - kH + 1;
     const rows = ihE - ihS + kH;
-    base.push(d);
-    th0.push(first);
+    let t = n * perImage + qs - q0;
+    for (let q = qs, ih = ihS, iw = qs - ihS * inW; q <= qe; q++, t++) {
+      out[t] = (d + ((ih + padTop - first) * Wd + (iw + padLeft - tw0)) * F) * 4;
+      if (++iw === inW) {
+        iw = 0;
+        ih++;
+      }
+    }
     for (let r = 0; r < rows; r++, d += rowLen) {
       const th = first + r;
       const oh = th / sH;
@@ -363,13 +423,6 @@ function dySlab(j, q0, q1, dst) {
       }
     }
   }
-  return (q) => {
-    const n = Math.floor(q / perImage);
-    const rem = q - n * perImage;
-    const ih = Math.floor(rem / inW);
-    const iw = rem - ih * inW;
-    return base[n - nA] + ((ih + padTop - th0[n - nA]) * Wd + (iw + padLeft - tw0)) * F;
-  };
 }
 
 /** Stages the B panels of block (b, n0..n0+nc) for terms k0..k0+kc. */
@@ -411,20 +464,29 @@ function stageB(j, L, b, n0, nc, k0, kc) {
   throw new Error(`gemm task: unknown kind ${j.kind}`);
 }
 
-/** Per-block A state: the slab position function of the block's rows (conv2d, conv2dGradInput). */
+/** Per-block A state: the slab and the byte base of each of the block's rows (conv2d, conv2dGradInput). */
 function stageARows(j, L, m0, mc) {
   if (j.kind === 'conv2d' || j.kind === 'conv2dGradInput') {
-    const pos = j.kind === 'conv2d' ? xSlab(j, m0, m0 + mc, L.opA) : dySlab(j, m0, m0 + mc, L.opA);
     const bs = basesFor(mc);
-    for (let r = 0; r < mc; r++) bs[r] = pos(m0 + r) * 4;
+    if (j.kind === 'conv2d') xSlab(j, m0, m0 + mc, L.opA, bs, 0);
+    else dySlab(j, m0, m0 + mc, L.opA, bs);
     return bs;
   }
   return null;
 }
 
+/** Job and first term of the convolution offset table now in the heap at L.tabA (it does not depend on the block). */
+let tabSeq = -1;
+let tabK0 = -1;
+
 /** Stages the A panels of block rows m0..m0+mc for terms k0..k0+kc. */
 function stageA(j, L, b, m0, mc, k0, kc, rowBases) {
   const hi = HI;
+  if ((j.kind === 'conv2d' || j.kind === 'conv2dGradInput') && tabSeq === j.seq && tabK0 === k0 && preparedSeq === j.seq) {
+    return packPanels(true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+  }
+  tabSeq = j.seq;
+  tabK0 = k0;
   switch (j.kind) {
     case 'matmul': {
       const [rs, ks] = copyMatrix(j.a, j.aOff[b], j.ars, j.acs, m0, mc, k0, kc, L.opA);
@@ -467,7 +529,7 @@ function stageA(j, L, b, m0, mc, k0, kc, rowBases) {
       // rows m = (kh*kW + kw)*C + c at (kh*Wp + kw)*C + c; terms p = k0..k0+kc-1 at pos(p)
       const { C, kW } = j;
       const Wp = paddedWidth(j);
-      xSlab(j, k0, k0 + kc, L.opA, L.tabA);
+      xSlab(j, k0, k0 + kc, L.opA, HI, L.tabA);
       const bs = basesFor(mc);
       for (let r = 0; r < mc; r++) {
         const m = m0 + r;
@@ -531,7 +593,7 @@ function runSplitBlock(j, L, b, mi, ni, ch) {
   stageB(j, L, b, n0, nc, k0, kc);
   packedSeq = -1;
   stageA(j, L, b, m0, mc, k0, kc, stageARows(j, L, m0, mc));
-  asm.gemm1(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc);
+  KERN.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, 1);
   // T = the chunk sum of every output
   copyOut(h, L.t, ldt, j.parts, ((b * chunks + ch) * M + m0) * N + n0, N, mc, nc);
 }
@@ -584,8 +646,7 @@ export function runGemmBlock(j, index) {
       packedKey = key;
     }
     stageA(j, L, b, m0, mc, k0, kc, rowBases);
-    if (K <= SUM_CHUNK) asm.gemm1(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc);
-    else asm.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc);
+    KERN.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, K <= SUM_CHUNK ? 1 : 0);
     if (lv) {
       chunks += Math.ceil(kc / SUM_CHUNK);
       if (chunks === SUM_CHUNK) {
@@ -613,8 +674,11 @@ export function runGemmBlock(j, index) {
   copyOut(res, rOff, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
 }
 
-/** Links this thread's asm.js module (if not yet) and returns the module function (for validation tests). */
+let linkedAsm = false;
+
+/** Links the asm.js module on this thread (if not yet) and returns the module function (for validation tests). */
 export function linkedGemmModule() {
-  ensureHeap(0);
+  if (!linkedAsm) GemmKernels(globalThis, null, new ArrayBuffer(1 << 16));
+  linkedAsm = true;
   return GemmKernels;
 }

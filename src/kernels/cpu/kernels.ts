@@ -20,7 +20,7 @@ import * as un from './unary.ts';
 export const CPU_KERNELS: { [O in OpName]: CpuKernel<O> } = {
   fill, cast, broadcastTo, transpose, slice, pad, concat, gather, gatherGrad, oneHot,
   neg: un.neg, abs: un.abs, sign: un.sign, exp: un.exp, log: un.log, sqrt: un.sqrt, square: un.square,
-  relu: un.relu, sigmoid: un.sigmoid, tanh: un.tanh, clipByValue: un.clipByValue,
+  relu: un.relu, sigmoid: un.sigmoid, tanh: un.tanh, clipByValue: un.clipByValue, reluGrad: un.reluGrad,
   add: bin.add, sub: bin.sub, mul: bin.mul, div: bin.div, maximum: bin.maximum, minimum: bin.minimum,
   equal: bin.equal, notEqual: bin.notEqual, less: bin.less, lessEqual: bin.lessEqual,
   greater: bin.greater, greaterEqual: bin.greaterEqual, where: bin.where,

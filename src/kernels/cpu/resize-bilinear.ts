@@ -1,8 +1,10 @@
 /**
  * CPU kernel for resizeBilinear: the float32 operation sequence documented in
- * src/core/ops/resize-bilinear.ts, step for step, each step rounded with Math.fround.
+ * src/core/ops/resize-bilinear.ts, step for step, each step rounded with Math.fround (the loop is
+ * resizeImages of ew-tasks.js, split by image between threads for big batches).
  * Part of src/kernels/cpu: imports src/core only.
  */
+import { runSplit } from './thread-pool.ts';
 import type { CpuKernel } from './types.ts';
 
 const f32 = Math.fround;
@@ -36,30 +38,7 @@ export const resizeBilinear: CpuKernel<'resizeBilinear'> = ([x], a, out) => {
   const [outH, outW] = a.size;
   const ys = axisWeights(inH, outH);
   const xs = axisWeights(inW, outW);
-  const src = x.handle;
-  const dst = out.handle;
-  const rowStride = inW * C;
-  let o = 0;
-  for (let b = 0; b < n; b++) {
-    const base = b * inH * rowStride;
-    for (let y = 0; y < outH; y++) {
-      const r0 = base + ys.lo[y] * rowStride;
-      const r1 = base + ys.hi[y] * rowStride;
-      const ly = ys.lerp[y];
-      for (let xo = 0; xo < outW; xo++) {
-        const c0 = xs.lo[xo] * C;
-        const c1 = xs.hi[xo] * C;
-        const lx = xs.lerp[xo];
-        for (let c = 0; c < C; c++, o++) {
-          const tl = src[r0 + c0 + c];
-          const tr = src[r0 + c1 + c];
-          const bl = src[r1 + c0 + c];
-          const br = src[r1 + c1 + c];
-          const top = f32(tl + f32(f32(tr - tl) * lx));
-          const bottom = f32(bl + f32(f32(br - bl) * lx));
-          dst[o] = f32(top + f32(f32(bottom - top) * ly));
-        }
-      }
-    }
-  }
+  const job = { src: x.handle, dst: out.handle, inH, inW, C, outH, outW, ylo: ys.lo, yhi: ys.hi, ylerp: ys.lerp, xlo: xs.lo, xhi: xs.hi, xlerp: xs.lerp, images: n };
+  // images are independent: blocks of images on the worker pool for big batches (resize-tasks.js)
+  runSplit('resizeBilinear', job, n, { workPerUnit: 40 * outH * outW * C, minBlock: 1, out: out.handle });
 };

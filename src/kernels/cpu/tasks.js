@@ -5,11 +5,26 @@
  * The `test.*` tasks exist for the pool's own tests (error and crash reporting).
  */
 import { isMainThread } from 'node:worker_threads';
-import { runBinaryBlock, runMaxPoolBlock, runMaxPoolGradBlock, runReluBlock, runSumChunksBlock, runWhereBlock } from './ew-tasks.js';
+import { runBinaryBlock, runBinaryRowBlock, runMaxPoolBlock, runMaxPoolGradBlock, runReluBlock, runReluGradBlock, runResizeBlock, runSumChunksBlock, runWhereBlock } from './ew-tasks.js';
 import { linkedGemmModule, runGemmBlock } from './gemm-tasks.js';
 import { linkedPhiloxModule, runPhiloxBlock } from './random-tasks.js';
+import { compiledModules } from './wasm-builder.js';
+import { ewAvailable } from './wasm-ew.js';
+import { simdGemmModule } from './wasm-gemm.js';
+import { simdPhiloxModule } from './wasm-philox.js';
 
 let threadIndex = 0;
+
+/**
+ * Compiles every WebAssembly SIMD module on this thread (where available) and returns them by
+ * name, for the pool workers to adopt (thread-pool.ts workerData).
+ */
+export function wasmModulesForWorkers() {
+  simdGemmModule();
+  simdPhiloxModule();
+  ewAvailable();
+  return compiledModules();
+}
 
 /** Called once by each worker: its 1-based index (the main thread is 0). */
 export function setThreadIndex(i) {
@@ -19,8 +34,11 @@ export function setThreadIndex(i) {
 export const TASKS = {
   gemm: runGemmBlock,
   binary: runBinaryBlock,
+  binaryRow: runBinaryRowBlock,
   where: runWhereBlock,
   relu: runReluBlock,
+  reluGrad: runReluGradBlock,
+  resizeBilinear: runResizeBlock,
   maxPool2d: runMaxPoolBlock,
   maxPool2dGrad: runMaxPoolGradBlock,
   sumChunks: runSumChunksBlock,
@@ -52,5 +70,14 @@ export const TASKS = {
     while (Date.now() < until);
     const isAsm = new Function('f', 'return %IsAsmWasmCode(f)');
     job.out[threadIndex] = (isAsm(linkedGemmModule()) ? 1 : 0) + (isAsm(linkedPhiloxModule()) ? 2 : 0);
+  },
+  /**
+   * Test hook, after spinning job.spinMs: out[threadIndex] = 1 if this thread compiled the
+   * WebAssembly SIMD GEMM module, + 2 the Philox one, + 4 the elementwise one (7: all three).
+   */
+  'test.simd': (job) => {
+    const until = Date.now() + (job.spinMs ?? 0);
+    while (Date.now() < until);
+    job.out[threadIndex] = (simdGemmModule() ? 1 : 0) + (simdPhiloxModule() ? 2 : 0) + (ewAvailable() ? 4 : 0);
   },
 };

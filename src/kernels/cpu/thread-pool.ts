@@ -22,7 +22,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError, BackendError } from '../../core/errors.ts';
-import { TASKS } from './tasks.js';
+import { TASKS, wasmModulesForWorkers } from './tasks.js';
 
 const NEXT = 0;
 const DONE = 1;
@@ -73,8 +73,10 @@ const scratch = new Map<string, Float32Array>();
 function startPool(size: number): Pool {
   const errors = new SharedArrayBuffer(SLOT_BYTES * (size + 1));
   const p: Pool = { workers: [], errors, failure: null, closing: false };
+  // the main thread's compiled WebAssembly modules: every thread shares the code and its tier-up
+  const wasm = wasmModulesForWorkers();
   for (let i = 1; i <= size; i++) {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { index: i, errors, slotBytes: SLOT_BYTES } });
+    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { index: i, errors, slotBytes: SLOT_BYTES, wasm } });
     w.on('error', (e) => {
       if (!p.closing) p.failure ??= `CPU worker thread ${i} failed: ${e?.stack ?? String(e)}`;
     });

@@ -5,7 +5,7 @@
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { exp32, log32, sigmoid32, tanh32 } from '../../core/math/index.ts';
-import { reluRange } from './ew-tasks.js';
+import { reluGradRange, reluRange } from './ew-tasks.js';
 import { runSplit } from './thread-pool.ts';
 import type { CpuInfo, CpuKernel } from './types.ts';
 
@@ -57,6 +57,14 @@ export const relu = kernel((s, d) => {
   if (s.length < 1 << 16) reluRange(s, d, 0, s.length);
   else runSplit('relu', { x: s, d, total: s.length }, s.length, { workPerUnit: 4, minBlock: 1 << 15, out: d });
 });
+
+/** reluGrad(dy, x): x > 0 ? dy : +0 (ew-tasks.js; on the worker pool for big tensors). */
+export const reluGrad: CpuKernel<'reluGrad'> = ([g, x], _a, out) => {
+  const n = out.handle.length;
+  const [gs, xs, d] = [g.handle as Float32Array, x.handle as Float32Array, out.handle as Float32Array];
+  if (n < 1 << 16) reluGradRange(gs, xs, d, 0, n);
+  else runSplit('reluGrad', { g: gs, x: xs, d, total: n }, n, { workPerUnit: 4, minBlock: 1 << 15, out: d });
+};
 
 export const sigmoid = kernel((s, d) => {
   for (let i = 0; i < s.length; i++) d[i] = sigmoid32(s[i]);

@@ -12,13 +12,16 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { TASKS, setThreadIndex } from './tasks.js';
+import { adoptModules } from './wasm-builder.js';
 
 const NEXT = 0;
 const DONE = 1;
 const ERR = 2;
 
-const { index, errors, slotBytes } = workerData;
+const { index, errors, slotBytes, wasm } = workerData;
 setThreadIndex(index);
+// the main thread's compiled WebAssembly SIMD modules (none where it has no SIMD)
+adoptModules(wasm);
 const errLen = new Int32Array(errors);
 const errText = new Uint8Array(errors);
 

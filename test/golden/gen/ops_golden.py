@@ -245,6 +245,16 @@ add('cast uint8->int32', 'cast', [ui], {'dtype': 'int32'}, ui.astype(np.int32), 
 add('broadcastTo', 'broadcastTo', [b], {'shape': [3, 2, 2, 4]}, np.broadcast_to(b, [3, 2, 2, 4]), 'exact')
 add('fill', 'fill', [], {'shape': [2, 3], 'dtype': 'float32', 'value': 0.1}, np.full([2, 3], np.float32(0.1)), 'exact')
 
+# ---------------------------------------------------------------- reluGrad (relu's gradient)
+# reluGrad(dy, x) = x > 0 ? dy : +0, bit for bit where(greater(x, 0), dy, 0): -0, +0 and
+# subnormal x, dy of -0 passed through where x > 0.
+rx = np.concatenate([f32([34], -3, 3), np.array([0.0, -0.0, 1e-45, -1e-45, 1e-30, 3e38], np.float32)])
+rdy = np.concatenate([f32([36], -2, 2), np.array([-0.0, -0.0, 5.0, -5.0], np.float32)])
+add('reluGrad', 'reluGrad', [rdy, rx], {}, np.where(rx > 0, rdy, np.float32(0)), 'exact')
+rx2 = f32([2, 3, 5], -1, 1)
+rdy2 = f32([2, 3, 5])
+add('reluGrad rank 3', 'reluGrad', [rdy2, rx2], {}, np.where(rx2 > 0, rdy2, np.float32(0)), 'exact')
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'ops.json')
 with open(out, 'w') as fp:
     json.dump({'source': 'test/golden/gen/ops_golden.py (NumPy ' + np.__version__ + ')', 'cases': cases}, fp, separators=(',', ':'))

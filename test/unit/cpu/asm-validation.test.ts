@@ -1,5 +1,7 @@
 /**
- * The asm.js modules (src/kernels/cpu/asm-gemm.js, asm-philox.js) must stay valid asm.js: V8 runs
+ * The asm.js modules (src/kernels/cpu/asm-gemm.js, asm-philox.js) must stay valid asm.js (they are the
+ * fallback where WebAssembly SIMD is missing, and the test also checks that the SIMD modules compile
+ * on every thread, where they are what runs): V8 runs
  * an invalid module as plain JavaScript (same bits, 1.5-5x slower) and only says so in a process
  * warning.
  * Checked with V8's %IsAsmWasmCode on the main thread and in every worker, in a fresh process
@@ -42,12 +44,13 @@ describe('asm.js GEMM module', () => {
     expect(SUM_CHUNK).toBe(CORE_CHUNK);
   });
 
-  it('both validate on the main thread and in every worker of a fresh tsx process, without warnings', async () => {
+  it('both validate, and the WebAssembly SIMD modules compile, on the main thread and in every worker of a fresh tsx process, without warnings', async () => {
     const r = await runTs('test/unit/cpu/scripts/asm-check.ts');
     expect(r.code, r.stderr).toBe(0);
     const res = JSON.parse(r.stdout.toString());
     expect(res.sum).toBe(72);
     expect(res.asm).toEqual([3, 3, 3]); // both modules on the main thread and both workers
+    expect(res.simd).toEqual([7, 7, 7]); // the three WebAssembly SIMD modules on every thread
     expect(res.warnings).toEqual([]);
   });
 

@@ -243,6 +243,88 @@ function elementwiseTests(threads: number): void {
   });
 }
 
+/**
+ * The WebAssembly SIMD loops (wasm-ew.js: dense/scalar/row binary ops and comparisons, where with
+ * a uint8 condition, relu, reluGrad, column sums, 2 x 2 max pooling and its gradient) on sizes
+ * that cross their chunks and end in partial vectors, with NaN/Inf/-0 and ties.
+ */
+function simdElementwiseTests(threads: number): void {
+  const rng = new Rng(777 + threads);
+  const FLOAT = ['add', 'sub', 'mul', 'div'] as const;
+  const COMPARE = ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'] as const;
+  const bin = v1bin as unknown as Record<string, AnyKernel>;
+  const sizes = [256, 257, 1003, 8192, 8193, 40_001];
+
+  it('binary ops and comparisons: dense, scalar and bias-row operands', () => {
+    for (const n of sizes) {
+      const a = randomInfo(rng, [n], 'float32', { special: 0.05 });
+      const b = randomInfo(rng, [n], 'float32', { special: 0.05 });
+      const s = randomInfo(rng, [], 'float32');
+      for (const op of [...FLOAT, ...COMPARE]) {
+        const dtype = (FLOAT as readonly string[]).includes(op) ? 'float32' : 'uint8';
+        check(op, bin[op], [a, b], {}, [n], dtype);
+        check(op, bin[op], [a, s], {}, [n], dtype);
+        check(op, bin[op], [s, a], {}, [n], dtype);
+      }
+    }
+    for (const [rows, C] of [[1000, 32], [3, 4], [333, 36], [70, 200], [3, 4096], [3, 4100]]) {
+      const a = randomInfo(rng, [rows, C], 'float32', { special: 0.05 });
+      const b = randomInfo(rng, [C], 'float32', { special: 0.1 });
+      for (const op of FLOAT) check(op, bin[op], [a, b], {}, [rows, C]);
+    }
+  });
+
+  it('where with a uint8 condition, relu and reluGrad', () => {
+    for (const n of sizes) {
+      const c = randomInfo(rng, [n], 'uint8');
+      const a = randomInfo(rng, [n], 'float32', { special: 0.05 });
+      const b = randomInfo(rng, [n], 'float32', { special: 0.05 });
+      const s = randomInfo(rng, [], 'float32', { special: 0.5 });
+      check('where', v1bin.where as AnyKernel, [c, a, b], {}, [n]);
+      check('where', v1bin.where as AnyKernel, [c, a, s], {}, [n]);
+      check('where', v1bin.where as AnyKernel, [c, s, b], {}, [n]);
+      check('relu', v1un.relu as AnyKernel, [a], {}, [n]);
+      // reluGrad(dy, x) is where(greater(x, 0), dy, 0)
+      const gt = outputInfo([n], 'uint8', false);
+      (v1bin.greater as AnyKernel)([b, { handle: new Float32Array([0]), shape: [], dtype: 'float32' }], {} as never, gt);
+      const want = outputInfo([n], 'float32', false);
+      (v1bin.where as AnyKernel)([gt, a, { handle: new Float32Array([0]), shape: [], dtype: 'float32' }], {} as never, want);
+      const got = outputInfo([n], 'float32', true);
+      NEW.reluGrad([a, b], {} as never, got);
+      expect(firstDifference(got.handle, want.handle), `reluGrad [${n}]`).toBeNull();
+    }
+  });
+
+  it('GEMM and elementwise ops with subnormal products, sums and results (no flush to zero)', () => {
+    // |a|, |b| ~ 2^-66: products ~ 2^-132 (subnormal), sums of 300 of them stay subnormal
+    const a = randomInfo(rng, [37, 300], 'float32', { scale: 2 ** -66 });
+    const b = randomInfo(rng, [300, 19], 'float32', { scale: 2 ** -66 });
+    check('matmul', v1mm.matmul as AnyKernel, [a, b], { transposeA: false, transposeB: false }, [37, 19]);
+    const x = randomInfo(rng, [2, 9, 9, 12], 'float32', { scale: 2 ** -70 });
+    const w = randomInfo(rng, [3, 3, 12, 8], 'float32', { scale: 2 ** -62 });
+    check('conv2d', v1conv.conv2d as AnyKernel, [x, w], { strides: [1, 1], padding: 'same' }, [2, 9, 9, 8]);
+    const s = randomInfo(rng, [3000], 'float32', { scale: 2 ** -128 }); // subnormal inputs and results
+    const t = randomInfo(rng, [3000], 'float32', { scale: 2 ** -3 });
+    for (const op of ['add', 'sub', 'mul', 'div'] as const) check(op, bin[op], [s, t], {}, [3000]);
+  });
+
+  it('column sums and 2 x 2 max pooling', () => {
+    for (const shape of [[8, 30, 30, 32], [3, 700, 36], [600, 4], [260, 9000]]) {
+      const x = randomInfo(rng, shape, 'float32', { special: 0.01 });
+      const axes = shape.length === 4 ? [0, 1, 2] : shape.length === 3 ? [1] : [0];
+      check('sum', v1red.sum as AnyKernel, [x], { axes, keepDims: false }, shape.filter((_, i) => !axes.includes(i)));
+    }
+    for (const [xs, fill] of [[[5, 30, 30, 32], {}], [[4, 13, 13, 8], { levels: 3 }], [[3, 13, 12, 12], { special: 0.1 }], [[2, 7, 30, 4], { levels: 2 }]] as [number[], object][]) {
+      const x = randomInfo(rng, xs, 'float32', fill);
+      const attrs = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' };
+      const yShape = poolOutShape(xs, [2, 2], [2, 2], 'valid');
+      const dy = randomInfo(rng, yShape, 'float32', { special: 0.05 });
+      check('maxPool2d', v1pool.maxPool2d as AnyKernel, [x], attrs, yShape);
+      check('maxPool2dGrad', v1pool.maxPool2dGrad as AnyKernel, [dy, x], attrs, xs);
+    }
+  });
+}
+
 for (const threads of [1, 3]) {
   describe(`pooling, elementwise and sum kernels vs v1 (${threads} thread${threads > 1 ? 's' : ''}, every job parallel)`, () => {
     beforeAll(() => {
@@ -255,5 +337,6 @@ for (const threads of [1, 3]) {
     });
     poolingTests(threads);
     elementwiseTests(threads);
+    simdElementwiseTests(threads);
   });
 }

@@ -1,7 +1,9 @@
 /**
  * Thread-count invariance: fresh processes with DITTO_THREADS = 1, 2 and 3 run every heavy CPU
  * kernel (each job forced parallel) and three training steps of the reference CNN, and print
- * identical digests; with 2 and 3 threads jobs really ran in parallel.
+ * identical digests; with 2 and 3 threads jobs really ran in parallel. A fourth process runs
+ * without the WebAssembly SIMD kernels (DITTO_CPU_WASM=0: asm.js GEMM and Philox, plain-JS
+ * elementwise loops) and must print the same digests too.
  */
 import { describe, expect, it } from 'vitest';
 import { runTs } from '../../util/subprocess.ts';
@@ -9,13 +11,16 @@ import { runTs } from '../../util/subprocess.ts';
 const SCRIPT = 'test/unit/cpu/scripts/threads-digest.ts';
 
 describe('CPU results do not depend on the thread count', () => {
-  it('1, 2 and 3 threads give identical kernel outputs and weights', async () => {
-    const runs = await Promise.all([1, 2, 3].map((n) => runTs(SCRIPT, [], { DITTO_THREADS: String(n) })));
+  it('1, 2 and 3 threads, with and without WebAssembly SIMD, give identical kernel outputs and weights', async () => {
+    const envs: Record<string, string>[] = [...['1', '2', '3'].map((n) => ({ DITTO_THREADS: n, DITTO_CPU_WASM: '1' })), { DITTO_THREADS: '2', DITTO_CPU_WASM: '0' }];
+    const runs = await Promise.all(envs.map((env) => runTs(SCRIPT, [], env)));
     const res = runs.map((r) => {
       expect(r.code, r.stderr).toBe(0);
       return JSON.parse(r.stdout.toString());
     });
-    expect(res.map((r) => r.threads)).toEqual([1, 2, 3]);
+    expect(res.map((r) => r.threads)).toEqual([1, 2, 3, 2]);
+    for (const r of res.slice(0, 3)) expect(r.simd).toEqual({ gemm: 'simd', ew: true });
+    expect(res[3].simd).toEqual({ gemm: 'asm', ew: false });
     expect(res[0].parallelJobs).toBe(0);
     expect(res[1].parallelJobs).toBeGreaterThan(10);
     expect(res[2].parallelJobs).toBeGreaterThan(10);

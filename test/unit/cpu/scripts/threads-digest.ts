@@ -3,12 +3,15 @@
  * runs every heavy CPU kernel (GEMMs, pooling, sums, elementwise, random) on seeded inputs with
  * every job forced parallel, then three Adam
  * steps of the reference CNN (batch 16, default parallel threshold), and prints JSON: a SHA-256
- * per kernel output, the weights digest, the thread count and how many jobs ran in parallel.
- * Usage: DITTO_THREADS=n tsx test/unit/cpu/scripts/threads-digest.ts
+ * per kernel output, the weights digest, the thread count, how many jobs ran in parallel and
+ * which kernels ran (WebAssembly SIMD or, with DITTO_CPU_WASM=0, asm.js and plain loops).
+ * Usage: DITTO_THREADS=n [DITTO_CPU_WASM=0] tsx test/unit/cpu/scripts/threads-digest.ts
  */
 import { createHash } from 'node:crypto';
 import * as dt from '../../../../src/index.ts';
+import { gemmKernelKind } from '../../../../src/kernels/cpu/gemm-tasks.js';
 import { parallelJobCount, setParallelMinWork } from '../../../../src/kernels/cpu/thread-pool.ts';
+import { ewAvailable } from '../../../../src/kernels/cpu/wasm-ew.js';
 
 function data(n: number, salt: number, scale = 2): Float32Array {
   let s = (salt * 2654435761) >>> 0;
@@ -54,6 +57,16 @@ await record('relu', dt.relu(dy1));
 await record('add bias', dt.add(dy1, t([8], 12)));
 await record('greater', dt.greater(dy1, 0));
 await record('where', dt.where(dt.greater(dy1, 0), dy1, 0));
+await record('reluGrad', dt.reluGrad(dy1, t([80, 30, 30, 8], 13)));
+await record('mul scalar', dt.mul(dy1, 1.25));
+await record('sub scalar first', dt.sub(1, dy1));
+await record('div dense', dt.div(dy1, t([80, 30, 30, 8], 14)));
+await record('greaterEqual', dt.greaterEqual(dy1, 0.1));
+await record('where scalar first', dt.where(dt.less(dy1, 0), 0, dy1));
+await record('maxPool2dGrad C=32', dt.maxPool2dGrad(t([8, 7, 7, 32], 15), t([8, 15, 15, 32], 16), { poolSize: 2 }));
+await record('sum C=32', dt.sum(dy, [0, 1, 2]));
+await record('resizeBilinear', dt.resizeBilinear(t([16, 28, 28, 1], 17), [32, 32]));
+await record('resizeBilinear C=3', dt.resizeBilinear(t([5, 9, 7, 3], 18), [13, 4]));
 await record('randomUniform', dt.randomUniform([1000, 999], { algorithm: 'philox', key: [5, 6], counter: [0xfffffff0, 0xffffffff, 0, 0] }));
 setParallelMinWork();
 
@@ -73,5 +86,6 @@ for (let i = 0; i < 3; i++) {
 }
 await model.fit({ async *[Symbol.asyncIterator]() { for (const [bx, by] of batches) yield [bx.clone(), by.clone()]; } }, { epochs: 1, verbose: 0 });
 const weights = await model.weightsDigest();
-process.stdout.write(JSON.stringify({ threads: dt.config.getNumThreads(), parallelJobs: parallelJobCount(), kernels, weights }) + '\n');
+const simd = { gemm: gemmKernelKind(), ew: ewAvailable() };
+process.stdout.write(JSON.stringify({ threads: dt.config.getNumThreads(), parallelJobs: parallelJobCount(), kernels, weights, simd }) + '\n');
 await dt.shutdown();

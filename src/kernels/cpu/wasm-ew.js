@@ -1,0 +1,470 @@
+/**
+ * WebAssembly SIMD loops for the CPU backend's hot elementwise ops and column sums, and the
+ * drivers that run them over tensor storage: each block of a job is cut into chunks of up to
+ * CHUNK elements that are copied into this thread's WebAssembly memory (TypedArray.set, a
+ * memcpy), computed there four or sixteen lanes at a time, and copied out. Plain JavaScript
+ * (types in wasm-ew.d.ts) assembled with wasm-builder.js; loaded by any pool thread.
+ *
+ * Exactness: each output element is the same single IEEE binary32 operation as the plain loops
+ * of ew-tasks.js (f32x4.add/sub/mul/div round to nearest-even, with subnormals; comparisons are
+ * IEEE comparisons, false with a NaN except `ne`), or a selection of 32-bit words (relu, reluGrad,
+ * where); lanes never mix. The column sums add rows in order into per-column accumulators, each
+ * lane one output's sequential f32 sum: the bits of chunkSums. Where WebAssembly SIMD is missing
+ * (or DITTO_CPU_WASM=0) `ewAvailable()` is false and the kernels keep their plain loops.
+ *
+ * Memory of a thread (byte offsets): three float regions A, B, D of CHUNK floats, a byte region
+ * C (conditions, comparison results) of CHUNK bytes, each with 64 bytes of slack (loops run in
+ * whole vectors past the end; those lanes are never copied out), a scalar slot S (16 bytes), and
+ * the column accumulators T.
+ */
+import { Fn, V128, compileOrNull, moduleBytes, newMemory } from './wasm-builder.js';
+
+/** Elements per chunk (a multiple of 16). */
+export const CHUNK = 8192;
+const SLACK = 64;
+const RA = 0;
+const RB = RA + 4 * CHUNK + SLACK;
+const RD = RB + 4 * CHUNK + SLACK;
+const RC = RD + 4 * CHUNK + SLACK;
+const RS = RC + CHUNK + SLACK;
+const RT = RS + 64;
+/** Columns the accumulators hold (wider column sums run in strips), and the widest bias row of ewRow. */
+export const MAX_COLS = 4096;
+const BYTES = RT + 4 * MAX_COLS + SLACK;
+
+const F32_OPS = { add: 'f32x4.add', sub: 'f32x4.sub', mul: 'f32x4.mul', div: 'f32x4.div' };
+const CMP_OPS = { greater: 'f32x4.gt', greaterEqual: 'f32x4.ge', less: 'f32x4.lt', lessEqual: 'f32x4.le', equal: 'f32x4.eq', notEqual: 'f32x4.ne' };
+
+/** for (p = 0; p < n; p += step) body(): emits the loop with local `p` (elements) and `e` = n. */
+function forRange(f, step, body) {
+  f.i32(0).set('p');
+  f.block().loop();
+  f.get('p').get('n').op('i32.ge_s').brIf(1);
+  body();
+  f.get('p').i32(step).add().set('p');
+  f.br(0);
+  f.end().end();
+}
+
+/** Byte address of float element p of the region at local `base`: base + 4p. */
+const fAddr = (f, base) => f.get(base).get('p').i32(2).op('i32.shl').add();
+/** Byte address of byte element p of the region at local `base`. */
+const bAddr = (f, base) => f.get(base).get('p').add();
+
+/** vv_op(a, b, d, n): d = a op b; vs_op(a, s, d, n): d = a op s[0]; sv_op(s, b, d, n): d = s[0] op b. */
+function binaryFns() {
+  const fns = [];
+  for (const [name, op] of Object.entries(F32_OPS)) {
+    for (const form of ['vv', 'vs', 'sv']) {
+      const f = new Fn(`${form}_${name}`, ['a', 'b', 'd', 'n']);
+      f.local('p').local('s', V128);
+      if (form === 'vs') f.get('b').vSplatLoad().set('s');
+      if (form === 'sv') f.get('a').vSplatLoad().set('s');
+      forRange(f, 4, () => {
+        fAddr(f, 'd');
+        if (form === 'sv') f.get('s');
+        else fAddr(f, 'a').vLoad();
+        if (form === 'vs') f.get('s');
+        else if (form === 'vv') fAddr(f, 'b').vLoad();
+        else fAddr(f, 'b').vLoad();
+        f.op(op).vStore();
+      });
+      fns.push(f);
+    }
+    // row_op(a, b, d, n = rows * C, C): d[r, c] = a[r, c] op b[c], C a multiple of 4
+    const f = new Fn(`row_${name}`, ['a', 'b', 'd', 'n', 'C']);
+    f.local('p').local('q');
+    f.block().loop();
+    f.get('p').get('n').op('i32.ge_s').brIf(1);
+    f.i32(0).set('q');
+    f.block().loop();
+    f.get('q').get('C').op('i32.ge_s').brIf(1);
+    fAddr(f, 'd').get('q').i32(2).op('i32.shl').add();
+    fAddr(f, 'a').get('q').i32(2).op('i32.shl').add().vLoad();
+    f.get('b').get('q').i32(2).op('i32.shl').add().vLoad();
+    f.op(op).vStore();
+    f.get('q').i32(4).add().set('q');
+    f.br(0);
+    f.end().end();
+    f.get('p').get('C').add().set('p');
+    f.br(0);
+    f.end().end();
+    fns.push(f);
+  }
+  return fns;
+}
+
+/** 16 comparison masks (i32x4 words, -1 or 0) -> 16 bytes 1 or 0 at d + p. */
+function storeMaskBytes(f, m) {
+  bAddr(f, 'd');
+  f.get(m[0]).get(m[1]).op('i16x8.narrow_i32x4_s').get(m[2]).get(m[3]).op('i16x8.narrow_i32x4_s').op('i8x16.narrow_i16x8_s');
+  f.vConst(0x01010101).op('v128.and').vStore();
+}
+
+/** vs_cmp(a, s, d, n) / vv_cmp(a, b, d, n): bytes d = (a cmp s or b) ? 1 : 0, 16 per step. */
+function compareFns() {
+  const fns = [];
+  for (const [name, op] of Object.entries(CMP_OPS)) {
+    for (const form of ['vv', 'vs']) {
+      const f = new Fn(`${form}_${name}`, ['a', 'b', 'd', 'n']);
+      f.local('p').local('s', V128).local('m0', V128).local('m1', V128).local('m2', V128).local('m3', V128);
+      if (form === 'vs') f.get('b').vSplatLoad().set('s');
+      forRange(f, 16, () => {
+        for (let k = 0; k < 4; k++) {
+          fAddr(f, 'a').vLoad(16 * k);
+          if (form === 'vs') f.get('s');
+          else fAddr(f, 'b').vLoad(16 * k);
+          f.op(op).set(`m${k}`);
+        }
+        storeMaskBytes(f, ['m0', 'm1', 'm2', 'm3']);
+      });
+      fns.push(f);
+    }
+  }
+  return fns;
+}
+
+/** where_vv / where_vs / where_sv(c, a, b, d, n): d = c != 0 ? a : b (bytes c), 16 per step. */
+function whereFns() {
+  const fns = [];
+  for (const form of ['vv', 'vs', 'sv']) {
+    const f = new Fn(`where_${form}`, ['c', 'a', 'b', 'd', 'n']);
+    f.local('p').local('sa', V128).local('sb', V128).local('m8', V128).local('m16', V128);
+    if (form === 'sv') f.get('a').vSplatLoad().set('sa');
+    if (form === 'vs') f.get('b').vSplatLoad().set('sb');
+    forRange(f, 16, () => {
+      bAddr(f, 'c').vLoad().vZero().op('i8x16.ne').set('m8');
+      for (let half = 0; half < 2; half++) {
+        f.get('m8').op(half ? 'i16x8.extend_high_i8x16_s' : 'i16x8.extend_low_i8x16_s').set('m16');
+        for (let q = 0; q < 2; q++) {
+          const k = 2 * half + q;
+          fAddr(f, 'd');
+          if (form === 'sv') f.get('sa');
+          else fAddr(f, 'a').vLoad(16 * k);
+          if (form === 'vs') f.get('sb');
+          else fAddr(f, 'b').vLoad(16 * k);
+          f.get('m16').op(q ? 'i32x4.extend_high_i16x8_s' : 'i32x4.extend_low_i16x8_s');
+          f.op('v128.bitselect').vStore(16 * k);
+        }
+      }
+    });
+    fns.push(f);
+  }
+  return fns;
+}
+
+/** relu(a, d, n): d = a > 0 || a is NaN ? a : +0; reluGrad(g, x, d, n): d = x > 0 ? g : +0. */
+function reluFns() {
+  const relu = new Fn('relu', ['a', 'd', 'n']);
+  relu.local('p').local('v', V128);
+  forRange(relu, 4, () => {
+    fAddr(relu, 'd');
+    fAddr(relu, 'a').vLoad().set('v');
+    relu.get('v').get('v').vZero().op('f32x4.gt').get('v').get('v').op('f32x4.ne').op('v128.or').op('v128.and').vStore();
+  });
+  const grad = new Fn('reluGrad', ['a', 'b', 'd', 'n']);
+  grad.local('p');
+  forRange(grad, 4, () => {
+    fAddr(grad, 'd');
+    fAddr(grad, 'a').vLoad();
+    fAddr(grad, 'b').vLoad().vZero().op('f32x4.gt').op('v128.and').vStore();
+  });
+  return [relu, grad];
+}
+
+/** colsum(x, t, n = rows * C, C): t[c] = f32(t[c] + x[r, c]) for each row r in order (C % 4 == 0). */
+function colSumFn() {
+  const f = new Fn('colsum', ['a', 't', 'n', 'C']);
+  f.local('p').local('q');
+  f.block().loop();
+  f.get('p').get('n').op('i32.ge_s').brIf(1);
+  f.i32(0).set('q');
+  f.block().loop();
+  f.get('q').get('C').op('i32.ge_s').brIf(1);
+  f.get('t').get('q').i32(2).op('i32.shl').add();
+  f.get('t').get('q').i32(2).op('i32.shl').add().vLoad();
+  fAddr(f, 'a').get('q').i32(2).op('i32.shl').add().vLoad();
+  f.op('f32x4.add').vStore();
+  f.get('q').i32(4).add().set('q');
+  f.br(0);
+  f.end().end();
+  f.get('p').get('C').add().set('p');
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/**
+ * 2 x 2 max pooling, stride 2, no padding, of `rows` output rows (input rows 2r, 2r + 1 of W
+ * columns, C channels, C % 4 == 0): pool2(x, d, rows, W, C) writes the window maxima;
+ * pool2Grad(x, g, d, rows, W, C) writes dx for those input rows: f32(+0 + g) at each window's
+ * first maximum, +0 elsewhere (windows do not overlap, so that is the whole sum). The scan is
+ * maxPoolImages's: start at (0, 0), then (0, 1), (1, 0), (1, 1); a value replaces the best if it
+ * is greater, or NaN over a number.
+ */
+function poolFns() {
+  const decl = (f) => {
+    f.local('r').local('ow').local('c').local('xo').local('row').local('oo').local('outW');
+    for (const v of ['v0', 'v1', 'v2', 'v3', 'best', 'm1', 'm2', 'm3', 'gv']) f.local(v, V128);
+    f.get('W').i32(1).op('i32.shr_u').set('outW');
+    f.get('W').get('C').mul().i32(2).op('i32.shl').set('row'); // bytes of an input row
+  };
+  // for each output position and each 4 channels: xo = byte offset of the window's (0, 0) element, oo = output offset
+  const loops = (f, body) => {
+    f.i32(0).set('r');
+    f.block().loop();
+    f.get('r').get('rows').op('i32.ge_s').brIf(1);
+    f.i32(0).set('ow');
+    f.block().loop();
+    f.get('ow').get('outW').op('i32.ge_s').brIf(1);
+    f.i32(0).set('c');
+    f.block().loop();
+    f.get('c').get('C').op('i32.ge_s').brIf(1);
+    // xo = ((2r * W + 2ow) * C + c) * 4
+    f.get('r').i32(1).op('i32.shl').get('W').mul().get('ow').i32(1).op('i32.shl').add().get('C').mul().get('c').add().i32(2).op('i32.shl').set('xo');
+    // oo = ((r * outW + ow) * C + c) * 4
+    f.get('r').get('outW').mul().get('ow').add().get('C').mul().get('c').add().i32(2).op('i32.shl').set('oo');
+    for (let k = 0; k < 4; k++) {
+      f.get('x').get('xo').add();
+      if (k & 1) f.get('C').i32(4).mul().add();
+      if (k & 2) f.get('row').add();
+      f.vLoad().set(`v${k}`);
+    }
+    // best = v0; for k = 1..3: m_k = v_k > best | (v_k is NaN & best is not); best = m_k ? v_k : best
+    f.get('v0').set('best');
+    for (let k = 1; k < 4; k++) {
+      f.get(`v${k}`).get('best').op('f32x4.gt');
+      f.get(`v${k}`).get(`v${k}`).op('f32x4.ne').get('best').get('best').op('f32x4.eq').op('v128.and');
+      f.op('v128.or').set(`m${k}`);
+      f.get(`v${k}`).get('best').get(`m${k}`).op('v128.bitselect').set('best');
+    }
+    body();
+    f.get('c').i32(4).add().set('c');
+    f.br(0);
+    f.end().end();
+    f.get('ow').i32(1).add().set('ow');
+    f.br(0);
+    f.end().end();
+    f.get('r').i32(1).add().set('r');
+    f.br(0);
+    f.end().end();
+  };
+  const pool = new Fn('pool2', ['x', 'd', 'rows', 'W', 'C']);
+  decl(pool);
+  loops(pool, () => pool.get('d').get('oo').add().get('best').vStore());
+  const grad = new Fn('pool2Grad', ['x', 'g', 'd', 'rows', 'W', 'C']);
+  decl(grad);
+  // dx of these input rows starts at +0 (positions outside every window stay +0)
+  grad.get('rows').get('row').mul().i32(1).op('i32.shl').set('xo');
+  grad.i32(0).set('oo');
+  grad.block().loop();
+  grad.get('oo').get('xo').op('i32.ge_s').brIf(1);
+  grad.get('d').get('oo').add().vZero().vStore();
+  grad.get('oo').i32(16).add().set('oo');
+  grad.br(0);
+  grad.end().end();
+  loops(grad, () => {
+    // gv = f32(+0 + g); the winner is the last k with m_k set, else position 0
+    grad.get('g').get('oo').add().vLoad().vZero().op('f32x4.add').set('gv');
+    const store = (k, mask) => {
+      grad.get('d').get('xo').add();
+      if (k & 1) grad.get('C').i32(4).mul().add();
+      if (k & 2) grad.get('row').add();
+      grad.get('gv');
+      mask();
+      grad.op('v128.and').vStore();
+    };
+    store(3, () => grad.get('m3'));
+    store(2, () => grad.get('m2').get('m3').op('v128.andnot'));
+    store(1, () => grad.get('m1').get('m2').get('m3').op('v128.or').op('v128.andnot'));
+    store(0, () => grad.get('m1').get('m2').op('v128.or').get('m3').op('v128.or').op('v128.not'));
+  });
+  return [pool, grad];
+}
+
+let compiled;
+function ewModule() {
+  if (compiled === undefined) {
+    const fns = [...binaryFns(), ...compareFns(), ...whereFns(), ...reluFns(), colSumFn(), ...poolFns()];
+    compiled = compileOrNull('ew', moduleBytes(fns, fns.map((f) => f.name)));
+  }
+  return compiled;
+}
+
+/** Whether the WebAssembly elementwise loops are available in this process. */
+export function ewAvailable() {
+  return ewModule() !== null;
+}
+
+/** The names of the binary float ops and comparisons with SIMD loops. */
+export const EW_FLOAT_OPS = Object.keys(F32_OPS);
+export const EW_COMPARE_OPS = Object.keys(CMP_OPS);
+
+let E = null;
+let HF = null;
+let H8 = null;
+
+function instance() {
+  if (E === null) {
+    const mem = newMemory(BYTES);
+    E = new WebAssembly.Instance(ewModule(), { env: { mem } }).exports;
+    HF = new Float32Array(mem.buffer);
+    H8 = new Uint8Array(mem.buffer);
+  }
+  return E;
+}
+
+/** Copies src[i .. i + len) into the region at byte `at` (floats or bytes by the array's type). */
+function put(src, i, len, at) {
+  if (src.BYTES_PER_ELEMENT === 1) H8.set(src.subarray(i, i + len), at);
+  else HF.set(src.subarray(i, i + len), at >> 2);
+}
+
+/** Copies len elements of the region at byte `at` to dst[i ..). */
+function take(dst, i, len, at) {
+  if (dst.BYTES_PER_ELEMENT === 1) dst.set(H8.subarray(at, at + len), i);
+  else dst.set(HF.subarray(at >> 2, (at >> 2) + len), i);
+}
+
+/**
+ * Binary float op or comparison `op` over outputs [o0, o1): form 'vv' (a, b dense), 'vs' (b a
+ * scalar: b[0]), 'sv' (a a scalar); d dense (float32, or uint8 for comparisons).
+ */
+export function ewBinary(op, form, a, b, d, o0, o1) {
+  const e = instance();
+  const fn = e[`${form}_${op}`];
+  if (form === 'vs') HF[RS >> 2] = b[0];
+  if (form === 'sv') HF[RS >> 2] = a[0];
+  for (let i = o0; i < o1; i += CHUNK) {
+    const len = Math.min(CHUNK, o1 - i);
+    if (form !== 'sv') put(a, i, len, RA);
+    if (form !== 'vs') put(b, i, len, RB);
+    fn(form === 'sv' ? RS : RA, form === 'vs' ? RS : RB, RD, len);
+    take(d, i, len, RD);
+  }
+}
+
+/** d[r, c] = a[r, c] op b[c] for rows [r0, r1) of C columns (C % 4 == 0, C <= MAX_COLS). */
+export function ewRow(op, a, b, d, C, r0, r1) {
+  const e = instance();
+  const fn = e[`row_${op}`];
+  HF.set(b.subarray(0, C), RB >> 2);
+  const rows = Math.floor(CHUNK / C);
+  for (let r = r0; r < r1; r += rows) {
+    const len = Math.min(rows, r1 - r) * C;
+    put(a, r * C, len, RA);
+    fn(RA, RB, RD, len, C);
+    take(d, r * C, len, RD);
+  }
+}
+
+/** where with uint8 cond c over outputs [o0, o1): form 'vv', 'vs' (b scalar) or 'sv' (a scalar). */
+export function ewWhere(form, c, a, b, d, o0, o1) {
+  const e = instance();
+  const fn = e[`where_${form}`];
+  if (form === 'vs') HF[RS >> 2] = b[0];
+  if (form === 'sv') HF[RS >> 2] = a[0];
+  for (let i = o0; i < o1; i += CHUNK) {
+    const len = Math.min(CHUNK, o1 - i);
+    put(c, i, len, RC);
+    if (form !== 'sv') put(a, i, len, RA);
+    if (form !== 'vs') put(b, i, len, RB);
+    fn(RC, form === 'sv' ? RS : RA, form === 'vs' ? RS : RB, RD, len);
+    take(d, i, len, RD);
+  }
+}
+
+/** relu over [o0, o1). */
+export function ewRelu(a, d, o0, o1) {
+  const e = instance();
+  for (let i = o0; i < o1; i += CHUNK) {
+    const len = Math.min(CHUNK, o1 - i);
+    put(a, i, len, RA);
+    e.relu(RA, RD, len);
+    take(d, i, len, RD);
+  }
+}
+
+/** reluGrad over [o0, o1): d = x > 0 ? g : +0. */
+export function ewReluGrad(g, x, d, o0, o1) {
+  const e = instance();
+  for (let i = o0; i < o1; i += CHUNK) {
+    const len = Math.min(CHUNK, o1 - i);
+    put(g, i, len, RA);
+    put(x, i, len, RB);
+    e.reluGrad(RA, RB, RD, len);
+    take(d, i, len, RD);
+  }
+}
+
+/** Whether 2 x 2 stride-2 unpadded pooling of rows of W columns and C channels takes ewPool2 / ewPool2Grad. */
+export function ewPool2Fits(W, C) {
+  return C % 4 === 0 && W >= 2 && 2 * W * C <= CHUNK && ewAvailable();
+}
+
+/**
+ * maxPool2d 2 x 2 / 2 'valid' of images [n0, n1) of x [N, H, W, C] into d [N, floor(H/2), floor(W/2), C]
+ * (ewPool2Fits(W, C)).
+ */
+export function ewPool2(x, d, H, W, C, n0, n1) {
+  const e = instance();
+  const outH = H >> 1;
+  const outW = W >> 1;
+  const perChunk = Math.max(1, Math.floor(CHUNK / (2 * W * C)));
+  for (let n = n0; n < n1; n++) {
+    for (let oh = 0; oh < outH; oh += perChunk) {
+      const rows = Math.min(perChunk, outH - oh);
+      put(x, (n * H + 2 * oh) * W * C, 2 * rows * W * C, RA);
+      e.pool2(RA, RD, rows, W, C);
+      take(d, (n * outH + oh) * outW * C, rows * outW * C, RD);
+    }
+  }
+}
+
+/** maxPool2dGrad 2 x 2 / 2 'valid' of images [n0, n1): dx [N, H, W, C] from x and dy (ewPool2Fits(W, C)). */
+export function ewPool2Grad(x, g, dx, H, W, C, n0, n1) {
+  const e = instance();
+  const outH = H >> 1;
+  const outW = W >> 1;
+  const perChunk = Math.max(1, Math.floor(CHUNK / (2 * W * C)));
+  for (let n = n0; n < n1; n++) {
+    for (let oh = 0; oh < outH; oh += perChunk) {
+      const rows = Math.min(perChunk, outH - oh);
+      put(x, (n * H + 2 * oh) * W * C, 2 * rows * W * C, RA);
+      put(g, (n * outH + oh) * outW * C, rows * outW * C, RB);
+      e.pool2Grad(RA, RB, RD, rows, W, C);
+      take(dx, (n * H + 2 * oh) * W * C, 2 * rows * W * C, RD);
+    }
+    // an odd last row belongs to no window
+    if (H & 1) dx.fill(0, ((n + 1) * H - 1) * W * C, (n + 1) * H * W * C);
+  }
+}
+
+/**
+ * Column sums of rows [r0, r1) of x (rows of C floats, C % 4 == 0) from +0, each column's rows
+ * added in order: out[o + c] = S_seq(x[r, c], r = r0..r1-1). Rows of up to MAX_COLS columns are
+ * copied several at a time; wider rows are summed in strips of MAX_COLS columns.
+ */
+export function ewColSum(x, C, r0, r1, out, o) {
+  const e = instance();
+  if (C <= MAX_COLS) {
+    HF.fill(0, RT >> 2, (RT >> 2) + C);
+    const rows = Math.max(1, Math.floor(CHUNK / C));
+    for (let r = r0; r < r1; r += rows) {
+      const len = Math.min(rows, r1 - r) * C;
+      put(x, r * C, len, RA);
+      e.colsum(RA, RT, len, C);
+    }
+    out.set(HF.subarray(RT >> 2, (RT >> 2) + C), o);
+    return;
+  }
+  for (let c0 = 0; c0 < C; c0 += MAX_COLS) {
+    const w = Math.min(MAX_COLS, C - c0);
+    HF.fill(0, RT >> 2, (RT >> 2) + w);
+    for (let r = r0; r < r1; r++) {
+      put(x, r * C + c0, w, RA);
+      e.colsum(RA, RT, w, w);
+    }
+    out.set(HF.subarray(RT >> 2, (RT >> 2) + w), o + c0);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The WebAssembly SIMD form of the CPU GEMM micro-kernel (asm-gemm.js is the scalar asm.js
+ * form): the same operations in the same order on the same packed panels, four outputs per
+ * instruction. Plain JavaScript (types in wasm-gemm.d.ts) that assembles the module's bytes
+ * itself at load time from the instruction lists below (wasm-builder.js): no toolchain, no
+ * binary file.
+ *
+ * Exactness: every output is one lane of an f32x4 accumulator, and the only arithmetic is
+ * f32x4.mul and f32x4.add, which WebAssembly defines lane-wise as IEEE 754 binary32 operations
+ * rounded to nearest-even, with subnormals (no flush to zero) and never fused (plain SIMD has no
+ * multiply-add; the relaxed-SIMD madd is not used). So lane c of `acc = f32x4.add(acc,
+ * f32x4.mul(splat(a), b))` is exactly fround(acc + fround(a * b)), the scalar kernel's step, and
+ * each output goes through its own terms in k order: the same bits as asm-gemm.js and the plain
+ * loops (a NaN stays a NaN; its payload is not specified, as everywhere in the engine).
+ *
+ * Operand layout (offsets in bytes), as asm-gemm.js with wider panels:
+ *  - A panel: MR rows, k-major: A[r, k] at pa + 4*(MR*k + r) (rows past M are zero padding);
+ *  - B panel: NR = 4*NV columns, k-major: B[c, k] at pb + 4*(NR*k + c);
+ *  - T tile: MR x NR running totals at pt + r*ldt + 4c.
+ * Reduction order (src/core/reduction-order.ts), per output: kc consecutive terms starting at a
+ * multiple of SUM_CHUNK = 256 are cut into chunks of 256; a chunk's sum starts at +0 and adds
+ * f32(a * b) in k order; then t = f32(t + chunk), or, for the first chunk when `store` is set,
+ * t = chunk (the same value: a sum that starts at +0 is never -0).
+ *
+ * Exports: gemm(pa, pb, pt, ldt, mt, nt, kc, store) runs the mt x nt tiles of a block (A panels
+ * 4*MR*kc bytes apart, B panels 4*NR*kc bytes apart, tile (i, j) of T at pt + MR*i*ldt + 4*NR*j);
+ * packA / packB(dst, lb, nl, tab, kc) gather an MR- / NR-lane panel: lane r < nl of term k is the
+ * float at byte I[lb/4 + r] + I[tab/4 + k], lanes r >= nl are +0 (as asm-gemm.js's packers);
+ * packc(dst, base, tab, kc, lanes) does the same for full panels whose lanes are consecutive floats
+ * (base + 4r), copying whole vectors. Packing only moves floats.
+ */
+
+import { Fn, V128, compileOrNull, moduleBytes } from './wasm-builder.js';
+
+/**
+ * Rows (A lanes) and vectors of 4 columns (B lanes = 4 * NV) of a tile: 4 x 8 (8 accumulator
+ * vectors) measured fastest among 1x32, 2x16, 3x8, 3x16, 4x16, 5x8 and 6x8 on the reference
+ * machine (about 30 GFLOP/s per core inside the tile loop).
+ */
+export const SIMD_MR = 4;
+export const SIMD_NV = 2;
+export const SIMD_NR = 4 * SIMD_NV;
+
+/** One MR x NR tile over kc terms (function 0). */
+function tileFn(MR, NV) {
+  const NR = 4 * NV;
+  const f = new Fn('tile', ['pa', 'pb', 'pt', 'ldt', 'kc', 'store']);
+  f.local('k').local('n').local('pe').local('q');
+  for (let v = 0; v < NV; v++) f.local(`b${v}`, V128);
+  f.local('a', V128);
+  for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.local(`c${r}_${v}`, V128);
+  f.block().loop();
+  // n = min(256, kc - k); k += n
+  f.get('kc').get('k').sub().tee('n').i32(256).gtS().if_().i32(256).set('n').end();
+  f.get('k').get('n').add().set('k');
+  for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.vZero().set(`c${r}_${v}`);
+  f.get('pa').get('n').i32(4 * MR).mul().add().set('pe');
+  // one term per iteration: c[r][v] = c[r][v] + A[r, k] * B[4v..4v+3, k]
+  f.block().loop();
+  for (let v = 0; v < NV; v++) f.get('pb').vLoad(16 * v).set(`b${v}`);
+  for (let r = 0; r < MR; r++) {
+    f.get('pa').vSplatLoad(4 * r).set('a');
+    for (let v = 0; v < NV; v++) f.get(`c${r}_${v}`).get('a').get(`b${v}`).vMul().vAdd().set(`c${r}_${v}`);
+  }
+  f.get('pb').i32(4 * NR).add().set('pb');
+  f.get('pa').i32(4 * MR).add().tee('pa').get('pe').ltU().brIf(0);
+  f.end().end();
+  // the chunk sums enter the totals: t = c (first chunk, store) or t = f32(t + c)
+  f.get('store').if_();
+  for (let r = 0; r < MR; r++) {
+    f.get('pt').get('ldt').i32(r).mul().add().set('q');
+    for (let v = 0; v < NV; v++) f.get('q').get(`c${r}_${v}`).vStore(16 * v);
+  }
+  f.i32(0).set('store');
+  f.else_();
+  for (let r = 0; r < MR; r++) {
+    f.get('pt').get('ldt').i32(r).mul().add().set('q');
+    for (let v = 0; v < NV; v++) f.get('q').get('q').vLoad(16 * v).get(`c${r}_${v}`).vAdd().vStore(16 * v);
+  }
+  f.end();
+  f.get('k').get('kc').ltS().brIf(0);
+  f.end().end();
+  return f;
+}
+
+/** All tiles of a block (function 1; calls tile). */
+function gemmFn(MR, NR) {
+  const f = new Fn('gemm', ['pa', 'pb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store']);
+  f.local('i').local('j').local('qb').local('qt').local('panelA').local('panelB');
+  f.get('kc').i32(4 * MR).mul().set('panelA');
+  f.get('kc').i32(4 * NR).mul().set('panelB');
+  f.block().loop();
+  f.get('i').get('mt').geS().brIf(1);
+  f.get('pb').set('qb');
+  f.get('pt').get('i').i32(MR).mul().get('ldt').mul().add().set('qt');
+  f.i32(0).set('j');
+  f.block().loop();
+  f.get('j').get('nt').geS().brIf(1);
+  f.get('pa').get('qb').get('qt').get('ldt').get('kc').get('store').call(0);
+  f.get('qb').get('panelB').add().set('qb');
+  f.get('qt').i32(4 * NR).add().set('qt');
+  f.get('j').i32(1).add().set('j');
+  f.br(0);
+  f.end().end();
+  f.get('pa').get('panelA').add().set('pa');
+  f.get('i').i32(1).add().set('i');
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/**
+ * A packer of `lanes`-lane panels (see the header): full panels unrolled; a partial panel
+ * (nl < lanes) runs lane by lane, then zero-fills the missing lanes.
+ */
+function packFn(fnName, lanes) {
+  const f = new Fn(fnName, ['dst', 'lb', 'nl', 'tab', 'kc']);
+  f.local('end').local('o').local('r').local('d').local('t').local('base');
+  for (let r = 0; r < lanes; r++) f.local(`b${r}`);
+  f.get('tab').get('kc').i32(4).mul().add().set('end');
+  f.get('nl').i32(lanes).geS().if_();
+  for (let r = 0; r < lanes; r++) f.get('lb').i32Load(4 * r).set(`b${r}`);
+  f.block().loop();
+  f.get('tab').get('end').ltU().eqz().brIf(1);
+  f.get('tab').i32Load().set('o');
+  for (let r = 0; r < lanes; r++) f.get('dst').get(`b${r}`).get('o').add().f32Load().f32Store(4 * r);
+  f.get('dst').i32(4 * lanes).add().set('dst');
+  f.get('tab').i32(4).add().set('tab');
+  f.br(0);
+  f.end().end();
+  f.else_();
+  // lanes r < nl: for each k, dst[k*lanes + r] = F[base_r + tab[k]]
+  f.i32(0).set('r');
+  f.block().loop();
+  f.get('r').get('nl').geS().brIf(1);
+  f.get('lb').get('r').i32(4).mul().add().i32Load().set('base');
+  f.get('dst').get('r').i32(4).mul().add().set('d');
+  f.get('tab').set('t');
+  f.block().loop();
+  f.get('t').get('end').ltU().eqz().brIf(1);
+  f.get('d').get('base').get('t').i32Load().add().f32Load().f32Store();
+  f.get('d').i32(4 * lanes).add().set('d');
+  f.get('t').i32(4).add().set('t');
+  f.br(0);
+  f.end().end();
+  f.get('r').i32(1).add().set('r');
+  f.br(0);
+  f.end().end();
+  // lanes r >= nl: +0
+  f.block().loop();
+  f.get('r').i32(lanes).geS().brIf(1);
+  f.get('dst').get('r').i32(4).mul().add().set('d');
+  f.get('tab').set('t');
+  f.block().loop();
+  f.get('t').get('end').ltU().eqz().brIf(1);
+  f.get('d').f32Zero().f32Store();
+  f.get('d').i32(4 * lanes).add().set('d');
+  f.get('t').i32(4).add().set('t');
+  f.br(0);
+  f.end().end();
+  f.get('r').i32(1).add().set('r');
+  f.br(0);
+  f.end().end();
+  f.end();
+  return f;
+}
+
+/**
+ * packc(dst, base, tab, kc, lanes): a panel whose `lanes` (a multiple of 4) lanes are consecutive
+ * floats: term k's lanes are the floats at byte base + I[tab/4 + k] onwards, copied as vectors.
+ */
+function packcFn() {
+  const f = new Fn('packc', ['dst', 'base', 'tab', 'kc', 'lanes']);
+  f.local('end').local('o').local('v').local('step');
+  f.get('tab').get('kc').i32(4).mul().add().set('end');
+  f.get('lanes').i32(4).mul().set('step');
+  f.block().loop();
+  f.get('tab').get('end').ltU().eqz().brIf(1);
+  f.get('base').get('tab').i32Load().add().set('o');
+  f.i32(0).set('v');
+  f.block().loop();
+  f.get('v').get('step').op('i32.ge_s').brIf(1);
+  f.get('dst').get('v').add();
+  f.get('o').get('v').add().vLoad();
+  f.vStore();
+  f.get('v').i32(16).add().set('v');
+  f.br(0);
+  f.end().end();
+  f.get('dst').get('step').add().set('dst');
+  f.get('tab').i32(4).add().set('tab');
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/** The module's bytes: memory imported as env.mem; exports gemm, packA, packB, packc. */
+export function simdGemmBytes(MR = SIMD_MR, NV = SIMD_NV) {
+  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn()], ['gemm', 'packA', 'packB', 'packc']);
+}
+
+let compiled;
+
+/**
+ * The compiled module, or null where this JavaScript engine has no WebAssembly SIMD (or the
+ * environment variable DITTO_CPU_WASM=0 turns the WebAssembly kernels off): callers then use
+ * asm-gemm.js, with identical bits.
+ */
+export function simdGemmModule() {
+  if (compiled === undefined) compiled = compileOrNull('gemm', simdGemmBytes());
+  return compiled;
+}

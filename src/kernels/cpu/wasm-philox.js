@@ -1,0 +1,96 @@
+/**
+ * The WebAssembly SIMD form of the Philox4x32-10 uniforms (asm-philox.js is the scalar asm.js
+ * form, src/core/ops/random-uniform.ts the recipe): four consecutive blocks at once, one per
+ * i32x4 lane. Plain JavaScript (types in wasm-philox.d.ts) that assembles the module with
+ * wasm-builder.js.
+ *
+ * run(dst, groups, key0, key1, c0, c1, c2, c3) writes 4 * groups floats at byte dst (and up to
+ * 12 more past them: groups are done four at a time), block g at counter (c0 + g, c1, c2, c3);
+ * the caller guarantees that c0 + g does not wrap for g < groups (random-tasks.js splits a range
+ * at the wrap and carries into c1..c3 itself). Integer arithmetic only: the 32x32 -> 64-bit
+ * products of a round are exact (i64x2.extmul_*_i32x4_u), lo = the low words (i32x4.mul), hi the
+ * high words (an i8x16 shuffle); then (hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0) as in
+ * philox4x32Into (src/core/random/philox.ts). A 4 x 4 transpose puts block g's words at
+ * dst + 16g, each mapped to f32(y & 0x7FFFFF) * 2^-23 (an exact conversion and an exact
+ * multiply by a power of two): the bits of asm-philox.js.
+ */
+import { Fn, V128, compileOrNull, moduleBytes } from './wasm-builder.js';
+
+const M0 = 0xd2511f53 | 0;
+const M1 = 0xcd9e8d57 | 0;
+const W0 = 0x9e3779b9 | 0;
+const W1 = 0xbb67ae85 | 0;
+/** 2^-23 as float32 bits. */
+const TWO_M23_BITS = 0x34000000;
+
+/** Byte indices of an i8x16.shuffle picking i32 lanes (0-3: first operand, 4-7: second). */
+const lanes32 = (...ls) => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+/** The high words of two i64x2 products: u64 lanes 0, 1 of a then 0, 1 of b. */
+const HIGH_WORDS = lanes32(1, 3, 5, 7);
+
+function runFn() {
+  const f = new Fn('run', ['dst', 'groups', 'key0', 'key1', 'c0', 'c1', 'c2', 'c3']);
+  f.local('end').local('r').local('k0').local('k1');
+  for (const v of ['x0', 'x1', 'x2', 'x3', 'm0', 'm1', 'lo0', 'hi0', 'lo1', 'hi1', 'ta', 'tb', 'mask', 'scale']) f.local(v, V128);
+  f.get('dst').get('groups').i32(16).mul().add().set('end');
+  f.vConst(M0).set('m0');
+  f.vConst(M1).set('m1');
+  f.vConst(0x7fffff).set('mask');
+  f.vConst(TWO_M23_BITS).set('scale');
+  f.block().loop();
+  f.get('dst').get('end').ltU().eqz().brIf(1);
+  // lane j: block at counter (c0 + j, c1, c2, c3)
+  f.get('c0').op('i32x4.splat').vConst(0, 1, 2, 3).op('i32x4.add').set('x0');
+  f.get('c1').op('i32x4.splat').set('x1');
+  f.get('c2').op('i32x4.splat').set('x2');
+  f.get('c3').op('i32x4.splat').set('x3');
+  f.get('key0').set('k0');
+  f.get('key1').set('k1');
+  f.i32(0).set('r');
+  f.block().loop();
+  f.get('r').i32(10).geS().brIf(1);
+  f.get('r').if_();
+  f.get('k0').i32(W0).add().set('k0');
+  f.get('k1').i32(W1).add().set('k1');
+  f.end();
+  // (hi0, lo0) = M0 * x0, (hi1, lo1) = M1 * x2, as 64-bit products
+  f.get('x0').get('m0').op('i32x4.mul').set('lo0');
+  f.get('x0').get('m0').op('i64x2.extmul_low_i32x4_u').get('x0').get('m0').op('i64x2.extmul_high_i32x4_u').shuffle(HIGH_WORDS).set('hi0');
+  f.get('x2').get('m1').op('i32x4.mul').set('lo1');
+  f.get('x2').get('m1').op('i64x2.extmul_low_i32x4_u').get('x2').get('m1').op('i64x2.extmul_high_i32x4_u').shuffle(HIGH_WORDS).set('hi1');
+  // (x0, x1, x2, x3) = (hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0)
+  f.get('hi1').get('x1').op('v128.xor').get('k0').op('i32x4.splat').op('v128.xor').set('x0');
+  f.get('lo1').set('x1');
+  f.get('hi0').get('x3').op('v128.xor').get('k1').op('i32x4.splat').op('v128.xor').set('x2');
+  f.get('lo0').set('x3');
+  f.get('r').i32(1).add().set('r');
+  f.br(0);
+  f.end().end();
+  // transpose: block j's words (x0[j], x1[j], x2[j], x3[j]) at dst + 16j
+  f.get('x0').get('x1').shuffle(lanes32(0, 4, 1, 5)).set('ta'); // x0_0 x1_0 x0_1 x1_1
+  f.get('x2').get('x3').shuffle(lanes32(0, 4, 1, 5)).set('tb'); // x2_0 x3_0 x2_1 x3_1
+  const out = (a, b, sel, off) => {
+    f.get('dst');
+    f.get(a).get(b).shuffle(sel).get('mask').op('v128.and').op('f32x4.convert_i32x4_u').get('scale').op('f32x4.mul');
+    f.vStore(off);
+  };
+  out('ta', 'tb', lanes32(0, 1, 4, 5), 0);
+  out('ta', 'tb', lanes32(2, 3, 6, 7), 16);
+  f.get('x0').get('x1').shuffle(lanes32(2, 6, 3, 7)).set('ta'); // x0_2 x1_2 x0_3 x1_3
+  f.get('x2').get('x3').shuffle(lanes32(2, 6, 3, 7)).set('tb');
+  out('ta', 'tb', lanes32(0, 1, 4, 5), 32);
+  out('ta', 'tb', lanes32(2, 3, 6, 7), 48);
+  f.get('c0').i32(4).add().set('c0');
+  f.get('dst').i32(64).add().set('dst');
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+let compiled;
+
+/** The compiled module (exports run), or null without WebAssembly SIMD (asm-philox.js then). */
+export function simdPhiloxModule() {
+  if (compiled === undefined) compiled = compileOrNull('philox', moduleBytes([runFn()], ['run']));
+  return compiled;
+}
