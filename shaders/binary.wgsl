@@ -1,8 +1,9 @@
-// requires: lib/index, lib/float-bits
+// requires: lib/index, lib/strided, lib/float-bits
 // binary: out[i] = a[offA(i)] op b[offB(i)] with NumPy broadcasting (strides 0 on broadcast
-// dims), on 32-bit words. params.op: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum,
+// dims), on 32-bit words. The op and dtype are the overrides OP and DTYPE (= params.op and
+// params.dtype; a pipeline per pair, so the switches fold away). OP: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum,
 // 6 equal, 7 notEqual, 8 less, 9 lessEqual, 10 greater, 11 greaterEqual (comparisons write
-// 0/1 words, the uint8 result). params.dtype: 0 float32, 1 int32, 2 uint8 (one u32 per element).
+// 0/1 words, the uint8 result). DTYPE: 0 float32, 1 int32, 2 uint8 (one u32 per element).
 // Semantics are the CPU kernel's (src/kernels/cpu/binary.ts): float32 ops are single correctly
 // rounded IEEE operations (division checked at startup by self-test.ts); maximum/minimum keep a
 // on ties and return a NaN operand (a first); comparisons with NaN are false except notEqual;
@@ -10,9 +11,13 @@
 // uint8 results are taken modulo 256, uint8 div truncates (x / 0 = 0).
 // Large tensors run in chunks with windowed bindings (lib/index.wgsl Strided origin/bases).
 // Bindings: 0 a (read), 1 b (read), 2 out (read_write), 3 params (st.s0: a strides, st.s1: b).
-// Dispatch: ceil(n / WG) workgroups, x*y*z grid; one element each. Reduction order: none.
+// Dispatch: ceil(ceil(n / E) / WG) workgroups, x*y*z grid; E = 16 consecutive elements per
+// invocation (lib/strided.wgsl). Reduction order: none.
 
 override WG: u32 = 256u;
+override OP: u32 = 0u;
+override DTYPE: u32 = 0u;
+const E: u32 = 16u;
 
 struct Params {
   st: Strided,
@@ -122,20 +127,32 @@ fn u8_op(op: u32, p: u32, q: u32) -> u32 {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lidx: u32) {
-  let i = invocation_index(wid, nwg, lidx, WG);
-  if (i >= params.n) {
+  let i0 = invocation_index(wid, nwg, lidx, WG) * E;
+  if (i0 >= params.n) {
     return;
   }
-  let off = strided_offsets(i, params.rank, params.st);
-  let p = a[off.x];
-  let q = b[off.y];
-  var r: u32;
-  if (params.dtype == 0u) {
-    r = float_op(params.op, p, q);
-  } else if (params.dtype == 1u) {
-    r = int_op(params.op, p, q);
-  } else {
-    r = u8_op(params.op, p, q);
+  let i1 = min(params.n, i0 + E);
+  let inner = st_inner();
+  var c = st_inner_coord(i0, inner.x);
+  var off = st_offsets(i0);
+  for (var i = i0; i < i1; i = i + 1u) {
+    let p = a[off.x];
+    let q = b[off.y];
+    var r: u32;
+    if (DTYPE == 0u) {
+      r = float_op(OP, p, q);
+    } else if (DTYPE == 1u) {
+      r = int_op(OP, p, q);
+    } else {
+      r = u8_op(OP, p, q);
+    }
+    out[st_out(i)] = r;
+    c = c + 1u;
+    if (c == inner.x) {
+      c = 0u;
+      off = st_offsets(i + 1u);
+    } else {
+      off = off + inner.yzw;
+    }
   }
-  out[strided_global(i, params.st) - params.st.bases.w] = r;
 }

@@ -2,10 +2,12 @@
 // fill: out[i] = value for i < n (value: the 32-bit word of the dtype, prepared on the host).
 // Large tensors run in chunks, each binding a window of out.
 // Bindings: 0 out (read_write, u32 words), 1 params.
-// Dispatch: ceil(n / WG) workgroups of WG invocations, split into an x*y*z grid; one element each.
+// Dispatch: ceil(ceil(n / E) / WG) workgroups, x*y*z grid; E = 16 consecutive elements per
+// invocation.
 // Reduction order: none.
 
 override WG: u32 = 256u;
+const E: u32 = 16u;
 
 struct Params {
   n: u32,
@@ -17,9 +19,9 @@ struct Params {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lidx: u32) {
-  let i = invocation_index(wid, nwg, lidx, WG);
-  if (i >= params.n) {
-    return;
+  let i0 = invocation_index(wid, nwg, lidx, WG) * E;
+  let i1 = min(params.n, i0 + E);
+  for (var i = i0; i < i1; i = i + 1u) {
+    out[i] = params.value;
   }
-  out[i] = params.value;
 }

@@ -1,20 +1,27 @@
 // requires: lib/float-bits
 // matmul: batched C[b, m, n] = S(A[b, m, k] * B[b, k, n], k) with general element strides, so the
-// transpose flags, batch broadcasting (batch stride 0) and the convolutions' patch matrices
-// need no copies (src/kernels/cpu/gemm.ts for the CPU side).
-// Each invocation computes a 4x4 block of outputs; for every output it follows the engine's
-// summation tree (src/core/reduction-order.ts) over the k-range [g*G, min(K, (g+1)*G)) in the
-// two-level streaming form: chunk = +0 plus f32(a*b) for 256 consecutive k in order, total = +0
-// plus the chunk sums in order; every product and sum is rounded to f32 separately (the self-test
-// checks that the driver does not contract a*b+c into an FMA). With one k-group (G = K <= 65536)
-// the result is S itself; with mg > 1 groups (G = 256 or 65536) it is a tree level, written to a
-// partial buffer at g*partStride + index, that the host finishes with reduce-sum passes.
-// Products go through `rounded4` (lib/float-bits): a no-op unless the pipeline is created with
-// EXACT_GUARD (drivers found to contract a*b+c into an FMA).
+// transpose flags and batch broadcasting (batch stride 0) need no copies (src/kernels/cpu/gemm.ts
+// for the CPU side).
+// Reduction order (src/core/reduction-order.ts): every output follows the engine's summation tree
+// over the k-range [g*G, min(K, (g+1)*G)) in the two-level streaming form: chunk = +0 plus
+// f32(a*b) for 256 consecutive k in order, total = +0 plus the chunk sums in order; every product
+// and sum is rounded to f32 separately (products through `rounded4`, lib/float-bits: a no-op unless
+// the pipeline is created with EXACT_GUARD, for drivers found to contract a*b+c into an FMA). With
+// one k-group (G = K <= 65536) the result is S itself; with mg > 1 groups (G = 256 or 65536) it is
+// a tree level, written to a partial buffer at g*partStride + index, that the host finishes with
+// reduce-sum passes.
+// Tiling: each invocation computes 8 rows m x 8 columns n (2 vec4 accumulators per row): per k it
+// reads 8 words of A and two vec4 of the workgroup's B tile, which is staged in workgroup memory
+// in slabs of KS = 256 k rows x 8 columns (8 KB, +0 beyond N). Rows beyond M skip the arithmetic
+// (whole SIMD groups of idle invocations cost nothing) and are never stored.
 // Bindings: 0 a (read, f32), 1 b (read, f32), 2 out (read_write, f32), 3 params.
-// Dispatch: (ceil(N/32), ceil(M/32), batches*mg) workgroups of 8x8 invocations, z = batch*mg + g;
-// the host splits z beyond maxComputeWorkgroupsPerDimension with batchBase.
+// Dispatch: (ceil(ceil(M / 8) / WG), ceil(N / 8), batches*mg) workgroups of WG invocations,
+// z = batch*mg + g; the host splits x and z beyond maxComputeWorkgroupsPerDimension (mBase,
+// batchBase).
 
+override WG: u32 = 64u;
+const TM: u32 = 8u;
+const KS: u32 = 256u;
 const SUM_CHUNK: u32 = 256u;
 
 struct Params {
@@ -36,7 +43,8 @@ struct Params {
   cOff: u32,
   partStride: u32,
   brank: u32,
-  pad0: u32,
+  // first row of this dispatch (the host splits x beyond maxComputeWorkgroupsPerDimension)
+  mBase: u32,
 }
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
@@ -44,71 +52,107 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-@compute @workgroup_size(8, 8, 1)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  let M = params.M;
-  let N = params.N;
-  let n0 = gid.x * 4u;
-  let m0 = gid.y * 4u;
-  if (m0 >= M || n0 >= N) {
+var<workgroup> bs: array<vec4<f32>, 512>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let p = params;
+  let M = p.M;
+  let N = p.N;
+  let m0 = p.mBase + (wid.x * WG + lid) * TM;
+  let n0 = wid.y * 8u;
+  let g = wid.z % p.mg;
+  let bz = wid.z / p.mg + p.batchBase;
+  var rem = bz;
+  var aBase = p.aOff;
+  var bBase = p.bOff;
+  for (var d = i32(p.brank) - 1; d >= 0; d = d - 1) {
+    let c = rem % p.bshape[d];
+    rem = rem / p.bshape[d];
+    aBase = aBase + c * p.aBS[d];
+    bBase = bBase + c * p.bBS[d];
+  }
+  let live = m0 < M;
+  // Rows beyond the matrix are clamped for loading and never stored.
+  var ar: array<u32, TM>;
+  for (var j = 0u; j < TM; j = j + 1u) {
+    ar[j] = aBase + min(m0 + j, M - 1u) * p.sAm;
+  }
+  var acc: array<vec4<f32>, 16>;
+  var tot: array<vec4<f32>, 16>;
+  for (var i = 0u; i < 16u; i = i + 1u) {
+    acc[i] = vec4<f32>(0.0);
+    tot[i] = vec4<f32>(0.0);
+  }
+  let k0 = g * p.G;
+  let k1 = min(p.K, k0 + p.G);
+  let sAk = p.sAk;
+  var kc = 0u;
+  for (var s0 = k0; s0 < k1; s0 = s0 + KS) {
+    let s1 = min(k1, s0 + KS);
+    // Stage B rows [s0, s1) x columns [n0, n0 + 8) as bs[(k - s0)*2 + h] = columns 4h..4h+3.
+    workgroupBarrier();
+    for (var i = lid; i < (s1 - s0) * 2u; i = i + WG) {
+      let k = s0 + i / 2u;
+      let nb = n0 + (i % 2u) * 4u;
+      var v = vec4<f32>(0.0);
+      for (var h = 0u; h < 4u; h = h + 1u) {
+        if (nb + h < N) {
+          v[h] = b[bBase + k * p.sBk + (nb + h) * p.sBn];
+        }
+      }
+      bs[i] = v;
+    }
+    workgroupBarrier();
+    if (live) {
+      // Runs of k within one summation chunk: the innermost loop has only loads and multiply-adds.
+      var k = s0;
+      loop {
+        if (k >= s1) {
+          break;
+        }
+        let run = min(SUM_CHUNK - kc, s1 - k);
+        let kb = (k - s0) * 2u;
+        let ak = k * sAk;
+        for (var t = 0u; t < run; t = t + 1u) {
+          let b0 = bs[kb + 2u * t];
+          let b1 = bs[kb + 2u * t + 1u];
+          let at = ak + t * sAk;
+          for (var j = 0u; j < TM; j = j + 1u) {
+            let v = a[ar[j] + at];
+            acc[2u * j] = acc[2u * j] + rounded4(v * b0);
+            acc[2u * j + 1u] = acc[2u * j + 1u] + rounded4(v * b1);
+          }
+        }
+        k = k + run;
+        kc = kc + run;
+        if (kc == SUM_CHUNK) {
+          kc = 0u;
+          for (var i = 0u; i < 16u; i = i + 1u) {
+            tot[i] = tot[i] + acc[i];
+            acc[i] = vec4<f32>(0.0);
+          }
+        }
+      }
+    }
+  }
+  if (!live) {
     return;
   }
-  let g = wid.z % params.mg;
-  let bz = wid.z / params.mg + params.batchBase;
-  var rem = bz;
-  var aBase = params.aOff;
-  var bBase = params.bOff;
-  for (var d = i32(params.brank) - 1; d >= 0; d = d - 1) {
-    let c = rem % params.bshape[d];
-    rem = rem / params.bshape[d];
-    aBase = aBase + c * params.aBS[d];
-    bBase = bBase + c * params.bBS[d];
-  }
-  // Rows and columns beyond the matrix are clamped for loading and never stored.
-  let mr = min(vec4<u32>(m0, m0 + 1u, m0 + 2u, m0 + 3u), vec4<u32>(M - 1u));
-  let nc = min(vec4<u32>(n0, n0 + 1u, n0 + 2u, n0 + 3u), vec4<u32>(N - 1u));
-  let ar = vec4<u32>(aBase) + mr * params.sAm;
-  let bc = vec4<u32>(bBase) + nc * params.sBn;
-  let sAk = params.sAk;
-  let sBk = params.sBk;
-  let k0 = g * params.G;
-  let k1 = min(params.K, k0 + params.G);
-  var t0 = vec4<f32>(0.0);
-  var t1 = vec4<f32>(0.0);
-  var t2 = vec4<f32>(0.0);
-  var t3 = vec4<f32>(0.0);
-  for (var c0 = k0; c0 < k1; c0 = c0 + SUM_CHUNK) {
-    let c1 = min(k1, c0 + SUM_CHUNK);
-    var s0 = vec4<f32>(0.0);
-    var s1 = vec4<f32>(0.0);
-    var s2 = vec4<f32>(0.0);
-    var s3 = vec4<f32>(0.0);
-    var pa = ar + vec4<u32>(c0 * sAk);
-    var pb = bc + vec4<u32>(c0 * sBk);
-    for (var k = c0; k < c1; k = k + 1u) {
-      let bv = vec4<f32>(b[pb.x], b[pb.y], b[pb.z], b[pb.w]);
-      s0 = s0 + rounded4(a[pa.x] * bv);
-      s1 = s1 + rounded4(a[pa.y] * bv);
-      s2 = s2 + rounded4(a[pa.z] * bv);
-      s3 = s3 + rounded4(a[pa.w] * bv);
-      pa = pa + vec4<u32>(sAk);
-      pb = pb + vec4<u32>(sBk);
-    }
-    t0 = t0 + s0;
-    t1 = t1 + s1;
-    t2 = t2 + s2;
-    t3 = t3 + s3;
-  }
-  let base = params.cOff + g * params.partStride + (bz * M) * N;
-  let rows = array<vec4<f32>, 4>(t0, t1, t2, t3);
-  for (var i = 0u; i < 4u; i = i + 1u) {
-    let m = m0 + i;
+  // total + the last (partial) chunk; a chunk sum is never -0, so +0 + s = s.
+  let base = p.cOff + g * p.partStride + (bz * M) * N;
+  for (var j = 0u; j < TM; j = j + 1u) {
+    let m = m0 + j;
     if (m < M) {
-      let row = base + m * N;
-      let v = rows[i];
-      for (var jj = 0u; jj < 4u; jj = jj + 1u) {
-        if (n0 + jj < N) {
-          out[row + n0 + jj] = v[jj];
+      let v0 = tot[2u * j] + acc[2u * j];
+      let v1 = tot[2u * j + 1u] + acc[2u * j + 1u];
+      let row = base + m * N + n0;
+      for (var h = 0u; h < 4u; h = h + 1u) {
+        if (n0 + h < N) {
+          out[row + h] = v0[h];
+        }
+        if (n0 + 4u + h < N) {
+          out[row + 4u + h] = v1[h];
         }
       }
     }

@@ -1,6 +1,7 @@
 // requires: lib/index, lib/float-bits, lib/pool
-// pool2d: maxPool2d (mode 0) and avgPool2d (mode 1), NHWC, one invocation per output
-// (n, oh, ow, c), as src/kernels/cpu/pool.ts:
+// pool2d: maxPool2d (mode 0) and avgPool2d (mode 1), NHWC, one invocation per output window
+// (n, oh, ow) and group of 4 channels c (the window geometry is computed once for the 4), as
+// src/kernels/cpu/pool.ts:
 //   max: the first maximum of the window's valid elements scanned row-major (NaN wins), 0 for an
 //        empty window;
 //   avg: acc = +0 plus the valid elements in row-major order (each add rounded to f32, a
@@ -8,9 +9,11 @@
 //        256 elements; larger windows are summed sequentially on both backends), then
 //        acc / count (IEEE division, checked by the self-test).
 // Bindings: 0 x (read, f32 words), 1 out (read_write), 2 params.
-// Dispatch: ceil(n / WG) workgroups, x*y*z grid.
+// Dispatch: ceil(n / WG) workgroups, x*y*z grid, n = N*outH*outW*ceil(C/4) invocations.
 
 override WG: u32 = 256u;
+// = params.g.mode: a pipeline per mode
+override MODE: u32 = 0u;
 
 struct Params {
   g: PoolGeom,
@@ -28,38 +31,43 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return;
   }
   let g = params.g;
-  let c = i % g.C;
-  let q = i / g.C;
+  let CG = (g.C + 3u) / 4u;
+  let c0 = (i % CG) * 4u;
+  let q = i / CG;
   let ow = q % g.outW;
   let q2 = q / g.outW;
   let oh = q2 % g.outH;
   let n = q2 / g.outH;
   let bd = pool_bounds(g, oh, ow);
-  if (g.mode == 0u) {
-    var best = 0u;
-    var found = false;
-    for (var ih = bd.x; ih < bd.y; ih = ih + 1u) {
-      for (var iw = bd.z; iw < bd.w; iw = iw + 1u) {
-        let v = x[((n * g.H + ih) * g.W + iw) * g.C + c];
-        var take = !found;
-        if (found && !is_nan_bits(best)) {
-          take = is_nan_bits(v) || bitcast<f32>(v) > bitcast<f32>(best);
-        }
-        if (take) {
-          best = v;
-          found = true;
+  let c1 = min(g.C, c0 + 4u);
+  for (var c = c0; c < c1; c = c + 1u) {
+    let o = q * g.C + c;
+    if (MODE == 0u) {
+      var best = 0u;
+      var found = false;
+      for (var ih = bd.x; ih < bd.y; ih = ih + 1u) {
+        for (var iw = bd.z; iw < bd.w; iw = iw + 1u) {
+          let v = x[((n * g.H + ih) * g.W + iw) * g.C + c];
+          var take = !found;
+          if (found && !is_nan_bits(best)) {
+            take = is_nan_bits(v) || bitcast<f32>(v) > bitcast<f32>(best);
+          }
+          if (take) {
+            best = v;
+            found = true;
+          }
         }
       }
-    }
-    out[i] = best;
-  } else {
-    var acc = 0.0;
-    for (var ih = bd.x; ih < bd.y; ih = ih + 1u) {
-      for (var iw = bd.z; iw < bd.w; iw = iw + 1u) {
-        acc = acc + bitcast<f32>(x[((n * g.H + ih) * g.W + iw) * g.C + c]);
+      out[o] = best;
+    } else {
+      var acc = 0.0;
+      for (var ih = bd.x; ih < bd.y; ih = ih + 1u) {
+        for (var iw = bd.z; iw < bd.w; iw = iw + 1u) {
+          acc = acc + bitcast<f32>(x[((n * g.H + ih) * g.W + iw) * g.C + c]);
+        }
       }
+      let count = (bd.y - bd.x) * (bd.w - bd.z);
+      out[o] = bitcast<u32>(acc / f32(count));
     }
-    let count = (bd.y - bd.x) * (bd.w - bd.z);
-    out[i] = bitcast<u32>(acc / f32(count));
   }
 }

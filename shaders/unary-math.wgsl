@@ -1,12 +1,16 @@
 // requires: lib/index, lib/math
 // unary-math: out[i] = f(x[i]) for the engine's own float32 transcendentals of lib/math.wgsl,
 // which are operation-for-operation copies of src/core/math (so the bits equal the CPU's):
-//   params.op: 0 exp (dt_exp), 1 log (dt_log), 2 sigmoid (dt_sigmoid), 3 tanh (dt_tanh).
+//   the override OP (= params.op; a pipeline per op): 0 exp (dt_exp), 1 log (dt_log),
+//   2 sigmoid (dt_sigmoid), 3 tanh (dt_tanh).
 // Large tensors run in chunks, each binding a window of x and out at the same element offset.
 // Bindings: 0 x (read, f32), 1 out (read_write, f32), 2 params.
-// Dispatch: ceil(n / WG) workgroups, x*y*z grid; one element each. Reduction order: none.
+// Dispatch: ceil(ceil(n / E) / WG) workgroups, x*y*z grid; E = 16 consecutive elements per
+// invocation. Reduction order: none.
 
 override WG: u32 = 256u;
+override OP: u32 = 0u;
+const E: u32 = 16u;
 
 struct Params {
   n: u32,
@@ -19,17 +23,17 @@ struct Params {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lidx: u32) {
-  let i = invocation_index(wid, nwg, lidx, WG);
-  if (i >= params.n) {
-    return;
+  let i0 = invocation_index(wid, nwg, lidx, WG) * E;
+  let i1 = min(params.n, i0 + E);
+  for (var i = i0; i < i1; i = i + 1u) {
+    let v = x[i];
+    var y: f32;
+    switch (OP) {
+      case 0u: { y = dt_exp(v); }
+      case 1u: { y = dt_log(v); }
+      case 2u: { y = dt_sigmoid(v); }
+      default: { y = dt_tanh(v); }
+    }
+    out[i] = y;
   }
-  let v = x[i];
-  var y: f32;
-  switch (params.op) {
-    case 0u: { y = dt_exp(v); }
-    case 1u: { y = dt_log(v); }
-    case 2u: { y = dt_sigmoid(v); }
-    default: { y = dt_tanh(v); }
-  }
-  out[i] = y;
 }

@@ -35,6 +35,13 @@ for (const [lo, hi] of [[-1, 1], [0, 0], [-0.5, 2], [-1e30, 1e30], [-Infinity, 0
   cases.push({ name: `clipByValue f32 [${lo}, ${hi}]`, inputs: [input([777], withSpecials(uni(-3, 3)))], run: ([x]) => dt.clipByValue(x, lo, hi), nanPayloads: true });
 }
 
+// ---- reluGrad (relu's gradient: x > 0 ? dy : +0)
+for (const shape of SHAPES) {
+  cases.push({ name: `reluGrad f32 [${shape}]`, inputs: [input(shape, uni(-8, 8)), input(shape, uni(-1, 1))], run: ([dy, x]) => dt.reluGrad(dy, x) });
+}
+cases.push({ name: 'reluGrad f32 all specials', inputs: [input([500], withSpecials(uni(-100, 100))), input([500], withSpecials(uni(-3, 3)))], run: ([dy, x]) => dt.reluGrad(dy, x), nanPayloads: true });
+cases.push({ name: 'reluGrad = where(greater(x, 0), dy, 0)', inputs: [input([777], withSpecials(uni(-5, 5))), input([777], withSpecials(quarters))], run: ([dy, x]) => dt.sub(dt.reluGrad(dy, x), dt.where(dt.greater(x, 0), dy, 0)), nanPayloads: true });
+
 // ---- unary, int32
 for (const [name, f] of [['neg', dt.neg], ['abs', dt.abs], ['sign', dt.sign], ['square', dt.square], ['relu', dt.relu]] as [string, (x: dt.Tensor) => dt.Tensor][]) {
   cases.push({ name: `${name} i32`, inputs: [input([2, 301], intsWithEdges(-100000, 100000), 'int32')], run: ([x]) => f(x) });

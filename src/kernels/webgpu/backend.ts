@@ -22,7 +22,7 @@ import type { DType, TypedArray } from '../../core/dtype.ts';
 import { ArgumentError, BackendError, UnsupportedOpError } from '../../core/errors.ts';
 import type { OpAttrMap, OpName } from '../../core/ops/op-attrs.ts';
 import { BufferPool, type PoolStats } from './buffer-pool.ts';
-import { CommandStream, type StreamStats } from './commands.ts';
+import { CommandStream, type ProfileReport, type RecordedDispatch, type StreamStats } from './commands.ts';
 import { GpuDevice } from './device.ts';
 import type { GpuHandle, GpuKernel, KernelContext } from './kernel-util.ts';
 import { WEBGPU_KERNELS } from './kernels.ts';
@@ -180,6 +180,7 @@ export class WebGpuBackend implements Backend<GpuHandle> {
     if (!kernel) throw new UnsupportedOpError(op, this.name);
     for (const t of inputs) this.handle(t.handle, op);
     this.handle(output.handle, op);
+    if (this.stream.profiling) this.stream.label = `${op} ${inputs.map((t) => `[${t.shape.join(',')}]`).join(' ')}`;
     try {
       kernel(this.ctx, inputs, attrs, output);
     } finally {
@@ -203,6 +204,16 @@ export class WebGpuBackend implements Backend<GpuHandle> {
   flush(): void {
     this.gpu.check('flush');
     this.stream.flush();
+  }
+
+  /** The dispatches recorded since the last call (only with DITTO_WEBGPU_PROFILE=1; see commands.ts). */
+  takeRecordedDispatches(): RecordedDispatch[] {
+    return this.stream.takeRecorded();
+  }
+
+  /** GPU time per `<op>/<shader>` since the last call (only with DITTO_WEBGPU_PROFILE=1; see commands.ts). */
+  profile(): Promise<ProfileReport> {
+    return this.stream.profile();
   }
 
   stats(): WebGpuStats {

@@ -7,7 +7,7 @@
 import type { DType } from '../../core/dtype.ts';
 import type { OpName } from '../../core/ops/op-attrs.ts';
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
-import { ParamWriter, WG, grid, mergeDims, planChunks, windowBinding, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, grid, mergeDims, planChunks, windowBinding, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
 
 type BinaryName = Extract<OpName, 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'>;
 
@@ -26,7 +26,7 @@ export function dtypeCode(d: DType): number {
  * Records `shader` over the broadcast iteration of `ins` into the contiguous `out`, in chunks
  * whose operands fit one storage binding each; `tail` appends the shader's own Params fields.
  */
-function broadcastDispatch(ctx: KernelContext, op: string, shader: 'binary' | 'where', ins: readonly GpuInfo[], out: GpuInfo, tail: (w: ParamWriter) => void): void {
+function broadcastDispatch(ctx: KernelContext, op: string, shader: 'binary' | 'where', ins: readonly GpuInfo[], out: GpuInfo, tail: (w: ParamWriter) => void, constants?: Record<string, number>): void {
   const n = out.handle.size;
   if (n === 0) return;
   const s = out.shape;
@@ -38,12 +38,13 @@ function broadcastDispatch(ctx: KernelContext, op: string, shader: 'binary' | 'w
     const w = new ParamWriter().strided(m, c.e0, [...bases, c.windows[ins.length].base]).u32(len, m.shape.length);
     tail(w);
     const bindings = [...ins.map((t, k) => windowBinding(t.handle.buffer, c.windows[k])), windowBinding(out.handle.buffer, c.windows[ins.length])];
-    ctx.stream.dispatch(shader, bindings, w.finish(), grid(len, WG, ctx.limits));
+    ctx.stream.dispatch(shader, bindings, w.finish(), grid(Math.ceil(len / ELEMENTS_PER_INVOCATION), WG, ctx.limits), { constants, cost: len });
   }
 }
 
 function binary(op: BinaryName): GpuKernel<BinaryName> {
-  return (ctx, [a, b], _attrs, out) => broadcastDispatch(ctx, op, 'binary', [a, b], out, (w) => w.u32(OPS[op], dtypeCode(a.dtype)));
+  // One pipeline per (op, dtype): overrides OP and DTYPE.
+  return (ctx, [a, b], _attrs, out) => broadcastDispatch(ctx, op, 'binary', [a, b], out, (w) => w.u32(OPS[op], dtypeCode(a.dtype)), { OP: OPS[op], DTYPE: dtypeCode(a.dtype) });
 }
 
 export const add = binary('add');

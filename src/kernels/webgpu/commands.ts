@@ -6,13 +6,23 @@
  *  - Uniform parameters of every dispatch are appended to a host-side arena and written into one
  *    uniform buffer with a single `queue.writeBuffer` right before the batch is submitted. That
  *    is safe: writeBuffer executes on the queue timeline after all earlier submissions, and no
- *    region is written twice within a batch.
+ *    region is written twice within a batch. The params are bound with a dynamic offset, so a
+ *    bind group depends only on the shader and the storage ranges, and is created once and
+ *    reused (a training step binds the same pooled buffers every time; createBindGroup costs
+ *    about 40 us of JS time per call).
  *  - Uploads are staged inside the stream (a mapped staging buffer plus a copy command), never
  *    with `queue.writeBuffer`, which would run before commands encoded but not yet submitted and
  *    could overwrite a pooled buffer that pending commands still read.
  *  - Waits sleep first: Dawn spins the JS thread while a GPU promise is pending, taking a core
  *    from lavapipe. Each dispatch carries a rough cost; a wait sleeps for most of the predicted
- *    time (cost x a learned ns-per-unit rate) before awaiting. DITTO_WEBGPU_SLEEP=0 disables it.
+ *    time left (cost since the last wait x a learned ns-per-unit rate, less the time since the
+ *    first of those dispatches was submitted) before awaiting. Waits for work that compiled
+ *    pipelines (first use) neither sleep nor teach the rate, so warm-up does not inflate later
+ *    sleeps. DITTO_WEBGPU_SLEEP=0 disables it.
+ *  - Profiling (DITTO_WEBGPU_PROFILE=1 and a device with 'timestamp-query'; bench/webgpu-step.ts):
+ *    every dispatch gets its own compute pass with timestamps, labelled `<op>/<shader>` (the op
+ *    from `label`), and `profile()` returns the GPU time per label. Off by default: passes then
+ *    hold many dispatches.
  * Part of src/kernels/webgpu: imports src/core only.
  */
 import { BackendError } from '../../core/errors.ts';
@@ -25,6 +35,8 @@ const UNIFORM_BYTES = 256 * 1024;
 const STAGING_BYTES = 256 * 1024;
 /** Batch size: a submission is made after this many dispatches (so the GPU starts early). */
 const MAX_PENDING_DISPATCHES = 384;
+/** Bind groups kept for reuse before the cache is emptied. */
+const MAX_CACHED_GROUPS = 4096;
 
 const BUF_MAP_READ = 0x01;
 const BUF_COPY_SRC = 0x04;
@@ -43,6 +55,8 @@ export interface DispatchOptions {
 const SLEEP = process.env.DITTO_WEBGPU_SLEEP !== '0';
 /** Predicted waits shorter than this (ms) are not worth a sleep. */
 const MIN_SLEEP_MS = 2;
+/** Share of the predicted time slept before awaiting. */
+const SLEEP_FRACTION = 0.85;
 /** Waits for less work than this (cost units) neither sleep nor teach the rate (overhead dominates). */
 const MIN_LEARN_COST = 1e6;
 /** Fixed cost of a wait (submit, map, copy), excluded when learning the rate. */
@@ -57,6 +71,20 @@ export interface Binding {
   offset?: number;
   bytes?: number;
 }
+
+/** A dispatch as recorded (profiling only), for replaying it alone (bench/webgpu-step.ts). */
+export interface RecordedDispatch {
+  label: string;
+  pipeline: GPUComputePipeline;
+  group: GPUBindGroup;
+  groups: [number, number, number];
+}
+
+/** GPU time per `<op>/<shader>` label (profiling only). */
+export type ProfileReport = Map<string, { ms: number; n: number }>;
+
+const QUERY_PAIRS = 512;
+const BUF_QUERY_RESOLVE = 0x200;
 
 export interface StreamStats {
   dispatches: number;
@@ -74,18 +102,34 @@ export class CommandStream {
   private uniformUsed = 0;
   private staging: { buffer: GPUBuffer; bytes: Uint8Array; used: number } | null = null;
   private readonly mapped: GPUBuffer[] = [];
-  private readonly layouts = new Map<GPUComputePipeline, GPUBindGroupLayout>();
+  /** Bind groups by shader and bound ranges (the params' offset is dynamic), and buffer ids. */
+  private readonly groups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 1;
   private pending = 0;
   private readonly align: number;
   private readonly st: StreamStats = { dispatches: 0, submits: 0, uploads: 0, readbacks: 0 };
   /** Cost recorded since the last wait, and the learned cost rate (ns per unit). */
   private pendingCost = 0;
   private nsPerUnit = 0;
-  private longestWaitMs = 0;
+  /** When the first batch since the last wait was submitted (null: none yet). */
+  private firstSubmitAt: number | null = null;
+  private compiledAtLastWait = 0;
+  /** Whether dispatches are timed (DITTO_WEBGPU_PROFILE=1). */
+  get profiling(): boolean {
+    return this.prof !== null;
+  }
+
+  /** The op being recorded (profiling labels). */
+  label = '';
+  private readonly prof: { set: GPUQuerySet; labels: string[]; pending: { buffer: GPUBuffer; labels: string[] }[]; report: ProfileReport; recorded: RecordedDispatch[] } | null = null;
 
   constructor(private readonly dev: GpuDevice, private readonly pool: BufferPool, private readonly pipelines: PipelineCache) {
     this.uniform = dev.device.createBuffer({ size: UNIFORM_BYTES, usage: BUF_UNIFORM | BUF_COPY_DST, label: 'ditto params' });
     this.align = Math.max(16, dev.limits.minUniformBufferOffsetAlignment);
+    if (process.env.DITTO_WEBGPU_PROFILE === '1' && dev.device.features.has('timestamp-query')) {
+      this.prof = { set: dev.device.createQuerySet({ type: 'timestamp', count: 2 * QUERY_PAIRS }), labels: [], pending: [], report: new Map(), recorded: [] };
+    }
   }
 
   private get device(): GPUDevice {
@@ -116,31 +160,54 @@ export class CommandStream {
       throw new BackendError(`webgpu: ${name}: dispatch of ${groups.join(' x ')} workgroups exceeds maxComputeWorkgroupsPerDimension (${maxDim}) (kernel bug)`);
     }
     const pbytes = params.byteLength;
-    if (this.uniformUsed + pbytes > UNIFORM_BYTES || this.pending >= MAX_PENDING_DISPATCHES) this.flush();
+    if (this.uniformUsed + pbytes > UNIFORM_BYTES || this.pending >= MAX_PENDING_DISPATCHES || (this.prof && this.prof.labels.length >= QUERY_PAIRS)) this.flush();
     const offset = this.uniformUsed;
     this.uniformHost.set(new Uint8Array(params.buffer, params.byteOffset, pbytes), offset);
     this.uniformUsed = offset + Math.ceil(pbytes / this.align) * this.align;
 
     const pipeline = this.pipelines.get(name, constants);
-    let layout = this.layouts.get(pipeline);
-    if (!layout) {
-      layout = pipeline.getBindGroupLayout(0);
-      this.layouts.set(pipeline, layout);
-    }
     const maxBinding = this.dev.limits.maxStorageBufferBindingSize;
-    const entries: GPUBindGroupEntry[] = bindings.map((b, i) => {
-      const offset = b.offset ?? 0;
-      const size = Math.max(4, Math.ceil(Math.min(b.bytes ?? b.buffer.size, b.buffer.size - offset) / 4) * 4);
+    // Bind groups are reused: a training step binds the same pooled buffers every time.
+    let key = `${name}|${pbytes}`;
+    const ranges: [number, number][] = [];
+    for (const b of bindings) {
+      const off = b.offset ?? 0;
+      const size = Math.max(4, Math.ceil(Math.min(b.bytes ?? b.buffer.size, b.buffer.size - off) / 4) * 4);
       if (size > maxBinding) {
         throw new BackendError(`webgpu: ${name}: a tensor of ${size} bytes exceeds the device's maxStorageBufferBindingSize (${maxBinding} bytes), and this op does not split large tensors`);
       }
-      return { binding: i, resource: { buffer: b.buffer, offset, size } };
-    });
-    entries.push({ binding: bindings.length, resource: { buffer: this.uniform, offset, size: pbytes } });
-    const group = this.device.createBindGroup({ layout, entries });
+      let id = this.bufferIds.get(b.buffer);
+      if (id === undefined) this.bufferIds.set(b.buffer, (id = this.nextBufferId++));
+      key += `|${id}:${off}:${size}`;
+      ranges.push([off, size]);
+    }
+    const layout = this.pipelines.layout(name);
+    const entriesFor = (uniform: GPUBuffer): GPUBindGroupEntry[] => [
+      ...bindings.map((b, i) => ({ binding: i, resource: { buffer: b.buffer, offset: ranges[i][0], size: ranges[i][1] } })),
+      { binding: bindings.length, resource: { buffer: uniform, offset: 0, size: pbytes } },
+    ];
+    let group = this.groups.get(key);
+    if (!group) {
+      // Groups of buffers destroyed since (evicted from the pool) are never looked up again; the
+      // cache is emptied when it grows large.
+      if (this.groups.size >= MAX_CACHED_GROUPS) this.groups.clear();
+      group = this.device.createBindGroup({ layout, entries: entriesFor(this.uniform) });
+      this.groups.set(key, group);
+    }
+    if (this.prof) {
+      this.endPass();
+      const q = this.prof.labels.length;
+      this.prof.labels.push(`${this.label}/${name}`);
+      // The replay copy binds its own copy of the params (the arena is rewritten every batch).
+      const own = this.device.createBuffer({ size: Math.max(16, pbytes), usage: BUF_UNIFORM | BUF_COPY_DST });
+      this.device.queue.writeBuffer(own, 0, params.buffer, params.byteOffset, pbytes);
+      const replay = this.device.createBindGroup({ layout, entries: entriesFor(own) });
+      this.prof.recorded.push({ label: `${this.label}/${name}`, pipeline, group: replay, groups: [groups[0], groups[1], groups[2]] });
+      this.pass = this.enc().beginComputePass({ timestampWrites: { querySet: this.prof.set, beginningOfPassWriteIndex: 2 * q, endOfPassWriteIndex: 2 * q + 1 } });
+    }
     if (!this.pass) this.pass = this.enc().beginComputePass();
     this.pass.setPipeline(pipeline);
-    this.pass.setBindGroup(0, group);
+    this.pass.setBindGroup(0, group, [offset]);
     this.pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     this.pending++;
     this.st.dispatches++;
@@ -184,8 +251,18 @@ export class CommandStream {
   flush(): void {
     this.endPass();
     if (!this.encoder) return;
+    if (this.prof && this.prof.labels.length) {
+      const n = this.prof.labels.length;
+      const resolve = this.device.createBuffer({ size: 16 * n, usage: BUF_QUERY_RESOLVE | BUF_COPY_SRC });
+      const buffer = this.device.createBuffer({ size: 16 * n, usage: BUF_MAP_READ | BUF_COPY_DST });
+      this.encoder.resolveQuerySet(this.prof.set, 0, 2 * n, resolve, 0);
+      this.encoder.copyBufferToBuffer(resolve, 0, buffer, 0, 16 * n);
+      this.mapped.push(resolve); // destroyed after the submit
+      this.prof.pending.push({ buffer, labels: this.prof.labels.splice(0) });
+    }
     if (this.uniformUsed > 0) this.device.queue.writeBuffer(this.uniform, 0, this.uniformHost, 0, this.uniformUsed);
-    for (const b of this.mapped) b.unmap();
+    // (profiling: `mapped` also holds query resolve buffers, which are not mapped)
+    for (const b of this.mapped) if (b.mapState === 'mapped') b.unmap();
     const cmd = this.encoder.finish();
     this.encoder = null;
     this.device.queue.submit([cmd]);
@@ -194,6 +271,7 @@ export class CommandStream {
     this.uniformUsed = 0;
     this.pending = 0;
     this.st.submits++;
+    this.firstSubmitAt ??= performance.now();
     this.pool.afterSubmit();
   }
 
@@ -227,26 +305,57 @@ export class CommandStream {
   private async wait<T>(start: () => Promise<T>, during: string): Promise<T> {
     const cost = this.pendingCost;
     this.pendingCost = 0;
-    const learn = cost >= MIN_LEARN_COST;
-    // Predicted duration, never more than the longest wait seen (a bad estimate costs little).
-    const predicted = learn && this.nsPerUnit > 0 ? Math.min((cost * this.nsPerUnit) / 1e6, this.longestWaitMs) : 0;
-    const slept = SLEEP && predicted >= MIN_SLEEP_MS;
-    const t0 = performance.now();
-    if (slept) await new Promise((r) => setTimeout(r, predicted * 0.8));
+    const now = performance.now();
+    // The GPU has been working since the first submission after the last wait.
+    const since = this.firstSubmitAt ?? now;
+    this.firstSubmitAt = null;
+    // Pipelines compiled in this batch (first use of a kernel) make its duration unrepresentative.
+    const compiled = this.pipelines.stats().compiled;
+    const learn = cost >= MIN_LEARN_COST && compiled === this.compiledAtLastWait;
+    this.compiledAtLastWait = compiled;
+    // Predicted time left: the whole batch's predicted duration less what already elapsed.
+    const remaining = learn && this.nsPerUnit > 0 ? (cost * this.nsPerUnit) / 1e6 - (now - since) : 0;
+    const slept = SLEEP && remaining >= MIN_SLEEP_MS;
+    if (slept) await new Promise((r) => setTimeout(r, remaining * SLEEP_FRACTION));
     const t1 = performance.now();
     const result = await this.dev.guard(start(), during);
     const t2 = performance.now();
     if (learn) {
-      this.longestWaitMs = Math.max(this.longestWaitMs, t2 - t0);
       if (!slept || t2 - t1 > 0.5) {
         // the work outlasted any sleep: the elapsed time (less a fixed overhead) measures it
-        const observed = (Math.max(0, t2 - t0 - WAIT_OVERHEAD_MS) * 1e6) / cost;
+        const observed = (Math.max(0, t2 - since - WAIT_OVERHEAD_MS) * 1e6) / cost;
         this.nsPerUnit = this.nsPerUnit > 0 ? 0.7 * this.nsPerUnit + 0.3 * observed : observed;
       } else {
-        this.nsPerUnit *= 0.7; // finished while sleeping: predict less next time
+        this.nsPerUnit *= 0.8; // finished while sleeping: predict less next time
       }
     }
     return result;
+  }
+
+  /** Profiling: the dispatches recorded since the last call (their buffers may have been reused since). */
+  takeRecorded(): RecordedDispatch[] {
+    return this.prof ? this.prof.recorded.splice(0) : [];
+  }
+
+  /** Profiling: GPU milliseconds per label of everything submitted so far (waits for it). */
+  async profile(): Promise<ProfileReport> {
+    if (!this.prof) return new Map();
+    await this.idle('profile');
+    for (const { buffer, labels } of this.prof.pending.splice(0)) {
+      await buffer.mapAsync(MAP_MODE_READ);
+      const t = new BigUint64Array(buffer.getMappedRange());
+      labels.forEach((l, i) => {
+        const e = this.prof!.report.get(l) ?? { ms: 0, n: 0 };
+        e.ms += Number(t[2 * i + 1] - t[2 * i]) / 1e6;
+        e.n++;
+        this.prof!.report.set(l, e);
+      });
+      buffer.unmap();
+      buffer.destroy();
+    }
+    const r = new Map(this.prof.report);
+    this.prof.report.clear();
+    return r;
   }
 
   stats(): StreamStats {

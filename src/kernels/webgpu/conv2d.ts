@@ -1,93 +1,130 @@
 /**
- * WebGPU host side of conv2d and its two gradients (NHWC, filter [kH, kW, C, F]), as patch
- * matrices (shaders/conv2d-patches.wgsl, conv2d-grad-input-patches.wgsl) multiplied by `gemm`,
- * the same decomposition as the CPU (src/kernels/cpu/conv2d.ts), so each output is the
- * engine-order dot product over the reduction index documented in src/core/ops/conv2d.ts, with
- * +0 for padding and non-matching terms (bit-identical to skipping them).
- * Patch matrices are built in slabs of images (conv2d, conv2dGradInput) or of patch columns
- * (conv2dGradFilter, whose reduction runs over all images) to bound scratch memory.
+ * WebGPU host side of conv2d and its two gradients (NHWC, filter [kH, kW, C, F]) as implicit-GEMM
+ * kernels that read their operands in place (no patch matrices): shaders/conv2d.wgsl (forward
+ * and, with GRAD_INPUT, the input gradient) and shaders/conv2d-grad-filter.wgsl. Each output is
+ * the engine-order dot product over the reduction index documented in src/core/ops/conv2d.ts,
+ * with +0 for padding and non-matching terms (bit-identical to the CPU, which does the same).
+ * Long reductions are split into k-groups that are nodes of the summation tree (G = 256 or
+ * 65536 terms), whose partial sums reduce-sum passes finish (kernel-util `sumTree`).
  * Part of src/kernels/webgpu: imports src/core only.
  */
 import { window2d, type Window2d } from '../../core/ops/window.ts';
+import { SUM_CHUNK } from '../../core/reduction-order.ts';
+import { ParamWriter, TUNING, bind, sumTree, type GpuHandle, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { copyStrided, fillWords } from './movement.ts';
 import { stridesOf } from '../../core/shape.ts';
-import { ParamWriter, bind, WG, grid, type GpuKernel, type KernelContext } from './kernel-util.ts';
-import { gemm } from './matmul.ts';
-import { copyStrided } from './movement.ts';
 
-/** Upper bound on one scratch patch matrix (bytes). */
-const SLAB_BYTES = 64 * 1024 * 1024;
+/** Workgroup size and per-invocation tile of the conv shaders (their `WG`, `TP`/`TK` and 8 channels). */
+const WG = 64;
+const TILE = 8;
+const CH = 8;
+/** Largest reduction row count the filter gradient takes in one invocation (its MAX_TK). */
+const MAX_ROWS = 12;
+const LEVEL2 = SUM_CHUNK * SUM_CHUNK;
 
-function slabLimit(ctx: KernelContext): number {
-  return Math.floor(Math.min(SLAB_BYTES, ctx.limits.maxStorageBufferBindingSize) / 4);
+function constants(ctx: KernelContext, extra: Record<string, number> = {}): Record<string, number> | undefined {
+  const c = { ...(ctx.exactGuard ?? {}), ...extra };
+  return Object.keys(c).length ? c : undefined;
 }
 
-/** Whether the convolution is a plain matrix product (1x1, stride 1, no padding). */
-function isPointwise(g: Window2d): boolean {
-  return g.kH === 1 && g.kW === 1 && g.sH === 1 && g.sW === 1 && g.padTop === 0 && g.padLeft === 0;
-}
-
-function patchParams(g: Window2d, n: number, nBegin: number, kBegin: number, kCount: number): Uint32Array {
-  return new ParamWriter().u32(n, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft, nBegin, kBegin, kCount, 0).finish();
+/**
+ * Records the forward convolution (gradInput false: src = x, CO = F, reduction over (kh, kw, c))
+ * or the input gradient (gradInput true: src = dy, CO = C, reduction over (kh, kw, f)).
+ */
+function implicitConv(ctx: KernelContext, gradInput: boolean, g: Window2d, C: number, F: number, src: GpuHandle, w: GpuHandle, out: GpuHandle): void {
+  const P = gradInput ? g.n * g.inH * g.inW : g.n * g.outH * g.outW;
+  const CO = gradInput ? C : F;
+  const K = g.kH * g.kW * (gradInput ? F : C);
+  const outputs = P * CO;
+  if (outputs === 0) return;
+  if (K === 0) {
+    fillWords(ctx, out.buffer, outputs, 0);
+    return;
+  }
+  // The weights as a [K, CO] matrix: w itself, or for the input gradient w transposed to
+  // [kH, kW, F, C] (row k = (kh*kW + kw)*F + f), one small strided copy.
+  let wk: GPUBuffer = w.buffer;
+  if (gradInput) {
+    const taps = g.kH * g.kW;
+    wk = ctx.temp(K * C);
+    copyStrided(ctx, 'conv2dGradInput', { buffer: w.buffer, words: K * C }, [C * F, 1, F], 0, { buffer: wk, words: K * C }, stridesOf([taps, F, C]), 0, [taps, F, C]);
+  }
+  // One pass of the two-level form when K <= 65536, else level-2 nodes of 65536 terms.
+  const G = K <= LEVEL2 ? K : LEVEL2;
+  const mg = Math.ceil(K / G);
+  const target = mg === 1 ? out.buffer : ctx.temp(mg * outputs);
+  const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
+  const groupsX = Math.ceil(Math.ceil(P / TILE) / WG);
+  // Forward without horizontal padding: every kernel column is inside the input for every position.
+  const rowTaps = !gradInput && g.padLeft === 0 && (g.outW - 1) * g.sW + g.kW <= g.inW;
+  const perDispatch = maxDim;
+  for (let x0 = 0; x0 < groupsX; x0 += perDispatch) {
+    const gx = Math.min(perDispatch, groupsX - x0);
+    const p = new ParamWriter()
+      .u32(g.inH, g.inW, C, F, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft)
+      .u32(P, x0 * WG * TILE, G, K, 0, mg === 1 ? 0 : outputs, rowTaps ? 1 : 0, 0)
+      .finish();
+    ctx.stream.dispatch('conv2d', [bind(src), { buffer: wk, bytes: Math.max(1, K * CO) * 4 }, { buffer: target, bytes: mg * outputs * 4 }], p, [gx, Math.ceil(CO / CH), mg], {
+      constants: constants(ctx, gradInput ? { GRAD_INPUT: 1 } : {}),
+      cost: (Math.min(P, gx * WG * TILE) * CO * K) / 8,
+    });
+  }
+  if (mg > 1) sumTree(ctx, target, 1, mg, outputs, out.buffer);
 }
 
 export const conv2d: GpuKernel<'conv2d'> = (ctx, [x, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
   const g = window2d('conv2d', x.shape, [kH, kW], a.strides, a.padding);
-  const K = kH * kW * C;
-  const per = g.outH * g.outW;
-  if (isPointwise(g)) {
-    gemm(ctx, { a: x.handle.buffer, aOff: 0, sAm: C, sAk: 1, b: w.handle.buffer, bOff: 0, sBk: F, sBn: 1, out: out.handle.buffer, cOff: 0, M: g.n * per, N: F, K });
-    return;
-  }
-  const nb = Math.max(1, Math.min(g.n, Math.floor(slabLimit(ctx) / Math.max(1, per * K))));
-  const patches = ctx.temp(nb * per * K);
-  for (let n0 = 0; n0 < g.n; n0 += nb) {
-    const cnt = Math.min(nb, g.n - n0);
-    const total = cnt * per * K;
-    ctx.stream.dispatch('conv2d-patches', [bind(x.handle), { buffer: patches, bytes: total * 4 }], patchParams(g, total, n0, 0, K), grid(total, WG, ctx.limits));
-    gemm(ctx, { a: patches, aOff: 0, sAm: K, sAk: 1, b: w.handle.buffer, bOff: 0, sBk: F, sBn: 1, out: out.handle.buffer, cOff: n0 * per * F, M: cnt * per, N: F, K });
-  }
+  implicitConv(ctx, false, g, C, F, x.handle, w.handle, out.handle);
 };
 
 export const conv2dGradInput: GpuKernel<'conv2dGradInput'> = (ctx, [dy, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
   const g = window2d('conv2dGradInput', a.inputShape, [kH, kW], a.strides, a.padding);
-  const K = kH * kW * F;
-  const per = g.inH * g.inW;
-  // wt[c, (kh*kW + kw)*F + f] = w[kh, kw, c, f]: a transpose of w viewed as [kH*kW, C, F].
-  const wt = ctx.temp(C * K);
-  copyStrided(ctx, 'conv2dGradInput', { buffer: w.handle.buffer, words: C * K }, [F, C * F, 1], 0, { buffer: wt, words: C * K }, stridesOf([C, kH * kW, F]), 0, [C, kH * kW, F]);
-  if (isPointwise(g)) {
-    gemm(ctx, { a: dy.handle.buffer, aOff: 0, sAm: F, sAk: 1, b: wt, bOff: 0, sBk: 1, sBn: K, out: out.handle.buffer, cOff: 0, M: g.n * per, N: C, K });
-    return;
-  }
-  const nb = Math.max(1, Math.min(g.n, Math.floor(slabLimit(ctx) / Math.max(1, per * K))));
-  const rows = ctx.temp(nb * per * K);
-  for (let n0 = 0; n0 < g.n; n0 += nb) {
-    const cnt = Math.min(nb, g.n - n0);
-    const total = cnt * per * K;
-    const p = new ParamWriter().u32(total, g.inH, g.inW, F, g.outH, g.outW, kH, kW, g.sH, g.sW, g.padTop, g.padLeft, n0, 0, 0, 0).finish();
-    ctx.stream.dispatch('conv2d-grad-input-patches', [bind(dy.handle), { buffer: rows, bytes: total * 4 }], p, grid(total, WG, ctx.limits));
-    gemm(ctx, { a: rows, aOff: 0, sAm: K, sAk: 1, b: wt, bOff: 0, sBk: 1, sBn: K, out: out.handle.buffer, cOff: n0 * per * C, M: cnt * per, N: C, K });
-  }
+  implicitConv(ctx, true, g, C, F, dy.handle, w.handle, out.handle);
 };
+
+/**
+ * The k-group length of the filter gradient's reduction over P positions for `outputs` outputs:
+ * level-1 chunks (256, parallel, finished by reduce-sum) while their partial sums stay within
+ * TUNING.convPartialWords words, else one pass (P <= 65536) or level-2 nodes.
+ */
+function filterGroupLength(P: number, outputs: number): number {
+  if (P <= SUM_CHUNK) return Math.max(P, 1);
+  if (Math.ceil(P / SUM_CHUNK) * outputs <= TUNING.convPartialWords) return SUM_CHUNK;
+  return P <= LEVEL2 ? P : LEVEL2;
+}
 
 export const conv2dGradFilter: GpuKernel<'conv2dGradFilter'> = (ctx, [x, dy], a, out) => {
   const [kH, kW, C, F] = a.filterShape;
   const g = window2d('conv2dGradFilter', x.shape, [kH, kW], a.strides, a.padding);
   const K = kH * kW * C;
   const P = g.n * g.outH * g.outW;
-  // dw[k, f] = S over p of patches[p, k] * dy[p, f]
-  if (isPointwise(g)) {
-    gemm(ctx, { a: x.handle.buffer, aOff: 0, sAm: 1, sAk: C, b: dy.handle.buffer, bOff: 0, sBk: F, sBn: 1, out: out.handle.buffer, cOff: 0, M: K, N: F, K: P });
+  const outputs = K * F;
+  if (outputs === 0) return;
+  if (P === 0) {
+    fillWords(ctx, out.handle.buffer, outputs, 0);
     return;
   }
-  const kc = Math.max(1, Math.min(K, Math.floor(slabLimit(ctx) / Math.max(1, P))));
-  const patches = ctx.temp(P * kc);
-  for (let k0 = 0; k0 < K; k0 += kc) {
-    const cnt = Math.min(kc, K - k0);
-    const total = P * cnt;
-    ctx.stream.dispatch('conv2d-patches', [bind(x.handle), { buffer: patches, bytes: total * 4 }], patchParams(g, total, 0, k0, cnt), grid(total, WG, ctx.limits));
-    gemm(ctx, { a: patches, aOff: 0, sAm: 1, sAk: cnt, b: dy.handle.buffer, bOff: 0, sBk: F, sBn: 1, out: out.handle.buffer, cOff: k0 * F, M: cnt, N: F, K: P });
+  const G = filterGroupLength(P, outputs);
+  const groups = Math.ceil(P / G);
+  const target = groups === 1 ? out.handle.buffer : ctx.temp(groups * outputs);
+  // k rows per invocation: 8, or all K when K <= 12 (e.g. a first layer's 3x3 filters over one
+  // channel: no idle rows).
+  const TK = K <= MAX_ROWS ? K : TILE;
+  const lanes = Math.ceil(K / TK) * groups;
+  const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
+  const groupsX = Math.ceil(lanes / WG);
+  for (let x0 = 0; x0 < groupsX; x0 += maxDim) {
+    const gx = Math.min(maxDim, groupsX - x0);
+    const p = new ParamWriter()
+      .u32(g.inH, g.inW, C, F, g.outH, g.outW, kH, kW, g.sH, g.sW, g.padTop, g.padLeft)
+      .u32(P, K, G, groups, x0 * WG, 0, groups === 1 ? 0 : outputs, 0)
+      .finish();
+    ctx.stream.dispatch('conv2d-grad-filter', [bind(x.handle), bind(dy.handle), { buffer: target, bytes: groups * outputs * 4 }], p, [gx, Math.ceil(F / CH), 1], {
+      constants: constants(ctx, TK === TILE ? {} : { TK }),
+      cost: (Math.min(lanes, gx * WG) * TK * Math.min(F, CH) * Math.ceil(F / CH) * G) / 8,
+    });
   }
+  if (groups > 1) sumTree(ctx, target, 1, groups, outputs, out.handle.buffer);
 };

@@ -121,8 +121,10 @@ export class GpuDevice {
       const v = (adapter.limits as unknown as Record<string, number>)[k];
       if (typeof v === 'number') requiredLimits[k] = v;
     }
+    // DITTO_WEBGPU_PROFILE=1 (bench/webgpu-step.ts): timestamps around every dispatch.
+    const requiredFeatures: GPUFeatureName[] = process.env.DITTO_WEBGPU_PROFILE === '1' && adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
     try {
-      device = await adapter.requestDevice({ requiredLimits, label: 'ditto' });
+      device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'ditto' });
     } catch (e) {
       releaseInstance();
       throw e;

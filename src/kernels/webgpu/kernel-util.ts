@@ -228,6 +228,12 @@ export function contiguousChunks(n: number, limits: DeviceLimits): { e0: number;
 /** Elementwise workgroup size (the shaders' `override WG` default). */
 export const WG = 256;
 
+/**
+ * Elements per invocation of the elementwise and movement shaders (their `E`: binary, where,
+ * copy, fill, unary, unary-math): lavapipe pays a large fixed cost per invocation.
+ */
+export const ELEMENTS_PER_INVOCATION = 16;
+
 /** An iteration shape with per-operand strides after merging dimensions. */
 export interface Merged {
   shape: number[];
@@ -264,9 +270,10 @@ export function mergeDims(op: string, shape: readonly number[], strides: readonl
 /**
  * Strategy knobs (they never change results, only how the tree is split into passes; tests lower
  * them to exercise every path on small shapes). parallelOutputs: the number of outputs from which a
- * long reduction runs as one pass per output instead of k-group partials.
+ * long reduction runs as one pass per output instead of k-group partials. convPartialWords: the
+ * most words of level-1 partial sums conv2dGradFilter may write (beyond it, one pass per output).
  */
-export const TUNING = { parallelOutputs: 2048 };
+export const TUNING = { parallelOutputs: 2048, convPartialWords: 16 * 1024 * 1024 };
 
 /**
  * The k-group length of a reduction of R terms for `outputs` outputs: R itself when one pass of

@@ -13,6 +13,7 @@ import { broadcastTo, concat, fill, pad, slice, transpose } from './movement.ts'
 import { avgPool2d, avgPool2dGrad, maxPool2d, maxPool2dGrad } from './pool.ts';
 import { randomUniform } from './random-uniform.ts';
 import { argmax, argmin, max, min, sum } from './reduce.ts';
+import { reluGrad } from './relu-grad.ts';
 import { resizeBilinear } from './resize-bilinear.ts';
 import * as un from './unary.ts';
 
@@ -22,7 +23,7 @@ export const WEBGPU_KERNELS: WebGpuKernelTable = {
   fill, cast: un.cast, broadcastTo, transpose, slice, pad, concat, gather, gatherGrad, oneHot,
   neg: un.neg, abs: un.abs, sign: un.sign, exp: un.exp, log: un.log, sqrt: un.sqrt, square: un.square,
   relu: un.relu, sigmoid: un.sigmoid, tanh: un.tanh,
-  clipByValue: un.clipByValue,
+  clipByValue: un.clipByValue, reluGrad,
   add: bin.add, sub: bin.sub, mul: bin.mul, div: bin.div, maximum: bin.maximum, minimum: bin.minimum,
   equal: bin.equal, notEqual: bin.notEqual, less: bin.less, lessEqual: bin.lessEqual,
   greater: bin.greater, greaterEqual: bin.greaterEqual, where: bin.where,

@@ -30,7 +30,10 @@ export interface GemmSpec {
   bBatchStrides?: readonly number[];
 }
 
-const TILE = 32;
+/** Invocations per workgroup, rows per invocation and columns per workgroup of shaders/matmul.wgsl. */
+const WG = 64;
+const TM = 8;
+const TN = 8;
 const MAX_BATCH_RANK = 4;
 
 /** Records C = A @ B in the engine's summation order. */
@@ -46,9 +49,9 @@ export function gemm(ctx: KernelContext, s: GemmSpec): void {
   const G = groupLength(K, outputs);
   const mg = Math.max(1, Math.ceil(K / G));
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
-  const gx = Math.ceil(N / TILE);
-  const gy = Math.ceil(M / TILE);
-  if (gx > maxDim || gy > maxDim || mg > maxDim) {
+  const gx = Math.ceil(Math.ceil(M / TM) / WG);
+  const gy = Math.ceil(N / TN);
+  if (gy > maxDim || mg > maxDim) {
     throw new UnsupportedOpError('matmul', 'webgpu', `Matrices of ${M} x ${K} @ ${K} x ${N} exceed the device's dispatch grid`);
   }
   const target = mg === 1 ? s.out : ctx.temp(mg * outputs);
@@ -60,15 +63,19 @@ export function gemm(ctx: KernelContext, s: GemmSpec): void {
   const bWords = K === 0 ? 1 : span(s.bOff, merged.strides[1], s.sBk, s.sBn, K, N);
   const cWords = mg === 1 ? s.cOff + outputs : mg * outputs;
   const perDispatch = Math.max(1, Math.floor(maxDim / mg));
-  for (let b0 = 0; b0 < batches; b0 += perDispatch) {
-    const nb = Math.min(perDispatch, batches - b0);
-    const p = new ParamWriter()
-      .vec4(merged.shape)
-      .vec4(merged.strides[0])
-      .vec4(merged.strides[1])
-      .u32(M, N, K, G, mg, b0, s.aOff, s.bOff, s.sAm, s.sAk, s.sBk, s.sBn, cOff, outputs, merged.shape.length, 0)
-      .finish();
-    ctx.stream.dispatch('matmul', [{ buffer: s.a, bytes: aWords * 4 }, { buffer: s.b, bytes: bWords * 4 }, { buffer: target, bytes: cWords * 4 }], p, [gx, gy, nb * mg], { constants: ctx.exactGuard, cost: (nb * mg * gx * gy * 1024 * G) / 8 });
+  for (let x0 = 0; x0 < gx; x0 += maxDim) {
+    const nx = Math.min(maxDim, gx - x0);
+    for (let b0 = 0; b0 < batches; b0 += perDispatch) {
+      const nb = Math.min(perDispatch, batches - b0);
+      const p = new ParamWriter()
+        .vec4(merged.shape)
+        .vec4(merged.strides[0])
+        .vec4(merged.strides[1])
+        .u32(M, N, K, G, mg, b0, s.aOff, s.bOff, s.sAm, s.sAk, s.sBk, s.sBn, cOff, outputs, merged.shape.length, x0 * WG * TM)
+        .finish();
+      const rows = Math.min(M - x0 * WG * TM, nx * WG * TM);
+      ctx.stream.dispatch('matmul', [{ buffer: s.a, bytes: aWords * 4 }, { buffer: s.b, bytes: bWords * 4 }, { buffer: target, bytes: cWords * 4 }], p, [nx, gy, nb * mg], { constants: ctx.exactGuard, cost: (nb * mg * rows * N * G) / 8 });
+    }
   }
   if (mg > 1) sumTree(ctx, target, 1, mg, outputs, s.out, false, s.cOff);
 }

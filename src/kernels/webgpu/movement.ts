@@ -6,7 +6,7 @@
  */
 import type { DType } from '../../core/dtype.ts';
 import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.ts';
-import { ParamWriter, WG, contiguousChunks, f32Bits, grid, mergeDims, planChunks, windowBinding, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, contiguousChunks, f32Bits, grid, mergeDims, planChunks, windowBinding, type GpuKernel, type KernelContext } from './kernel-util.ts';
 
 /** The 32-bit word holding `value` as an element of `dtype` (what a typed-array store gives). */
 export function wordOf(value: number, dtype: DType): number {
@@ -20,7 +20,7 @@ export function fillWords(ctx: KernelContext, buffer: GPUBuffer, n: number, word
   for (const c of contiguousChunks(n, ctx.limits)) {
     const len = c.e1 - c.e0;
     const p = new ParamWriter().u32(len, word).finish();
-    ctx.stream.dispatch('fill', [windowBinding(buffer, { base: c.e0, words: len })], p, grid(len, WG, ctx.limits));
+    ctx.stream.dispatch('fill', [windowBinding(buffer, { base: c.e0, words: len })], p, grid(Math.ceil(len / ELEMENTS_PER_INVOCATION), WG, ctx.limits), { cost: len });
   }
 }
 
@@ -42,7 +42,7 @@ export function copyStrided(ctx: KernelContext, op: string, x: Words, inStrides:
   for (const c of planChunks(op, m.shape, operands, ctx.limits)) {
     const len = c.e1 - c.e0;
     const p = new ParamWriter().strided(m, c.e0, [c.windows[0].base, c.windows[1].base]).u32(len, m.shape.length, inOff, outOff).finish();
-    ctx.stream.dispatch('copy', [windowBinding(x.buffer, c.windows[0]), windowBinding(out.buffer, c.windows[1])], p, grid(len, WG, ctx.limits));
+    ctx.stream.dispatch('copy', [windowBinding(x.buffer, c.windows[0]), windowBinding(out.buffer, c.windows[1])], p, grid(Math.ceil(len / ELEMENTS_PER_INVOCATION), WG, ctx.limits), { cost: len });
   }
 }
 

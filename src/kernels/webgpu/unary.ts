@@ -5,7 +5,7 @@
  */
 import type { DType } from '../../core/dtype.ts';
 import { UnsupportedOpError } from '../../core/errors.ts';
-import { ParamWriter, WG, contiguousChunks, f32Bits, grid, windowBinding, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, contiguousChunks, f32Bits, grid, windowBinding, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
 
 /** Op codes of shaders/unary.wgsl. */
 export const UNARY_OP = {
@@ -17,18 +17,19 @@ export const UNARY_OP = {
  * Records `shader` over all of `x` into `out` (same size, contiguous), in chunks that fit one
  * storage binding each; `params(len)` gives the Params of a chunk of `len` elements.
  */
-export function elementwise(ctx: KernelContext, shader: 'unary' | 'unary-math', x: GpuInfo, out: GpuInfo, params: (len: number) => Uint32Array): void {
+export function elementwise(ctx: KernelContext, shader: 'unary' | 'unary-math', x: GpuInfo, out: GpuInfo, op: number, params: (len: number) => Uint32Array): void {
+  // One pipeline per op (override OP); unary-math includes lib/math, whose FMA guards follow the
+  // backend's EXACT_GUARD override.
+  const constants = shader === 'unary-math' ? { ...(ctx.exactGuard ?? {}), OP: op } : { OP: op };
   for (const c of contiguousChunks(out.handle.size, ctx.limits)) {
     const win = { base: c.e0, words: c.e1 - c.e0 };
-    // unary-math includes lib/math, whose FMA guards follow the backend's EXACT_GUARD override.
-    const options = shader === 'unary-math' ? { constants: ctx.exactGuard } : undefined;
-    ctx.stream.dispatch(shader, [windowBinding(x.handle.buffer, win), windowBinding(out.handle.buffer, win)], params(win.words), grid(win.words, WG, ctx.limits), options);
+    ctx.stream.dispatch(shader, [windowBinding(x.handle.buffer, win), windowBinding(out.handle.buffer, win)], params(win.words), grid(Math.ceil(win.words / ELEMENTS_PER_INVOCATION), WG, ctx.limits), { constants, cost: win.words });
   }
 }
 
 /** Records the unary op `op` (shaders/unary.wgsl) over all of `x` into `out`. */
 export function runUnary(ctx: KernelContext, x: GpuInfo, out: GpuInfo, op: number, extra: readonly number[] = []): void {
-  elementwise(ctx, 'unary', x, out, (n) => {
+  elementwise(ctx, 'unary', x, out, op, (n) => {
     const w = new ParamWriter().u32(n, op);
     for (let i = 0; i < 6; i++) w.u32(extra[i] ?? 0);
     return w.finish();
@@ -93,7 +94,7 @@ export const cast: GpuKernel<'cast'> = (ctx, [x], a, out) => {
 
 /** exp, log, sigmoid, tanh: the engine's float32 functions (shaders/unary-math.wgsl, lib/math.wgsl). */
 function math(op: number): GpuKernel<'exp' | 'log' | 'sigmoid' | 'tanh'> {
-  return (ctx, [x], _a, out) => elementwise(ctx, 'unary-math', x, out, (n) => new ParamWriter().u32(n, op).finish());
+  return (ctx, [x], _a, out) => elementwise(ctx, 'unary-math', x, out, op, (n) => new ParamWriter().u32(n, op).finish());
 }
 
 export const exp = math(0);

@@ -80,7 +80,7 @@ describe.runIf(unavailable === null)('WebGPU backend', () => {
       let s = seed >>> 0;
       return Float32Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 4 - 2);
     };
-    const both = async <O extends 'matmul' | 'resizeBilinear'>(op: O, ins: [Float32Array, number[]][], attrs: dt.OpAttrMap[O], outShape: number[]) => {
+    const both = async <O extends 'matmul' | 'resizeBilinear' | 'conv2d' | 'conv2dGradInput' | 'conv2dGradFilter'>(op: O, ins: [Float32Array, number[]][], attrs: dt.OpAttrMap[O], outShape: number[]) => {
       const size = outShape.reduce((x, y) => x * y, 1);
       const results: Float32Array[] = [];
       for (const be of [cpu, g] as dt.Backend[]) {
@@ -99,6 +99,11 @@ describe.runIf(unavailable === null)('WebGPU backend', () => {
     await both('matmul', [[lcg(37 * 300, 1), [37, 300]], [lcg(300 * 29, 2), [300, 29]]], { transposeA: false, transposeB: false }, [37, 29]);
     await both('matmul', [[lcg(3 * 70001, 3), [3, 70001]], [lcg(70001 * 2, 4), [70001, 2]]], { transposeA: false, transposeB: false }, [3, 2]);
     await both('resizeBilinear', [[lcg(2 * 5 * 7 * 3, 5), [2, 5, 7, 3]]], { size: [9, 4] }, [2, 9, 4, 3]);
+    // the implicit-GEMM convolutions (K = 45 and 54 per output, 'same' padding, stride 2 x 1)
+    const conv = { strides: [2, 1] as [number, number], padding: 'same' as const };
+    await both('conv2d', [[lcg(2 * 7 * 6 * 5, 6), [2, 7, 6, 5]], [lcg(3 * 3 * 5 * 6, 7), [3, 3, 5, 6]]], conv, [2, 4, 6, 6]);
+    await both('conv2dGradInput', [[lcg(2 * 4 * 6 * 6, 8), [2, 4, 6, 6]], [lcg(3 * 3 * 5 * 6, 9), [3, 3, 5, 6]]], { ...conv, inputShape: [2, 7, 6, 5] }, [2, 7, 6, 5]);
+    await both('conv2dGradFilter', [[lcg(2 * 7 * 6 * 5, 10), [2, 7, 6, 5]], [lcg(2 * 4 * 6 * 6, 11), [2, 4, 6, 6]]], { ...conv, filterShape: [3, 3, 5, 6] }, [3, 3, 5, 6]);
     expect(g.stats().pipelines.compiled).toBeGreaterThan(0);
     await g.dispose();
   });
