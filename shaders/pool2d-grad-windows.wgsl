@@ -78,7 +78,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       }
     } else {
       let count = (bd.y - bd.x) * (bd.w - bd.z);
-      let t = plus_zero(d / f32(count));
+      let t = plus_zero(dt_div(d, f32(count)));
       for (var ih = bd.x; ih < bd.y; ih = ih + 1u) {
         for (var iw = bd.z; iw < bd.w; iw = iw + 1u) {
           out[((n * g.H + ih) * g.W + iw) * g.C + c] = t;

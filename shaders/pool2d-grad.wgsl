@@ -81,7 +81,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
       } else {
         let count = (bd.y - bd.x) * (bd.w - bd.z);
-        acc = acc + dy[o] / f32(count);
+        acc = acc + dt_div(dy[o], f32(count));
       }
     }
   }

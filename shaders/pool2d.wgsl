@@ -7,7 +7,7 @@
 //   avg: acc = +0 plus the valid elements in row-major order (each add rounded to f32, a
 //        sequential sum as on the CPU, which equals the summation tree S for windows of at most
 //        256 elements; larger windows are summed sequentially on both backends), then
-//        acc / count (IEEE division, checked by the self-test).
+//        acc / count (lib/float-bits dt_div: correctly rounded on any driver).
 // Bindings: 0 x (read, f32 words), 1 out (read_write), 2 params.
 // Dispatch: ceil(n / WG) workgroups, x*y*z grid, n = N*outH*outW*ceil(C/4) invocations.
 
@@ -67,7 +67,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
       }
       let count = (bd.y - bd.x) * (bd.w - bd.z);
-      out[o] = bitcast<u32>(acc / f32(count));
+      out[o] = bitcast<u32>(dt_div(acc, f32(count)));
     }
   }
 }

@@ -7,8 +7,8 @@
 //   12 clip f32       13 clip i32             14 cast i32->f32 (RNE) 15 cast u8->f32
 //   16 cast f32->i32 (trunc, NaN->0, saturate) 17 cast f32->u8 (via i32, mod 256) 18 cast i32->u8
 // Each is the CPU kernel's single correctly rounded operation (src/kernels/cpu/unary.ts,
-// fill-cast.ts); NaN is tested from the bits. sqrt relies on the WGSL sqrt being correctly
-// rounded (checked at startup by self-test.ts); sqrt of a negative number gives the x86 default
+// fill-cast.ts); NaN is tested from the bits. sqrt is lib/float-bits dt_sqrt (integer
+// arithmetic, correctly rounded on any driver); relu tests x > +0 on the bits; sqrt of a negative number gives the x86 default
 // NaN 0xffc00000, as Math.sqrt does in V8 on x86-64 (NaN bits are not part of the contract).
 // clip: f32 bounds in lo/hi (rounded on the host); i32: x < min is x < loCmp unless loMode is
 // 1 (always) or 2 (never), x > max is x > hiCmp unless hiMode is 1 (always) or 2 (never); the
@@ -55,13 +55,14 @@ fn apply(w: u32) -> u32 {
     case 7u: {
       if (is_nan_bits(w) || (w & 0x7fffffffu) == 0u || w == 0x7f800000u) { return w; }
       if ((w >> 31u) == 1u) { return DEFAULT_NAN; }
-      return bitcast<u32>(sqrt(f));
+      return dt_sqrt_bits(w);
     }
     case 8u: { return bitcast<u32>(f * f); }
     case 9u: { return w * w; }
     case 10u: {
       if (is_nan_bits(w)) { return w; }
-      return select(0u, w, f > 0.0);
+      // w > +0 decided on the bits, so a driver that flushes subnormals cannot alter it
+      return select(0u, w, (w >> 31u) == 0u && w != 0u);
     }
     case 11u: { return select(0u, w, v > 0i); }
     case 12u: {

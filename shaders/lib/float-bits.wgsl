@@ -78,3 +78,154 @@ fn rounded4(v: vec4<f32>) -> vec4<f32> {
   }
   return v;
 }
+
+// ---- correctly rounded division and square root in integer arithmetic ---------------------------
+// The WGSL spec allows a / b to be off by 2.5 ulp and sqrt by more, and drivers may flush
+// subnormal operands and results to zero (NVIDIA's Vulkan driver does all three). dt_div and
+// dt_sqrt never use the hardware's float division, sqrt or any float arithmetic: they decode the
+// operands' bits, divide or take the root of the integer significands (restoring long division,
+// digit-by-digit square root; 26 quotient/root bits plus a sticky bit) and round to nearest-even,
+// subnormal results included, exactly as IEEE 754 binary32 (and so the CPU's
+// Math.fround(a / b), Math.fround(Math.sqrt(a))). Invalid operations give DEFAULT_NAN; a NaN
+// operand is returned quieted.
+
+// |x| (finite, nonzero bits) as m * 2^e with m in [2^23, 2^24); returns vec2(m, e + 1000).
+fn dt_unpack(b: u32) -> vec2<u32> {
+  let ex = (b >> 23u) & 0xffu;
+  let f = b & 0x7fffffu;
+  if (ex == 0u) {
+    let sh = countLeadingZeros(f) - 8u;
+    return vec2<u32>(f << sh, 1000u - 149u - sh);
+  }
+  return vec2<u32>(f | 0x800000u, 1000u + ex - 150u);
+}
+
+// Packs sign | (q / 2^25) * 2^E rounded to nearest-even, for q in [2^25, 2^26) holding the
+// 26 leading bits of the exact value and sticky = whether any nonzero bit lies below them.
+// E is passed biased by 1000. Handles overflow to infinity and subnormal/zero results.
+fn dt_pack_rne(sign: u32, q: u32, sticky: bool, eb: i32) -> u32 {
+  let biased = eb - 1000 + 127;
+  if (biased >= 255) {
+    return sign | 0x7f800000u;
+  }
+  // shift = 2 for a normal result (24 significant bits), more for a subnormal one
+  var shift = 2u;
+  if (biased <= 0) {
+    shift = u32(3 - biased);
+  }
+  var m = 0u;
+  var half = false;
+  var rest = sticky;
+  if (shift >= 32u) {
+    rest = rest || q != 0u;
+  } else {
+    m = q >> shift;
+    half = ((q >> (shift - 1u)) & 1u) == 1u;
+    rest = rest || (q & ((1u << (shift - 1u)) - 1u)) != 0u;
+  }
+  if (half && (rest || (m & 1u) == 1u)) {
+    m = m + 1u;
+  }
+  if (biased <= 0) {
+    // subnormal field (a carry into 2^23 yields the smallest normal, as the bits say)
+    return sign | m;
+  }
+  // m in [2^23, 2^24]; a carry to 2^24 bumps the exponent (to infinity at the top, as IEEE)
+  return sign | ((u32(biased) << 23u) + (m - 0x800000u));
+}
+
+fn dt_div_bits(pa: u32, pb: u32) -> u32 {
+  let sign = (pa ^ pb) & 0x80000000u;
+  let aa = pa & 0x7fffffffu;
+  let ab = pb & 0x7fffffffu;
+  if (aa > 0x7f800000u) {
+    return pa | 0x400000u;
+  }
+  if (ab > 0x7f800000u) {
+    return pb | 0x400000u;
+  }
+  if (aa == 0x7f800000u) {
+    return select(sign | 0x7f800000u, DEFAULT_NAN, ab == 0x7f800000u);
+  }
+  if (ab == 0x7f800000u) {
+    return sign;
+  }
+  if (ab == 0u) {
+    return select(sign | 0x7f800000u, DEFAULT_NAN, aa == 0u);
+  }
+  if (aa == 0u) {
+    return sign;
+  }
+  let ua = dt_unpack(aa);
+  let ub = dt_unpack(ab);
+  var r = ua.x;
+  var e = i32(ua.y) - i32(ub.y) + 1000;
+  if (r < ub.x) {
+    r = r << 1u;
+    e = e - 1;
+  }
+  // r / ub.x in [1, 2): 26 quotient bits, the first one 1
+  var q = 0u;
+  for (var i = 0u; i < 26u; i = i + 1u) {
+    q = q << 1u;
+    if (r >= ub.x) {
+      r = r - ub.x;
+      q = q | 1u;
+    }
+    r = r << 1u;
+  }
+  return dt_pack_rne(sign, q, r != 0u, e);
+}
+
+fn dt_div(a: f32, b: f32) -> f32 {
+  return bitcast<f32>(dt_div_bits(bitcast<u32>(a), bitcast<u32>(b)));
+}
+
+fn dt_sqrt_bits(px: u32) -> u32 {
+  let ax = px & 0x7fffffffu;
+  if (ax > 0x7f800000u) {
+    return px | 0x400000u;
+  }
+  if (ax == 0u) {
+    return px;
+  }
+  if ((px >> 31u) == 1u) {
+    return DEFAULT_NAN;
+  }
+  if (ax == 0x7f800000u) {
+    return px;
+  }
+  let u = dt_unpack(ax);
+  // x = m * 2^e with m in [2^24, 2^26) and e even; the radicand is m * 2^26 (52 bits), so the
+  // root has exactly 26 bits (in [2^25, 2^26)) and sqrt(x) = root * 2^((e - 26) / 2).
+  var e = i32(u.y) - 1000;
+  var m = u.x << 2u;
+  e = e - 2;
+  if ((e & 1) != 0) {
+    m = u.x << 1u;
+    e = e + 1;
+  }
+  var rem = 0u;
+  var root = 0u;
+  for (var i = 0u; i < 26u; i = i + 1u) {
+    // radicand bit pair at positions 51 - 2i and 50 - 2i: bits of m at 25 - 2i and 24 - 2i
+    let pos = 24 - 2 * i32(i);
+    var pair = 0u;
+    if (pos >= 0) {
+      pair = (m >> u32(pos)) & 3u;
+    }
+    rem = (rem << 2u) | pair;
+    let t = (root << 2u) | 1u;
+    root = root << 1u;
+    if (rem >= t) {
+      rem = rem - t;
+      root = root | 1u;
+    }
+  }
+  // value = (root / 2^25) * 2^(25 + (e - 26) / 2)
+  return dt_pack_rne(0u, root, rem != 0u, 1000 + 25 + (e - 26) / 2);
+}
+
+fn dt_sqrt(x: f32) -> f32 {
+  return bitcast<f32>(dt_sqrt_bits(bitcast<u32>(x)));
+}

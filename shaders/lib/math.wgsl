@@ -53,6 +53,23 @@ struct DtExpParts {
 }
 
 // 2^k for an integer k in [-126, 127], exact.
+// v * 2^k rounded to nearest-even (IEEE binary32, subnormal results included), for v finite and
+// normal or zero, computed on the bits (lib/float-bits dt_pack_rne) so that a driver that
+// flushes subnormals cannot alter it.
+fn dt_ldexp(v: f32, k: i32) -> f32 {
+  let b = bitcast<u32>(v);
+  let ex = i32((b >> 23u) & 0xffu);
+  if (ex == 0) {
+    return v;
+  }
+  let e = ex + k;
+  if (e >= 1 && e < 255) {
+    return bitcast<f32>((b & 0x807fffffu) | (u32(e) << 23u));
+  }
+  let q = ((b & 0x7fffffu) | 0x800000u) << 2u;
+  return bitcast<f32>(dt_pack_rne(b & 0x80000000u, q, false, 1000 + e - 127));
+}
+
 fn dt_pow2(k: i32) -> f32 {
   return bitcast<f32>(u32(k + 127) << 23u);
 }
@@ -89,8 +106,10 @@ fn dt_exp(x: f32) -> f32 {
     return x; // +Inf, NaN
   }
   let c = dt_exp_core(x);
-  let n1 = c.n >> 1u;
-  return (c.hi * dt_pow2(n1)) * dt_pow2(c.n - n1);
+  // (c.hi * 2^n1) * 2^(n - n1) in TS: the first product is exact, the second rounds once, so
+  // the result is c.hi * 2^n rounded to nearest-even, which dt_ldexp forms in integer arithmetic
+  // (subnormal results too, on drivers that flush them)
+  return dt_ldexp(c.hi, c.n);
 }
 
 // TS: expm1_32. e^x - 1, accurate near 0.
@@ -139,7 +158,7 @@ fn dt_split_hi(a: f32) -> f32 {
 // TS: divDD (src/core/math/dd.ts). (ah + al) / (bh + bl) rounded with ~0.5 ulp error;
 // ah, bh normal in [2^-4, 2^4], al, bl tiny corrections.
 fn dt_div_dd(ah: f32, al: f32, bh: f32, bl: f32) -> f32 {
-  let q = dt_opaque(ah / bh);
+  let q = dt_opaque(dt_div(ah, bh));
   let p = rounded(q * bh);
   let qh = dt_split_hi(q);
   let ql = q - qh;
@@ -147,7 +166,7 @@ fn dt_div_dd(ah: f32, al: f32, bh: f32, bl: f32) -> f32 {
   let bhl = bh - bhh;
   let perr = (((qh * bhh - p) + qh * bhl) + ql * bhh) + ql * bhl;
   let rho = (((ah - p) - perr) + al) - rounded(q * bl);
-  return q + rho / bh;
+  return q + dt_div(rho, bh);
 }
 
 // ---- log ----------------------------------------------------------------------------------------
@@ -157,7 +176,7 @@ const DT_L3: f32 = bitcast<f32>(0x3e9914c4u);
 
 // TS: logCore (src/core/math/log.ts). log(1+f) + dk*ln2 + c.
 fn dt_log_core(f: f32, dk: f32, c: f32) -> f32 {
-  let s = f / (2.0 + f);
+  let s = dt_div(f, 2.0 + f);
   let z = s * s;
   let r = rounded(z * (DT_L1 + rounded(z * (DT_L2 + rounded(z * DT_L3)))));
   let hfsq = 0.5 * (f * f);

@@ -11,6 +11,7 @@ import * as dt from '../../../src/index.ts';
 import { Engine } from '../../../src/core/engine.ts';
 import { CpuBackend } from '../../../src/kernels/cpu/index.ts';
 import { WebGpuBackend, createWebGpuBackend, missingWebGpuKernels, selfTestVerdict, type GpuHandle } from '../../../src/kernels/webgpu/index.ts';
+import { selfTestInputs } from '../../../src/kernels/webgpu/self-test.ts';
 import { expectNoLeaks } from '../../util/leaks.ts';
 import { runTs } from '../../util/subprocess.ts';
 
@@ -48,10 +49,14 @@ describe('WebGPU kernels', () => {
 
   it('self-test verdicts: pass, warning, strict refusal', () => {
     expect(selfTestVerdict(undefined, 'x', true)).toEqual({});
-    expect(selfTestVerdict({ ok: true, guard: false, checked: 10, failures: [], mismatches: {} }, 'x', true)).toEqual({});
-    const bad = { ok: false, guard: false, checked: 10, failures: ['div(...)'], mismatches: { div: 1 } };
+    expect(selfTestVerdict({ ok: true, guard: false, checked: 10, flushesSubnormals: false, failures: [], mismatches: {} }, 'x', true)).toEqual({});
+    const bad = { ok: false, guard: false, checked: 10, flushesSubnormals: false, failures: ['div(...)'], mismatches: { div: 1 } };
     expect(selfTestVerdict(bad, 'gpu0', false).warning).toMatch(/NOT guaranteed to be bit-identical/);
     expect(selfTestVerdict(bad, 'gpu0', true).error).toMatch(/Refusing to start because DITTO_STRICT_WEBGPU=1/);
+    // a driver that flushes subnormals (NVIDIA's Vulkan driver): a precise warning, strict refusal
+    const ftz = { ...bad, flushesSubnormals: true, failures: ['mul(...)'], mismatches: { 'mul (subnormal)': 3 } };
+    expect(selfTestVerdict(ftz, 'gpu0', false).warning).toMatch(/flushes subnormal float32 values to zero.*bit-identical to the CPU backend's except where a value below 2\^-126/);
+    expect(selfTestVerdict(ftz, 'gpu0', true).error).toMatch(/Refusing to start because DITTO_STRICT_WEBGPU=1/);
   });
 });
 
@@ -121,6 +126,24 @@ describe.runIf(unavailable === null)('WebGPU backend', () => {
     expect(warnings.join('\n')).toMatch(/WARNING.*NOT guaranteed to be bit-identical/s);
     await wb.dispose();
     await expect(createWebGpuBackend({ selfTestTamper: tamper, strict: true })).rejects.toThrow(/DITTO_STRICT_WEBGPU=1/);
+  });
+
+  it('self-test: mismatches only where a subnormal is involved are classified as flushing subnormals', async () => {
+    const { a } = selfTestInputs();
+    const i = a.findIndex((x) => x !== 0 && Math.abs(x) < 2 ** -126);
+    expect(i).toBeGreaterThanOrEqual(0);
+    // what a flush-to-zero driver gives for a*b with a subnormal a: a signed zero
+    const tamper = (want: Float32Array) => {
+      want[7 * i + 4] = want[7 * i + 4] === 1 ? 2 : 1;
+    };
+    const warnings: string[] = [];
+    const wb = (await createWebGpuBackend({ selfTestTamper: tamper, warn: (m) => warnings.push(m), strict: false })) as WebGpuBackend;
+    expect(wb.selfTest?.flushesSubnormals).toBe(true);
+    expect(wb.selfTest?.mismatches).toEqual({ 'mul (subnormal)': 1 });
+    expect(wb.exact).toBe(false);
+    expect(wb.description).toMatch(/flushes subnormals: bit-exact with the CPU except for values below 2\^-126/);
+    expect(warnings.join('\n')).toMatch(/flushes subnormal float32 values to zero/);
+    await wb.dispose();
   });
 
   it('automatic selection picks WebGPU when an adapter exists and says so once', async () => {

@@ -1,0 +1,109 @@
+/**
+ * A minimal stand-in for the parts of vitest that the agreement suites (test/agreement) use, so
+ * that they can run as one bundled file on a machine that has a GPU and Node but no npm registry
+ * (scripts/real-gpu/build.sh aliases 'vitest' to this module). It registers describe/it blocks,
+ * runs them in declaration order with beforeAll/afterAll hooks, and reports each test.
+ * Only what those suites call is provided: describe(.skipIf), it/test(.skipIf/.runIf),
+ * beforeAll, afterAll, expect(x, message).toBe/.toEqual, expect.fail.
+ */
+import { isDeepStrictEqual, inspect } from 'node:util';
+
+type Body = () => unknown;
+interface TestCase { kind: 'test'; name: string; fn: Body; skip: boolean }
+interface Suite { kind: 'suite'; name: string; skip: boolean; items: (Suite | TestCase)[]; before: Body[]; after: Body[] }
+
+const root: Suite = { kind: 'suite', name: '', skip: false, items: [], before: [], after: [] };
+let current = root;
+
+function addSuite(name: string, body: () => void, skip: boolean): void {
+  const suite: Suite = { kind: 'suite', name, skip, items: [], before: [], after: [] };
+  current.items.push(suite);
+  const parent = current;
+  current = suite;
+  try {
+    body();
+  } finally {
+    current = parent;
+  }
+}
+
+export function describe(name: string, body: () => void): void {
+  addSuite(name, body, false);
+}
+describe.skipIf = (condition: unknown) => (name: string, body: () => void) => addSuite(name, body, !!condition);
+
+function addTest(name: string, fn: Body, skip: boolean): void {
+  current.items.push({ kind: 'test', name, fn, skip });
+}
+export function it(name: string, fn: Body, _timeout?: number): void {
+  addTest(name, fn, false);
+}
+it.skipIf = (condition: unknown) => (name: string, fn: Body, _timeout?: number) => addTest(name, fn, !!condition);
+it.runIf = (condition: unknown) => (name: string, fn: Body, _timeout?: number) => addTest(name, fn, !condition);
+export const test = it;
+
+export function beforeAll(fn: Body): void {
+  current.before.push(fn);
+}
+export function afterAll(fn: Body): void {
+  current.after.push(fn);
+}
+
+class AssertionError extends Error {}
+
+function show(x: unknown): string {
+  return inspect(x, { depth: 4, maxArrayLength: 20, breakLength: 120 });
+}
+
+export function expect(actual: unknown, message?: string) {
+  const fail = (what: string) => {
+    throw new AssertionError(`${message ? `${message}: ` : ''}${what}`);
+  };
+  return {
+    toBe(expected: unknown) {
+      if (!Object.is(actual, expected)) fail(`expected ${show(actual)} to be ${show(expected)}`);
+    },
+    toEqual(expected: unknown) {
+      if (!isDeepStrictEqual(actual, expected)) fail(`expected ${show(actual)} to equal ${show(expected)}`);
+    },
+  };
+}
+expect.fail = (message: string): never => {
+  throw new AssertionError(message);
+};
+
+export interface RunSummary { passed: number; failed: number; skipped: number }
+
+/** Runs everything registered so far; prints one line per test; returns the counts. */
+export async function run(file: string): Promise<RunSummary> {
+  const summary: RunSummary = { passed: 0, failed: 0, skipped: 0 };
+  const visit = async (suite: Suite, path: string[], skipped: boolean): Promise<void> => {
+    const skip = skipped || suite.skip;
+    if (!skip) for (const h of suite.before) await h();
+    for (const item of suite.items) {
+      if (item.kind === 'suite') {
+        await visit(item, [...path, item.name], skip);
+        continue;
+      }
+      const label = [file, ...path, item.name].join(' > ');
+      if (skip || item.skip) {
+        summary.skipped++;
+        console.log(`SKIP ${label}`);
+        continue;
+      }
+      const t0 = performance.now();
+      try {
+        await item.fn();
+        summary.passed++;
+        console.log(`PASS ${label} (${(performance.now() - t0).toFixed(0)} ms)`);
+      } catch (e) {
+        summary.failed++;
+        console.log(`FAIL ${label}: ${(e as Error).stack ?? e}`);
+      }
+    }
+    if (!skip) for (const h of suite.after) await h();
+  };
+  await visit(root, [], false);
+  console.log(`${file}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
+  return summary;
+}
