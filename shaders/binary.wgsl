@@ -7,6 +7,7 @@
 // Semantics are the CPU kernel's (src/kernels/cpu/binary.ts): float32 ops are single correctly
 // rounded IEEE operations (division is lib/float-bits dt_div, in integer arithmetic); maximum/minimum keep a
 // on ties and return a NaN operand (a first); comparisons with NaN are false except notEqual;
+// float comparisons are decided on the bits (lib/float-bits f32_key), immune to subnormal flushing;
 // int32 add/sub/mul wrap, div is floor division with x / 0 = 0 (and INT_MIN / -1 = INT_MIN);
 // uint8 results are taken modulo 256, uint8 div truncates (x / 0 = 0).
 // Large tensors run in chunks with windowed bindings (lib/index.wgsl Strided origin/bases).
@@ -49,22 +50,22 @@ fn float_op(op: u32, p: u32, q: u32) -> u32 {
     case 4u: {
       if (nx) { return p; }
       if (ny) { return q; }
-      return select(q, p, x >= y);
+      return select(q, p, f32_le(q, p));
     }
     case 5u: {
       if (nx) { return p; }
       if (ny) { return q; }
-      return select(q, p, x <= y);
+      return select(q, p, f32_le(p, q));
     }
-    case 7u: { return b2u(nx || ny || x != y); }
+    case 7u: { return b2u(nx || ny || f32_key(p) != f32_key(q)); }
     default: {
       if (nx || ny) { return 0u; }
       switch (op) {
-        case 6u: { return b2u(x == y); }
-        case 8u: { return b2u(x < y); }
-        case 9u: { return b2u(x <= y); }
-        case 10u: { return b2u(x > y); }
-        default: { return b2u(x >= y); }
+        case 6u: { return b2u(f32_key(p) == f32_key(q)); }
+        case 8u: { return b2u(f32_lt(p, q)); }
+        case 9u: { return b2u(f32_le(p, q)); }
+        case 10u: { return b2u(f32_lt(q, p)); }
+        default: { return b2u(f32_le(q, p)); }
       }
     }
   }

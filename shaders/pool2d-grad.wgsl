@@ -31,7 +31,7 @@ fn is_argmax(g: PoolGeom, bd: vec4<u32>, n: u32, c: u32, ih: u32, iw: u32) -> bo
       let v = x[((n * g.H + h) * g.W + w) * g.C + c];
       var take = !found;
       if (found && !is_nan_bits(best)) {
-        take = is_nan_bits(v) || bitcast<f32>(v) > bitcast<f32>(best);
+        take = is_nan_bits(v) || f32_lt(best, v);
       }
       if (take) {
         best = v;

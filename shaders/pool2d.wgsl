@@ -50,7 +50,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
           let v = x[((n * g.H + ih) * g.W + iw) * g.C + c];
           var take = !found;
           if (found && !is_nan_bits(best)) {
-            take = is_nan_bits(v) || bitcast<f32>(v) > bitcast<f32>(best);
+            take = is_nan_bits(v) || f32_lt(best, v);
           }
           if (take) {
             best = v;

@@ -31,9 +31,8 @@ fn better(c: u32, b: u32, wantMax: bool) -> bool {
     if (is_nan_bits(c)) {
       return true;
     }
-    let cf = bitcast<f32>(c);
-    let bf = bitcast<f32>(b);
-    return select((cf < bf), (cf > bf), wantMax);
+    // on the bits (lib/float-bits f32_lt): immune to a driver's subnormal flushing
+    return select(f32_lt(c, b), f32_lt(b, c), wantMax);
   }
   if (params.dtype == 1u) {
     let ci = bitcast<i32>(c);

@@ -67,10 +67,9 @@ fn apply(w: u32) -> u32 {
     case 11u: { return select(0u, w, v > 0i); }
     case 12u: {
       if (is_nan_bits(w)) { return w; }
-      let lo = bitcast<f32>(params.lo);
-      let hi = bitcast<f32>(params.hi);
-      if (f < lo) { return params.lo; }
-      if (f > hi) { return params.hi; }
+      // compared on the bits (lib/float-bits), immune to subnormal flushing
+      if (f32_lt(w, params.lo)) { return params.lo; }
+      if (f32_lt(params.hi, w)) { return params.hi; }
       return w;
     }
     case 13u: {

@@ -28,6 +28,25 @@ fn f32_to_i32_sat(x: f32) -> i32 {
   return i32(x);
 }
 
+// float32 comparisons decided on the bits, so that a driver that flushes subnormals to zero (the
+// WGSL spec allows it; NVIDIA's Vulkan driver does) cannot make two different subnormals equal or
+// a subnormal equal to zero. IEEE semantics: -0 == +0; the callers handle NaN (f32_key orders
+// only non-NaN values: -Inf < ... < -0 == +0 < ... < +Inf).
+fn f32_key(b: u32) -> i32 {
+  let m = bitcast<i32>(b & 0x7fffffffu);
+  return select(m, -m, (b >> 31u) == 1u);
+}
+
+// a < b for non-NaN bit patterns a, b.
+fn f32_lt(a: u32, b: u32) -> bool {
+  return f32_key(a) < f32_key(b);
+}
+
+// a <= b for non-NaN bit patterns a, b.
+fn f32_le(a: u32, b: u32) -> bool {
+  return f32_key(a) <= f32_key(b);
+}
+
 // int32 -> float32 rounded to nearest, ties to even (what a Float32Array store of an int does),
 // without relying on the driver's conversion rounding.
 fn i32_to_f32_rne(v: i32) -> f32 {
