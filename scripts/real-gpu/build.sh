@@ -23,6 +23,7 @@ bundle examples/reproducibility.ts "$D/app/reproducibility.mjs"
 bundle src/kernels/cpu/worker.js "$D/app/worker.js"
 bundle bench/webgpu-step.ts "$D/app/webgpu-step.mjs"
 bundle scripts/real-gpu/adapter.ts "$D/app/adapter.mjs"
+bundle scripts/real-gpu/fit-ab.ts "$D/app/fit-ab.mjs"
 for t in test/agreement/*.test.ts; do
   n=$(basename "$t" .test.ts)
   printf "import '../../%s';\nimport { run } from '../../scripts/real-gpu/vitest-shim.ts';\nconst s = await run('%s');\nprocess.exitCode = s.failed ? 1 : 0;\n" "$t" "$n" > "$D/entries/$n.ts"

@@ -4,7 +4,7 @@
 # $OUT/run.log; histories to $OUT/*.json. The full run compares itself with .device/reference-history.json
 # (the CPU backend's history.json, copied by build.sh) when present. Each step has a time cap; the run stops at DEADLINE_S.
 # Usage: OUT=dir [DEADLINE_S=280] bash scripts/real-gpu/run.sh [step...]
-#   steps: adapter small agreement guarded mid step profile full cpu16   (default: all, in that order)
+#   steps: adapter small agreement guarded mid step profile fitab full cpu16   (default: all, in that order)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 D=.device
@@ -27,7 +27,8 @@ if [ -z "${VK_DRIVER_FILES:-}" ] && [ -f "$ICD" ]; then export VK_DRIVER_FILES=$
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
 { echo "real-gpu run $(date -u +%FT%TZ) node $("$NODE" --version) VK_DRIVER_FILES=${VK_DRIVER_FILES:-}"; nvidia-smi -L 2>&1; nproc; } >> "$LOG"
 
-# step NAME CAP_S BUNDLE ARGS...: runs .device/app/BUNDLE with a cap of min(CAP_S, time left), logs rc and seconds
+# step NAME CAP_S BUNDLE ARGS...: runs .device/app/BUNDLE (node flags from NODE_FLAGS) with a cap of
+# min(CAP_S, time left), logs rc and seconds
 step() {
   local name=$1 cap=$2; shift 2
   local left=$((DEADLINE - $(date +%s)))
@@ -35,7 +36,8 @@ step() {
   [ "$cap" -gt "$left" ] && cap=$left
   echo "=== $name (cap ${cap}s): $*" >> "$LOG"
   local s=$(date +%s%N)
-  timeout "$cap" "$NODE" "$D/app/$1" "${@:2}" >> "$LOG" 2>&1
+  # shellcheck disable=SC2086 # NODE_FLAGS: words on purpose
+  timeout "$cap" "$NODE" ${NODE_FLAGS:-} "$D/app/$1" "${@:2}" >> "$LOG" 2>&1
   local rc=$?
   echo "=== $name: rc=$rc in $(( ($(date +%s%N) - s) / 1000000 )) ms" >> "$LOG"
 }
@@ -50,6 +52,7 @@ for s in $STEPS; do
     mid) mkdir -p /tmp/rg-mid; [ -f "$D/reference-mid-history.json" ] && cp "$D/reference-mid-history.json" /tmp/rg-mid/history.json
       step mid-webgpu 90 reproducibility.mjs --train-size 6400 --test-size 1000 --epochs 1 --backend webgpu --out /tmp/rg-mid ;;
     guarded) export DITTO_WEBGPU_GUARD=1; step agreement-reduce-matmul-guarded 60 agreement-reduce-matmul.mjs; unset DITTO_WEBGPU_GUARD ;;
+    fitab) NODE_FLAGS="--cpu-prof --cpu-prof-dir=$O" step fit-ab 120 fit-ab.mjs webgpu --train-size 1280 ;;
     full) mkdir -p /tmp/rg-full-webgpu; [ -f "$D/reference-history.json" ] && cp "$D/reference-history.json" /tmp/rg-full-webgpu/history.json
       step full-webgpu 240 reproducibility.mjs --backend webgpu --out /tmp/rg-full-webgpu; cp /tmp/rg-full-webgpu/history.json "$O/full-webgpu-history.json" 2>/dev/null ;;
     cpu16) step full-cpu16 180 reproducibility.mjs --backend cpu --threads 16 --out /tmp/rg-full-cpu16; cp /tmp/rg-full-cpu16/history.json "$O/full-cpu16-history.json" 2>/dev/null ;;
