@@ -5,7 +5,8 @@
 // 6 equal, 7 notEqual, 8 less, 9 lessEqual, 10 greater, 11 greaterEqual (comparisons write
 // 0/1 words, the uint8 result). DTYPE: 0 float32, 1 int32, 2 uint8 (one u32 per element).
 // Semantics are the CPU kernel's (src/kernels/cpu/binary.ts): float32 ops are single correctly
-// rounded IEEE operations (division is lib/float-bits dt_div, in integer arithmetic); maximum/minimum keep a
+// rounded IEEE operations on any driver (lib/float-bits: dt_div in integer arithmetic; dt_add/sub/
+// mul_bits the hardware's + - * except where a subnormal is involved, which a driver may flush); maximum/minimum keep a
 // on ties and return a NaN operand (a first); comparisons with NaN are false except notEqual;
 // float comparisons are decided on the bits (lib/float-bits f32_key), immune to subnormal flushing;
 // int32 add/sub/mul wrap, div is floor division with x / 0 = 0 (and INT_MIN / -1 = INT_MIN);
@@ -43,9 +44,9 @@ fn float_op(op: u32, p: u32, q: u32) -> u32 {
   let nx = is_nan_bits(p);
   let ny = is_nan_bits(q);
   switch (op) {
-    case 0u: { return bitcast<u32>(x + y); }
-    case 1u: { return bitcast<u32>(x - y); }
-    case 2u: { return bitcast<u32>(x * y); }
+    case 0u: { return dt_add_bits(p, q); }
+    case 1u: { return dt_sub_bits(p, q); }
+    case 2u: { return dt_mul_bits(p, q); }
     case 3u: { return dt_div_bits(p, q); }
     case 4u: {
       if (nx) { return p; }

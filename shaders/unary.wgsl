@@ -57,7 +57,7 @@ fn apply(w: u32) -> u32 {
       if ((w >> 31u) == 1u) { return DEFAULT_NAN; }
       return dt_sqrt_bits(w);
     }
-    case 8u: { return bitcast<u32>(f * f); }
+    case 8u: { return dt_mul_bits(w, w); }
     case 9u: { return w * w; }
     case 10u: {
       if (is_nan_bits(w)) { return w; }

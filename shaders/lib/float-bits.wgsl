@@ -248,3 +248,119 @@ fn dt_sqrt_bits(px: u32) -> u32 {
 fn dt_sqrt(x: f32) -> f32 {
   return bitcast<f32>(dt_sqrt_bits(bitcast<u32>(x)));
 }
+
+// ---- addition and multiplication immune to subnormal flushing -----------------------------------
+// A driver may flush subnormal operands and results to zero (the WGSL spec allows it; NVIDIA's
+// Vulkan driver does). dt_add_bits / dt_mul_bits return the IEEE binary32 result on any driver:
+// the hardware's result when no operand is subnormal and the result is not zero or subnormal
+// (where flushing cannot act, and + and * are correctly rounded), else a slow path that never
+// lets a float operation see a subnormal: sums through operands scaled by 2^64 (exact), products
+// from the exact 48-bit integer product of the significands, rounded by dt_pack_rne.
+
+fn is_subnormal_bits(b: u32) -> bool {
+  return (b & 0x7f800000u) == 0u && (b & 0x7fffffu) != 0u;
+}
+
+// |a| * 2^64 with a's sign, for finite a with |a| < 2^64, as a normal float or zero (a subnormal
+// a is built from its integer significand: f32(m) * 2^-85, both exact).
+fn dt_up64(b: u32) -> f32 {
+  let ex = (b >> 23u) & 0xffu;
+  if (ex == 0u) {
+    let m = f32(b & 0x7fffffu) * bitcast<f32>(0x15000000u);
+    return select(m, -m, (b >> 31u) == 1u);
+  }
+  return bitcast<f32>(b + (64u << 23u));
+}
+
+// x * 2^-64 rounded (exact here: see dt_add_bits) for x zero or normal, |x| < 2^64, as bits; a
+// subnormal result is formed from its integer significand |x| * 2^85 (an exact integer < 2^23).
+fn dt_down64(b: u32) -> u32 {
+  let ex = (b >> 23u) & 0xffu;
+  if (ex == 0u) {
+    return b;
+  }
+  if (ex > 64u) {
+    return b - (64u << 23u);
+  }
+  return (b & 0x80000000u) | u32(bitcast<f32>(b & 0x7fffffffu) * bitcast<f32>(0x6a000000u));
+}
+
+fn dt_add_bits(p: u32, q: u32) -> u32 {
+  let r = bitcast<u32>(bitcast<f32>(p) + bitcast<f32>(q));
+  let ap = p & 0x7fffffffu;
+  let aq = q & 0x7fffffffu;
+  let sp = is_subnormal_bits(p);
+  let sq = is_subnormal_bits(q);
+  // zero results from zeros or from x + (-x) are exact on any driver
+  if (!sp && !sq && ((r & 0x7f800000u) != 0u || ap == 0u || aq == 0u || (p ^ q) == 0x80000000u)) {
+    return r;
+  }
+  // Inf/NaN with a subnormal: the flushed subnormal cannot change the result
+  if (ap >= 0x7f800000u || aq >= 0x7f800000u) {
+    return r;
+  }
+  // an operand of magnitude >= 2^-101 dwarfs a subnormal or zero one (< 2^-126, under half its
+  // ulp): the sum rounds to it
+  if (ap >= 0x0d000000u && aq < 0x00800000u) {
+    return p;
+  }
+  if (aq >= 0x0d000000u && ap < 0x00800000u) {
+    return q;
+  }
+  if (ap >= 0x5f800000u || aq >= 0x5f800000u) {
+    return r; // not reached: a tiny result needs two operands below 2^-101
+  }
+  // Both below 2^-101 (multiples of 2^-149): scaled by 2^64 they and their sum are normal, the
+  // scaled sum rounds exactly as the true one where that is normal, and is exact where the true
+  // sum is subnormal (a multiple of 2^-149 below 2^-126 is representable).
+  return dt_down64(bitcast<u32>(dt_up64(p) + dt_up64(q)));
+}
+
+fn dt_sub_bits(p: u32, q: u32) -> u32 {
+  if (is_nan_bits(q)) {
+    return bitcast<u32>(bitcast<f32>(p) - bitcast<f32>(q));
+  }
+  return dt_add_bits(p, q ^ 0x80000000u);
+}
+
+fn dt_mul_bits(p: u32, q: u32) -> u32 {
+  let r = bitcast<u32>(bitcast<f32>(p) * bitcast<f32>(q));
+  let ap = p & 0x7fffffffu;
+  let aq = q & 0x7fffffffu;
+  let sp = is_subnormal_bits(p);
+  let sq = is_subnormal_bits(q);
+  if (!sp && !sq && ((r & 0x7f800000u) != 0u || ap == 0u || aq == 0u)) {
+    return r;
+  }
+  let sign = (p ^ q) & 0x80000000u;
+  if (ap > 0x7f800000u) {
+    return p | 0x400000u;
+  }
+  if (aq > 0x7f800000u) {
+    return q | 0x400000u;
+  }
+  if (ap == 0x7f800000u || aq == 0x7f800000u) {
+    // Inf times a nonzero (subnormal) value
+    return sign | 0x7f800000u;
+  }
+  if (ap == 0u || aq == 0u) {
+    return sign;
+  }
+  // exact product of the 24-bit significands as hi * 2^24 + lo (12-bit halves, no overflow)
+  let ua = dt_unpack(ap);
+  let ub = dt_unpack(aq);
+  let ah = ua.x >> 12u;
+  let al = ua.x & 0xfffu;
+  let bh = ub.x >> 12u;
+  let bl = ub.x & 0xfffu;
+  let mid = ah * bl + al * bh;
+  var lo = al * bl + ((mid & 0xfffu) << 12u);
+  let hi = ah * bh + (mid >> 12u) + (lo >> 24u);
+  lo = lo & 0xffffffu;
+  // the product is in [2^46, 2^48): its 26 leading bits and a sticky bit
+  let e = i32(ua.y) + i32(ub.y) - 1000;
+  if (hi >= 0x800000u) {
+    return dt_pack_rne(sign, (hi << 2u) | (lo >> 22u), (lo & 0x3fffffu) != 0u, e + 47);
+  }
+  return dt_pack_rne(sign, (hi << 3u) | (lo >> 21u), (lo & 0x1fffffu) != 0u, e + 46);
+}

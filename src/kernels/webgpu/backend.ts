@@ -85,7 +85,7 @@ export class WebGpuBackend implements Backend<GpuHandle> {
     this.selfTest = selfTest;
     this.exact = selfTest ? selfTest.ok : true;
     this.exactGuard = forceGuard || !!selfTest?.guard;
-    const notes = [this.exactGuard ? 'FMA contraction guarded' : '', this.exact ? '' : selfTest?.flushesSubnormals ? 'flushes subnormals: bit-exact with the CPU except for values below 2^-126' : 'NOT bit-exact with the CPU (self-test failed)'].filter(Boolean);
+    const notes = [this.exactGuard ? 'FMA contraction guarded' : '', this.exact ? '' : selfTest?.flushesSubnormals ? 'flushes subnormals: bit-exact with the CPU except for values below 2^-126 inside reductions' : 'NOT bit-exact with the CPU (self-test failed)'].filter(Boolean);
     this.description = `${gpu.name}${notes.length ? ', ' + notes.join(', ') : ''}`;
     const self = this;
     this.ctx = {
@@ -243,7 +243,7 @@ export class WebGpuBackend implements Backend<GpuHandle> {
 export function selfTestVerdict(result: SelfTestResult | undefined, adapter: string, strict: boolean): { warning?: string; error?: string } {
   if (!result || result.ok) return {};
   const msg = result.flushesSubnormals
-    ? `webgpu: the adapter '${adapter}' flushes subnormal float32 values to zero (${JSON.stringify(result.mismatches)} of ${result.checked} self-test checks differ, all of them with a subnormal operand or result): WebGPU results are bit-identical to the CPU backend's except where a value below 2^-126 (1.18e-38) in magnitude occurs, which the CPU keeps. First: ${result.failures.slice(0, 2).join('; ')}`
+    ? `webgpu: the adapter '${adapter}' flushes subnormal float32 values to zero (${JSON.stringify(result.mismatches)} of ${result.checked} self-test checks differ, all of them with a subnormal operand or result). Elementwise + - * /, sqrt and comparisons stay exact (computed around the flushing); sums and products inside matmul, convolutions, reductions, pooling, resize and exp/log/tanh can differ from the CPU backend's bits where a value below 2^-126 (1.18e-38) in magnitude occurs there. First: ${result.failures.slice(0, 2).join('; ')}`
     : `webgpu: the adapter '${adapter}' failed the float32 self-test (${JSON.stringify(result.mismatches)} of ${result.checked} checks differ from correctly rounded results): WebGPU results are NOT guaranteed to be bit-identical to the CPU backend. First: ${result.failures.slice(0, 3).join('; ')}`;
   return strict ? { error: `${msg}. Refusing to start because DITTO_STRICT_WEBGPU=1.` } : { warning: msg };
 }
