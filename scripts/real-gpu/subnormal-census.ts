@@ -11,7 +11,24 @@ import { dittoModel } from '../../bench/lib/models.ts';
 await dt.setBackend('cpu');
 const counts = new Map<string, { sub: number; tiny: number; n: number; calls: number }>();
 const run = CpuBackend.prototype.run;
+// Subnormal values among the float32 inputs of the ops that do not compute around a flushing
+// driver (everything but the elementwise kernels): what such a driver could see.
+const inputCounts = new Map<string, number>();
+const ELEMENTWISE = new Set(['add', 'sub', 'mul', 'div', 'sqrt', 'square', 'maximum', 'minimum', 'neg', 'abs', 'where', 'cast', 'reshape', 'clipByValue', 'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'relu', 'reluGrad']);
+const subnormals = (a: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; length: number }) => {
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  let n = 0;
+  for (let i = 0; i < u.length; i++) if ((u[i] & 0x7f800000) === 0 && (u[i] & 0x7fffff) !== 0) n++;
+  return n;
+};
 CpuBackend.prototype.run = function (this: CpuBackend, op, inputs, attrs, out) {
+  if (!ELEMENTWISE.has(op)) {
+    for (const x of inputs) {
+      if (x.dtype !== 'float32') continue;
+      const n = subnormals(x.handle);
+      if (n) inputCounts.set(op, (inputCounts.get(op) ?? 0) + n);
+    }
+  }
   run.call(this, op, inputs, attrs, out);
   if (out.dtype !== 'float32') return;
   const a = out.handle;
@@ -43,3 +60,4 @@ await model.fit(ds, { epochs: Number(process.argv[2] ?? 1), verbose: 2 });
 const rows = [...counts].filter(([, c]) => c.sub || c.tiny).sort((a, b) => b[1].sub - a[1].sub);
 console.log(`ops with subnormal or tiny (< 2^-100) outputs: ${rows.length} of ${counts.size}`);
 for (const [k, c] of rows.slice(0, 30)) console.log(`${String(c.sub).padStart(8)} subnormal ${String(c.tiny).padStart(8)} tiny of ${c.n} in ${c.calls} calls  ${k}`);
+console.log(`subnormal inputs of non-elementwise ops: ${inputCounts.size ? [...inputCounts].map(([k, n]) => `${k} ${n}`).join(', ') : 'none'}`);
