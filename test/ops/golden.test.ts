@@ -27,6 +27,8 @@ const CALL: Record<string, Fn> = {
   maximum: binary(dt.maximum), minimum: binary(dt.minimum), equal: binary(dt.equal), notEqual: binary(dt.notEqual),
   less: binary(dt.less), lessEqual: binary(dt.lessEqual), greater: binary(dt.greater), greaterEqual: binary(dt.greaterEqual),
   where: ([c, a, b]) => dt.where(c, a, b), reluGrad: ([dy, x]) => dt.reluGrad(dy, x),
+  adamMoment: ([m, g], a) => dt.adamMoment(m, g, a.c), adamVelocity: ([u, g], a) => dt.adamVelocity(u, g, a.c),
+  adamStep: ([v, m, u], a) => dt.adamStep(v, m, u, a.alpha, a.eps),
   sum: ([x], a) => dt.sum(x, a.axes, a.keepDims), max: ([x], a) => dt.max(x, a.axes, a.keepDims),
   min: ([x], a) => dt.min(x, a.axes, a.keepDims), argmax: ([x], a) => dt.argmax(x, a.axis), argmin: ([x], a) => dt.argmin(x, a.axis),
   matmul: ([x, y], a) => dt.matmul(x, y, a),

@@ -19,3 +19,4 @@ export { slice, pad } from './slice.ts';
 export { softmax, logSoftmax } from './softmax.ts';
 export { transpose } from './transpose.ts';
 export { neg, abs, sign, exp, log, sqrt, square, relu, reluGrad, sigmoid, tanh, clipByValue } from './unary.ts';
+export { adamMoment, adamVelocity, adamStep } from './adam.ts';

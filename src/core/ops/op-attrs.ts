@@ -48,6 +48,10 @@ export interface OpAttrMap {
   clipByValue: { min: number; max: number };
   /** relu's gradient (dy, x): x > 0 ? dy : +0 */
   reluGrad: NoAttrs;
+  // fused Adam updates (src/core/ops/adam.ts); scalars are float32 values
+  adamMoment: { c: number };
+  adamVelocity: { c: number };
+  adamStep: { alpha: number; eps: number };
   // elementwise binary (NumPy broadcasting)
   add: NoAttrs; sub: NoAttrs; mul: NoAttrs; div: NoAttrs; maximum: NoAttrs; minimum: NoAttrs;
   equal: NoAttrs; notEqual: NoAttrs; less: NoAttrs; lessEqual: NoAttrs; greater: NoAttrs; greaterEqual: NoAttrs;
@@ -75,6 +79,7 @@ export type OpName = keyof OpAttrMap;
 export const OP_NAMES = [
   'fill', 'cast', 'broadcastTo', 'transpose', 'slice', 'pad', 'concat', 'gather', 'gatherGrad', 'oneHot',
   'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'square', 'relu', 'sigmoid', 'tanh', 'clipByValue', 'reluGrad',
+  'adamMoment', 'adamVelocity', 'adamStep',
   'add', 'sub', 'mul', 'div', 'maximum', 'minimum',
   'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'where',
   'sum', 'max', 'min', 'argmax', 'argmin',

@@ -4,6 +4,7 @@
  * Part of src/kernels/cpu: imports src/core only.
  */
 import type { OpName } from '../../core/ops/op-attrs.ts';
+import { adamMoment, adamStep, adamVelocity } from './adam.ts';
 import * as bin from './binary.ts';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from './conv2d.ts';
 import { broadcastTo, cast, fill } from './fill-cast.ts';
@@ -21,6 +22,7 @@ export const CPU_KERNELS: { [O in OpName]: CpuKernel<O> } = {
   fill, cast, broadcastTo, transpose, slice, pad, concat, gather, gatherGrad, oneHot,
   neg: un.neg, abs: un.abs, sign: un.sign, exp: un.exp, log: un.log, sqrt: un.sqrt, square: un.square,
   relu: un.relu, sigmoid: un.sigmoid, tanh: un.tanh, clipByValue: un.clipByValue, reluGrad: un.reluGrad,
+  adamMoment, adamVelocity, adamStep,
   add: bin.add, sub: bin.sub, mul: bin.mul, div: bin.div, maximum: bin.maximum, minimum: bin.minimum,
   equal: bin.equal, notEqual: bin.notEqual, less: bin.less, lessEqual: bin.lessEqual,
   greater: bin.greater, greaterEqual: bin.greaterEqual, where: bin.where,

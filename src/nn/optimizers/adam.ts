@@ -74,9 +74,12 @@ export class Adam extends Optimizer {
     const c = this.coefficients(this.iterations + 1);
     for (const [g, v] of pairs) {
       const [m, u] = this.slotsFor(v, 2);
-      m.assign(ops.add(m, ops.mul(ops.sub(g, m), c.oneMinusB1)));
-      u.assign(ops.add(u, ops.mul(ops.sub(ops.square(g), u), c.oneMinusB2)));
-      v.assign(ops.sub(v, ops.div(ops.mul(m, c.alpha), ops.add(ops.sqrt(u), c.eps))));
+      // Fused kernels (src/core/ops/adam.ts), bit for bit these compositions:
+      //   m <- m + (g - m) * (1 - beta1);  u <- u + (g * g - u) * (1 - beta2);
+      //   v <- v - (m * alpha) / (sqrt(u) + eps)
+      m.assign(ops.adamMoment(m, g, c.oneMinusB1));
+      u.assign(ops.adamVelocity(u, g, c.oneMinusB2));
+      v.assign(ops.adamStep(v, m, u, c.alpha, c.eps));
     }
   }
 }

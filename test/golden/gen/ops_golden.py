@@ -255,6 +255,18 @@ rx2 = f32([2, 3, 5], -1, 1)
 rdy2 = f32([2, 3, 5])
 add('reluGrad rank 3', 'reluGrad', [rdy2, rx2], {}, np.where(rx2 > 0, rdy2, np.float32(0)), 'exact')
 
+# ---------------------------------------------------------------- fused Adam updates
+# NumPy float32 arithmetic rounds every step, as the engine does:
+# adamMoment m + (g - m) * c; adamVelocity u + (g * g - u) * c; adamStep v - (m * alpha) / (sqrt(u) + eps).
+am = np.concatenate([f32([30], -0.01, 0.01), np.array([0.0, -0.0, 1e-40, 1e-3], np.float32)])
+ag = np.concatenate([f32([30], -1, 1), np.array([1e-20, -0.0, 2e-40, 5.0], np.float32)])
+au = np.concatenate([f32([30], 0, 1e-3), np.array([0.0, 1e-42, 1e-38, 4.0], np.float32)])
+av = f32([34], -0.5, 0.5)
+c1, c2, alpha, eps = np.float32(0.1), np.float32(0.001), np.float32(0.000316), np.float32(1e-7)
+add('adamMoment', 'adamMoment', [am, ag], {'c': float(c1)}, am + (ag - am) * c1, 'exact')
+add('adamVelocity', 'adamVelocity', [au, ag], {'c': float(c2)}, au + (ag * ag - au) * c2, 'exact')
+add('adamStep', 'adamStep', [av, am, au], {'alpha': float(alpha), 'eps': float(eps)}, av - (am * alpha) / (np.sqrt(au) + eps), 'exact')
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'ops.json')
 with open(out, 'w') as fp:
     json.dump({'source': 'test/golden/gen/ops_golden.py (NumPy ' + np.__version__ + ')', 'cases': cases}, fp, separators=(',', ':'))

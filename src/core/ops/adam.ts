@@ -1,0 +1,69 @@
+/**
+ * Fused Adam update ops: each is the exact float32 operation sequence of the composed elementwise
+ * ops it replaces (so the bits are those of the composition, on every backend), in one kernel and
+ * one pass over memory instead of four or five. Used by src/nn/optimizers/adam.ts:
+ *   adamMoment(m, g, c)            = m + (g - m) * c                 (add(m, mul(sub(g, m), c)))
+ *   adamVelocity(u, g, c)          = u + (g * g - u) * c             (add(u, mul(sub(square(g), u), c)))
+ *   adamStep(v, m, u, alpha, eps)  = v - (m * alpha) / (sqrt(u) + eps)
+ * each step rounded to float32; scalars c, alpha, eps are float32 values. No gradient (they update
+ * optimizer state). Part of src/core.
+ */
+import { ENGINE } from '../engine.ts';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { shapesEqual } from '../shape.ts';
+import type { Tensor } from '../tensor.ts';
+import { defineOp, type TensorSpec } from './op-def.ts';
+
+function checkSame(fn: string, names: readonly string[], inputs: readonly TensorSpec[]): { shape: number[]; dtype: 'float32' } {
+  inputs.forEach((t, i) => {
+    if (t.dtype !== 'float32') throw new DTypeError(`${fn}: expected ${names[i]} of dtype float32. Received: ${names[i]}.dtype=${t.dtype}`);
+    if (!shapesEqual(t.shape, inputs[0].shape)) {
+      throw new ShapeError(`${fn}: expected ${names.join(', ')} of one shape. Received: ${names[0]}.shape=${fmtShape(inputs[0].shape)}, ${names[i]}.shape=${fmtShape(t.shape)}`);
+    }
+  });
+  return { shape: [...inputs[0].shape], dtype: 'float32' };
+}
+
+function checkScalar(fn: string, name: string, v: number): void {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new ArgumentError(`${fn}: expected ${name} to be a number. Received: ${name}=${v}`);
+}
+
+const adamMomentOp = defineOp({
+  name: 'adamMoment',
+  infer: (inputs, a) => {
+    checkScalar('adamMoment', 'c', a.c);
+    return checkSame('adamMoment', ['m', 'g'], inputs);
+  },
+});
+
+const adamVelocityOp = defineOp({
+  name: 'adamVelocity',
+  infer: (inputs, a) => {
+    checkScalar('adamVelocity', 'c', a.c);
+    return checkSame('adamVelocity', ['u', 'g'], inputs);
+  },
+});
+
+const adamStepOp = defineOp({
+  name: 'adamStep',
+  infer: (inputs, a) => {
+    checkScalar('adamStep', 'alpha', a.alpha);
+    checkScalar('adamStep', 'eps', a.eps);
+    return checkSame('adamStep', ['v', 'm', 'u'], inputs);
+  },
+});
+
+/** m + (g - m) * c, each step rounded to float32 (Adam's first moment). */
+export function adamMoment(m: Tensor, g: Tensor, c: number): Tensor {
+  return ENGINE.runOp(adamMomentOp, [m, g], { c: Math.fround(c) });
+}
+
+/** u + (g * g - u) * c, each step rounded to float32 (Adam's second moment). */
+export function adamVelocity(u: Tensor, g: Tensor, c: number): Tensor {
+  return ENGINE.runOp(adamVelocityOp, [u, g], { c: Math.fround(c) });
+}
+
+/** v - (m * alpha) / (sqrt(u) + eps), each step rounded to float32 (Adam's weight update). */
+export function adamStep(v: Tensor, m: Tensor, u: Tensor, alpha: number, eps: number): Tensor {
+  return ENGINE.runOp(adamStepOp, [v, m, u], { alpha: Math.fround(alpha), eps: Math.fround(eps) });
+}
