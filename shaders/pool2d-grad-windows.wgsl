@@ -58,11 +58,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       for (var ih = bd.x; ih < bd.y; ih = ih + 1u) {
         for (var iw = bd.z; iw < bd.w; iw = iw + 1u) {
           let v = x[((n * g.H + ih) * g.W + iw) * g.C + c];
-          var take = !found;
-          if (found && !is_nan_bits(best)) {
-            take = is_nan_bits(v) || f32_lt(best, v);
-          }
-          if (take) {
+          if (pool_takes(found, best, v)) {
             best = v;
             bh = ih;
             bw = iw;

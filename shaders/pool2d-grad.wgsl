@@ -29,11 +29,7 @@ fn is_argmax(g: PoolGeom, bd: vec4<u32>, n: u32, c: u32, ih: u32, iw: u32) -> bo
   for (var h = bd.x; h < bd.y; h = h + 1u) {
     for (var w = bd.z; w < bd.w; w = w + 1u) {
       let v = x[((n * g.H + h) * g.W + w) * g.C + c];
-      var take = !found;
-      if (found && !is_nan_bits(best)) {
-        take = is_nan_bits(v) || f32_lt(best, v);
-      }
-      if (take) {
+      if (pool_takes(found, best, v)) {
         best = v;
         bh = h;
         bw = w;

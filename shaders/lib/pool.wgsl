@@ -1,3 +1,4 @@
+// requires: lib/float-bits
 // Window geometry of 2-D pooling, NHWC (no bindings, no entry point): the valid rows and columns
 // of output (oh, ow)'s window, as the CPU's `bounds` (src/kernels/cpu/pool.ts), and the first
 // maximum of a window (scan row-major over valid elements; a candidate wins when strictly
@@ -27,4 +28,14 @@ fn pool_bounds(g: PoolGeom, oh: u32, ow: u32) -> vec4<u32> {
   let w0 = u32(max(ws, 0i));
   let w1 = u32(clamp(ws + i32(g.kW), 0i, i32(g.W)));
   return vec4<u32>(h0, max(h1, h0), w0, max(w1, w0));
+}
+
+// Whether candidate v (float32 bits) replaces the window's running maximum `best` in the scan:
+// the first element always, then a NaN or a strictly greater value while best is not NaN
+// (compared on the bits, lib/float-bits f32_lt, so a driver's subnormal flushing cannot alter it).
+fn pool_takes(found: bool, best: u32, v: u32) -> bool {
+  if (!found) {
+    return true;
+  }
+  return !is_nan_bits(best) && (is_nan_bits(v) || f32_lt(best, v));
 }
