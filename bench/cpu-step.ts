@@ -13,6 +13,7 @@
  */
 import { loadavg } from 'node:os';
 import * as dt from '../src/index.ts';
+import * as adv from '../src/advanced.ts';
 import { CpuBackend } from '../src/kernels/cpu/index.ts';
 import { parallelBlockCounts } from '../src/kernels/cpu/thread-pool.ts';
 
@@ -151,7 +152,7 @@ const w = dt.tensor(Float32Array.from({ length: 3 * 3 * 32 * 32 }, () => r2() - 
 const dy = dt.tensor(Float32Array.from({ length: 64 * 13 * 13 * 32 }, () => r2() - 0.5), [64, 13, 13, 32]);
 const convFlop = 2 * 64 * 13 * 13 * 32 * 3 * 3 * 32;
 gflops('conv2d [64,15,15,32]*[3,3,32,32]', convFlop, () => dt.conv2d(x, w));
-gflops('conv2dGradInput (same layer)', 2 * 64 * 15 * 15 * 32 * 3 * 3 * 32, () => dt.conv2dGradInput(dy, w, x.shape));
-gflops('conv2dGradFilter (same layer)', convFlop, () => dt.conv2dGradFilter(x, dy, w.shape));
+gflops('conv2dGradInput (same layer)', 2 * 64 * 15 * 15 * 32 * 3 * 3 * 32, () => adv.conv2dGradInput(dy, w, x.shape));
+gflops('conv2dGradFilter (same layer)', convFlop, () => adv.conv2dGradFilter(x, dy, w.shape));
 console.log(`load average at the end: ${load()}`);
 await dt.shutdown();

@@ -5,7 +5,7 @@
  * 2*N*outH*outW*F*kH*kW*C, the same for its two gradients).
  *
  * Timing: one call per sample; the median of the samples gives GFLOP/s.
- *  - ditto: the public ops `dt.matmul`, `dt.conv2d`, `dt.conv2dGradInput`, `dt.conv2dGradFilter`,
+ *  - ditto: the public ops `dt.matmul`, `dt.conv2d`, and the gradient primitives `adv.conv2dGradInput`, `adv.conv2dGradFilter`,
  *    each followed by `await dt.sync()`: on WebGPU a sample is the time to completion of the
  *    submitted work (no read-back); on the CPU ops run synchronously and sync() returns at once.
  *  - tfjs: `tf.matMul`, `tf.conv2d`, and the kernels `Conv2DBackpropInput` / `Conv2DBackpropFilter`
@@ -95,7 +95,7 @@ async function sample(fn: () => Promise<void> | void, repeats: number, budgetMs:
 }
 
 async function workerDitto(cfg: Config, repeats: number, budgetMs: number): Promise<KernelResult> {
-  const { setupDitto, dt } = await import('./lib/ditto.ts');
+  const { setupDitto, dt, adv } = await import('./lib/ditto.ts');
   const engine = { ...(await setupDitto(cfg.backend as 'cpu' | 'webgpu', cfg.threads)) };
   const samples: Record<string, number[]> = {};
   const errors: Record<string, string> = {};
@@ -112,10 +112,10 @@ async function workerDitto(cfg: Config, repeats: number, budgetMs: number): Prom
         op = () => dt.conv2d(inputs[0], inputs[1]);
       } else if (k.kind === 'dx') {
         inputs = [t(outShape(k.x, k.w), 3), t(k.w, 2)];
-        op = () => dt.conv2dGradInput(inputs[0], inputs[1], k.x);
+        op = () => adv.conv2dGradInput(inputs[0], inputs[1], k.x);
       } else {
         inputs = [t(k.x, 1), t(outShape(k.x, k.w), 3)];
-        op = () => dt.conv2dGradFilter(inputs[0], inputs[1], k.w);
+        op = () => adv.conv2dGradFilter(inputs[0], inputs[1], k.w);
       }
       await dt.sync();
       samples[k.name] = await sample(async () => {

@@ -14,6 +14,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as dt from '../src/index.ts';
+import * as adv from '../src/advanced.ts';
 import { WebGpuBackend } from '../src/kernels/webgpu/index.ts';
 import { mnistBatch, IMAGE } from './lib/data.ts';
 import { dittoModel } from './lib/models.ts';
@@ -35,7 +36,7 @@ const median = (xs: number[]) => {
 };
 
 await dt.setBackend('webgpu');
-const backend = dt.currentBackend() as unknown as WebGpuBackend;
+const backend = adv.currentBackend() as unknown as WebGpuBackend;
 console.log(`ditto WebGPU step profile: ${backend.description}, node ${process.version}, load average ${load()}`);
 
 dt.utils.setRandomSeed(812);

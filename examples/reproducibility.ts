@@ -1,5 +1,5 @@
 /**
- * "Reproducibility in Keras Models" (keras.io, Frightera 2023; ../shared/reference/) in TypeScript
+ * "Reproducibility in Keras Models" (keras.io, Frightera 2023) in TypeScript
  * on ditto, section by section: seeding, the initializer table (with the value each call gives in
  * Keras on the JAX backend = Threefry, which the reference printed, and on the TensorFlow
  * backend = Philox), seeded vs unseeded initializers, the tf.data-style MNIST pipeline, the CNN
@@ -34,7 +34,7 @@ dt.config.enableOpDeterminism();
 if (opts.threads !== undefined) dt.config.setNumThreads(opts.threads);
 if (opts.backend) await dt.setBackend(opts.backend);
 else await dt.ready();
-log(`Backend: ${dt.getBackend()} (${dt.currentBackend().description})`);
+log(`Backend: ${dt.getBackend()} (${dt.getBackendInfo().description})`);
 // Decided before any work: a refused --checkpoint-dir or an unusable --resume stops here.
 const fitCheckpointing = checkpointing();
 

@@ -1,25 +1,55 @@
 /**
- * ditto's public entry point and composition root: wires the backends into the core and
- * re-exports the public API (see ../shared/guide/api.md).
+ * The main entry of ditto-ml, a deterministic deep-learning engine for Node.js: the same seed gives the same bits
+ * on the CPU and WebGPU backends, at any thread count. Its API follows Keras and TensorFlow.js:
+ *
+ * ```ts
+ * import * as dt from 'ditto-ml';
+ * ```
+ *
+ * - Tensors and ops: {@link Tensor}, {@link tensor}, {@link matmul}, {@link conv2d}, ..., gradients ({@link grad},
+ *   {@link valueAndGrad}), memory ({@link tidy}, {@link dispose}), backends ({@link setBackend}, {@link ready}).
+ * - Models: {@link Sequential}, {@link layers}, {@link losses}, {@link metrics}, {@link optimizers},
+ *   {@link callbacks}, {@link History}, {@link Progbar}, {@link checkpoint}.
+ * - Data: {@link data} (Dataset pipelines), {@link datasets} (MNIST), {@link image} (resize).
+ * - Randomness and settings: {@link random}, {@link initializers}, {@link utils} (setRandomSeed,
+ *   weightsDigest), {@link config} (threads).
+ * - Errors: {@link TensorEngineError} and its subclasses.
+ *
+ * The layers below this API (backend registry, primitive ops, gradient primitives) are in the
+ * `ditto-ml/advanced` entry, which has no stability promise.
+ *
+ * Source layout: this module is the composition root: it wires the backends into the core and re-exports the
+ * public API. Internals are in ./advanced.ts.
+ * @module ditto-ml
  */
-import { registerBackend } from './core/index.ts';
+import { ENGINE } from './core/engine.ts';
 import { CpuBackend } from './kernels/cpu/index.ts';
 import { createWebGpuBackend } from './kernels/webgpu/index.ts';
 
-registerBackend('cpu', () => new CpuBackend(), 1);
+ENGINE.registerBackend('cpu', () => new CpuBackend(), 1);
 // WebGPU (Dawn) wins automatic selection when an adapter exists; without one the factory
 // resolves to { unavailable } and the engine falls back to the CPU, saying so once.
 // Automatic selection takes WebGPU only on a hardware adapter: a software one (lavapipe) runs on the
 // same cores as the CPU backend, which is several times faster there. setBackend('webgpu') always works.
-registerBackend('webgpu', ({ automatic }) => createWebGpuBackend({ refuseSoftware: automatic }), 2);
+ENGINE.registerBackend('webgpu', ({ automatic }) => createWebGpuBackend({ refuseSoftware: automatic }), 2);
 
 export * from './core/index.ts';
+/** Engine settings (`dt.config`): CPU threads, and Keras's `enableOpDeterminism` (ditto is deterministic anyway). */
 export * as config from './config.ts';
+/** The tf.data-style input pipeline (`dt.data`): {@link data.Dataset}, `AUTOTUNE`. */
 export * as data from './data/index.ts';
+/** Image utilities (`dt.image`): bilinear resize with TensorFlow 2 semantics. */
 export * as image from './data/image.ts';
+/** Built-in datasets (`dt.datasets`), Keras-style: `dt.datasets.mnist.loadData()`. */
 export * as datasets from './data/datasets/index.ts';
+/**
+ * Randomness (`dt.random`): stateless random tensors and dropout with Keras semantics, the raw Philox and Threefry
+ * generators, Keras's SeedGenerator, and the process-wide algorithm ('philox', TensorFlow's; 'threefry', JAX's).
+ */
 export * as random from './random.ts';
+/** Weight initializers (`dt.initializers`) with Keras 3's names, formulas and seeding. */
 export * as initializers from './nn/initializers/index.ts';
+/** Utilities (`dt.utils`): `setRandomSeed` (Keras `set_random_seed`), `weightsDigest`, random-state snapshots. */
 export * as utils from './utils.ts';
 export {
   Sequential, layers, losses, metrics, optimizers, callbacks, Callback, EarlyStopping, TerminateOnNaN, History, Progbar, checkpoint,

@@ -11,4 +11,3 @@ export {
   statelessUniform, statelessNormal, statelessTruncatedNormal, statelessDropout,
   type StatelessOptions, type StatelessUniformOptions, type StatelessNormalOptions, type StatelessDropoutOptions,
 } from './core/random/tensor-random.ts';
-export { randomUniform } from './core/ops/random-uniform.ts';

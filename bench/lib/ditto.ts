@@ -4,8 +4,9 @@
  * If the running ditto has no thread control, the thread count is reported as unsupported.
  */
 import * as dt from '../../src/index.ts';
+import * as adv from '../../src/advanced.ts';
 
-export { dt };
+export { dt, adv };
 
 export interface DittoInfo {
   backend: string;
@@ -28,6 +29,6 @@ export async function setupDitto(backend: 'cpu' | 'webgpu', threads?: number): P
   }
   await dt.setBackend(backend);
   if (dt.getBackend() !== backend) throw new Error(`dt.setBackend('${backend}') left the backend at '${dt.getBackend()}'`);
-  info.description = dt.currentBackend().description;
+  info.description = dt.getBackendInfo().description;
   return info;
 }

@@ -5,11 +5,12 @@
  * Usage: tsx scripts/real-gpu/adapter.ts
  */
 import * as dt from '../../src/index.ts';
+import * as adv from '../../src/advanced.ts';
 import { WebGpuBackend } from '../../src/kernels/webgpu/index.ts';
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 await dt.setBackend('webgpu');
-const backend = dt.currentBackend() as unknown as WebGpuBackend;
+const backend = adv.currentBackend() as unknown as WebGpuBackend;
 console.log(JSON.stringify({
   description: backend.description,
   adapter: backend.gpu.info,

@@ -9,6 +9,7 @@
  * host side. Usage: tsx scripts/real-gpu/fit-ab.ts [webgpu|cpu] [--train-size 1280] [--rounds 2]
  */
 import * as dt from '../../src/index.ts';
+import * as adv from '../../src/advanced.ts';
 import { dittoModel } from '../../bench/lib/models.ts';
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -20,7 +21,7 @@ const opt = (name: string, dflt: string) => {
 const N = Number(opt('train-size', '1280'));
 const ROUNDS = Number(opt('rounds', '2'));
 await dt.setBackend(args[0] === 'cpu' ? 'cpu' : 'webgpu');
-const backend = dt.currentBackend() as unknown as { description?: string; stats?: () => { stream: Record<string, number> } };
+const backend = adv.currentBackend() as unknown as { description?: string; stats?: () => { stream: Record<string, number> } };
 const [[xTrain, yTrain]] = await dt.datasets.mnist.loadData();
 const x = xTrain.slice([0, 0, 0], [N, 28, 28]);
 const y = yTrain.slice([0], [N]);

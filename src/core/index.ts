@@ -1,79 +1,122 @@
 /**
  * The tensor core's public surface: tensors, ops, gradients, scopes and backend selection.
  * src/core imports nothing from src/kernels, src/nn or src/data; backends are registered by the
- * composition root (src/index.ts).
+ * composition root (src/index.ts). The primitives behind the gradients and the fused optimizer
+ * updates, the op table and the backend registry are not part of it: they are exported by the
+ * package's advanced entry (src/advanced.ts).
  */
-import type { Backend, BackendFactory, BackendName } from './backend.ts';
+import type { BackendName } from './backend.ts';
 import { ENGINE } from './engine.ts';
 import type { Tensor } from './tensor.ts';
 
-export * from './ops/index.ts';
+export {
+  add, sub, mul, div, maximum, minimum, broadcastTo,
+  equal, notEqual, less, lessEqual, greater, greaterEqual, where,
+  concat, stack, split, unstack,
+  conv2d, type Conv2dOptions,
+  tensor, scalar, fill, zeros, ones, zerosLike, onesLike, cast, clone, variable, type TensorValues,
+  gather, oneHot,
+  matmul, type MatmulOptions,
+  maxPool2d, avgPool2d, type PoolOptions,
+  sum, max, min, mean, argmax, argmin,
+  resizeBilinear,
+  reshape, expandDims, squeeze,
+  slice, pad,
+  softmax, logSoftmax,
+  transpose,
+  neg, abs, sign, exp, log, sqrt, square, relu, sigmoid, tanh, clipByValue,
+} from './ops/index.ts';
 export { Tensor, Variable, type NestedArray, type TensorOrNumber } from './tensor.ts';
 export { grad, valueAndGrad, variableGrads, type ValueAndGrads } from './grad.ts';
-export * from './errors.ts';
+export {
+  TensorEngineError, ArgumentError, ShapeError, DTypeError, DisposedTensorError, UnsupportedOpError, BackendError,
+  NumericError, DataFormatError,
+} from './errors.ts';
 export type { DType, TypedArray } from './dtype.ts';
-export type { Backend, BackendFactory, BackendName, TensorInfo } from './backend.ts';
-export type { OpName, OpAttrMap } from './ops/op-attrs.ts';
-export { OP_NAMES } from './ops/op-attrs.ts';
-export { SUM_CHUNK, sumTree } from './reduction-order.ts';
+export type { BackendName } from './backend.ts';
 
-/** Runs `fn` and disposes every tensor it created that it does not return. */
+/**
+ * Runs `fn` and disposes every tensor it created that it does not return (in an array or object too), like TF.js
+ * `tf.tidy`. Scopes nest; variables and tensors passed to {@link keep} survive. Returns what `fn` returns.
+ *
+ * @example
+ * ```ts
+ * const y = dt.tidy(() => dt.softmax(dt.matmul(x, w))); // the product is disposed, y is kept
+ * ```
+ */
 export function tidy<T>(fn: () => T): T {
   return ENGINE.tidy(fn);
 }
 
-/** Exempts `t` from disposal by enclosing `tidy` scopes. */
+/** Exempts `t` from disposal by enclosing {@link tidy} scopes and returns it (TF.js `tf.keep`). */
 export function keep<T extends Tensor>(t: T): T {
   return ENGINE.keep(t);
 }
 
-/** Disposes tensors found in a tensor, array or object. */
+/** Disposes a tensor, every tensor of an array, or every tensor value of an object (TF.js `tf.dispose`). */
 export function dispose(x: Tensor | readonly Tensor[] | Record<string, Tensor>): void {
   const list = Array.isArray(x) ? x : x && typeof x === 'object' && !('storage' in x) ? Object.values(x) : [x as Tensor];
   for (const t of list) t.dispose();
 }
 
-/** Runs `fn` without recording gradients (its results are constants for differentiation). */
+/** Runs `fn` without recording gradients: inside {@link grad} and friends, its results are constants. Returns what `fn` returns. */
 export function noGrad<T>(fn: () => T): T {
   return ENGINE.noGrad(fn);
 }
 
-/** Live tensors (including variables) and live backend buffers on the current backend. */
-export function memory(): { numTensors: number; numBuffers: number } {
+/** Counts of live tensors (including variables) and live backend buffers on the current backend, like TF.js `tf.memory()`; useful for finding leaks. */
+export function memory(): {
+  /** Tensors not yet disposed, variables included. */
+  numTensors: number;
+  /** Backend buffers not yet freed (reshaped tensors share one). */
+  numBuffers: number;
+} {
   return { numTensors: ENGINE.numTensors(), numBuffers: ENGINE.backend.liveBuffers() };
 }
 
-/** Selects the backend ('webgpu' | 'cpu'). */
+/**
+ * Selects the backend explicitly: 'cpu' or 'webgpu' (TF.js `tf.setBackend`). Results are bit-identical on both.
+ * `setBackend('webgpu')` takes any WebGPU adapter, a software one (lavapipe) included, which automatic selection
+ * passes over. Call it before creating tensors: a tensor stays on the backend that created it, and an op whose
+ * inputs are on different backends throws a {@link BackendError}.
+ * @throws {@link BackendError} when the backend cannot start (for WebGPU: no Vulkan driver or no adapter; the message
+ * says why).
+ */
 export function setBackend(name: BackendName): Promise<void> {
   return ENGINE.setBackend(name);
 }
 
-/** The current backend's name (selecting the CPU if none was chosen and none can be awaited). */
+/** The current backend's name. When none was chosen yet and none is being selected, this selects the CPU backend (it cannot wait for WebGPU). */
 export function getBackend(): BackendName {
   return ENGINE.backendName();
 }
 
-/** Selects the best available backend (WebGPU when an adapter exists, else CPU) if none was chosen. */
+/**
+ * Selects the best available backend if none was chosen and resolves to its name (TF.js `tf.ready`): WebGPU on a
+ * hardware adapter, else the CPU. A software adapter (lavapipe) is passed over, since it runs on the same cores
+ * several times slower than the CPU backend. Says once (console.warn) which backend it picked and why.
+ */
 export async function ready(): Promise<BackendName> {
   return (await ENGINE.ready()).name;
 }
 
-/** Registers a backend factory (used by the composition root and tests). */
-export function registerBackend(name: BackendName, factory: BackendFactory, priority: number): void {
-  ENGINE.registerBackend(name, factory, priority);
+/** The current backend's name and a one-line description (the CPU kernels in use, or the GPU adapter). */
+export function getBackendInfo(): {
+  /** 'cpu' or 'webgpu'. */
+  name: BackendName;
+  /** One line: the CPU kernels and threads in use, or the GPU adapter. */
+  description: string;
+} {
+  const b = ENGINE.backend;
+  return { name: b.name, description: b.description };
 }
 
-/** The backend object currently in use (advanced: adapter info, sync). */
-export function currentBackend(): Backend {
-  return ENGINE.backend;
-}
-
-/** Waits for all queued device work. */
+/** Resolves when all queued device work has finished (on the CPU at once). Use it to time GPU work. */
 export function sync(): Promise<void> {
   return ENGINE.backend.sync();
 }
 
-/** Releases every backend's device so that the process can exit. */
+/** Releases every backend's device (worker threads, the GPU device) so that the process can exit; tensors are unusable afterwards. */
 export function shutdown(): Promise<void> {
   return ENGINE.shutdown();
 }

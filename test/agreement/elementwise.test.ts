@@ -5,9 +5,11 @@
  * broadcastTo, transpose, slice, pad, concat).
  */
 import * as dt from '../../src/index.ts';
-import { agreementCases, describeWebGpu, input, ints, openWebGpu, quarters, uni, withFiniteSpecials, withSpecials, type AgreementCase, type Gen } from './harness.ts';
+import * as adv from '../../src/advanced.ts';
+import { describeAgreement, input, ints, quarters, uni, withFiniteSpecials, withSpecials, type AgreementCase, type Gen } from './harness.ts';
+import { webgpuUnavailable } from '../util/webgpu.ts';
 
-const unavailable = await openWebGpu();
+const unavailable = await webgpuUnavailable();
 
 const INT_EDGE = [0, 1, -1, 2147483647, -2147483648, 65536, -65536, 46341, -46341, 255, 256, 7, -7];
 const intsWithEdges = (lo: number, hi: number) => (r: { int(n: number): number }, n: number) =>
@@ -37,20 +39,20 @@ for (const [lo, hi] of [[-1, 1], [0, 0], [-0.5, 2], [-1e30, 1e30], [-Infinity, 0
 
 // ---- reluGrad (relu's gradient: x > 0 ? dy : +0)
 for (const shape of SHAPES) {
-  cases.push({ name: `reluGrad f32 [${shape}]`, inputs: [input(shape, uni(-8, 8)), input(shape, uni(-1, 1))], run: ([dy, x]) => dt.reluGrad(dy, x) });
+  cases.push({ name: `reluGrad f32 [${shape}]`, inputs: [input(shape, uni(-8, 8)), input(shape, uni(-1, 1))], run: ([dy, x]) => adv.reluGrad(dy, x) });
 }
-cases.push({ name: 'reluGrad f32 all specials', inputs: [input([500], withSpecials(uni(-100, 100))), input([500], withSpecials(uni(-3, 3)))], run: ([dy, x]) => dt.reluGrad(dy, x), nanPayloads: true });
-cases.push({ name: 'reluGrad = where(greater(x, 0), dy, 0)', inputs: [input([777], withSpecials(uni(-5, 5))), input([777], withSpecials(quarters))], run: ([dy, x]) => dt.sub(dt.reluGrad(dy, x), dt.where(dt.greater(x, 0), dy, 0)), nanPayloads: true });
+cases.push({ name: 'reluGrad f32 all specials', inputs: [input([500], withSpecials(uni(-100, 100))), input([500], withSpecials(uni(-3, 3)))], run: ([dy, x]) => adv.reluGrad(dy, x), nanPayloads: true });
+cases.push({ name: 'reluGrad = where(greater(x, 0), dy, 0)', inputs: [input([777], withSpecials(uni(-5, 5))), input([777], withSpecials(quarters))], run: ([dy, x]) => dt.sub(adv.reluGrad(dy, x), dt.where(dt.greater(x, 0), dy, 0)), nanPayloads: true });
 
 // ---- fused Adam updates (subnormal moments are common in training: see scripts/real-gpu/README.md)
 const tiny: Gen = (r, n) => Array.from({ length: n }, () => r.uniform(-1, 1) * 2 ** -120);
 const nonNegTiny: Gen = (r, n) => Array.from({ length: n }, () => r.uniform(0, 1) * (r.int(2) ? 2 ** -125 : 1e-3));
 for (const shape of [[7], [3, 3, 32, 32], [64, 10], [70001]]) {
-  cases.push({ name: `adamMoment f32 [${shape}]`, inputs: [input(shape, uni(-0.01, 0.01)), input(shape, uni(-1, 1))], run: ([m, g]) => dt.adamMoment(m, g, 0.1) });
-  cases.push({ name: `adamVelocity f32 [${shape}]`, inputs: [input(shape, nonNegTiny), input(shape, tiny)], run: ([u, g]) => dt.adamVelocity(u, g, 0.001) });
-  cases.push({ name: `adamStep f32 [${shape}]`, inputs: [input(shape, uni(-0.5, 0.5)), input(shape, tiny), input(shape, nonNegTiny)], run: ([v, m, u]) => dt.adamStep(v, m, u, 0.000316, 1e-7) });
+  cases.push({ name: `adamMoment f32 [${shape}]`, inputs: [input(shape, uni(-0.01, 0.01)), input(shape, uni(-1, 1))], run: ([m, g]) => adv.adamMoment(m, g, 0.1) });
+  cases.push({ name: `adamVelocity f32 [${shape}]`, inputs: [input(shape, nonNegTiny), input(shape, tiny)], run: ([u, g]) => adv.adamVelocity(u, g, 0.001) });
+  cases.push({ name: `adamStep f32 [${shape}]`, inputs: [input(shape, uni(-0.5, 0.5)), input(shape, tiny), input(shape, nonNegTiny)], run: ([v, m, u]) => adv.adamStep(v, m, u, 0.000316, 1e-7) });
 }
-cases.push({ name: 'adamMoment/Velocity/Step f32 specials', inputs: [input([500], withSpecials(uni(-3, 3))), input([500], withSpecials(tiny)), input([500], withSpecials(nonNegTiny))], run: ([a, b, c]) => dt.add(dt.add(dt.adamMoment(a, b, 0.1), dt.adamVelocity(c, b, 0.001)), dt.adamStep(a, b, c, 0.001, 1e-7)), nanPayloads: true });
+cases.push({ name: 'adamMoment/Velocity/Step f32 specials', inputs: [input([500], withSpecials(uni(-3, 3))), input([500], withSpecials(tiny)), input([500], withSpecials(nonNegTiny))], run: ([a, b, c]) => dt.add(dt.add(adv.adamMoment(a, b, 0.1), adv.adamVelocity(c, b, 0.001)), adv.adamStep(a, b, c, 0.001, 1e-7)), nanPayloads: true });
 
 // ---- unary, int32
 for (const [name, f] of [['neg', dt.neg], ['abs', dt.abs], ['sign', dt.sign], ['square', dt.square], ['relu', dt.relu]] as [string, (x: dt.Tensor) => dt.Tensor][]) {
@@ -139,4 +141,4 @@ for (const [maxBindingBytes, storageOffsetAlignment] of [[4096, 16], [4000, 256]
   cases.push({ name: `gather rows chunked incl. out-of-range ${tag}`, inputs: [input([2000, 7], ints(-99, 99), 'int32'), input([50], ints(0, 1999), 'int32')], run: ([x, i]) => dt.gather(x, i, 0), ...big });
 }
 
-describeWebGpu('agreement: elementwise and movement (CPU vs WebGPU bits)', unavailable, () => agreementCases(cases));
+describeAgreement('agreement: elementwise and movement (CPU vs WebGPU bits)', unavailable, cases);

@@ -11,9 +11,11 @@
  * split at a lowered maxComputeWorkgroupsPerDimension, and batch broadcasting.
  */
 import * as dt from '../../src/index.ts';
-import { agreementCases, describeWebGpu, input, ints, openWebGpu, quarters, uni, withFiniteSpecials, withSpecials, type AgreementCase } from './harness.ts';
+import * as adv from '../../src/advanced.ts';
+import { describeAgreement, input, ints, quarters, uni, withFiniteSpecials, withSpecials, type AgreementCase } from './harness.ts';
+import { webgpuUnavailable } from '../util/webgpu.ts';
 
-const unavailable = await openWebGpu();
+const unavailable = await webgpuUnavailable();
 const cases: AgreementCase[] = [];
 
 type Conv = { x: number[]; k: [number, number]; f: number; s?: [number, number]; padding?: 'same' | 'valid'; tag?: string };
@@ -25,8 +27,8 @@ function convCases(c: Conv, extra: Partial<AgreementCase> = {}, ops: ('fwd' | 'd
   const name = `x [${c.x}] k [${c.k}] f ${c.f} s [${o.strides}] ${o.padding}${c.tag ? ` (${c.tag})` : ''}`;
   const gen = uni();
   if (ops.includes('fwd')) cases.push({ name: `conv2d ${name}`, inputs: [input(c.x, gen), input(w, gen)], run: ([x, k]) => dt.conv2d(x, k, o), ...extra });
-  if (ops.includes('dx')) cases.push({ name: `conv2dGradInput ${name}`, inputs: [input([...y], gen), input(w, gen)], run: ([dy, k]) => dt.conv2dGradInput(dy, k, c.x, o), ...extra });
-  if (ops.includes('dw')) cases.push({ name: `conv2dGradFilter ${name}`, inputs: [input(c.x, gen), input([...y], gen)], run: ([x, dy]) => dt.conv2dGradFilter(x, dy, w, o), ...extra });
+  if (ops.includes('dx')) cases.push({ name: `conv2dGradInput ${name}`, inputs: [input([...y], gen), input(w, gen)], run: ([dy, k]) => adv.conv2dGradInput(dy, k, c.x, o), ...extra });
+  if (ops.includes('dw')) cases.push({ name: `conv2dGradFilter ${name}`, inputs: [input(c.x, gen), input([...y], gen)], run: ([x, dy]) => adv.conv2dGradFilter(x, dy, w, o), ...extra });
 }
 
 // ---- tile edges: positions and channels not multiples of 8 (or of 4), one position, one channel
@@ -64,8 +66,8 @@ for (const w of [16 * 1024 * 1024, 1]) {
   const w = [3, 3, 3, 5];
   const y = dt.tidy(() => dt.conv2d(dt.zeros(x), dt.zeros(w), o).shape);
   cases.push({ name: 'conv2d with specials (NaN, Inf, -0, subnormals)', inputs: [input(x, withSpecials()), input(w, withSpecials())], run: ([a, k]) => dt.conv2d(a, k, o), nanPayloads: true });
-  cases.push({ name: 'conv2dGradInput with specials', inputs: [input([...y], withSpecials()), input(w, withSpecials())], run: ([dy, k]) => dt.conv2dGradInput(dy, k, x, o), nanPayloads: true });
-  cases.push({ name: 'conv2dGradFilter with specials', inputs: [input(x, withSpecials()), input([...y], withSpecials())], run: ([a, dy]) => dt.conv2dGradFilter(a, dy, w, o), nanPayloads: true });
+  cases.push({ name: 'conv2dGradInput with specials', inputs: [input([...y], withSpecials()), input(w, withSpecials())], run: ([dy, k]) => adv.conv2dGradInput(dy, k, x, o), nanPayloads: true });
+  cases.push({ name: 'conv2dGradFilter with specials', inputs: [input(x, withSpecials()), input([...y], withSpecials())], run: ([a, dy]) => adv.conv2dGradFilter(a, dy, w, o), nanPayloads: true });
   cases.push({ name: 'conv2d with finite specials (-0, subnormals, extremes)', inputs: [input(x, withFiniteSpecials()), input(w, withFiniteSpecials())], run: ([a, k]) => dt.conv2d(a, k, o) });
 }
 
@@ -96,9 +98,9 @@ for (const [x, p, s, padding] of [
   const o = { poolSize: p, strides: s, padding };
   const y = dt.tidy(() => dt.maxPool2d(dt.zeros(x), o).shape);
   const tag = `x [${x}] p [${p}] s [${s}] ${padding}`;
-  cases.push({ name: `maxPool2dGrad ${tag} (specials in dy, NaN and ties in x)`, inputs: [input([...y], withSpecials()), input(x, withSpecials(quarters))], run: ([dy, a]) => dt.maxPool2dGrad(dy, a, o), nanPayloads: true });
-  cases.push({ name: `maxPool2dGrad ${tag} (-0 dy)`, inputs: [input([...y], () => Array.from({ length: y.reduce((a, b) => a * b, 1) }, (_, i) => (i % 2 ? -0 : 1.5))), input(x, ints(-1, 1))], run: ([dy, a]) => dt.maxPool2dGrad(dy, a, o) });
-  cases.push({ name: `avgPool2dGrad ${tag} (-0 and specials in dy)`, inputs: [input([...y], withSpecials())], run: ([dy]) => dt.avgPool2dGrad(dy, x, o), nanPayloads: true });
+  cases.push({ name: `maxPool2dGrad ${tag} (specials in dy, NaN and ties in x)`, inputs: [input([...y], withSpecials()), input(x, withSpecials(quarters))], run: ([dy, a]) => adv.maxPool2dGrad(dy, a, o), nanPayloads: true });
+  cases.push({ name: `maxPool2dGrad ${tag} (-0 dy)`, inputs: [input([...y], () => Array.from({ length: y.reduce((a, b) => a * b, 1) }, (_, i) => (i % 2 ? -0 : 1.5))), input(x, ints(-1, 1))], run: ([dy, a]) => adv.maxPool2dGrad(dy, a, o) });
+  cases.push({ name: `avgPool2dGrad ${tag} (-0 and specials in dy)`, inputs: [input([...y], withSpecials())], run: ([dy]) => adv.avgPool2dGrad(dy, x, o), nanPayloads: true });
   cases.push({ name: `maxPool2d ${tag} (NaN and ties)`, inputs: [input(x, withSpecials(quarters))], run: ([a]) => dt.maxPool2d(a, o), nanPayloads: true });
 }
 
@@ -114,6 +116,6 @@ for (const [a, b] of [[[5, 3], [3]], [[3, 5, 7], [5, 1]], [[2, 3, 4, 5], [3, 1, 
 }
 cases.push({ name: 'transpose [5,3,7] -> [2,0,1]', inputs: [input([5, 3, 7])], run: ([x]) => dt.transpose(x, [2, 0, 1]) });
 cases.push({ name: 'slice [9,13] [1:8, 2:11]', inputs: [input([9, 13])], run: ([x]) => dt.slice(x, [1, 2], [7, 9]) });
-cases.push({ name: 'reluGrad [64,5,5,3] with specials', inputs: [input([64, 5, 5, 3], withSpecials()), input([64, 5, 5, 3], withSpecials())], run: ([dy, x]) => dt.reluGrad(dy, x), nanPayloads: true });
+cases.push({ name: 'reluGrad [64,5,5,3] with specials', inputs: [input([64, 5, 5, 3], withSpecials()), input([64, 5, 5, 3], withSpecials())], run: ([dy, x]) => adv.reluGrad(dy, x), nanPayloads: true });
 
-describeWebGpu('agreement: tiled kernels (CPU vs WebGPU bits)', unavailable, () => agreementCases(cases));
+describeAgreement('agreement: tiled kernels (CPU vs WebGPU bits)', unavailable, cases);

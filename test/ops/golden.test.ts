@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
+import * as adv from '../../src/advanced.ts';
 import { expectBitsEqual, expectClose } from '../util/compare.ts';
 import { ROOT } from '../util/subprocess.ts';
 
@@ -26,21 +27,21 @@ const CALL: Record<string, Fn> = {
   add: binary(dt.add), sub: binary(dt.sub), mul: binary(dt.mul), div: binary(dt.div),
   maximum: binary(dt.maximum), minimum: binary(dt.minimum), equal: binary(dt.equal), notEqual: binary(dt.notEqual),
   less: binary(dt.less), lessEqual: binary(dt.lessEqual), greater: binary(dt.greater), greaterEqual: binary(dt.greaterEqual),
-  where: ([c, a, b]) => dt.where(c, a, b), reluGrad: ([dy, x]) => dt.reluGrad(dy, x),
-  adamMoment: ([m, g], a) => dt.adamMoment(m, g, a.c), adamVelocity: ([u, g], a) => dt.adamVelocity(u, g, a.c),
-  adamStep: ([v, m, u], a) => dt.adamStep(v, m, u, a.alpha, a.eps),
+  where: ([c, a, b]) => dt.where(c, a, b), reluGrad: ([dy, x]) => adv.reluGrad(dy, x),
+  adamMoment: ([m, g], a) => adv.adamMoment(m, g, a.c), adamVelocity: ([u, g], a) => adv.adamVelocity(u, g, a.c),
+  adamStep: ([v, m, u], a) => adv.adamStep(v, m, u, a.alpha, a.eps),
   sum: ([x], a) => dt.sum(x, a.axes, a.keepDims), max: ([x], a) => dt.max(x, a.axes, a.keepDims),
   min: ([x], a) => dt.min(x, a.axes, a.keepDims), argmax: ([x], a) => dt.argmax(x, a.axis), argmin: ([x], a) => dt.argmin(x, a.axis),
   matmul: ([x, y], a) => dt.matmul(x, y, a),
   conv2d: ([x, w], a) => dt.conv2d(x, w, a),
-  conv2dGradInput: ([dy, w], a) => dt.conv2dGradInput(dy, w, a.inputShape, a),
-  conv2dGradFilter: ([x, dy], a) => dt.conv2dGradFilter(x, dy, a.filterShape, a),
+  conv2dGradInput: ([dy, w], a) => adv.conv2dGradInput(dy, w, a.inputShape, a),
+  conv2dGradFilter: ([x, dy], a) => adv.conv2dGradFilter(x, dy, a.filterShape, a),
   maxPool2d: ([x], a) => dt.maxPool2d(x, a), avgPool2d: ([x], a) => dt.avgPool2d(x, a),
-  maxPool2dGrad: ([dy, x], a) => dt.maxPool2dGrad(dy, x, a),
-  avgPool2dGrad: ([dy], a) => dt.avgPool2dGrad(dy, a.inputShape, a),
+  maxPool2dGrad: ([dy, x], a) => adv.maxPool2dGrad(dy, x, a),
+  avgPool2dGrad: ([dy], a) => adv.avgPool2dGrad(dy, a.inputShape, a),
   transpose: ([x], a) => dt.transpose(x, a.perm), slice: ([x], a) => dt.slice(x, a.begin, a.size),
   pad: ([x], a) => dt.pad(x, a.paddings, a.value), concat: (xs, a) => dt.concat(xs, a.axis),
-  gather: ([x, i], a) => dt.gather(x, i, a.axis), gatherGrad: ([dy, i], a) => dt.gatherGrad(dy, i, a.axis, a.dimSize),
+  gather: ([x, i], a) => dt.gather(x, i, a.axis), gatherGrad: ([dy, i], a) => adv.gatherGrad(dy, i, a.axis, a.dimSize),
   oneHot: ([i], a) => dt.oneHot(i, a.depth, a), cast: ([x], a) => dt.cast(x, a.dtype),
   broadcastTo: ([x], a) => dt.broadcastTo(x, a.shape), fill: (_xs, a) => dt.fill(a.shape, a.value, a.dtype),
 };
@@ -54,7 +55,7 @@ describe(`ops vs NumPy golden values (${golden.source})`, () => {
     const covered = new Set(golden.cases.map((c) => c.op));
     // Ops whose golden values come from the spec's vectors rather than NumPy, tested in their own files.
     const elsewhere = new Set(['randomUniform', 'resizeBilinear']); // test/ops/random-uniform.test.ts, test/ops/resize-bilinear.test.ts (test/golden/resize.json)
-    expect(dt.OP_NAMES.filter((op) => !covered.has(op) && !elsewhere.has(op))).toEqual([]);
+    expect(adv.OP_NAMES.filter((op) => !covered.has(op) && !elsewhere.has(op))).toEqual([]);
   });
 
   for (const c of golden.cases) {

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
+import * as adv from '../../../src/advanced.ts';
 import { expectNoLeaks } from '../../util/leaks.ts';
 import { collect, rows, sleep } from './helpers.ts';
 
@@ -145,7 +146,7 @@ describe('errors and memory', () => {
     }
     expect(batches).toBe(32);
     // batches in flight: at most map window + prefetch window + the consumer's, two tensors each
-    expect(peak).toBeLessThanOrEqual(2 * (dt.data.AUTOTUNE_PARALLEL_CALLS + dt.data.AUTOTUNE_PREFETCH + 2));
+    expect(peak).toBeLessThanOrEqual(2 * (adv.AUTOTUNE_PARALLEL_CALLS + adv.AUTOTUNE_PREFETCH + 2));
     expect(dt.memory().numTensors).toBe(base);
     dt.dispose([images, labels]);
   });

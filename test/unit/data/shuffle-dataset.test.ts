@@ -6,9 +6,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
+import * as adv from '../../../src/advanced.ts';
 import { collect, rows } from './helpers.ts';
 
-const { Dataset, shuffleOrder } = dt.data;
+const { Dataset } = dt.data;
+const { shuffleOrder } = adv;
 
 beforeAll(async () => {
   await dt.setBackend('cpu');

@@ -1,0 +1,50 @@
+/**
+ * The package's advanced entry (`ditto-ml/advanced`): the parts of the engine below the Keras/TF.js-style API,
+ * for people who write backends, kernels or tools, and for ditto's own tests. Not covered by the semver promise
+ * of the main entry: names here may change in a minor release.
+ *
+ * - The backend interface and registry: `registerBackend`, `currentBackend`, `Backend`, `BackendFactory`,
+ *   `TensorInfo`.
+ * - The primitive op table: `OP_NAMES`, `OpName`, `OpAttrMap`, and the primitives that the public ops'
+ *   gradients and the optimizers are built from (conv2d/pool/gather/relu gradients, the fused Adam updates, the raw
+ *   counter-based `randomUniform`, `reduceToShape`).
+ * - The fixed reduction order (`SUM_CHUNK`, `sumTree`), the dataset shuffle's order function and its state
+ *   words, safetensors encoding and weight digests.
+ * It loads the main entry first, so both share one engine and its registered backends.
+ * Composition-root module: may import any layer.
+ *
+ * ```ts
+ * import * as dt from 'ditto-ml';
+ * import { currentBackend, OP_NAMES } from 'ditto-ml/advanced';
+ * ```
+ * @module ditto-ml/advanced
+ */
+import { ENGINE } from './core/engine.ts';
+import type { Backend, BackendFactory, BackendName } from './core/backend.ts';
+import './index.ts';
+
+export type { Backend, BackendFactory, BackendRequest, TensorInfo } from './core/backend.ts';
+export { OP_NAMES, type OpName, type OpAttrMap } from './core/ops/op-attrs.ts';
+export { SUM_CHUNK, sumTree } from './core/reduction-order.ts';
+export { fmtShape } from './core/errors.ts';
+export { reduceToShape } from './core/ops/broadcast.ts';
+export { conv2dGradInput, conv2dGradFilter } from './core/ops/conv2d.ts';
+export { maxPool2dGrad, avgPool2dGrad } from './core/ops/pool.ts';
+export { gatherGrad } from './core/ops/gather.ts';
+export { reluGrad } from './core/ops/unary.ts';
+export { adamMoment, adamVelocity, adamStep } from './core/ops/adam.ts';
+export { randomUniform, type RandomUniformAttrs } from './core/ops/random-uniform.ts';
+export { AUTOTUNE_PARALLEL_CALLS, AUTOTUNE_PREFETCH } from './data/dataset.ts';
+export { SHUFFLE_TAG, shuffleOrder, shuffleSampler, shuffleStateWords, type ShuffleSampler } from './data/shuffle-order.ts';
+export { encodeSafetensors, decodeSafetensors } from './nn/safetensors.ts';
+export { digestTensors } from './nn/digest.ts';
+
+/** Registers a backend factory under `name`; automatic selection prefers the highest `priority` that is available. */
+export function registerBackend(name: BackendName, factory: BackendFactory, priority: number): void {
+  ENGINE.registerBackend(name, factory, priority);
+}
+
+/** The backend object currently in use (its buffers, `run`, `sync`, adapter details). */
+export function currentBackend(): Backend {
+  return ENGINE.backend;
+}
