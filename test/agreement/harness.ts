@@ -1,48 +1,29 @@
 /**
- * Harness of the CPU-vs-WebGPU agreement suites: opens the WebGPU backend once per test file
- * (skipping the suite when there is no adapter, failing it when REQUIRE_WEBGPU=1), generates
+ * Harness of the CPU-vs-WebGPU agreement suites: declares a suite over WebGPU (skipped with the
+ * reason when there is no adapter, failing when REQUIRE_WEBGPU=1; see test/util/webgpu.ts), generates
  * seeded inputs (an LCG, never the engine's RNG), runs a case on both backends and compares the
  * result BITS (NaN payloads excepted only where a case says so).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
+import * as adv from '../../src/advanced.ts';
 import { hashString, Lcg } from '../util/gradcheck.ts';
 import { expectBitsEqual } from '../util/compare.ts';
+import { describeWebGpu } from '../util/webgpu.ts';
 import { TUNING } from '../../src/kernels/webgpu/kernel-util.ts';
 import type { WebGpuBackend } from '../../src/kernels/webgpu/index.ts';
 
-process.env.XDG_RUNTIME_DIR ??= '/tmp';
-
-/** Why WebGPU is unavailable, or null when it is available. */
-export async function openWebGpu(): Promise<string | null> {
-  try {
-    await dt.setBackend('webgpu');
-    await dt.setBackend('cpu');
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
 /**
- * Declares the suite `name` over WebGPU: skipped without an adapter (with a test that fails
- * under REQUIRE_WEBGPU=1), and shuts the device down after the file so the process exits.
+ * Declares the agreement suite `name` over WebGPU (test/util/webgpu.ts's describeWebGpu: skipped
+ * with the reason without an adapter, failing under REQUIRE_WEBGPU=1), prints the file's tally
+ * and shuts the device down after the file so the process exits.
  */
-export function describeWebGpu(name: string, unavailable: string | null, body: () => void): void {
+export function describeAgreement(name: string, unavailable: string | null, cases: AgreementCase[]): void {
   afterAll(async () => {
     if (TALLY.cases) console.log(`agreement [${name}]: ${TALLY.cases} cases, ${TALLY.elements} elements compared, ${TALLY.differing} differing (NaN results with different NaN bit patterns, accepted in special-value cases: ${TALLY.nanPayloadsDiffering})`);
     await dt.shutdown();
   });
-  if (unavailable !== null) {
-    describe(`${name} (WebGPU unavailable)`, () => {
-      it.runIf(process.env.REQUIRE_WEBGPU === '1')('REQUIRE_WEBGPU=1: a WebGPU adapter must exist', () => {
-        expect.fail(`REQUIRE_WEBGPU=1 but WebGPU is unavailable: ${unavailable}`);
-      });
-      it.skipIf(process.env.REQUIRE_WEBGPU === '1')(`skipped: ${unavailable}`, () => {});
-    });
-    return;
-  }
-  describe(name, body);
+  describeWebGpu(name, unavailable, () => agreementCases(cases));
 }
 
 /** Host data of one input. */
@@ -134,7 +115,7 @@ export async function expectAgreement(c: AgreementCase): Promise<void> {
   const saved = { ...TUNING };
   Object.assign(TUNING, c.tuning ?? {});
   await dt.setBackend('webgpu');
-  const limits = (dt.currentBackend() as unknown as WebGpuBackend).gpu.limits;
+  const limits = (adv.currentBackend() as unknown as WebGpuBackend).gpu.limits;
   const savedLimits = { ...limits };
   if (c.maxWorkgroupsPerDimension) limits.maxComputeWorkgroupsPerDimension = c.maxWorkgroupsPerDimension;
   if (c.maxBindingBytes) limits.maxStorageBufferBindingSize = c.maxBindingBytes;

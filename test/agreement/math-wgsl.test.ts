@@ -4,10 +4,13 @@
 // self-test: WGSL `a / b` and `sqrt(x)` must be correctly rounded (equal Math.fround of the
 // float64 result) on ~1M random pairs including subnormals.
 // The library runs twice: as is, and with EXACT_GUARD (its FMA-contraction guards switched on).
-// Skips without a WebGPU adapter unless REQUIRE_WEBGPU=1 (then a missing adapter fails).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Skips without a WebGPU adapter (the reason in the test names) unless REQUIRE_WEBGPU=1 (then a
+// missing adapter fails); see test/util/webgpu.ts.
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exp32, expm1_32, log1p32, log32, sigmoid32, softplus32, tanh32 } from '../../src/core/math/index.ts';
+import * as dt from '../../src/index.ts';
 import { compileCompute, loadWgsl, openRawGpu, runCompute, type RawGpu } from '../util/raw-webgpu.ts';
+import { describeWebGpu, webgpuUnavailable } from '../util/webgpu.ts';
 
 const MATH_LIB = loadWgsl('lib/math'); // with lib/float-bits, which it requires
 
@@ -137,20 +140,27 @@ function isNaNBits(b: number): boolean {
   return (b & 0x7fffffff) > 0x7f800000;
 }
 
-const requireGpu = process.env.REQUIRE_WEBGPU === '1';
-const gpu: RawGpu | null = await openRawGpu().catch((e: unknown) => {
-  if (requireGpu) throw e;
-  return null;
-});
+// Availability from the one probe (test/util/webgpu.ts), then the engine's device is closed: this
+// file opens its own raw device.
+const probed = await webgpuUnavailable();
+await dt.shutdown();
+let rawFailure: string | null = null;
+const gpu: RawGpu | null = probed === null
+  ? await openRawGpu().catch((e: unknown) => {
+    rawFailure = `the raw WebGPU harness (test/util/raw-webgpu.ts) could not open a device: ${(e as Error).message.split('\n')[0]}`;
+    return null;
+  })
+  : null;
+const unavailable = probed ?? (gpu ? null : rawFailure ?? 'the raw WebGPU harness (test/util/raw-webgpu.ts) found no adapter');
 
 afterAll(() => {
   gpu?.destroy();
 });
 
-describe.skipIf(!gpu && !requireGpu)('WGSL math library vs TypeScript (bit agreement)', () => {
+describeWebGpu('WGSL math library vs TypeScript (bit agreement)', unavailable, () => {
   let g: RawGpu;
   beforeAll(() => {
-    if (!gpu) throw new Error('REQUIRE_WEBGPU=1 but no WebGPU adapter is available');
+    if (!gpu) return; // unavailable under REQUIRE_WEBGPU=1: every test fails with the reason
     g = gpu;
     console.log(`adapter: ${g.adapterName}`);
   });

@@ -6,9 +6,10 @@
  * every transpose flag pair, odd sizes, long inner dimensions and batch broadcasting.
  */
 import * as dt from '../../src/index.ts';
-import { agreementCases, describeWebGpu, input, ints, openWebGpu, quarters, uni, withFiniteSpecials, type AgreementCase } from './harness.ts';
+import { describeAgreement, input, ints, quarters, uni, withFiniteSpecials, type AgreementCase } from './harness.ts';
+import { webgpuUnavailable } from '../util/webgpu.ts';
 
-const unavailable = await openWebGpu();
+const unavailable = await webgpuUnavailable();
 const cases: AgreementCase[] = [];
 
 /** Every non-empty subset of [0, rank). */
@@ -90,4 +91,4 @@ cases.push({ name: 'matmul K=0', inputs: [input([3, 0]), input([0, 4])], run: ([
 cases.push({ name: 'matmul -0 products (K=1)', inputs: [input([4, 1], () => [-0, 0, -1, 1]), input([1, 3], () => [0, -0, 2])], run: ([a, b]) => dt.matmul(a, b) });
 cases.push({ name: 'matmul finite specials', inputs: [input([20, 30], withFiniteSpecials(uni(-1, 1))), input([30, 10], uni(-1, 1))], run: ([a, b]) => dt.matmul(a, b) });
 
-describeWebGpu('agreement: reductions and matmul (CPU vs WebGPU bits)', unavailable, () => agreementCases(cases));
+describeAgreement('agreement: reductions and matmul (CPU vs WebGPU bits)', unavailable, cases);

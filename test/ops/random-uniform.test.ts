@@ -2,34 +2,32 @@
  * The randomUniform op and device dropout against the host-side randomness layer (src/core/random), which is
  * itself checked against the spec's vectors: randomUniform == uniformValues bit for bit for both algorithms and
  * odd sizes; statelessDropout == dropoutValues bit for bit (shapes, rates, noise shapes); the TF stateless_dropout
- * docstring masks through the device path; gradients; errors. Runs on the CPU and, when one is available and
- * implements the op, on WebGPU.
+ * docstring masks through the device path; gradients; errors. Runs on the CPU and on WebGPU (skipped with the
+ * reason without an adapter or without the op; failing then under REQUIRE_WEBGPU=1).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
+import * as adv from '../../src/advanced.ts';
 import {
   dropoutValues, normalValues, philoxKeyCounterForSeed, tfPhiloxWords, tfUint32ToFloat, threefryKeyForSeed,
   truncatedNormalValues, uniformValues, type RandomAlgorithm,
 } from '../../src/core/random/index.ts';
 import { expectBitsEqual } from '../util/compare.ts';
 import { expectNoLeaks } from '../util/leaks.ts';
+import { describeWebGpu, webgpuUnavailable } from '../util/webgpu.ts';
 
 const ALGS: RandomAlgorithm[] = ['philox', 'threefry'];
 
-/** The CPU, plus WebGPU when an adapter exists and its backend has the op (REQUIRE_WEBGPU=1: must). */
-async function backends(): Promise<dt.BackendName[]> {
-  const out: dt.BackendName[] = ['cpu'];
-  try {
-    await dt.setBackend('webgpu');
-    if (dt.currentBackend().supports('randomUniform')) out.push('webgpu');
-  } catch (e) {
-    if (process.env.REQUIRE_WEBGPU === '1') throw e;
-  }
-  if (process.env.REQUIRE_WEBGPU === '1' && !out.includes('webgpu')) throw new Error('REQUIRE_WEBGPU=1 but WebGPU lacks randomUniform');
+/** Why the op cannot run on WebGPU here (no adapter, or a WebGPU backend without the op), or null. */
+async function webgpuOpUnavailable(): Promise<string | null> {
+  const unavailable = await webgpuUnavailable();
+  if (unavailable !== null) return unavailable;
+  await dt.setBackend('webgpu');
+  const has = adv.currentBackend().supports('randomUniform');
   await dt.setBackend('cpu');
-  return out;
+  return has ? null : 'the WebGPU backend lacks the randomUniform op';
 }
-const BACKENDS = await backends();
+const WEBGPU_UNAVAILABLE = await webgpuOpUnavailable();
 afterAll(() => dt.shutdown());
 
 /** Philox key/counter or threefry key of a seed pair, as statelessDropout derives them. */
@@ -52,7 +50,7 @@ function data(n: number, salt: number): Float32Array {
   return out;
 }
 
-describe.each(BACKENDS)('randomUniform op (%s)', (backend) => {
+function opSuite(backend: dt.BackendName): void {
   it('equals uniformValues(shape, seed) bit for bit, both algorithms, odd and shaped sizes', async () => {
     await dt.setBackend(backend);
     const shapes = [[1], [3], [5], [7], [1001], [], [0], [2, 3], [4, 1, 5], [3, 0, 2]];
@@ -60,7 +58,7 @@ describe.each(BACKENDS)('randomUniform op (%s)', (backend) => {
     for (const algorithm of ALGS) {
       for (const seed of seeds) {
         for (const shape of shapes) {
-          const u = dt.randomUniform(shape, streamFor(seed, algorithm));
+          const u = adv.randomUniform(shape, streamFor(seed, algorithm));
           expect(u.shape).toEqual(shape);
           expect(u.dtype).toBe('float32');
           expectBitsEqual(await u.data() as Float32Array, uniformValues(shape, seed, { algorithm }), `${algorithm} ${seed} [${shape}]`);
@@ -77,7 +75,7 @@ describe.each(BACKENDS)('randomUniform op (%s)', (backend) => {
       const n = 23;
       const words = tfPhiloxWords(n, { key, counter: Uint32Array.from(counter) });
       const want = Float32Array.from(words, tfUint32ToFloat);
-      const u = dt.randomUniform([n], { algorithm: 'philox', key, counter });
+      const u = adv.randomUniform([n], { algorithm: 'philox', key, counter });
       expectBitsEqual(await u.data() as Float32Array, want, `counter ${counter}`);
       u.dispose();
     }
@@ -186,17 +184,20 @@ describe.each(BACKENDS)('randomUniform op (%s)', (backend) => {
     });
     x.dispose();
   });
-});
+}
+
+describe('randomUniform op (cpu)', () => opSuite('cpu'));
+describeWebGpu('randomUniform op (webgpu)', WEBGPU_UNAVAILABLE, () => opSuite('webgpu'));
 
 describe('randomUniform and stateless* argument errors', () => {
   const key = [1, 2];
   it('randomUniform', () => {
-    expect(() => dt.randomUniform([2, -1], { algorithm: 'philox', key })).toThrow(/^randomUniform: expected shape .*Received: shape=\[2, -1\]/);
-    expect(() => dt.randomUniform([2], { algorithm: 'mt' as never, key })).toThrow(/^randomUniform: expected algorithm 'philox' or 'threefry'. Received: algorithm="mt"/);
-    expect(() => dt.randomUniform([2], { algorithm: 'philox', key: [1, -2] })).toThrow(/^randomUniform: expected key of 2 u32 integers/);
-    expect(() => dt.randomUniform([2], { algorithm: 'philox', key: [1, 2, 3] })).toThrow(/^randomUniform: expected key of 2 u32/);
-    expect(() => dt.randomUniform([2], { algorithm: 'philox', key, counter: [1, 2, 3] })).toThrow(/^randomUniform: expected counter of 4 u32/);
-    expect(() => dt.randomUniform([2], { algorithm: 'threefry', key, counter: [0, 0, 1, 0] })).toThrow(/^randomUniform: expected counter \[0, 0, 0, 0\] for algorithm 'threefry'/);
+    expect(() => adv.randomUniform([2, -1], { algorithm: 'philox', key })).toThrow(/^randomUniform: expected shape .*Received: shape=\[2, -1\]/);
+    expect(() => adv.randomUniform([2], { algorithm: 'mt' as never, key })).toThrow(/^randomUniform: expected algorithm 'philox' or 'threefry'. Received: algorithm="mt"/);
+    expect(() => adv.randomUniform([2], { algorithm: 'philox', key: [1, -2] })).toThrow(/^randomUniform: expected key of 2 u32 integers/);
+    expect(() => adv.randomUniform([2], { algorithm: 'philox', key: [1, 2, 3] })).toThrow(/^randomUniform: expected key of 2 u32/);
+    expect(() => adv.randomUniform([2], { algorithm: 'philox', key, counter: [1, 2, 3] })).toThrow(/^randomUniform: expected counter of 4 u32/);
+    expect(() => adv.randomUniform([2], { algorithm: 'threefry', key, counter: [0, 0, 1, 0] })).toThrow(/^randomUniform: expected counter \[0, 0, 0, 0\] for algorithm 'threefry'/);
   });
 
   it('statelessUniform / Normal / TruncatedNormal', () => {

@@ -5,14 +5,16 @@
  * DITTO_TEST_CRASH hook) and resumed in a fresh process; History bytes, weight and optimizer
  * digests, the optimizer step, seed generator counters and the random state must equal those of an
  * uninterrupted run, and every run's final epoch-end checkpoint must be byte-identical.
- * Per backend: CPU always; WebGPU skips without an adapter unless REQUIRE_WEBGPU=1.
+ * Per backend: CPU always; WebGPU skips (the reason in the test name) without an adapter unless
+ * REQUIRE_WEBGPU=1, where a missing adapter fails (test/util/webgpu.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../util/subprocess.ts';
+import { describeWebGpu, webgpuUnavailableInChild } from '../util/webgpu.ts';
 
 const SCRIPT = resolve(ROOT, 'test/resume/scripts/train.ts');
 const dirs: string[] = [];
@@ -147,22 +149,13 @@ async function pool<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {
   return out;
 }
 
-for (const backend of ['cpu', 'webgpu']) {
-  describe(`kill and resume (${backend})`, () => {
-    let unavailable: string | null = null;
-    beforeAll(async () => {
-      if (backend === 'cpu') return;
-      const probe = await runChild(['--backend', backend, '--probe']);
-      const line = probe.lines.find((l) => l.startsWith('available') || l.startsWith('unavailable')) ?? `unavailable: probe failed (${probe.stderr.split('\n')[0]})`;
-      unavailable = line.startsWith('available') ? null : line;
-      if (!unavailable) console.log(`kill and resume (${backend}): ${line}`);
-    });
+// WebGPU availability, asked in a child process: this file only spawns processes.
+const gpuUnavailable = await webgpuUnavailableInChild();
 
-    it('resumed runs end with the uninterrupted run\'s bits, at every kill point', async (ctx) => {
-      if (unavailable) {
-        if (process.env.REQUIRE_WEBGPU === '1') expect.fail(`REQUIRE_WEBGPU=1 but WebGPU is unavailable: ${unavailable}`);
-        ctx.skip();
-      }
+for (const backend of ['cpu', 'webgpu']) {
+  const suite = backend === 'webgpu' ? (name: string, body: () => void) => describeWebGpu(name, gpuUnavailable, body) : describe;
+  suite(`kill and resume (${backend})`, () => {
+    it('resumed runs end with the uninterrupted run\'s bits, at every kill point', async () => {
       // Longest chains first, the single uninterrupted run last: 6 processes on the critical path.
       const all = await pool<Outcome | ScenarioRun>([
         ...SCENARIOS.map((s) => () => runScenario(backend, s)),

@@ -6,6 +6,7 @@
  * Part of src/kernels/webgpu: imports src/core only (and the `webgpu` package).
  */
 import { BackendError } from '../../core/errors.ts';
+import { vulkanUnavailable } from './vulkan-probe.ts';
 
 /** The limits the backend requests from the adapter (the adapter's own values, not the defaults). */
 const REQUESTED_LIMITS = [
@@ -90,6 +91,9 @@ export class GpuDevice {
    * Resolves to a reason string when no adapter exists (no Vulkan/Metal/D3D driver).
    */
   static async open(options: { refuseSoftware?: boolean } = {}): Promise<GpuDevice | string> {
+    // Without a Vulkan loader on Linux, Dawn would print a warning of its own: say ours instead.
+    const noLoader = vulkanUnavailable();
+    if (noLoader) return noLoader;
     let mod: typeof import('webgpu');
     try {
       mod = await import('webgpu');

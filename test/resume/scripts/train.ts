@@ -12,7 +12,7 @@
  *
  * Usage: tsx test/resume/scripts/train.ts --backend cpu|webgpu [--dir D] [--every-steps N]
  *        [--every-epoch] [--resume] [--pause-at 'step 8']
- *        tsx test/resume/scripts/train.ts --backend webgpu --probe   (prints "available" or why not)
+ * (Whether WebGPU is available is asked of test/util/scripts/webgpu-probe.ts, the tests' one probe.)
  */
 import { createHash } from 'node:crypto';
 import * as dt from '../../../src/index.ts';
@@ -29,17 +29,6 @@ const backend = (value('--backend') ?? 'cpu') as dt.BackendName;
 const say = (line: string): void => {
   process.stdout.write(line + '\n');
 };
-
-if (flag('--probe')) {
-  try {
-    await dt.setBackend(backend);
-    say(`available: ${dt.getBackend()} (${dt.currentBackend().description})`);
-  } catch (e) {
-    say(`unavailable: ${(e as Error).message.split('\n')[0]}`);
-  }
-  await dt.shutdown();
-  process.exit(0);
-}
 
 await dt.setBackend(backend);
 dt.utils.setRandomSeed(812);

@@ -2,12 +2,14 @@
  * Label checks that need a device read: on a backend without synchronous reads (WebGPU), an
  * out-of-range label is counted on the device and fit fails at its next log read with a clear
  * error; on the CPU the same bad label fails immediately. Valid labels never trigger it.
+ * The WebGPU part skips (with the reason) without an adapter, and fails under REQUIRE_WEBGPU=1.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
 import { verifyDeferredChecks } from '../../../src/nn/deferred-checks.ts';
+import { describeWebGpu, webgpuUnavailable } from '../../util/webgpu.ts';
 
-const HAS_GPU = process.env.REQUIRE_WEBGPU === '1' || (await dt.setBackend('webgpu').then(() => true, () => false));
+const unavailable = await webgpuUnavailable();
 
 afterAll(() => dt.shutdown());
 
@@ -26,7 +28,7 @@ async function trainOnce(labels: number[]): Promise<void> {
   }
 }
 
-describe.runIf(HAS_GPU)('deferred label checks (webgpu)', () => {
+describeWebGpu('deferred label checks (webgpu)', unavailable, () => {
   it('valid labels pass; an out-of-range label fails fit with a clear error', async () => {
     await dt.setBackend('webgpu');
     await trainOnce([0, 1, 2, 1]);

@@ -4,29 +4,21 @@
  * reason), device loss (an op, a pending read and sync give a clear BackendError, never a hang),
  * uncaptured GPU errors surfaced as BackendErrors, buffer pool reuse and leak-free bookkeeping,
  * the list of ops without a WebGPU kernel, and a process that exits after dt.shutdown().
- * Skips without an adapter unless REQUIRE_WEBGPU=1.
+ * The device tests skip (the reason in their names) without an adapter unless REQUIRE_WEBGPU=1,
+ * where a missing adapter fails them (test/util/webgpu.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
+import * as adv from '../../../src/advanced.ts';
 import { Engine } from '../../../src/core/engine.ts';
 import { CpuBackend } from '../../../src/kernels/cpu/index.ts';
 import { WebGpuBackend, createWebGpuBackend, missingWebGpuKernels, selfTestVerdict, type GpuHandle } from '../../../src/kernels/webgpu/index.ts';
 import { selfTestInputs } from '../../../src/kernels/webgpu/self-test.ts';
 import { expectNoLeaks } from '../../util/leaks.ts';
 import { runTs } from '../../util/subprocess.ts';
+import { describeWebGpu, webgpuUnavailable } from '../../util/webgpu.ts';
 
-process.env.XDG_RUNTIME_DIR ??= '/tmp';
-const REQUIRE = process.env.REQUIRE_WEBGPU === '1';
-
-async function probe(): Promise<string | null> {
-  try {
-    await dt.setBackend('webgpu');
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-const unavailable = await probe();
+const unavailable = await webgpuUnavailable();
 afterAll(() => dt.shutdown());
 
 /** Fails (instead of hanging) when `p` does not settle within `ms`. */
@@ -60,15 +52,10 @@ describe('WebGPU kernels', () => {
   });
 });
 
-describe.runIf(unavailable !== null)('WebGPU unavailable', () => {
-  it('fails under REQUIRE_WEBGPU=1, else is skipped', () => {
-    if (REQUIRE) expect.fail(`REQUIRE_WEBGPU=1 but WebGPU is unavailable: ${unavailable}`);
-  });
-});
-
-describe.runIf(unavailable === null)('WebGPU backend', () => {
-  it('passes the float32 self-test on this adapter (division, sqrt, no FMA contraction, subnormals)', () => {
-    const b = dt.currentBackend() as unknown as WebGpuBackend;
+describeWebGpu('WebGPU backend', unavailable, () => {
+  it('passes the float32 self-test on this adapter (division, sqrt, no FMA contraction, subnormals)', async () => {
+    await dt.setBackend('webgpu');
+    const b = adv.currentBackend() as unknown as WebGpuBackend;
     expect(b.name).toBe('webgpu');
     console.log(`webgpu adapter: ${b.description}; self-test: ${b.selfTest?.checked} checks, ${b.selfTest?.failures.length} failures`);
     expect(b.selfTest?.ok, b.selfTest?.failures.join('\n')).toBe(true);
@@ -85,10 +72,10 @@ describe.runIf(unavailable === null)('WebGPU backend', () => {
       let s = seed >>> 0;
       return Float32Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 4 - 2);
     };
-    const both = async <O extends 'matmul' | 'resizeBilinear' | 'conv2d' | 'conv2dGradInput' | 'conv2dGradFilter'>(op: O, ins: [Float32Array, number[]][], attrs: dt.OpAttrMap[O], outShape: number[]) => {
+    const both = async <O extends 'matmul' | 'resizeBilinear' | 'conv2d' | 'conv2dGradInput' | 'conv2dGradFilter'>(op: O, ins: [Float32Array, number[]][], attrs: adv.OpAttrMap[O], outShape: number[]) => {
       const size = outShape.reduce((x, y) => x * y, 1);
       const results: Float32Array[] = [];
-      for (const be of [cpu, g] as dt.Backend[]) {
+      for (const be of [cpu, g] as adv.Backend[]) {
         const hs = ins.map(([v]) => {
           const h = be.alloc('float32', v.length);
           be.write(h, 'float32', v);
@@ -210,7 +197,7 @@ describe.runIf(unavailable === null)('WebGPU backend', () => {
 
   it('a read in flight when the device is lost rejects (through the engine, no hang)', async () => {
     await dt.setBackend('webgpu');
-    const b = dt.currentBackend() as unknown as WebGpuBackend;
+    const b = adv.currentBackend() as unknown as WebGpuBackend;
     const t = dt.matmul(dt.ones([64, 64]), dt.ones([64, 64]));
     const p = t.data();
     b.gpu.device.destroy();
@@ -240,7 +227,7 @@ describe.runIf(unavailable === null)('WebGPU backend', () => {
 
   it('buffers return to the pool: no leaks, scratch buffers released, sizes reused', async () => {
     await dt.setBackend('webgpu');
-    const b = dt.currentBackend() as unknown as WebGpuBackend;
+    const b = adv.currentBackend() as unknown as WebGpuBackend;
     const baseline = b.liveBuffers();
     const x = dt.tensor(new Float32Array(2 * 9 * 9 * 3).map((_, i) => Math.sin(i)), [2, 9, 9, 3]);
     const w = dt.tensor(new Float32Array(3 * 3 * 3 * 4).map((_, i) => Math.cos(i)), [3, 3, 3, 4]);
@@ -262,7 +249,7 @@ describe.runIf(unavailable === null)('WebGPU backend', () => {
 
   it('a tensor beyond one storage binding: windowed where possible, a clear BackendError otherwise', async () => {
     await dt.setBackend('webgpu');
-    const b = dt.currentBackend() as unknown as WebGpuBackend;
+    const b = adv.currentBackend() as unknown as WebGpuBackend;
     const saved = { ...b.gpu.limits };
     b.gpu.limits.maxStorageBufferBindingSize = 4096;
     try {
@@ -282,7 +269,7 @@ describe.runIf(unavailable === null)('WebGPU backend', () => {
 
   it('many dispatches per submission: a chain of ops records without waiting', async () => {
     await dt.setBackend('webgpu');
-    const b = dt.currentBackend() as unknown as WebGpuBackend;
+    const b = adv.currentBackend() as unknown as WebGpuBackend;
     await dt.sync();
     const before = b.stats().stream;
     let t = dt.ones([16, 16]);
