@@ -12,13 +12,17 @@ export type BackendName = 'cpu' | 'webgpu';
 
 /** What a kernel sees of a tensor: its buffer handle (backend-specific), shape and dtype. */
 export interface TensorInfo<H = unknown> {
+  /** The backend's buffer handle (its own type `H`). */
   readonly handle: H;
+  /** The tensor's shape. */
   readonly shape: Shape;
+  /** The tensor's dtype. */
   readonly dtype: DType;
 }
 
 /** A device that owns tensor storage and runs primitive ops. */
 export interface Backend<H = unknown> {
+  /** The name it is registered under: 'cpu' or 'webgpu'. */
   readonly name: BackendName;
   /** A short human description, e.g. the adapter name. */
   readonly description: string;
@@ -46,8 +50,21 @@ export interface Backend<H = unknown> {
 
 /** How a backend is being chosen: explicitly (`setBackend`) or automatically (`ready()`, first use). */
 export interface BackendRequest {
+  /** True for automatic selection, false for an explicit `setBackend`. */
   automatic: boolean;
 }
 
-/** Creates a backend, or resolves to `{ unavailable: reason }` when the device is not available. */
-export type BackendFactory = (request: BackendRequest) => Backend | Promise<Backend | { unavailable: string }> | { unavailable: string };
+/**
+ * Creates a backend, or resolves to `{ unavailable: reason }` when the device is not available (the reason is
+ * reported by `setBackend` and by automatic selection).
+ */
+export type BackendFactory = (request: BackendRequest) =>
+  | Backend
+  | Promise<Backend | {
+    /** Why the device is not available. */
+    unavailable: string;
+  }>
+  | {
+    /** Why the device is not available. */
+    unavailable: string;
+  };

@@ -26,7 +26,13 @@ export class DisposedTensorError extends TensorEngineError {}
 
 /** An op has no kernel on the given backend. */
 export class UnsupportedOpError extends TensorEngineError {
-  constructor(readonly op: string, readonly device: string, detail = '') {
+  constructor(
+    /** The op's name. */
+    readonly op: string,
+    /** The backend's name. */
+    readonly device: string,
+    detail = '',
+  ) {
     super(`${op}: no kernel for backend '${device}'.${detail ? ' ' + detail : ''}`);
   }
 }

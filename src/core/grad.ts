@@ -10,8 +10,11 @@ import { add } from './ops/binary.ts';
 import { ones, zerosLike } from './ops/creation.ts';
 import { Tensor, type Variable } from './tensor.ts';
 
+/** What {@link valueAndGrad} and {@link variableGrads} return. The caller owns (and disposes) all of it. */
 export interface ValueAndGrads {
+  /** The function's value: a float32 scalar. */
   value: Tensor;
+  /** One gradient per argument (or variable), in order, each with that argument's shape. */
   grads: Tensor[];
 }
 
@@ -50,7 +53,17 @@ function differentiate(fn: string, f: () => unknown, sources: readonly Tensor[])
 }
 
 /**
- * `grad(f)(...xs)` returns df/dx for every tensor argument. f must return a float32 scalar.
+ * `grad(f)(...xs)` returns df/dx for every tensor argument, in order (TF.js `tf.grads`). f must return a float32
+ * scalar (a tensor of one element); the arguments must be float32. Tensors f creates are disposed; the gradients
+ * belong to the caller.
+ *
+ * @example
+ * ```ts
+ * const loss = (x: dt.Tensor, w: dt.Tensor) => dt.sum(dt.square(dt.matmul(x, w)));
+ * const [dx, dw] = dt.grad(loss)(x, w);
+ * ```
+ * @throws {@link DTypeError} for an argument that is not float32; {@link ShapeError} when f's value is not a
+ * float32 scalar; {@link ArgumentError} when f does not return a tensor.
  */
 export function grad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tensor[] {
   return (...xs) => {
@@ -60,14 +73,18 @@ export function grad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tenso
   };
 }
 
-/** `valueAndGrad(f)(...xs)` returns `{ value, grads }`: f's value and df/dx per argument. */
+/**
+ * `valueAndGrad(f)(...xs)` returns `{ value, grads }`: f's value and df/dx per argument (TF.js `tf.valueAndGrads`).
+ * Same rules as {@link grad}.
+ */
 export function valueAndGrad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => ValueAndGrads {
   return (...xs) => differentiate('valueAndGrad', () => f(...xs), xs);
 }
 
 /**
- * Value of `f()` and its gradients with respect to `variables` (default: none given is an error).
- * Used by optimizers: grads[i] belongs to variables[i].
+ * The value of `f()` and its gradients with respect to `variables` (grads[i] belongs to variables[i]); what the
+ * training loop uses. Like TF.js `tf.variableGrads`, but the variables are given explicitly.
+ * @throws {@link ArgumentError} for an empty list of variables; otherwise as {@link grad}.
  */
 export function variableGrads(f: () => Tensor, variables: readonly Variable[]): ValueAndGrads {
   if (!variables.length) throw new ArgumentError('variableGrads: expected at least one variable. Received: an empty list');

@@ -4,6 +4,10 @@
  */
 import { ArgumentError, ShapeError, fmtShape } from './errors.ts';
 
+/**
+ * A tensor shape: the size of every axis, outermost first.
+ * @inline
+ */
 export type Shape = readonly number[];
 
 /** Number of elements of a shape (1 for a scalar). */

@@ -15,10 +15,22 @@ export type NestedArray = number | NestedArray[];
 /** A value accepted where a tensor is expected: a tensor or a plain number (a scalar). */
 export type TensorOrNumber = Tensor | number;
 
+/**
+ * An immutable n-dimensional array of float32, int32 or uint8 values, stored on a backend (CPU or WebGPU), like a
+ * TF.js `tf.Tensor`. Create tensors with {@link tensor}, {@link zeros}, {@link ones} and the other creation functions;
+ * read them with {@link Tensor.data | data()} (async) or, on the CPU, {@link Tensor.dataSync | dataSync()}. Every op
+ * returns a new tensor; methods such as `x.add(y)` are the op functions (`dt.add(x, y)`) with `this` first.
+ *
+ * Memory is explicit: {@link Tensor.dispose | dispose()} releases a tensor, {@link tidy} disposes the tensors made
+ * inside it, and `using t = ...` works (`[Symbol.dispose]()`). Using a disposed tensor throws a
+ * {@link DisposedTensorError}.
+ */
 export class Tensor {
   /** Unique id within the process. */
   readonly id: number;
+  /** The size of every axis, outermost first (row-major); [] for a scalar. Frozen. */
   readonly shape: readonly number[];
+  /** The element type: 'float32', 'int32' or 'uint8'. */
   readonly dtype: DType;
   /** Number of elements. */
   readonly size: number;
@@ -38,10 +50,12 @@ export class Tensor {
     this.storage = storage;
   }
 
+  /** The number of axes (0 for a scalar). */
   get rank(): number {
     return this.shape.length;
   }
 
+  /** Whether {@link Tensor.dispose | dispose()} was called (or the tensor was disposed by {@link tidy}). */
   get isDisposed(): boolean {
     return this.disposedFlag;
   }
@@ -66,14 +80,20 @@ export class Tensor {
     return this.storage.backend.name;
   }
 
-  /** A copy of the elements as a typed array (row-major). */
+  /**
+   * A copy of the elements as a typed array (row-major): Float32Array, Int32Array or Uint8Array for the dtype.
+   * Resolves after the work that computes the tensor has finished (on WebGPU, a read-back from the device).
+   */
   async data(): Promise<TypedArray> {
     ENGINE.assertLive('data', this);
     const s = this.storage;
     return s.backend.read(s.handle, this.dtype, this.size);
   }
 
-  /** Synchronous copy; only on backends that allow it (the CPU). */
+  /**
+   * A synchronous copy of the elements (row-major); only on backends that allow it (the CPU).
+   * @throws {@link BackendError} on WebGPU: use `await tensor.data()`.
+   */
   dataSync(): TypedArray {
     ENGINE.assertLive('dataSync', this);
     const s = this.storage;
@@ -83,79 +103,128 @@ export class Tensor {
     return s.backend.readSync(s.handle, this.dtype, this.size);
   }
 
-  /** The elements as nested arrays. */
+  /** The elements as nested arrays (a number for a scalar), like TF.js `tensor.array()`. */
   async array(): Promise<NestedArray> {
     return nest(await this.data(), this.shape);
   }
 
-  /** Nested arrays, synchronously (CPU only). */
+  /**
+   * The elements as nested arrays, synchronously (CPU only).
+   * @throws {@link BackendError} on WebGPU.
+   */
   arraySync(): NestedArray {
     return nest(this.dataSync(), this.shape);
   }
 
-  /** Releases the tensor. Idempotent; later use throws DisposedTensorError. */
+  /** Releases the tensor's storage. Idempotent; later use throws a {@link DisposedTensorError}. */
   dispose(): void {
     ENGINE.disposeTensor(this);
   }
 
+  /** Disposes the tensor, for `using t = ...` (explicit resource management). */
   [Symbol.dispose](): void {
     this.dispose();
   }
 
+  /** A short description such as `Tensor(shape=[2, 3], dtype=float32)` (without the values). */
   toString(): string {
     return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}${this.isDisposed ? ', disposed' : ''})`;
   }
 
   // Methods: one line each, no math here.
+  /** `this + b`; see {@link add}. */
   add(b: TensorOrNumber): Tensor { return ops.add(this, b); }
+  /** `this - b`; see {@link sub}. */
   sub(b: TensorOrNumber): Tensor { return ops.sub(this, b); }
+  /** `this * b`; see {@link mul}. */
   mul(b: TensorOrNumber): Tensor { return ops.mul(this, b); }
+  /** `this / b`; see {@link div}. */
   div(b: TensorOrNumber): Tensor { return ops.div(this, b); }
+  /** Elementwise maximum; see {@link maximum}. */
   maximum(b: TensorOrNumber): Tensor { return ops.maximum(this, b); }
+  /** Elementwise minimum; see {@link minimum}. */
   minimum(b: TensorOrNumber): Tensor { return ops.minimum(this, b); }
+  /** `this == b` as uint8 0/1; see {@link equal}. */
   equal(b: TensorOrNumber): Tensor { return ops.equal(this, b); }
+  /** `this != b` as uint8 0/1; see {@link notEqual}. */
   notEqual(b: TensorOrNumber): Tensor { return ops.notEqual(this, b); }
+  /** `this < b` as uint8 0/1; see {@link less}. */
   less(b: TensorOrNumber): Tensor { return ops.less(this, b); }
+  /** `this <= b` as uint8 0/1; see {@link lessEqual}. */
   lessEqual(b: TensorOrNumber): Tensor { return ops.lessEqual(this, b); }
+  /** `this > b` as uint8 0/1; see {@link greater}. */
   greater(b: TensorOrNumber): Tensor { return ops.greater(this, b); }
+  /** `this >= b` as uint8 0/1; see {@link greaterEqual}. */
   greaterEqual(b: TensorOrNumber): Tensor { return ops.greaterEqual(this, b); }
+  /** `-this`; see {@link neg}. */
   neg(): Tensor { return ops.neg(this); }
+  /** `|this|`; see {@link abs}. */
   abs(): Tensor { return ops.abs(this); }
+  /** -1, 0 or 1; see {@link sign}. */
   sign(): Tensor { return ops.sign(this); }
+  /** e^this; see {@link exp}. */
   exp(): Tensor { return ops.exp(this); }
+  /** Natural log; see {@link log}. */
   log(): Tensor { return ops.log(this); }
+  /** Square root; see {@link sqrt}. */
   sqrt(): Tensor { return ops.sqrt(this); }
+  /** `this * this`; see {@link square}. */
   square(): Tensor { return ops.square(this); }
+  /** max(this, 0); see {@link relu}. */
   relu(): Tensor { return ops.relu(this); }
+  /** Logistic sigmoid; see {@link sigmoid}. */
   sigmoid(): Tensor { return ops.sigmoid(this); }
+  /** Hyperbolic tangent; see {@link tanh}. */
   tanh(): Tensor { return ops.tanh(this); }
+  /** Clamped into [min, max]; see {@link clipByValue}. */
   clipByValue(min: number, max: number): Tensor { return ops.clipByValue(this, min, max); }
+  /** Converted to `dtype`; see {@link cast}. */
   cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  /** The same values in a new shape (one dimension may be -1); see {@link reshape}. */
   reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  /** The values as a 1-D tensor (`reshape([-1])`). */
   flatten(): Tensor { return ops.reshape(this, [-1]); }
+  /** With a new axis of size 1 at `axis` (default 0); see {@link expandDims}. */
   expandDims(axis = 0): Tensor { return ops.expandDims(this, axis); }
+  /** Without the given axes of size 1 (default: all of them); see {@link squeeze}. */
   squeeze(axes?: readonly number[]): Tensor { return ops.squeeze(this, axes); }
+  /** Axes permuted (default: reversed); see {@link transpose}. */
   transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
+  /** A rectangular block; see {@link slice}. */
   slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return ops.slice(this, begin, size); }
+  /** Entries at `indices` along `axis` (default 0); see {@link gather}. */
   gather(indices: Tensor | readonly number[], axis = 0): Tensor { return ops.gather(this, indices, axis); }
+  /** Sum over `axes` (default all); see {@link sum}. */
   sum(axes?: number | readonly number[], keepDims = false): Tensor { return ops.sum(this, axes, keepDims); }
+  /** Mean over `axes` (default all); see {@link mean}. */
   mean(axes?: number | readonly number[], keepDims = false): Tensor { return ops.mean(this, axes, keepDims); }
+  /** Maximum over `axes` (default all); see {@link max}. */
   max(axes?: number | readonly number[], keepDims = false): Tensor { return ops.max(this, axes, keepDims); }
+  /** Minimum over `axes` (default all); see {@link min}. */
   min(axes?: number | readonly number[], keepDims = false): Tensor { return ops.min(this, axes, keepDims); }
+  /** Index of the first maximum along `axis` (default -1); see {@link argmax}. */
   argmax(axis = -1): Tensor { return ops.argmax(this, axis); }
+  /** Index of the first minimum along `axis` (default -1); see {@link argmin}. */
   argmin(axis = -1): Tensor { return ops.argmin(this, axis); }
+  /** Matrix product `this @ b`; see {@link matmul}. */
   matmul(b: Tensor, options?: ops.MatmulOptions): Tensor { return ops.matmul(this, b, options); }
+  /** Softmax along `axis` (default -1); see {@link softmax}. */
   softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
+  /** Log-softmax along `axis` (default -1); see {@link logSoftmax}. */
   logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
+  /** A copy in its own storage; see {@link clone}. */
   clone(): Tensor { return ops.clone(this); }
 }
 
 /**
- * A mutable, named tensor holding model state (weights, optimizer slots). Never disposed by
- * `tidy`; `assign` swaps its storage for a new value's.
+ * A mutable, named tensor holding model state (weights, optimizer slots), like TF.js `tf.Variable`. Never disposed
+ * by {@link tidy}; {@link Variable.assign | assign} swaps its storage for a new value's. Create one with
+ * {@link variable}.
  */
 export class Variable extends Tensor {
+  /** The variable's name (a layer's weights are named `<layer>/kernel`, `<layer>/bias`). */
   readonly name: string;
+  /** Whether optimizers update it (and whether it counts in `trainableWeights`). */
   trainable: boolean;
 
   /** @internal Use `variable(...)`. */

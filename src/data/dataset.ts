@@ -21,7 +21,10 @@ import {
 import { SliceSource } from './source.ts';
 import type { TensorStructure } from './structure.ts';
 
-/** tf.data.AUTOTUNE: let the pipeline pick (a fixed depth here; results never depend on it). */
+/**
+ * tf.data.AUTOTUNE (-1) for `map`'s `numParallelCalls` and `prefetch`'s buffer size: let the pipeline pick. Here
+ * it means a fixed depth (4 calls in flight for map, 2 elements for prefetch); results never depend on it.
+ */
 export const AUTOTUNE = -1;
 /** `map(..., { numParallelCalls: AUTOTUNE })` keeps this many calls in flight. */
 export const AUTOTUNE_PARALLEL_CALLS = 4;
@@ -30,6 +33,7 @@ export const AUTOTUNE_PREFETCH = 2;
 /** `cardinality()` of an infinite dataset (tf.data.INFINITE_CARDINALITY). */
 export const INFINITE_CARDINALITY = -1;
 
+/** Options of {@link Dataset.shuffle}. */
 export interface ShuffleOptions {
   /** Seed of the order (a safe integer). Default: drawn once here from the global seed (makeDefaultSeed()). */
   seed?: number;
@@ -37,6 +41,7 @@ export interface ShuffleOptions {
   reshuffleEachIteration?: boolean;
 }
 
+/** Options of {@link Dataset.iterate}. */
 export interface IterateOptions {
   /** Output position to start at (default 0): resume where `iterator.position.index` was. */
   start?: number;
@@ -51,13 +56,24 @@ export class DatasetIterator<T> implements AsyncIterableIterator<T> {
   private finished = false;
 
   /** @internal */
-  constructor(private readonly stream: Stream<T>, readonly epoch: number, private readonly start: number) {}
+  constructor(
+    private readonly stream: Stream<T>,
+    /** The epoch this iteration produces. */
+    readonly epoch: number,
+    private readonly start: number,
+  ) {}
 
   /** The epoch and the index of the next element to be delivered. */
-  get position(): { epoch: number; index: number } {
+  get position(): {
+    /** The epoch. */
+    epoch: number;
+    /** The output index of the next element (elements delivered so far, counting from the start position). */
+    index: number;
+  } {
     return { epoch: this.epoch, index: this.start + this.delivered };
   }
 
+  /** The next element (its tensors belong to the caller), or `done` at the end of the epoch. */
   async next(): Promise<IteratorResult<T, undefined>> {
     if (this.finished) return { done: true, value: undefined };
     let r: IteratorResult<T, undefined>;
@@ -81,6 +97,7 @@ export class DatasetIterator<T> implements AsyncIterableIterator<T> {
     return { done: true, value: undefined };
   }
 
+  /** Returns the iterator itself, so it works in `for await`. */
   [Symbol.asyncIterator](): DatasetIterator<T> {
     return this;
   }
@@ -101,7 +118,28 @@ function depthOrAutotune(fn: string, name: string, v: unknown, auto: number): nu
   return v;
 }
 
-/** A sequence of elements (tensors or nested arrays / objects of tensors) built stage by stage. */
+/**
+ * A deterministic tf.data-style input pipeline: a sequence of elements (tensors, or nested arrays / objects of
+ * tensors) built stage by stage with {@link Dataset.fromTensorSlices | fromTensorSlices},
+ * {@link Dataset.shuffle | shuffle}, {@link Dataset.batch | batch}, {@link Dataset.map | map},
+ * {@link Dataset.prefetch | prefetch}, {@link Dataset.take | take}, {@link Dataset.skip | skip},
+ * {@link Dataset.repeat | repeat} and {@link Dataset.cache | cache}, and iterated with `for await` or passed to
+ * `model.fit`. The elements of each iteration (epoch) are a pure function of the pipeline and the epoch number:
+ * timing, `numParallelCalls` and prefetch depth never change them.
+ *
+ * Ownership: the tensors given to `fromTensorSlices` stay the caller's (keep them alive while iterating). Every
+ * element an iterator yields is made of new tensors that belong to the consumer (`fit` disposes each batch after its
+ * step). Everything else is freed by the pipeline, also when an iteration stops early.
+ *
+ * @example
+ * ```ts
+ * const train = dt.data.Dataset.fromTensorSlices([xTrain, yTrain])
+ *   .shuffle(60000, { seed: 42 })
+ *   .batch(64)
+ *   .map((x, y) => [dt.div(dt.cast(x, 'float32'), 255), y], { numParallelCalls: dt.data.AUTOTUNE })
+ *   .prefetch(dt.data.AUTOTUNE);
+ * ```
+ */
 export class Dataset<T> implements AsyncIterable<T> {
   private iterations = 0;
 
@@ -112,9 +150,12 @@ export class Dataset<T> implements AsyncIterable<T> {
   constructor(private readonly node: Node<T>, private readonly seeds: readonly number[] = []) {}
 
   /**
-   * Element i is row i of every tensor, in the given structure: `fromTensorSlices([x, y])` with
+   * A dataset whose element i is row i of every tensor, in the given structure (tf.data
+   * `Dataset.from_tensor_slices`): `fromTensorSlices([x, y])` with
    * x [N, 28, 28] and y [N] yields [x_i [28, 28], y_i []]. All tensors share N. The tensors stay
    * on their backend and remain the caller's.
+   * @throws {@link ArgumentError} or {@link ShapeError} for a structure without tensors or tensors whose first
+   * dimensions differ.
    */
   static fromTensorSlices<const S extends TensorStructure>(tensors: S): Dataset<S> {
     return new Dataset<S>(sourceNode(new SliceSource(tensors)));
@@ -123,7 +164,9 @@ export class Dataset<T> implements AsyncIterable<T> {
   /**
    * Randomly shuffles with tf.data's buffer semantics: each output is drawn uniformly from a buffer
    * of `bufferSize` upcoming elements (bufferSize >= the dataset's size: a uniform permutation).
-   * The order of epoch e is a pure function of (seed, e); see shuffle-order.ts for the derivation.
+   * The order of epoch e is a pure function of (seed, e), computed with counter-based random numbers: the same on
+   * every machine. Without a seed, one is drawn once, here, from the generator `dt.utils.setRandomSeed` reseeds.
+   * @throws {@link ArgumentError} for a buffer size that is not a positive integer or a seed that is not a safe integer.
    */
   shuffle(bufferSize: number, options: ShuffleOptions = {}): Dataset<T> {
     const b = positiveInt('Dataset.shuffle', 'bufferSize', bufferSize);
@@ -133,7 +176,11 @@ export class Dataset<T> implements AsyncIterable<T> {
     return new Dataset(shuffleNode(this.node, b, seed, reshuffle), [...this.seeds, seed]);
   }
 
-  /** Stacks `batchSize` consecutive elements along a new axis 0 ([B, ...] per tensor). */
+  /**
+   * Stacks `batchSize` consecutive elements along a new axis 0 ([B, ...] per tensor). The last batch is smaller
+   * unless `dropRemainder` (default false) drops it.
+   * @throws {@link ArgumentError} for a batch size that is not a positive integer.
+   */
   batch(batchSize: number, options: { dropRemainder?: boolean } = {}): Dataset<T> {
     const n = positiveInt('Dataset.batch', 'batchSize', batchSize);
     return new Dataset(batchNode(this.node, n, options.dropRemainder ?? false), this.seeds);
@@ -143,7 +190,9 @@ export class Dataset<T> implements AsyncIterable<T> {
    * Applies `fn` to every element (array elements are spread as arguments: fn(image, label)).
    * A synchronous fn runs inside `tidy`; an `async` fn manages its own temporaries. Input tensors
    * that fn does not return are disposed. `numParallelCalls` (default: sequential; AUTOTUNE = 4)
-   * bounds the calls in flight; results always come in input order. fn must be deterministic.
+   * bounds the calls in flight; results always come in input order. fn must be deterministic (randomness from
+   * seeded stateless generators only) for the pipeline to stay reproducible.
+   * @throws {@link ArgumentError} for a non-function or a bad numParallelCalls.
    */
   map<U>(fn: MapFn<T, U>, options: { numParallelCalls?: number } = {}): Dataset<Awaited<U>> {
     if (typeof fn !== 'function') throw new ArgumentError(`Dataset.map: expected fn to be a function. Received: ${typeof fn}`);

@@ -11,6 +11,7 @@ import { reshape } from '../core/ops/reshape.ts';
 import { checkSize, resizeBilinear } from '../core/ops/resize-bilinear.ts';
 import type { Tensor } from '../core/tensor.ts';
 
+/** Options of {@link resize}. */
 export interface ResizeOptions {
   /** Only 'bilinear' (the default) is implemented. */
   method?: 'bilinear';
@@ -19,9 +20,16 @@ export interface ResizeOptions {
 }
 
 /**
- * tf.image.resize(images, size) with method 'bilinear' and antialias false (half-pixel centers):
- * images [N, H, W, C] or [H, W, C] of any dtype (integers are cast to float32 first) ->
- * [N, size[0], size[1], C] or [size[0], size[1], C], float32. Not differentiable.
+ * tf.image.resize(images, size) with method 'bilinear' and antialias false (half-pixel centers, TensorFlow 2
+ * semantics): images [N, H, W, C] or [H, W, C] of any dtype (integers are cast to float32 first) ->
+ * [N, size[0], size[1], C] or [size[0], size[1], C], float32. The same bits on every backend. Not differentiable.
+ *
+ * @example
+ * ```ts
+ * const big = dt.image.resize(images, [32, 32]); // [N, 28, 28, 1] -> [N, 32, 32, 1]
+ * ```
+ * @throws {@link ShapeError} for images that are not rank 3 or 4; {@link ArgumentError} for a bad size or an
+ * unsupported method or antialias.
  */
 export function resize(images: Tensor, size: readonly [number, number], options: ResizeOptions = {}): Tensor {
   ENGINE.assertLive('image.resize', images);

@@ -2,12 +2,17 @@
  * Training callbacks (Keras API): hooks on train/epoch/batch begin and end, the CallbackList that
  * drives them, EarlyStopping and TerminateOnNaN. Hooks may be async. Logs passed to hooks are the
  * History values: batch-size-weighted running means mid-epoch, epoch results at the end.
- * Part of src/nn: imports nothing outside src/nn and src/core.
+ * @privateRemarks Part of src/nn: imports nothing outside src/nn and src/core.
+ * @packageDocumentation
  */
 import { DataFormatError } from '../core/errors.ts';
 import { f64FromHex, f64Hex } from './checkpoint/number-bits.ts';
 import type { HistoryParams } from './history.ts';
 
+/**
+ * Log values by key, as Keras passes them to callbacks: 'loss', the metric names, and 'val_*' at epoch end. Keys are
+ * sorted alphabetically within training and validation keys, as the progress bar prints them.
+ */
 export type Logs = Record<string, number>;
 
 /**
@@ -15,30 +20,65 @@ export type Logs = Record<string, number>;
  * plus float32 arrays (stored in the checkpoint's safetensors file).
  */
 export interface CallbackState {
+  /** JSON-serialisable fields (use hex strings for floats whose exact bits matter). */
   json: Record<string, unknown>;
+  /** Float32 arrays, such as saved weights. */
   arrays: Float32Array[];
 }
 
-/** A model as seen by callbacks. */
+/** A model as seen by callbacks (a {@link Sequential} is one). */
 export interface CallbackModel {
+  /** Set it to true to end `fit` after the current batch (Keras `model.stop_training`). */
   stopTraining: boolean;
+  /** The weight values as host arrays, in the model's weight order. */
   getWeightValues(): Promise<Float32Array[]>;
+  /** Sets the weights from host arrays in the model's weight order. */
   setWeightValues(values: readonly Float32Array[]): void;
 }
 
+/**
+ * The base class of training callbacks, Keras `keras.callbacks.Callback` with camelCase hooks. Subclass it and
+ * override the hooks you need; pass instances in `fit(data, { callbacks: [...] })`. Hooks may be async (`fit` awaits
+ * them). Epoch and batch indices start at 0. The logs are exactly the History values: batch-size-weighted running
+ * means mid-epoch, the epoch results (with `val_*`) at epoch end.
+ *
+ * Overriding `onBatchEnd` makes `fit` read the logs from the device after every batch, which costs time on WebGPU.
+ * A callback that keeps state between epochs should implement {@link Callback.getState | getState} and
+ * {@link Callback.setState | setState} so that checkpoints can resume it exactly.
+ *
+ * @example
+ * ```ts
+ * class PrintLoss extends dt.Callback {
+ *   override onEpochEnd(epoch: number, logs?: Record<string, number>) { console.log(epoch, logs?.loss); }
+ * }
+ * ```
+ */
 export class Callback {
+  /** The model being trained, set by `fit` before `onTrainBegin`. */
   model?: CallbackModel;
+  /** `fit`'s parameters ({ verbose, epochs, steps }), set by `fit` before `onTrainBegin`. */
   params?: HistoryParams;
+  /** Called by `fit` with the model being trained. */
   setModel(m: CallbackModel): void { this.model = m; }
+  /** Called by `fit` with its parameters. */
   setParams(p: HistoryParams): void { this.params = p; }
+  /** Called once when training begins (also by a resumed fit, before {@link Callback.setState | setState}). */
   onTrainBegin(_logs?: Logs): void | Promise<void> {}
+  /** Called once when training ends (after the last epoch, or after a callback stopped training). */
   onTrainEnd(_logs?: Logs): void | Promise<void> {}
+  /** Called at the start of every epoch (index from 0). */
   onEpochBegin(_epoch: number, _logs?: Logs): void | Promise<void> {}
+  /** Called at the end of every epoch, after validation, with the epoch's logs (training and `val_*` values). */
   onEpochEnd(_epoch: number, _logs?: Logs): void | Promise<void> {}
+  /** Called before every training batch (index within the epoch, from 0). */
   onBatchBegin(_batch: number, _logs?: Logs): void | Promise<void> {}
+  /** Called after every training batch with the running logs (overriding it makes `fit` read logs every batch). */
   onBatchEnd(_batch: number, _logs?: Logs): void | Promise<void> {}
+  /** Keras's hook for the start of evaluation; `fit` and `evaluate` do not call it in this version. */
   onTestBegin(_logs?: Logs): void | Promise<void> {}
+  /** Keras's hook for the end of evaluation; `fit` and `evaluate` do not call it in this version. */
   onTestEnd(_logs?: Logs): void | Promise<void> {}
+  /** Keras's hook after every evaluation batch; `fit` and `evaluate` do not call it in this version. */
   onTestBatchEnd(_batch: number, _logs?: Logs): void | Promise<void> {}
   /**
    * The state a checkpoint must hold to resume this callback exactly; undefined (the default)
@@ -49,7 +89,7 @@ export class Callback {
     return undefined;
   }
 
-  /** Throws (DataFormatError) if `state` cannot be restored; changes nothing. */
+  /** Throws a {@link DataFormatError} if `state` cannot be restored into this callback; changes nothing. */
   checkState(_state: CallbackState): void {}
 
   /** Restores a state returned by getState (checked first with checkState). */
@@ -61,29 +101,42 @@ export class Callback {
   }
 }
 
-/** Plain-object callbacks: any subset of the hooks. */
+/** What `fit`'s `callbacks` accepts: a {@link Callback}, or a plain object with any subset of the training hooks. */
 export type CallbackLike = Callback | Partial<Pick<Callback, 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd'>>;
 
+/**
+ * The name of a callback hook.
+ * @inline
+ */
 type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd' | 'onTestBegin' | 'onTestEnd' | 'onTestBatchEnd';
 
+/**
+ * Drives a list of callbacks: what `fit` uses to call every hook in order, awaiting each. Exposed for code that writes
+ * its own training loop.
+ */
 export class CallbackList {
+  /** The callbacks, in call order. */
   readonly callbacks: CallbackLike[];
   constructor(callbacks: readonly CallbackLike[]) {
     this.callbacks = [...callbacks];
   }
 
+  /** Calls {@link Callback.setModel | setModel} on every {@link Callback}. */
   setModel(m: CallbackModel): void {
     for (const c of this.callbacks) if (c instanceof Callback) c.setModel(m);
   }
 
+  /** Calls {@link Callback.setParams | setParams} on every {@link Callback}. */
   setParams(p: HistoryParams): void {
     for (const c of this.callbacks) if (c instanceof Callback) c.setParams(p);
   }
 
+  /** Whether any callback needs per-batch logs. */
   wantsBatchLogs(): boolean {
     return this.callbacks.some((c) => (c instanceof Callback ? c.wantsBatchLogs() : typeof c.onBatchEnd === 'function'));
   }
 
+  /** Calls `hook` with `args` on every callback that has it, in order, awaiting each. */
   async call(hook: Hook, ...args: unknown[]): Promise<void> {
     for (const c of this.callbacks) {
       const f = (c as Record<string, unknown>)[hook];
@@ -92,29 +145,52 @@ export class CallbackList {
   }
 }
 
+/** Options of {@link EarlyStopping} (Keras's keyword arguments, camelCase). */
 export interface EarlyStoppingOptions {
+  /** The log key to watch (default 'val_loss'). */
   monitor?: string;
+  /** Minimum change that counts as an improvement (default 0). */
   minDelta?: number;
+  /** Epochs without improvement after which training stops (default 0). */
   patience?: number;
+  /** 'min', 'max', or 'auto' (the default: 'max' when the monitor's name contains 'acc' or 'auc', else 'min'). */
   mode?: 'auto' | 'min' | 'max';
+  /** A value the monitor must beat; until it does, `wait` is not reset. */
   baseline?: number;
+  /** Restore the best epoch's weights when training ends (default false). */
   restoreBestWeights?: boolean;
+  /** Epochs to wait before watching starts (default 0). */
   startFromEpoch?: number;
 }
 
-/** Stops training when `monitor` stops improving (Keras semantics). */
+/**
+ * Stops training when `monitor` stops improving, Keras 3 semantics (`keras.callbacks.EarlyStopping`): after
+ * `patience` epochs without an improvement of more than `minDelta`, it sets `model.stopTraining`. With
+ * `restoreBestWeights` it restores the best epoch's weights when training ends. Its state is saved in checkpoints.
+ * Warns (console.warn) when the monitored key is not in the logs.
+ */
 export class EarlyStopping extends Callback {
+  /** The log key watched. */
   readonly monitor: string;
+  /** The minimum improvement, signed: negative when minimising. */
   readonly minDelta: number;
+  /** Epochs without improvement before stopping. */
   readonly patience: number;
+  /** The value to beat, if any. */
   readonly baseline?: number;
+  /** Whether the best weights are restored at the end of training. */
   readonly restoreBestWeights: boolean;
+  /** The first epoch watched. */
   readonly startFromEpoch: number;
   private readonly better: (a: number, b: number) => boolean;
   private readonly maximize: boolean;
+  /** Epochs since the last improvement. */
   wait = 0;
+  /** The epoch in which training was stopped (0 if it was not). */
   stoppedEpoch = 0;
+  /** The best monitored value so far. */
   best = Infinity;
+  /** The epoch of the best value. */
   bestEpoch = 0;
   private bestWeights?: Float32Array[];
 
@@ -211,7 +287,11 @@ export class EarlyStopping extends Callback {
   }
 }
 
-/** Stops training (without an error) when the loss becomes NaN or infinite, as Keras does. */
+/**
+ * Stops training (without an error) when the batch loss becomes NaN or infinite, Keras `TerminateOnNaN`: prints
+ * `Batch <n>: Invalid loss, terminating training` and sets `model.stopTraining`. Without it, `fit` throws a
+ * {@link NumericError} instead.
+ */
 export class TerminateOnNaN extends Callback {
   override onBatchEnd(batch: number, logs: Logs = {}): void {
     const loss = logs.loss;

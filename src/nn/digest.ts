@@ -6,7 +6,10 @@
 import { createHash } from 'node:crypto';
 import type { Tensor } from '../core/tensor.ts';
 
-/** SHA-256 hex of the tensors' values, in order. */
+/**
+ * SHA-256 (hex) over every tensor's dtype, shape and little-endian bytes, in order: equal digests mean bit-identical
+ * tensors. `dt.utils.weightsDigest(model)` is this over the model's weights.
+ */
 export async function digestTensors(tensors: readonly Tensor[]): Promise<string> {
   const h = createHash('sha256');
   for (const t of tensors) {

@@ -4,15 +4,29 @@
  * pattern in hex, so bit-identity of two runs can be checked from the JSON alone.
  * Part of src/nn: imports nothing outside src/nn.
  */
+/**
+ * `fit`'s parameters, as Keras records them in `history.params`.
+ * @inline
+ */
 export interface HistoryParams {
+  /** The verbosity fit ran with (0, 1 or 2). */
   verbose: number;
+  /** The number of epochs asked for. */
   epochs: number;
+  /** Batches per epoch (null while unknown). */
   steps: number | null;
 }
 
+/**
+ * The JSON form of a {@link History} ({@link History.toJSON | toJSON}, e.g. `JSON.stringify(history)`): the values
+ * and, for each, its float32 bit pattern, so two runs can be compared bit for bit from their JSON files alone.
+ */
 export interface HistoryJSON {
+  /** Log key -> one value per epoch, keys sorted. */
   history: Record<string, number[]>;
+  /** The epoch indices recorded. */
   epoch: number[];
+  /** fit's parameters. */
   params: HistoryParams;
   /** key -> float32 bits of each value, 8 hex digits. */
   bits: Record<string, string[]>;
@@ -27,9 +41,25 @@ export function f32Hex(v: number): string {
   return u32[0].toString(16).padStart(8, '0');
 }
 
+/**
+ * What `fit` returns, Keras `History`: {@link History.history | history} maps each log key ('loss', metrics,
+ * 'val_*') to its per-epoch values, exactly the values the progress bar printed; {@link History.epoch | epoch} lists
+ * the epoch indices; {@link History.params | params} holds { verbose, epochs, steps }. `JSON.stringify(history)` adds
+ * each value's float32 bits in hex ({@link HistoryJSON}), so bit-identity of two runs can be checked from the JSON.
+ *
+ * @example
+ * ```ts
+ * const history = await model.fit(train, { epochs: 2, validationData: test });
+ * history.history.val_accuracy; // [0.95..., 0.96...]
+ * fs.writeFileSync('history.json', JSON.stringify(history, null, 2));
+ * ```
+ */
 export class History {
+  /** Log key -> one value per epoch (float32 values as numbers). */
   history: Record<string, number[]> = {};
+  /** The epoch indices recorded, from 0. */
   epoch: number[] = [];
+  /** fit's parameters: { verbose, epochs, steps }. */
   params: HistoryParams = { verbose: 1, epochs: 1, steps: null };
 
   /** Appends one epoch's logs. */
@@ -38,6 +68,7 @@ export class History {
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
   }
 
+  /** The JSON form, keys sorted, with every value's float32 bits (what `JSON.stringify(history)` writes). */
   toJSON(): HistoryJSON {
     const keys = Object.keys(this.history).sort();
     const history: Record<string, number[]> = {};

@@ -10,30 +10,58 @@ import { ArgumentError, ShapeError } from '../core/errors.ts';
 import type { Tensor, Variable } from '../core/tensor.ts';
 import { toSnakeCase, uniqueName } from './naming.ts';
 
-/** A shape whose batch dimension (and possibly others) may be unknown. */
+/**
+ * A shape whose batch dimension (and possibly others) may be unknown (null), like Keras's `(None, 28, 28, 1)`.
+ * @inline
+ */
 export type SymbolicShape = readonly (number | null)[];
 
+/** Options of {@link Layer.apply} and {@link Layer.call}. */
 export interface CallContext {
-  /** Training mode: dropout draws a new mask. */
+  /** Training mode (Keras's `training=True`): Dropout draws a new mask on every call. Default false (inference). */
   training?: boolean;
 }
 
+/** Options every layer accepts (Keras's base `Layer` keyword arguments). */
 export interface LayerConfig {
+  /**
+   * The layer's name, unique by convention; default: the class name in snake_case with a per-process counter
+   * suffix, as Keras does (`conv2d`, `conv2d_1`, ...). Weights are named `<layer name>/<weight>`.
+   */
   name?: string;
   /** Input shape without the batch dimension (declares the model's input, like keras.Input). */
   inputShape?: readonly number[];
+  /** Whether the layer's weights are trained (default true); false freezes them. */
   trainable?: boolean;
 }
 
-/** Something that produces a weight's initial value. */
+/**
+ * Something that produces a weight's initial value, such as an initializer of `dt.initializers`.
+ * @inline
+ */
 export interface WeightInitializer {
+  /** A new tensor of `shape` holding the initial value. */
   apply(shape: readonly number[], dtype?: 'float32' | 'int32'): Tensor;
 }
 
+/**
+ * The base class of every layer, with Keras semantics: the weights are created by {@link Layer.build | build} from
+ * the first input shape, {@link Layer.call | call} computes the output, and {@link Layer.apply | apply} builds once
+ * and checks every later input against the built shape. Shapes include the batch dimension at index 0 (null when
+ * unknown). Layers are NHWC, as in Keras and TF.js.
+ *
+ * To write a layer, subclass it: create weights in `build` with `addWeight`, implement `call` and
+ * `computeOutputShape`. Randomness must come from seeded counter-based generators (see `dt.random`) for the run to
+ * stay reproducible.
+ */
 export abstract class Layer {
+  /** The layer's name (see {@link LayerConfig.name}). */
   readonly name: string;
+  /** The input shape given as `inputShape` in the config (without the batch dimension), if any. */
   readonly declaredInputShape?: readonly number[];
+  /** Whether the layer's weights are trainable (set from the config; default true). */
   trainable: boolean;
+  /** Whether {@link Layer.build | build} has run (weights exist). */
   built = false;
   /** The input shape the layer was built with (batch dim null). */
   buildShape?: SymbolicShape;
@@ -53,7 +81,7 @@ export abstract class Layer {
     }
   }
 
-  /** "Layer 'conv2d' (Conv2D)" for messages. */
+  /** "Conv2D 'conv2d'": the class and name, for error messages. */
   protected get label(): string {
     return `${this.constructor.name} '${this.name}'`;
   }
@@ -67,10 +95,14 @@ export abstract class Layer {
   /** The forward computation. */
   abstract call(x: Tensor, ctx: CallContext): Tensor;
 
-  /** Checks an input shape before building/calling; throws a ShapeError naming the layer. */
+  /** Checks an input shape before building/calling; throws a {@link ShapeError} naming the layer. Default: accepts any. */
   protected checkInput(_shape: SymbolicShape): void {}
 
-  /** Builds the layer for `inputShape` if not built yet. */
+  /**
+   * Builds the layer for `inputShape` (batch dimension included) if not built yet; once built, checks that the shape
+   * matches the one it was built with.
+   * @throws {@link ShapeError} for an input shape the layer does not accept.
+   */
   ensureBuilt(inputShape: SymbolicShape): void {
     this.checkInput(inputShape);
     if (this.built) {
@@ -86,14 +118,18 @@ export abstract class Layer {
     this.built = true;
   }
 
-  /** Calls the layer on `x`, building it on first use. */
+  /**
+   * Calls the layer on `x` (Keras `layer(x)`, TF.js `layer.apply(x)`), building it on first use. Pass
+   * `{ training: true }` for training behaviour (Dropout active).
+   * @throws {@link ShapeError} for an input of the wrong rank or shape; {@link DisposedTensorError} for a disposed input.
+   */
   apply(x: Tensor, ctx: CallContext = {}): Tensor {
     ENGINE.assertLive(this.name, x);
     this.ensureBuilt([null, ...x.shape.slice(1)]);
     return this.call(x, ctx);
   }
 
-  /** Creates a weight named `${layer}/${key}` from an initializer. */
+  /** For subclasses' {@link Layer.build | build}: creates a float32 weight named `<layer>/<key>` from an initializer. */
   protected addWeight(key: string, shape: readonly number[], init: WeightInitializer, trainable = true): Variable {
     const value = ENGINE.tidy(() => init.apply(shape, 'float32'));
     const v = ops.variable(value, { name: `${this.name}/${key}`, trainable: trainable && this.trainable });
@@ -107,14 +143,17 @@ export abstract class Layer {
     return [...this.trainableWeights, ...this.nonTrainableWeights];
   }
 
+  /** The weights an optimizer updates, in creation order. */
   get trainableWeights(): Variable[] {
     return this.ownWeights.filter((w) => w.variable.trainable).map((w) => w.variable);
   }
 
+  /** The weights an optimizer does not update, in creation order. */
   get nonTrainableWeights(): Variable[] {
     return this.ownWeights.filter((w) => !w.variable.trainable).map((w) => w.variable);
   }
 
+  /** The number of scalars in all weights (Keras `count_params()`); 0 before the layer is built. */
   countParams(): number {
     return this.weights.reduce((n, w) => n + w.size, 0);
   }

@@ -14,13 +14,17 @@ import { checkIndices } from '../core/ops/gather.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { deferCheck } from './deferred-checks.ts';
 
-/** Keras's backend.epsilon(). */
+/** Keras's `backend.epsilon()`: 1e-7, the clipping bound of the crossentropy losses (probabilities are clipped to [EPSILON, 1 - EPSILON]). */
 export const EPSILON = 1e-7;
 
+/**
+ * A loss: what `compile({ loss })` accepts besides a name. Implement it to use your own loss; `call` must return a
+ * float32 scalar built from differentiable ops.
+ */
 export interface Loss {
   /** Keras name, e.g. 'sparse_categorical_crossentropy'. */
   readonly name: string;
-  /** Scalar loss of a batch. */
+  /** The scalar (float32) loss of a batch: yTrue the labels, yPred the model's output. */
   call(yTrue: Tensor, yPred: Tensor): Tensor;
 }
 
@@ -35,9 +39,24 @@ function clippedLogProbs(yPred: Tensor, fromLogits: boolean): Tensor {
   return ops.log(ops.clipByValue(p, EPSILON, 1 - EPSILON));
 }
 
+/**
+ * Keras `SparseCategoricalCrossentropy`: yTrue integer labels [N] (int32 or uint8; [N, 1] works too), yPred
+ * probabilities (or logits with `fromLogits`) [N, C]. Probabilities are normalised to sum to 1, clipped to
+ * [1e-7, 1 - 1e-7] and logged, as Keras does; the per-sample losses are averaged over the batch
+ * ("sum_over_batch_size").
+ * @throws {@link ShapeError} for labels whose shape does not match yPred's; {@link DTypeError} for float32 labels
+ * or a yPred that is not float32; {@link ArgumentError} for a label outside [0, C) (on WebGPU at the next log read).
+ */
 export class SparseCategoricalCrossentropy implements Loss {
+  /** 'sparse_categorical_crossentropy'. */
   readonly name = 'sparse_categorical_crossentropy';
-  constructor(readonly options: { fromLogits?: boolean } = {}) {}
+  constructor(
+    /** Loss options. */
+    readonly options: {
+      /** Whether yPred holds logits (log-softmax is applied) rather than probabilities (default false). */
+      fromLogits?: boolean;
+    } = {},
+  ) {}
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const fn = 'sparse_categorical_crossentropy';
@@ -83,9 +102,21 @@ function checkLabels(fn: string, labels: Tensor, C: number): void {
   }
 }
 
+/**
+ * Keras `CategoricalCrossentropy`: yTrue one-hot (or any distribution) [N, C], yPred probabilities (or logits with
+ * `fromLogits`) [N, C]; clipped as {@link SparseCategoricalCrossentropy}, averaged over the batch.
+ * @throws {@link ShapeError} unless yTrue and yPred have the same shape.
+ */
 export class CategoricalCrossentropy implements Loss {
+  /** 'categorical_crossentropy'. */
   readonly name = 'categorical_crossentropy';
-  constructor(readonly options: { fromLogits?: boolean } = {}) {}
+  constructor(
+    /** Loss options. */
+    readonly options: {
+      /** Whether yPred holds logits (log-softmax is applied) rather than probabilities (default false). */
+      fromLogits?: boolean;
+    } = {},
+  ) {}
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const fn = 'categorical_crossentropy';
@@ -102,7 +133,13 @@ export class CategoricalCrossentropy implements Loss {
   }
 }
 
+/**
+ * Keras `MeanSquaredError`: the mean over the last axis of (yTrue - yPred)^2, averaged over the batch. yTrue is
+ * cast to float32.
+ * @throws {@link ShapeError} unless yTrue and yPred have the same shape.
+ */
 export class MeanSquaredError implements Loss {
+  /** 'mean_squared_error'. */
   readonly name = 'mean_squared_error';
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -129,7 +166,11 @@ const ALIASES: Record<string, () => Loss> = {
   MeanSquaredError: () => new MeanSquaredError(),
 };
 
-/** A loss from a Keras name or an object. */
+/**
+ * A loss from a Keras name ('sparse_categorical_crossentropy', 'categorical_crossentropy', 'mean_squared_error',
+ * 'mse', or a class name) or an object with a `call` method (returned as is). Exported as `dt.losses.get`.
+ * @throws {@link ArgumentError} for an unknown name.
+ */
 export function getLoss(id: string | Loss): Loss {
   if (typeof id !== 'string') {
     if (id && typeof id.call === 'function') return id;

@@ -10,9 +10,13 @@ import { ENGINE } from '../core/engine.ts';
 import { ArgumentError } from '../core/errors.ts';
 import type { Tensor, Variable } from '../core/tensor.ts';
 
+/**
+ * A per-sample metric: (labels, predictions) -> float32 values [N].
+ * @inline
+ */
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
-/** 1.0 where argmax(yPred) equals the integer label, else 0.0: [N]. */
+/** Keras `sparse_categorical_accuracy`: 1.0 where argmax(yPred) equals the integer label, else 0.0, per sample: [N] float32. */
 export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   return ENGINE.tidy(() => {
     const labels = yTrue.rank === yPred.rank ? ops.squeeze(yTrue, [yTrue.rank - 1]) : yTrue;
@@ -22,17 +26,26 @@ export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor 
   });
 }
 
-/** 1.0 where argmax(yPred) equals argmax(yTrue), else 0.0: [N]. */
+/** Keras `categorical_accuracy`: 1.0 where argmax(yPred) equals argmax(yTrue), else 0.0, per sample: [N] float32. */
 export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   return ENGINE.tidy(() => ops.cast(ops.equal(ops.argmax(yTrue, -1), ops.argmax(yPred, -1)), 'float32'));
 }
 
-/** A weighted mean accumulated in two float32 device scalars. */
+/**
+ * A weighted mean accumulated in two float32 device scalars (`total += sum(values)`, `count += n`), Keras's `Mean`
+ * metric: what `fit` uses for the loss and every metric, so epoch results are batch-size-weighted means. Nothing is
+ * read back from the device until {@link MeanMetric.result | result()}'s tensor is read.
+ */
 export class MeanMetric {
   private total: Variable;
   private count: Variable;
 
-  constructor(readonly name: string, readonly fn?: MetricFn) {
+  constructor(
+    /** The metric's name (the key in logs); its variables are `<name>/total` and `<name>/count`. */
+    readonly name: string,
+    /** The per-sample metric function that {@link MeanMetric.update | update} applies, if any. */
+    readonly fn?: MetricFn,
+  ) {
     // ops.variable copies its initial value: the zero must be disposed here (it leaked before).
     const zero = ops.scalar(0);
     this.total = ops.variable(zero, { name: `${name}/total`, trainable: false });
@@ -64,6 +77,7 @@ export class MeanMetric {
     return ENGINE.tidy(() => ops.where(ops.greater(this.count, 0), ops.div(this.total, ops.maximum(this.count, 1)), 0));
   }
 
+  /** Sets total and count back to 0 (fit does it at the start of every epoch). */
   reset(): void {
     ENGINE.tidy(() => {
       this.total.assign(ops.scalar(0));
@@ -76,6 +90,7 @@ export class MeanMetric {
     return [this.total, this.count];
   }
 
+  /** Releases the two variables. */
   dispose(): void {
     this.total.dispose();
     this.count.dispose();

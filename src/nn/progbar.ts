@@ -7,21 +7,33 @@
  * values. Part of src/nn: imports nothing outside src/nn and src/core.
  */
 
-/** Where the bar writes, and whether it is a terminal. */
+/**
+ * Where a progress bar writes (default: process.stdout), such as a stream or a collector in tests.
+ * @inline
+ */
 export interface ProgbarSink {
+  /** Writes a piece of text. */
   write(s: string): void;
+  /** Whether it is a terminal: then the bar is redrawn in place with ANSI colours; otherwise one plain line per bar. */
   isTTY: boolean;
 }
 
+/**
+ * Options of the {@link Progbar} constructor.
+ * @inline
+ */
 export interface ProgbarOptions {
   /** Total steps, or undefined if unknown. */
   target?: number;
   /** 0 silent, 1 live bar, 2 one line at the end. */
   verbose?: 0 | 1 | 2;
+  /** Width of the bar in characters (default 20). */
   width?: number;
-  /** Minimum seconds between redraws on a terminal. */
+  /** Minimum seconds between redraws on a terminal (default 0.05). */
   interval?: number;
+  /** The unit in the time per unit (default 'step'). */
   unitName?: string;
+  /** Where to write (default process.stdout). */
   sink?: ProgbarSink;
   /** Clock in seconds (injectable for tests). */
   now?: () => number;
@@ -73,6 +85,18 @@ function formatEta(eta: number): string {
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 
+/**
+ * The Keras 3 progress bar (`keras.utils.Progbar`), as `fit` and `evaluate` print it:
+ * `938/938 ━━━━━━━━━━━━━━━━━━━━ 26s 27ms/step - accuracy: 0.9075 - loss: 0.2983`. On a terminal it is redrawn in
+ * place; otherwise it prints one finished line per bar without colour codes. Values are printed as given, with 4
+ * decimals (scientific notation at or below 1e-3), rounded as Python does. Use it in your own loops.
+ *
+ * @example
+ * ```ts
+ * const bar = new dt.Progbar({ target: 100 });
+ * for (let i = 1; i <= 100; i++) bar.update(i, { loss: 1 / i });
+ * ```
+ */
 export class Progbar {
   /** Total steps; a bar started without one learns it at the end of its first epoch (as Keras's ProgbarLogger). */
   target: number | undefined;
@@ -89,6 +113,7 @@ export class Progbar {
   private timeAfterFirstStep: number | undefined;
   private prevWidth = 0;
 
+  /** @param o target, verbose, width, interval, unit name, sink (all optional) */
   constructor(o: ProgbarOptions = {}) {
     this.target = o.target;
     this.verbose = o.verbose ?? 1;

@@ -8,18 +8,34 @@
  */
 import { DataFormatError } from '../core/errors.ts';
 
+/**
+ * The safetensors dtype tags ditto reads and writes: 'F32', 'I32', 'U8'.
+ * @inline
+ */
 export type SafetensorsDType = 'F32' | 'I32' | 'U8';
 
+/**
+ * One tensor of a safetensors file, in host memory.
+ * @inline
+ */
 export interface NamedArray {
+  /** 'F32', 'I32' or 'U8'. */
   dtype: SafetensorsDType;
+  /** Row-major shape. */
   shape: number[];
+  /** The values, as many as the shape has elements. */
   data: Float32Array | Int32Array | Uint8Array;
 }
 
 const SIZE: Record<SafetensorsDType, number> = { F32: 4, I32: 4, U8: 1 };
 const MAX_HEADER = 100_000_000;
 
-/** Serializes `tensors` canonically. Metadata values must be strings. */
+/**
+ * Serializes `tensors` as a safetensors file, canonically: tensors sorted by name, contiguous ascending offsets,
+ * `__metadata__` (string values only) first, the header padded with spaces to a multiple of 8. The same tensors give
+ * the same bytes.
+ * @throws {@link ditto-ml!DataFormatError | DataFormatError} for a non-string metadata value or data whose length does not match its shape.
+ */
 export function encodeSafetensors(tensors: Record<string, NamedArray>, metadata?: Record<string, string>): Uint8Array {
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
@@ -56,12 +72,22 @@ export function encodeSafetensors(tensors: Record<string, NamedArray>, metadata?
   return out;
 }
 
+/**
+ * What {@link decodeSafetensors} returns.
+ * @inline
+ */
 export interface DecodedSafetensors {
+  /** The tensors by name. */
   tensors: Record<string, NamedArray>;
+  /** The `__metadata__` entries ({} when absent). */
   metadata: Record<string, string>;
 }
 
-/** Parses and validates a safetensors file; `source` names it in errors. */
+/**
+ * Parses and validates a safetensors file (header bounds and JSON, dtypes, shapes, offsets without holes or
+ * overlaps); `source` names it in error messages.
+ * @throws {@link ditto-ml!DataFormatError | DataFormatError} for anything malformed.
+ */
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): DecodedSafetensors {
   const fail = (what: string): never => {
     throw new DataFormatError(`loadSafetensors: ${source}: ${what}`);

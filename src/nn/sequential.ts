@@ -20,8 +20,29 @@ import { formatSummary } from './summary.ts';
 import { type CompileOptions, type Compiled, type EvaluateOptions, type FitOptions, type PredictOptions, type BatchSource, compileModel, evaluateModel, fitModel, predictModel } from './trainer.ts';
 import type { History } from './history.ts';
 
+/**
+ * A linear stack of layers, Keras `Sequential`, with Keras's training API: {@link Sequential.compile | compile},
+ * {@link Sequential.fit | fit}, {@link Sequential.evaluate | evaluate}, {@link Sequential.predict | predict}, plus
+ * {@link Sequential.summary | summary}, weight access and safetensors save/load. The model is built from its first
+ * input shape, or at once when the first layer declares one ({@link layers.Input} or `inputShape`).
+ *
+ * @example
+ * ```ts
+ * const model = new dt.Sequential([
+ *   dt.layers.Input({ shape: [28, 28, 1] }),
+ *   new dt.layers.Conv2D(32, [3, 3], { activation: 'relu' }),
+ *   new dt.layers.MaxPooling2D([2, 2]),
+ *   new dt.layers.Flatten(),
+ *   new dt.layers.Dense(10, { activation: 'softmax' }),
+ * ]);
+ * model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+ * const history = await model.fit(train, { epochs: 2, validationData: test });
+ * ```
+ */
 export class Sequential implements CallbackModel {
+  /** The model's name (default `sequential`, `sequential_1`, ...). */
   readonly name: string;
+  /** The layers, in order. */
   readonly layers: Layer[] = [];
   /** Set by callbacks (EarlyStopping, TerminateOnNaN) to end fit after the current batch. */
   stopTraining = false;
@@ -29,12 +50,21 @@ export class Sequential implements CallbackModel {
   compiled?: Compiled;
   private inputShape?: SymbolicShape;
 
+  /**
+   * @param layers the layers, in order (each is {@link Sequential.add | added})
+   * @param options `name`: the model's name
+   * @throws {@link ArgumentError} for a non-layer, a layer given twice or two layers with one name.
+   */
   constructor(layers: readonly Layer[] = [], options: { name?: string } = {}) {
     this.name = options.name ?? uniqueName('sequential');
     for (const l of layers) this.add(l);
   }
 
-  /** Appends a layer; builds the model when an input shape is known. */
+  /**
+   * Appends a layer; builds the model when an input shape is known.
+   * @throws {@link ArgumentError} for a non-layer, a layer already in the model or a duplicate layer name;
+   * {@link ShapeError} when the layer does not accept the previous layer's output shape.
+   */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new ArgumentError(`Sequential.add: expected a Layer. Received: ${typeof layer}`);
     if (this.layers.includes(layer)) throw new ArgumentError(`Sequential.add: layer '${layer.name}' is already in the model`);
@@ -44,11 +74,15 @@ export class Sequential implements CallbackModel {
     if (this.inputShape) this.build(this.inputShape);
   }
 
+  /** Whether every layer has been built (weights exist). */
   get built(): boolean {
     return this.layers.length > 0 && this.layers.every((l) => l.built || l instanceof InputLayer);
   }
 
-  /** Builds every layer for an input shape (batch dimension null or a number). */
+  /**
+   * Builds every layer for an input shape, batch dimension included (null or a number), like Keras `model.build`.
+   * @throws {@link ShapeError} when a layer does not accept its input shape.
+   */
   build(inputShape: SymbolicShape): void {
     const input: SymbolicShape = [null, ...inputShape.slice(1)];
     let shape = input;
@@ -70,7 +104,12 @@ export class Sequential implements CallbackModel {
     });
   }
 
-  /** Runs the layers in order. */
+  /**
+   * Runs the layers in order on a batch `x` (Keras `model(x)`); pass `{ training: true }` for training behaviour.
+   * Builds the model on first use.
+   * @throws {@link ShapeError} for an input that does not match the model's input shape; {@link ArgumentError} for a
+   * model without layers.
+   */
   call(x: Tensor, ctx: CallContext = {}): Tensor {
     ENGINE.assertLive(this.name, x);
     if (this.layers.length === 0) throw new ArgumentError(`${this.name}: the model has no layers`);
@@ -86,34 +125,41 @@ export class Sequential implements CallbackModel {
     });
   }
 
-  /** Alias of call, as layers have. */
+  /** The same as {@link Sequential.call | call} (as layers have `apply`). */
   apply(x: Tensor, ctx: CallContext = {}): Tensor {
     return this.call(x, ctx);
   }
 
-  /** All weights, layer by layer (each layer's trainable weights first). */
+  /** All weights, layer by layer (each layer's trainable weights first), as Keras orders them. Names are `<layer>/<weight>`. */
   get weights(): Variable[] {
     return this.layers.flatMap((l) => l.weights);
   }
 
+  /** The weights the optimizer updates, layer by layer. */
   get trainableWeights(): Variable[] {
     return this.layers.flatMap((l) => l.trainableWeights);
   }
 
+  /** The weights the optimizer does not update, layer by layer. */
   get nonTrainableWeights(): Variable[] {
     return this.layers.flatMap((l) => l.nonTrainableWeights);
   }
 
+  /** The number of scalars in all weights (Keras `count_params()`). */
   countParams(): number {
     return this.weights.reduce((n, w) => n + w.size, 0);
   }
 
-  /** Copies of the weights, in `weights` order. */
+  /** Copies of the weights, in {@link Sequential.weights | weights} order (the caller disposes them). */
   getWeights(): Tensor[] {
     return this.weights.map((w) => ops.clone(w));
   }
 
-  /** Sets every weight from tensors in `weights` order (shapes must match). */
+  /**
+   * Sets every weight from tensors in {@link Sequential.weights | weights} order (copied; other dtypes are cast).
+   * Checks everything first, so a bad list leaves the model unchanged.
+   * @throws {@link ArgumentError} for the wrong number of tensors; {@link ShapeError} for a shape that differs.
+   */
   setWeights(values: readonly Tensor[]): void {
     const ws = this.weights;
     if (values.length !== ws.length) throw new ArgumentError(`setWeights: expected ${ws.length} tensors. Received: ${values.length}`);
@@ -127,16 +173,20 @@ export class Sequential implements CallbackModel {
     ws.forEach((w, i) => ENGINE.tidy(() => w.assign(values[i].dtype === w.dtype ? ops.clone(values[i]) : ops.cast(values[i], w.dtype))));
   }
 
-  /** Weight values as host arrays (for callbacks such as EarlyStopping). */
+  /** Weight values as host arrays, in `weights` order (used by callbacks such as EarlyStopping). */
   async getWeightValues(): Promise<Float32Array[]> {
     return Promise.all(this.weights.map(async (w) => (await w.data()) as Float32Array));
   }
 
+  /** Sets every weight from host arrays in `weights` order (the inverse of {@link Sequential.getWeightValues | getWeightValues}). */
   setWeightValues(values: readonly Float32Array[]): void {
     this.weights.forEach((w, i) => ENGINE.tidy(() => w.assign(ops.tensor(values[i], w.shape))));
   }
 
-  /** The Keras summary table; printed with `print` (default console.log) and returned. */
+  /**
+   * The Keras summary table (layers, output shapes, parameter counts), printed with `print` (default: written to
+   * process.stdout) and returned.
+   */
   summary(print: (s: string) => void = (s) => process.stdout.write(s)): string {
     const shapes = this.outputShapes();
     const rows = this.layers.flatMap((l, i) => (l instanceof InputLayer ? [] : [{
@@ -153,12 +203,17 @@ export class Sequential implements CallbackModel {
     return text;
   }
 
-  /** SHA-256 of every weight's bytes in `weights` order. */
+  /** SHA-256 (hex) of every weight's dtype, shape and bytes in `weights` order: equal digests mean equal bits. Same as `dt.utils.weightsDigest(model)`. */
   weightsDigest(): Promise<string> {
     return digestTensors(this.weights);
   }
 
-  /** Writes the weights as canonical safetensors (names `layer/weight`), atomically. */
+  /**
+   * Writes the weights as a canonical safetensors file (float32 tensors named `<layer>/<weight>`, sorted, with the
+   * weight order in `__metadata__`): identical weights give byte-identical files. The write is crash-safe: a
+   * temporary file in the same directory, fsync, rename, fsync of the directory.
+   * @throws {@link ArgumentError} when the model is not built yet.
+   */
   async saveWeights(path: string): Promise<void> {
     if (!this.built) throw new ArgumentError(`saveWeights: the model '${this.name}' is not built yet (call it or fit it first)`);
     const tensors: Record<string, NamedArray> = {};
@@ -167,9 +222,11 @@ export class Sequential implements CallbackModel {
   }
 
   /**
-   * Loads weights saved by saveWeights. Weights are matched by name; with `matchBy: 'order'`
-   * they are matched by position instead (for a model whose layer names differ). Shapes must
-   * match; nothing is assigned unless every weight matches.
+   * Loads weights saved by {@link Sequential.saveWeights | saveWeights} (or any safetensors file with float32
+   * tensors of those names). Weights are matched by name; with `matchBy: 'order'` they are matched by position
+   * instead (for a model whose layer names differ). Shapes must match; nothing is assigned unless every weight matches.
+   * @throws {@link ArgumentError} when the model is not built yet; {@link DataFormatError} for an unreadable or
+   * malformed file, missing or extra names, or a shape or dtype that differs.
    */
   async loadWeights(path: string, options: { matchBy?: 'name' | 'order' } = {}): Promise<void> {
     if (!this.built) throw new ArgumentError(`loadWeights: the model '${this.name}' is not built yet (give the first layer an inputShape, or call the model once)`);
@@ -212,27 +269,47 @@ export class Sequential implements CallbackModel {
     ws.forEach((w, i) => ENGINE.tidy(() => w.assign(ops.tensor(sources[i].data as Float32Array, w.shape))));
   }
 
-  /** Configures training (Keras compile). */
+  /**
+   * Configures training, Keras `model.compile`: the optimizer, the loss and the metrics. Compiling again replaces
+   * the configuration (an optimizer created from a name is released).
+   * @throws {@link ArgumentError} for a missing optimizer or loss, or an unknown name.
+   */
   compile(options: CompileOptions): void {
     this.compiled = compileModel(this, options);
   }
 
-  /** Trains for `epochs` passes over `data`; resolves to the History. */
+  /**
+   * Trains for `epochs` passes over `data` (Keras `model.fit`): one optimizer step per batch, validation at each
+   * epoch's end, a Keras-style progress bar, callbacks; resolves to the {@link History}, whose values are exactly
+   * those printed. With `checkpoint` it saves crash-safe checkpoints; with `resumeFrom` it continues an interrupted
+   * run and ends with the bits of the uninterrupted one.
+   * @throws {@link ArgumentError} when the model is not compiled, for bad options or data without labels;
+   * {@link NumericError} when the loss becomes NaN or infinite (unless a {@link TerminateOnNaN} callback stops
+   * training); {@link DataFormatError} when a checkpoint to resume from is invalid or does not match the run.
+   */
   fit(data: BatchSource, options: FitOptions = {}): Promise<History> {
     return fitModel(this, data, options);
   }
 
-  /** Loss and metrics over `data`: [loss, ...metrics]. */
+  /**
+   * Loss and metrics over `data`, in inference mode: `[loss, ...metrics]` in compile order (Keras `model.evaluate`).
+   * The values are batch-size-weighted means.
+   * @throws {@link ArgumentError} when the model is not compiled or the data has no batches.
+   */
   evaluate(data: BatchSource, options: EvaluateOptions = {}): Promise<number[]> {
     return evaluateModel(this, data, options);
   }
 
-  /** Predictions for a tensor (in batches) or for every batch of a dataset, concatenated. */
+  /**
+   * Predictions, in inference mode (Keras `model.predict`): for a tensor, computed in batches of `batchSize`
+   * (default 32); for a dataset, for every batch (its `x`), concatenated along axis 0. The caller owns the result.
+   * @throws {@link ArgumentError} for a bad batch size or no input samples.
+   */
   predict(x: Tensor | BatchSource, options: PredictOptions = {}): Promise<Tensor> {
     return predictModel(this, x, options);
   }
 
-  /** Releases weights and optimizer/metric state. */
+  /** Releases the weights, the optimizer's slots and the metric accumulators. */
   dispose(): void {
     for (const l of this.layers) l.dispose();
     this.compiled?.optimizer.dispose();

@@ -53,17 +53,31 @@ const adamStepOp = defineOp({
   },
 });
 
-/** m + (g - m) * c, each step rounded to float32 (Adam's first moment). */
+/**
+ * Adam's first-moment update `m + (g - m) * c` (c = 1 - beta1, rounded to float32), in one kernel: bit for bit
+ * `add(m, mul(sub(g, m), c))`. float32, m and g of one shape. No gradient.
+ * @throws {@link ditto-ml!DTypeError | DTypeError}, {@link ditto-ml!ShapeError | ShapeError} or
+ * {@link ditto-ml!ArgumentError | ArgumentError} for operands that are not float32 of
+ * one shape or a c that is not a number.
+ */
 export function adamMoment(m: Tensor, g: Tensor, c: number): Tensor {
   return ENGINE.runOp(adamMomentOp, [m, g], { c: Math.fround(c) });
 }
 
-/** u + (g * g - u) * c, each step rounded to float32 (Adam's second moment). */
+/**
+ * Adam's second-moment update `u + (g * g - u) * c` (c = 1 - beta2, rounded to float32), in one kernel: bit for
+ * bit `add(u, mul(sub(square(g), u), c))`. float32, u and g of one shape. No gradient.
+ * @throws As {@link adamMoment}.
+ */
 export function adamVelocity(u: Tensor, g: Tensor, c: number): Tensor {
   return ENGINE.runOp(adamVelocityOp, [u, g], { c: Math.fround(c) });
 }
 
-/** v - (m * alpha) / (sqrt(u) + eps), each step rounded to float32 (Adam's weight update). */
+/**
+ * Adam's weight update `v - (m * alpha) / (sqrt(u) + eps)`, each step rounded to float32 (alpha and eps too), in
+ * one kernel: the bits of the composed ops. float32, v, m and u of one shape. No gradient.
+ * @throws As {@link adamMoment}.
+ */
 export function adamStep(v: Tensor, m: Tensor, u: Tensor, alpha: number, eps: number): Tensor {
   return ENGINE.runOp(adamStepOp, [v, m, u], { alpha: Math.fround(alpha), eps: Math.fround(eps) });
 }

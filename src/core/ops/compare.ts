@@ -23,11 +23,47 @@ const lessEqualOp = comparison('lessEqual');
 const greaterOp = comparison('greater');
 const greaterEqualOp = comparison('greaterEqual');
 
+/**
+ * `a == b` elementwise with NumPy broadcasting, as a uint8 tensor of 0 and 1 (TF.js `tf.equal` returns bool).
+ * Both operands must have the same dtype; a plain number takes the tensor's dtype. A comparison with NaN is
+ * false. Not differentiable.
+ * @throws {@link DTypeError} when the dtypes differ; {@link ShapeError} when the shapes do not broadcast.
+ */
 export function equal(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(equalOp, a, b); }
+/**
+ * `a != b` elementwise with NumPy broadcasting, as a uint8 tensor of 0 and 1 (TF.js `tf.notEqual` returns bool).
+ * Both operands must have the same dtype; a plain number takes the tensor's dtype. A comparison with NaN is
+ * true. Not differentiable.
+ * @throws {@link DTypeError} when the dtypes differ; {@link ShapeError} when the shapes do not broadcast.
+ */
 export function notEqual(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(notEqualOp, a, b); }
+/**
+ * `a < b` elementwise with NumPy broadcasting, as a uint8 tensor of 0 and 1 (TF.js `tf.less` returns bool).
+ * Both operands must have the same dtype; a plain number takes the tensor's dtype. A comparison with NaN is
+ * false. Not differentiable.
+ * @throws {@link DTypeError} when the dtypes differ; {@link ShapeError} when the shapes do not broadcast.
+ */
 export function less(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(lessOp, a, b); }
+/**
+ * `a <= b` elementwise with NumPy broadcasting, as a uint8 tensor of 0 and 1 (TF.js `tf.lessEqual` returns bool).
+ * Both operands must have the same dtype; a plain number takes the tensor's dtype. A comparison with NaN is
+ * false. Not differentiable.
+ * @throws {@link DTypeError} when the dtypes differ; {@link ShapeError} when the shapes do not broadcast.
+ */
 export function lessEqual(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(lessEqualOp, a, b); }
+/**
+ * `a > b` elementwise with NumPy broadcasting, as a uint8 tensor of 0 and 1 (TF.js `tf.greater` returns bool).
+ * Both operands must have the same dtype; a plain number takes the tensor's dtype. A comparison with NaN is
+ * false. Not differentiable.
+ * @throws {@link DTypeError} when the dtypes differ; {@link ShapeError} when the shapes do not broadcast.
+ */
 export function greater(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(greaterOp, a, b); }
+/**
+ * `a >= b` elementwise with NumPy broadcasting, as a uint8 tensor of 0 and 1 (TF.js `tf.greaterEqual` returns bool).
+ * Both operands must have the same dtype; a plain number takes the tensor's dtype. A comparison with NaN is
+ * false. Not differentiable.
+ * @throws {@link DTypeError} when the dtypes differ; {@link ShapeError} when the shapes do not broadcast.
+ */
 export function greaterEqual(a: TensorOrNumber, b: TensorOrNumber): Tensor { return runBinary(greaterEqualOp, a, b); }
 
 const whereOp = defineOp({
@@ -49,7 +85,12 @@ const whereOp = defineOp({
   ],
 });
 
-/** Elementwise `cond ? a : b` with broadcasting; cond nonzero means true. */
+/**
+ * Elementwise `cond ? a : b` with NumPy broadcasting of all three; cond (uint8, e.g. a comparison result, or int32)
+ * nonzero means true. a and b must have the same dtype (a plain number takes the other's dtype, float32 if both
+ * are numbers). TF.js `tf.where`. The gradient flows to a where cond is true and to b where it is false.
+ * @throws {@link DTypeError} for a cond that is not uint8 or int32, or a and b of different dtypes.
+ */
 export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
   ENGINE.assertLive('where', cond);
   const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';

@@ -69,8 +69,14 @@ const conv2dGradFilterOp = defineOp({
   },
 });
 
+/** Options of {@link conv2d} (and of its gradient primitives in the advanced entry). */
 export interface Conv2dOptions {
+  /** Step of the window: one number for both axes, or [strideH, strideW]. Positive integers; default 1. */
   strides?: number | readonly [number, number];
+  /**
+   * 'valid' (the default: no padding, output size floor((H - kH) / strideH) + 1) or 'same' (zero padding so that
+   * the output size is ceil(H / strideH), the extra row or column going at the bottom/right, as in TensorFlow).
+   */
   padding?: Padding;
 }
 
@@ -78,20 +84,37 @@ function convAttrs(fn: string, o: Conv2dOptions): Window2dAttrs {
   return { strides: pair(fn, 'strides', o.strides, [1, 1]), padding: checkPadding(fn, o.padding) };
 }
 
-/** 2-D convolution: x [N, H, W, C], w [kH, kW, C, F] -> [N, outH, outW, F]. */
+/**
+ * 2-D convolution (cross-correlation, as in TensorFlow): x [N, H, W, C], w [kH, kW, C, F] -> [N, outH, outW, F],
+ * float32, NHWC layout. TF.js `tf.conv2d(x, filter, strides, pad)`; Keras `Conv2D` uses it. Each output is one
+ * fixed-order sum over (kH, kW, C), so every backend gives the same bits.
+ *
+ * @example
+ * ```ts
+ * const y = dt.conv2d(dt.ones([1, 5, 5, 1]), dt.ones([3, 3, 1, 2]), { padding: 'same' }); // [1, 5, 5, 2]
+ * ```
+ * @throws {@link ShapeError} for operands that are not rank 4 or whose channels differ; {@link DTypeError} unless
+ * both are float32; {@link ArgumentError} for bad strides or padding.
+ */
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
   ENGINE.assertLive('conv2d', x);
   ENGINE.assertLive('conv2d', w);
   return ENGINE.runOp(conv2dOp, [x, w], convAttrs('conv2d', options));
 }
 
-/** Gradient of conv2d with respect to its input: dy [N, outH, outW, F], w -> [N, H, W, C]. */
+/**
+ * Gradient of {@link conv2d} with respect to its input: dy [N, outH, outW, F] and w [kH, kW, C, F] ->
+ * [N, H, W, C] (`inputShape`), for the same strides and padding. TensorFlow's Conv2DBackpropInput.
+ */
 export function conv2dGradInput(dy: Tensor, w: Tensor, inputShape: readonly number[], options: Conv2dOptions = {}): Tensor {
   expectRank4('conv2dGradInput', 'inputShape', inputShape);
   return ENGINE.runOp(conv2dGradInputOp, [dy, w], { ...convAttrs('conv2dGradInput', options), inputShape: [...inputShape] });
 }
 
-/** Gradient of conv2d with respect to its filter: x, dy -> [kH, kW, C, F]. */
+/**
+ * Gradient of {@link conv2d} with respect to its filter: x [N, H, W, C] and dy [N, outH, outW, F] ->
+ * [kH, kW, C, F] (`filterShape`), for the same strides and padding. TensorFlow's Conv2DBackpropFilter.
+ */
 export function conv2dGradFilter(x: Tensor, dy: Tensor, filterShape: readonly number[], options: Conv2dOptions = {}): Tensor {
   expectRank4('conv2dGradFilter', 'filterShape', filterShape, '[kH, kW, C, F]');
   return ENGINE.runOp(conv2dGradFilterOp, [x, dy], { ...convAttrs('conv2dGradFilter', options), filterShape: [...filterShape] });

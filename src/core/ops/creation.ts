@@ -25,8 +25,17 @@ const castOp = defineOp({
 });
 
 /**
- * A tensor from a number, nested arrays or a typed array. The dtype defaults to the typed array's,
- * else float32. int32/uint8 values must be integers in range (nothing is silently truncated).
+ * A tensor from a number, a boolean, (nested) arrays or a typed array, like TF.js `tf.tensor`. The shape defaults
+ * to the nesting of the arrays (a typed array is 1-D); the dtype to the typed array's (Float32Array, Int32Array,
+ * Uint8Array), else float32. int32/uint8 values must be integers in range: nothing is silently truncated.
+ *
+ * @example
+ * ```ts
+ * const x = dt.tensor([[1, 2], [3, 4]]);            // float32 [2, 2]
+ * const y = dt.tensor([1, 2, 3, 4], [2, 2], 'int32'); // int32 [2, 2]
+ * ```
+ * @throws {@link ShapeError} for a ragged array or a shape whose size differs from the number of values;
+ * {@link DTypeError} for an unknown dtype or out-of-range integer values; {@link ArgumentError} for other input.
  */
 export function tensor(values: TensorValues, shape?: readonly number[], dtype?: DType): Tensor {
   if (dtype !== undefined) checkDType('tensor', 'dtype', dtype);
@@ -54,12 +63,16 @@ export function tensor(values: TensorValues, shape?: readonly number[], dtype?: 
   return ENGINE.upload(toTypedArray(flat, dt), finalShape, dt);
 }
 
-/** A rank-0 tensor. */
+/** A rank-0 tensor holding `value` (default dtype float32). TF.js `tf.scalar`. */
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
   return tensor(value, [], dtype);
 }
 
-/** A tensor of `shape` filled with `value`. */
+/**
+ * A tensor of `shape` filled with `value` (default dtype float32). TF.js `tf.fill`.
+ * @throws {@link ShapeError} for a shape that is not an array of non-negative integers; {@link DTypeError} for an
+ * unknown dtype or a value that is not an integer in range for int32/uint8.
+ */
 export function fill(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   checkShape('fill', shape);
   checkDType('fill', 'dtype', dtype);
@@ -67,26 +80,30 @@ export function fill(shape: readonly number[], value: number, dtype: DType = 'fl
   return ENGINE.runOp(fillOp, [], { shape: [...shape], dtype, value });
 }
 
+/** A tensor of `shape` filled with 0 (default dtype float32). TF.js `tf.zeros`. */
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
   return fill(shape, 0, dtype);
 }
 
+/** A tensor of `shape` filled with 1 (default dtype float32). TF.js `tf.ones`. */
 export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
   return fill(shape, 1, dtype);
 }
 
+/** Zeros with the shape and dtype of `t`. TF.js `tf.zerosLike`. */
 export function zerosLike(t: Tensor): Tensor {
   ENGINE.assertLive('zerosLike', t);
   return fill(t.shape, 0, t.dtype);
 }
 
+/** Ones with the shape and dtype of `t`. TF.js `tf.onesLike`. */
 export function onesLike(t: Tensor): Tensor {
   ENGINE.assertLive('onesLike', t);
   return fill(t.shape, 1, t.dtype);
 }
 
 /**
- * Converts to `dtype`. float32 -> int32 truncates toward zero (NaN -> 0, out of range saturates);
+ * Converts to `dtype` (TF.js `tf.cast`). float32 -> int32 truncates toward zero (NaN -> 0, out of range saturates);
  * to uint8 the integer part is taken modulo 256, as a C-style wrap. Same dtype: a copy.
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
@@ -94,12 +111,15 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return ENGINE.runOp(castOp, [x], { dtype });
 }
 
-/** A new tensor with the same values (its own storage). */
+/** A new tensor with the same shape, dtype and values, in its own storage. TF.js `tf.clone`. */
 export function clone(x: Tensor): Tensor {
   return ENGINE.runOp(castOp, [x], { dtype: x.dtype });
 }
 
-/** A Variable initialised with a copy of `init`'s values (the variable never aliases `init`). */
+/**
+ * A {@link Variable} initialised with a copy of `init`'s values (the variable never aliases `init`). TF.js
+ * `tf.variable`. Options: `name` (default `variable_<id>`), `trainable` (default true).
+ */
 export function variable(init: Tensor, options: { name?: string; trainable?: boolean } = {}): Variable {
   ENGINE.assertLive('variable', init);
   const copy = clone(init);

@@ -12,8 +12,11 @@ import type { Tensor } from '../tensor.ts';
 import { reduceToShape } from './broadcast.ts';
 import { defineOp } from './op-def.ts';
 
+/** Options of {@link matmul}. */
 export interface MatmulOptions {
+  /** Use the transpose of a's last two dims (a is [..., K, M]). Default false. */
   transposeA?: boolean;
+  /** Use the transpose of b's last two dims (b is [..., N, K]). Default false. */
   transposeB?: boolean;
 }
 
@@ -54,7 +57,14 @@ const matmulOp = defineOp({
   },
 });
 
-/** Matrix product of the last two dims, batched (with broadcasting) over the leading ones. */
+/**
+ * Matrix product of the last two dims, batched (with NumPy broadcasting) over the leading ones:
+ * a [..., M, K] and b [..., K, N] -> [..., M, N], float32. TF.js `tf.matMul(a, b, transposeA, transposeB)`.
+ * Every product is rounded to float32 and the K products are summed in ditto's fixed order, so the result has the
+ * same bits on every backend and at every thread count.
+ * @throws {@link DTypeError} unless both are float32; {@link ShapeError} for rank < 2, inner dimensions that differ
+ * or batch dims that do not broadcast.
+ */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   ENGINE.assertLive('matmul', a);
   ENGINE.assertLive('matmul', b);

@@ -64,11 +64,13 @@ const avgPoolOp = defineOp({
   grad: (dy, { inputs: [x], attrs }) => [ENGINE.runOp(avgPoolGradOp, [dy], { ...attrs, inputShape: [...x.shape] })],
 });
 
+/** Options of {@link maxPool2d} and {@link avgPool2d}. */
 export interface PoolOptions {
-  /** Window size; default [2, 2]. */
+  /** Window size: one number for both axes or [poolH, poolW]; default [2, 2]. */
   poolSize?: number | readonly [number, number];
-  /** Default: the pool size (Keras and TensorFlow.js convention). */
+  /** Step of the window; default: the pool size (Keras and TensorFlow.js convention). */
   strides?: number | readonly [number, number];
+  /** 'valid' (default) or 'same', as in {@link Conv2dOptions.padding}. */
   padding?: Padding;
 }
 
@@ -77,13 +79,21 @@ function poolAttrs(fn: string, o: PoolOptions): PoolAttrs {
   return { poolSize, strides: pair(fn, 'strides', o.strides, poolSize), padding: checkPadding(fn, o.padding) };
 }
 
-/** Max pooling: x [N, H, W, C] -> [N, outH, outW, C]. */
+/**
+ * 2-D max pooling: x [N, H, W, C] -> [N, outH, outW, C]. TF.js `tf.maxPool`; Keras `MaxPooling2D` uses it. The
+ * gradient goes to the first maximum of each window in scan order (ties are decided the same way on every backend).
+ * @throws {@link ShapeError} unless x has rank 4; {@link ArgumentError} for bad pool size, strides or padding.
+ */
 export function maxPool2d(x: Tensor, options: PoolOptions = {}): Tensor {
   ENGINE.assertLive('maxPool2d', x);
   return ENGINE.runOp(maxPoolOp, [x], poolAttrs('maxPool2d', options));
 }
 
-/** Average pooling over valid (non-padding) elements: x [N, H, W, C] -> [N, outH, outW, C]. */
+/**
+ * 2-D average pooling over each window's valid (non-padding) elements: x [N, H, W, C] -> [N, outH, outW, C],
+ * float32. TF.js `tf.avgPool`; Keras `AveragePooling2D` uses it.
+ * @throws {@link ShapeError} unless x has rank 4; {@link ArgumentError} for bad pool size, strides or padding.
+ */
 export function avgPool2d(x: Tensor, options: PoolOptions = {}): Tensor {
   ENGINE.assertLive('avgPool2d', x);
   return ENGINE.runOp(avgPoolOp, [x], poolAttrs('avgPool2d', options));

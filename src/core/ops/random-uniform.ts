@@ -67,9 +67,16 @@ const randomUniformOp = defineOp({
 });
 
 /**
- * Unit uniform float32 values [shape] in [0, 1), each a multiple of 2^-23, of the stream given by (algorithm, key,
- * counter); see the file header for the exact bits. Use philoxKeyCounterForSeed / threefryKeyForSeed to get
- * key and counter from a seed pair; dt.random.statelessUniform and statelessDropout do this for you.
+ * The raw counter-based generator as a primitive op: unit uniform float32 values of `shape` in [0, 1), each a
+ * multiple of 2^-23, of the stream given by (algorithm, key, counter), generated on the device with the same bits on
+ * every backend. philox (TensorFlow's StatelessRandomUniformV2) keeps the low 23 bits of each Philox4x32-10 word;
+ * threefry (JAX's `random_bits` + uniform) keeps the high 23 bits of each Threefry2x32-20 word and requires the
+ * counter to be zero. `key` is two uint32 words, `counter` four (default zeros).
+ *
+ * Most users want `dt.random.statelessUniform(shape, seed)`, which derives key and counter from a seed pair (and
+ * scales to [minval, maxval)) and is part of the main entry.
+ * @throws {@link ditto-ml!ArgumentError | ArgumentError} for a bad shape, an unknown algorithm, key or counter words that are not uint32, or a
+ * non-zero counter with 'threefry'.
  */
 export function randomUniform(
   shape: readonly number[],

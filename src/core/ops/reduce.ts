@@ -73,27 +73,45 @@ function argOp(name: 'argmax' | 'argmin') {
 const argmaxOp = argOp('argmax');
 const argminOp = argOp('argmin');
 
+/**
+ * Axes to reduce: one axis, a list (negative values count from the end), or undefined for all axes.
+ * @inline
+ */
 type Axes = number | readonly number[] | undefined;
 
-/** Sum over `axes` (all by default). uint8 sums to int32. */
+/**
+ * Sum over `axes` (all by default); `keepDims` keeps reduced axes with size 1. uint8 sums to int32. TF.js
+ * `tf.sum`. float32 sums run in ditto's fixed summation order (the same bits on every backend, at every thread
+ * count), which can differ in the last bits from a left-to-right loop.
+ * @throws {@link ArgumentError} for an axis out of range or repeated.
+ */
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   ENGINE.assertLive('sum', x);
   return ENGINE.runOp(sumOp, [x], { axes: normalizeAxes('sum', axes, x.rank), keepDims });
 }
 
-/** Maximum over `axes`; NaN if any element is NaN. */
+/**
+ * Maximum over `axes` (all by default); NaN if any element is NaN. TF.js `tf.max`.
+ * @throws {@link ArgumentError} for an axis out of range or repeated.
+ */
 export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   ENGINE.assertLive('max', x);
   return ENGINE.runOp(maxOp, [x], { axes: normalizeAxes('max', axes, x.rank), keepDims });
 }
 
-/** Minimum over `axes`; NaN if any element is NaN. */
+/**
+ * Minimum over `axes` (all by default); NaN if any element is NaN. TF.js `tf.min`.
+ * @throws {@link ArgumentError} for an axis out of range or repeated.
+ */
 export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   ENGINE.assertLive('min', x);
   return ENGINE.runOp(minOp, [x], { axes: normalizeAxes('min', axes, x.rank), keepDims });
 }
 
-/** Mean over `axes`: the engine-order sum divided by the count (float32 only). */
+/**
+ * Mean over `axes` (all by default): the fixed-order sum divided by the count (float32 only). TF.js `tf.mean`.
+ * @throws {@link DTypeError} unless x is float32; {@link ArgumentError} for an axis out of range or repeated.
+ */
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   ENGINE.assertLive('mean', x);
   if (x.dtype !== 'float32') throw new DTypeError(`mean: expected x of dtype float32. Received: x.dtype=${x.dtype}`);
@@ -102,13 +120,13 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   return ENGINE.tidy(() => div(sum(x, ax, keepDims), count));
 }
 
-/** Index of the first maximum along `axis` (int32). */
+/** Index of the first maximum along `axis` (default -1, the last), as int32. TF.js `tf.argMax`. Not differentiable. */
 export function argmax(x: Tensor, axis = -1): Tensor {
   ENGINE.assertLive('argmax', x);
   return ENGINE.runOp(argmaxOp, [x], { axis: normalizeAxis('argmax', axis, x.rank) });
 }
 
-/** Index of the first minimum along `axis` (int32). */
+/** Index of the first minimum along `axis` (default -1, the last), as int32. TF.js `tf.argMin`. Not differentiable. */
 export function argmin(x: Tensor, axis = -1): Tensor {
   ENGINE.assertLive('argmin', x);
   return ENGINE.runOp(argminOp, [x], { axis: normalizeAxis('argmin', axis, x.rank) });

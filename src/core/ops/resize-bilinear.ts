@@ -63,9 +63,9 @@ export function checkSize(fn: string, size: unknown): asserts size is [number, n
 }
 
 /**
- * Bilinear resize (TensorFlow 2 semantics, see the file header): x [N, H, W, C] float32 ->
- * [N, size[0], size[1], C] float32. The primitive behind `image.resize`, which also accepts
- * [H, W, C] and integer images. Not differentiable.
+ * Bilinear resize with TensorFlow 2 semantics (`tf.image.resize`, half-pixel centers, no antialiasing):
+ * x [N, H, W, C] float32 -> [N, size[0], size[1], C] float32, the same bits on every backend. The primitive behind
+ * `dt.image.resize`, which also accepts [H, W, C] and integer images. Not differentiable.
  */
 export function resizeBilinear(x: Tensor, size: readonly [number, number]): Tensor {
   ENGINE.assertLive('resizeBilinear', x);

@@ -75,26 +75,78 @@ const clipOp = defineOp({
   grad: (dy, { inputs: [x], attrs }) => [where(greaterEqual(x, attrs.min), where(lessEqual(x, attrs.max), dy, 0), 0)],
 });
 
+/**
+ * -x elementwise (float32 or int32; int32 wraps, so -(-2^31) is -2^31). TF.js `tf.neg`.
+ * @throws {@link DTypeError} for uint8.
+ */
 export function neg(x: Tensor): Tensor { return ENGINE.runOp(negOp, [x], {}); }
+/**
+ * |x| elementwise (float32 or int32). TF.js `tf.abs`. Gradient: dy * sign(x).
+ * @throws {@link DTypeError} for uint8.
+ */
 export function abs(x: Tensor): Tensor { return ENGINE.runOp(absOp, [x], {}); }
-/** -1, 0 or 1 (0 for ±0; NaN for NaN). */
+/**
+ * -1, 0 or 1 elementwise (0 for ±0; NaN for NaN); float32 or int32. TF.js `tf.sign`. Not differentiable
+ * (no gradient flows through it).
+ * @throws {@link DTypeError} for uint8.
+ */
 export function sign(x: Tensor): Tensor { return ENGINE.runOp(signOp, [x], {}); }
+/**
+ * e^x elementwise (float32 only). Computed by ditto's own float32 function, written identically in TypeScript
+ * and WGSL, so every backend gives the same bits (not the platform's `Math.exp`). TF.js `tf.exp`.
+ * @throws {@link DTypeError} unless x is float32.
+ */
 export function exp(x: Tensor): Tensor { return ENGINE.runOp(expOp, [x], {}); }
+/**
+ * Natural logarithm elementwise (float32 only; log(0) = -Infinity, log of a negative number = NaN). ditto's own
+ * float32 function, the same bits on every backend. TF.js `tf.log`.
+ * @throws {@link DTypeError} unless x is float32.
+ */
 export function log(x: Tensor): Tensor { return ENGINE.runOp(logOp, [x], {}); }
+/**
+ * Square root elementwise (float32 only), the correctly rounded IEEE result on every backend. TF.js `tf.sqrt`.
+ * @throws {@link DTypeError} unless x is float32.
+ */
 export function sqrt(x: Tensor): Tensor { return ENGINE.runOp(sqrtOp, [x], {}); }
+/**
+ * x * x elementwise (float32 or int32). TF.js `tf.square`.
+ * @throws {@link DTypeError} for uint8.
+ */
 export function square(x: Tensor): Tensor { return ENGINE.runOp(squareOp, [x], {}); }
-/** max(x, 0); NaN stays NaN. */
+/**
+ * max(x, 0) elementwise; NaN stays NaN (float32 or int32). TF.js `tf.relu`, Keras `activations.relu`.
+ * @throws {@link DTypeError} for uint8.
+ */
 export function relu(x: Tensor): Tensor { return ENGINE.runOp(reluOp, [x], {}); }
-/** relu's gradient: x > 0 ? dy : +0 (float32, dy and x of one shape); see reluGradOp. */
+/**
+ * relu's gradient in one pass: `x > 0 ? dy : +0` elementwise (float32, dy and x of one shape), bit for bit
+ * `where(greater(x, 0), dy, 0)`. x may be relu's input or its output.
+ * @throws {@link ditto-ml!DTypeError | DTypeError} unless both are float32; {@link ditto-ml!ShapeError | ShapeError} unless
+ * their shapes are equal.
+ */
 export function reluGrad(dy: Tensor, x: Tensor): Tensor {
   ENGINE.assertLive('reluGrad', dy);
   ENGINE.assertLive('reluGrad', x);
   return ENGINE.runOp(reluGradOp, [dy, x], {});
 }
+/**
+ * The logistic function 1 / (1 + e^-x) elementwise (float32 only; ditto's own float32 function, the same bits
+ * on every backend). TF.js `tf.sigmoid`, Keras `activations.sigmoid`.
+ * @throws {@link DTypeError} unless x is float32.
+ */
 export function sigmoid(x: Tensor): Tensor { return ENGINE.runOp(sigmoidOp, [x], {}); }
+/**
+ * Hyperbolic tangent elementwise (float32 only; ditto's own float32 function, the same bits on every backend).
+ * TF.js `tf.tanh`.
+ * @throws {@link DTypeError} unless x is float32.
+ */
 export function tanh(x: Tensor): Tensor { return ENGINE.runOp(tanhOp, [x], {}); }
 
-/** Clamps into [min, max]; the gradient passes where min <= x <= max. */
+/**
+ * Clamps every element into [min, max] (float32 or int32). TF.js `tf.clipByValue`. The gradient passes where
+ * min <= x <= max and is 0 elsewhere.
+ * @throws {@link ArgumentError} unless min and max are numbers (not NaN) with min <= max.
+ */
 export function clipByValue(x: Tensor, min: number, max: number): Tensor {
   if (typeof min !== 'number' || typeof max !== 'number' || Number.isNaN(min) || Number.isNaN(max) || min > max) {
     throw new ArgumentError(`clipByValue: expected numbers min <= max. Received: min=${min}, max=${max}`);

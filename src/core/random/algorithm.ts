@@ -12,6 +12,7 @@ export type RandomAlgorithm = 'philox' | 'threefry';
 /**
  * Dtype of Keras seed pairs and SeedGenerator state: 'int64' (Keras >= 3.5 on TF: no wrap-around, floor
  * modulo) or 'uint32' (Keras on JAX: arithmetic wraps mod 2^32, seeds must lie in [0, 2^32)).
+ * @inline
  */
 export type SeedDtype = 'int64' | 'uint32';
 

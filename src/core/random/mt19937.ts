@@ -12,9 +12,14 @@ const MATRIX_A = 0x9908b0df;
 const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 
-/** A snapshot of an MT19937 generator: the 624 state words and the next index (CPython's getstate() minus gauss_next). */
+/**
+ * A snapshot of an MT19937 generator: the 624 state words and the next index (CPython's getstate() minus gauss_next).
+ * @inline
+ */
 export interface MT19937State {
+  /** The 624 uint32 state words. */
   words: number[];
+  /** The position of the next word, in [0, 624]. */
   index: number;
 }
 

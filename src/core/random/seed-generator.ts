@@ -11,7 +11,9 @@ import { fmtValue } from './validate.ts';
 
 /** JSON-serialisable state of a SeedGenerator. */
 export interface SeedGeneratorState {
+  /** The current state [s0, s1]. */
   state: [number, number];
+  /** The seed dtype. */
   dtype: SeedDtype;
 }
 
@@ -174,8 +176,11 @@ export function tfCastSeed(seed: readonly [number, number]): [number, number] {
 
 /** JSON-serialisable snapshot of all host-side random state: algorithm, Python MT19937, global SeedGenerator. */
 export interface RandomLayerState {
+  /** The process-wide algorithm ('philox' or 'threefry'). */
   algorithm: RandomAlgorithm;
+  /** The Python-style MT19937 that unseeded layers and initializers draw their seeds from. */
   python: MT19937State;
+  /** The global SeedGenerator's state, or null when it has not been created. */
   globalSeedGenerator: SeedGeneratorState | null;
 }
 

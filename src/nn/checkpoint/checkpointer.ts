@@ -16,7 +16,12 @@ import { listCheckpoints } from './layout.ts';
 import { findLatestCheckpoint, type LoadedCheckpoint, type SkippedCheckpoint } from './reader.ts';
 import { writeCheckpoint, type WrittenCheckpoint } from './writer.ts';
 
-/** `fit(..., { checkpoint })`. */
+/**
+ * `fit(data, { checkpoint })`: where and when to save exact-resume checkpoints. Each checkpoint is a directory
+ * `ckpt-<step>` holding `tensors.safetensors`, `state.json` and `manifest.json` (SHA-256 of both), written to a
+ * temporary directory, fsynced and renamed, then read back and verified before older ones are deleted. Needs a
+ * Dataset as training data. At least one of `everySteps` and `everyEpoch` is required.
+ */
 export interface CheckpointOptions {
   /** The checkpoint root: one `ckpt-<step>` directory per checkpoint. */
   dir: string;
@@ -31,7 +36,12 @@ export interface CheckpointOptions {
 }
 
 /** What `resumeFrom` accepts: a checkpoint root, or what findLatestCheckpoint / readCheckpoint returned. */
-export type ResumeSource = string | LoadedCheckpoint | { checkpoint: LoadedCheckpoint; skipped: SkippedCheckpoint[] };
+export type ResumeSource = string | LoadedCheckpoint | {
+  /** The checkpoint to resume from. */
+  checkpoint: LoadedCheckpoint;
+  /** Newer invalid checkpoints (deleted once the resumed run has written its own). */
+  skipped: SkippedCheckpoint[];
+};
 
 /** The checkpoint to resume from, and the invalid newer ones skipped (with reasons). */
 export interface OpenedResume {

@@ -9,7 +9,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArgumentError } from '../../core/errors.ts';
 
+/** The `format` field of every checkpoint's state.json and manifest. */
 export const CHECKPOINT_FORMAT = 'ditto-checkpoint';
+/** The checkpoint format version this engine writes and reads. */
 export const CHECKPOINT_VERSION = 1;
 export const TENSORS_FILE = 'tensors.safetensors';
 export const STATE_FILE = 'state.json';
@@ -19,8 +21,11 @@ export const PAYLOAD_FILES = [TENSORS_FILE, STATE_FILE] as const;
 
 /** A checkpoint directory found in a root. */
 export interface CheckpointEntry {
+  /** The directory name, `ckpt-<step>` or `ckpt-<step>-<n>`. */
   name: string;
+  /** The directory's path (root joined with name). */
   path: string;
+  /** The global optimizer step it was saved after. */
   globalStep: number;
   /** 0, or n for `ckpt-<step>-n`. */
   seq: number;
@@ -47,8 +52,8 @@ export function compareNewestFirst(a: CheckpointEntry, b: CheckpointEntry): numb
 }
 
 /**
- * The checkpoint directories in `root`, newest first (none when `root` does not exist).
- * Temporaries (names with the temp mark) and other entries are ignored.
+ * The checkpoint directories in `root`, newest first (none when `root` does not exist), without verifying them (see
+ * {@link readCheckpoint}). Temporaries (names with the temp mark) and other entries are ignored.
  */
 export function listCheckpoints(root: string): CheckpointEntry[] {
   if (!existsSync(root)) return [];

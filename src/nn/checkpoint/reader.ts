@@ -18,16 +18,23 @@ import { expectedTensorNames } from './tensor-names.ts';
 
 /** A verified checkpoint, fully in host memory. */
 export interface LoadedCheckpoint {
+  /** The directory name, e.g. `ckpt-000000200`. */
   name: string;
+  /** The directory's path. */
   path: string;
+  /** The global optimizer step it was saved after. */
   globalStep: number;
+  /** Everything besides tensors (state.json). */
   state: CheckpointState;
+  /** The tensors (tensors.safetensors): model weights, optimizer slots, metric accumulators, callback arrays. */
   tensors: Record<string, NamedArray>;
 }
 
 /** An invalid checkpoint found while scanning, and why it is invalid. */
 export interface SkippedCheckpoint {
+  /** The directory name. */
   name: string;
+  /** The DataFormatError message that disqualified it. */
   reason: string;
 }
 
@@ -41,8 +48,11 @@ function readBytes(path: string, what: string, source: string): Buffer {
 }
 
 /**
- * Reads and verifies the checkpoint directory `path`; throws DataFormatError saying what is wrong
- * (missing manifest, length or checksum mismatch, bad safetensors, bad state, missing tensors).
+ * Reads and verifies the checkpoint directory `path` completely (manifest, every file's length and SHA-256, the
+ * safetensors structure, the state schema, the tensors the state names) before returning anything. Never modifies
+ * the directory.
+ * @throws {@link DataFormatError} saying what is wrong (missing manifest, length or checksum mismatch, bad
+ * safetensors, bad state, missing tensors).
  */
 export function readCheckpoint(path: string): LoadedCheckpoint {
   const name = basename(path);
@@ -70,11 +80,16 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
 }
 
 /**
- * The newest valid checkpoint in `root` and the newer invalid ones skipped on the way; null when
- * `root` holds no checkpoint directory at all. Throws DataFormatError when there are checkpoints
- * but none is valid, listing each with its reason.
+ * The newest valid checkpoint in `root` and the newer invalid ones skipped on the way; null when `root` holds no
+ * checkpoint directory at all. Its result can be passed to `fit`'s `resumeFrom`.
+ * @throws {@link DataFormatError} when there are checkpoints but none is valid, listing each with its reason.
  */
-export function findLatestCheckpoint(root: string): { checkpoint: LoadedCheckpoint; skipped: SkippedCheckpoint[] } | null {
+export function findLatestCheckpoint(root: string): {
+  /** The newest valid checkpoint. */
+  checkpoint: LoadedCheckpoint;
+  /** Newer checkpoints that failed verification, newest first. */
+  skipped: SkippedCheckpoint[];
+} | null {
   const entries = listCheckpoints(root);
   if (entries.length === 0) return null;
   const skipped: SkippedCheckpoint[] = [];

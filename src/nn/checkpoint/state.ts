@@ -9,10 +9,20 @@ import type { RandomLayerState, SeedGeneratorState } from '../../core/random/see
 import type { HistoryJSON } from '../history.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
 
-/** A callback's entry: its class and, for stateful callbacks, its JSON state and array count. */
+/**
+ * A callback's entry: its class and, for stateful callbacks, its JSON state and array count.
+ * @inline
+ */
 export interface CallbackEntry {
+  /** The callback's class name. */
   class: string;
-  state: { json: Record<string, unknown>; arrays: number } | null;
+  /** Its JSON state and the number of its arrays, or null for a callback without state. */
+  state: {
+    /** The JSON part of the callback's state. */
+    json: Record<string, unknown>;
+    /** How many arrays it stored in the tensors file. */
+    arrays: number;
+  } | null;
 }
 
 /**
@@ -20,26 +30,78 @@ export interface CallbackEntry {
  * `model/<weight>`, `optimizer/<slot>`, `metrics/<id>/total|count` and `callbacks/<i>/<k>`.
  */
 export interface CheckpointState {
+  /** Always 'ditto-checkpoint'. */
   format: typeof CHECKPOINT_FORMAT;
+  /** The format version (1). */
   version: typeof CHECKPOINT_VERSION;
   /**
    * Where training continues: epoch `epoch` at batch `step` (step 0: the epoch has not begun; its
    * trackers are reset and onEpochBegin runs). globalStep counts this fit's optimizer steps.
    */
-  position: { epoch: number; step: number; globalStep: number };
+  position: {
+    /** The epoch index (from 0). */
+    epoch: number;
+    /** Batches of that epoch already trained. */
+    step: number;
+    /** Optimizer steps of this fit so far. */
+    globalStep: number;
+  };
   /** The fit options that shape the run, checked on resume. */
-  fit: { epochs: number; stepsPerEpoch: number | null; validation: boolean };
+  fit: {
+    /** The epochs asked for. */
+    epochs: number;
+    /** Batches per epoch, or null when not yet known. */
+    stepsPerEpoch: number | null;
+    /** Whether validation data was given. */
+    validation: boolean;
+  };
   /** The training data's iterator position ({epoch, index} of the next batch) and shuffle seeds. */
-  data: { position: { epoch: number; index: number }; shuffleSeeds: number[] | null };
+  data: {
+    /** The next batch: its epoch and index within the epoch. */
+    position: {
+      /** The epoch. */
+      epoch: number;
+      /** The batch index. */
+      index: number;
+    };
+    /** The seeds of the pipeline's shuffles, checked on resume (null when the source has none). */
+    shuffleSeeds: number[] | null;
+  };
   /** Model input shape (to build an unbuilt model), weights in order, stopTraining. */
-  model: { inputShape: (number | null)[]; weights: { name: string; dtype: string; shape: number[] }[]; stopTraining: boolean };
+  model: {
+    /** The model's input shape (batch dimension null). */
+    inputShape: (number | null)[];
+    /** Every weight's name, dtype and shape, in the model's order. */
+    weights: {
+      /** The weight's name, `<layer>/<weight>`. */
+      name: string;
+      /** Its dtype. */
+      dtype: string;
+      /** Its shape. */
+      shape: number[];
+    }[];
+    /** The model's stopTraining flag. */
+    stopTraining: boolean;
+  };
   /** Optimizer hyperparameters, step counter and slot variable names (in slot order). */
-  optimizer: { config: Record<string, number | boolean | string>; iterations: number; slots: string[] };
+  optimizer: {
+    /** The optimizer's getConfig(), compared on resume. */
+    config: Record<string, number | boolean | string>;
+    /** Its step counter. */
+    iterations: number;
+    /** Its slot variables' names, in slot order. */
+    slots: string[];
+  };
   /**
    * The compiled metrics: id and resolved function name (null before the first batch: no tracker
    * yet). The loss tracker is always there (tensors `metrics/loss/*`).
    */
-  metrics: { id: string; fn: string | null }[];
+  metrics: {
+    /** The metric's name as compiled, e.g. 'accuracy'. */
+    id: string;
+    /** The resolved function's name, or null before the first batch. */
+    fn: string | null;
+  }[];
   /** Each Dropout-style layer's SeedGenerator state, by layer name. */
   seedGenerators: Record<string, SeedGeneratorState>;
   /** The host random state (algorithm, Python-style MT19937, global SeedGenerator). */

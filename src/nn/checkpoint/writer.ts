@@ -20,10 +20,13 @@ import { encodeManifest } from './manifest.ts';
 import { readCheckpoint } from './reader.ts';
 import { pruneCheckpoints, removeCheckpoint } from './retention.ts';
 
-/** What writeCheckpoint wrote. */
+/** What a checkpoint save wrote (passed to `CheckpointOptions.onSaved`). */
 export interface WrittenCheckpoint {
+  /** The directory name, e.g. `ckpt-000000200`. */
   name: string;
+  /** The directory's path. */
   path: string;
+  /** The global optimizer step it was saved after. */
   globalStep: number;
   /** Total bytes of the three files. */
   bytes: number;

@@ -9,7 +9,9 @@ import { Initializer, type InitializerConfig, checkOptions, finiteArg } from './
 
 /** All elements equal to `value` (stored as f32(value) for float32). */
 export class Constant extends Initializer {
+  /** The Keras class name, 'Constant'. */
   static override readonly className: string = 'Constant';
+  /** The value of every element. */
   readonly value: number;
 
   /** @param options.value a finite number (default 0) */
@@ -34,6 +36,7 @@ export class Constant extends Initializer {
 
 /** All zeros. */
 export class Zeros extends Initializer {
+  /** The Keras class name, 'Zeros'. */
   static override readonly className: string = 'Zeros';
 
   constructor(options: Record<string, never> = {}) {
@@ -51,6 +54,7 @@ export class Zeros extends Initializer {
 
 /** All ones. */
 export class Ones extends Initializer {
+  /** The Keras class name, 'Ones'. */
   static override readonly className: string = 'Ones';
 
   constructor(options: Record<string, never> = {}) {

@@ -6,11 +6,17 @@
 import { checkShape } from '../../core/shape.ts';
 
 /**
+ * Keras `compute_fans(shape)`: the fan-in and fan-out of a weight shape, as VarianceScaling uses them.
  * rank 0 -> (1, 1); rank 1 [n] -> (n, n); rank 2 [in, out] -> (in, out); rank >= 3 (conv kernels
  * [...receptive field, in, out]) -> rf = prod(shape[:-2]), (in * rf, out * rf).
  * Example: a Conv2D kernel [3, 3, 16, 32] gives { fanIn: 144, fanOut: 288 }.
  */
-export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+export function computeFans(shape: readonly number[]): {
+  /** The number of inputs each output sums over. */
+  fanIn: number;
+  /** The number of outputs each input contributes to. */
+  fanOut: number;
+} {
   checkShape('computeFans', shape);
   const r = shape.length;
   if (r === 0) return { fanIn: 1, fanOut: 1 };

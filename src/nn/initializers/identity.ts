@@ -10,7 +10,9 @@ import { Initializer, type InitializerConfig, checkOptions, finiteArg } from './
 
 /** out[i][j] = (i == j) ? gain : 0 for a 2-D shape [rows, cols]. */
 export class Identity extends Initializer {
+  /** The Keras class name, 'Identity'. */
   static override readonly className: string = 'Identity';
+  /** The multiplicative factor. */
   readonly gain: number;
 
   /** @param options.gain a finite number (default 1) */

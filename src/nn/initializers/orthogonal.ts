@@ -24,7 +24,9 @@ export interface OrthogonalOptions extends RandomInitializerOptions {
 
 /** Random orthogonal matrices (orthonormal rows when rows < cols, else orthonormal columns), any rank >= 2. */
 export class Orthogonal extends RandomInitializer {
+  /** The Keras class name, 'Orthogonal'. */
   static override readonly className: string = 'Orthogonal';
+  /** The multiplicative factor. */
   readonly gain: number;
 
   constructor(options: OrthogonalOptions = {}) {

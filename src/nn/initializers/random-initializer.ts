@@ -28,11 +28,19 @@ export interface RandomInitializerOptions {
 
 /** Serialized form of a SeedGenerator seed in getConfig(). */
 export interface SeedGeneratorConfig {
+  /** Always 'SeedGenerator'. */
   className: 'SeedGenerator';
+  /** The generator's state when the config was taken. */
   config: SeedGeneratorState;
 }
 
-/** Base class of the initializers that draw random values. */
+/**
+ * Base class of the initializers that draw random values, with Keras 3's seeding: an integer seed is used as the
+ * pair [seed, 0] on every call (so every call gives the same values); a {@link random.SeedGenerator} advances on every
+ * call; no seed draws a default seed once, at construction, from the generator `dt.utils.setRandomSeed` reseeds (two
+ * unseeded initializers differ, and each repeats itself). Values come from `dt.random`'s stateless generators, so
+ * they are the same on every backend.
+ */
 export abstract class RandomInitializer extends Initializer {
   /** The seed in use: the given integer, makeDefaultSeed()'s draw, or the SeedGenerator. */
   readonly seed: number | SeedGenerator;
@@ -58,7 +66,12 @@ export abstract class RandomInitializer extends Initializer {
   }
 
   /** The seed pair and algorithm of the next draw; advances a SeedGenerator seed. */
-  protected nextDraw(): { seed: [number, number]; algorithm: RandomAlgorithm } {
+  protected nextDraw(): {
+    /** The seed pair of the draw. */
+    seed: [number, number];
+    /** The generator of the draw. */
+    algorithm: RandomAlgorithm;
+  } {
     const algorithm = this.algorithm ?? getAlgorithm();
     const s = this.seed;
     if (s instanceof SeedGenerator) return { seed: s.next(), algorithm };

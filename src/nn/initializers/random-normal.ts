@@ -27,8 +27,11 @@ export function checkMeanStddev(fn: string, options: NormalInitializerOptions): 
 
 /** Normal values: keras.random.normal(shape, mean, stddev, seed), f32(f32(z * f32(stddev)) + f32(mean)). */
 export class RandomNormal extends RandomInitializer {
+  /** The Keras class name, 'RandomNormal'. */
   static override readonly className: string = 'RandomNormal';
+  /** The mean of the values. */
   readonly mean: number;
+  /** The standard deviation of the values (before truncation for TruncatedNormal). */
   readonly stddev: number;
 
   constructor(options: NormalInitializerOptions = {}) {

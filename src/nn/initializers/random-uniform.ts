@@ -18,8 +18,11 @@ export interface UniformInitializerOptions extends RandomInitializerOptions {
 
 /** Uniform values: keras.random.uniform(shape, minval, maxval, seed). */
 export class RandomUniform extends RandomInitializer {
+  /** The Keras class name, 'RandomUniform'. */
   static override readonly className: string = 'RandomUniform';
+  /** Lower bound (inclusive). */
   readonly minval: number;
+  /** Upper bound (exclusive). */
   readonly maxval: number;
 
   constructor(options: UniformInitializerOptions = {}) {

@@ -17,7 +17,9 @@ import { GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUni
 
 /** { className, config }: the serialized form of an initializer. */
 export interface SerializedInitializer {
+  /** The Keras class name, e.g. 'GlorotUniform'. */
   className: string;
+  /** The constructor arguments, as getConfig() returns them. */
   config: InitializerConfig;
 }
 

@@ -10,8 +10,11 @@ import { type NormalInitializerOptions, checkMeanStddev } from './random-normal.
 
 /** Truncated normal values: keras.random.truncated_normal(shape, mean, stddev, seed) (|z| < 2 before scaling). */
 export class TruncatedNormal extends RandomInitializer {
+  /** The Keras class name, 'TruncatedNormal'. */
   static override readonly className: string = 'TruncatedNormal';
+  /** The mean of the values. */
   readonly mean: number;
+  /** The standard deviation of the values (before truncation for TruncatedNormal). */
   readonly stddev: number;
 
   constructor(options: NormalInitializerOptions = {}) {

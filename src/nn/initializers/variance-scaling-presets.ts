@@ -16,6 +16,7 @@ function preset(fn: string, o: RandomInitializerOptions | undefined, scale: numb
 
 /** Shared config of the presets: only seed (and algorithm when fixed). */
 abstract class VarianceScalingPreset extends VarianceScaling {
+  /** `{ seed }` (plus `algorithm` when fixed), as Keras's presets. */
   override getConfig(): InitializerConfig {
     const { seed, algorithm } = super.getConfig();
     return algorithm === undefined ? { seed } : { seed, algorithm };
@@ -24,36 +25,42 @@ abstract class VarianceScalingPreset extends VarianceScaling {
 
 /** Glorot (Xavier) normal: truncated normal, stddev = sqrt(2 / (fan_in + fan_out)) / 0.8796... */
 export class GlorotNormal extends VarianceScalingPreset {
+  /** The Keras class name, 'GlorotNormal'. */
   static override readonly className: string = 'GlorotNormal';
   constructor(options: RandomInitializerOptions = {}) { super(preset(new.target.className, options, 1, 'fan_avg', 'truncated_normal')); }
 }
 
-/** Glorot (Xavier) uniform: limit = sqrt(6 / (fan_in + fan_out)). The default kernel initializer of Dense/Conv. */
+/** Glorot (Xavier) uniform: limit = sqrt(6 / (fan_in + fan_out)). The default kernel initializer of Dense and Conv2D. */
 export class GlorotUniform extends VarianceScalingPreset {
+  /** The Keras class name, 'GlorotUniform'. */
   static override readonly className: string = 'GlorotUniform';
   constructor(options: RandomInitializerOptions = {}) { super(preset(new.target.className, options, 1, 'fan_avg', 'uniform')); }
 }
 
 /** He normal: truncated normal, stddev = sqrt(2 / fan_in) / 0.8796... */
 export class HeNormal extends VarianceScalingPreset {
+  /** The Keras class name, 'HeNormal'. */
   static override readonly className: string = 'HeNormal';
   constructor(options: RandomInitializerOptions = {}) { super(preset(new.target.className, options, 2, 'fan_in', 'truncated_normal')); }
 }
 
 /** He uniform: limit = sqrt(6 / fan_in). */
 export class HeUniform extends VarianceScalingPreset {
+  /** The Keras class name, 'HeUniform'. */
   static override readonly className: string = 'HeUniform';
   constructor(options: RandomInitializerOptions = {}) { super(preset(new.target.className, options, 2, 'fan_in', 'uniform')); }
 }
 
 /** LeCun normal: truncated normal, stddev = sqrt(1 / fan_in) / 0.8796... */
 export class LecunNormal extends VarianceScalingPreset {
+  /** The Keras class name, 'LecunNormal'. */
   static override readonly className: string = 'LecunNormal';
   constructor(options: RandomInitializerOptions = {}) { super(preset(new.target.className, options, 1, 'fan_in', 'truncated_normal')); }
 }
 
 /** LeCun uniform: limit = sqrt(3 / fan_in). */
 export class LecunUniform extends VarianceScalingPreset {
+  /** The Keras class name, 'LecunUniform'. */
   static override readonly className: string = 'LecunUniform';
   constructor(options: RandomInitializerOptions = {}) { super(preset(new.target.className, options, 1, 'fan_in', 'uniform')); }
 }

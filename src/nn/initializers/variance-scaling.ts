@@ -50,11 +50,21 @@ function checkArgs(fn: string, o: VarianceScalingOptions): { scale: number; mode
   return { scale, mode, distribution: distribution as VarianceScalingDistribution };
 }
 
-/** Keras VarianceScaling: see the file header for the formulas. */
+/**
+ * Keras `VarianceScaling`: values whose scale adapts to the weight's fans. With s = scale / max(1, fan), fan =
+ * fan_in, fan_out or their average: 'truncated_normal' draws a normal truncated to two standard deviations with
+ * stddev sqrt(s) / 0.8796...; 'untruncated_normal' a normal with stddev sqrt(s); 'uniform' values in
+ * [-sqrt(3 s), sqrt(3 s)). The Glorot, He and LeCun initializers are its presets.
+ * @throws {@link ArgumentError} for a scale that is not > 0, an unknown mode or distribution, or a bad seed.
+ */
 export class VarianceScaling extends RandomInitializer {
+  /** The Keras class name, 'VarianceScaling'. */
   static override readonly className: string = 'VarianceScaling';
+  /** The scale factor (> 0). */
   readonly scale: number;
+  /** Which fan divides the scale. */
   readonly mode: FanMode;
+  /** The distribution drawn from. */
   readonly distribution: VarianceScalingDistribution;
 
   constructor(options: VarianceScalingOptions = {}) {
@@ -78,7 +88,10 @@ export class VarianceScaling extends RandomInitializer {
     return Math.sqrt(3 * s);
   }
 
-  /** float32 [shape]. */
+  /**
+   * A new float32 tensor [shape] of values from the distribution, fans computed from the shape as Keras does.
+   * @throws {@link DTypeError} unless dtype is float32; {@link ShapeError} for an invalid shape.
+   */
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     const s = this.checkShape(shape);
     this.checkFloatDType(dtype);
@@ -88,6 +101,7 @@ export class VarianceScaling extends RandomInitializer {
     return this.uniform(s, -p, p);
   }
 
+  /** `{ scale, mode, distribution, seed }` (plus `algorithm` when fixed). */
   override getConfig(): InitializerConfig {
     return { scale: this.scale, mode: this.mode, distribution: this.distribution, ...super.getConfig() };
   }

@@ -12,12 +12,19 @@ import { type ActivationFn, getActivation } from '../activations.ts';
 import { type InitializerId, resolveInitializer } from '../initializers/index.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, expectInputRank, fmtSym, type WeightInitializer } from '../layer.ts';
 
+/** Options of {@link Conv2D} (Keras's keyword arguments, camelCase). */
 export interface Conv2DConfig extends LayerConfig {
+  /** Step of the window: one number or [strideH, strideW]; default 1. */
   strides?: number | [number, number];
+  /** 'valid' (default, no padding) or 'same' (output size ceil(size / stride)), TensorFlow's rules. */
   padding?: 'valid' | 'same';
+  /** The activation by Keras name: 'relu', 'softmax' (last axis), 'sigmoid', 'tanh' or 'linear'; default (undefined or null) linear. */
   activation?: string | null;
+  /** Whether to add a bias (default true). */
   useBias?: boolean;
+  /** The kernel's initializer: a Keras name, an instance or a serialized one; default 'glorot_uniform'. */
   kernelInitializer?: InitializerId;
+  /** The bias's initializer; default 'zeros'. */
   biasInitializer?: InitializerId;
 }
 
@@ -26,19 +33,45 @@ export function convOutSize(size: number, k: number, s: number, padding: 'valid'
   return padding === 'same' ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1;
 }
 
+/**
+ * 2-D convolution layer, Keras `Conv2D(filters, kernel_size, ...)`: `activation(conv2d(x, kernel) + bias)` on NHWC
+ * input [N, H, W, C], kernel [kH, kW, C, filters] (Glorot-uniform by default, as in Keras), bias [filters] (zeros).
+ * An unseeded initializer draws its seed when the layer is constructed, as in Keras, so
+ * `dt.utils.setRandomSeed` before building the model makes the initial weights reproducible.
+ *
+ * @example
+ * ```ts
+ * new dt.layers.Conv2D(32, [3, 3], { activation: 'relu', padding: 'same' });
+ * ```
+ * @throws {@link ArgumentError} for non-positive filters, a bad kernel size, strides, padding, activation or
+ * initializer; {@link ShapeError} when called on input that is not rank 4 or too small for the kernel.
+ */
 export class Conv2D extends Layer {
+  /** Number of output channels. */
   readonly filters: number;
+  /** [kH, kW]. */
   readonly kernelSize: [number, number];
+  /** [strideH, strideW]. */
   readonly strides: [number, number];
+  /** 'valid' or 'same'. */
   readonly padding: 'valid' | 'same';
+  /** Whether the layer has a bias. */
   readonly useBias: boolean;
+  /** The activation's Keras name ('linear' when none). */
   readonly activationName: string;
   private readonly activation: ActivationFn;
   private readonly kernelInit: WeightInitializer;
   private readonly biasInit: WeightInitializer;
+  /** The kernel [kH, kW, C, filters], once built. */
   kernel?: Variable;
+  /** The bias [filters], once built (when `useBias`). */
   bias?: Variable;
 
+  /**
+   * @param filters number of output channels (positive integer)
+   * @param kernelSize window size: one number or [kH, kW]
+   * @param config strides, padding, activation, bias and initializers, name
+   */
   constructor(filters: number, kernelSize: number | [number, number], config: Conv2DConfig = {}) {
     super(config);
     if (!Number.isInteger(filters) || filters <= 0) throw new ArgumentError(`Conv2D: expected filters to be a positive integer. Received: filters=${filters}`);

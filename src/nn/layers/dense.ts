@@ -11,23 +11,49 @@ import { type ActivationFn, getActivation } from '../activations.ts';
 import { type InitializerId, resolveInitializer } from '../initializers/index.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, fmtSym, type WeightInitializer } from '../layer.ts';
 
+/** Options of {@link Dense} (Keras's keyword arguments, camelCase). */
 export interface DenseConfig extends LayerConfig {
+  /** The activation by Keras name: 'relu', 'softmax' (last axis), 'sigmoid', 'tanh' or 'linear'; default (undefined or null) linear. */
   activation?: string | null;
+  /** Whether to add a bias (default true). */
   useBias?: boolean;
+  /** The kernel's initializer: a Keras name, an instance or a serialized one; default 'glorot_uniform'. */
   kernelInitializer?: InitializerId;
+  /** The bias's initializer; default 'zeros'. */
   biasInitializer?: InitializerId;
 }
 
+/**
+ * Densely connected layer, Keras `Dense(units, ...)`: `activation(x @ kernel + bias)`, kernel [inFeatures, units]
+ * (Glorot-uniform by default), bias [units] (zeros). Input [N, ..., inFeatures]; inputs of rank > 2 are multiplied
+ * along their last axis, as in Keras.
+ *
+ * @example
+ * ```ts
+ * new dt.layers.Dense(10, { activation: 'softmax' });
+ * ```
+ * @throws {@link ArgumentError} for non-positive units or a bad activation or initializer; {@link ShapeError} when
+ * called on input of rank < 2 or with a different last dimension than it was built with.
+ */
 export class Dense extends Layer {
+  /** Number of output features. */
   readonly units: number;
+  /** Whether the layer has a bias. */
   readonly useBias: boolean;
+  /** The activation's Keras name ('linear' when none). */
   readonly activationName: string;
   private readonly activation: ActivationFn;
   private readonly kernelInit: WeightInitializer;
   private readonly biasInit: WeightInitializer;
+  /** The kernel [inFeatures, units], once built. */
   kernel?: Variable;
+  /** The bias [units], once built (when `useBias`). */
   bias?: Variable;
 
+  /**
+   * @param units number of output features (positive integer)
+   * @param config activation, bias and initializers, name
+   */
   constructor(units: number, config: DenseConfig = {}) {
     super(config);
     if (!Number.isInteger(units) || units <= 0) throw new ArgumentError(`Dense: expected units to be a positive integer. Received: units=${units}`);

@@ -10,17 +10,36 @@ import { statelessDropout } from '../../core/random/tensor-random.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
 
+/** Options of {@link Dropout}. */
 export interface DropoutConfig extends LayerConfig {
-  /** Broadcast shape of the mask; null entries take the input's dimension. */
+  /** Broadcast shape of the mask; null entries take the input's dimension (Keras `noise_shape`). */
   noiseShape?: readonly (number | null)[];
+  /**
+   * Integer seed of the layer's own SeedGenerator. Default: a seed drawn, at construction, from the global Python-style
+   * generator that `dt.utils.setRandomSeed` reseeds (Keras's default seed), so seeded programs stay reproducible.
+   */
   seed?: number;
 }
 
+/**
+ * Dropout, Keras 3 semantics: in training (`{ training: true }`, as `fit` calls it) each element is zeroed with
+ * probability `rate` and the rest scaled by 1 / (1 - rate); at inference it is the identity. Each training call draws
+ * the next seed pair of the layer's own {@link random.SeedGenerator} and applies `dt.random.statelessDropout`, so a
+ * new mask every step, the same masks in every run with the same seed, on every backend.
+ * @throws {@link ArgumentError} for a rate outside [0, 1] or a seed that is not an integer.
+ */
 export class Dropout extends Layer {
+  /** Fraction of the inputs to drop, in [0, 1]. */
   readonly rate: number;
+  /** The mask's broadcast shape (see {@link DropoutConfig.noiseShape}). */
   readonly noiseShape?: readonly (number | null)[];
+  /** The layer's seed generator (absent when rate is 0); its state is saved in checkpoints. */
   readonly seedGenerator?: SeedGenerator;
 
+  /**
+   * @param rate fraction of the inputs to drop, in [0, 1]
+   * @param config seed, noiseShape, name
+   */
   constructor(rate: number, config: DropoutConfig = {}) {
     super(config);
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {

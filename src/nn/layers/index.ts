@@ -1,6 +1,8 @@
 /**
- * The layers namespace (`dt.layers`).
- * Part of src/nn: imports src/core only.
+ * Keras layers (`dt.layers`): Conv2D, Dense, Dropout, the pooling layers, Flatten, Activation, Input, and the Layer
+ * base class for your own. NHWC layout, Keras's names, defaults and weight layouts.
+ * @privateRemarks Part of src/nn: imports src/core only.
+ * @packageDocumentation
  */
 export { Conv2D, type Conv2DConfig } from './conv2d.ts';
 export { Dense, type DenseConfig } from './dense.ts';

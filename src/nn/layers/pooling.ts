@@ -10,14 +10,20 @@ import type { Tensor } from '../../core/tensor.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, expectInputRank } from '../layer.ts';
 import { convOutSize } from './conv2d.ts';
 
+/** Options of {@link MaxPooling2D} and {@link AveragePooling2D}. */
 export interface Pooling2DConfig extends LayerConfig {
+  /** Step of the window: one number or a pair; default: the pool size (as in Keras). */
   strides?: number | [number, number];
+  /** 'valid' (default) or 'same', TensorFlow's rules. */
   padding?: 'valid' | 'same';
 }
 
 abstract class Pooling2D extends Layer {
+  /** [poolH, poolW]. */
   readonly poolSize: [number, number];
+  /** [strideH, strideW]. */
   readonly strides: [number, number];
+  /** 'valid' or 'same'. */
   readonly padding: 'valid' | 'same';
 
   constructor(poolSize: number | [number, number] = [2, 2], config: Pooling2DConfig = {}) {
@@ -44,19 +50,32 @@ abstract class Pooling2D extends Layer {
   }
 }
 
+/**
+ * 2-D max pooling layer, Keras `MaxPooling2D(pool_size=(2, 2), strides=None, padding='valid')`: input [N, H, W, C].
+ * The constructor takes `(poolSize = [2, 2], config)`. Ties in the gradient go to the first maximum in scan order.
+ * @throws {@link ArgumentError} for a bad pool size, strides or padding; {@link ShapeError} for input that is not rank 4.
+ */
 export class MaxPooling2D extends Pooling2D {
   call(x: Tensor, _ctx: CallContext): Tensor {
     return ops.maxPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
   }
 }
 
+/**
+ * 2-D average pooling layer, Keras `AveragePooling2D`: input [N, H, W, C]; with 'same' padding the padding is not
+ * counted in the averages, as in TensorFlow. The constructor takes `(poolSize = [2, 2], config)`.
+ * @throws {@link ArgumentError} for a bad pool size, strides or padding; {@link ShapeError} for input that is not rank 4.
+ */
 export class AveragePooling2D extends Pooling2D {
   call(x: Tensor, _ctx: CallContext): Tensor {
     return ops.avgPool2d(x, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
   }
 }
 
-/** Mean over the spatial axes: [N, H, W, C] -> [N, C]. */
+/**
+ * Mean over the spatial axes, Keras `GlobalAveragePooling2D`: [N, H, W, C] -> [N, C].
+ * @throws {@link ShapeError} for input that is not rank 4.
+ */
 export class GlobalAveragePooling2D extends Layer {
   protected override checkInput(shape: SymbolicShape): void {
     expectInputRank(this.label, shape, 4, '[N, H, W, C]');

@@ -9,7 +9,7 @@ import type { Tensor } from '../../core/tensor.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
 
-/** [N, d1, d2, ...] -> [N, d1 * d2 * ...]. */
+/** Flattens all but the batch axis, Keras `Flatten`: [N, d1, d2, ...] -> [N, d1 * d2 * ...]. */
 export class Flatten extends Layer {
   computeOutputShape(shape: SymbolicShape): (number | null)[] {
     const rest = shape.slice(1);
@@ -21,8 +21,13 @@ export class Flatten extends Layer {
   }
 }
 
-/** Applies an activation by name. */
+/**
+ * Applies an activation by Keras name, Keras `Activation`: 'relu', 'softmax' (last axis), 'sigmoid', 'tanh' or
+ * 'linear'.
+ * @throws {@link ArgumentError} for an unknown name.
+ */
 export class Activation extends Layer {
+  /** The activation's Keras name. */
   readonly activationName: string;
   private readonly fn: ActivationFn;
 
@@ -41,7 +46,12 @@ export class Activation extends Layer {
   }
 }
 
-/** Declares the input shape (without the batch dimension); the identity at run time. */
+/**
+ * Declares a model's input shape (without the batch dimension), as `keras.Input` does at the start of a
+ * Sequential; the identity at run time. With it, the model is built (and `summary()` shows shapes) before any data.
+ * Usually created with {@link layers.Input}.
+ * @throws {@link ArgumentError} without a shape.
+ */
 export class InputLayer extends Layer {
   constructor(config: LayerConfig & { shape?: readonly number[] }) {
     const inputShape = config.shape ?? config.inputShape;
@@ -58,7 +68,10 @@ export class InputLayer extends Layer {
   }
 }
 
-/** keras.Input-style helper: `dt.layers.Input({ shape: [32, 32, 1] })`. */
+/**
+ * keras.Input-style helper: `dt.layers.Input({ shape: [32, 32, 1] })` is an {@link InputLayer} declaring the input
+ * shape without the batch dimension. Put it first in a {@link Sequential}.
+ */
 export function Input(config: { shape: readonly number[]; name?: string }): InputLayer {
   return new InputLayer(config);
 }

@@ -9,12 +9,31 @@ import { ENGINE } from '../../core/engine.ts';
 import { ArgumentError, ShapeError, fmtShape } from '../../core/errors.ts';
 import type { Tensor, Variable } from '../../core/tensor.ts';
 
+/**
+ * The base class of optimizers, Keras `keras.optimizers.Optimizer`: slot variables (zero-filled) created on the first
+ * update, an integer step counter ({@link Optimizer.iterations | iterations}) and
+ * {@link Optimizer.applyGradients | applyGradients}. Updates are compositions of engine ops, each rounded to float32,
+ * identical on every backend; scalar coefficients are computed once per step on the host.
+ *
+ * To write an optimizer, implement `createSlots` and `update` (and override `slotCount` and `getConfig` when it has
+ * slots or hyperparameters).
+ */
 export abstract class Optimizer {
   /** Number of applied update steps (Keras `optimizer.iterations`). */
   iterations = 0;
   private slots = new Map<Variable, Variable[]>();
 
-  constructor(readonly name: string, readonly learningRate: number) {
+  /**
+   * @param name the optimizer's name, e.g. 'Adam' (used in messages and slot names)
+   * @param learningRate the learning rate, a positive finite number
+   * @throws {@link ArgumentError} for a learning rate that is not positive and finite.
+   */
+  constructor(
+    /** The optimizer's name, e.g. 'Adam'. */
+    readonly name: string,
+    /** The learning rate (constant; no schedules in this version). */
+    readonly learningRate: number,
+  ) {
     if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
       throw new ArgumentError(`${name}: expected a positive finite learningRate. Received: learningRate=${learningRate}`);
     }
@@ -30,6 +49,7 @@ export abstract class Optimizer {
     return s;
   }
 
+  /** For subclasses: creates the `count` zero-filled slot variables of model variable `v`. */
   protected abstract createSlots(v: Variable, count: number): Variable[];
 
   /**
@@ -55,7 +75,11 @@ export abstract class Optimizer {
     return { name: this.name, learningRate: this.learningRate };
   }
 
-  /** One update of each variable from its gradient, then iterations += 1. */
+  /**
+   * One update of each variable from its gradient (`[gradient, variable]` pairs), then iterations += 1 (Keras
+   * `apply_gradients`).
+   * @throws {@link ShapeError} for a gradient whose shape differs from its variable's.
+   */
   applyGradients(pairs: readonly (readonly [Tensor, Variable])[]): void {
     for (const [g, v] of pairs) {
       if (g.shape.length !== v.shape.length || g.shape.some((d, i) => d !== v.shape[i])) {
@@ -66,6 +90,7 @@ export abstract class Optimizer {
     this.iterations++;
   }
 
+  /** For subclasses: updates every variable from its gradient (called inside `tidy`, before iterations += 1). */
   protected abstract update(pairs: readonly (readonly [Tensor, Variable])[]): void;
 
   /** Slot variables in a fixed order (by variable order of first use, then slot index). */
@@ -78,6 +103,7 @@ export abstract class Optimizer {
     return this.variables().reduce((n, v) => n + v.size, 0);
   }
 
+  /** Releases the slot variables. */
   dispose(): void {
     for (const v of this.variables()) v.dispose();
     this.slots.clear();

@@ -9,14 +9,25 @@ import { ArgumentError } from '../../core/errors.ts';
 import type { Tensor, Variable } from '../../core/tensor.ts';
 import { Optimizer } from './optimizer.ts';
 
+/** Options of {@link SGD}; the defaults are Keras 3's. */
 export interface SGDOptions {
+  /** Default 0.01. */
   learningRate?: number;
+  /** Momentum in [0, 1]; default 0 (plain SGD, no slots). */
   momentum?: number;
+  /** Nesterov momentum; default false. */
   nesterov?: boolean;
 }
 
+/**
+ * Stochastic gradient descent with Keras 3's rule (`keras.optimizers.SGD`): without momentum `var -= lr * g`; with it
+ * `m = m * momentum - lr * g` and `var += nesterov ? m * momentum - lr * g : m`. Every step is rounded to float32.
+ * @throws {@link ArgumentError} for a learning rate that is not positive or a momentum outside [0, 1].
+ */
 export class SGD extends Optimizer {
+  /** The momentum factor (0: none). */
   readonly momentum: number;
+  /** Whether Nesterov momentum is used. */
   readonly nesterov: boolean;
 
   constructor(o: SGDOptions = {}) {
@@ -30,14 +41,17 @@ export class SGD extends Optimizer {
     return this.momentum === 0 ? 0 : 1;
   }
 
+  /** `{ name, learningRate, momentum, nesterov }`. */
   override getConfig(): Record<string, number | boolean | string> {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 
+  /** One zero-filled slot, the momentum. */
   protected createSlots(v: Variable): Variable[] {
     return [ops.variable(ops.zerosLike(v), { name: `sgd/${v.name}_momentum`, trainable: false })];
   }
 
+  /** One SGD step for every pair. */
   protected update(pairs: readonly (readonly [Tensor, Variable])[]): void {
     const lr = Math.fround(this.learningRate);
     for (const [g, v] of pairs) {
