@@ -2,13 +2,17 @@
  * Generates src/kernels/webgpu/shaders.gen.ts from shaders/*.wgsl (architecture §3.3): each
  * top-level shader becomes one entry of `SHADERS: Record<ShaderName, string>`, with the libraries
  * named by its first-line directive (`// requires: lib/a, lib/b`) prepended once each, in
- * dependency order (libraries may require other libraries). No fs at run time.
+ * dependency order (libraries may require other libraries). Entries named `const/<group>` are not files:
+ * they are the WGSL `const` declarations of that group of src/kernels/webgpu/wgsl-constants.ts (op codes,
+ * dtype codes, elements per invocation, SUM_CHUNK), so the numbers WGSL shares with TypeScript are written
+ * once. No fs at run time.
  * Usage: npx tsx scripts/embed-shaders.ts [--check]   (--check: exit 1 if the file is stale)
- * Scripts may import anything; this one imports only node builtins.
+ * Scripts may import anything; this one imports node builtins and the constant table.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wgslConstants } from '../src/kernels/webgpu/wgsl-constants.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHADER_DIR = resolve(ROOT, 'shaders');
@@ -26,6 +30,7 @@ export function requiresOf(source: string): string[] {
 }
 
 function readLib(name: string): string {
+  if (name.startsWith('const/')) return wgslConstants(name);
   const path = resolve(SHADER_DIR, `${name}.wgsl`);
   if (!name.startsWith('lib/') || !existsSync(path)) {
     throw new Error(`embed-shaders: unknown library '${name}' (expected shaders/${name}.wgsl)`);

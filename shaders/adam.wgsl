@@ -1,4 +1,4 @@
-// requires: lib/index, lib/float-bits
+// requires: lib/index, lib/float-bits, const/elementwise, const/adam-modes
 // adam: the fused Adam updates of src/core/ops/adam.ts, per element the exact float32 operation
 // sequence of the composed ops they replace (src/kernels/cpu/adam.ts), every step through
 // lib/float-bits (correctly rounded + - * / and sqrt on any driver, subnormals included):
@@ -12,7 +12,6 @@
 
 override WG: u32 = 256u;
 override MODE: u32 = 0u;
-const E: u32 = 16u;
 
 struct Params {
   n: u32,
@@ -34,9 +33,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let x = a[i];
     let y = b[i];
     var r: u32;
-    if (MODE == 0u) {
+    if (MODE == ADAM_MOMENT) {
       r = dt_add_bits(x, dt_mul_bits(dt_sub_bits(y, x), params.c0));
-    } else if (MODE == 1u) {
+    } else if (MODE == ADAM_VELOCITY) {
       r = dt_add_bits(x, dt_mul_bits(dt_sub_bits(dt_mul_bits(y, y), x), params.c0));
     } else {
       let q = dt_div_bits(dt_mul_bits(y, params.c0), dt_add_bits(dt_sqrt_bits(c[i]), params.c1));

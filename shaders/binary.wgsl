@@ -1,4 +1,4 @@
-// requires: lib/index, lib/strided, lib/float-bits
+// requires: lib/index, lib/strided, lib/float-bits, const/elementwise, const/binary-ops, const/dtypes
 // binary: out[i] = a[offA(i)] op b[offB(i)] with NumPy broadcasting (strides 0 on broadcast
 // dims), on 32-bit words. The op and dtype are the overrides OP and DTYPE (= params.op and
 // params.dtype; a pipeline per pair, so the switches fold away). OP: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum,
@@ -19,7 +19,6 @@
 override WG: u32 = 256u;
 override OP: u32 = 0u;
 override DTYPE: u32 = 0u;
-const E: u32 = 16u;
 
 struct Params {
   st: Strided,
@@ -44,28 +43,28 @@ fn float_op(op: u32, p: u32, q: u32) -> u32 {
   let nx = is_nan_bits(p);
   let ny = is_nan_bits(q);
   switch (op) {
-    case 0u: { return dt_add_bits(p, q); }
-    case 1u: { return dt_sub_bits(p, q); }
-    case 2u: { return dt_mul_bits(p, q); }
-    case 3u: { return dt_div_bits(p, q); }
-    case 4u: {
+    case BINARY_ADD: { return dt_add_bits(p, q); }
+    case BINARY_SUB: { return dt_sub_bits(p, q); }
+    case BINARY_MUL: { return dt_mul_bits(p, q); }
+    case BINARY_DIV: { return dt_div_bits(p, q); }
+    case BINARY_MAXIMUM: {
       if (nx) { return p; }
       if (ny) { return q; }
       return select(q, p, f32_le(q, p));
     }
-    case 5u: {
+    case BINARY_MINIMUM: {
       if (nx) { return p; }
       if (ny) { return q; }
       return select(q, p, f32_le(p, q));
     }
-    case 7u: { return b2u(nx || ny || f32_key(p) != f32_key(q)); }
+    case BINARY_NOT_EQUAL: { return b2u(nx || ny || f32_key(p) != f32_key(q)); }
     default: {
       if (nx || ny) { return 0u; }
       switch (op) {
-        case 6u: { return b2u(f32_key(p) == f32_key(q)); }
-        case 8u: { return b2u(f32_lt(p, q)); }
-        case 9u: { return b2u(f32_le(p, q)); }
-        case 10u: { return b2u(f32_lt(q, p)); }
+        case BINARY_EQUAL: { return b2u(f32_key(p) == f32_key(q)); }
+        case BINARY_LESS: { return b2u(f32_lt(p, q)); }
+        case BINARY_LESS_EQUAL: { return b2u(f32_le(p, q)); }
+        case BINARY_GREATER: { return b2u(f32_lt(q, p)); }
         default: { return b2u(f32_le(q, p)); }
       }
     }
@@ -92,37 +91,37 @@ fn int_op(op: u32, p: u32, q: u32) -> u32 {
   let x = bitcast<i32>(p);
   let y = bitcast<i32>(q);
   switch (op) {
-    case 0u: { return p + q; }
-    case 1u: { return p - q; }
-    case 2u: { return p * q; }
-    case 3u: { return bitcast<u32>(floor_div(x, y)); }
-    case 4u: { return select(q, p, x >= y); }
-    case 5u: { return select(q, p, x <= y); }
-    case 6u: { return b2u(x == y); }
-    case 7u: { return b2u(x != y); }
-    case 8u: { return b2u(x < y); }
-    case 9u: { return b2u(x <= y); }
-    case 10u: { return b2u(x > y); }
+    case BINARY_ADD: { return p + q; }
+    case BINARY_SUB: { return p - q; }
+    case BINARY_MUL: { return p * q; }
+    case BINARY_DIV: { return bitcast<u32>(floor_div(x, y)); }
+    case BINARY_MAXIMUM: { return select(q, p, x >= y); }
+    case BINARY_MINIMUM: { return select(q, p, x <= y); }
+    case BINARY_EQUAL: { return b2u(x == y); }
+    case BINARY_NOT_EQUAL: { return b2u(x != y); }
+    case BINARY_LESS: { return b2u(x < y); }
+    case BINARY_LESS_EQUAL: { return b2u(x <= y); }
+    case BINARY_GREATER: { return b2u(x > y); }
     default: { return b2u(x >= y); }
   }
 }
 
 fn u8_op(op: u32, p: u32, q: u32) -> u32 {
   switch (op) {
-    case 0u: { return (p + q) & 0xffu; }
-    case 1u: { return (p - q) & 0xffu; }
-    case 2u: { return (p * q) & 0xffu; }
-    case 3u: {
+    case BINARY_ADD: { return (p + q) & 0xffu; }
+    case BINARY_SUB: { return (p - q) & 0xffu; }
+    case BINARY_MUL: { return (p * q) & 0xffu; }
+    case BINARY_DIV: {
       if (q == 0u) { return 0u; }
       return p / q;
     }
-    case 4u: { return select(q, p, p >= q); }
-    case 5u: { return select(q, p, p <= q); }
-    case 6u: { return b2u(p == q); }
-    case 7u: { return b2u(p != q); }
-    case 8u: { return b2u(p < q); }
-    case 9u: { return b2u(p <= q); }
-    case 10u: { return b2u(p > q); }
+    case BINARY_MAXIMUM: { return select(q, p, p >= q); }
+    case BINARY_MINIMUM: { return select(q, p, p <= q); }
+    case BINARY_EQUAL: { return b2u(p == q); }
+    case BINARY_NOT_EQUAL: { return b2u(p != q); }
+    case BINARY_LESS: { return b2u(p < q); }
+    case BINARY_LESS_EQUAL: { return b2u(p <= q); }
+    case BINARY_GREATER: { return b2u(p > q); }
     default: { return b2u(p >= q); }
   }
 }
@@ -141,9 +140,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let p = a[off.x];
     let q = b[off.y];
     var r: u32;
-    if (DTYPE == 0u) {
+    if (DTYPE == DTYPE_FLOAT32) {
       r = float_op(OP, p, q);
-    } else if (DTYPE == 1u) {
+    } else if (DTYPE == DTYPE_INT32) {
       r = int_op(OP, p, q);
     } else {
       r = u8_op(OP, p, q);

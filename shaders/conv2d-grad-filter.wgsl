@@ -1,4 +1,4 @@
-// requires: lib/float-bits
+// requires: lib/float-bits, const/sum-chunk
 // conv2d-grad-filter: the filter gradient of conv2d (NHWC, filter [kH, kW, C, F]) reading x and
 // dy in place (no patch matrix):
 //   dw[kh,kw,c,f] = S over p = (n*outH + oh)*outW + ow of x[n, oh*sH+kh-padTop, ow*sW+kw-padLeft, c] * dy[n,oh,ow,f]
@@ -23,7 +23,6 @@ override WG: u32 = 64u;
 // k rows per invocation: 8, or K itself for K <= 12 (a pipeline per such K: no idle rows)
 override TK: u32 = 8u;
 const MAX_TK: u32 = 12u;
-const SUM_CHUNK: u32 = 256u;
 
 struct Params {
   inH: u32,

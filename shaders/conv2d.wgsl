@@ -1,4 +1,4 @@
-// requires: lib/float-bits
+// requires: lib/float-bits, const/sum-chunk
 // conv2d: implicit-GEMM convolution (NHWC, filter [kH, kW, C, F]) that reads its operands in place
 // (no patch matrix). Two modes (override GRAD_INPUT), identical inner loop:
 //   forward:    y[n,oh,ow,f]  = S over k = (kh*kW + kw)*C + c of x[n, oh*sH+kh-padTop, ow*sW+kw-padLeft, c] * w[kh,kw,c,f]
@@ -31,7 +31,6 @@ override GRAD_INPUT: bool = false;
 override WG: u32 = 64u;
 const TP: u32 = 8u;
 const KS: u32 = 256u;
-const SUM_CHUNK: u32 = 256u;
 
 struct Params {
   inH: u32,

@@ -1,4 +1,4 @@
-// requires: lib/index, lib/strided
+// requires: lib/index, lib/strided, const/elementwise
 // copy: out[outOff + offOut(i)] = x[inOff + offIn(i)] for row-major i over the iteration shape,
 // 32-bit words (any dtype). Serves transpose, slice, broadcastTo, concat (one dispatch per
 // piece, strided output), pad (after a fill) and same-dtype cast.
@@ -8,7 +8,6 @@
 // invocation (lib/strided.wgsl). Reduction order: none.
 
 override WG: u32 = 256u;
-const E: u32 = 16u;
 
 struct Params {
   st: Strided,

@@ -1,4 +1,4 @@
-// requires: lib/index
+// requires: lib/index, const/elementwise
 // fill: out[i] = value for i < n (value: the 32-bit word of the dtype, prepared on the host).
 // Large tensors run in chunks, each binding a window of out.
 // Bindings: 0 out (read_write, u32 words), 1 params.
@@ -7,7 +7,6 @@
 // Reduction order: none.
 
 override WG: u32 = 256u;
-const E: u32 = 16u;
 
 struct Params {
   n: u32,

@@ -1,4 +1,4 @@
-// requires: lib/index
+// requires: lib/index, const/sum-chunk
 // gather-grad: dx[o, r, j] = S over i (ascending) with ids[i] == r of dy[o, i, j], the engine's
 // summation tree over the canonical index i in [0, n) (src/core/ops/gather.ts); non-matching i
 // are skipped and keep their index, which equals adding +0 (an identity for sums that start
@@ -9,7 +9,6 @@
 // Dispatch: ceil(outputs * mg / WG) workgroups, x*y*z grid.
 
 override WG: u32 = 256u;
-const SUM_CHUNK: u32 = 256u;
 
 struct Params {
   total: u32,

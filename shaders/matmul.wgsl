@@ -1,4 +1,4 @@
-// requires: lib/float-bits
+// requires: lib/float-bits, const/sum-chunk
 // matmul: batched C[b, m, n] = S(A[b, m, k] * B[b, k, n], k) with general element strides, so the
 // transpose flags and batch broadcasting (batch stride 0) need no copies (src/kernels/cpu/gemm.ts
 // for the CPU side).
@@ -22,7 +22,6 @@
 override WG: u32 = 64u;
 const TM: u32 = 8u;
 const KS: u32 = 256u;
-const SUM_CHUNK: u32 = 256u;
 
 struct Params {
   bshape: vec4<u32>,

@@ -1,4 +1,4 @@
-// requires: lib/index, lib/float-bits, lib/pool
+// requires: lib/index, lib/float-bits, lib/pool, const/pool-modes
 // pool2d-grad-windows: maxPool2dGrad (mode 0) and avgPool2dGrad (mode 1), NHWC, for windows that
 // do not overlap (sH >= kH and sW >= kW), one invocation per output window (n, oh, ow) and group
 // of 4 channels: it writes every valid input position of its window once, so no position is
@@ -50,7 +50,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let c1 = min(g.C, c0 + 4u);
   for (var c = c0; c < c1; c = c + 1u) {
     let d = dy[q * g.C + c];
-    if (MODE == 0u) {
+    if (MODE == POOL_MAX) {
       var best = 0u;
       var bh = 0u;
       var bw = 0u;

@@ -1,4 +1,4 @@
-// requires: lib/index, lib/float-bits, lib/pool
+// requires: lib/index, lib/float-bits, lib/pool, const/pool-modes
 // pool2d-grad: maxPool2dGrad (mode 0) and avgPool2dGrad (mode 1), NHWC, one invocation per
 // input position (n, ih, iw, c), a gather (no scatter-add), as src/kernels/cpu/pool.ts:
 //   dx = +0, then for every window (oh, ow) containing the position, in row-major order:
@@ -71,7 +71,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var ow = owLo; ow < owHi; ow = ow + 1u) {
       let o = ((n * g.outH + oh) * g.outW + ow) * g.C + c;
       let bd = pool_bounds(g, oh, ow);
-      if (g.mode == 0u) {
+      if (g.mode == POOL_MAX) {
         if (is_argmax(g, bd, n, c, ih, iw)) {
           acc = acc + dy[o];
         }

@@ -1,4 +1,4 @@
-// requires: lib/index, lib/float-bits, lib/pool
+// requires: lib/index, lib/float-bits, lib/pool, const/pool-modes
 // pool2d: maxPool2d (mode 0) and avgPool2d (mode 1), NHWC, one invocation per output window
 // (n, oh, ow) and group of 4 channels c (the window geometry is computed once for the 4), as
 // src/kernels/cpu/pool.ts:
@@ -42,7 +42,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let c1 = min(g.C, c0 + 4u);
   for (var c = c0; c < c1; c = c + 1u) {
     let o = q * g.C + c;
-    if (MODE == 0u) {
+    if (MODE == POOL_MAX) {
       var best = 0u;
       var found = false;
       for (var ih = bd.x; ih < bd.y; ih = ih + 1u) {

@@ -1,4 +1,4 @@
-// requires: lib/index, lib/philox
+// requires: lib/index, lib/philox, const/random-algos
 // random-uniform: unit uniforms in [0, 1) of one counter-based stream, the exact recipe of
 // src/core/ops/random-uniform.ts (integer arithmetic, then one exact conversion m * 2^-23):
 //   philox (algo 0): invocation g encrypts the 128-bit counter + g and writes out[4g .. 4g+3]
@@ -32,7 +32,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return;
   }
   let n = params.n;
-  if (params.algo == 0u) {
+  if (params.algo == ALGO_PHILOX) {
     let base = params.counter;
     var c = base;
     c.x = base.x + g;

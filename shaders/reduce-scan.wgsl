@@ -1,4 +1,4 @@
-// requires: lib/index, lib/float-bits
+// requires: lib/index, lib/float-bits, const/dtypes, const/scan-ops
 // reduce-scan: max, min, argmax, argmin over the middle axis of x viewed as [outer, R, inner]
 // (src/kernels/cpu/reduce.ts `scan`). Invocation (o, j), j fastest, scans r = 0..R-1 in order
 // keeping the first best value: a candidate replaces the best when it is strictly greater
@@ -24,7 +24,7 @@ struct Params {
 
 // Whether candidate c beats best b.
 fn better(c: u32, b: u32, wantMax: bool) -> bool {
-  if (params.dtype == 0u) {
+  if (params.dtype == DTYPE_FLOAT32) {
     if (is_nan_bits(b)) {
       return false;
     }
@@ -34,7 +34,7 @@ fn better(c: u32, b: u32, wantMax: bool) -> bool {
     // on the bits (lib/float-bits f32_lt): immune to a driver's subnormal flushing
     return select(f32_lt(c, b), f32_lt(b, c), wantMax);
   }
-  if (params.dtype == 1u) {
+  if (params.dtype == DTYPE_INT32) {
     let ci = bitcast<i32>(c);
     let bi = bitcast<i32>(b);
     return select((ci < bi), (ci > bi), wantMax);
@@ -52,7 +52,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let j = i % inner;
   let o = i / inner;
   let base = o * params.R * inner + j;
-  let wantMax = params.op == 0u || params.op == 2u;
+  let wantMax = params.op == SCAN_MAX || params.op == SCAN_ARGMAX;
   var best = x[base];
   var at = 0u;
   var p = base;
@@ -64,5 +64,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       at = r;
     }
   }
-  out[i] = select(best, at, params.op >= 2u);
+  out[i] = select(best, at, params.op == SCAN_ARGMAX || params.op == SCAN_ARGMIN);
 }

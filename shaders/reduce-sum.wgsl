@@ -1,4 +1,4 @@
-// requires: lib/index
+// requires: lib/index, const/sum-chunk
 // reduce-sum: one level of the engine's summation tree (src/core/reduction-order.ts) over the
 // middle axis of x viewed as [outer, R, inner]. Invocation (o, g, j), j fastest, sums the terms
 // r in [g*G, min(R, (g+1)*G)) of x[(o*R + r)*inner + j] and writes out[(o*mg + g)*inner + j]:
@@ -11,7 +11,6 @@
 // Dispatch: ceil(outer * mg * inner / WG) workgroups, x*y*z grid.
 
 override WG: u32 = 256u;
-const SUM_CHUNK: u32 = 256u;
 
 struct Params {
   n: u32,

@@ -1,4 +1,4 @@
-// requires: lib/index
+// requires: lib/index, const/elementwise
 // relu-grad: out[i] = x[i] > 0 ? dy[i] : +0 on float32 words: relu's gradient in one pass, the
 // bits of where(greater(x, 0), dy, 0) (src/kernels/cpu/unary.ts reluGrad). x > 0 is decided
 // from the bits (WGSL may assume finite math): sign clear, not zero, not NaN (+Inf counts).
@@ -9,7 +9,6 @@
 // invocation. Reduction order: none.
 
 override WG: u32 = 256u;
-const E: u32 = 16u;
 
 struct Params {
   n: u32,

@@ -1,4 +1,4 @@
-// requires: lib/index, lib/math
+// requires: lib/index, lib/math, const/elementwise, const/math-ops
 // unary-math: out[i] = f(x[i]) for the engine's own float32 transcendentals of lib/math.wgsl,
 // which are operation-for-operation copies of src/core/math (so the bits equal the CPU's):
 //   the override OP (= params.op; a pipeline per op): 0 exp (dt_exp), 1 log (dt_log),
@@ -10,7 +10,6 @@
 
 override WG: u32 = 256u;
 override OP: u32 = 0u;
-const E: u32 = 16u;
 
 struct Params {
   n: u32,
@@ -29,9 +28,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let v = x[i];
     var y: f32;
     switch (OP) {
-      case 0u: { y = dt_exp(v); }
-      case 1u: { y = dt_log(v); }
-      case 2u: { y = dt_sigmoid(v); }
+      case MATH_EXP: { y = dt_exp(v); }
+      case MATH_LOG: { y = dt_log(v); }
+      case MATH_SIGMOID: { y = dt_sigmoid(v); }
       default: { y = dt_tanh(v); }
     }
     out[i] = y;

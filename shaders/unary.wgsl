@@ -1,4 +1,4 @@
-// requires: lib/index, lib/float-bits
+// requires: lib/index, lib/float-bits, const/elementwise, const/unary-ops
 // unary: out[i] = f(x[i]) on 32-bit words, f chosen by the override OP (= params.op; a pipeline
 // per op, so the switch folds away, which halves lavapipe's time):
 //   0 copy            1 neg f32 (sign flip)   2 neg i32 (wraps)     3 abs f32 (clear sign)
@@ -20,7 +20,6 @@
 
 override WG: u32 = 256u;
 override OP: u32 = 0u;
-const E: u32 = 16u;
 
 struct Params {
   n: u32,
@@ -41,49 +40,49 @@ fn apply(w: u32) -> u32 {
   let f = bitcast<f32>(w);
   let v = bitcast<i32>(w);
   switch (OP) {
-    case 0u: { return w; }
-    case 1u: { return w ^ 0x80000000u; }
-    case 2u: { return 0u - w; }
-    case 3u: { return w & 0x7fffffffu; }
-    case 4u: { return select(w, 0u - w, v < 0i); }
-    case 5u: {
+    case UNARY_COPY: { return w; }
+    case UNARY_NEG_F: { return w ^ 0x80000000u; }
+    case UNARY_NEG_I: { return 0u - w; }
+    case UNARY_ABS_F: { return w & 0x7fffffffu; }
+    case UNARY_ABS_I: { return select(w, 0u - w, v < 0i); }
+    case UNARY_SIGN_F: {
       if (is_nan_bits(w)) { return w; }
       if ((w & 0x7fffffffu) == 0u) { return 0u; }
       return select(0x3f800000u, 0xbf800000u, (w >> 31u) == 1u);
     }
-    case 6u: { return bitcast<u32>(select(select(0i, 1i, v > 0i), -1i, v < 0i)); }
-    case 7u: {
+    case UNARY_SIGN_I: { return bitcast<u32>(select(select(0i, 1i, v > 0i), -1i, v < 0i)); }
+    case UNARY_SQRT_F: {
       if (is_nan_bits(w) || (w & 0x7fffffffu) == 0u || w == 0x7f800000u) { return w; }
       if ((w >> 31u) == 1u) { return DEFAULT_NAN; }
       return dt_sqrt_bits(w);
     }
-    case 8u: { return dt_mul_bits(w, w); }
-    case 9u: { return w * w; }
-    case 10u: {
+    case UNARY_SQUARE_F: { return dt_mul_bits(w, w); }
+    case UNARY_SQUARE_I: { return w * w; }
+    case UNARY_RELU_F: {
       if (is_nan_bits(w)) { return w; }
       // w > +0 decided on the bits, so a driver that flushes subnormals cannot alter it
       return select(0u, w, (w >> 31u) == 0u && w != 0u);
     }
-    case 11u: { return select(0u, w, v > 0i); }
-    case 12u: {
+    case UNARY_RELU_I: { return select(0u, w, v > 0i); }
+    case UNARY_CLIP_F: {
       if (is_nan_bits(w)) { return w; }
       // compared on the bits (lib/float-bits), immune to subnormal flushing
       if (f32_lt(w, params.lo)) { return params.lo; }
       if (f32_lt(params.hi, w)) { return params.hi; }
       return w;
     }
-    case 13u: {
+    case UNARY_CLIP_I: {
       let below = params.loMode == 1u || (params.loMode == 0u && v < bitcast<i32>(params.lo));
       if (below) { return params.loVal; }
       let above = params.hiMode == 1u || (params.hiMode == 0u && v > bitcast<i32>(params.hi));
       if (above) { return params.hiVal; }
       return w;
     }
-    case 14u: { return bitcast<u32>(i32_to_f32_rne(v)); }
-    case 15u: { return bitcast<u32>(f32(w)); }
-    case 16u: { return bitcast<u32>(f32_to_i32_sat(f)); }
-    case 17u: { return bitcast<u32>(f32_to_i32_sat(f)) & 0xffu; }
-    case 18u: { return w & 0xffu; }
+    case UNARY_I32_TO_F32: { return bitcast<u32>(i32_to_f32_rne(v)); }
+    case UNARY_U8_TO_F32: { return bitcast<u32>(f32(w)); }
+    case UNARY_F32_TO_I32: { return bitcast<u32>(f32_to_i32_sat(f)); }
+    case UNARY_F32_TO_U8: { return bitcast<u32>(f32_to_i32_sat(f)) & 0xffu; }
+    case UNARY_I32_TO_U8: { return w & 0xffu; }
     default: { return w; }
   }
 }

@@ -1,4 +1,4 @@
-// requires: lib/index, lib/strided
+// requires: lib/index, lib/strided, const/elementwise
 // where: out[i] = cond[offC(i)] != 0 ? a[offA(i)] : b[offB(i)], 32-bit words of any dtype,
 // the three operands broadcast to the output shape (src/kernels/cpu/binary.ts `where`).
 // Large tensors run in chunks with windowed bindings (lib/index.wgsl Strided origin/bases).
@@ -8,7 +8,6 @@
 // invocation (lib/strided.wgsl). Reduction order: none.
 
 override WG: u32 = 256u;
-const E: u32 = 16u;
 
 struct Params {
   st: Strided,

@@ -4,6 +4,7 @@
  * Part of src/kernels/webgpu: imports src/core only.
  */
 import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, contiguousChunks, grid, windowBinding, type GpuHandle, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ADAM_MODE } from './wgsl-constants.ts';
 
 function run(ctx: KernelContext, mode: number, ins: readonly GpuHandle[], out: GpuHandle, c0: number, c1: number): void {
   for (const c of contiguousChunks(out.size, ctx.limits)) {
@@ -15,6 +16,6 @@ function run(ctx: KernelContext, mode: number, ins: readonly GpuHandle[], out: G
   }
 }
 
-export const adamMoment: GpuKernel<'adamMoment'> = (ctx, [m, g], { c }, out) => run(ctx, 0, [m.handle, g.handle], out.handle, c, 0);
-export const adamVelocity: GpuKernel<'adamVelocity'> = (ctx, [u, g], { c }, out) => run(ctx, 1, [u.handle, g.handle], out.handle, c, 0);
-export const adamStep: GpuKernel<'adamStep'> = (ctx, [v, m, u], { alpha, eps }, out) => run(ctx, 2, [v.handle, m.handle, u.handle], out.handle, alpha, eps);
+export const adamMoment: GpuKernel<'adamMoment'> = (ctx, [m, g], { c }, out) => run(ctx, ADAM_MODE.moment, [m.handle, g.handle], out.handle, c, 0);
+export const adamVelocity: GpuKernel<'adamVelocity'> = (ctx, [u, g], { c }, out) => run(ctx, ADAM_MODE.velocity, [u.handle, g.handle], out.handle, c, 0);
+export const adamStep: GpuKernel<'adamStep'> = (ctx, [v, m, u], { alpha, eps }, out) => run(ctx, ADAM_MODE.step, [v.handle, m.handle, u.handle], out.handle, alpha, eps);

@@ -7,19 +7,17 @@
 import type { DType } from '../../core/dtype.ts';
 import type { OpName } from '../../core/ops/op-attrs.ts';
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
+import { BINARY_OP, DTYPE_CODE } from './wgsl-constants.ts';
 import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, grid, mergeDims, planChunks, windowBinding, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
 
 type BinaryName = Extract<OpName, 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'>;
 
-/** Op codes of shaders/binary.wgsl. */
-const OPS: Record<BinaryName, number> = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5,
-  equal: 6, notEqual: 7, less: 8, lessEqual: 9, greater: 10, greaterEqual: 11,
-};
+/** Op codes of shaders/binary.wgsl (wgsl-constants.ts; a missing binary op is a compile error here). */
+const OPS: Record<BinaryName, number> = BINARY_OP;
 
-/** dtype codes shared by binary.wgsl and reduce-scan.wgsl. */
+/** dtype codes shared by binary.wgsl and reduce-scan.wgsl (wgsl-constants.ts). */
 export function dtypeCode(d: DType): number {
-  return d === 'float32' ? 0 : d === 'int32' ? 1 : 2;
+  return DTYPE_CODE[d];
 }
 
 /**

@@ -230,9 +230,10 @@ export const WG = 256;
 
 /**
  * Elements per invocation of the elementwise and movement shaders (their `E`: binary, where,
- * copy, fill, unary, unary-math): lavapipe pays a large fixed cost per invocation.
+ * copy, fill, unary, unary-math, adam, relu-grad): lavapipe pays a large fixed cost per invocation.
+ * Defined in wgsl-constants.ts, from which the shaders' `E` is generated.
  */
-export const ELEMENTS_PER_INVOCATION = 16;
+export { ELEMENTS_PER_INVOCATION } from './wgsl-constants.ts';
 
 /** An iteration shape with per-operand strides after merging dimensions. */
 export interface Merged {

@@ -1,6 +1,7 @@
 /**
- * The WebGPU kernel table. It may be `Partial` while the backend grows; `missingWebGpuKernels()`
- * lists the primitive ops without a kernel (a test prints it).
+ * The WebGPU kernel table: one kernel per primitive op. It is total, like the CPU table, so a
+ * primitive without a WebGPU kernel does not compile; `missingWebGpuKernels()` cross-checks it at
+ * run time against OP_NAMES (a test expects none).
  * Part of src/kernels/webgpu: imports src/core only.
  */
 import { OP_NAMES, type OpName } from '../../core/ops/op-attrs.ts';
@@ -18,7 +19,7 @@ import { reluGrad } from './relu-grad.ts';
 import { resizeBilinear } from './resize-bilinear.ts';
 import * as un from './unary.ts';
 
-export type WebGpuKernelTable = { [O in OpName]?: GpuKernel<O> };
+export type WebGpuKernelTable = { [O in OpName]: GpuKernel<O> };
 
 export const WEBGPU_KERNELS: WebGpuKernelTable = {
   fill, cast: un.cast, broadcastTo, transpose, slice, pad, concat, gather, gatherGrad, oneHot,
@@ -35,7 +36,7 @@ export const WEBGPU_KERNELS: WebGpuKernelTable = {
   randomUniform,
 };
 
-/** Primitive ops (OP_NAMES order) that have no WebGPU kernel yet. */
+/** Primitive ops (OP_NAMES order) that have no WebGPU kernel (none while the table type is total and OP_NAMES lists OpName). */
 export function missingWebGpuKernels(): OpName[] {
   return OP_NAMES.filter((op) => !(op in WEBGPU_KERNELS));
 }

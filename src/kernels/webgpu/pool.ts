@@ -8,6 +8,7 @@ import type { PoolAttrs } from '../../core/ops/op-attrs.ts';
 import { window2d, type Window2d } from '../../core/ops/window.ts';
 import { ParamWriter, bind, WG, grid, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
 import { fillWords } from './movement.ts';
+import { POOL_MODE } from './wgsl-constants.ts';
 
 /** The `PoolGeom` struct of shaders/lib/pool.wgsl followed by the element count. */
 function params(g: Window2d, mode: number, n: number): Uint32Array {
@@ -33,8 +34,8 @@ function forward(mode: number, fn: string): GpuKernel<'maxPool2d' | 'avgPool2d'>
   };
 }
 
-export const maxPool2d = forward(0, 'maxPool2d');
-export const avgPool2d = forward(1, 'avgPool2d');
+export const maxPool2d = forward(POOL_MODE.max, 'maxPool2d');
+export const avgPool2d = forward(POOL_MODE.avg, 'avgPool2d');
 
 /**
  * Windows that do not overlap: one invocation per window writes its positions (after a fill of
@@ -56,9 +57,9 @@ function backward(ctx: KernelContext, mode: number, g: Window2d, dy: GpuInfo, x:
 }
 
 export const maxPool2dGrad: GpuKernel<'maxPool2dGrad'> = (ctx, [dy, x], a, out) => {
-  backward(ctx, 0, geometry('maxPool2dGrad', x.shape, a), dy, x, out);
+  backward(ctx, POOL_MODE.max, geometry('maxPool2dGrad', x.shape, a), dy, x, out);
 };
 
 export const avgPool2dGrad: GpuKernel<'avgPool2dGrad'> = (ctx, [dy], a, out) => {
-  backward(ctx, 1, geometry('avgPool2dGrad', a.inputShape, a), dy, dy, out);
+  backward(ctx, POOL_MODE.avg, geometry('avgPool2dGrad', a.inputShape, a), dy, dy, out);
 };

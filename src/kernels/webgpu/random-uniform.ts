@@ -5,12 +5,13 @@
  * Part of src/kernels/webgpu: imports src/core only.
  */
 import { ParamWriter, WG, grid, type GpuKernel } from './kernel-util.ts';
+import { RANDOM_ALGO } from './wgsl-constants.ts';
 
 export const randomUniform: GpuKernel<'randomUniform'> = (ctx, _inputs, a, out) => {
   const n = out.handle.size;
   if (n === 0) return;
   const philox = a.algorithm === 'philox';
   const blocks = philox ? Math.ceil(n / 4) : Math.ceil(n / 2);
-  const p = new ParamWriter().vec4(a.counter).u32(a.key[0], a.key[1], n, philox ? 0 : 1, blocks).finish();
+  const p = new ParamWriter().vec4(a.counter).u32(a.key[0], a.key[1], n, RANDOM_ALGO[a.algorithm], blocks).finish();
   ctx.stream.dispatch('random-uniform', [{ buffer: out.handle.buffer, bytes: n * 4 }], p, grid(blocks, WG, ctx.limits));
 };

@@ -11,6 +11,7 @@
 import type { ReduceAttrs } from '../../core/ops/op-attrs.ts';
 import { sizeOf, stridesOf } from '../../core/shape.ts';
 import { dtypeCode } from './binary.ts';
+import { SCAN_OP } from './wgsl-constants.ts';
 import { ParamWriter, WG, grid, sumTree, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
 import { copyStrided } from './movement.ts';
 
@@ -56,7 +57,7 @@ function scan(ctx: KernelContext, x: GpuInfo, axes: readonly number[], out: GpuI
   ctx.stream.dispatch('reduce-scan', [{ buffer: l.buffer }, { buffer: out.handle.buffer, bytes: n * 4 }], p, grid(n, WG, ctx.limits), { cost: n * Math.max(l.R, 1) });
 }
 
-export const max: GpuKernel<'max'> = (ctx, [x], a: ReduceAttrs, out) => scan(ctx, x, a.axes, out, 0);
-export const min: GpuKernel<'min'> = (ctx, [x], a: ReduceAttrs, out) => scan(ctx, x, a.axes, out, 1);
-export const argmax: GpuKernel<'argmax'> = (ctx, [x], a, out) => scan(ctx, x, [a.axis], out, 2);
-export const argmin: GpuKernel<'argmin'> = (ctx, [x], a, out) => scan(ctx, x, [a.axis], out, 3);
+export const max: GpuKernel<'max'> = (ctx, [x], a: ReduceAttrs, out) => scan(ctx, x, a.axes, out, SCAN_OP.max);
+export const min: GpuKernel<'min'> = (ctx, [x], a: ReduceAttrs, out) => scan(ctx, x, a.axes, out, SCAN_OP.min);
+export const argmax: GpuKernel<'argmax'> = (ctx, [x], a, out) => scan(ctx, x, [a.axis], out, SCAN_OP.argmax);
+export const argmin: GpuKernel<'argmin'> = (ctx, [x], a, out) => scan(ctx, x, [a.axis], out, SCAN_OP.argmin);

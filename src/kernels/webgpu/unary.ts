@@ -5,13 +5,10 @@
  */
 import type { DType } from '../../core/dtype.ts';
 import { UnsupportedOpError } from '../../core/errors.ts';
+import { MATH_OP, UNARY_OP } from './wgsl-constants.ts';
 import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, contiguousChunks, f32Bits, grid, windowBinding, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
 
-/** Op codes of shaders/unary.wgsl. */
-export const UNARY_OP = {
-  copy: 0, negF: 1, negI: 2, absF: 3, absI: 4, signF: 5, signI: 6, sqrtF: 7, squareF: 8, squareI: 9,
-  reluF: 10, reluI: 11, clipF: 12, clipI: 13, i32ToF32: 14, u8ToF32: 15, f32ToI32: 16, f32ToU8: 17, i32ToU8: 18,
-} as const;
+export { UNARY_OP } from './wgsl-constants.ts';
 
 /**
  * Records `shader` over all of `x` into `out` (same size, contiguous), in chunks that fit one
@@ -97,7 +94,7 @@ function math(op: number): GpuKernel<'exp' | 'log' | 'sigmoid' | 'tanh'> {
   return (ctx, [x], _a, out) => elementwise(ctx, 'unary-math', x, out, op, (n) => new ParamWriter().u32(n, op).finish());
 }
 
-export const exp = math(0);
-export const log = math(1);
-export const sigmoid = math(2);
-export const tanh = math(3);
+export const exp = math(MATH_OP.exp);
+export const log = math(MATH_OP.log);
+export const sigmoid = math(MATH_OP.sigmoid);
+export const tanh = math(MATH_OP.tanh);

@@ -9,6 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GENERATED, generate, requiresOf } from '../../../scripts/embed-shaders.ts';
+import { WGSL_CONSTANT_GROUPS, wgslConstants } from '../../../src/kernels/webgpu/wgsl-constants.ts';
 import { SHADERS } from '../../../src/kernels/webgpu/shaders.gen.ts';
 import { ROOT } from '../../util/subprocess.ts';
 
@@ -29,7 +30,10 @@ describe('WGSL shaders', () => {
       const src = readFileSync(resolve(DIR, `${name}.wgsl`), 'utf8');
       const lines = src.split('\n');
       const libs = requiresOf(src);
-      for (const lib of libs) expect(readdirSync(resolve(DIR, 'lib')).includes(`${lib.slice(4)}.wgsl`), `${name} requires missing ${lib}`).toBe(true);
+      for (const lib of libs) {
+        if (lib.startsWith('const/')) expect(Object.keys(WGSL_CONSTANT_GROUPS), `${name} requires unknown constant group ${lib}`).toContain(lib);
+        else expect(readdirSync(resolve(DIR, 'lib')).includes(`${lib.slice(4)}.wgsl`), `${name} requires missing ${lib}`).toBe(true);
+      }
       const header = lines.slice(libs.length ? 1 : 0).filter((l, i, a) => a.slice(0, i + 1).every((x) => x.startsWith('//'))).join('\n');
       expect(header, `${name}: header comment`).toMatch(/Bindings?:/);
       expect(header, `${name}: dispatch geometry`).toMatch(/Dispatch/);
@@ -44,6 +48,23 @@ describe('WGSL shaders', () => {
       expect(ranks.filter((r) => r === 2).length, `${name}: one uniform Params`).toBe(1);
     });
   }
+
+  it('numbers shared with TypeScript come from wgsl-constants.ts, never written by hand', () => {
+    const shared = Object.values(WGSL_CONSTANT_GROUPS).flatMap((g) => Object.keys(g));
+    for (const name of names) {
+      const src = readFileSync(resolve(DIR, `${name}.wgsl`), 'utf8');
+      const code = src.replace(/\/\/[^\n]*/g, '');
+      for (const c of shared) expect(code, `${name} declares ${c} itself`).not.toMatch(new RegExp(`const ${c}\\b`));
+      // op codes are named: no numeric case labels, no OP/MODE/DTYPE compared with a literal
+      expect(code, `${name}: a numeric case label`).not.toMatch(/case \d+u?\s*:/);
+      expect(code, `${name}: an op or mode code compared with a literal`).not.toMatch(/\b(OP|MODE|DTYPE|op|mode|dtype|algo)\s*[=!<>]=?\s*\d/);
+      // each generated group appears in the expanded shader exactly as the table says
+      for (const lib of requiresOf(src).filter((l) => l.startsWith('const/'))) expect(SHADERS[name as keyof typeof SHADERS]).toContain(wgslConstants(lib));
+    }
+    expect(wgslConstants('const/unary-ops')).toContain('const UNARY_NEG_F: u32 = 1u;');
+    expect(wgslConstants('const/sum-chunk')).toContain('const SUM_CHUNK: u32 = 256u;');
+    expect(() => wgslConstants('const/nope')).toThrow(/unknown group/);
+  });
 
   it('libraries have no bindings or entry points', () => {
     for (const f of readdirSync(resolve(DIR, 'lib'))) {
