@@ -187,6 +187,8 @@ export interface KernelReport {
 
 /** Runs every configuration's kernel worker (alternating over rounds; slow configs in round 1 only). */
 export async function runKernels(o: KernelOptions): Promise<KernelReport> {
+  // The PyTorch peer is measured in the training and inference tables only.
+  o = { ...o, configs: o.configs.filter((c) => c.engine !== 'torch') };
   const specs = kernelSpecs();
   const collected: Record<string, { samples: Record<string, number[]>; errors: Record<string, string>; engine?: Record<string, unknown>; reason?: string }> = {};
   const script = fileURLToPath(import.meta.url);

@@ -2,7 +2,9 @@
  * One benchmark configuration per child process (a fresh V8 and a clean backend each). A worker
  * prints exactly one result line `RESULT_TAG + JSON` on stdout; everything else it prints is
  * kept only for error reports. Never throws: a child that fails, crashes or times out yields
- * { ok: false, reason }.
+ * { ok: false, reason }. Node workers run through `runChild`; other programs that speak the same
+ * protocol (the PyTorch peer, bench/torch_step.py: it gets the tag in $DITTO_BENCH_RESULT_TAG)
+ * through `runProcess`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,6 +38,8 @@ const TIME = '/usr/bin/time';
 
 export interface SpawnOptions {
   env?: Record<string, string>;
+  /** Variables removed from the child's environment (this child only). */
+  unsetEnv?: readonly string[];
   timeoutS: number;
   /** Called with each line the child prints on stdout (progress), when given. */
   onLine?: (line: string) => void;
@@ -45,18 +49,29 @@ export interface SpawnOptions {
 
 /** Runs `node --import tsx <script> ...args` and parses its result line. */
 export function runChild<T>(script: string, args: readonly string[], o: SpawnOptions): Promise<ChildResult<T>> {
+  const nodeArgs = ['--import', TSX, ...(o.preloads ?? []).flatMap((p) => ['--import', p]), script, ...args];
+  return runProcess<T>(process.execPath, nodeArgs, o);
+}
+
+/** Runs `program ...args` (under `/usr/bin/time -v` when present) and parses its result line. */
+export function runProcess<T>(program: string, args: readonly string[], o: Omit<SpawnOptions, 'preloads'>): Promise<ChildResult<T>> {
   const useTime = existsSync(TIME);
   const dir = mkdtempSync(join(tmpdir(), 'ditto-bench-'));
   const timeFile = join(dir, 'time.txt');
-  const nodeArgs = ['--import', TSX, ...(o.preloads ?? []).flatMap((p) => ['--import', p]), script, ...args];
-  const [cmd, argv] = useTime ? [TIME, ['-v', '-o', timeFile, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const [cmd, argv] = useTime ? [TIME, ['-v', '-o', timeFile, program, ...args]] : [program, [...args]];
+  const env: Record<string, string | undefined> = { ...process.env, ...o.env, DITTO_BENCH_RESULT_TAG: RESULT_TAG };
+  for (const k of o.unsetEnv ?? []) delete env[k];
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     let err = '';
     let partial = '';
     let timedOut = false;
+    child.on('error', (e) => {
+      // Spawning failed (no such program): 'close' still follows; keep the reason.
+      err += `cannot start ${program}: ${e.message}\n`;
+    });
     child.stdout.on('data', (d: Buffer) => {
       const s = d.toString();
       out += s;
