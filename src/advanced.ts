@@ -10,7 +10,8 @@
  *   counter-based `randomUniform`, `reduceToShape`).
  * - The fixed reduction order (`SUM_CHUNK`, `sumTree`), the dataset shuffle's order function and its state
  *   words, safetensors encoding and weight digests.
- * It loads the main entry first, so both share one engine and its registered backends.
+ * It loads the same core and backend wiring as the main entry, so both share one engine, its registered backends and
+ * its current backend.
  * Composition-root module: may import any layer.
  *
  * ```ts
@@ -19,11 +20,12 @@
  * ```
  * @module ditto-ml/advanced
  */
-import { ENGINE } from './core/engine.ts';
-import type { Backend, BackendFactory, BackendName } from './core/backend.ts';
-import './index.ts';
+// The main entry's wiring: the backends, and the core surface (which gives tensors their methods).
+import './backends.ts';
+import './core/index.ts';
 
 export type { Backend, BackendFactory, BackendRequest, TensorInfo } from './core/backend.ts';
+export { registerBackend, currentBackend } from './core/backend-registry.ts';
 export { OP_NAMES, type OpName, type OpAttrMap } from './core/ops/op-attrs.ts';
 export { SUM_CHUNK, sumTree } from './core/reduction-order.ts';
 export { fmtShape } from './core/errors.ts';
@@ -39,12 +41,3 @@ export { SHUFFLE_TAG, shuffleOrder, shuffleSampler, shuffleStateWords, type Shuf
 export { encodeSafetensors, decodeSafetensors } from './nn/safetensors.ts';
 export { digestTensors } from './nn/digest.ts';
 
-/** Registers a backend factory under `name`; automatic selection prefers the highest `priority` that is available. */
-export function registerBackend(name: BackendName, factory: BackendFactory, priority: number): void {
-  ENGINE.registerBackend(name, factory, priority);
-}
-
-/** The backend object currently in use (its buffers, `run`, `sync`, adapter details). */
-export function currentBackend(): Backend {
-  return ENGINE.backend;
-}

@@ -18,20 +18,11 @@
  * The layers below this API (backend registry, primitive ops, gradient primitives) are in the
  * `ditto-ml/advanced` entry, which has no stability promise.
  *
- * Source layout: this module is the composition root: it wires the backends into the core and re-exports the
- * public API. Internals are in ./advanced.ts.
+ * Source layout: this module is the composition root: it wires the backends into the core (./backends.ts) and
+ * re-exports the public API. Internals are in ./advanced.ts.
  * @module ditto-ml
  */
-import { ENGINE } from './core/engine.ts';
-import { CpuBackend } from './kernels/cpu/index.ts';
-import { createWebGpuBackend } from './kernels/webgpu/index.ts';
-
-ENGINE.registerBackend('cpu', () => new CpuBackend(), 1);
-// WebGPU (Dawn) wins automatic selection when an adapter exists; without one the factory
-// resolves to { unavailable } and the engine falls back to the CPU, saying so once.
-// Automatic selection takes WebGPU only on a hardware adapter: a software one (lavapipe) runs on the
-// same cores as the CPU backend, which is several times faster there. setBackend('webgpu') always works.
-ENGINE.registerBackend('webgpu', ({ automatic }) => createWebGpuBackend({ refuseSoftware: automatic }), 2);
+import './backends.ts';
 
 export * from './core/index.ts';
 /** Engine settings (`dt.config`): CPU threads, and Keras's `enableOpDeterminism` (ditto is deterministic anyway). */

@@ -4,11 +4,12 @@
  * run on any backend; their order of evaluation is fixed (reverse recording order).
  * Part of src/core.
  */
-import { ENGINE } from './engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from './errors.ts';
-import { add } from './ops/binary.ts';
-import { ones, zerosLike } from './ops/creation.ts';
-import { Tensor, type Variable } from './tensor.ts';
+import * as ops from './ops/index.ts';
+import { backprop, popTape, pushTape, releaseTape } from './tape.ts';
+import { peekNextId } from './tensor-bookkeeping.ts';
+import { Tensor, type Variable, assertLive } from './tensor.ts';
+import { tidy } from './tidy.ts';
 
 /** What {@link valueAndGrad} and {@link variableGrads} return. The caller owns (and disposes) all of it. */
 export interface ValueAndGrads {
@@ -20,21 +21,21 @@ export interface ValueAndGrads {
 
 function differentiate(fn: string, f: () => unknown, sources: readonly Tensor[]): ValueAndGrads {
   for (const s of sources) {
-    ENGINE.assertLive(fn, s);
+    assertLive(fn, s);
     if (s.dtype !== 'float32') throw new DTypeError(`${fn}: expected float32 tensors to differentiate with respect to. Received: dtype=${s.dtype}`);
   }
-  const tape = ENGINE.pushTape(sources);
-  const firstId = ENGINE.peekNextId();
+  const tape = pushTape(sources);
+  const firstId = peekNextId();
   try {
     let value: unknown;
     try {
-      value = ENGINE.tidy(() => {
+      value = tidy(() => {
         const v = f();
         // The caller owns the value: never hand back (and later dispose) a tensor that existed before.
-        return v instanceof Tensor && v.id < firstId ? v.clone() : v;
+        return v instanceof Tensor && v.id < firstId ? ops.clone(v) : v;
       });
     } finally {
-      ENGINE.popTape(tape);
+      popTape(tape);
     }
     if (!(value instanceof Tensor)) {
       throw new ArgumentError(`${fn}: expected f to return a Tensor. Received: ${value === null ? 'null' : typeof value}`);
@@ -44,11 +45,11 @@ function differentiate(fn: string, f: () => unknown, sources: readonly Tensor[])
       throw new ShapeError(`${fn}: expected f to return a float32 scalar (one element). Received: shape=${fmtShape(value.shape)}, dtype=${value.dtype}`);
     }
     const out = value;
-    const grads = ENGINE.tidy(() => ENGINE.backprop(tape, out, ones(out.shape), sources, zerosLike, add));
+    const grads = tidy(() => backprop(tape, out, ops.ones(out.shape), sources, ops));
     return { value: out, grads };
   } finally {
     // Also when f throws: the storage the tape kept alive is released.
-    ENGINE.releaseTape(tape);
+    releaseTape(tape);
   }
 }
 

@@ -1,13 +1,23 @@
 /**
  * The tensor core's public surface: tensors, ops, gradients, scopes and backend selection.
  * src/core imports nothing from src/kernels, src/nn or src/data; backends are registered by the
- * composition root (src/index.ts). The primitives behind the gradients and the fused optimizer
+ * composition root (src/backends.ts). The primitives behind the gradients and the fused optimizer
  * updates, the op table and the backend registry are not part of it: they are exported by the
- * package's advanced entry (src/advanced.ts).
+ * package's advanced entry (src/advanced.ts). Sibling layers (src/nn, src/data) use core through
+ * internal.ts, which re-exports this file and the internals they need. Every entry loads this
+ * file, which hands Tensor's methods their op functions (bindTensorMethods, below the imports).
  */
 import type { BackendName } from './backend.ts';
-import { ENGINE } from './engine.ts';
-import type { Tensor } from './tensor.ts';
+import { BACKENDS } from './backend-registry.ts';
+import * as ops from './ops/index.ts';
+import { noGrad as noGradScope } from './tape.ts';
+import { numTensors } from './tensor-bookkeeping.ts';
+import { type Tensor, bindTensorMethods } from './tensor.ts';
+import { keep as keepTensor, tidy as tidyScope } from './tidy.ts';
+
+// Tensor's methods (x.add(y), ...) are the op functions, which tensor.ts cannot import (they
+// import it): this surface, above both, hands them over.
+bindTensorMethods(ops);
 
 export {
   add, sub, mul, div, maximum, minimum, broadcastTo,
@@ -45,12 +55,12 @@ export type { BackendName } from './backend.ts';
  * ```
  */
 export function tidy<T>(fn: () => T): T {
-  return ENGINE.tidy(fn);
+  return tidyScope(fn);
 }
 
 /** Exempts `t` from disposal by enclosing {@link tidy} scopes and returns it (TF.js `tf.keep`). */
 export function keep<T extends Tensor>(t: T): T {
-  return ENGINE.keep(t);
+  return keepTensor(t);
 }
 
 /** Disposes a tensor, every tensor of an array, or every tensor value of an object (TF.js `tf.dispose`). */
@@ -61,7 +71,7 @@ export function dispose(x: Tensor | readonly Tensor[] | Record<string, Tensor>):
 
 /** Runs `fn` without recording gradients: inside {@link grad} and friends, its results are constants. Returns what `fn` returns. */
 export function noGrad<T>(fn: () => T): T {
-  return ENGINE.noGrad(fn);
+  return noGradScope(fn);
 }
 
 /** Counts of live tensors (including variables) and live backend buffers on the current backend, like TF.js `tf.memory()`; useful for finding leaks. */
@@ -71,7 +81,7 @@ export function memory(): {
   /** Backend buffers not yet freed (reshaped tensors share one). */
   numBuffers: number;
 } {
-  return { numTensors: ENGINE.numTensors(), numBuffers: ENGINE.backend.liveBuffers() };
+  return { numTensors: numTensors(), numBuffers: BACKENDS.backend.liveBuffers() };
 }
 
 /**
@@ -83,12 +93,12 @@ export function memory(): {
  * says why).
  */
 export function setBackend(name: BackendName): Promise<void> {
-  return ENGINE.setBackend(name);
+  return BACKENDS.setBackend(name);
 }
 
 /** The current backend's name. When none was chosen yet and none is being selected, this selects the CPU backend (it cannot wait for WebGPU). */
 export function getBackend(): BackendName {
-  return ENGINE.backendName();
+  return BACKENDS.backendName();
 }
 
 /**
@@ -97,7 +107,7 @@ export function getBackend(): BackendName {
  * several times slower than the CPU backend. Says once (console.warn) which backend it picked and why.
  */
 export async function ready(): Promise<BackendName> {
-  return (await ENGINE.ready()).name;
+  return (await BACKENDS.ready()).name;
 }
 
 /** The current backend's name and a one-line description (the CPU kernels in use, or the GPU adapter). */
@@ -107,16 +117,16 @@ export function getBackendInfo(): {
   /** One line: the CPU kernels and threads in use, or the GPU adapter. */
   description: string;
 } {
-  const b = ENGINE.backend;
+  const b = BACKENDS.backend;
   return { name: b.name, description: b.description };
 }
 
 /** Resolves when all queued device work has finished (on the CPU at once). Use it to time GPU work. */
 export function sync(): Promise<void> {
-  return ENGINE.backend.sync();
+  return BACKENDS.backend.sync();
 }
 
 /** Releases every backend's device (worker threads, the GPU device) so that the process can exit; tensors are unusable afterwards. */
 export function shutdown(): Promise<void> {
-  return ENGINE.shutdown();
+  return BACKENDS.shutdown();
 }

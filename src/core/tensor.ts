@@ -1,19 +1,39 @@
 /**
  * Tensor and Variable. A tensor is an immutable n-d array whose storage is owned by a backend;
  * methods are one-line calls to the op functions. `data()` is the only way out (async).
+ * This file sits below the engine and the ops (they import it): disposal and `assign` use the
+ * bookkeeping and storage modules beneath it, and the op functions behind the methods are handed
+ * over by the core surface, index.ts (`bindTensorMethods`).
  * Part of src/core: imports nothing outside src/core.
  */
 import type { DType, TypedArray } from './dtype.ts';
-import { ENGINE, type Storage } from './engine.ts';
-import { ArgumentError, BackendError } from './errors.ts';
-import * as ops from './ops/index.ts';
-import type { Shape } from './shape.ts';
+import { ArgumentError, BackendError, DisposedTensorError, ShapeError, fmtShape } from './errors.ts';
+import type * as ops from './ops/index.ts';
+import { type Shape, shapesEqual } from './shape.ts';
+import { type Storage, releaseStorage } from './storage.ts';
+import { uncountTensor } from './tensor-bookkeeping.ts';
 
 /** Nested number arrays as returned by `array()`. */
 export type NestedArray = number | NestedArray[];
 
 /** A value accepted where a tensor is expected: a tensor or a plain number (a scalar). */
 export type TensorOrNumber = Tensor | number;
+
+/** The op functions behind Tensor's methods (see {@link bindTensorMethods}). */
+let opTable: typeof ops | undefined;
+
+/**
+ * @internal Hands the op functions to Tensor's methods. The ops import this file, so it cannot
+ * import them; the core surface (index.ts), above both, calls this when it loads.
+ */
+export function bindTensorMethods(table: typeof ops): void {
+  opTable = table;
+}
+
+function opFunctions(): typeof ops {
+  if (!opTable) throw new Error('Tensor methods: the op functions are not bound; import the core surface (src/core/index.ts), which binds them');
+  return opTable;
+}
 
 /**
  * An immutable n-dimensional array of float32, int32 or uint8 values, stored on a backend (CPU or WebGPU), like a
@@ -85,7 +105,7 @@ export class Tensor {
    * Resolves after the work that computes the tensor has finished (on WebGPU, a read-back from the device).
    */
   async data(): Promise<TypedArray> {
-    ENGINE.assertLive('data', this);
+    assertLive('data', this);
     const s = this.storage;
     return s.backend.read(s.handle, this.dtype, this.size);
   }
@@ -95,7 +115,7 @@ export class Tensor {
    * @throws {@link BackendError} on WebGPU: use `await tensor.data()`.
    */
   dataSync(): TypedArray {
-    ENGINE.assertLive('dataSync', this);
+    assertLive('dataSync', this);
     const s = this.storage;
     if (!s.backend.readSync) {
       throw new BackendError(`dataSync: the '${s.backend.name}' backend cannot read synchronously. Use \`await tensor.data()\`.`);
@@ -118,7 +138,7 @@ export class Tensor {
 
   /** Releases the tensor's storage. Idempotent; later use throws a {@link DisposedTensorError}. */
   dispose(): void {
-    ENGINE.disposeTensor(this);
+    disposeTensor(this);
   }
 
   /** Disposes the tensor, for `using t = ...` (explicit resource management). */
@@ -133,87 +153,87 @@ export class Tensor {
 
   // Methods: one line each, no math here.
   /** `this + b`; see {@link add}. */
-  add(b: TensorOrNumber): Tensor { return ops.add(this, b); }
+  add(b: TensorOrNumber): Tensor { return opFunctions().add(this, b); }
   /** `this - b`; see {@link sub}. */
-  sub(b: TensorOrNumber): Tensor { return ops.sub(this, b); }
+  sub(b: TensorOrNumber): Tensor { return opFunctions().sub(this, b); }
   /** `this * b`; see {@link mul}. */
-  mul(b: TensorOrNumber): Tensor { return ops.mul(this, b); }
+  mul(b: TensorOrNumber): Tensor { return opFunctions().mul(this, b); }
   /** `this / b`; see {@link div}. */
-  div(b: TensorOrNumber): Tensor { return ops.div(this, b); }
+  div(b: TensorOrNumber): Tensor { return opFunctions().div(this, b); }
   /** Elementwise maximum; see {@link maximum}. */
-  maximum(b: TensorOrNumber): Tensor { return ops.maximum(this, b); }
+  maximum(b: TensorOrNumber): Tensor { return opFunctions().maximum(this, b); }
   /** Elementwise minimum; see {@link minimum}. */
-  minimum(b: TensorOrNumber): Tensor { return ops.minimum(this, b); }
+  minimum(b: TensorOrNumber): Tensor { return opFunctions().minimum(this, b); }
   /** `this == b` as uint8 0/1; see {@link equal}. */
-  equal(b: TensorOrNumber): Tensor { return ops.equal(this, b); }
+  equal(b: TensorOrNumber): Tensor { return opFunctions().equal(this, b); }
   /** `this != b` as uint8 0/1; see {@link notEqual}. */
-  notEqual(b: TensorOrNumber): Tensor { return ops.notEqual(this, b); }
+  notEqual(b: TensorOrNumber): Tensor { return opFunctions().notEqual(this, b); }
   /** `this < b` as uint8 0/1; see {@link less}. */
-  less(b: TensorOrNumber): Tensor { return ops.less(this, b); }
+  less(b: TensorOrNumber): Tensor { return opFunctions().less(this, b); }
   /** `this <= b` as uint8 0/1; see {@link lessEqual}. */
-  lessEqual(b: TensorOrNumber): Tensor { return ops.lessEqual(this, b); }
+  lessEqual(b: TensorOrNumber): Tensor { return opFunctions().lessEqual(this, b); }
   /** `this > b` as uint8 0/1; see {@link greater}. */
-  greater(b: TensorOrNumber): Tensor { return ops.greater(this, b); }
+  greater(b: TensorOrNumber): Tensor { return opFunctions().greater(this, b); }
   /** `this >= b` as uint8 0/1; see {@link greaterEqual}. */
-  greaterEqual(b: TensorOrNumber): Tensor { return ops.greaterEqual(this, b); }
+  greaterEqual(b: TensorOrNumber): Tensor { return opFunctions().greaterEqual(this, b); }
   /** `-this`; see {@link neg}. */
-  neg(): Tensor { return ops.neg(this); }
+  neg(): Tensor { return opFunctions().neg(this); }
   /** `|this|`; see {@link abs}. */
-  abs(): Tensor { return ops.abs(this); }
+  abs(): Tensor { return opFunctions().abs(this); }
   /** -1, 0 or 1; see {@link sign}. */
-  sign(): Tensor { return ops.sign(this); }
+  sign(): Tensor { return opFunctions().sign(this); }
   /** e^this; see {@link exp}. */
-  exp(): Tensor { return ops.exp(this); }
+  exp(): Tensor { return opFunctions().exp(this); }
   /** Natural log; see {@link log}. */
-  log(): Tensor { return ops.log(this); }
+  log(): Tensor { return opFunctions().log(this); }
   /** Square root; see {@link sqrt}. */
-  sqrt(): Tensor { return ops.sqrt(this); }
+  sqrt(): Tensor { return opFunctions().sqrt(this); }
   /** `this * this`; see {@link square}. */
-  square(): Tensor { return ops.square(this); }
+  square(): Tensor { return opFunctions().square(this); }
   /** max(this, 0); see {@link relu}. */
-  relu(): Tensor { return ops.relu(this); }
+  relu(): Tensor { return opFunctions().relu(this); }
   /** Logistic sigmoid; see {@link sigmoid}. */
-  sigmoid(): Tensor { return ops.sigmoid(this); }
+  sigmoid(): Tensor { return opFunctions().sigmoid(this); }
   /** Hyperbolic tangent; see {@link tanh}. */
-  tanh(): Tensor { return ops.tanh(this); }
+  tanh(): Tensor { return opFunctions().tanh(this); }
   /** Clamped into [min, max]; see {@link clipByValue}. */
-  clipByValue(min: number, max: number): Tensor { return ops.clipByValue(this, min, max); }
+  clipByValue(min: number, max: number): Tensor { return opFunctions().clipByValue(this, min, max); }
   /** Converted to `dtype`; see {@link cast}. */
-  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  cast(dtype: DType): Tensor { return opFunctions().cast(this, dtype); }
   /** The same values in a new shape (one dimension may be -1); see {@link reshape}. */
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  reshape(shape: readonly number[]): Tensor { return opFunctions().reshape(this, shape); }
   /** The values as a 1-D tensor (`reshape([-1])`). */
-  flatten(): Tensor { return ops.reshape(this, [-1]); }
+  flatten(): Tensor { return opFunctions().reshape(this, [-1]); }
   /** With a new axis of size 1 at `axis` (default 0); see {@link expandDims}. */
-  expandDims(axis = 0): Tensor { return ops.expandDims(this, axis); }
+  expandDims(axis = 0): Tensor { return opFunctions().expandDims(this, axis); }
   /** Without the given axes of size 1 (default: all of them); see {@link squeeze}. */
-  squeeze(axes?: readonly number[]): Tensor { return ops.squeeze(this, axes); }
+  squeeze(axes?: readonly number[]): Tensor { return opFunctions().squeeze(this, axes); }
   /** Axes permuted (default: reversed); see {@link transpose}. */
-  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
+  transpose(perm?: readonly number[]): Tensor { return opFunctions().transpose(this, perm); }
   /** A rectangular block; see {@link slice}. */
-  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return ops.slice(this, begin, size); }
+  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return opFunctions().slice(this, begin, size); }
   /** Entries at `indices` along `axis` (default 0); see {@link gather}. */
-  gather(indices: Tensor | readonly number[], axis = 0): Tensor { return ops.gather(this, indices, axis); }
+  gather(indices: Tensor | readonly number[], axis = 0): Tensor { return opFunctions().gather(this, indices, axis); }
   /** Sum over `axes` (default all); see {@link sum}. */
-  sum(axes?: number | readonly number[], keepDims = false): Tensor { return ops.sum(this, axes, keepDims); }
+  sum(axes?: number | readonly number[], keepDims = false): Tensor { return opFunctions().sum(this, axes, keepDims); }
   /** Mean over `axes` (default all); see {@link mean}. */
-  mean(axes?: number | readonly number[], keepDims = false): Tensor { return ops.mean(this, axes, keepDims); }
+  mean(axes?: number | readonly number[], keepDims = false): Tensor { return opFunctions().mean(this, axes, keepDims); }
   /** Maximum over `axes` (default all); see {@link max}. */
-  max(axes?: number | readonly number[], keepDims = false): Tensor { return ops.max(this, axes, keepDims); }
+  max(axes?: number | readonly number[], keepDims = false): Tensor { return opFunctions().max(this, axes, keepDims); }
   /** Minimum over `axes` (default all); see {@link min}. */
-  min(axes?: number | readonly number[], keepDims = false): Tensor { return ops.min(this, axes, keepDims); }
+  min(axes?: number | readonly number[], keepDims = false): Tensor { return opFunctions().min(this, axes, keepDims); }
   /** Index of the first maximum along `axis` (default -1); see {@link argmax}. */
-  argmax(axis = -1): Tensor { return ops.argmax(this, axis); }
+  argmax(axis = -1): Tensor { return opFunctions().argmax(this, axis); }
   /** Index of the first minimum along `axis` (default -1); see {@link argmin}. */
-  argmin(axis = -1): Tensor { return ops.argmin(this, axis); }
+  argmin(axis = -1): Tensor { return opFunctions().argmin(this, axis); }
   /** Matrix product `this @ b`; see {@link matmul}. */
-  matmul(b: Tensor, options?: ops.MatmulOptions): Tensor { return ops.matmul(this, b, options); }
+  matmul(b: Tensor, options?: ops.MatmulOptions): Tensor { return opFunctions().matmul(this, b, options); }
   /** Softmax along `axis` (default -1); see {@link softmax}. */
-  softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
+  softmax(axis = -1): Tensor { return opFunctions().softmax(this, axis); }
   /** Log-softmax along `axis` (default -1); see {@link logSoftmax}. */
-  logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return opFunctions().logSoftmax(this, axis); }
   /** A copy in its own storage; see {@link clone}. */
-  clone(): Tensor { return ops.clone(this); }
+  clone(): Tensor { return opFunctions().clone(this); }
 }
 
 /**
@@ -236,8 +256,46 @@ export class Variable extends Tensor {
 
   /** Replaces the value (same shape and dtype). The variable keeps its identity. */
   assign(value: Tensor): void {
-    ENGINE.assignVariable(this, value);
+    assignVariable(this, value);
   }
+}
+
+/** Throws unless `t` is a live (not disposed) Tensor; `fn` names the caller in the message. */
+export function assertLive(fn: string, t: Tensor): void {
+  if (!(t instanceof Tensor)) {
+    throw new ArgumentError(`${fn}: expected a Tensor. Received: ${describe(t)}`);
+  }
+  if (t.isDisposed) {
+    throw new DisposedTensorError(`${fn}: expected a live tensor. Received: a disposed tensor (id ${t.id}, shape=${fmtShape(t.shape)}, dtype=${t.dtype})`);
+  }
+}
+
+/** Disposes `t` (idempotent). Its storage is freed when no tensor or tape needs it. */
+export function disposeTensor(t: Tensor): void {
+  if (t.isDisposed) return;
+  t.markDisposed();
+  uncountTensor(t);
+  releaseStorage(t.storage);
+}
+
+/** Replaces a variable's storage with that of `value` (same shape and dtype). */
+function assignVariable(v: Variable, value: Tensor): void {
+  assertLive('assign', v);
+  assertLive('assign', value);
+  if (!shapesEqual(v.shape, value.shape) || v.dtype !== value.dtype) {
+    throw new ShapeError(`assign: expected a value of shape ${fmtShape(v.shape)} and dtype ${v.dtype} for variable '${v.name}'. Received: shape=${fmtShape(value.shape)}, dtype=${value.dtype}`);
+  }
+  if (value.storage === v.storage) return;
+  value.storage.refs++;
+  releaseStorage(v.storage);
+  v.storage = value.storage;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'object') return `an object of type ${(v as object).constructor?.name ?? 'Object'}`;
+  return `${typeof v} ${String(v)}`;
 }
 
 function nest(data: TypedArray, shape: readonly number[]): NestedArray {

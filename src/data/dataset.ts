@@ -12,8 +12,7 @@
  * buffers) is freed by the pipeline, also when an iteration stops early (`break` calls return()).
  * `cache()` holds copies until `dispose()`.
  */
-import { ArgumentError } from '../core/errors.ts';
-import { makeDefaultSeed } from '../core/random/seed-generator.ts';
+import { ArgumentError, makeDefaultSeed } from '../core/internal.ts';
 import { type MapFn, mapNode, prefetchNode } from './lookahead.ts';
 import {
   type Node, type Stream, batchNode, cacheNode, checkCount, repeatNode, shuffleNode, skipNode, sourceNode, takeNode,

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { DataFormatError } from '../core/errors.ts';
+import { DataFormatError } from '../core/internal.ts';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -3,13 +3,9 @@
  * resizeBilinear (src/core/ops/resize-bilinear.ts), so it runs on every backend.
  * Part of src/data: imports src/core only.
  */
-import { ENGINE } from '../core/engine.ts';
-import { ArgumentError, ShapeError, fmtShape } from '../core/errors.ts';
-import { tidy } from '../core/index.ts';
-import { cast } from '../core/ops/creation.ts';
-import { reshape } from '../core/ops/reshape.ts';
-import { checkSize, resizeBilinear } from '../core/ops/resize-bilinear.ts';
-import type { Tensor } from '../core/tensor.ts';
+import {
+  ArgumentError, ShapeError, type Tensor, assertLive, cast, checkSize, fmtShape, reshape, resizeBilinear, tidy,
+} from '../core/internal.ts';
 
 /** Options of {@link resize}. */
 export interface ResizeOptions {
@@ -32,7 +28,7 @@ export interface ResizeOptions {
  * unsupported method or antialias.
  */
 export function resize(images: Tensor, size: readonly [number, number], options: ResizeOptions = {}): Tensor {
-  ENGINE.assertLive('image.resize', images);
+  assertLive('image.resize', images);
   checkSize('image.resize', size);
   if ((options.method ?? 'bilinear') !== 'bilinear') {
     throw new ArgumentError(`image.resize: expected method 'bilinear' (the only one implemented). Received: method=${JSON.stringify(options.method)}`);

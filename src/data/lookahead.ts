@@ -10,8 +10,7 @@
  * started from a `setImmediate` callback, i.e. while the consumer waits (on a device readback, a
  * timer, I/O), never ahead of the consumer's own next step.
  */
-import { ArgumentError } from '../core/errors.ts';
-import { tidy } from '../core/index.ts';
+import { ArgumentError, tidy } from '../core/internal.ts';
 import type { Node, Stream } from './nodes.ts';
 import { disposeConsumed, disposeElement, keepElement } from './structure.ts';
 

@@ -7,9 +7,7 @@
  * tensors, a batch is one gather per tensor, and starting at a position costs index work only.
  * Part of src/data: imports src/core only.
  */
-import { ArgumentError } from '../core/errors.ts';
-import { clone } from '../core/ops/creation.ts';
-import type { Tensor } from '../core/tensor.ts';
+import { ArgumentError, type Tensor, clone } from '../core/internal.ts';
 import { ShuffleBuffer, shuffleIndices, shuffleSampler } from './shuffle-order.ts';
 import { SliceSource, stackElements } from './source.ts';
 import { disposeElement, keepElement, mapTensors } from './structure.ts';

@@ -24,9 +24,7 @@
  * bufferSize) integer work, no data work). TensorFlow's own kernel draws from its Philox stream with a
  * modulo and a ring buffer, so its bits differ; the distribution over orders is the same.
  */
-import { ArgumentError } from '../core/errors.ts';
-import { int64ToWords } from '../core/random/int64-words.ts';
-import { philox4x32Into } from '../core/random/philox.ts';
+import { ArgumentError, int64ToWords, philox4x32Into } from '../core/internal.ts';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 

@@ -4,15 +4,9 @@
  * and the stacking of separately produced elements into a batch.
  * Part of src/data: imports src/core only.
  */
-import { ENGINE } from '../core/engine.ts';
-import { ShapeError, fmtShape } from '../core/errors.ts';
-import { tidy } from '../core/index.ts';
-import { tensor } from '../core/ops/creation.ts';
-import { stack } from '../core/ops/concat.ts';
-import { gather } from '../core/ops/gather.ts';
-import { reshape } from '../core/ops/reshape.ts';
-import { slice } from '../core/ops/slice.ts';
-import type { Tensor } from '../core/tensor.ts';
+import {
+  ShapeError, type Tensor, assertLive, fmtShape, gather, reshape, slice, stack, tensor, tidy,
+} from '../core/internal.ts';
 import { disposeElement, flattenStructure, keepElement, rebuildStructure } from './structure.ts';
 
 /**
@@ -29,7 +23,7 @@ export class SliceSource<T> {
     const leaves = flattenStructure(fn, template, 'tensors');
     if (leaves.length === 0) throw new ShapeError(`${fn}: expected at least one tensor. Received: an empty structure`);
     for (const t of leaves) {
-      ENGINE.assertLive(fn, t);
+      assertLive(fn, t);
       if (t.rank < 1) throw new ShapeError(`${fn}: expected tensors of rank >= 1 (rows along axis 0). Received: a tensor of shape ${fmtShape(t.shape)}`);
     }
     const n = leaves[0].shape[0];

@@ -3,9 +3,7 @@
  * tf.data "nested structures"). Flattening order: arrays by index, objects by key insertion order.
  * Part of src/data: imports src/core only.
  */
-import { ArgumentError } from '../core/errors.ts';
-import { keep } from '../core/index.ts';
-import { Tensor } from '../core/tensor.ts';
+import { ArgumentError, Tensor, keep } from '../core/internal.ts';
 
 /** A tensor, or arrays / plain objects of them (nested). */
 export type TensorStructure = Tensor | readonly TensorStructure[] | { readonly [key: string]: TensorStructure };

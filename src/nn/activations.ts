@@ -2,9 +2,7 @@
  * Activation functions by Keras name: relu, softmax (last axis), sigmoid, tanh, linear.
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../core/ops/index.ts';
-import { ArgumentError } from '../core/errors.ts';
-import type { Tensor } from '../core/tensor.ts';
+import { ArgumentError, type Tensor, ops } from '../core/internal.ts';
 
 export type ActivationName = 'relu' | 'softmax' | 'sigmoid' | 'tanh' | 'linear';
 export type ActivationFn = (x: Tensor) => Tensor;

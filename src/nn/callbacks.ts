@@ -5,7 +5,7 @@
  * @privateRemarks Part of src/nn: imports nothing outside src/nn and src/core.
  * @packageDocumentation
  */
-import { DataFormatError } from '../core/errors.ts';
+import { DataFormatError } from '../core/internal.ts';
 import { f64FromHex, f64Hex } from './checkpoint/number-bits.ts';
 import type { HistoryParams } from './history.ts';
 

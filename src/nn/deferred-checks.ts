@@ -7,10 +7,7 @@
  * training on garbage. On backends that read synchronously the checks run immediately instead.
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../core/ops/index.ts';
-import { ENGINE } from '../core/engine.ts';
-import { ArgumentError } from '../core/errors.ts';
-import type { Tensor, Variable } from '../core/tensor.ts';
+import { ArgumentError, type Tensor, type Variable, ops, tidy } from '../core/internal.ts';
 
 interface Counter {
   count: Variable;
@@ -21,7 +18,7 @@ const counters = new Map<string, Counter>();
 
 /** Adds `violations` (an int32 scalar count) to the counter `key`; `message` describes a violation. */
 export function deferCheck(key: string, violations: Tensor, message: string): void {
-  ENGINE.tidy(() => {
+  tidy(() => {
     let c = counters.get(key);
     if (!c || c.count.isDisposed || c.count.storage.backend !== violations.storage.backend) {
       c?.count.dispose();
@@ -42,7 +39,7 @@ export async function verifyDeferredChecks(): Promise<void> {
     }
     const n = (await c.count.data())[0];
     if (n !== 0) {
-      ENGINE.tidy(() => c.count.assign(ops.scalar(0, 'int32')));
+      tidy(() => c.count.assign(ops.scalar(0, 'int32')));
       throw new ArgumentError(`${c.message} (${n} offending value${n === 1 ? '' : 's'} since the last check)`);
     }
   }

@@ -4,7 +4,7 @@
  * Part of src/nn: imports src/core and Node built-ins only.
  */
 import { createHash } from 'node:crypto';
-import type { Tensor } from '../core/tensor.ts';
+import type { Tensor } from '../core/internal.ts';
 
 /**
  * SHA-256 (hex) over every tensor's dtype, shape and little-endian bytes, in order: equal digests mean bit-identical

@@ -17,5 +17,5 @@ export { encodeSafetensors, decodeSafetensors } from './safetensors.ts';
 export { digestTensors } from './digest.ts';
 export { writeFileDurable, cleanupTemporaries } from './durable-write.ts';
 export { resetNames } from './naming.ts';
-export type { BatchSource, CompileOptions, FitOptions, EvaluateOptions, PredictOptions } from './trainer.ts';
+export type { BatchSource, CompileOptions, FitOptions, EvaluateOptions, PredictOptions } from './training/options.ts';
 export * as checkpoint from './checkpoint/index.ts';

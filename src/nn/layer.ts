@@ -4,10 +4,7 @@
  * shape. Shapes exclude nothing: index 0 is the batch dimension (null when unknown).
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../core/ops/index.ts';
-import { ENGINE } from '../core/engine.ts';
-import { ArgumentError, ShapeError } from '../core/errors.ts';
-import type { Tensor, Variable } from '../core/tensor.ts';
+import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, ops, tidy } from '../core/internal.ts';
 import { toSnakeCase, uniqueName } from './naming.ts';
 
 /**
@@ -124,14 +121,14 @@ export abstract class Layer {
    * @throws {@link ShapeError} for an input of the wrong rank or shape; {@link DisposedTensorError} for a disposed input.
    */
   apply(x: Tensor, ctx: CallContext = {}): Tensor {
-    ENGINE.assertLive(this.name, x);
+    assertLive(this.name, x);
     this.ensureBuilt([null, ...x.shape.slice(1)]);
     return this.call(x, ctx);
   }
 
   /** For subclasses' {@link Layer.build | build}: creates a float32 weight named `<layer>/<key>` from an initializer. */
   protected addWeight(key: string, shape: readonly number[], init: WeightInitializer, trainable = true): Variable {
-    const value = ENGINE.tidy(() => init.apply(shape, 'float32'));
+    const value = tidy(() => init.apply(shape, 'float32'));
     const v = ops.variable(value, { name: `${this.name}/${key}`, trainable: trainable && this.trainable });
     value.dispose();
     this.ownWeights.push({ key, variable: v });

@@ -7,11 +7,9 @@
  *  - mean_squared_error: mean over the last axis of (yTrue - yPred)^2.
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../core/ops/index.ts';
-import { ENGINE } from '../core/engine.ts';
-import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../core/errors.ts';
-import { checkIndices } from '../core/ops/gather.ts';
-import type { Tensor } from '../core/tensor.ts';
+import {
+  ArgumentError, DTypeError, ShapeError, type Tensor, assertLive, checkIndices, fmtShape, ops, tidy,
+} from '../core/internal.ts';
 import { deferCheck } from './deferred-checks.ts';
 
 /** Keras's `backend.epsilon()`: 1e-7, the clipping bound of the crossentropy losses (probabilities are clipped to [EPSILON, 1 - EPSILON]). */
@@ -60,8 +58,8 @@ export class SparseCategoricalCrossentropy implements Loss {
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const fn = 'sparse_categorical_crossentropy';
-    ENGINE.assertLive(fn, yTrue);
-    ENGINE.assertLive(fn, yPred);
+    assertLive(fn, yTrue);
+    assertLive(fn, yPred);
     if (yPred.dtype !== 'float32') throw new DTypeError(`${fn}: expected yPred of dtype float32. Received: yPred.dtype=${yPred.dtype}`);
     const C = yPred.shape[yPred.rank - 1];
     const labelShape = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 ? yTrue.shape.slice(0, -1) : yTrue.shape;
@@ -70,7 +68,7 @@ export class SparseCategoricalCrossentropy implements Loss {
     }
     if (yTrue.dtype === 'float32') throw new DTypeError(`${fn}: expected integer labels (int32 or uint8). Received: yTrue.dtype=float32`);
     checkLabels(fn, yTrue, C);
-    return ENGINE.tidy(() => {
+    return tidy(() => {
       const logp = clippedLogProbs(yPred, !!this.options.fromLogits);
       const labels = ops.reshape(yTrue, labelShape);
       const perSample = ops.neg(ops.sum(ops.mul(ops.oneHot(labels, C), logp), -1));
@@ -86,7 +84,7 @@ export class SparseCategoricalCrossentropy implements Loss {
 function checkLabels(fn: string, labels: Tensor, C: number): void {
   const read = labels.storage.backend.readSync;
   if (!read) {
-    const bad = ENGINE.tidy(() => {
+    const bad = tidy(() => {
       const high = ops.cast(ops.greaterEqual(labels, C), 'int32');
       const out = labels.dtype === 'int32' ? ops.add(high, ops.cast(ops.less(labels, 0), 'int32')) : high;
       return ops.sum(out);
@@ -120,12 +118,12 @@ export class CategoricalCrossentropy implements Loss {
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const fn = 'categorical_crossentropy';
-    ENGINE.assertLive(fn, yTrue);
-    ENGINE.assertLive(fn, yPred);
+    assertLive(fn, yTrue);
+    assertLive(fn, yPred);
     if (yTrue.rank !== yPred.rank || yTrue.shape.some((d, i) => d !== yPred.shape[i])) {
       throw new ShapeError(`${fn}: expected yTrue and yPred of the same shape. Received: yTrue.shape=${fmtShape(yTrue.shape)}, yPred.shape=${fmtShape(yPred.shape)}`);
     }
-    return ENGINE.tidy(() => {
+    return tidy(() => {
       const t = yTrue.dtype === 'float32' ? yTrue : ops.cast(yTrue, 'float32');
       const perSample = ops.neg(ops.sum(ops.mul(t, clippedLogProbs(yPred, !!this.options.fromLogits)), -1));
       return sumOverBatch(perSample);
@@ -144,9 +142,9 @@ export class MeanSquaredError implements Loss {
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const fn = 'mean_squared_error';
-    ENGINE.assertLive(fn, yTrue);
-    ENGINE.assertLive(fn, yPred);
-    return ENGINE.tidy(() => {
+    assertLive(fn, yTrue);
+    assertLive(fn, yPred);
+    return tidy(() => {
       const t = yTrue.dtype === 'float32' ? yTrue : ops.cast(yTrue, 'float32');
       if (t.rank !== yPred.rank || t.shape.some((d, i) => d !== yPred.shape[i])) {
         throw new ShapeError(`${fn}: expected yTrue and yPred of the same shape. Received: yTrue.shape=${fmtShape(yTrue.shape)}, yPred.shape=${fmtShape(yPred.shape)}`);

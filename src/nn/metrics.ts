@@ -5,10 +5,7 @@
  * Keras. 'accuracy' resolves from the shapes like Keras's compile utilities.
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../core/ops/index.ts';
-import { ENGINE } from '../core/engine.ts';
-import { ArgumentError } from '../core/errors.ts';
-import type { Tensor, Variable } from '../core/tensor.ts';
+import { ArgumentError, type Tensor, type Variable, ops, tidy } from '../core/internal.ts';
 
 /**
  * A per-sample metric: (labels, predictions) -> float32 values [N].
@@ -18,7 +15,7 @@ export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 /** Keras `sparse_categorical_accuracy`: 1.0 where argmax(yPred) equals the integer label, else 0.0, per sample: [N] float32. */
 export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
-  return ENGINE.tidy(() => {
+  return tidy(() => {
     const labels = yTrue.rank === yPred.rank ? ops.squeeze(yTrue, [yTrue.rank - 1]) : yTrue;
     const pred = ops.argmax(yPred, -1);
     const t = labels.dtype === 'int32' ? labels : ops.cast(labels, 'int32');
@@ -28,7 +25,7 @@ export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor 
 
 /** Keras `categorical_accuracy`: 1.0 where argmax(yPred) equals argmax(yTrue), else 0.0, per sample: [N] float32. */
 export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
-  return ENGINE.tidy(() => ops.cast(ops.equal(ops.argmax(yTrue, -1), ops.argmax(yPred, -1)), 'float32'));
+  return tidy(() => ops.cast(ops.equal(ops.argmax(yTrue, -1), ops.argmax(yPred, -1)), 'float32'));
 }
 
 /**
@@ -55,7 +52,7 @@ export class MeanMetric {
 
   /** Adds per-sample `values` (each with weight 1), or a scalar `values` with weight `weight`. */
   updateValues(values: Tensor, weight?: number): void {
-    ENGINE.tidy(() => {
+    tidy(() => {
       if (weight === undefined) {
         this.total.assign(ops.add(this.total, ops.sum(values)));
         this.count.assign(ops.add(this.count, values.size));
@@ -69,17 +66,17 @@ export class MeanMetric {
   /** Applies the metric function to a batch and accumulates its values. */
   update(yTrue: Tensor, yPred: Tensor): void {
     if (!this.fn) throw new ArgumentError(`${this.name}: this metric has no function; use updateValues`);
-    ENGINE.tidy(() => this.updateValues(this.fn!(yTrue, yPred)));
+    tidy(() => this.updateValues(this.fn!(yTrue, yPred)));
   }
 
   /** total / count (0 when empty), a float32 scalar tensor. */
   result(): Tensor {
-    return ENGINE.tidy(() => ops.where(ops.greater(this.count, 0), ops.div(this.total, ops.maximum(this.count, 1)), 0));
+    return tidy(() => ops.where(ops.greater(this.count, 0), ops.div(this.total, ops.maximum(this.count, 1)), 0));
   }
 
   /** Sets total and count back to 0 (fit does it at the start of every epoch). */
   reset(): void {
-    ENGINE.tidy(() => {
+    tidy(() => {
       this.total.assign(ops.scalar(0));
       this.count.assign(ops.scalar(0));
     });

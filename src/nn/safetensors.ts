@@ -6,7 +6,7 @@
  * JSON, dtypes, shapes, offsets without holes or overlaps) and raises DataFormatError otherwise.
  * Part of src/nn: imports src/core only.
  */
-import { DataFormatError } from '../core/errors.ts';
+import { DataFormatError } from '../core/internal.ts';
 
 /**
  * The safetensors dtype tags ditto reads and writes: 'F32', 'I32', 'U8'.

@@ -1,14 +1,13 @@
 /**
  * Sequential (Keras): a stack of layers built from the first input shape (or a declared input
  * shape), with weights access, summary(), safetensors save/load, and the training API
- * (compile/fit/evaluate/predict, implemented in trainer.ts).
+ * (compile/fit/evaluate/predict, implemented in training/).
  * Part of src/nn: imports src/core only.
  */
 import { readFileSync } from 'node:fs';
-import * as ops from '../core/ops/index.ts';
-import { ENGINE } from '../core/engine.ts';
-import { ArgumentError, DataFormatError, ShapeError, fmtShape } from '../core/errors.ts';
-import type { Tensor, Variable } from '../core/tensor.ts';
+import {
+  ArgumentError, DataFormatError, ShapeError, type Tensor, type Variable, assertLive, fmtShape, ops, tidy,
+} from '../core/internal.ts';
 import type { CallbackModel } from './callbacks.ts';
 import { digestTensors } from './digest.ts';
 import { writeFileDurable } from './durable-write.ts';
@@ -17,7 +16,10 @@ import { InputLayer } from './layers/simple.ts';
 import { uniqueName } from './naming.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedArray } from './safetensors.ts';
 import { formatSummary } from './summary.ts';
-import { type CompileOptions, type Compiled, type EvaluateOptions, type FitOptions, type PredictOptions, type BatchSource, compileModel, evaluateModel, fitModel, predictModel } from './trainer.ts';
+import {
+  type BatchSource, type CompileOptions, type Compiled, type EvaluateOptions, type FitOptions, type PredictOptions,
+  compileModel, evaluateModel, fitModel, predictModel,
+} from './training/index.ts';
 import type { History } from './history.ts';
 
 /**
@@ -111,14 +113,14 @@ export class Sequential implements CallbackModel {
    * model without layers.
    */
   call(x: Tensor, ctx: CallContext = {}): Tensor {
-    ENGINE.assertLive(this.name, x);
+    assertLive(this.name, x);
     if (this.layers.length === 0) throw new ArgumentError(`${this.name}: the model has no layers`);
     if (!this.inputShape) this.build([null, ...x.shape.slice(1)]);
     const expected = this.inputShape!;
     if (x.rank !== expected.length || expected.some((d, i) => i > 0 && d !== null && d !== x.shape[i])) {
       throw new ShapeError(`${this.name}: expected input of shape ${fmtSym(expected)}. Received: x.shape=${fmtShape(x.shape)}`);
     }
-    return ENGINE.tidy(() => {
+    return tidy(() => {
       let y = x;
       for (const l of this.layers) y = l.apply(y, ctx);
       return y === x ? ops.clone(x) : y;
@@ -165,12 +167,12 @@ export class Sequential implements CallbackModel {
     if (values.length !== ws.length) throw new ArgumentError(`setWeights: expected ${ws.length} tensors. Received: ${values.length}`);
     // Check every shape before assigning any, so that a bad list leaves the model unchanged (Keras does too).
     ws.forEach((w, i) => {
-      ENGINE.assertLive('setWeights', values[i]);
+      assertLive('setWeights', values[i]);
       if (values[i].rank !== w.rank || values[i].shape.some((d, k) => d !== w.shape[k])) {
         throw new ShapeError(`setWeights: expected tensor ${i} ('${w.name}') of shape ${fmtShape(w.shape)}. Received: ${fmtShape(values[i].shape)}`);
       }
     });
-    ws.forEach((w, i) => ENGINE.tidy(() => w.assign(values[i].dtype === w.dtype ? ops.clone(values[i]) : ops.cast(values[i], w.dtype))));
+    ws.forEach((w, i) => tidy(() => w.assign(values[i].dtype === w.dtype ? ops.clone(values[i]) : ops.cast(values[i], w.dtype))));
   }
 
   /** Weight values as host arrays, in `weights` order (used by callbacks such as EarlyStopping). */
@@ -180,7 +182,7 @@ export class Sequential implements CallbackModel {
 
   /** Sets every weight from host arrays in `weights` order (the inverse of {@link Sequential.getWeightValues | getWeightValues}). */
   setWeightValues(values: readonly Float32Array[]): void {
-    this.weights.forEach((w, i) => ENGINE.tidy(() => w.assign(ops.tensor(values[i], w.shape))));
+    this.weights.forEach((w, i) => tidy(() => w.assign(ops.tensor(values[i], w.shape))));
   }
 
   /**
@@ -266,7 +268,7 @@ export class Sequential implements CallbackModel {
         throw new DataFormatError(`loadWeights: ${path}: expected '${w.name}' of shape ${fmtShape(w.shape)} float32. Received: ${s.dtype}${fmtShape(s.shape)}`);
       }
     });
-    ws.forEach((w, i) => ENGINE.tidy(() => w.assign(ops.tensor(sources[i].data as Float32Array, w.shape))));
+    ws.forEach((w, i) => tidy(() => w.assign(ops.tensor(sources[i].data as Float32Array, w.shape))));
   }
 
   /**

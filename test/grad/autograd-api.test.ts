@@ -178,10 +178,10 @@ describe('autograd memory and ownership', () => {
     })(a)).toThrow('boom');
     expect(dt.memory().numTensors).toBe(before.numTensors);
     // BUG: differentiate() (src/core/grad.ts:23-29) pops the tape in a `finally` but only calls
-    // ENGINE.releaseTape(tape) (line 42) in the second try block, which is never reached when f
+    // releaseTape(tape) in the second try block, which is never reached when f
     // throws: the storages the tape saved (x's and the mul/exp outputs) keep a reference forever,
     // so every failed grad() call leaks device buffers. Fix: wrap everything after pushTape in one
-    // try { ... } finally { ENGINE.releaseTape(tape) } (popTape stays in the inner finally).
+    // try { ... } finally { releaseTape(tape) } (popTape stays in the inner finally).
     expect(dt.memory().numBuffers).toBe(before.numBuffers);
     a.dispose();
   });
@@ -192,7 +192,7 @@ describe('autograd memory and ownership', () => {
     const grads = dt.grad((x, y) => dt.sum(dt.add(x, y)))(a, b);
     // BUG: add's grad returns reduceToShape(dy, shape), which is dy itself when no broadcasting
     // happened (src/core/ops/broadcast.ts:36; likewise cast/clone pass dy through), and
-    // Engine.backprop (src/core/engine.ts:387) maps both sources to that same Tensor object, so
+    // backprop (src/core/tape.ts) maps both sources to that same Tensor object, so
     // grads[0] === grads[1]: an optimizer that disposes grads[0] after use breaks grads[1].
     // Fix: in backprop's final map, clone a gradient tensor already handed out for an earlier
     // source (e.g. `const seen = new Set(); ... if (seen.has(g)) g = g.clone(); seen.add(g)`).

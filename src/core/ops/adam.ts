@@ -8,8 +8,8 @@
  * each step rounded to float32; scalars c, alpha, eps are float32 values. No gradient (they update
  * optimizer state). Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { shapesEqual } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { defineOp, type TensorSpec } from './op-def.ts';
@@ -61,7 +61,7 @@ const adamStepOp = defineOp({
  * one shape or a c that is not a number.
  */
 export function adamMoment(m: Tensor, g: Tensor, c: number): Tensor {
-  return ENGINE.runOp(adamMomentOp, [m, g], { c: Math.fround(c) });
+  return runOp(adamMomentOp, [m, g], { c: Math.fround(c) });
 }
 
 /**
@@ -70,7 +70,7 @@ export function adamMoment(m: Tensor, g: Tensor, c: number): Tensor {
  * @throws As {@link adamMoment}.
  */
 export function adamVelocity(u: Tensor, g: Tensor, c: number): Tensor {
-  return ENGINE.runOp(adamVelocityOp, [u, g], { c: Math.fround(c) });
+  return runOp(adamVelocityOp, [u, g], { c: Math.fround(c) });
 }
 
 /**
@@ -79,5 +79,5 @@ export function adamVelocity(u: Tensor, g: Tensor, c: number): Tensor {
  * @throws As {@link adamMoment}.
  */
 export function adamStep(v: Tensor, m: Tensor, u: Tensor, alpha: number, eps: number): Tensor {
-  return ENGINE.runOp(adamStepOp, [v, m, u], { alpha: Math.fround(alpha), eps: Math.fround(eps) });
+  return runOp(adamStepOp, [v, m, u], { alpha: Math.fround(alpha), eps: Math.fround(eps) });
 }

@@ -6,41 +6,39 @@
  * Part of src/core.
  */
 import type { Tensor, TensorOrNumber } from '../tensor.ts';
-import { reduceToShape } from './broadcast.ts';
-import { greaterEqual, less, lessEqual, greater, where } from './compare.ts';
 import { inferBinary, runBinary } from './elementwise.ts';
 import { type GradFn, defineOp } from './op-def.ts';
 import type { NoAttrs } from './op-attrs.ts';
-import { neg, square } from './unary.ts';
 
 function binary(name: 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum', grad: GradFn<NoAttrs>) {
   return defineOp({ name, infer: inferBinary(name), grad });
 }
 
 // Each gradient is computed only where the input's gradient is used (needs): a constant operand
-// (a scalar factor, a bias of zeros) costs no kernel.
-const addOp = binary('add', (dy, { inputs: [a, b], needs }) => [
+// (a scalar factor, a bias of zeros) costs no kernel. Ops of other files come from the gradient's
+// third argument (GradOps).
+const addOp = binary('add', (dy, { inputs: [a, b], needs }, { reduceToShape }) => [
   needs[0] ? reduceToShape(dy, a.shape) : null,
   needs[1] ? reduceToShape(dy, b.shape) : null,
 ]);
-const subOp = binary('sub', (dy, { inputs: [a, b], needs }) => [
+const subOp = binary('sub', (dy, { inputs: [a, b], needs }, { neg, reduceToShape }) => [
   needs[0] ? reduceToShape(dy, a.shape) : null,
   needs[1] ? reduceToShape(neg(dy), b.shape) : null,
 ]);
-const mulOp = binary('mul', (dy, { inputs: [a, b], needs }) => [
+const mulOp = binary('mul', (dy, { inputs: [a, b], needs }, { reduceToShape }) => [
   needs[0] ? reduceToShape(mul(dy, b), a.shape) : null,
   needs[1] ? reduceToShape(mul(dy, a), b.shape) : null,
 ]);
-const divOp = binary('div', (dy, { inputs: [a, b], needs }) => [
+const divOp = binary('div', (dy, { inputs: [a, b], needs }, { neg, reduceToShape, square }) => [
   needs[0] ? reduceToShape(div(dy, b), a.shape) : null,
   needs[1] ? reduceToShape(neg(div(mul(dy, a), square(b))), b.shape) : null,
 ]);
 // Ties send the gradient to the first operand (a >= b), as TensorFlow.js does.
-const maximumOp = binary('maximum', (dy, { inputs: [a, b], needs }) => [
+const maximumOp = binary('maximum', (dy, { inputs: [a, b], needs }, { greaterEqual, less, reduceToShape, where }) => [
   needs[0] ? reduceToShape(where(greaterEqual(a, b), dy, 0), a.shape) : null,
   needs[1] ? reduceToShape(where(less(a, b), dy, 0), b.shape) : null,
 ]);
-const minimumOp = binary('minimum', (dy, { inputs: [a, b], needs }) => [
+const minimumOp = binary('minimum', (dy, { inputs: [a, b], needs }, { greater, lessEqual, reduceToShape, where }) => [
   needs[0] ? reduceToShape(where(lessEqual(a, b), dy, 0), a.shape) : null,
   needs[1] ? reduceToShape(where(greater(a, b), dy, 0), b.shape) : null,
 ]);

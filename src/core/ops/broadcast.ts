@@ -3,10 +3,10 @@
  * `reduceToShape`, which sums a broadcast gradient back to an input's shape.
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { ShapeError, fmtShape } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { broadcastShapes, broadcastedAxes, checkShape, shapesEqual } from '../shape.ts';
-import type { Tensor } from '../tensor.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 import { reshape } from './reshape.ts';
 import { sum } from './reduce.ts';
@@ -26,9 +26,9 @@ const broadcastToOp = defineOp({
 /** Broadcasts `x` to `shape` (NumPy rules), materializing the result. */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   checkShape('broadcastTo', shape);
-  ENGINE.assertLive('broadcastTo', x);
+  assertLive('broadcastTo', x);
   if (shapesEqual(x.shape, shape)) return x.clone();
-  return ENGINE.runOp(broadcastToOp, [x], { shape: [...shape] });
+  return runOp(broadcastToOp, [x], { shape: [...shape] });
 }
 
 /** Sums `g` over the axes along which an input of `shape` was broadcast, giving `shape`. */

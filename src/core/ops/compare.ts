@@ -3,12 +3,11 @@
  * Any comparison with NaN is false, except notEqual which is true.
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { DTypeError } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { broadcastShapes } from '../shape.ts';
-import { Tensor, type TensorOrNumber } from '../tensor.ts';
+import { Tensor, type TensorOrNumber, assertLive } from '../tensor.ts';
 import { inferBinary, runBinary } from './elementwise.ts';
-import { reduceToShape } from './broadcast.ts';
 import { scalar } from './creation.ts';
 import { defineOp } from './op-def.ts';
 
@@ -78,7 +77,7 @@ const whereOp = defineOp({
     return { shape: broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape), dtype: a.dtype };
   },
   // A branch whose gradient is not used (a constant such as dropout's zeros) costs no kernel.
-  grad: (dy, { inputs: [c, a, b], needs }) => [
+  grad: (dy, { inputs: [c, a, b], needs }, { reduceToShape }) => [
     null,
     needs[1] ? reduceToShape(where(c, dy, 0), a.shape) : null,
     needs[2] ? reduceToShape(where(c, 0, dy), b.shape) : null,
@@ -92,12 +91,12 @@ const whereOp = defineOp({
  * @throws {@link DTypeError} for a cond that is not uint8 or int32, or a and b of different dtypes.
  */
 export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
-  ENGINE.assertLive('where', cond);
+  assertLive('where', cond);
   const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
   const ta = a instanceof Tensor ? a : scalar(a, dtype);
   const tb = b instanceof Tensor ? b : scalar(b, dtype);
   try {
-    return ENGINE.runOp(whereOp, [cond, ta, tb], {});
+    return runOp(whereOp, [cond, ta, tb], {});
   } finally {
     if (ta !== a) ta.dispose();
     if (tb !== b) tb.dispose();

@@ -2,10 +2,11 @@
  * Joining and splitting along an axis: concat, stack, split, unstack.
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { normalizeAxis } from '../shape.ts';
-import type { Tensor } from '../tensor.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
+import { tidy } from '../tidy.ts';
 import { defineOp } from './op-def.ts';
 import { expandDims, reshape } from './reshape.ts';
 import { slice } from './slice.ts';
@@ -42,10 +43,10 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) {
     throw new ArgumentError(`concat: expected a non-empty array of tensors. Received: ${Array.isArray(xs) ? 'an empty array' : typeof xs}`);
   }
-  for (const x of xs) ENGINE.assertLive('concat', x);
+  for (const x of xs) assertLive('concat', x);
   const ax = normalizeAxis('concat', axis, xs[0].rank);
   if (xs.length === 1) return xs[0].clone();
-  return ENGINE.runOp(concatOp, xs, { axis: ax });
+  return runOp(concatOp, xs, { axis: ax });
 }
 
 /** Stacks equal-shaped tensors along a new axis. */
@@ -54,12 +55,12 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
     throw new ArgumentError(`stack: expected a non-empty array of tensors. Received: ${Array.isArray(xs) ? 'an empty array' : typeof xs}`);
   }
   const ax = normalizeAxis('stack', axis, xs[0].rank + 1);
-  return ENGINE.tidy(() => concat(xs.map((x) => expandDims(x, ax)), ax));
+  return tidy(() => concat(xs.map((x) => expandDims(x, ax)), ax));
 }
 
 /** Splits into `n` equal parts (or parts of the given sizes) along `axis`. */
 export function split(x: Tensor, sizes: number | readonly number[], axis = 0): Tensor[] {
-  ENGINE.assertLive('split', x);
+  assertLive('split', x);
   const ax = normalizeAxis('split', axis, x.rank);
   const d = x.shape[ax];
   const parts = typeof sizes === 'number' ? new Array<number>(sizes).fill(d / sizes) : [...sizes];
@@ -77,7 +78,7 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
 
 /** Splits along `axis` into tensors of one rank less. */
 export function unstack(x: Tensor, axis = 0): Tensor[] {
-  ENGINE.assertLive('unstack', x);
+  assertLive('unstack', x);
   const ax = normalizeAxis('unstack', axis, x.rank);
   const shape = x.shape.filter((_, k) => k !== ax);
   return split(x, x.shape[ax], ax).map((t) => {

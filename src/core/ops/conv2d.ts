@@ -9,9 +9,9 @@
  *  Terms outside the input (padding) or with no matching output are skipped and keep their index.
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
-import type { Tensor } from '../tensor.ts';
+import { runOp } from '../run-op.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 import type { Padding, Window2dAttrs } from './op-attrs.ts';
 import { checkPadding, expectRank4, pair, window2d } from './window.ts';
@@ -35,8 +35,8 @@ const conv2dOp = defineOp({
     return { shape: [g.n, g.outH, g.outW, w.shape[3]], dtype: 'float32' };
   },
   grad: (dy, { inputs: [x, w], attrs, needs }) => [
-    needs[0] ? ENGINE.runOp(conv2dGradInputOp, [dy, w], { ...attrs, inputShape: [...x.shape] }) : null,
-    needs[1] ? ENGINE.runOp(conv2dGradFilterOp, [x, dy], { ...attrs, filterShape: [...w.shape] }) : null,
+    needs[0] ? runOp(conv2dGradInputOp, [dy, w], { ...attrs, inputShape: [...x.shape] }) : null,
+    needs[1] ? runOp(conv2dGradFilterOp, [x, dy], { ...attrs, filterShape: [...w.shape] }) : null,
   ],
 });
 
@@ -97,9 +97,9 @@ function convAttrs(fn: string, o: Conv2dOptions): Window2dAttrs {
  * both are float32; {@link ArgumentError} for bad strides or padding.
  */
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
-  ENGINE.assertLive('conv2d', x);
-  ENGINE.assertLive('conv2d', w);
-  return ENGINE.runOp(conv2dOp, [x, w], convAttrs('conv2d', options));
+  assertLive('conv2d', x);
+  assertLive('conv2d', w);
+  return runOp(conv2dOp, [x, w], convAttrs('conv2d', options));
 }
 
 /**
@@ -108,7 +108,7 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
  */
 export function conv2dGradInput(dy: Tensor, w: Tensor, inputShape: readonly number[], options: Conv2dOptions = {}): Tensor {
   expectRank4('conv2dGradInput', 'inputShape', inputShape);
-  return ENGINE.runOp(conv2dGradInputOp, [dy, w], { ...convAttrs('conv2dGradInput', options), inputShape: [...inputShape] });
+  return runOp(conv2dGradInputOp, [dy, w], { ...convAttrs('conv2dGradInput', options), inputShape: [...inputShape] });
 }
 
 /**
@@ -117,5 +117,5 @@ export function conv2dGradInput(dy: Tensor, w: Tensor, inputShape: readonly numb
  */
 export function conv2dGradFilter(x: Tensor, dy: Tensor, filterShape: readonly number[], options: Conv2dOptions = {}): Tensor {
   expectRank4('conv2dGradFilter', 'filterShape', filterShape, '[kH, kW, C, F]');
-  return ENGINE.runOp(conv2dGradFilterOp, [x, dy], { ...convAttrs('conv2dGradFilter', options), filterShape: [...filterShape] });
+  return runOp(conv2dGradFilterOp, [x, dy], { ...convAttrs('conv2dGradFilter', options), filterShape: [...filterShape] });
 }

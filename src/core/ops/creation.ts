@@ -4,10 +4,11 @@
  * Part of src/core.
  */
 import { type DType, type TypedArray, checkDType, dtypeOfArray } from '../dtype.ts';
-import { ENGINE } from '../engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { checkShape, sizeOf } from '../shape.ts';
-import { Tensor, type Variable } from '../tensor.ts';
+import { makeVariable, upload } from '../tensor-factory.ts';
+import { Tensor, type Variable, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 
 /** Values accepted by `tensor()`. */
@@ -60,7 +61,7 @@ export function tensor(values: TensorValues, shape?: readonly number[], dtype?: 
   if (sizeOf(finalShape) !== flat.length) {
     throw new ShapeError(`tensor: expected ${sizeOf(finalShape)} values for shape ${fmtShape(finalShape)}. Received: ${flat.length} values`);
   }
-  return ENGINE.upload(toTypedArray(flat, dt), finalShape, dt);
+  return upload(toTypedArray(flat, dt), finalShape, dt);
 }
 
 /** A rank-0 tensor holding `value` (default dtype float32). TF.js `tf.scalar`. */
@@ -77,7 +78,7 @@ export function fill(shape: readonly number[], value: number, dtype: DType = 'fl
   checkShape('fill', shape);
   checkDType('fill', 'dtype', dtype);
   checkValue('fill', value, dtype);
-  return ENGINE.runOp(fillOp, [], { shape: [...shape], dtype, value });
+  return runOp(fillOp, [], { shape: [...shape], dtype, value });
 }
 
 /** A tensor of `shape` filled with 0 (default dtype float32). TF.js `tf.zeros`. */
@@ -92,13 +93,13 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor
 
 /** Zeros with the shape and dtype of `t`. TF.js `tf.zerosLike`. */
 export function zerosLike(t: Tensor): Tensor {
-  ENGINE.assertLive('zerosLike', t);
+  assertLive('zerosLike', t);
   return fill(t.shape, 0, t.dtype);
 }
 
 /** Ones with the shape and dtype of `t`. TF.js `tf.onesLike`. */
 export function onesLike(t: Tensor): Tensor {
-  ENGINE.assertLive('onesLike', t);
+  assertLive('onesLike', t);
   return fill(t.shape, 1, t.dtype);
 }
 
@@ -108,12 +109,12 @@ export function onesLike(t: Tensor): Tensor {
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   checkDType('cast', 'dtype', dtype);
-  return ENGINE.runOp(castOp, [x], { dtype });
+  return runOp(castOp, [x], { dtype });
 }
 
 /** A new tensor with the same shape, dtype and values, in its own storage. TF.js `tf.clone`. */
 export function clone(x: Tensor): Tensor {
-  return ENGINE.runOp(castOp, [x], { dtype: x.dtype });
+  return runOp(castOp, [x], { dtype: x.dtype });
 }
 
 /**
@@ -121,9 +122,9 @@ export function clone(x: Tensor): Tensor {
  * `tf.variable`. Options: `name` (default `variable_<id>`), `trainable` (default true).
  */
 export function variable(init: Tensor, options: { name?: string; trainable?: boolean } = {}): Variable {
-  ENGINE.assertLive('variable', init);
+  assertLive('variable', init);
   const copy = clone(init);
-  const v = ENGINE.makeVariable(copy, options.name ?? `variable_${copy.id}`, options.trainable ?? true);
+  const v = makeVariable(copy, options.name ?? `variable_${copy.id}`, options.trainable ?? true);
   copy.dispose();
   return v;
 }

@@ -3,10 +3,10 @@
  * Part of src/core.
  */
 import type { DType } from '../dtype.ts';
-import { ENGINE } from '../engine.ts';
 import { DTypeError } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { broadcastShapes } from '../shape.ts';
-import { Tensor, type TensorOrNumber } from '../tensor.ts';
+import { Tensor, type TensorOrNumber, assertLive } from '../tensor.ts';
 import { scalar } from './creation.ts';
 import type { AnyOpDef } from './op-def.ts';
 
@@ -26,7 +26,7 @@ export function runBinary(def: AnyOpDef, a: TensorOrNumber, b: TensorOrNumber): 
   const ta = a instanceof Tensor ? a : toScalar(def.name, a, dtype);
   const tb = b instanceof Tensor ? b : toScalar(def.name, b, dtype);
   try {
-    return ENGINE.runOp(def, [ta, tb], {} as never);
+    return runOp(def, [ta, tb], {} as never);
   } finally {
     if (ta !== a) ta.dispose();
     if (tb !== b) tb.dispose();
@@ -35,7 +35,7 @@ export function runBinary(def: AnyOpDef, a: TensorOrNumber, b: TensorOrNumber): 
 
 function toScalar(fn: string, v: unknown, dtype: DType): Tensor {
   if (typeof v !== 'number') {
-    ENGINE.assertLive(fn, v as Tensor);
+    assertLive(fn, v as Tensor);
   }
   return scalar(v as number, dtype);
 }

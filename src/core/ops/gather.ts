@@ -7,10 +7,10 @@
  * indices are readable synchronously, and otherwise give zeros (never out-of-bounds reads).
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { ArgumentError, DTypeError } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { normalizeAxis } from '../shape.ts';
-import { Tensor } from '../tensor.ts';
+import { Tensor, assertLive } from '../tensor.ts';
 import { tensor } from './creation.ts';
 import { defineOp } from './op-def.ts';
 
@@ -30,7 +30,7 @@ const gatherOp = defineOp({
     const shape = [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)];
     return { shape, dtype: x.dtype };
   },
-  grad: (dy, { inputs: [x, idx], attrs }) => [ENGINE.runOp(gatherGradOp, [dy, idx], { axis: attrs.axis, dimSize: x.shape[attrs.axis] }), null],
+  grad: (dy, { inputs: [x, idx], attrs }) => [runOp(gatherGradOp, [dy, idx], { axis: attrs.axis, dimSize: x.shape[attrs.axis] }), null],
 });
 
 const oneHotOp = defineOp({
@@ -45,12 +45,12 @@ const oneHotOp = defineOp({
 
 /** Selects slices of `x` along `axis` at `indices` (int32); output shape x[:axis] + indices + x[axis+1:]. */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
-  ENGINE.assertLive('gather', x);
+  assertLive('gather', x);
   const ax = normalizeAxis('gather', axis, x.rank);
   const idx = indices instanceof Tensor ? indices : tensor([...indices], [indices.length], 'int32');
   try {
     checkIndices('gather', idx, x.shape[ax]);
-    return ENGINE.runOp(gatherOp, [x, idx], { axis: ax });
+    return runOp(gatherOp, [x, idx], { axis: ax });
   } finally {
     if (idx !== indices) idx.dispose();
   }
@@ -58,22 +58,22 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
 
 /** One-hot encoding: indices [...] -> [..., depth]; an index outside [0, depth) gives a row of offValue. */
 export function oneHot(indices: Tensor, depth: number, options: { onValue?: number; offValue?: number; dtype?: 'float32' | 'int32' } = {}): Tensor {
-  ENGINE.assertLive('oneHot', indices);
+  assertLive('oneHot', indices);
   if (!Number.isInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: expected depth to be a positive integer. Received: depth=${depth}`);
-  return ENGINE.runOp(oneHotOp, [indices], { depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0, dtype: options.dtype ?? 'float32' });
+  return runOp(oneHotOp, [indices], { depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0, dtype: options.dtype ?? 'float32' });
 }
 
 /** Gradient of gather: sums slices of dy into rows of a [.., dimSize, ..] result by index. */
 export function gatherGrad(dy: Tensor, indices: Tensor, axis: number, dimSize: number): Tensor {
-  ENGINE.assertLive('gatherGrad', dy);
-  ENGINE.assertLive('gatherGrad', indices);
+  assertLive('gatherGrad', dy);
+  assertLive('gatherGrad', indices);
   if (!Number.isInteger(dimSize) || dimSize < 0) throw new ArgumentError(`gatherGrad: expected a non-negative integer dimSize. Received: ${dimSize}`);
-  return ENGINE.runOp(gatherGradOp, [dy, indices], { axis, dimSize });
+  return runOp(gatherGradOp, [dy, indices], { axis, dimSize });
 }
 
 /** Throws when an index is outside [0, size), if the indices can be read synchronously. */
 export function checkIndices(fn: string, idx: Tensor, size: number): void {
-  ENGINE.assertLive(fn, idx);
+  assertLive(fn, idx);
   if (idx.dtype !== 'int32') return; // the op's infer reports the dtype
   const read = idx.storage.backend.readSync;
   if (!read) return;

@@ -5,11 +5,10 @@
  * every product rounded to float32 first (see src/core/reduction-order.ts).
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { broadcastShapes } from '../shape.ts';
-import type { Tensor } from '../tensor.ts';
-import { reduceToShape } from './broadcast.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 
 /** Options of {@link matmul}. */
@@ -41,7 +40,7 @@ const matmulOp = defineOp({
     const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
     return { shape: [...batch, m, n], dtype: 'float32' };
   },
-  grad: (dy, { inputs: [a, b], attrs: { transposeA: tA, transposeB: tB }, needs }) => {
+  grad: (dy, { inputs: [a, b], attrs: { transposeA: tA, transposeB: tB }, needs }, { reduceToShape }) => {
     // d(a) and d(b) for the four transpose combinations of y = op(a) @ op(b).
     const da = !needs[0] ? null
       : !tA && !tB ? matmul(dy, b, { transposeB: true })
@@ -66,7 +65,7 @@ const matmulOp = defineOp({
  * or batch dims that do not broadcast.
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  ENGINE.assertLive('matmul', a);
-  ENGINE.assertLive('matmul', b);
-  return ENGINE.runOp(matmulOp, [a, b], { transposeA: !!options.transposeA, transposeB: !!options.transposeB });
+  assertLive('matmul', a);
+  assertLive('matmul', b);
+  return runOp(matmulOp, [a, b], { transposeA: !!options.transposeA, transposeB: !!options.transposeB });
 }

@@ -1,12 +1,15 @@
 /**
  * How a primitive op is defined once: `infer` (every shape/dtype/argument check, run before any
  * kernel, giving the output's shape and dtype) and `grad` (the vector-Jacobian product written with
- * other ops, so it runs on every backend). Kernels live in src/kernels/<backend>/.
+ * other ops, so it runs on every backend). A gradient gets the op functions as its third argument
+ * (`GradOps`): an op file imports only the ops its forward computation needs, so the op files never
+ * import each other in a circle. Kernels live in src/kernels/<backend>/.
  * Part of src/core.
  */
 import type { DType } from '../dtype.ts';
 import type { Shape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
+import type * as Ops from './index.ts';
 import type { OpAttrMap, OpName } from './op-attrs.ts';
 
 /** Shape and dtype of a tensor, as seen by `infer`. */
@@ -26,8 +29,11 @@ export interface GradContext<A> {
   readonly needs: readonly boolean[];
 }
 
+/** The op functions a gradient is written with, handed to it by the backward pass. */
+export type GradOps = typeof Ops;
+
 /** Gradient of the loss with respect to each input (null: not differentiable / no gradient). */
-export type GradFn<A> = (dy: Tensor, ctx: GradContext<A>) => readonly (Tensor | null)[];
+export type GradFn<A> = (dy: Tensor, ctx: GradContext<A>, ops: GradOps) => readonly (Tensor | null)[];
 
 export interface OpDef<O extends OpName | 'reshape'> {
   readonly name: O;

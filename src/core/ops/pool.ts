@@ -12,9 +12,9 @@
  *    position of f32(dy[n,oh,ow,c] / count(oh,ow)).
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
-import type { Tensor } from '../tensor.ts';
+import { runOp } from '../run-op.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 import type { Padding, PoolAttrs } from './op-attrs.ts';
 import { checkPadding, expectRank4, pair, window2d } from './window.ts';
@@ -47,7 +47,7 @@ const maxPoolGradOp = defineOp({
 const maxPoolOp = defineOp({
   name: 'maxPool2d',
   infer: inferPool('maxPool2d'),
-  grad: (dy, { inputs: [x], attrs }) => [ENGINE.runOp(maxPoolGradOp, [dy, x], attrs)],
+  grad: (dy, { inputs: [x], attrs }) => [runOp(maxPoolGradOp, [dy, x], attrs)],
 });
 
 const avgPoolGradOp = defineOp({
@@ -61,7 +61,7 @@ const avgPoolGradOp = defineOp({
 const avgPoolOp = defineOp({
   name: 'avgPool2d',
   infer: inferPool('avgPool2d'),
-  grad: (dy, { inputs: [x], attrs }) => [ENGINE.runOp(avgPoolGradOp, [dy], { ...attrs, inputShape: [...x.shape] })],
+  grad: (dy, { inputs: [x], attrs }) => [runOp(avgPoolGradOp, [dy], { ...attrs, inputShape: [...x.shape] })],
 });
 
 /** Options of {@link maxPool2d} and {@link avgPool2d}. */
@@ -85,8 +85,8 @@ function poolAttrs(fn: string, o: PoolOptions): PoolAttrs {
  * @throws {@link ShapeError} unless x has rank 4; {@link ArgumentError} for bad pool size, strides or padding.
  */
 export function maxPool2d(x: Tensor, options: PoolOptions = {}): Tensor {
-  ENGINE.assertLive('maxPool2d', x);
-  return ENGINE.runOp(maxPoolOp, [x], poolAttrs('maxPool2d', options));
+  assertLive('maxPool2d', x);
+  return runOp(maxPoolOp, [x], poolAttrs('maxPool2d', options));
 }
 
 /**
@@ -95,21 +95,21 @@ export function maxPool2d(x: Tensor, options: PoolOptions = {}): Tensor {
  * @throws {@link ShapeError} unless x has rank 4; {@link ArgumentError} for bad pool size, strides or padding.
  */
 export function avgPool2d(x: Tensor, options: PoolOptions = {}): Tensor {
-  ENGINE.assertLive('avgPool2d', x);
-  return ENGINE.runOp(avgPoolOp, [x], poolAttrs('avgPool2d', options));
+  assertLive('avgPool2d', x);
+  return runOp(avgPoolOp, [x], poolAttrs('avgPool2d', options));
 }
 
 /** Gradient of maxPool2d: routes dy to each window's first maximum in x. */
 export function maxPool2dGrad(dy: Tensor, x: Tensor, options: PoolOptions = {}): Tensor {
-  ENGINE.assertLive('maxPool2dGrad', dy);
-  ENGINE.assertLive('maxPool2dGrad', x);
+  assertLive('maxPool2dGrad', dy);
+  assertLive('maxPool2dGrad', x);
   expectRank4('maxPool2dGrad', 'x', x.shape);
-  return ENGINE.runOp(maxPoolGradOp, [dy, x], poolAttrs('maxPool2dGrad', options));
+  return runOp(maxPoolGradOp, [dy, x], poolAttrs('maxPool2dGrad', options));
 }
 
 /** Gradient of avgPool2d: spreads dy evenly over each window's valid elements. */
 export function avgPool2dGrad(dy: Tensor, inputShape: readonly number[], options: PoolOptions = {}): Tensor {
-  ENGINE.assertLive('avgPool2dGrad', dy);
+  assertLive('avgPool2dGrad', dy);
   expectRank4('avgPool2dGrad', 'inputShape', inputShape);
-  return ENGINE.runOp(avgPoolGradOp, [dy], { ...poolAttrs('avgPool2dGrad', options), inputShape: [...inputShape] });
+  return runOp(avgPoolGradOp, [dy], { ...poolAttrs('avgPool2dGrad', options), inputShape: [...inputShape] });
 }

@@ -38,9 +38,9 @@
  * determinism: the two algorithms deliberately differ in the bits they keep (TF low 23, JAX high 23).
  */
 import { ArgumentError } from '../errors.ts';
-import { ENGINE } from '../engine.ts';
 import { checkAlgorithm, type RandomAlgorithm } from '../random/algorithm.ts';
 import { checkShapeSize, checkU32Words, fmtValue } from '../random/validate.ts';
+import { runOp } from '../run-op.ts';
 import type { Tensor } from '../tensor.ts';
 import type { OpAttrMap } from './op-attrs.ts';
 import { defineOp } from './op-def.ts';
@@ -92,5 +92,5 @@ export function randomUniform(
   };
   if (options?.key && options.key.length !== 2) checkU32Words('randomUniform', 'key', options.key, 2);
   if (options?.counter && options.counter.length !== 4) checkU32Words('randomUniform', 'counter', options.counter, 4);
-  return ENGINE.runOp(randomUniformOp, [], attrs);
+  return runOp(randomUniformOp, [], attrs);
 }

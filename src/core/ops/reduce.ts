@@ -5,17 +5,14 @@
  * Part of src/core.
  */
 import type { DType } from '../dtype.ts';
-import { ENGINE } from '../engine.ts';
 import { DTypeError } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../shape.ts';
-import type { Tensor } from '../tensor.ts';
-import { div, mul } from './binary.ts';
-import { broadcastTo } from './broadcast.ts';
-import { cast } from './creation.ts';
-import { equal } from './compare.ts';
-import { defineOp } from './op-def.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
+import { tidy } from '../tidy.ts';
+import { div } from './binary.ts';
+import { type GradOps, defineOp } from './op-def.ts';
 import type { ReduceAttrs } from './op-attrs.ts';
-import { reshape } from './reshape.ts';
 
 function inferReduce(name: string, sumLike: boolean) {
   return ([x]: readonly { shape: readonly number[]; dtype: DType }[], a: ReduceAttrs) => {
@@ -28,7 +25,7 @@ function inferReduce(name: string, sumLike: boolean) {
 }
 
 /** dy of a reduction, reshaped to keepDims form and broadcast back to the input's shape. */
-function expandGrad(dy: Tensor, x: Tensor, a: ReduceAttrs): Tensor {
+function expandGrad(dy: Tensor, x: Tensor, a: ReduceAttrs, { broadcastTo, reshape }: GradOps): Tensor {
   const keep = reducedShape(x.shape, a.axes, true);
   return broadcastTo(reshape(dy, keep), x.shape);
 }
@@ -36,27 +33,28 @@ function expandGrad(dy: Tensor, x: Tensor, a: ReduceAttrs): Tensor {
 const sumOp = defineOp({
   name: 'sum',
   infer: inferReduce('sum', true),
-  grad: (dy, { inputs: [x], attrs }) => [expandGrad(dy, x, attrs)],
+  grad: (dy, { inputs: [x], attrs }, ops) => [expandGrad(dy, x, attrs, ops)],
 });
 
 // TensorFlow's rule: the gradient is shared equally among tied extrema.
-function extremumGrad(dy: Tensor, x: Tensor, y: Tensor, a: ReduceAttrs): Tensor {
+function extremumGrad(dy: Tensor, x: Tensor, y: Tensor, a: ReduceAttrs, ops: GradOps): Tensor {
+  const { broadcastTo, cast, equal, mul, reshape } = ops;
   const yKeep = broadcastTo(reshape(y, reducedShape(x.shape, a.axes, true)), x.shape);
   const hits = cast(equal(x, yKeep), 'float32');
   const count = sum(hits, a.axes, true);
-  return mul(div(hits, broadcastTo(count, x.shape)), expandGrad(dy, x, a));
+  return mul(div(hits, broadcastTo(count, x.shape)), expandGrad(dy, x, a, ops));
 }
 
 const maxOp = defineOp({
   name: 'max',
   infer: inferReduce('max', false),
-  grad: (dy, { inputs: [x], output: y, attrs }) => [extremumGrad(dy, x, y, attrs)],
+  grad: (dy, { inputs: [x], output: y, attrs }, ops) => [extremumGrad(dy, x, y, attrs, ops)],
 });
 
 const minOp = defineOp({
   name: 'min',
   infer: inferReduce('min', false),
-  grad: (dy, { inputs: [x], output: y, attrs }) => [extremumGrad(dy, x, y, attrs)],
+  grad: (dy, { inputs: [x], output: y, attrs }, ops) => [extremumGrad(dy, x, y, attrs, ops)],
 });
 
 function argOp(name: 'argmax' | 'argmin') {
@@ -86,8 +84,8 @@ type Axes = number | readonly number[] | undefined;
  * @throws {@link ArgumentError} for an axis out of range or repeated.
  */
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  ENGINE.assertLive('sum', x);
-  return ENGINE.runOp(sumOp, [x], { axes: normalizeAxes('sum', axes, x.rank), keepDims });
+  assertLive('sum', x);
+  return runOp(sumOp, [x], { axes: normalizeAxes('sum', axes, x.rank), keepDims });
 }
 
 /**
@@ -95,8 +93,8 @@ export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
  * @throws {@link ArgumentError} for an axis out of range or repeated.
  */
 export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  ENGINE.assertLive('max', x);
-  return ENGINE.runOp(maxOp, [x], { axes: normalizeAxes('max', axes, x.rank), keepDims });
+  assertLive('max', x);
+  return runOp(maxOp, [x], { axes: normalizeAxes('max', axes, x.rank), keepDims });
 }
 
 /**
@@ -104,8 +102,8 @@ export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
  * @throws {@link ArgumentError} for an axis out of range or repeated.
  */
 export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  ENGINE.assertLive('min', x);
-  return ENGINE.runOp(minOp, [x], { axes: normalizeAxes('min', axes, x.rank), keepDims });
+  assertLive('min', x);
+  return runOp(minOp, [x], { axes: normalizeAxes('min', axes, x.rank), keepDims });
 }
 
 /**
@@ -113,21 +111,21 @@ export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
  * @throws {@link DTypeError} unless x is float32; {@link ArgumentError} for an axis out of range or repeated.
  */
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  ENGINE.assertLive('mean', x);
+  assertLive('mean', x);
   if (x.dtype !== 'float32') throw new DTypeError(`mean: expected x of dtype float32. Received: x.dtype=${x.dtype}`);
   const ax = normalizeAxes('mean', axes, x.rank);
   const count = ax.reduce((n, a) => n * x.shape[a], 1);
-  return ENGINE.tidy(() => div(sum(x, ax, keepDims), count));
+  return tidy(() => div(sum(x, ax, keepDims), count));
 }
 
 /** Index of the first maximum along `axis` (default -1, the last), as int32. TF.js `tf.argMax`. Not differentiable. */
 export function argmax(x: Tensor, axis = -1): Tensor {
-  ENGINE.assertLive('argmax', x);
-  return ENGINE.runOp(argmaxOp, [x], { axis: normalizeAxis('argmax', axis, x.rank) });
+  assertLive('argmax', x);
+  return runOp(argmaxOp, [x], { axis: normalizeAxis('argmax', axis, x.rank) });
 }
 
 /** Index of the first minimum along `axis` (default -1, the last), as int32. TF.js `tf.argMin`. Not differentiable. */
 export function argmin(x: Tensor, axis = -1): Tensor {
-  ENGINE.assertLive('argmin', x);
-  return ENGINE.runOp(argminOp, [x], { axis: normalizeAxis('argmin', axis, x.rank) });
+  assertLive('argmin', x);
+  return runOp(argminOp, [x], { axis: normalizeAxis('argmin', axis, x.rank) });
 }

@@ -2,10 +2,10 @@
  * Shape-only ops that share storage: reshape, expandDims, squeeze. No kernel runs.
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.ts';
-import type { Tensor } from '../tensor.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 
 const reshapeOp = defineOp({
@@ -17,14 +17,14 @@ const reshapeOp = defineOp({
 
 /** Reshapes (row-major, no copy). One dimension may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  ENGINE.assertLive('reshape', x);
+  assertLive('reshape', x);
   const out = resolveShape(x.shape, shape);
-  return ENGINE.runOp(reshapeOp, [x], { shape: out });
+  return runOp(reshapeOp, [x], { shape: out });
 }
 
 /** Inserts a dimension of size 1 at `axis` (negative counts from the end of the result). */
 export function expandDims(x: Tensor, axis = 0): Tensor {
-  ENGINE.assertLive('expandDims', x);
+  assertLive('expandDims', x);
   const ax = normalizeAxis('expandDims', axis, x.rank + 1);
   const shape = [...x.shape];
   shape.splice(ax, 0, 1);
@@ -33,7 +33,7 @@ export function expandDims(x: Tensor, axis = 0): Tensor {
 
 /** Removes dimensions of size 1 (all of them, or the given axes, which must have size 1). */
 export function squeeze(x: Tensor, axes?: readonly number[]): Tensor {
-  ENGINE.assertLive('squeeze', x);
+  assertLive('squeeze', x);
   const drop = axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axes, x.rank);
   for (const a of drop) {
     if (x.shape[a] !== 1) {

@@ -28,9 +28,9 @@
  * sizes and keeps every read in bounds.) The NumPy reference test/golden/gen/resize_golden.py
  * computes this sequence in float32 (expected bit for bit) and the same formula in float64.
  */
-import { ENGINE } from '../engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
-import type { Tensor } from '../tensor.ts';
+import { runOp } from '../run-op.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 
 /** Largest spatial size accepted (integers and half-integers below it are exact in float32). */
@@ -68,7 +68,7 @@ export function checkSize(fn: string, size: unknown): asserts size is [number, n
  * `dt.image.resize`, which also accepts [H, W, C] and integer images. Not differentiable.
  */
 export function resizeBilinear(x: Tensor, size: readonly [number, number]): Tensor {
-  ENGINE.assertLive('resizeBilinear', x);
+  assertLive('resizeBilinear', x);
   checkSize('resizeBilinear', size);
-  return ENGINE.runOp(resizeBilinearOp, [x], { size: [size[0], size[1]] });
+  return runOp(resizeBilinearOp, [x], { size: [size[0], size[1]] });
 }

@@ -3,9 +3,9 @@
  * tfjs conventions: size -1 means "to the end"; a number begin/size applies to axis 0.
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.ts';
-import type { Tensor } from '../tensor.ts';
+import { runOp } from '../run-op.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 
 const padOp = defineOp({
@@ -22,7 +22,7 @@ const sliceOp = defineOp({
 
 /** The block starting at `begin` of extent `size` (-1: to the end). */
 export function slice(x: Tensor, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
-  ENGINE.assertLive('slice', x);
+  assertLive('slice', x);
   const b = typeof begin === 'number' ? [begin, ...new Array<number>(x.rank - 1).fill(0)] : [...begin];
   const s0 = size === undefined ? [] : typeof size === 'number' ? [size] : [...size];
   if (b.length > x.rank || s0.length > x.rank) {
@@ -35,15 +35,15 @@ export function slice(x: Tensor, begin: number | readonly number[], size?: numbe
       throw new ShapeError(`slice: expected 0 <= begin[i] and begin[i] + size[i] <= x.shape[i] for every axis. Received: begin=${fmtShape(b)}, size=${fmtShape(s)} for x.shape=${fmtShape(x.shape)}`);
     }
   }
-  return ENGINE.runOp(sliceOp, [x], { begin: b, size: s });
+  return runOp(sliceOp, [x], { begin: b, size: s });
 }
 
 /** Pads each axis with paddings[i] = [before, after] elements of `value`. */
 export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
-  ENGINE.assertLive('pad', x);
+  assertLive('pad', x);
   if (paddings.length !== x.rank || !paddings.every((p) => p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0))) {
     throw new ArgumentError(`pad: expected ${x.rank} pairs of non-negative integers. Received: paddings=${JSON.stringify(paddings)}`);
   }
   if (typeof value !== 'number') throw new ArgumentError(`pad: expected a number value. Received: ${typeof value}`);
-  return ENGINE.runOp(padOp, [x], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]), value });
+  return runOp(padOp, [x], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]), value });
 }

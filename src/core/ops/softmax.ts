@@ -6,16 +6,17 @@
  * come from composing the exp/sum/div/log gradients only.
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { DTypeError } from '../errors.ts';
 import { normalizeAxis } from '../shape.ts';
-import type { Tensor } from '../tensor.ts';
+import { noGrad } from '../tape.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
+import { tidy } from '../tidy.ts';
 import { div, sub } from './binary.ts';
 import { max, sum } from './reduce.ts';
 import { exp, log } from './unary.ts';
 
 function check(fn: string, x: Tensor, axis: number): number {
-  ENGINE.assertLive(fn, x);
+  assertLive(fn, x);
   if (x.dtype !== 'float32') throw new DTypeError(`${fn}: expected x of dtype float32. Received: x.dtype=${x.dtype}`);
   return normalizeAxis(fn, axis, x.rank);
 }
@@ -23,8 +24,8 @@ function check(fn: string, x: Tensor, axis: number): number {
 /** Softmax along `axis` (default last). */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const ax = check('softmax', x, axis);
-  return ENGINE.tidy(() => {
-    const e = exp(sub(x, ENGINE.noGrad(() => max(x, ax, true))));
+  return tidy(() => {
+    const e = exp(sub(x, noGrad(() => max(x, ax, true))));
     return div(e, sum(e, ax, true));
   });
 }
@@ -32,8 +33,8 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 /** log(softmax(x)) computed stably along `axis` (default last). */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const ax = check('logSoftmax', x, axis);
-  return ENGINE.tidy(() => {
-    const shifted = sub(x, ENGINE.noGrad(() => max(x, ax, true)));
+  return tidy(() => {
+    const shifted = sub(x, noGrad(() => max(x, ax, true)));
     return sub(shifted, log(sum(exp(shifted), ax, true)));
   });
 }

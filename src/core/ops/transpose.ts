@@ -2,9 +2,9 @@
  * Axis permutation: transpose(x, perm) (default: reverse the axes).
  * Part of src/core.
  */
-import { ENGINE } from '../engine.ts';
 import { ArgumentError } from '../errors.ts';
-import type { Tensor } from '../tensor.ts';
+import { runOp } from '../run-op.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 
 const transposeOp = defineOp({
@@ -19,11 +19,11 @@ const transposeOp = defineOp({
 
 /** Permutes axes: output axis i is input axis perm[i]. */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
-  ENGINE.assertLive('transpose', x);
+  assertLive('transpose', x);
   const p = perm ? [...perm] : x.shape.map((_, i) => x.rank - 1 - i);
   const sorted = [...p].sort((a, b) => a - b);
   if (p.length !== x.rank || !sorted.every((v, i) => v === i)) {
     throw new ArgumentError(`transpose: expected perm to be a permutation of [0..${x.rank - 1}]. Received: perm=${JSON.stringify(perm)}`);
   }
-  return ENGINE.runOp(transposeOp, [x], { perm: p });
+  return runOp(transposeOp, [x], { perm: p });
 }

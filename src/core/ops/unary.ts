@@ -1,16 +1,15 @@
 /**
  * Elementwise unary ops. exp/log/sqrt/sigmoid/tanh are float32 only and use the engine's own
  * float32 functions (src/core/math) so that every backend gives the same bits; sqrt is the
- * correctly rounded IEEE square root.
+ * correctly rounded IEEE square root. Gradients take the ops of other files from their third
+ * argument (GradOps).
  * Part of src/core.
  */
 import type { DType } from '../dtype.ts';
-import { ENGINE } from '../engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { runOp } from '../run-op.ts';
 import { shapesEqual } from '../shape.ts';
-import type { Tensor } from '../tensor.ts';
-import { div, mul, sub } from './binary.ts';
-import { greater, greaterEqual, lessEqual, where } from './compare.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
 import { type GradFn, defineOp } from './op-def.ts';
 import type { NoAttrs } from './op-attrs.ts';
 
@@ -33,14 +32,14 @@ const FLOAT: readonly DType[] = ['float32'];
 const SIGNED: readonly DType[] = ['float32', 'int32'];
 
 const negOp = unary('neg', SIGNED, (dy) => [neg(dy)]);
-const absOp = unary('abs', SIGNED, (dy, { inputs: [x] }) => [mul(dy, sign(x))]);
+const absOp = unary('abs', SIGNED, (dy, { inputs: [x] }, { mul }) => [mul(dy, sign(x))]);
 const signOp = unary('sign', SIGNED);
-const expOp = unary('exp', FLOAT, (dy, { output: y }) => [mul(dy, y)]);
-const logOp = unary('log', FLOAT, (dy, { inputs: [x] }) => [div(dy, x)]);
-const sqrtOp = unary('sqrt', FLOAT, (dy, { output: y }) => [div(dy, mul(y, 2))]);
-const squareOp = unary('square', SIGNED, (dy, { inputs: [x] }) => [mul(dy, mul(x, 2))]);
+const expOp = unary('exp', FLOAT, (dy, { output: y }, { mul }) => [mul(dy, y)]);
+const logOp = unary('log', FLOAT, (dy, { inputs: [x] }, { div }) => [div(dy, x)]);
+const sqrtOp = unary('sqrt', FLOAT, (dy, { output: y }, { div, mul }) => [div(dy, mul(y, 2))]);
+const squareOp = unary('square', SIGNED, (dy, { inputs: [x] }, { mul }) => [mul(dy, mul(x, 2))]);
 // The gradient is the primitive reluGrad: one pass, the bits of where(greater(x, 0), dy, 0).
-const reluOp = unary('relu', SIGNED, (dy, { inputs: [x] }) => [x.dtype === 'float32' ? reluGrad(dy, x) : where(greater(x, 0), dy, 0)]);
+const reluOp = unary('relu', SIGNED, (dy, { inputs: [x] }, { greater, where }) => [x.dtype === 'float32' ? reluGrad(dy, x) : where(greater(x, 0), dy, 0)]);
 
 /**
  * reluGrad(dy, x) = x > 0 ? dy : +0 elementwise (float32, equal shapes): relu's gradient in one
@@ -61,8 +60,8 @@ const reluGradOp = defineOp({
   },
   grad: (g, { inputs: [, x], needs }) => [needs[0] ? reluGrad(g, x) : null, null],
 });
-const sigmoidOp = unary('sigmoid', FLOAT, (dy, { output: y }) => [mul(dy, mul(y, sub(1, y)))]);
-const tanhOp = unary('tanh', FLOAT, (dy, { output: y }) => [mul(dy, sub(1, mul(y, y)))]);
+const sigmoidOp = unary('sigmoid', FLOAT, (dy, { output: y }, { mul, sub }) => [mul(dy, mul(y, sub(1, y)))]);
+const tanhOp = unary('tanh', FLOAT, (dy, { output: y }, { mul, sub }) => [mul(dy, sub(1, mul(y, y)))]);
 
 const clipOp = defineOp({
   name: 'clipByValue',
@@ -72,52 +71,52 @@ const clipOp = defineOp({
     }
     return { shape: [...x.shape], dtype: x.dtype };
   },
-  grad: (dy, { inputs: [x], attrs }) => [where(greaterEqual(x, attrs.min), where(lessEqual(x, attrs.max), dy, 0), 0)],
+  grad: (dy, { inputs: [x], attrs }, { greaterEqual, lessEqual, where }) => [where(greaterEqual(x, attrs.min), where(lessEqual(x, attrs.max), dy, 0), 0)],
 });
 
 /**
  * -x elementwise (float32 or int32; int32 wraps, so -(-2^31) is -2^31). TF.js `tf.neg`.
  * @throws {@link DTypeError} for uint8.
  */
-export function neg(x: Tensor): Tensor { return ENGINE.runOp(negOp, [x], {}); }
+export function neg(x: Tensor): Tensor { return runOp(negOp, [x], {}); }
 /**
  * |x| elementwise (float32 or int32). TF.js `tf.abs`. Gradient: dy * sign(x).
  * @throws {@link DTypeError} for uint8.
  */
-export function abs(x: Tensor): Tensor { return ENGINE.runOp(absOp, [x], {}); }
+export function abs(x: Tensor): Tensor { return runOp(absOp, [x], {}); }
 /**
  * -1, 0 or 1 elementwise (0 for ±0; NaN for NaN); float32 or int32. TF.js `tf.sign`. Not differentiable
  * (no gradient flows through it).
  * @throws {@link DTypeError} for uint8.
  */
-export function sign(x: Tensor): Tensor { return ENGINE.runOp(signOp, [x], {}); }
+export function sign(x: Tensor): Tensor { return runOp(signOp, [x], {}); }
 /**
  * e^x elementwise (float32 only). Computed by ditto's own float32 function, written identically in TypeScript
  * and WGSL, so every backend gives the same bits (not the platform's `Math.exp`). TF.js `tf.exp`.
  * @throws {@link DTypeError} unless x is float32.
  */
-export function exp(x: Tensor): Tensor { return ENGINE.runOp(expOp, [x], {}); }
+export function exp(x: Tensor): Tensor { return runOp(expOp, [x], {}); }
 /**
  * Natural logarithm elementwise (float32 only; log(0) = -Infinity, log of a negative number = NaN). ditto's own
  * float32 function, the same bits on every backend. TF.js `tf.log`.
  * @throws {@link DTypeError} unless x is float32.
  */
-export function log(x: Tensor): Tensor { return ENGINE.runOp(logOp, [x], {}); }
+export function log(x: Tensor): Tensor { return runOp(logOp, [x], {}); }
 /**
  * Square root elementwise (float32 only), the correctly rounded IEEE result on every backend. TF.js `tf.sqrt`.
  * @throws {@link DTypeError} unless x is float32.
  */
-export function sqrt(x: Tensor): Tensor { return ENGINE.runOp(sqrtOp, [x], {}); }
+export function sqrt(x: Tensor): Tensor { return runOp(sqrtOp, [x], {}); }
 /**
  * x * x elementwise (float32 or int32). TF.js `tf.square`.
  * @throws {@link DTypeError} for uint8.
  */
-export function square(x: Tensor): Tensor { return ENGINE.runOp(squareOp, [x], {}); }
+export function square(x: Tensor): Tensor { return runOp(squareOp, [x], {}); }
 /**
  * max(x, 0) elementwise; NaN stays NaN (float32 or int32). TF.js `tf.relu`, Keras `activations.relu`.
  * @throws {@link DTypeError} for uint8.
  */
-export function relu(x: Tensor): Tensor { return ENGINE.runOp(reluOp, [x], {}); }
+export function relu(x: Tensor): Tensor { return runOp(reluOp, [x], {}); }
 /**
  * relu's gradient in one pass: `x > 0 ? dy : +0` elementwise (float32, dy and x of one shape), bit for bit
  * `where(greater(x, 0), dy, 0)`. x may be relu's input or its output.
@@ -125,22 +124,22 @@ export function relu(x: Tensor): Tensor { return ENGINE.runOp(reluOp, [x], {}); 
  * their shapes are equal.
  */
 export function reluGrad(dy: Tensor, x: Tensor): Tensor {
-  ENGINE.assertLive('reluGrad', dy);
-  ENGINE.assertLive('reluGrad', x);
-  return ENGINE.runOp(reluGradOp, [dy, x], {});
+  assertLive('reluGrad', dy);
+  assertLive('reluGrad', x);
+  return runOp(reluGradOp, [dy, x], {});
 }
 /**
  * The logistic function 1 / (1 + e^-x) elementwise (float32 only; ditto's own float32 function, the same bits
  * on every backend). TF.js `tf.sigmoid`, Keras `activations.sigmoid`.
  * @throws {@link DTypeError} unless x is float32.
  */
-export function sigmoid(x: Tensor): Tensor { return ENGINE.runOp(sigmoidOp, [x], {}); }
+export function sigmoid(x: Tensor): Tensor { return runOp(sigmoidOp, [x], {}); }
 /**
  * Hyperbolic tangent elementwise (float32 only; ditto's own float32 function, the same bits on every backend).
  * TF.js `tf.tanh`.
  * @throws {@link DTypeError} unless x is float32.
  */
-export function tanh(x: Tensor): Tensor { return ENGINE.runOp(tanhOp, [x], {}); }
+export function tanh(x: Tensor): Tensor { return runOp(tanhOp, [x], {}); }
 
 /**
  * Clamps every element into [min, max] (float32 or int32). TF.js `tf.clipByValue`. The gradient passes where
@@ -151,5 +150,5 @@ export function clipByValue(x: Tensor, min: number, max: number): Tensor {
   if (typeof min !== 'number' || typeof max !== 'number' || Number.isNaN(min) || Number.isNaN(max) || min > max) {
     throw new ArgumentError(`clipByValue: expected numbers min <= max. Received: min=${min}, max=${max}`);
   }
-  return ENGINE.runOp(clipOp, [x], { min, max });
+  return runOp(clipOp, [x], { min, max });
 }

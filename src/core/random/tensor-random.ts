@@ -5,13 +5,13 @@
  * Part of src/core: imports nothing outside src/core. (The rest of src/core/random stays tensor-free.)
  */
 import { type DType, checkDType } from '../dtype.ts';
-import { ENGINE } from '../engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
 import { div, mul } from '../ops/binary.ts';
 import { greaterEqual, less, where } from '../ops/compare.ts';
 import { clone, tensor, zeros } from '../ops/creation.ts';
 import { randomUniform } from '../ops/random-uniform.ts';
-import type { Tensor } from '../tensor.ts';
+import { type Tensor, assertLive } from '../tensor.ts';
+import { tidy } from '../tidy.ts';
 import { checkAlgorithm, getAlgorithm, type RandomAlgorithm } from './algorithm.ts';
 import { philoxKeyCounterForSeed, threefryKeyForSeed } from './backend-keys.ts';
 import { normalValues, truncatedNormalValues, uniformValues } from './distributions.ts';
@@ -181,7 +181,7 @@ function resolveNoiseShape(fn: string, xShape: readonly number[], noiseShape: re
  */
 export function statelessDropout(x: Tensor, rate: number, seed: readonly [number, number], options: StatelessDropoutOptions = {}): Tensor {
   const fn = 'statelessDropout';
-  ENGINE.assertLive(fn, x);
+  assertLive(fn, x);
   if (x.dtype !== 'float32') {
     throw new DTypeError(`${fn}: expected x of dtype float32. Received: x.dtype=${x.dtype}`);
   }
@@ -191,7 +191,7 @@ export function statelessDropout(x: Tensor, rate: number, seed: readonly [number
   if (rate === 0) return clone(x);
   if (rate === 1) return zeros(x.shape);
   const algorithm = r.algorithm;
-  return ENGINE.tidy(() => {
+  return tidy(() => {
     if (algorithm === 'philox') {
       const kc = philoxKeyCounterForSeed(r.seed, options.castSeed ?? true);
       const u = randomUniform(noiseShape, { algorithm, key: kc.key, counter: kc.counter });

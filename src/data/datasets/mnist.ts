@@ -6,9 +6,7 @@
  */
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { DataFormatError } from '../../core/errors.ts';
-import { ENGINE } from '../../core/engine.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import { DataFormatError, type Tensor, upload } from '../../core/internal.ts';
 import { parseIdx, readMaybeGzipped } from '../idx.ts';
 
 const FN = 'mnist.loadData';
@@ -68,7 +66,7 @@ async function loadSplit(dir: string, imagesName: string, labelsName: string): P
   if (images.n !== labels.n) {
     throw new DataFormatError(`${FN}: expected as many labels as images. Received: ${images.n} images in ${images.label}, ${labels.n} labels in ${labels.label}`);
   }
-  return [ENGINE.upload(images.data, [images.n, 28, 28], 'uint8'), ENGINE.upload(labels.data, [labels.n], 'uint8')];
+  return [upload(images.data, [images.n, 28, 28], 'uint8'), upload(labels.data, [labels.n], 'uint8')];
 }
 
 /**

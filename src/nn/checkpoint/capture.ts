@@ -7,38 +7,14 @@
  * or process state: the same training state gives the same bytes.
  * Part of src/nn: imports src/core only.
  */
-import { getRandomState } from '../../core/random/seed-generator.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import { type Tensor, getRandomState } from '../../core/internal.ts';
 import { Callback, type CallbackLike } from '../callbacks.ts';
-import type { History } from '../history.ts';
 import { encodeSafetensors, type NamedArray } from '../safetensors.ts';
-import type { Sequential } from '../sequential.ts';
-import type { BatchSource, Compiled } from '../trainer.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
 import { layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf } from './parts.ts';
 import type { CallbackEntry, CheckpointState } from './state.ts';
 import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
-
-/** The pieces of a fit that a checkpoint captures. */
-export interface TrainingRun {
-  model: Sequential;
-  compiled: Compiled;
-  history: History;
-  /** The user's callbacks (not the progress bar), in order. */
-  callbacks: readonly CallbackLike[];
-  data: BatchSource;
-  epochs: number;
-  stepsPerEpoch: number | null;
-  validation: boolean;
-}
-
-/** Where the run continues: see CheckpointState.position; `data` is the iterator's position. */
-export interface RunPosition {
-  epoch: number;
-  step: number;
-  globalStep: number;
-  data: { epoch: number; index: number };
-}
+import type { RunPosition, TrainingRun } from './training-run.ts';
 
 async function hostArray(fn: string, name: string, t: Tensor): Promise<NamedArray> {
   const dtype = safetensorsDType(fn, name, t.dtype);

@@ -9,11 +9,12 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ArgumentError, DataFormatError } from '../../core/errors.ts';
+import { ArgumentError, DataFormatError } from '../../core/internal.ts';
 import { cleanupTemporaries } from '../durable-write.ts';
-import { captureCheckpoint, type RunPosition, type TrainingRun } from './capture.ts';
+import { captureCheckpoint } from './capture.ts';
 import { listCheckpoints } from './layout.ts';
 import { findLatestCheckpoint, type LoadedCheckpoint, type SkippedCheckpoint } from './reader.ts';
+import type { RunPosition, TrainingRun } from './training-run.ts';
 import { writeCheckpoint, type WrittenCheckpoint } from './writer.ts';
 
 /**

@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArgumentError } from '../../core/errors.ts';
+import { ArgumentError } from '../../core/internal.ts';
 
 /** The `format` field of every checkpoint's state.json and manifest. */
 export const CHECKPOINT_FORMAT = 'ditto-checkpoint';

@@ -5,7 +5,7 @@
  * Part of src/nn: imports src/core and Node built-ins only.
  */
 import { createHash } from 'node:crypto';
-import { DataFormatError } from '../../core/errors.ts';
+import { DataFormatError } from '../../core/internal.ts';
 import { CHECKPOINT_VERSION, PAYLOAD_FILES } from './layout.ts';
 
 export const MANIFEST_FORMAT = 'ditto-checkpoint-manifest';

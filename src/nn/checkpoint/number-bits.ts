@@ -3,7 +3,7 @@
  * that Infinity, NaN and -0 (which JSON cannot hold, or loses) round-trip bit for bit.
  * Part of src/nn: imports src/core only.
  */
-import { DataFormatError } from '../../core/errors.ts';
+import { DataFormatError } from '../../core/internal.ts';
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);

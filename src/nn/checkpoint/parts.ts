@@ -4,16 +4,13 @@
  * seeds, and the safetensors dtype of a variable.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError } from '../../core/errors.ts';
-import { SeedGenerator } from '../../core/random/seed-generator.ts';
-import type { DType } from '../../core/dtype.ts';
+import { ArgumentError, type DType, SeedGenerator } from '../../core/internal.ts';
 import { categoricalAccuracy, type MetricFn, sparseCategoricalAccuracy } from '../metrics.ts';
 import type { SafetensorsDType } from '../safetensors.ts';
-import type { Sequential } from '../sequential.ts';
-import type { BatchSource } from '../trainer.ts';
+import type { CheckpointedModel } from './training-run.ts';
 
 /** Every layer's own SeedGenerator (Dropout's), by layer name, in layer order. */
-export function layerSeedGenerators(model: Sequential): Map<string, SeedGenerator> {
+export function layerSeedGenerators(model: CheckpointedModel): Map<string, SeedGenerator> {
   const out = new Map<string, SeedGenerator>();
   for (const l of model.layers) {
     const g = (l as { seedGenerator?: unknown }).seedGenerator;
@@ -36,7 +33,7 @@ export function metricFunctionName(fn: MetricFn): string {
 }
 
 /** The shuffle seeds of a Dataset (null for sources that do not report them). */
-export function shuffleSeedsOf(data: BatchSource): number[] | null {
+export function shuffleSeedsOf(data: object): number[] | null {
   const f = (data as { shuffleSeeds?: () => number[] }).shuffleSeeds;
   return typeof f === 'function' ? f.call(data) : null;
 }

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DataFormatError } from '../../core/errors.ts';
+import { DataFormatError } from '../../core/internal.ts';
 import { decodeSafetensors, type NamedArray } from '../safetensors.ts';
 import { listCheckpoints, MANIFEST_FILE, parseCheckpointName, STATE_FILE, TENSORS_FILE } from './layout.ts';
 import { checkFile, parseManifest } from './manifest.ts';

@@ -10,21 +10,18 @@
  * from the checkpoint's input shape and creating the optimizer's zero slots (as its first step would).
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../../core/ops/index.ts';
-import { ENGINE } from '../../core/engine.ts';
-import { DataFormatError, fmtShape } from '../../core/errors.ts';
-import { checkAlgorithm } from '../../core/random/algorithm.ts';
-import { MT19937 } from '../../core/random/mt19937.ts';
-import { SeedGenerator, setRandomState } from '../../core/random/seed-generator.ts';
-import type { Variable } from '../../core/tensor.ts';
+import {
+  DataFormatError, MT19937, SeedGenerator, type Variable, checkAlgorithm, fmtShape, ops, setRandomState, tidy,
+} from '../../core/internal.ts';
 import { Callback, type CallbackState } from '../callbacks.ts';
 import { History } from '../history.ts';
 import { MeanMetric } from '../metrics.ts';
 import type { NamedArray } from '../safetensors.ts';
-import { callbackClass, type TrainingRun } from './capture.ts';
+import { callbackClass } from './capture.ts';
 import { layerSeedGenerators, METRIC_FUNCTIONS, safetensorsDType, shuffleSeedsOf } from './parts.ts';
 import type { LoadedCheckpoint } from './reader.ts';
 import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
+import type { TrainingRun } from './training-run.ts';
 
 /** Where the resumed fit continues, and what it continues with. */
 export interface ResumePoint {
@@ -139,7 +136,7 @@ export function prepareResume(run: TrainingRun, ck: LoadedCheckpoint): () => Res
   const slotValues = slots.map((v) => expectTensor(optimizerTensor(v.name), v));
 
   return () => {
-    const assign = (v: Variable, a: NamedArray): void => ENGINE.tidy(() => v.assign(ops.tensor(a.data, v.shape, v.dtype)));
+    const assign = (v: Variable, a: NamedArray): void => tidy(() => v.assign(ops.tensor(a.data, v.shape, v.dtype)));
     ws.forEach((w, i) => assign(w, weightValues[i]));
     slots.forEach((v, i) => assign(v, slotValues[i]));
     c.optimizer.iterations = s.optimizer.iterations;

@@ -4,8 +4,7 @@
  * naming the field, never with a TypeError half-way through a restore.
  * Part of src/nn: imports src/core only.
  */
-import { DataFormatError } from '../../core/errors.ts';
-import type { RandomLayerState, SeedGeneratorState } from '../../core/random/seed-generator.ts';
+import { DataFormatError, type RandomLayerState, type SeedGeneratorState } from '../../core/internal.ts';
 import type { HistoryJSON } from '../history.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
 

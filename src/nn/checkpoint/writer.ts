@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataFormatError } from '../../core/errors.ts';
+import { DataFormatError } from '../../core/internal.ts';
 import { syncDir, temporaryPath, writeFileSynced } from '../durable-write.ts';
 import { crashArmed, crashPoint } from './crash-hook.ts';
 import { checkpointName, MANIFEST_FILE, STATE_FILE, TENSORS_FILE } from './layout.ts';

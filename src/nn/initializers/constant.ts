@@ -2,9 +2,7 @@
  * The constant initializers of Keras: Zeros, Ones and Constant(value). Any dtype; integer dtypes need integer values.
  * Part of src/nn: imports src/core only.
  */
-import type { DType } from '../../core/dtype.ts';
-import { fill } from '../../core/ops/creation.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import { type DType, type Tensor, fill } from '../../core/internal.ts';
 import { Initializer, type InitializerConfig, checkOptions, finiteArg } from './initializer.ts';
 
 /** All elements equal to `value` (stored as f32(value) for float32). */

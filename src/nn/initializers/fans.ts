@@ -3,7 +3,7 @@
  * a weight shape, used by VarianceScaling and its presets.
  * Part of src/nn: imports src/core only.
  */
-import { checkShape } from '../../core/shape.ts';
+import { checkShape } from '../../core/internal.ts';
 
 /**
  * Keras `compute_fans(shape)`: the fan-in and fan-out of a weight shape, as VarianceScaling uses them.

@@ -4,7 +4,7 @@
  * every platform and backend (it runs on the host).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError } from '../../core/errors.ts';
+import { ArgumentError } from '../../core/internal.ts';
 
 /** Q [m, n] with orthonormal columns and the diagonal of R [n], from A [m, n] (m >= n). */
 export interface ReducedQR {

@@ -2,10 +2,7 @@
  * Identity (keras.initializers.Identity): gain times the (possibly rectangular) 2-D identity matrix.
  * Part of src/nn: imports src/core only.
  */
-import type { DType } from '../../core/dtype.ts';
-import { ShapeError, fmtShape } from '../../core/errors.ts';
-import { tensor } from '../../core/ops/creation.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import { type DType, ShapeError, type Tensor, fmtShape, tensor } from '../../core/internal.ts';
 import { Initializer, type InitializerConfig, checkOptions, finiteArg } from './initializer.ts';
 
 /** out[i][j] = (i == j) ? gain : 0 for a 2-D shape [rows, cols]. */

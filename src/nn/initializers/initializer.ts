@@ -4,11 +4,9 @@
  * initializer. Shared argument checks for subclasses live here too.
  * Part of src/nn: imports src/core only.
  */
-import { type DType, checkDType } from '../../core/dtype.ts';
-import { ArgumentError, DTypeError } from '../../core/errors.ts';
-import { fmtValue } from '../../core/random/validate.ts';
-import { checkShape } from '../../core/shape.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import {
+  ArgumentError, type DType, DTypeError, type Tensor, checkDType, checkShape, fmtValue,
+} from '../../core/internal.ts';
 
 /** JSON-friendly constructor arguments of an initializer. */
 export type InitializerConfig = Record<string, unknown>;

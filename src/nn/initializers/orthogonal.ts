@@ -7,11 +7,7 @@
  * to about 1e-6, not bit for bit.
  * Part of src/nn: imports src/core only.
  */
-import type { DType } from '../../core/dtype.ts';
-import { ShapeError, fmtShape } from '../../core/errors.ts';
-import { tensor } from '../../core/ops/creation.ts';
-import { normalValues } from '../../core/random/distributions.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import { type DType, ShapeError, type Tensor, fmtShape, normalValues, tensor } from '../../core/internal.ts';
 import { householderQR } from './householder-qr.ts';
 import { type InitializerConfig, checkOptions, finiteArg } from './initializer.ts';
 import { RandomInitializer, type RandomInitializerOptions } from './random-initializer.ts';

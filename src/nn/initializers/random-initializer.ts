@@ -5,14 +5,10 @@
  * The algorithm is getAlgorithm() at call time unless given.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError } from '../../core/errors.ts';
-import { checkAlgorithm, getAlgorithm, type RandomAlgorithm } from '../../core/random/algorithm.ts';
-import { SeedGenerator, makeDefaultSeed, type SeedGeneratorState } from '../../core/random/seed-generator.ts';
 import {
-  statelessNormal, statelessTruncatedNormal, statelessUniform,
-} from '../../core/random/tensor-random.ts';
-import { fmtValue } from '../../core/random/validate.ts';
-import type { Tensor } from '../../core/tensor.ts';
+  ArgumentError, type RandomAlgorithm, SeedGenerator, type SeedGeneratorState, type Tensor, checkAlgorithm, fmtValue,
+  getAlgorithm, makeDefaultSeed, statelessNormal, statelessTruncatedNormal, statelessUniform,
+} from '../../core/internal.ts';
 import { Initializer, type InitializerConfig, checkOptions } from './initializer.ts';
 
 /** What a random initializer accepts as its seed. */

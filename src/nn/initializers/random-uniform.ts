@@ -2,9 +2,7 @@
  * RandomUniform (keras.initializers.RandomUniform): uniform values in [minval, maxval).
  * Part of src/nn: imports src/core only.
  */
-import type { DType } from '../../core/dtype.ts';
-import { ArgumentError } from '../../core/errors.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import { ArgumentError, type DType, type Tensor } from '../../core/internal.ts';
 import { type InitializerConfig, checkOptions, finiteArg } from './initializer.ts';
 import { RandomInitializer, type RandomInitializerOptions } from './random-initializer.ts';
 

@@ -3,8 +3,7 @@
  * objects), `serialize` and `deserialize` ({ className, config }).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError } from '../../core/errors.ts';
-import { SeedGenerator, type SeedGeneratorState } from '../../core/random/seed-generator.ts';
+import { ArgumentError, SeedGenerator, type SeedGeneratorState } from '../../core/internal.ts';
 import { Constant, Ones, Zeros } from './constant.ts';
 import { Identity } from './identity.ts';
 import { Initializer, type InitializerConfig } from './initializer.ts';

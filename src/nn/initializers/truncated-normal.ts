@@ -2,8 +2,7 @@
  * TruncatedNormal (keras.initializers.TruncatedNormal): normal values redrawn beyond 2 standard deviations.
  * Part of src/nn: imports src/core only.
  */
-import type { DType } from '../../core/dtype.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import type { DType, Tensor } from '../../core/internal.ts';
 import type { InitializerConfig } from './initializer.ts';
 import { RandomInitializer } from './random-initializer.ts';
 import { type NormalInitializerOptions, checkMeanStddev } from './random-normal.ts';

@@ -3,11 +3,7 @@
  * (Zeros), strides, 'valid' | 'same' padding, optional activation.
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../../core/ops/index.ts';
-import { ENGINE } from '../../core/engine.ts';
-import { ArgumentError, ShapeError } from '../../core/errors.ts';
-import { pair } from '../../core/ops/window.ts';
-import type { Tensor, Variable } from '../../core/tensor.ts';
+import { ArgumentError, ShapeError, type Tensor, type Variable, ops, pair, tidy } from '../../core/internal.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
 import { type InitializerId, resolveInitializer } from '../initializers/index.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, expectInputRank, fmtSym, type WeightInitializer } from '../layer.ts';
@@ -115,7 +111,7 @@ export class Conv2D extends Layer {
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return ENGINE.tidy(() => {
+    return tidy(() => {
       let y = ops.conv2d(x, this.kernel!, { strides: this.strides, padding: this.padding });
       if (this.bias) y = ops.add(y, this.bias);
       return this.activation(y);

@@ -3,10 +3,7 @@
  * (Zeros). Inputs of rank > 2 are multiplied along their last axis.
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../../core/ops/index.ts';
-import { ENGINE } from '../../core/engine.ts';
-import { ArgumentError, ShapeError } from '../../core/errors.ts';
-import type { Tensor, Variable } from '../../core/tensor.ts';
+import { ArgumentError, ShapeError, type Tensor, type Variable, ops, tidy } from '../../core/internal.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
 import { type InitializerId, resolveInitializer } from '../initializers/index.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, fmtSym, type WeightInitializer } from '../layer.ts';
@@ -84,7 +81,7 @@ export class Dense extends Layer {
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return ENGINE.tidy(() => {
+    return tidy(() => {
       const flat = x.rank === 2 ? x : ops.reshape(x, [-1, x.shape[x.rank - 1]]);
       let y = ops.matmul(flat, this.kernel!);
       if (this.bias) y = ops.add(y, this.bias);

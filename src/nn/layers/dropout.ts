@@ -4,10 +4,7 @@
  * applies the backend's stateless dropout; at inference it is the identity.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError } from '../../core/errors.ts';
-import { SeedGenerator } from '../../core/random/seed-generator.ts';
-import { statelessDropout } from '../../core/random/tensor-random.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import { ArgumentError, SeedGenerator, type Tensor, statelessDropout } from '../../core/internal.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
 
 /** Options of {@link Dropout}. */

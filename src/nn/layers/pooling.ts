@@ -3,10 +3,7 @@
  * the pool size; AveragePooling2D excludes padding from its counts, as TensorFlow does.
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../../core/ops/index.ts';
-import { ArgumentError } from '../../core/errors.ts';
-import { pair } from '../../core/ops/window.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import { ArgumentError, type Tensor, ops, pair } from '../../core/internal.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, expectInputRank } from '../layer.ts';
 import { convOutSize } from './conv2d.ts';
 

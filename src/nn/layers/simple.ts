@@ -3,9 +3,7 @@
  * input shape, like keras.Input in a Sequential).
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../../core/ops/index.ts';
-import { ArgumentError } from '../../core/errors.ts';
-import type { Tensor } from '../../core/tensor.ts';
+import { ArgumentError, type Tensor, ops } from '../../core/internal.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
 

@@ -7,9 +7,7 @@
  * Every device step is one correctly rounded float32 op, in this order.
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../../core/ops/index.ts';
-import { ArgumentError } from '../../core/errors.ts';
-import type { Tensor, Variable } from '../../core/tensor.ts';
+import { ArgumentError, type Tensor, type Variable, ops } from '../../core/internal.ts';
 import { Optimizer } from './optimizer.ts';
 
 const f32 = Math.fround;

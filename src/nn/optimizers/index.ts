@@ -4,7 +4,7 @@
  * @privateRemarks Part of src/nn: imports src/core only.
  * @packageDocumentation
  */
-import { ArgumentError } from '../../core/errors.ts';
+import { ArgumentError } from '../../core/internal.ts';
 import { Adam } from './adam.ts';
 import { Optimizer } from './optimizer.ts';
 import { SGD } from './sgd.ts';

@@ -5,9 +5,7 @@
  * rounding at each step.
  * Part of src/nn: imports src/core only.
  */
-import { ENGINE } from '../../core/engine.ts';
-import { ArgumentError, ShapeError, fmtShape } from '../../core/errors.ts';
-import type { Tensor, Variable } from '../../core/tensor.ts';
+import { ArgumentError, ShapeError, type Tensor, type Variable, fmtShape, tidy } from '../../core/internal.ts';
 
 /**
  * The base class of optimizers, Keras `keras.optimizers.Optimizer`: slot variables (zero-filled) created on the first
@@ -86,7 +84,7 @@ export abstract class Optimizer {
         throw new ShapeError(`${this.name}.applyGradients: expected a gradient of shape ${fmtShape(v.shape)} for '${v.name}'. Received: ${fmtShape(g.shape)}`);
       }
     }
-    ENGINE.tidy(() => this.update(pairs));
+    tidy(() => this.update(pairs));
     this.iterations++;
   }
 

@@ -4,9 +4,7 @@
  *   else: m = m * momentum - lr * g; var += nesterov ? m * momentum - lr * g : m
  * Part of src/nn: imports src/core only.
  */
-import * as ops from '../../core/ops/index.ts';
-import { ArgumentError } from '../../core/errors.ts';
-import type { Tensor, Variable } from '../../core/tensor.ts';
+import { ArgumentError, type Tensor, type Variable, ops } from '../../core/internal.ts';
 import { Optimizer } from './optimizer.ts';
 
 /** Options of {@link SGD}; the defaults are Keras 3's. */

@@ -10,7 +10,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
 import * as adv from '../../../src/advanced.ts';
-import { Engine } from '../../../src/core/engine.ts';
+import { BackendRegistry } from '../../../src/core/backend-registry.ts';
 import { CpuBackend } from '../../../src/kernels/cpu/index.ts';
 import { WebGpuBackend, createWebGpuBackend, missingWebGpuKernels, selfTestVerdict, type GpuHandle } from '../../../src/kernels/webgpu/index.ts';
 import { selfTestInputs } from '../../../src/kernels/webgpu/self-test.ts';
@@ -134,7 +134,7 @@ describeWebGpu('WebGPU backend', unavailable, () => {
   });
 
   it('automatic selection picks WebGPU when an adapter exists and says so once', async () => {
-    const e = new Engine();
+    const e = new BackendRegistry();
     const notices: string[] = [];
     e.notice = (m) => notices.push(m);
     e.registerBackend('cpu', () => new CpuBackend(), 1);
@@ -147,7 +147,7 @@ describeWebGpu('WebGPU backend', unavailable, () => {
   });
 
   it('automatic selection prefers the CPU over a software-only adapter; setBackend still takes it', async () => {
-    const e = new Engine();
+    const e = new BackendRegistry();
     const notices: string[] = [];
     e.notice = (m) => notices.push(m);
     e.registerBackend('cpu', () => new CpuBackend(), 1);
@@ -164,7 +164,7 @@ describeWebGpu('WebGPU backend', unavailable, () => {
   });
 
   it('automatic selection falls back to the CPU with the reason when there is no adapter', async () => {
-    const e = new Engine();
+    const e = new BackendRegistry();
     const notices: string[] = [];
     e.notice = (m) => notices.push(m);
     e.registerBackend('cpu', () => new CpuBackend(), 1);

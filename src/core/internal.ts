@@ -1,0 +1,28 @@
+/**
+ * The core surface for the sibling layers (src/nn, src/data): the user surface (index.ts) plus
+ * the internals they build on: the op functions as a namespace, argument checks and message
+ * helpers, tensors from host values, the current backend, and the host random generators.
+ * Not part of the package's API: the entries re-export index.ts, never this file.
+ * Part of src/core.
+ */
+export * from './index.ts';
+export * as ops from './ops/index.ts';
+export { currentBackend } from './backend-registry.ts';
+export { checkDType } from './dtype.ts';
+export { fmtShape } from './errors.ts';
+export { checkShape } from './shape.ts';
+export { assertLive } from './tensor.ts';
+export { upload } from './tensor-factory.ts';
+export { checkIndices } from './ops/gather.ts';
+export { checkSize } from './ops/resize-bilinear.ts';
+export { pair } from './ops/window.ts';
+export { checkAlgorithm, getAlgorithm, type RandomAlgorithm } from './random/algorithm.ts';
+export { normalValues } from './random/distributions.ts';
+export { int64ToWords } from './random/int64-words.ts';
+export { MT19937 } from './random/mt19937.ts';
+export { philox4x32Into } from './random/philox.ts';
+export {
+  SeedGenerator, getRandomState, makeDefaultSeed, setRandomState, type RandomLayerState, type SeedGeneratorState,
+} from './random/seed-generator.ts';
+export { statelessDropout, statelessNormal, statelessTruncatedNormal, statelessUniform } from './random/tensor-random.ts';
+export { fmtValue } from './random/validate.ts';

@@ -1,0 +1,47 @@
+/**
+ * `runOp`, the one path by which every primitive op executes: check the inputs are live, infer
+ * the output's shape and dtype (every argument check), allocate on the inputs' backend, run the
+ * kernel, wrap the output, and record the op on open gradient tapes.
+ * Part of src/core: imports nothing outside src/core.
+ */
+import type { TensorInfo } from './backend.ts';
+import { BACKENDS } from './backend-registry.ts';
+import { BackendError } from './errors.ts';
+import type { OpName } from './ops/op-attrs.ts';
+import type { AnyOpDef, AttrsOf, OpDef, TensorSpec } from './ops/op-def.ts';
+import { sizeOf } from './shape.ts';
+import type { Storage } from './storage.ts';
+import { isRecording, record } from './tape.ts';
+import { makeTensor } from './tensor-factory.ts';
+import { type Tensor, assertLive } from './tensor.ts';
+
+/** Checks, allocates, runs the kernel, and records the op on active tapes. */
+export function runOp<O extends OpName | 'reshape'>(def: OpDef<O> | AnyOpDef, inputs: readonly Tensor[], attrs: AttrsOf<O>): Tensor {
+  for (const t of inputs) assertLive(def.name, t);
+  const specs: TensorSpec[] = inputs.map((t) => ({ shape: t.shape, dtype: t.dtype }));
+  const out = def.infer(specs, attrs);
+  let result: Tensor;
+  if (def.view) {
+    result = makeTensor(inputs[0].storage, out.shape, out.dtype);
+  } else {
+    const backend = inputs.length ? inputs[0].storage.backend : BACKENDS.backend;
+    for (const t of inputs) {
+      if (t.storage.backend !== backend) {
+        throw new BackendError(`${def.name}: expected all inputs on one backend. Received: tensors on '${backend.name}' and '${t.storage.backend.name}'`);
+      }
+    }
+    const size = sizeOf(out.shape);
+    const handle = backend.alloc(out.dtype, size);
+    const storage: Storage = { backend, handle, dtype: out.dtype, size, refs: 0 };
+    const infos: TensorInfo[] = inputs.map((t) => ({ handle: t.storage.handle, shape: t.shape, dtype: t.dtype }));
+    try {
+      backend.run(def.name as OpName, infos, attrs as never, { handle, shape: out.shape, dtype: out.dtype });
+    } catch (e) {
+      backend.free(handle);
+      throw e;
+    }
+    result = makeTensor(storage, out.shape, out.dtype);
+  }
+  if (isRecording()) record(def, inputs, attrs, result);
+  return result;
+}

@@ -1,0 +1,131 @@
+/**
+ * The gradient tape and backprop: while a tape is open (grad.ts opens one per differentiation),
+ * every op that depends on a watched tensor and has a gradient is recorded, keeping its inputs'
+ * and output's storage alive; `backprop` then runs the op definitions' gradients in reverse
+ * recording order, handing them the op functions. `noGrad` pauses recording.
+ * Part of src/core: imports nothing outside src/core.
+ */
+import type { DType } from './dtype.ts';
+import { ShapeError, fmtShape } from './errors.ts';
+import type { AnyOpDef, GradOps } from './ops/op-def.ts';
+import { type Shape, shapesEqual } from './shape.ts';
+import { type Storage, releaseStorage } from './storage.ts';
+import { makeTensor } from './tensor-factory.ts';
+import type { Tensor } from './tensor.ts';
+
+/** A tensor kept alive by the tape for the backward pass, independent of user disposal. */
+interface Saved {
+  readonly id: number;
+  readonly storage: Storage;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+interface TapeNode {
+  readonly def: AnyOpDef;
+  readonly attrs: unknown;
+  readonly inputs: readonly Saved[];
+  readonly output: Saved;
+}
+
+/** Records ops whose inputs depend on watched tensors. */
+export class Tape {
+  readonly nodes: TapeNode[] = [];
+  /** Ids of tensors that depend on a watched source. */
+  readonly active = new Set<number>();
+}
+
+const tapes: Tape[] = [];
+let paused = 0;
+
+/** Whether an op run now may be recorded (a tape is open and recording is not paused). */
+export function isRecording(): boolean {
+  return tapes.length > 0 && paused === 0;
+}
+
+/** Records `def` run on `inputs` on every open tape that watches one of them. */
+export function record(def: AnyOpDef, inputs: readonly Tensor[], attrs: unknown, output: Tensor): void {
+  for (const tape of tapes) {
+    if (!inputs.some((t) => tape.active.has(t.id))) continue;
+    if (!def.grad || output.dtype !== 'float32') continue;
+    tape.active.add(output.id);
+    tape.nodes.push({ def, attrs, inputs: inputs.map(save), output: save(output) });
+  }
+}
+
+function save(t: Tensor): Saved {
+  t.storage.refs++;
+  return { id: t.id, storage: t.storage, shape: t.shape, dtype: t.dtype };
+}
+
+/** Runs `fn` without recording anything on gradient tapes (its results are constants). */
+export function noGrad<T>(fn: () => T): T {
+  paused++;
+  try {
+    return fn();
+  } finally {
+    paused--;
+  }
+}
+
+/** Starts recording ops that depend on `sources`. */
+export function pushTape(sources: readonly Tensor[]): Tape {
+  const tape = new Tape();
+  for (const s of sources) tape.active.add(s.id);
+  tapes.push(tape);
+  return tape;
+}
+
+/** Stops recording on `tape` (which must be the innermost). */
+export function popTape(tape: Tape): void {
+  const top = tapes.pop();
+  if (top !== tape) throw new Error('engine: gradient tapes closed out of order');
+}
+
+/** Releases the storage the tape kept alive. */
+export function releaseTape(tape: Tape): void {
+  for (const n of tape.nodes) {
+    for (const s of n.inputs) releaseStorage(s.storage);
+    releaseStorage(n.output.storage);
+  }
+  tape.nodes.length = 0;
+}
+
+/**
+ * Reverse-mode pass: gradients of `output` (seeded with `dy`) with respect to `sources`.
+ * Nodes run in reverse recording order and contributions to a tensor used several times are
+ * summed in that order: the result is a pure function of the program. Sources the output does
+ * not depend on get zeros. `ops`: the op functions (this module sits below them, so they are passed in).
+ */
+export function backprop(tape: Tape, output: Tensor, dy: Tensor, sources: readonly Tensor[], ops: GradOps): Tensor[] {
+  const grads = new Map<number, Tensor>();
+  grads.set(output.id, dy);
+  for (let i = tape.nodes.length - 1; i >= 0; i--) {
+    const node = tape.nodes[i];
+    const g = grads.get(node.output.id);
+    if (!g || !node.def.grad) continue;
+    const inputs = node.inputs.map((s) => makeTensor(s.storage, s.shape, s.dtype));
+    const out = makeTensor(node.output.storage, node.output.shape, node.output.dtype);
+    const needs = node.inputs.map((s) => tape.active.has(s.id));
+    const inGrads = node.def.grad(g, { inputs, output: out, attrs: node.attrs as never, needs }, ops);
+    for (let k = 0; k < node.inputs.length; k++) {
+      const gi = inGrads[k];
+      const src = node.inputs[k];
+      if (!gi || !tape.active.has(src.id)) continue;
+      if (!shapesEqual(gi.shape, src.shape)) {
+        throw new ShapeError(`${node.def.name}: gradient has shape ${fmtShape(gi.shape)} but its input has shape ${fmtShape(src.shape)} (engine bug)`);
+      }
+      const prev = grads.get(src.id);
+      grads.set(src.id, prev ? ops.add(prev, gi) : gi);
+    }
+  }
+  // Each source gets its own tensor, even when two gradients are the same object (dy passed through).
+  const handedOut = new Set<Tensor>();
+  return sources.map((s) => {
+    const g = grads.get(s.id);
+    if (!g) return ops.zerosLike(s);
+    if (handedOut.has(g)) return ops.clone(g);
+    handedOut.add(g);
+    return g;
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * Reading batches from a BatchSource: the batches of an epoch (from a start index, for resumes),
+ * the number of batches if known, and each element split into (x, y) with its checks.
+ * Part of src/nn: imports src/core only.
+ */
+import { ArgumentError, ShapeError, Tensor, fmtShape } from '../../core/internal.ts';
+import type { BatchSource } from './options.ts';
+
+/** Splits a dataset element into (x, y). */
+export function unpack(fn: string, el: unknown): [Tensor, Tensor | undefined] {
+  if (el instanceof Tensor) return [el, undefined];
+  if (Array.isArray(el) && el[0] instanceof Tensor) return [el[0], el[1] instanceof Tensor ? el[1] : undefined];
+  if (el && typeof el === 'object' && (el as { x?: unknown }).x instanceof Tensor) {
+    const o = el as { x: Tensor; y?: Tensor };
+    return [o.x, o.y];
+  }
+  throw new ArgumentError(`${fn}: expected dataset elements [x, y] of tensors. Received: ${Array.isArray(el) ? 'an array of non-tensors' : typeof el}`);
+}
+
+export function iterate(source: BatchSource, epoch: number, fn: string, start = 0): AsyncIterable<unknown> {
+  if (source && typeof source.iterate === 'function') return start > 0 ? source.iterate(epoch, { start }) : source.iterate(epoch);
+  if (source && typeof source[Symbol.asyncIterator] === 'function') return source as AsyncIterable<unknown>;
+  throw new ArgumentError(`${fn}: expected a Dataset or an async iterable of [x, y] batches. Received: ${typeof source}`);
+}
+
+/** The number of batches per epoch, or null if unknown. */
+export function steps(source: BatchSource): number | null {
+  const n = typeof source.cardinality === 'function' ? source.cardinality() : -1;
+  return n >= 0 ? n : null;
+}
+
+export function checkBatch(fn: string, x: Tensor, y: Tensor | undefined): Tensor {
+  if (!y) throw new ArgumentError(`${fn}: expected dataset elements [x, y] with labels. Received: elements without y`);
+  if (y.shape[0] !== x.shape[0]) {
+    throw new ShapeError(`${fn}: expected x and y with the same number of samples. Received: x.shape=${fmtShape(x.shape)}, y.shape=${fmtShape(y.shape)}`);
+  }
+  return y;
+}

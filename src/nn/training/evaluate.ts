@@ -1,0 +1,55 @@
+/**
+ * `evaluate` (Keras `model.evaluate`): the model over a BatchSource in inference mode, the loss
+ * and metrics accumulated in fresh trackers (batch-size-weighted means). fit's validation uses it
+ * too (`val_*` logs).
+ * Part of src/nn: imports src/core only.
+ */
+import { ArgumentError, currentBackend, tidy } from '../../core/internal.ts';
+import type { Logs } from '../callbacks.ts';
+import { MeanMetric } from '../metrics.ts';
+import { Progbar } from '../progbar.ts';
+import { checkBatch, iterate, steps, unpack } from './batches.ts';
+import { type Compiled, ensureMetrics, requireCompiled } from './compile.ts';
+import { readLogs } from './logging.ts';
+import type { TrainableModel } from './model.ts';
+import type { BatchSource, EvaluateOptions } from './options.ts';
+
+/** Runs the model over `data` accumulating loss and metrics in fresh trackers. */
+export async function evaluateRun(model: TrainableModel, c: Compiled, data: BatchSource, prefix: string, bar?: Progbar): Promise<Logs> {
+  const local: Compiled = { ...c, lossTracker: new MeanMetric('loss'), metrics: c.metrics.map((m) => ({ id: m.id, fn: m.fn, tracker: m.fn ? new MeanMetric(m.id, m.fn) : undefined })) };
+  try {
+    let batch = 0;
+    for await (const el of iterate(data, 0, 'evaluate')) {
+      const [x, y0] = unpack('evaluate', el);
+      try {
+        const y = checkBatch('evaluate', x, y0);
+        tidy(() => {
+          const yPred = model.call(x, { training: false });
+          local.lossTracker.updateValues(local.loss.call(y, yPred), x.shape[0]);
+          ensureMetrics(local, y, yPred);
+          for (const m of local.metrics) m.tracker!.update(y, yPred);
+        });
+      } finally {
+        x.dispose();
+        y0?.dispose();
+      }
+      batch++;
+      if (bar) bar.update(batch, currentBackend().readSync ? await readLogs(local) : {}, false);
+    }
+    if (batch === 0) throw new ArgumentError('evaluate: the dataset produced no batches');
+    const logs = await readLogs(local, prefix);
+    bar?.update(batch, await readLogs(local), true);
+    return logs;
+  } finally {
+    local.lossTracker.dispose();
+    for (const m of local.metrics) m.tracker?.dispose();
+  }
+}
+
+export async function evaluateModel(model: TrainableModel, data: BatchSource, o: EvaluateOptions = {}): Promise<number[]> {
+  const c = requireCompiled(model, 'evaluate');
+  const verbose = o.verbose === undefined || o.verbose === 'auto' ? 1 : o.verbose;
+  const bar = verbose ? new Progbar({ target: steps(data) ?? undefined, verbose: 1, sink: o.sink }) : undefined;
+  const logs = await evaluateRun(model, c, data, '', bar);
+  return [logs.loss, ...c.metrics.map((m) => logs[m.id])];
+}

@@ -1,0 +1,38 @@
+/**
+ * The checks of `fit(data, options)` that run before anything else: a compiled model, epochs and
+ * initialEpoch, the verbosity, and a Dataset as training data when checkpointing or resuming.
+ * The checks of `checkpoint` and `resumeFrom` themselves are the checkpoint code's (checkpoint/).
+ * Part of src/nn: imports src/core only.
+ */
+import { ArgumentError } from '../../core/internal.ts';
+import { steps } from './batches.ts';
+import { type Compiled, requireCompiled } from './compile.ts';
+import type { BatchSource, FitOptions } from './options.ts';
+
+/** fit's checked arguments. */
+export interface FitArguments {
+  compiled: Compiled;
+  epochs: number;
+  initialEpoch: number;
+  /** 0 silent, 1 progress bar, 2 one line per epoch. */
+  verbose: 0 | 1 | 2;
+  /** Batches per epoch if the data knows (cardinality), else null until the first epoch ends. */
+  stepsPerEpoch: number | null;
+}
+
+/** Checks `fit`'s arguments, throwing an ArgumentError for the first that is wrong. */
+export function checkFitArguments(model: { compiled?: Compiled }, data: BatchSource, o: FitOptions): FitArguments {
+  const compiled = requireCompiled(model, 'fit');
+  const epochs = o.epochs ?? 1;
+  const initialEpoch = o.initialEpoch ?? 0;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError(`fit: expected epochs to be a positive integer. Received: epochs=${epochs}`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
+    throw new ArgumentError(`fit: expected 0 <= initialEpoch < epochs. Received: initialEpoch=${initialEpoch}, epochs=${epochs}`);
+  }
+  const verbose = o.verbose === undefined || o.verbose === 'auto' ? 1 : o.verbose;
+  const stepsPerEpoch = steps(data);
+  if ((o.checkpoint || o.resumeFrom !== undefined) && typeof data?.iterate !== 'function') {
+    throw new ArgumentError('fit: expected a Dataset (a source with iterate(epoch, { start })) as training data with checkpoint or resumeFrom: the data position must be saved and restored. Received: a plain async iterable');
+  }
+  return { compiled, epochs, initialEpoch, verbose, stepsPerEpoch };
+}

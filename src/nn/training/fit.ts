@@ -1,0 +1,90 @@
+/**
+ * `fit` (Keras `model.fit`): the training loop. Per epoch: reset the trackers and call the
+ * callbacks, then one optimizer step per batch (each batch's tensors disposed after its step),
+ * the running logs at their cadence, a NaN/Inf check, and a checkpoint when due; at epoch end
+ * the epoch's logs, validation, History and callbacks. Its parts: fit-arguments.ts (checks),
+ * fit-resume.ts (resumeFrom), logging.ts (log reads and their cadence), fit-checkpoints.ts
+ * (checkpoint), train-step.ts (one step), progbar-logger.ts (the progress bar).
+ * Part of src/nn: imports src/core only.
+ */
+import { ArgumentError } from '../../core/internal.ts';
+import { CallbackList, type Logs } from '../callbacks.ts';
+import type { TrainingRun } from '../checkpoint/training-run.ts';
+import { History } from '../history.ts';
+import { checkBatch, iterate, unpack } from './batches.ts';
+import { resetTrackers } from './compile.ts';
+import { evaluateRun } from './evaluate.ts';
+import { checkFitArguments } from './fit-arguments.ts';
+import { FitCheckpoints } from './fit-checkpoints.ts';
+import { type FitStart, freshStart, openFitResume, prepareFitResume } from './fit-resume.ts';
+import { LogCadence, nanError, readLogs } from './logging.ts';
+import type { TrainableModel } from './model.ts';
+import type { BatchSource, FitOptions } from './options.ts';
+import { ProgbarLogger } from './progbar-logger.ts';
+import { trainStep } from './train-step.ts';
+
+export async function fitModel(model: TrainableModel, data: BatchSource, o: FitOptions = {}): Promise<History> {
+  const { compiled: c, epochs, initialEpoch, verbose, stepsPerEpoch } = checkFitArguments(model, data, o);
+  const history = new History();
+  history.params = { verbose, epochs, steps: stepsPerEpoch };
+  const run: TrainingRun = { model, compiled: c, history, callbacks: o.callbacks ?? [], data, epochs, stepsPerEpoch, validation: o.validationData !== undefined };
+  const opened = openFitResume(o);
+  const checkpoints = o.checkpoint ? new FitCheckpoints(o.checkpoint, opened) : undefined;
+  const resume = opened ? prepareFitResume(run, opened) : undefined;
+  const bar = verbose ? new ProgbarLogger(verbose, epochs, run.stepsPerEpoch, o.sink) : undefined;
+  const callbacks = new CallbackList([...(bar ? [bar] : []), ...(o.callbacks ?? [])]);
+  callbacks.setModel(model);
+  callbacks.setParams(history.params);
+  const cadence = new LogCadence(o.callbacks ?? [], o.logInterval ?? 1);
+  model.stopTraining = false;
+  const first: FitStart = resume ? resume.apply() : freshStart(initialEpoch);
+  let globalStep = first.globalStep;
+  await callbacks.call('onTrainBegin');
+  first.applyCallbackStates();
+  for (let epoch = first.epoch; epoch < epochs && !model.stopTraining; epoch++) {
+    const start = epoch === first.epoch ? first.step : 0;
+    if (start === 0) {
+      resetTrackers(c);
+      await callbacks.call('onEpochBegin', epoch);
+    } else {
+      // The epoch began before the checkpoint: its trackers and callbacks carry on from there.
+      bar?.resume(epoch);
+    }
+    let batch = start;
+    let logs: Logs = {};
+    cadence.startEpoch();
+    const batches = iterate(data, epoch, 'fit', start);
+    for await (const el of batches) {
+      const [x, y0] = unpack('fit', el);
+      try {
+        const y = checkBatch('fit', x, y0);
+        await callbacks.call('onBatchBegin', batch);
+        trainStep(model, c, x, y);
+      } finally {
+        x.dispose();
+        y0?.dispose();
+      }
+      if (cadence.due()) logs = await readLogs(c);
+      await callbacks.call('onBatchEnd', batch, logs);
+      batch++;
+      globalStep++;
+      if (model.stopTraining) break;
+      if (logs.loss !== undefined && !Number.isFinite(logs.loss)) throw nanError(epoch, batch, logs.loss);
+      if (checkpoints?.dueAfterStep(run, batch, globalStep)) await checkpoints.saveAfterStep(run, batches, epoch, batch, globalStep);
+    }
+    if (batch === 0) throw new ArgumentError(`fit: the dataset produced no batches in epoch ${epoch + 1}`);
+    if (run.stepsPerEpoch === null) {
+      history.params.steps = batch;
+      run.stepsPerEpoch = batch;
+    }
+    const epochLogs = await readLogs(c);
+    if (!model.stopTraining && !Number.isFinite(epochLogs.loss)) throw nanError(epoch, batch, epochLogs.loss);
+    if (o.validationData) Object.assign(epochLogs, await evaluateRun(model, c, o.validationData, 'val_'));
+    bar?.finish(batch, epochLogs);
+    history.record(epoch, epochLogs);
+    await callbacks.call('onEpochEnd', epoch, epochLogs);
+    if (checkpoints?.dueAfterEpoch) await checkpoints.saveAfterEpoch(run, epoch, globalStep);
+  }
+  await callbacks.call('onTrainEnd');
+  return history;
+}
