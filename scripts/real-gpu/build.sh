@@ -20,7 +20,7 @@ BANNER="import { createRequire as __cr } from 'node:module'; const require = __c
 bundle() { npx esbuild "$1" --bundle --platform=node --format=esm --target=node20 --log-level=warning \
   --alias:vitest=./scripts/real-gpu/vitest-shim.ts --external:webgpu --banner:js="$BANNER" --outfile="$2"; }
 bundle examples/reproducibility.ts "$D/app/reproducibility.mjs"
-bundle src/kernels/cpu/worker.js "$D/app/worker.js"
+bundle src/kernels/cpu/worker.ts "$D/app/worker.js"
 bundle bench/webgpu-step.ts "$D/app/webgpu-step.mjs"
 bundle scripts/real-gpu/adapter.ts "$D/app/adapter.mjs"
 bundle scripts/real-gpu/fit-ab.ts "$D/app/fit-ab.mjs"

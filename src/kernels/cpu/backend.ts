@@ -1,9 +1,9 @@
 /**
  * The CPU backend: tensors live in typed arrays over SharedArrayBuffers (so that the worker
  * threads of thread-pool.ts share them without copies), and every op runs a TypeScript kernel
- * (its hot loops WebAssembly SIMD, or asm.js where that is missing) that rounds each arithmetic
- * step to float32 and reduces in the engine's one fixed order, whatever the thread count
- * (setNumThreads / DITTO_THREADS) and whichever loops run.
+ * (its hot loops WebAssembly SIMD, or plain scalar TypeScript where that is missing or turned
+ * off) that rounds each arithmetic step to float32 and reduces in the engine's one fixed order,
+ * whatever the thread count (setNumThreads / DITTO_THREADS) and whichever loops run.
  * Freed buffers are kept (up to CACHE_LIMIT bytes) and reused for allocations of the same byte
  * length: the first touch of fresh pages costs about as much as a simple kernel. A reused buffer
  * is not cleared (Backend.alloc: contents unspecified); every kernel writes its whole output
@@ -14,7 +14,7 @@ import type { Backend, TensorInfo } from '../../core/backend.ts';
 import { type DType, type TypedArray, allocArray, bytesPerElement, viewOf } from '../../core/dtype.ts';
 import { UnsupportedOpError } from '../../core/errors.ts';
 import type { OpAttrMap, OpName } from '../../core/ops/op-attrs.ts';
-import { gemmKernelKind } from './gemm-tasks.js';
+import { gemmKernelKind } from './gemm-tasks.ts';
 import { CPU_KERNELS } from './kernels.ts';
 import { shutdownPool } from './thread-pool.ts';
 import type { CpuKernel } from './types.ts';
@@ -24,9 +24,9 @@ const CACHE_LIMIT = 128 << 20;
 
 export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu' as const;
-  /** Which hot loops run: WebAssembly SIMD (wasm-*.js) where available, else asm.js and plain loops. */
+  /** Which hot loops run: WebAssembly SIMD (wasm-*.ts) where available, else the plain scalar TypeScript loops. */
   get description(): string {
-    return gemmKernelKind() === 'simd' ? 'TypeScript + WebAssembly SIMD kernels, float32-exact' : 'TypeScript + asm.js kernels, float32-exact';
+    return gemmKernelKind() === 'simd' ? 'TypeScript + WebAssembly SIMD kernels, float32-exact' : 'TypeScript scalar kernels (no WebAssembly SIMD), float32-exact';
   }
   private live = 0;
   private readonly cache = new Map<number, SharedArrayBuffer[]>();

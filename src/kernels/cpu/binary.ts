@@ -8,23 +8,26 @@
  * bits.
  * Speed: the broadcast is first collapsed (size-1 axes dropped, adjacent axes merged when every
  * operand's strides allow) to at most three nested loops, usually one (same shapes, a scalar) or
- * two (a bias row); the loops (one per op, ew-tasks.js) run on the worker pool for big outputs.
+ * two (a bias row); the loops (one per op, broadcast.gen.ts; large float32 operands through the
+ * WebAssembly SIMD loops of wasm-ew.ts) run on the worker pool for big outputs.
  * Part of src/kernels/cpu: imports src/core only.
  */
 import type { OpName } from '../../core/ops/op-attrs.ts';
 import { broadcastStrides, sizeOf } from '../../core/shape.ts';
-import { BINARY, whereRange } from './ew-tasks.js';
+import { BINARY, type BinaryLoopName } from './broadcast.gen.ts';
+import { type BinaryJob, whereRange } from './ew-tasks.ts';
 import { runSplit } from './thread-pool.ts';
-import { EW_COMPARE_OPS, EW_FLOAT_OPS, MAX_COLS, ewAvailable } from './wasm-ew.js';
-import type { CpuKernel } from './types.ts';
+import { type EwCompareOp, type EwFloatOp, EW_COMPARE_OPS, EW_FLOAT_OPS, MAX_COLS, ewAvailable } from './wasm-ew.ts';
+import type { CpuInfo, CpuKernel } from './types.ts';
 
 /** Elementwise work units per element (thread-pool.ts RunOptions.work). */
 const ELEMENT_WORK = 4;
 /** Fewest elements per parallel block. */
 const MIN_BLOCK = 1 << 15;
-/** Smallest output that takes the WebAssembly SIMD loops (wasm-ew.js). */
+/** Smallest output that takes the WebAssembly SIMD loops (wasm-ew.ts). */
 const SIMD_MIN = 256;
-const SIMD_OPS = new Set<string>([...EW_FLOAT_OPS, ...EW_COMPARE_OPS]);
+const isFloatOp = (op: string): op is EwFloatOp => (EW_FLOAT_OPS as readonly string[]).includes(op);
+const isCompareOp = (op: string): op is EwCompareOp => (EW_COMPARE_OPS as readonly string[]).includes(op);
 
 /**
  * The SIMD form of a collapsed broadcast of one range of outputs (l === 0), or null: 'vv' both
@@ -101,13 +104,22 @@ function forSlabs(c: Collapsed, body: (offsets: number[], oo: number) => void): 
 
 type BinaryName = Extract<OpName, 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'>;
 
+/** The SIMD job for outputs of a float32 op in form `form` (binary.ts simdForm), or null. */
+function simdJob(op: BinaryName, form: ReturnType<typeof simdForm>, x: Float32Array, y: Float32Array, d: CpuInfo['handle'], total: number): BinaryJob | null {
+  if (form === null || form === 'row') return null;
+  if (isFloatOp(op) && d instanceof Float32Array) return { loop: 'simd', op, form, x, y, d, total };
+  // comparisons: 'vv' and 'vs' only
+  if (isCompareOp(op) && d instanceof Uint8Array && form !== 'sv') return { loop: 'simdCompare', op, form, x, y, d, total };
+  return null;
+}
+
 function binary(op: BinaryName): CpuKernel<BinaryName> {
-  const intOp = op === 'mul' ? 'mulInt' : op === 'div' ? 'divInt' : op;
+  const intOp: BinaryLoopName = op === 'mul' ? 'mulInt' : op === 'div' ? 'divInt' : op;
   return ([a, b], _attrs, out) => {
     const shape = out.shape;
     const total = sizeOf(shape);
     if (total === 0) return;
-    const name = a.dtype === 'float32' ? op : intOp;
+    const name: BinaryLoopName = a.dtype === 'float32' ? op : intOp;
     const c = collapse(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
     const l = c.dims.length - 3;
     const [, n1, n2] = c.dims.slice(l);
@@ -116,13 +128,19 @@ function binary(op: BinaryName): CpuKernel<BinaryName> {
     const y = b.handle;
     const d = out.handle;
     if (l === 0) {
-      let form = a.dtype === 'float32' && total >= SIMD_MIN && SIMD_OPS.has(op) && ewAvailable() ? simdForm(c, 0) : null;
-      if ((form === 'row' || form === 'sv') && !EW_FLOAT_OPS.includes(op)) form = null; // comparisons: 'vv' and 'vs' only
-      if (form === 'row') {
-        runSplit('binaryRow', { op, x, y, d, C: n2, rows: n1 }, n1, { workPerUnit: ELEMENT_WORK * n2, minBlock: Math.ceil(MIN_BLOCK / n2), out: d });
-        return;
+      if (x instanceof Float32Array && y instanceof Float32Array && total >= SIMD_MIN && (isFloatOp(op) || isCompareOp(op)) && ewAvailable()) {
+        const form = simdForm(c, 0);
+        if (form === 'row' && isFloatOp(op) && d instanceof Float32Array) {
+          runSplit('binaryRow', { op, x, y, d, C: n2, rows: n1 }, n1, { workPerUnit: ELEMENT_WORK * n2, minBlock: Math.ceil(MIN_BLOCK / n2), out: d });
+          return;
+        }
+        const job = simdJob(op, form, x, y, d, total);
+        if (job) {
+          runSplit('binary', job, total, { workPerUnit: ELEMENT_WORK, minBlock: MIN_BLOCK, out: d });
+          return;
+        }
       }
-      const job = { op: name, x, y, d, n1, n2, a0: sa[0], a1: sa[1], a2: sa[2], b0: sb[0], b1: sb[1], b2: sb[2], total, form };
+      const job: BinaryJob = { loop: 'broadcast', op: name, x, y, d, n1, n2, a0: sa[0], a1: sa[1], a2: sa[2], b0: sb[0], b1: sb[1], b2: sb[2], total };
       runSplit('binary', job, total, { workPerUnit: ELEMENT_WORK, minBlock: MIN_BLOCK, out: d });
       return;
     }
@@ -159,14 +177,16 @@ export const where: CpuKernel<'where'> = ([cnd, a, b], _attrs, out) => {
   const y = b.handle;
   const d = out.handle;
   if (l === 0) {
-    // SIMD (wasm-ew.js): a dense uint8 cond, float32 branches each dense or a scalar
-    const condDense = cnd.dtype === 'uint8' && sizeOf(cnd.shape) === total;
-    let form: 'vv' | 'vs' | 'sv' | null = null;
-    if (condDense && a.dtype === 'float32' && total >= SIMD_MIN && ewAvailable()) {
-      const f = simdForm(c, 1);
-      form = f === 'row' ? null : f;
+    // SIMD (wasm-ew.ts): a dense uint8 cond, float32 branches each dense or a scalar
+    const condDense = cond instanceof Uint8Array && sizeOf(cnd.shape) === total;
+    if (condDense && x instanceof Float32Array && y instanceof Float32Array && d instanceof Float32Array && total >= SIMD_MIN && ewAvailable()) {
+      const form = simdForm(c, 1);
+      if (form !== null && form !== 'row') {
+        runSplit('where', { loop: 'simd', form, cond, x, y, d, total }, total, { workPerUnit: ELEMENT_WORK, minBlock: MIN_BLOCK, out: d });
+        return;
+      }
     }
-    const job = { cond, x, y, d, n1, n2, c0: sc[0], c1: sc[1], c2: sc[2], a0: sa[0], a1: sa[1], a2: sa[2], b0: sb[0], b1: sb[1], b2: sb[2], total, form };
+    const job = { loop: 'broadcast' as const, cond, x, y, d, n1, n2, c0: sc[0], c1: sc[1], c2: sc[2], a0: sa[0], a1: sa[1], a2: sa[2], b0: sb[0], b1: sb[1], b2: sb[2], total };
     runSplit('where', job, total, { workPerUnit: ELEMENT_WORK, minBlock: MIN_BLOCK, out: d });
     return;
   }

@@ -1,7 +1,7 @@
 /**
  * CPU kernels for conv2d and its input and filter gradients (NHWC, filter [kH, kW, C, F]): each
- * is one blocked GEMM job (gemm.ts, gemm-tasks.js) whose A panels are gathered block by block in
- * the thread's asm.js heap from a slab of the few zero-padded input rows the block reads (for
+ * is one blocked GEMM job (gemm.ts, gemm-tasks.ts) whose A panels are gathered block by block in
+ * the thread's heap from a slab of the few zero-padded input rows the block reads (for
  * conv2dGradInput: zero-dilated dy rows), so memory stays bounded (no whole-tensor im2col).
  * conv2dGradFilter, whose reduction over positions is long, runs in split-K mode: threads take
  * chunks of 256 positions and the chunk sums are added in order afterwards (gemm.ts).
@@ -17,32 +17,32 @@
  */
 import { window2d, type Window2d } from '../../core/ops/window.ts';
 import { runGemm } from './gemm.ts';
-import type { ConvGeometry } from './gemm-tasks.js';
-import type { CpuKernel } from './types.ts';
+import type { ConvGeometry, GemmOperands } from './gemm-tasks.ts';
+import { type CpuKernel, floats } from './types.ts';
 
 function geometry(g: Window2d, C: number, F: number): ConvGeometry {
   return { C, F, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, sH: g.sH, sW: g.sW, outH: g.outH, outW: g.outW, padTop: g.padTop, padLeft: g.padLeft };
 }
 
 /** Runs C[M, N] = S over K as a gemm job (gemm.ts). */
-function gemmJob(job: Record<string, unknown>, M: number, N: number, K: number, out: Float32Array): void {
+function gemmJob(job: GemmOperands, M: number, N: number, K: number, out: Float32Array): void {
   runGemm(job, 1, M, N, K, out);
 }
 
 export const conv2d: CpuKernel<'conv2d'> = ([x, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
   const g = window2d('conv2d', x.shape, [kH, kW], a.strides, a.padding);
-  gemmJob({ kind: 'conv2d', x: x.handle, w: w.handle, ...geometry(g, C, F) }, g.n * g.outH * g.outW, F, kH * kW * C, out.handle as Float32Array);
+  gemmJob({ kind: 'conv2d', x: floats(x), w: floats(w), ...geometry(g, C, F) }, g.n * g.outH * g.outW, F, kH * kW * C, floats(out));
 };
 
 export const conv2dGradInput: CpuKernel<'conv2dGradInput'> = ([dy, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
   const g = window2d('conv2dGradInput', a.inputShape, [kH, kW], a.strides, a.padding);
-  gemmJob({ kind: 'conv2dGradInput', dy: dy.handle, w: w.handle, ...geometry(g, C, F) }, g.n * g.inH * g.inW, C, kH * kW * F, out.handle as Float32Array);
+  gemmJob({ kind: 'conv2dGradInput', dy: floats(dy), w: floats(w), ...geometry(g, C, F) }, g.n * g.inH * g.inW, C, kH * kW * F, floats(out));
 };
 
 export const conv2dGradFilter: CpuKernel<'conv2dGradFilter'> = ([x, dy], a, out) => {
   const [kH, kW, C, F] = a.filterShape;
   const g = window2d('conv2dGradFilter', x.shape, [kH, kW], a.strides, a.padding);
-  gemmJob({ kind: 'conv2dGradFilter', x: x.handle, dy: dy.handle, ...geometry(g, C, F) }, kH * kW * C, F, g.n * g.outH * g.outW, out.handle as Float32Array);
+  gemmJob({ kind: 'conv2dGradFilter', x: floats(x), dy: floats(dy), ...geometry(g, C, F) }, kH * kW * C, F, g.n * g.outH * g.outW, floats(out));
 };

@@ -1,6 +1,6 @@
 /**
  * CPU kernel for batched matmul with transpose flags and batch broadcasting: one blocked GEMM job
- * (gemm.ts, gemm-tasks.js) whose stagers read A[m, k] = a[m, k] (a[k, m] when transposeA) and
+ * (gemm.ts, gemm-tasks.ts) whose stagers read A[m, k] = a[m, k] (a[k, m] when transposeA) and
  * B[n, k] = b[k, n] (b[n, k] when transposeB) straight from the operands.
  * Reduction order (src/core/ops/matmul.ts): out[..., m, n] = S(f32(A[m, k] * B[n, k]), k = 0..K-1),
  * S the engine's summation tree (src/core/reduction-order.ts: chunks of 256, two levels up to
@@ -9,7 +9,7 @@
  */
 import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.ts';
 import { runGemm } from './gemm.ts';
-import type { CpuKernel } from './types.ts';
+import { type CpuKernel, floats } from './types.ts';
 
 export const matmul: CpuKernel<'matmul'> = ([a, b], attrs, out) => {
   const ra = a.shape.length;
@@ -41,9 +41,9 @@ export const matmul: CpuKernel<'matmul'> = ([a, b], attrs, out) => {
     bOff[i] = bi * matB;
   }
   runGemm({
-    kind: 'matmul', a: a.handle, b: b.handle, aOff, bOff,
+    kind: 'matmul', a: floats(a), b: floats(b), aOff, bOff,
     // A[m, k]: a is [M, K] (or [K, M] when transposed); B[n, k]: b is [K, N] (or [N, K]).
     ars: attrs.transposeA ? 1 : K, acs: attrs.transposeA ? M : 1,
     brs: attrs.transposeB ? K : 1, bcs: attrs.transposeB ? 1 : N,
-  }, batch, M, N, K, out.handle as Float32Array);
+  }, batch, M, N, K, floats(out));
 };

@@ -9,15 +9,16 @@
  *  - avgPool2d: f32 sum of the window's valid elements row-major from +0, divided by their count.
  *  - avgPool2dGrad: window by window, f32(dy / count) added into each valid element of the window.
  * The loops run over channels innermost (NHWC rows are contiguous) and allocate only one
- * channel-sized scratch row. The max-pooling loops (ew-tasks.js) run on the worker pool for big
+ * channel-sized scratch row. The max-pooling loops (ew-tasks.ts) run on the worker pool for big
  * tensors, split by image: windows never cross images, so every output and every dx element is
  * computed by one thread in the order above.
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { window2d, type Window2d } from '../../core/ops/window.ts';
 import type { PoolAttrs } from '../../core/ops/op-attrs.ts';
+import type { PoolGeometry } from './ew-tasks.ts';
 import { runSplit } from './thread-pool.ts';
-import type { CpuKernel } from './types.ts';
+import { type CpuKernel, floats } from './types.ts';
 
 const f32 = Math.fround;
 
@@ -48,7 +49,7 @@ function forWindows(g: Window2d, visit: (o: number, base: number, h0: number, h1
   }
 }
 
-function poolGeometry(g: Window2d) {
+function poolGeometry(g: Window2d): PoolGeometry {
   return { C: g.inC, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, sH: g.sH, sW: g.sW, outH: g.outH, outW: g.outW, padTop: g.padTop, padLeft: g.padLeft };
 }
 
@@ -62,7 +63,7 @@ export const maxPool2d: CpuKernel<'maxPool2d'> = ([x], a, out) => {
 
 export const maxPool2dGrad: CpuKernel<'maxPool2dGrad'> = ([dy, x], a, out) => {
   const g = geometry('maxPool2dGrad', x.shape, a);
-  runSplit('maxPool2dGrad', { g: poolGeometry(g), x: x.handle, dy: dy.handle, out: out.handle, images: g.n }, g.n, { workPerUnit: imageWork(g), minBlock: 1, out: out.handle });
+  runSplit('maxPool2dGrad', { g: poolGeometry(g), x: x.handle, dy: floats(dy), out: floats(out), images: g.n }, g.n, { workPerUnit: imageWork(g), minBlock: 1, out: out.handle });
 };
 
 export const avgPool2d: CpuKernel<'avgPool2d'> = ([x], a, out) => {

@@ -4,7 +4,7 @@
  * NaN wins; the first of equal values is kept), argmax and argmin (first index).
  * Integer sums wrap modulo 2^32.
  * A float sum over contiguous axes (x as [outer, R, inner]) is computed as the tree's level 0,
- * the chunk sums of 256 consecutive reduced rows (ew-tasks.js, split between threads by chunk),
+ * the chunk sums of 256 consecutive reduced rows (ew-tasks.ts, split between threads by chunk),
  * then, per output, sumTree over its chunk sums in order: exactly S(x) for every R (two levels
  * up to 65536 terms, more above), whatever the thread count.
  * Part of src/kernels/cpu: imports src/core only.
@@ -13,7 +13,7 @@ import { SUM_CHUNK, sumTree } from '../../core/reduction-order.ts';
 import type { ReduceAttrs } from '../../core/ops/op-attrs.ts';
 import { sizeOf, stridesOf } from '../../core/shape.ts';
 import { runJob, sharedScratch } from './thread-pool.ts';
-import type { CpuInfo, CpuKernel } from './types.ts';
+import { type CpuInfo, type CpuKernel, floats } from './types.ts';
 
 const f32 = Math.fround;
 
@@ -92,7 +92,7 @@ export function sumChunked(x: CpuInfo['handle'], outer: number, R: number, inner
   const part = sharedScratch('sum.part', outer * chunks * inner);
   const perBlock = Math.max(1, Math.ceil((1 << 15) / (SUM_CHUNK * inner)));
   const blocks = outer * Math.ceil(chunks / perBlock);
-  runJob('sumChunks', { x, R, inner, outer, chunks, part, block: perBlock }, blocks, { work: 4 * outer * R * inner, out: part });
+  runJob('sumChunks', { x, R, inner, outer, chunks, part }, blocks, { work: 4 * outer * R * inner, out: part, block: perBlock });
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < inner; t++) out[o * inner + t] = sumTree(part, o * chunks * inner + t, chunks, inner);
   }
@@ -104,7 +104,7 @@ export const sum: CpuKernel<'sum'> = ([x], a, out) => {
   if (split) {
     const [outer, R, inner] = split;
     if (isFloat && R > 1 && outer * R * inner >= 1 << 16) {
-      sumChunked(x.handle, outer, R, inner, out.handle as Float32Array);
+      sumChunked(x.handle, outer, R, inner, floats(out));
       return;
     }
     for (let o = 0; o < outer; o++) sumStrided(x.handle, o * R * inner, R, inner, out.handle, o * inner, isFloat);

@@ -1,7 +1,7 @@
 /**
  * CPU kernel for resizeBilinear: the float32 operation sequence documented in
  * src/core/ops/resize-bilinear.ts, step for step, each step rounded with Math.fround (the loop is
- * resizeImages of ew-tasks.js, split by image between threads for big batches).
+ * resizeImages of ew-tasks.ts, split by image between threads for big batches).
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { runSplit } from './thread-pool.ts';
@@ -39,6 +39,6 @@ export const resizeBilinear: CpuKernel<'resizeBilinear'> = ([x], a, out) => {
   const ys = axisWeights(inH, outH);
   const xs = axisWeights(inW, outW);
   const job = { src: x.handle, dst: out.handle, inH, inW, C, outH, outW, ylo: ys.lo, yhi: ys.hi, ylerp: ys.lerp, xlo: xs.lo, xhi: xs.hi, xlerp: xs.lerp, images: n };
-  // images are independent: blocks of images on the worker pool for big batches (resize-tasks.js)
+  // images are independent: blocks of images on the worker pool for big batches (ew-tasks.ts)
   runSplit('resizeBilinear', job, n, { workPerUnit: 40 * outH * outW * C, minBlock: 1, out: out.handle });
 };

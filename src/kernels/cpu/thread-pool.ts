@@ -9,24 +9,33 @@
  * on the first parallel job, unref'd (they never keep the process alive) and terminated by
  * `shutdownPool()` (CpuBackend.dispose, i.e. dt.shutdown()).
  *
- * Protocol (worker side in worker.js): `backend.run` is synchronous, so the main thread posts
- * { task, job, ctl, nBlocks } to the workers (tensor storage is SharedArrayBuffers, shared, not
- * copied), then claims blocks itself from the same counter (Atomics.add on ctl[NEXT]) and finally
- * blocks in Atomics.wait on ctl[DONE] until every claimed block is counted. A worker that throws
- * or exits during a job records ctl[ERR] and its message before counting its block, and the main
- * thread throws a BackendError and restarts the pool on the next job; a worker that dies without
- * running any JavaScript (out of memory) is caught by a watchdog (no block finished for
- * WATCHDOG_MS). Jobs below a size threshold run inline on the main thread.
- * Part of src/kernels/cpu: imports src/core only.
+ * Protocol (worker side in worker.ts, shared definitions in pool-protocol.ts): `backend.run` is
+ * synchronous, so the main thread posts { task, job, ctl, nBlocks, block } to the workers
+ * (tensor storage is SharedArrayBuffers, shared, not copied), then claims blocks itself from the
+ * same counter (Atomics.add on ctl[NEXT]) and finally blocks in Atomics.wait on ctl[DONE] until
+ * every claimed block is counted. A worker that throws or exits during a job records ctl[ERR]
+ * and its message before counting its block, and the main thread throws a BackendError and
+ * restarts the pool on the next job; a worker that dies without running any JavaScript (out of
+ * memory) is caught by a watchdog (no block finished for WATCHDOG_MS). Jobs below a size
+ * threshold run inline on the main thread.
+ *
+ * Typing: runJob and runSplit are generic over the task name, and the job must be that task's
+ * (tasks.ts TaskJobs), so every call site is checked.
+ *
+ * Worker start: in a build (dist/, compiled JavaScript) a worker runs ./worker.js directly. In
+ * development the sources are TypeScript (run through tsx, or vitest, whose transform does not
+ * reach worker threads), so the worker runs a small bootstrap that registers tsx's loader on its
+ * thread (tsx/esm/api register()) and then imports ./worker.ts; a loader passed in execArgv
+ * (`--import tsx`) does not apply to a worker's entry module on Node 20. Where tsx cannot be
+ * resolved, the worker imports ./worker.ts as it is (a runtime that runs TypeScript itself).
+ * Part of src/kernels/cpu: imports src/core/errors.ts, tasks.ts and pool-protocol.ts.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError, BackendError } from '../../core/errors.ts';
-import { TASKS, wasmModulesForWorkers } from './tasks.js';
+import { CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData } from './pool-protocol.ts';
+import { type SplitTaskName, type TaskJobs, type TaskName, isTaskName, runTask, wasmModulesForWorkers } from './tasks.ts';
 
-const NEXT = 0;
-const DONE = 1;
-const ERR = 2;
 /** Bytes of each thread's slot in the shared error-message buffer. */
 const SLOT_BYTES = 2048;
 /** The main thread wakes this often while waiting, to check for errors. */
@@ -70,13 +79,37 @@ let pool: Pool | null = null;
 /** Scratch arrays of sharedScratch, by key. */
 const scratch = new Map<string, Float32Array>();
 
+/** Whether this module runs from TypeScript sources (development) rather than compiled JavaScript. */
+const FROM_SOURCE = new URL(import.meta.url).pathname.endsWith('.ts');
+
+/**
+ * How a worker starts (see the header): the compiled entry's URL, or in development a bootstrap
+ * (`eval` code) that registers tsx's loader on the worker thread and imports the TypeScript entry.
+ */
+function workerEntry(): { entry: URL | string; eval: boolean } {
+  if (!FROM_SOURCE) return { entry: new URL('./worker.js', import.meta.url), eval: false };
+  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+  let tsx: string | null = null;
+  try {
+    tsx = import.meta.resolve('tsx/esm/api');
+  } catch {
+    tsx = null;
+  }
+  const code = tsx === null
+    ? `import(${entry});`
+    : `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${entry}); });`;
+  return { entry: code, eval: true };
+}
+
 function startPool(size: number): Pool {
   const errors = new SharedArrayBuffer(SLOT_BYTES * (size + 1));
   const p: Pool = { workers: [], errors, failure: null, closing: false };
   // the main thread's compiled WebAssembly modules: every thread shares the code and its tier-up
   const wasm = wasmModulesForWorkers();
+  const { entry, eval: isEval } = workerEntry();
   for (let i = 1; i <= size; i++) {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { index: i, errors, slotBytes: SLOT_BYTES, wasm } });
+    const workerData: WorkerData = { index: i, errors, slotBytes: SLOT_BYTES, wasm };
+    const w = new Worker(entry, { eval: isEval, workerData });
     w.on('error', (e) => {
       if (!p.closing) p.failure ??= `CPU worker thread ${i} failed: ${e?.stack ?? String(e)}`;
     });
@@ -155,6 +188,8 @@ export function jobSeq(): number {
 export interface RunOptions {
   /** Work in elementary steps (multiply-adds); below the parallel threshold the job runs inline. */
   work: number;
+  /** Units per block, passed to the task (runSplit sets it; default 1). */
+  block?: number;
   /** The array the job writes: parallel only if it is SharedArrayBuffer-backed. */
   out: ArrayBufferView;
   /** Test hook: the main thread only waits (the workers run every block). */
@@ -174,13 +209,13 @@ export function setParallelMinWork(work = PARALLEL_MIN_WORK): void {
  * Runs blocks 0..nBlocks-1 of `job` with TASKS[task], in parallel when the pool has workers and
  * the job is big enough. Returns when every block is done; throws BackendError if a worker failed.
  */
-export function runJob(task: string, job: object, nBlocks: number, o: RunOptions): void {
-  const run = TASKS[task];
-  if (!run) throw new BackendError(`cpu: unknown task '${task}'`);
+export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: number, o: RunOptions): void {
+  if (!isTaskName(task)) throw new BackendError(`cpu: unknown task '${String(task)}'`);
+  const block = o.block ?? 1;
   const threads = getNumThreads();
   const parallel = threads > 1 && (nBlocks > 1 || o.workersOnly) && (o.work >= parallelMinWork || o.workersOnly) && o.out.buffer instanceof SharedArrayBuffer;
   if (!parallel) {
-    for (let i = 0; i < nBlocks; i++) run(job, i);
+    for (let i = 0; i < nBlocks; i++) runTask(task, job, i, block);
     return;
   }
   const p = poolOf(threads - 1);
@@ -188,7 +223,7 @@ export function runJob(task: string, job: object, nBlocks: number, o: RunOptions
   parallelBlocks += nBlocks;
   const ctl = new Int32Array(new SharedArrayBuffer(16));
   const helpers = Math.min(p.workers.length, o.workersOnly ? nBlocks : nBlocks - 1);
-  const msg = { task, job, ctl: ctl.buffer, nBlocks };
+  const msg: JobMessage<T> = { task, job, ctl: ctl.buffer, nBlocks, block };
   for (let w = 0; w < helpers; w++) p.workers[w].postMessage(msg);
 
   let mainError: unknown = null;
@@ -196,31 +231,31 @@ export function runJob(task: string, job: object, nBlocks: number, o: RunOptions
   let stopped = false;
   const stop = () => {
     if (!stopped) {
-      claimed = Math.min(Atomics.exchange(ctl, NEXT, nBlocks), nBlocks);
+      claimed = Math.min(Atomics.exchange(ctl, CTL_NEXT, nBlocks), nBlocks);
       stopped = true;
     }
   };
   if (!o.workersOnly) {
     for (;;) {
-      if (Atomics.load(ctl, ERR) !== 0) break;
-      const i = Atomics.add(ctl, NEXT, 1);
+      if (Atomics.load(ctl, CTL_ERR) !== 0) break;
+      const i = Atomics.add(ctl, CTL_NEXT, 1);
       if (i >= nBlocks) break;
       mainBlocks++;
       try {
-        run(job, i);
+        runTask(task, job, i, block);
       } catch (e) {
         mainError = e;
         stop();
       }
-      Atomics.add(ctl, DONE, 1);
+      Atomics.add(ctl, CTL_DONE, 1);
       if (mainError) break;
     }
   }
   let lastDone = -1;
   let lastProgress = Date.now();
   for (;;) {
-    if (Atomics.load(ctl, ERR) !== 0) stop();
-    const done = Atomics.load(ctl, DONE);
+    if (Atomics.load(ctl, CTL_ERR) !== 0) stop();
+    const done = Atomics.load(ctl, CTL_DONE);
     if (done >= claimed) break;
     if (done !== lastDone) {
       lastDone = done;
@@ -229,10 +264,10 @@ export function runJob(task: string, job: object, nBlocks: number, o: RunOptions
       void stopPool(p);
       throw new BackendError(`cpu: no worker thread finished a block of a '${task}' job for ${WATCHDOG_MS / 1000} s (a worker died?); the worker pool restarts on the next parallel op`);
     }
-    Atomics.wait(ctl, DONE, done, SLICE_MS);
+    Atomics.wait(ctl, CTL_DONE, done, SLICE_MS);
   }
   if (mainError) throw mainError;
-  const failed = Atomics.load(ctl, ERR);
+  const failed = Atomics.load(ctl, CTL_ERR);
   if (failed !== 0) {
     const slot = failed * SLOT_BYTES;
     const len = Atomics.load(new Int32Array(p.errors), slot >> 2);
@@ -252,11 +287,12 @@ export interface SplitOptions {
 }
 
 /**
- * Runs a job over `total` units (elements, images, chunks) in blocks of job.block units: about
- * four blocks per thread, at least o.minBlock units each (in parallel only when big enough).
+ * Runs a job over `total` units (elements, rows, images, Philox blocks) in blocks of `block`
+ * units (passed to the task): about four blocks per thread, at least o.minBlock units each (in
+ * parallel only when big enough).
  */
-export function runSplit(task: string, job: Record<string, unknown>, total: number, o: SplitOptions): void {
+export function runSplit<T extends SplitTaskName>(task: T, job: TaskJobs[T], total: number, o: SplitOptions): void {
   if (total <= 0) return;
   const block = Math.max(o.minBlock, Math.ceil(total / (4 * getNumThreads())));
-  runJob(task, { ...job, block }, Math.ceil(total / block), { work: total * o.workPerUnit, out: o.out });
+  runJob(task, job, Math.ceil(total / block), { work: total * o.workPerUnit, out: o.out, block });
 }

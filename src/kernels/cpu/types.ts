@@ -10,3 +10,10 @@ export type CpuInfo = TensorInfo<TypedArray>;
 
 /** A CPU kernel writes `out.handle` from the inputs; shapes were checked by the op definition. */
 export type CpuKernel<O extends OpName> = (inputs: readonly CpuInfo[], attrs: OpAttrMap[O], out: CpuInfo) => void;
+
+/** The Float32Array of a tensor that its op definition guarantees to be float32 (checked). */
+export function floats(t: CpuInfo): Float32Array {
+  const h = t.handle;
+  if (!(h instanceof Float32Array)) throw new TypeError(`cpu: expected a float32 tensor, got ${t.dtype}`);
+  return h;
+}

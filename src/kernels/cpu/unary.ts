@@ -5,9 +5,9 @@
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { exp32, log32, sigmoid32, tanh32 } from '../../core/math/index.ts';
-import { reluGradRange, reluRange } from './ew-tasks.js';
+import { reluGradRange, reluRange } from './ew-tasks.ts';
 import { runSplit } from './thread-pool.ts';
-import type { CpuInfo, CpuKernel } from './types.ts';
+import { type CpuInfo, type CpuKernel, floats } from './types.ts';
 
 type Elementwise = (src: CpuInfo['handle'], dst: CpuInfo['handle'], isFloat: boolean) => void;
 
@@ -52,16 +52,16 @@ export const square = kernel((s, d, f) => {
   else for (let i = 0; i < s.length; i++) d[i] = Math.imul(s[i], s[i]);
 });
 
-/** x > 0 ? x : +0, NaN stays NaN (ew-tasks.js; on the worker pool for big tensors). */
+/** x > 0 ? x : +0, NaN stays NaN (ew-tasks.ts; on the worker pool for big tensors). */
 export const relu = kernel((s, d) => {
   if (s.length < 1 << 16) reluRange(s, d, 0, s.length);
   else runSplit('relu', { x: s, d, total: s.length }, s.length, { workPerUnit: 4, minBlock: 1 << 15, out: d });
 });
 
-/** reluGrad(dy, x): x > 0 ? dy : +0 (ew-tasks.js; on the worker pool for big tensors). */
+/** reluGrad(dy, x): x > 0 ? dy : +0 (ew-tasks.ts; on the worker pool for big tensors). */
 export const reluGrad: CpuKernel<'reluGrad'> = ([g, x], _a, out) => {
   const n = out.handle.length;
-  const [gs, xs, d] = [g.handle as Float32Array, x.handle as Float32Array, out.handle as Float32Array];
+  const [gs, xs, d] = [floats(g), floats(x), floats(out)];
   if (n < 1 << 16) reluGradRange(gs, xs, d, 0, n);
   else runSplit('reluGrad', { g: gs, x: xs, d, total: n }, n, { workPerUnit: 4, minBlock: 1 << 15, out: d });
 };

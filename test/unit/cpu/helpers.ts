@@ -98,7 +98,7 @@ export function poolOutShape(x: number[], k: [number, number], strides: [number,
 /**
  * Byte-level equality; returns a description of the first difference or null. With `anyNaN`, two
  * float32 NaNs count as equal whatever their sign and payload: V8 may commute + and * (in plain
- * JS and in asm.js), so when two NaNs with different bits meet, which one survives depends on the
+ * JS and in WebAssembly), so when two NaNs with different bits meet, which one survives depends on the
  * compiled code, not on the summation order (the v1 kernels themselves vary with JIT state).
  * Every non-NaN bit pattern, -0 and the infinities included, must match exactly.
  */

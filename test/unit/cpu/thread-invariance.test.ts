@@ -2,8 +2,9 @@
  * Thread-count invariance: fresh processes with DITTO_THREADS = 1, 2 and 3 run every heavy CPU
  * kernel (each job forced parallel) and three training steps of the reference CNN, and print
  * identical digests; with 2 and 3 threads jobs really ran in parallel. A fourth process runs
- * without the WebAssembly SIMD kernels (DITTO_CPU_WASM=0: asm.js GEMM and Philox, plain-JS
- * elementwise loops) and must print the same digests too.
+ * without the WebAssembly SIMD kernels (DITTO_CPU_WASM=0: the plain scalar TypeScript GEMM,
+ * Philox and elementwise loops, the oracle of the SIMD ones) on 2 threads and must print the
+ * same digests too.
  */
 import { describe, expect, it } from 'vitest';
 import { runTs } from '../../util/subprocess.ts';
@@ -20,7 +21,7 @@ describe('CPU results do not depend on the thread count', () => {
     });
     expect(res.map((r) => r.threads)).toEqual([1, 2, 3, 2]);
     for (const r of res.slice(0, 3)) expect(r.simd).toEqual({ gemm: 'simd', ew: true });
-    expect(res[3].simd).toEqual({ gemm: 'asm', ew: false });
+    expect(res[3].simd).toEqual({ gemm: 'scalar', ew: false });
     expect(res[0].parallelJobs).toBe(0);
     expect(res[1].parallelJobs).toBeGreaterThan(10);
     expect(res[2].parallelJobs).toBeGreaterThan(10);

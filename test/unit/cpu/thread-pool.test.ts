@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
-import { getNumThreads, poolSize, runJob, setNumThreads, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
+import { getNumThreads, poolSize, runJob, runSplit, setNumThreads, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
 import { runTs } from '../../util/subprocess.ts';
 
 const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
@@ -26,6 +26,8 @@ describe('CPU worker pool', () => {
   it('shares the blocks of a job between the main thread and the workers', () => {
     setNumThreads(3);
     const out = shared(200);
+    // start the workers first (from TypeScript sources they take a few hundred ms to load)
+    runJob('test.record', { out }, 2, { work: 1e9, out, workersOnly: true });
     out.fill(-1);
     runJob('test.record', { out, spinMs: 1 }, 200, { work: 1e9, out });
     const used = new Set(out);
@@ -59,7 +61,20 @@ describe('CPU worker pool', () => {
   });
 
   it('an unknown task is a BackendError', () => {
+    // @ts-expect-error: not a task name (runJob's task and job are type-checked; this checks the run-time guard)
     expect(() => runJob('no.such.task', {}, 2, { work: 1e9, out: shared(1) })).toThrow(dt.BackendError);
+  });
+
+  it('a job must be its task\'s (checked by the compiler, never run)', () => {
+    const typeChecks = (): void => {
+      // @ts-expect-error: 'test.throw' takes { message: string }
+      runJob('test.throw', { out: shared(1) }, 1, { work: 0, out: shared(1) });
+      // @ts-expect-error: 'relu' jobs have no `g`
+      runSplit('relu', { g: new Float32Array(1), x: new Float32Array(1), d: new Float32Array(1), total: 1 }, 1, { workPerUnit: 1, minBlock: 1, out: shared(1) });
+      // @ts-expect-error: 'gemm' is not shared out by runSplit (its blocks are planned by planGemm)
+      runSplit('gemm', {} as never, 1, { workPerUnit: 1, minBlock: 1, out: shared(1) });
+    };
+    expect(typeof typeChecks).toBe('function');
   });
 
   it('the backend shuts the pool down; the next parallel op restarts it', async () => {

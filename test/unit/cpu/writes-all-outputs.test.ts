@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../../../src/core/dtype.ts';
-import { OP_NAMES } from '../../../src/core/ops/op-attrs.ts';
+import { OP_NAMES } from '../../../src/advanced.ts'; // loads every op module, so OP_NAMES is complete
 import { CpuBackend } from '../../../src/kernels/cpu/backend.ts';
 import { type Info, Rng, firstDifference, outputInfo, randomInfo } from './helpers.ts';
 

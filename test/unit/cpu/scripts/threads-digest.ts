@@ -4,15 +4,15 @@
  * every job forced parallel, then three Adam
  * steps of the reference CNN (batch 16, default parallel threshold), and prints JSON: a SHA-256
  * per kernel output, the weights digest, the thread count, how many jobs ran in parallel and
- * which kernels ran (WebAssembly SIMD or, with DITTO_CPU_WASM=0, asm.js and plain loops).
+ * which kernels ran (WebAssembly SIMD or, with DITTO_CPU_WASM=0, the plain scalar TypeScript loops).
  * Usage: DITTO_THREADS=n [DITTO_CPU_WASM=0] tsx test/unit/cpu/scripts/threads-digest.ts
  */
 import { createHash } from 'node:crypto';
 import * as dt from '../../../../src/index.ts';
 import * as adv from '../../../../src/advanced.ts';
-import { gemmKernelKind } from '../../../../src/kernels/cpu/gemm-tasks.js';
+import { gemmKernelKind } from '../../../../src/kernels/cpu/gemm-tasks.ts';
 import { parallelJobCount, setParallelMinWork } from '../../../../src/kernels/cpu/thread-pool.ts';
-import { ewAvailable } from '../../../../src/kernels/cpu/wasm-ew.js';
+import { ewAvailable } from '../../../../src/kernels/cpu/wasm-ew.ts';
 
 function data(n: number, salt: number, scale = 2): Float32Array {
   let s = (salt * 2654435761) >>> 0;

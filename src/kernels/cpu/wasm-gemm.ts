@@ -1,19 +1,19 @@
 /**
- * The WebAssembly SIMD form of the CPU GEMM micro-kernel (asm-gemm.js is the scalar asm.js
- * form): the same operations in the same order on the same packed panels, four outputs per
- * instruction. Plain JavaScript (types in wasm-gemm.d.ts) that assembles the module's bytes
- * itself at load time from the instruction lists below (wasm-builder.js): no toolchain, no
- * binary file.
+ * The WebAssembly SIMD form of the CPU GEMM micro-kernel (gemm-scalar.ts is the plain scalar
+ * TypeScript form, the oracle): the same operations in the same order on the same packed panels,
+ * four outputs per instruction. The module's bytes are assembled at load time from the
+ * instruction lists below (wasm-builder.ts): no toolchain, no binary file.
+ * Part of src/kernels/cpu: imports wasm-builder.ts only.
  *
  * Exactness: every output is one lane of an f32x4 accumulator, and the only arithmetic is
  * f32x4.mul and f32x4.add, which WebAssembly defines lane-wise as IEEE 754 binary32 operations
  * rounded to nearest-even, with subnormals (no flush to zero) and never fused (plain SIMD has no
  * multiply-add; the relaxed-SIMD madd is not used). So lane c of `acc = f32x4.add(acc,
  * f32x4.mul(splat(a), b))` is exactly fround(acc + fround(a * b)), the scalar kernel's step, and
- * each output goes through its own terms in k order: the same bits as asm-gemm.js and the plain
- * loops (a NaN stays a NaN; its payload is not specified, as everywhere in the engine).
+ * each output goes through its own terms in k order: the same bits as gemm-scalar.ts (a NaN stays
+ * a NaN; its payload is not specified, as everywhere in the engine).
  *
- * Operand layout (offsets in bytes), as asm-gemm.js with wider panels:
+ * Operand layout (offsets in bytes), shared with gemm-scalar.ts:
  *  - A panel: MR rows, k-major: A[r, k] at pa + 4*(MR*k + r) (rows past M are zero padding);
  *  - B panel: NR = 4*NV columns, k-major: B[c, k] at pb + 4*(NR*k + c);
  *  - T tile: MR x NR running totals at pt + r*ldt + 4c.
@@ -25,12 +25,12 @@
  * Exports: gemm(pa, pb, pt, ldt, mt, nt, kc, store) runs the mt x nt tiles of a block (A panels
  * 4*MR*kc bytes apart, B panels 4*NR*kc bytes apart, tile (i, j) of T at pt + MR*i*ldt + 4*NR*j);
  * packA / packB(dst, lb, nl, tab, kc) gather an MR- / NR-lane panel: lane r < nl of term k is the
- * float at byte I[lb/4 + r] + I[tab/4 + k], lanes r >= nl are +0 (as asm-gemm.js's packers);
+ * float at byte I[lb/4 + r] + I[tab/4 + k], lanes r >= nl are +0 (as gemm-scalar.ts's packers);
  * packc(dst, base, tab, kc, lanes) does the same for full panels whose lanes are consecutive floats
  * (base + 4r), copying whole vectors. Packing only moves floats.
  */
 
-import { Fn, V128, compileOrNull, moduleBytes } from './wasm-builder.js';
+import { Fn, V128, type WasmModule, compileOrNull, moduleBytes } from './wasm-builder.ts';
 
 /**
  * Rows (A lanes) and vectors of 4 columns (B lanes = 4 * NV) of a tile: 4 x 8 (8 accumulator
@@ -42,7 +42,7 @@ export const SIMD_NV = 2;
 export const SIMD_NR = 4 * SIMD_NV;
 
 /** One MR x NR tile over kc terms (function 0). */
-function tileFn(MR, NV) {
+function tileFn(MR: number, NV: number): Fn {
   const NR = 4 * NV;
   const f = new Fn('tile', ['pa', 'pb', 'pt', 'ldt', 'kc', 'store']);
   f.local('k').local('n').local('pe').local('q');
@@ -84,7 +84,7 @@ function tileFn(MR, NV) {
 }
 
 /** All tiles of a block (function 1; calls tile). */
-function gemmFn(MR, NR) {
+function gemmFn(MR: number, NR: number): Fn {
   const f = new Fn('gemm', ['pa', 'pb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store']);
   f.local('i').local('j').local('qb').local('qt').local('panelA').local('panelB');
   f.get('kc').i32(4 * MR).mul().set('panelA');
@@ -113,7 +113,7 @@ function gemmFn(MR, NR) {
  * A packer of `lanes`-lane panels (see the header): full panels unrolled; a partial panel
  * (nl < lanes) runs lane by lane, then zero-fills the missing lanes.
  */
-function packFn(fnName, lanes) {
+function packFn(fnName: 'packA' | 'packB', lanes: number): Fn {
   const f = new Fn(fnName, ['dst', 'lb', 'nl', 'tab', 'kc']);
   f.local('end').local('o').local('r').local('d').local('t').local('base');
   for (let r = 0; r < lanes; r++) f.local(`b${r}`);
@@ -169,7 +169,7 @@ function packFn(fnName, lanes) {
  * packc(dst, base, tab, kc, lanes): a panel whose `lanes` (a multiple of 4) lanes are consecutive
  * floats: term k's lanes are the floats at byte base + I[tab/4 + k] onwards, copied as vectors.
  */
-function packcFn() {
+function packcFn(): Fn {
   const f = new Fn('packc', ['dst', 'base', 'tab', 'kc', 'lanes']);
   f.local('end').local('o').local('v').local('step');
   f.get('tab').get('kc').i32(4).mul().add().set('end');
@@ -193,19 +193,22 @@ function packcFn() {
   return f;
 }
 
-/** The module's bytes: memory imported as env.mem; exports gemm, packA, packB, packc. */
-export function simdGemmBytes(MR = SIMD_MR, NV = SIMD_NV) {
-  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn()], ['gemm', 'packA', 'packB', 'packc']);
+/** The exported functions (see the header). */
+export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc'] as const;
+
+/** The module's bytes: memory imported as env.mem; exports GEMM_EXPORTS. */
+export function simdGemmBytes(MR = SIMD_MR, NV = SIMD_NV): Uint8Array {
+  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn()], GEMM_EXPORTS);
 }
 
-let compiled;
+let compiled: WasmModule | null | undefined;
 
 /**
  * The compiled module, or null where this JavaScript engine has no WebAssembly SIMD (or the
  * environment variable DITTO_CPU_WASM=0 turns the WebAssembly kernels off): callers then use
- * asm-gemm.js, with identical bits.
+ * gemm-scalar.ts, with identical bits.
  */
-export function simdGemmModule() {
-  if (compiled === undefined) compiled = compileOrNull('gemm', simdGemmBytes());
+export function simdGemmModule(): WasmModule | null {
+  if (compiled === undefined) compiled = compileOrNull('gemm', () => simdGemmBytes());
   return compiled;
 }

@@ -1,13 +1,13 @@
 /**
  * Blocked float32 GEMM jobs of the CPU backend: matmul, conv2d, conv2dGradInput and
  * conv2dGradFilter as one "job" split into independent output blocks that any thread (the main
- * thread or a pool worker, src/kernels/cpu/thread-pool.ts) computes with a micro-kernel: the
- * WebAssembly SIMD one of wasm-gemm.js (4 x 8 tiles, four outputs per instruction) wherever
- * WebAssembly SIMD is available, else the asm.js one of asm-gemm.js (5 x 3 tiles); both perform
- * the same float32 operations in the same order, so the choice never changes a bit (tested; the
- * environment variable DITTO_CPU_WASM=0 forces asm.js). Plain JavaScript (types in
- * gemm-tasks.d.ts) because worker threads load it without a TypeScript loader; it imports only
- * the two kernel modules and wasm-builder.js.
+ * thread or a pool worker, src/kernels/cpu/thread-pool.ts) computes with a micro-kernel on 4 x 8
+ * tiles: the WebAssembly SIMD one of wasm-gemm.ts (four outputs per instruction) wherever
+ * WebAssembly SIMD is available, else the plain scalar TypeScript one of gemm-scalar.ts; both
+ * perform the same float32 operations in the same order on the same heap layout, so the choice
+ * never changes a bit (tested; the environment variable DITTO_CPU_WASM=0 forces the scalar one).
+ * Part of src/kernels/cpu: imports src/core/reduction-order.ts, the two micro-kernels and
+ * wasm-builder.ts (worker threads load it).
  *
  * Every job computes C[b, m, n] = S(A[b, m, k] * B[b, n, k], k = 0..K-1) with S the engine's
  * summation tree (src/core/reduction-order.ts) and every product rounded to float32, where A and
@@ -29,10 +29,10 @@
  *
  * Blocking: a block is (batch b, Mb rows, Nb columns) of C with its whole reduction, done by one
  * thread in k order: the reduction is cut into K-blocks of Kc terms (Kc a multiple of 256 that
- * divides 65536, or all of K), each staged into the thread's heap (the asm.js ArrayBuffer or the
- * WebAssembly memory) and run through the micro-kernel, which leaves the two-level tree sum in
- * the block's totals T. Longer reductions (K > 65536) carry T into higher tree levels between
- * K-blocks exactly as TreeAccumulator does.
+ * divides 65536, or all of K), each staged into the thread's heap (the WebAssembly memory, or an
+ * ArrayBuffer for the scalar kernel) and run through the micro-kernel, which leaves the two-level
+ * tree sum in the block's totals T. Longer reductions (K > 65536) carry T into higher tree levels
+ * between K-blocks exactly as TreeAccumulator does.
  * Which thread computes which block never changes a bit: each output is computed whole by one
  * thread in its one order. In split-K mode (planGemm) a block is instead one chunk of 256 terms
  * of Mb x Nb outputs, whose chunk sums the caller adds in chunk order (gemm.ts).
@@ -44,20 +44,17 @@
  * A[m, k] = slab[base(m) + off(k)] (whole vectors where a panel's lanes are consecutive floats).
  * Memory stays bounded by the block: panels, T, one operand block and one slab.
  */
-import { GemmKernels } from './asm-gemm.js';
-import { newMemory } from './wasm-builder.js';
-import { SIMD_MR, SIMD_NR, simdGemmModule } from './wasm-gemm.js';
+import { SUM_CHUNK } from '../../core/reduction-order.ts';
+import { type GemmKernel, scalarGemmKernel } from './gemm-scalar.ts';
+import { type WasmMemory, instantiate, newMemory } from './wasm-builder.ts';
+import { GEMM_EXPORTS, SIMD_MR, SIMD_NR, simdGemmModule } from './wasm-gemm.ts';
 
-/** Terms per chunk of the summation tree; equals SUM_CHUNK of src/core/reduction-order.ts (tested). */
-export const SUM_CHUNK = 256;
-/**
- * The two micro-kernels and their tiles (rows MR of A panels, columns NR of B panels): 'simd',
- * the WebAssembly SIMD kernel of wasm-gemm.js (4 x 8 tiles), wherever WebAssembly SIMD is
- * available, else 'asm', the asm.js kernel of asm-gemm.js (5 x 3 tiles). Both compute every
- * output in the same order with the same operations: the same bits (tested).
- */
-export const TILES = { asm: { MR: 5, NR: 3 }, simd: { MR: SIMD_MR, NR: SIMD_NR } };
-/** Initial bytes of each thread's heap (a valid asm.js heap size: 2^22; it grows for big blocks). */
+/** The micro-kernels: 'simd' (wasm-gemm.ts) or 'scalar' (gemm-scalar.ts). */
+export type GemmKernelKind = 'simd' | 'scalar';
+/** Tile rows (lanes of an A panel) and columns (lanes of a B panel), the same for both kernels. */
+const MR = SIMD_MR;
+const NR = SIMD_NR;
+/** Initial bytes of each thread's heap (it grows for big blocks). */
 export const HEAP_BYTES = 1 << 22;
 /** Longest reduction packed as a single K-block; longer ones use K-blocks of KC_SPLIT terms. */
 const KC_WHOLE = 1024;
@@ -65,36 +62,135 @@ const KC_SPLIT = 512;
 
 const fround = Math.fround;
 
-/** The micro-kernel this process uses: 'simd' where WebAssembly SIMD is available, else 'asm'. */
-export function gemmKernelKind() {
-  return simdGemmModule() ? 'simd' : 'asm';
+/** The micro-kernel this process uses: 'simd' where WebAssembly SIMD is available, else 'scalar'. */
+export function gemmKernelKind(): GemmKernelKind {
+  return simdGemmModule() ? 'simd' : 'scalar';
 }
 
+/** The block grid of a job (planGemm). */
+interface GemmGrid {
+  Kc: number;
+  Mb: number;
+  Nb: number;
+  mBlocks: number;
+  nBlocks: number;
+  /** Chunks of the reduction (ceil(K / 256)). */
+  chunks: number;
+  /** batch * mBlocks * nBlocks (* chunks in split-K mode) */
+  blocks: number;
+}
+
+/** A job's plan: its block grid, and whether blocks compute chunk sums (split-K mode, see planGemm). */
+export type GemmPlan = GemmGrid & { splitK: boolean };
+
+/** Where a job writes: C [batch, M, N], or in split-K mode the chunk sums [batch, chunks, M, N]. */
+type GemmTarget = { splitK: false; out: Float32Array } | { splitK: true; parts: Float32Array };
+
+/** What every job carries besides its operands and target: its grid, sizes and identity. */
+interface GemmJobBase extends GemmGrid {
+  /** Unique per job (the per-thread packed-operand cache key). */
+  seq: number;
+  M: number;
+  N: number;
+  K: number;
+}
+
+/** The operands of a matmul job: A[m, k] = a[aOff + m*ars + k*acs]; B[n, k] = b[bOff + n*brs + k*bcs]. */
+export interface MatmulOperands {
+  kind: 'matmul';
+  a: Float32Array;
+  b: Float32Array;
+  /** Element offsets of each batch's A and B matrix. */
+  aOff: Int32Array;
+  bOff: Int32Array;
+  ars: number;
+  acs: number;
+  brs: number;
+  bcs: number;
+}
+
+/** The geometry of a convolution (NHWC input [., inH, inW, C], filter [kH, kW, C, F]). */
+export interface ConvGeometry {
+  C: number;
+  F: number;
+  inH: number;
+  inW: number;
+  kH: number;
+  kW: number;
+  sH: number;
+  sW: number;
+  outH: number;
+  outW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+export interface Conv2dOperands extends ConvGeometry {
+  kind: 'conv2d';
+  x: Float32Array;
+  w: Float32Array;
+}
+
+export interface Conv2dGradInputOperands extends ConvGeometry {
+  kind: 'conv2dGradInput';
+  dy: Float32Array;
+  w: Float32Array;
+}
+
+export interface Conv2dGradFilterOperands extends ConvGeometry {
+  kind: 'conv2dGradFilter';
+  x: Float32Array;
+  dy: Float32Array;
+}
+
+/** The operands of a GEMM job, by kind (see the header for the virtual A and B of each). */
+export type GemmOperands = MatmulOperands | Conv2dOperands | Conv2dGradInputOperands | Conv2dGradFilterOperands;
+
+/** Task 'gemm': a job of any kind, planned. */
+export type GemmJob = GemmOperands & GemmJobBase & GemmTarget;
+
 /**
- * This thread's heap (Float32Array and Int32Array views of the asm.js ArrayBuffer or the
- * WebAssembly memory), its kernel kind and tile, and the kernel functions:
- * gemm(pa, pb, pt, ldt, mt, nt, kc, store) (store: T holds nothing yet and kc <= 256),
- * packA / packB(dst, lb, nl, tab, kc), and (SIMD only) packc(dst, base, tab, kc, lanes) for
- * panels whose lanes are consecutive floats.
+ * This thread's heap (Float32Array and Int32Array views of the WebAssembly memory or, for the
+ * scalar kernel, of an ArrayBuffer), its kernel kind and the kernel functions (GemmKernel).
  */
-let H = null;
-let HI = null;
-let KERN = null;
-let kind = null;
-let MR = 5;
-let NR = 3;
+let H = new Float32Array(0);
+let HI = new Int32Array(0);
+let KERN: GemmKernel | null = null;
+let kind: GemmKernelKind | null = null;
 let heapBytes = 0;
-let memory = null;
+let memory: WasmMemory | null = null;
+
+/** Float offsets of a job's heap regions (makeLayout). */
+interface Layout {
+  aPanels: number;
+  bPanels: number;
+  t: number;
+  tabA: number;
+  tabB: number;
+  lanes: number;
+  opB: number;
+  opA: number;
+  end: number;
+}
 
 /** The job whose heap layout (and, for conv2dGradInput, filter copy) is prepared on this thread. */
 let preparedSeq = -1;
-let layout = null;
+let layout: Layout | null = null;
 /** Identity of the B panels currently packed in the heap (reused by the next block of a job). */
 let packedSeq = -1;
 let packedKey = -1;
+/** Job and first term of the convolution offset table now in the heap at L.tabA (it does not depend on the block). */
+let tabSeq = -1;
+let tabK0 = -1;
+
+/** The kernel of this thread (ensureHeap has run). */
+function kern(): GemmKernel {
+  if (KERN === null) throw new Error('gemm task: no heap prepared');
+  return KERN;
+}
 
 /** Makes this thread's heap at least `floats` floats, for kernel kind `want`. */
-function ensureHeap(floats, want) {
+function ensureHeap(floats: number, want: GemmKernelKind): void {
   const need = floats * 4;
   if (KERN !== null && kind === want && heapBytes >= need) return;
   preparedSeq = -1;
@@ -102,9 +198,11 @@ function ensureHeap(floats, want) {
   tabSeq = -1;
   if (want === 'simd') {
     const page = 1 << 16;
-    if (kind !== 'simd') {
+    if (kind !== 'simd' || memory === null) {
+      const module = simdGemmModule();
+      if (module === null) throw new Error('gemm task: no WebAssembly SIMD module on this thread');
       memory = newMemory(Math.max(HEAP_BYTES, need) + page);
-      const e = new WebAssembly.Instance(simdGemmModule(), { env: { mem: memory } }).exports;
+      const e = instantiate(module, memory, GEMM_EXPORTS);
       KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc };
     } else {
       memory.grow(Math.ceil((need - heapBytes) / page) + 16);
@@ -113,34 +211,27 @@ function ensureHeap(floats, want) {
     H = new Float32Array(memory.buffer);
     HI = new Int32Array(memory.buffer);
   } else {
-    let bytes = Math.max(HEAP_BYTES, kind === 'asm' ? heapBytes : 0);
+    let bytes = Math.max(HEAP_BYTES, kind === 'scalar' ? heapBytes : 0);
     while (bytes < need) bytes = bytes < 1 << 24 ? bytes * 2 : bytes + (1 << 24);
     const buffer = new ArrayBuffer(bytes);
     H = new Float32Array(buffer);
     HI = new Int32Array(buffer);
-    const asm = GemmKernels(globalThis, null, buffer);
-    KERN = {
-      gemm: (pa, pb, pt, ldt, mt, nt, kc, store) => (store ? asm.gemm1 : asm.gemm)(pa, pb, pt, ldt, mt, nt, kc),
-      packA: asm.packA,
-      packB: asm.packB,
-      packc: null,
-    };
+    KERN = scalarGemmKernel(buffer);
     heapBytes = bytes;
     memory = null;
   }
   kind = want;
-  ({ MR, NR } = TILES[want]);
 }
 
 /** Number of levels of the summation tree over n terms (TreeAccumulator's count). */
-export function treeLevels(n) {
+export function treeLevels(n: number): number {
   let levels = 1;
   for (let m = n; m > SUM_CHUNK; m = Math.ceil(m / SUM_CHUNK)) levels++;
   return levels;
 }
 
-const roundUp = (x, q) => Math.ceil(x / q) * q;
-const roundDown = (x, q) => Math.floor(x / q) * q;
+const roundUp = (x: number, q: number): number => Math.ceil(x / q) * q;
+const roundDown = (x: number, q: number): number => Math.floor(x / q) * q;
 
 /** Split-K mode: for reductions of at least this many terms ... */
 const SPLIT_MIN_K = 2048;
@@ -159,19 +250,18 @@ const SPLIT_MAX_PARTS = 1 << 22;
  * upper levels (reduce.ts sumChunked). The result is the same tree sum, with chunks spread over
  * the threads.
  */
-export function planGemm(batch, M, N, K, threads, kernel = gemmKernelKind()) {
-  const { MR, NR } = TILES[kernel];
+export function planGemm(batch: number, M: number, N: number, K: number, threads: number): GemmPlan {
   const chunks = Math.ceil(K / SUM_CHUNK);
   // block sizes are whole tiles: multiples of MR rows and NR columns
-  const rows = (n, cap) => Math.min(roundDown(cap, MR), Math.max(MR, roundUp(n, MR)));
-  const cols = (n, cap) => Math.min(roundDown(cap, NR), Math.max(NR, roundUp(n, NR)));
+  const rows = (n: number, cap: number): number => Math.min(roundDown(cap, MR), Math.max(MR, roundUp(n, MR)));
+  const cols = (n: number, cap: number): number => Math.min(roundDown(cap, NR), Math.max(NR, roundUp(n, NR)));
   const longK = K >= SPLIT_MIN_K || (K >= SPLIT_SMALL_K && batch * M * N <= SPLIT_SMALL_OUT);
   if (longK && batch * chunks * M * N <= SPLIT_MAX_PARTS) {
     const Mb = rows(M, 512);
     const Nb = cols(N, 256);
     const mBlocks = Math.ceil(M / Mb);
     const nBlocks = Math.ceil(N / Nb);
-    return { kernel, Kc: SUM_CHUNK, Mb, Nb, mBlocks, nBlocks, chunks, splitK: true, blocks: batch * mBlocks * nBlocks * chunks };
+    return { Kc: SUM_CHUNK, Mb, Nb, mBlocks, nBlocks, chunks, splitK: true, blocks: batch * mBlocks * nBlocks * chunks };
   }
   const Kc = K <= KC_WHOLE ? Math.max(K, 1) : KC_SPLIT;
   const Nb = cols(N, N <= 256 ? 256 : 128);
@@ -180,7 +270,7 @@ export function planGemm(batch, M, N, K, threads, kernel = gemmKernelKind()) {
   // rows per block: about 64 (more when the reduction is short, to amortize per-block work)
   const Mb = rows(Math.ceil(M / wanted), K >= 64 ? 64 : 256);
   const mBlocks = Math.max(1, Math.ceil(M / Mb));
-  return { kernel, Kc, Mb, Nb, mBlocks, nBlocks, chunks, splitK: false, blocks: batch * mBlocks * nBlocks };
+  return { Kc, Mb, Nb, mBlocks, nBlocks, chunks, splitK: false, blocks: batch * mBlocks * nBlocks };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,12 +278,12 @@ export function planGemm(batch, M, N, K, threads, kernel = gemmKernelKind()) {
 // lane-base table | B operand block | A operand block or slab (sized for the job's largest block).
 
 /** Padded input width read by conv2d / conv2dGradFilter windows: columns -padLeft .. Wp-padLeft-1. */
-const paddedWidth = (j) => (j.outW - 1) * j.sW + j.kW;
+const paddedWidth = (j: ConvGeometry): number => (j.outW - 1) * j.sW + j.kW;
 /** Width of conv2dGradInput's dilated dy slab: columns tw = padLeft-kW+1 .. padLeft+inW-1. */
-const dilatedWidth = (j) => j.inW + j.kW - 1;
+const dilatedWidth = (j: ConvGeometry): number => j.inW + j.kW - 1;
 
 /** Bound of the x slab for q consecutive output positions. */
-function xSlabBound(j, q) {
+function xSlabBound(j: ConvGeometry, q: number): number {
   const perImage = j.outH * j.outW;
   const images = Math.ceil(q / perImage) + 1;
   const rows = Math.min(j.outH, Math.ceil(q / j.outW) + 1);
@@ -201,41 +291,39 @@ function xSlabBound(j, q) {
 }
 
 /** Bound of the dilated dy slab for q consecutive input positions. */
-function dySlabBound(j, q) {
+function dySlabBound(j: ConvGeometry, q: number): number {
   const perImage = j.inH * j.inW;
   const images = Math.ceil(q / perImage) + 1;
   const rows = Math.min(j.inH, Math.ceil(q / j.inW) + 1) + j.kH - 1;
   return images * rows * dilatedWidth(j) * j.F;
 }
 
-function makeLayout(j) {
+function makeLayout(j: GemmJob): Layout {
   const { Mb, Nb, Kc } = j;
-  const L = {};
-  L.aPanels = 0;
-  L.bPanels = Mb * Kc;
-  L.t = L.bPanels + Nb * Kc;
-  L.tabA = L.t + Mb * Nb;
-  L.tabB = L.tabA + Kc;
-  L.lanes = L.tabB + Kc;
-  L.opB = L.lanes + 64; // lane bases of one panel (MR or NR <= 64)
-  let opB = Nb * Kc;
-  let opA = Mb * Kc;
-  if (j.kind === 'conv2d') opA = xSlabBound(j, Mb);
-  else if (j.kind === 'conv2dGradFilter') opA = xSlabBound(j, Kc);
+  const aPanels = 0;
+  const bPanels = Mb * Kc;
+  const t = bPanels + Nb * Kc;
+  const tabA = t + Mb * Nb;
+  const tabB = tabA + Kc;
+  const lanes = tabB + Kc;
+  const opB = lanes + 64; // lane bases of one panel (MR or NR <= 64)
+  let opBSize = Nb * Kc;
+  let opASize = Mb * Kc;
+  if (j.kind === 'conv2d') opASize = xSlabBound(j, Mb);
+  else if (j.kind === 'conv2dGradFilter') opASize = xSlabBound(j, Kc);
   else if (j.kind === 'conv2dGradInput') {
-    opA = dySlabBound(j, Mb);
-    opB = j.w.length;
+    opASize = dySlabBound(j, Mb);
+    opBSize = j.w.length;
   }
-  L.opA = L.opB + opB;
-  L.end = L.opA + opA;
-  return L;
+  const opA = opB + opBSize;
+  return { aPanels, bPanels, t, tabA, tabB, lanes, opB, opA, end: opA + opASize };
 }
 
 /** Prepares this thread for job j (heap size, layout, conv2dGradInput's filter copy). */
-function prepare(j) {
-  if (preparedSeq === j.seq) return layout;
+function prepare(j: GemmJob): Layout {
+  if (preparedSeq === j.seq && layout !== null) return layout;
   const L = makeLayout(j);
-  ensureHeap(L.end, j.kernel);
+  ensureHeap(L.end, gemmKernelKind());
   if (j.kind === 'conv2dGradInput') H.set(j.w, L.opB);
   preparedSeq = j.seq;
   layout = L;
@@ -243,10 +331,10 @@ function prepare(j) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Staging. Offsets below are in floats unless named "bytes"; the asm.js functions take bytes.
+// Staging. Offsets below are in floats unless named "bytes"; the kernel functions take bytes.
 
 /** h[d .. d+len) = src[s .. s+len): a memcpy for long runs, a loop for short ones. */
-function copyRun(src, s, len, d) {
+function copyRun(src: Float32Array, s: number, len: number, d: number): void {
   if (len >= 48) {
     H.set(src.subarray(s, s + len), d);
     return;
@@ -260,7 +348,7 @@ function copyRun(src, s, len, d) {
  * heap at dst, row-major (when cs = 1) or k-major (when rs = 1), by contiguous runs (one run when
  * the block is contiguous in src). Returns the heap strides [row, k].
  */
-function copyMatrix(src, off, rs, cs, r0, rc, k0, kc, dst) {
+function copyMatrix(src: Float32Array, off: number, rs: number, cs: number, r0: number, rc: number, k0: number, kc: number, dst: number): [number, number] {
   const h = H;
   if (cs === 1) {
     const s = off + r0 * rs + k0;
@@ -279,7 +367,7 @@ function copyMatrix(src, off, rs, cs, r0, rc, k0, kc, dst) {
 }
 
 /** Offset table at `tab`: entry k = (k * stride) floats, in bytes. */
-function linearTable(tab, kc, stride) {
+function linearTable(tab: number, kc: number, stride: number): void {
   const hi = HI;
   const step = stride * 4;
   for (let k = 0, o = 0; k < kc; k++, o += step) hi[tab + k] = o;
@@ -290,13 +378,14 @@ function linearTable(tab, kc, stride) {
  * lane r of term k is the float at byte base(r) + table[k]; base(r) = (first + r * stride) * 4
  * when `bases` is null.
  */
-function packPanels(isA, dst, rows, kc, tab, first, stride, bases) {
+function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: number, tab: number, first: number, stride: number, bases: Int32Array | null): void {
   const lanes = isA ? MR : NR;
   const np = Math.ceil(rows / lanes);
   const bytes = lanes * kc * 4;
   const hi = HI;
-  const lb = layout.lanes;
-  const packc = KERN.packc;
+  const lb = L.lanes;
+  const k = kern();
+  const packc = k.packc;
   for (let i = 0; i < np; i++) {
     const nl = Math.min(lanes, rows - lanes * i);
     if (packc && nl === lanes) {
@@ -315,14 +404,14 @@ function packPanels(isA, dst, rows, kc, tab, first, stride, bases) {
       const r = lanes * i + l;
       hi[lb + l] = bases ? bases[r] : (first + r * stride) * 4;
     }
-    if (isA) KERN.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
-    else KERN.packB((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
+    if (isA) k.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
+    else k.packB((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
   }
 }
 
 /** Scratch for per-row byte bases (A rows of the convolutions). */
 let bases = new Int32Array(256);
-function basesFor(n) {
+function basesFor(n: number): Int32Array {
   if (bases.length < n) bases = new Int32Array(roundUp(n, 256));
   return bases;
 }
@@ -334,7 +423,7 @@ function basesFor(n) {
  * (its (kh, kw, c) = (0, 0, 0) element) to out[at + q - q0] (out: HI for a heap table, or an
  * Int32Array of row bases).
  */
-function xSlab(j, q0, q1, dst, out, at) {
+function xSlab(j: ConvGeometry & { x: Float32Array }, q0: number, q1: number, dst: number, out: Int32Array, at: number): void {
   const h = H;
   const x = j.x;
   const { C, inH, inW, kH, sH, sW, outH, outW, padTop, padLeft } = j;
@@ -381,7 +470,7 @@ function xSlab(j, q0, q1, dst, out, at) {
  * tw0 = padLeft - kW + 1, and writes the byte offset of term (kh, kw, f) = (0, 0, 0) of each
  * position q to out[q - q0].
  */
-function dySlab(j, q0, q1, dst, out) {
+function dySlab(j: Conv2dGradInputOperands, q0: number, q1: number, dst: number, out: Int32Array): void {
   const h = H;
   const dy = j.dy;
   const { F, inH, inW, kH, kW, sH, sW, outH, outW, padTop, padLeft } = j;
@@ -426,24 +515,24 @@ function dySlab(j, q0, q1, dst, out) {
 }
 
 /** Stages the B panels of block (b, n0..n0+nc) for terms k0..k0+kc. */
-function stageB(j, L, b, n0, nc, k0, kc) {
+function stageB(j: GemmJob, L: Layout, b: number, n0: number, nc: number, k0: number, kc: number): void {
   switch (j.kind) {
     case 'matmul': {
       const [rs, ks] = copyMatrix(j.b, j.bOff[b], j.brs, j.bcs, n0, nc, k0, kc, L.opB);
       linearTable(L.tabB, kc, ks);
-      return packPanels(false, L.bPanels, nc, kc, L.tabB, L.opB, rs, null);
+      return packPanels(L, false, L.bPanels, nc, kc, L.tabB, L.opB, rs, null);
     }
     case 'conv2d': {
       // B[f, k] = w[k*F + f]
       const [rs, ks] = copyMatrix(j.w, 0, 1, j.F, n0, nc, k0, kc, L.opB);
       linearTable(L.tabB, kc, ks);
-      return packPanels(false, L.bPanels, nc, kc, L.tabB, L.opB, rs, null);
+      return packPanels(L, false, L.bPanels, nc, kc, L.tabB, L.opB, rs, null);
     }
     case 'conv2dGradFilter': {
       // B[f, p] = dy[p*F + f]
       const [rs, ks] = copyMatrix(j.dy, 0, 1, j.F, n0, nc, k0, kc, L.opB);
       linearTable(L.tabB, kc, ks);
-      return packPanels(false, L.bPanels, nc, kc, L.tabB, L.opB, rs, null);
+      return packPanels(L, false, L.bPanels, nc, kc, L.tabB, L.opB, rs, null);
     }
     case 'conv2dGradInput': {
       // B[c, k] = w[(kk*C + c)*F + f] with k = kk*F + f; the whole filter is at L.opB
@@ -458,32 +547,31 @@ function stageB(j, L, b, n0, nc, k0, kc) {
           kk++;
         }
       }
-      return packPanels(false, L.bPanels, nc, kc, L.tabB, L.opB + n0 * F, F, null);
+      return packPanels(L, false, L.bPanels, nc, kc, L.tabB, L.opB + n0 * F, F, null);
     }
   }
-  throw new Error(`gemm task: unknown kind ${j.kind}`);
 }
 
 /** Per-block A state: the slab and the byte base of each of the block's rows (conv2d, conv2dGradInput). */
-function stageARows(j, L, m0, mc) {
-  if (j.kind === 'conv2d' || j.kind === 'conv2dGradInput') {
+function stageARows(j: GemmJob, L: Layout, m0: number, mc: number): Int32Array | null {
+  if (j.kind === 'conv2d') {
     const bs = basesFor(mc);
-    if (j.kind === 'conv2d') xSlab(j, m0, m0 + mc, L.opA, bs, 0);
-    else dySlab(j, m0, m0 + mc, L.opA, bs);
+    xSlab(j, m0, m0 + mc, L.opA, bs, 0);
+    return bs;
+  }
+  if (j.kind === 'conv2dGradInput') {
+    const bs = basesFor(mc);
+    dySlab(j, m0, m0 + mc, L.opA, bs);
     return bs;
   }
   return null;
 }
 
-/** Job and first term of the convolution offset table now in the heap at L.tabA (it does not depend on the block). */
-let tabSeq = -1;
-let tabK0 = -1;
-
 /** Stages the A panels of block rows m0..m0+mc for terms k0..k0+kc. */
-function stageA(j, L, b, m0, mc, k0, kc, rowBases) {
+function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: number, kc: number, rowBases: Int32Array | null): void {
   const hi = HI;
   if ((j.kind === 'conv2d' || j.kind === 'conv2dGradInput') && tabSeq === j.seq && tabK0 === k0 && preparedSeq === j.seq) {
-    return packPanels(true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+    return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
   }
   tabSeq = j.seq;
   tabK0 = k0;
@@ -491,7 +579,7 @@ function stageA(j, L, b, m0, mc, k0, kc, rowBases) {
     case 'matmul': {
       const [rs, ks] = copyMatrix(j.a, j.aOff[b], j.ars, j.acs, m0, mc, k0, kc, L.opA);
       linearTable(L.tabA, kc, ks);
-      return packPanels(true, L.aPanels, mc, kc, L.tabA, L.opA, rs, null);
+      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, L.opA, rs, null);
     }
     case 'conv2d': {
       // off(k) = (kh*Wp + kw)*C + c for k = (kh*kW + kw)*C + c
@@ -507,7 +595,7 @@ function stageA(j, L, b, m0, mc, k0, kc, rowBases) {
           kk++;
         }
       }
-      return packPanels(true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
     }
     case 'conv2dGradInput': {
       // off(k) = -(kh*Wd + kw)*F + f for k = (kh*kW + kw)*F + f
@@ -523,7 +611,7 @@ function stageA(j, L, b, m0, mc, k0, kc, rowBases) {
           kk++;
         }
       }
-      return packPanels(true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
     }
     case 'conv2dGradFilter': {
       // rows m = (kh*kW + kw)*C + c at (kh*Wp + kw)*C + c; terms p = k0..k0+kc-1 at pos(p)
@@ -538,10 +626,9 @@ function stageA(j, L, b, m0, mc, k0, kc, rowBases) {
         const kh = Math.floor(kk / kW);
         bs[r] = ((kh * Wp + (kk - kh * kW)) * C + c) * 4;
       }
-      return packPanels(true, L.aPanels, mc, kc, L.tabA, 0, 0, bs);
+      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, bs);
     }
   }
-  throw new Error(`gemm task: unknown kind ${j.kind}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -550,7 +637,14 @@ function stageA(j, L, b, m0, mc, k0, kc, rowBases) {
 // l + 1 (f32(acc + partial), in order) and restarted at +0; at the end partial levels are carried
 // up in turn. All outputs of a block advance over k together, so one count per level suffices.
 
-function pushLevel(lv, l, src, n) {
+/** The levels >= 2 of a block's outputs (acc[l] for l >= 2; acc[0], acc[1] unused) and their counts. */
+interface Levels {
+  levels: number;
+  acc: Float32Array[];
+  count: Int32Array;
+}
+
+function pushLevel(lv: Levels, l: number, src: Float32Array, n: number): void {
   const dst = lv.acc[l];
   for (let i = 0; i < n; i++) dst[i] = fround(dst[i] + src[i]);
   if (++lv.count[l] === SUM_CHUNK && l < lv.levels - 1) {
@@ -563,7 +657,7 @@ function pushLevel(lv, l, src, n) {
 // ---------------------------------------------------------------------------------------------
 
 /** dst[o + r*ldd + c] = src[s + r*lds + c] for r < rows, c < cols (one memcpy when both are dense). */
-function copyOut(src, s, lds, dst, o, ldd, rows, cols) {
+function copyOut(src: Float32Array, s: number, lds: number, dst: Float32Array, o: number, ldd: number, rows: number, cols: number): void {
   if (cols === ldd && lds === ldd) {
     dst.set(src.subarray(s, s + rows * cols), o);
     return;
@@ -578,7 +672,7 @@ function copyOut(src, s, lds, dst, o, ldd, rows, cols) {
 }
 
 /** Split-K block: chunk sums of chunk `ch` for outputs (b, m0..m0+mc, n0..n0+nc) into j.parts. */
-function runSplitBlock(j, L, b, mi, ni, ch) {
+function runSplitBlock(j: GemmJob & { splitK: true }, L: Layout, b: number, mi: number, ni: number, ch: number): void {
   const { M, N, Mb, Nb, chunks } = j;
   const m0 = mi * Mb;
   const mc = Math.min(Mb, M - m0);
@@ -593,13 +687,13 @@ function runSplitBlock(j, L, b, mi, ni, ch) {
   stageB(j, L, b, n0, nc, k0, kc);
   packedSeq = -1;
   stageA(j, L, b, m0, mc, k0, kc, stageARows(j, L, m0, mc));
-  KERN.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, 1);
+  kern().gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, 1);
   // T = the chunk sum of every output
   copyOut(h, L.t, ldt, j.parts, ((b * chunks + ch) * M + m0) * N + n0, N, mc, nc);
 }
 
-/** Computes block `index` of gemm job `j` (see planGemm for the block grid). */
-export function runGemmBlock(j, index) {
+/** Task 'gemm': computes block `index` of job `j` (see planGemm for the block grid). */
+export function runGemmBlock(j: GemmJob, index: number): void {
   const L = prepare(j);
   if (j.splitK) {
     const perBatch = j.mBlocks * j.nBlocks * j.chunks;
@@ -627,15 +721,16 @@ export function runGemmBlock(j, index) {
   const h = H;
   if (K > SUM_CHUNK) h.fill(0, L.t, L.t + tSize);
   const levels = treeLevels(K);
-  let lv = null;
+  let lv: Levels | null = null;
   if (levels > 2) {
     if (SUM_CHUNK * SUM_CHUNK % Kc !== 0) throw new Error(`gemm task: Kc=${Kc} must divide ${SUM_CHUNK * SUM_CHUNK}`);
     lv = { levels, acc: [], count: new Int32Array(levels) };
-    for (let l = 0; l < levels; l++) lv.acc.push(l >= 2 ? new Float32Array(tSize) : null);
+    for (let l = 0; l < levels; l++) lv.acc.push(new Float32Array(l >= 2 ? tSize : 0));
   }
-  const tView = lv ? h.subarray(L.t, L.t + tSize) : null;
+  const tView = lv ? h.subarray(L.t, L.t + tSize) : new Float32Array(0);
   const rowBases = stageARows(j, L, m0, mc);
   const kBlocks = Math.ceil(K / Kc);
+  const k = kern();
   let chunks = 0;
   for (let k0 = 0; k0 < K; k0 += Kc) {
     const kc = Math.min(Kc, K - k0);
@@ -646,7 +741,7 @@ export function runGemmBlock(j, index) {
       packedKey = key;
     }
     stageA(j, L, b, m0, mc, k0, kc, rowBases);
-    KERN.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, K <= SUM_CHUNK ? 1 : 0);
+    k.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, K <= SUM_CHUNK ? 1 : 0);
     if (lv) {
       chunks += Math.ceil(kc / SUM_CHUNK);
       if (chunks === SUM_CHUNK) {
@@ -656,7 +751,7 @@ export function runGemmBlock(j, index) {
       }
     }
   }
-  let res = h;
+  let res: Float32Array = h;
   let rOff = L.t;
   if (lv) {
     if (chunks > 0) pushLevel(lv, 2, tView, tSize);
@@ -672,13 +767,4 @@ export function runGemmBlock(j, index) {
   }
   // copy the block out: C[b, m0 + r, n0 + c]
   copyOut(res, rOff, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
-}
-
-let linkedAsm = false;
-
-/** Links the asm.js module on this thread (if not yet) and returns the module function (for validation tests). */
-export function linkedGemmModule() {
-  if (!linkedAsm) GemmKernels(globalThis, null, new ArrayBuffer(1 << 16));
-  linkedAsm = true;
-  return GemmKernels;
 }

@@ -1,20 +1,20 @@
 /**
- * The WebAssembly SIMD form of the Philox4x32-10 uniforms (asm-philox.js is the scalar asm.js
- * form, src/core/ops/random-uniform.ts the recipe): four consecutive blocks at once, one per
- * i32x4 lane. Plain JavaScript (types in wasm-philox.d.ts) that assembles the module with
- * wasm-builder.js.
+ * The WebAssembly SIMD form of the Philox4x32-10 uniforms (random-tasks.ts has the plain scalar
+ * form over philox4x32Into, src/core/ops/random-uniform.ts the recipe): four consecutive blocks
+ * at once, one per i32x4 lane, assembled with wasm-builder.ts.
+ * Part of src/kernels/cpu: imports wasm-builder.ts only.
  *
  * run(dst, groups, key0, key1, c0, c1, c2, c3) writes 4 * groups floats at byte dst (and up to
  * 12 more past them: groups are done four at a time), block g at counter (c0 + g, c1, c2, c3);
- * the caller guarantees that c0 + g does not wrap for g < groups (random-tasks.js splits a range
+ * the caller guarantees that c0 + g does not wrap for g < groups (random-tasks.ts splits a range
  * at the wrap and carries into c1..c3 itself). Integer arithmetic only: the 32x32 -> 64-bit
  * products of a round are exact (i64x2.extmul_*_i32x4_u), lo = the low words (i32x4.mul), hi the
  * high words (an i8x16 shuffle); then (hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0) as in
  * philox4x32Into (src/core/random/philox.ts). A 4 x 4 transpose puts block g's words at
  * dst + 16g, each mapped to f32(y & 0x7FFFFF) * 2^-23 (an exact conversion and an exact
- * multiply by a power of two): the bits of asm-philox.js.
+ * multiply by a power of two): the bits of the scalar form.
  */
-import { Fn, V128, compileOrNull, moduleBytes } from './wasm-builder.js';
+import { Fn, V128, type WasmModule, compileOrNull, moduleBytes } from './wasm-builder.ts';
 
 const M0 = 0xd2511f53 | 0;
 const M1 = 0xcd9e8d57 | 0;
@@ -24,11 +24,11 @@ const W1 = 0xbb67ae85 | 0;
 const TWO_M23_BITS = 0x34000000;
 
 /** Byte indices of an i8x16.shuffle picking i32 lanes (0-3: first operand, 4-7: second). */
-const lanes32 = (...ls) => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+const lanes32 = (...ls: number[]): number[] => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
 /** The high words of two i64x2 products: u64 lanes 0, 1 of a then 0, 1 of b. */
 const HIGH_WORDS = lanes32(1, 3, 5, 7);
 
-function runFn() {
+function runFn(): Fn {
   const f = new Fn('run', ['dst', 'groups', 'key0', 'key1', 'c0', 'c1', 'c2', 'c3']);
   f.local('end').local('r').local('k0').local('k1');
   for (const v of ['x0', 'x1', 'x2', 'x3', 'm0', 'm1', 'lo0', 'hi0', 'lo1', 'hi1', 'ta', 'tb', 'mask', 'scale']) f.local(v, V128);
@@ -69,7 +69,7 @@ function runFn() {
   // transpose: block j's words (x0[j], x1[j], x2[j], x3[j]) at dst + 16j
   f.get('x0').get('x1').shuffle(lanes32(0, 4, 1, 5)).set('ta'); // x0_0 x1_0 x0_1 x1_1
   f.get('x2').get('x3').shuffle(lanes32(0, 4, 1, 5)).set('tb'); // x2_0 x3_0 x2_1 x3_1
-  const out = (a, b, sel, off) => {
+  const out = (a: string, b: string, sel: readonly number[], off: number): void => {
     f.get('dst');
     f.get(a).get(b).shuffle(sel).get('mask').op('v128.and').op('f32x4.convert_i32x4_u').get('scale').op('f32x4.mul');
     f.vStore(off);
@@ -87,10 +87,10 @@ function runFn() {
   return f;
 }
 
-let compiled;
+let compiled: WasmModule | null | undefined;
 
-/** The compiled module (exports run), or null without WebAssembly SIMD (asm-philox.js then). */
-export function simdPhiloxModule() {
-  if (compiled === undefined) compiled = compileOrNull('philox', moduleBytes([runFn()], ['run']));
+/** The compiled module (exports run), or null without WebAssembly SIMD (the scalar form then). */
+export function simdPhiloxModule(): WasmModule | null {
+  if (compiled === undefined) compiled = compileOrNull('philox', () => moduleBytes([runFn()], ['run']));
   return compiled;
 }

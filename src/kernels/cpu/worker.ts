@@ -1,24 +1,22 @@
 /**
- * Entry point of a CPU pool worker thread (see thread-pool.ts for the protocol). Plain JavaScript
- * so that Node loads it without a TypeScript loader (under tsx, vitest or plain node alike).
+ * Entry point of a CPU pool worker thread (see thread-pool.ts for the protocol and for how it is
+ * started: from compiled JavaScript in a build, through the tsx loader in development).
  *
- * For each posted job { task, job, ctl, nBlocks } the worker claims blocks with
+ * For each posted job { task, job, ctl, nBlocks, block } the worker claims blocks with
  * Atomics.add(ctl[NEXT]) until none is left, runs each with TASKS[task], and counts it in
  * ctl[DONE] (notifying the main thread when it finished the last block). A failure (an exception,
  * or process.exit during a job) is recorded before its block is counted: ctl[ERR] = 1 + the
  * worker's index (first failure wins) and the message in the worker's slot of the shared error
  * buffer, and the main thread is notified, so the main thread throws a BackendError instead of
  * waiting forever.
+ * Part of src/kernels/cpu: imports tasks.ts, wasm-builder.ts and pool-protocol.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { TASKS, setThreadIndex } from './tasks.js';
-import { adoptModules } from './wasm-builder.js';
+import { CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData } from './pool-protocol.ts';
+import { isTaskName, runTask, setThreadIndex } from './tasks.ts';
+import { adoptModules } from './wasm-builder.ts';
 
-const NEXT = 0;
-const DONE = 1;
-const ERR = 2;
-
-const { index, errors, slotBytes, wasm } = workerData;
+const { index, errors, slotBytes, wasm } = workerData as WorkerData;
 setThreadIndex(index);
 // the main thread's compiled WebAssembly SIMD modules (none where it has no SIMD)
 adoptModules(wasm);
@@ -26,51 +24,50 @@ const errLen = new Int32Array(errors);
 const errText = new Uint8Array(errors);
 
 /** The running job's control words and task name, and whether a block is in progress. */
-let current = null;
+let current: Int32Array | null = null;
 let currentTask = '';
 let inBlock = false;
 
-function fail(ctl, message) {
+function fail(ctl: Int32Array, message: string): void {
   const bytes = new TextEncoder().encode(message).subarray(0, slotBytes - 4);
   const slot = index * slotBytes;
   errText.set(bytes, slot + 4);
   Atomics.store(errLen, slot >> 2, bytes.length);
-  Atomics.compareExchange(ctl, ERR, 0, index);
-  Atomics.notify(ctl, DONE);
+  Atomics.compareExchange(ctl, CTL_ERR, 0, index);
+  Atomics.notify(ctl, CTL_DONE);
 }
 
 process.on('exit', (code) => {
   if (!current) return;
   fail(current, `CPU worker thread ${index} exited (code ${code}) during a '${currentTask}' job`);
-  if (inBlock) Atomics.add(current, DONE, 1);
-  Atomics.notify(current, DONE);
+  if (inBlock) Atomics.add(current, CTL_DONE, 1);
+  Atomics.notify(current, CTL_DONE);
 });
 
-parentPort.on('message', (msg) => {
+parentPort?.on('message', (msg: JobMessage) => {
   const ctl = new Int32Array(msg.ctl);
   const n = msg.nBlocks;
-  const run = TASKS[msg.task];
   current = ctl;
   currentTask = msg.task;
   try {
-    if (!run) {
+    if (!isTaskName(msg.task)) {
       fail(ctl, `CPU worker thread ${index}: unknown task '${msg.task}'`);
       return;
     }
     for (;;) {
-      if (Atomics.load(ctl, ERR) !== 0) break;
-      const i = Atomics.add(ctl, NEXT, 1);
+      if (Atomics.load(ctl, CTL_ERR) !== 0) break;
+      const i = Atomics.add(ctl, CTL_NEXT, 1);
       if (i >= n) break;
       let ok = false;
       inBlock = true;
       try {
-        run(msg.job, i);
+        runTask(msg.task, msg.job, i, msg.block);
         ok = true;
       } catch (e) {
-        fail(ctl, `CPU worker thread ${index} failed in a '${msg.task}' job: ${e && e.stack ? e.stack : String(e)}`);
+        fail(ctl, `CPU worker thread ${index} failed in a '${msg.task}' job: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
       }
       inBlock = false;
-      if (Atomics.add(ctl, DONE, 1) + 1 === n || !ok) Atomics.notify(ctl, DONE);
+      if (Atomics.add(ctl, CTL_DONE, 1) + 1 === n || !ok) Atomics.notify(ctl, CTL_DONE);
       if (!ok) break;
     }
   } finally {

@@ -2,22 +2,23 @@
  * WebAssembly SIMD loops for the CPU backend's hot elementwise ops and column sums, and the
  * drivers that run them over tensor storage: each block of a job is cut into chunks of up to
  * CHUNK elements that are copied into this thread's WebAssembly memory (TypedArray.set, a
- * memcpy), computed there four or sixteen lanes at a time, and copied out. Plain JavaScript
- * (types in wasm-ew.d.ts) assembled with wasm-builder.js; loaded by any pool thread.
+ * memcpy), computed there four or sixteen lanes at a time, and copied out. Assembled with
+ * wasm-builder.ts; run by any pool thread.
+ * Part of src/kernels/cpu: imports wasm-builder.ts only.
  *
  * Exactness: each output element is the same single IEEE binary32 operation as the plain loops
- * of ew-tasks.js (f32x4.add/sub/mul/div round to nearest-even, with subnormals; comparisons are
+ * of ew-tasks.ts and broadcast.gen.ts (f32x4.add/sub/mul/div round to nearest-even, with subnormals; comparisons are
  * IEEE comparisons, false with a NaN except `ne`), or a selection of 32-bit words (relu, reluGrad,
  * where); lanes never mix. The column sums add rows in order into per-column accumulators, each
  * lane one output's sequential f32 sum: the bits of chunkSums. Where WebAssembly SIMD is missing
- * (or DITTO_CPU_WASM=0) `ewAvailable()` is false and the kernels keep their plain loops.
+ * (or DITTO_CPU_WASM=0) `ewAvailable()` is false and the kernels run their plain scalar loops.
  *
  * Memory of a thread (byte offsets): three float regions A, B, D of CHUNK floats, a byte region
  * C (conditions, comparison results) of CHUNK bytes, each with 64 bytes of slack (loops run in
  * whole vectors past the end; those lanes are never copied out), a scalar slot S (16 bytes), and
  * the column accumulators T.
  */
-import { Fn, V128, compileOrNull, moduleBytes, newMemory } from './wasm-builder.js';
+import { Fn, V128, type Instr, type KernelFn, type WasmModule, compileOrNull, instantiate, moduleBytes, newMemory } from './wasm-builder.ts';
 
 /** Elements per chunk (a multiple of 16). */
 export const CHUNK = 8192;
@@ -32,11 +33,28 @@ const RT = RS + 64;
 export const MAX_COLS = 4096;
 const BYTES = RT + 4 * MAX_COLS + SLACK;
 
-const F32_OPS = { add: 'f32x4.add', sub: 'f32x4.sub', mul: 'f32x4.mul', div: 'f32x4.div' };
-const CMP_OPS = { greater: 'f32x4.gt', greaterEqual: 'f32x4.ge', less: 'f32x4.lt', lessEqual: 'f32x4.le', equal: 'f32x4.eq', notEqual: 'f32x4.ne' };
+/** The binary float ops with SIMD loops, and their instructions. */
+const F32_OPS = { add: 'f32x4.add', sub: 'f32x4.sub', mul: 'f32x4.mul', div: 'f32x4.div' } as const satisfies Record<string, Instr>;
+/** The comparisons with SIMD loops (forms 'vv' and 'vs'), and their instructions. */
+const CMP_OPS = { greater: 'f32x4.gt', greaterEqual: 'f32x4.ge', less: 'f32x4.lt', lessEqual: 'f32x4.le', equal: 'f32x4.eq', notEqual: 'f32x4.ne' } as const satisfies Record<string, Instr>;
+export type EwFloatOp = keyof typeof F32_OPS;
+export type EwCompareOp = keyof typeof CMP_OPS;
+/** Operand forms: 'vv' both dense, 'vs' the second a scalar, 'sv' the first a scalar. */
+export type EwForm = 'vv' | 'vs' | 'sv';
+/** The forms of the comparison loops. */
+export type EwCompareForm = Exclude<EwForm, 'sv'>;
+const FORMS = ['vv', 'vs', 'sv'] as const satisfies readonly EwForm[];
+const COMPARE_FORMS = ['vv', 'vs'] as const satisfies readonly EwCompareForm[];
+
+/** Every function of the module. */
+type EwFnName =
+  | `${EwForm}_${EwFloatOp}` | `row_${EwFloatOp}` | `${EwCompareForm}_${EwCompareOp}` | `where_${EwForm}`
+  | 'relu' | 'reluGrad' | 'colsum' | 'pool2' | 'pool2Grad';
+
+const entries = <K extends string, V>(o: Record<K, V>): [K, V][] => Object.entries(o) as [K, V][];
 
 /** for (p = 0; p < n; p += step) body(): emits the loop with local `p` (elements) and `e` = n. */
-function forRange(f, step, body) {
+function forRange(f: Fn, step: number, body: () => void): void {
   f.i32(0).set('p');
   f.block().loop();
   f.get('p').get('n').op('i32.ge_s').brIf(1);
@@ -47,16 +65,16 @@ function forRange(f, step, body) {
 }
 
 /** Byte address of float element p of the region at local `base`: base + 4p. */
-const fAddr = (f, base) => f.get(base).get('p').i32(2).op('i32.shl').add();
+const fAddr = (f: Fn, base: string): Fn => f.get(base).get('p').i32(2).op('i32.shl').add();
 /** Byte address of byte element p of the region at local `base`. */
-const bAddr = (f, base) => f.get(base).get('p').add();
+const bAddr = (f: Fn, base: string): Fn => f.get(base).get('p').add();
 
 /** vv_op(a, b, d, n): d = a op b; vs_op(a, s, d, n): d = a op s[0]; sv_op(s, b, d, n): d = s[0] op b. */
-function binaryFns() {
-  const fns = [];
-  for (const [name, op] of Object.entries(F32_OPS)) {
-    for (const form of ['vv', 'vs', 'sv']) {
-      const f = new Fn(`${form}_${name}`, ['a', 'b', 'd', 'n']);
+function binaryFns(): Fn<EwFnName>[] {
+  const fns: Fn<EwFnName>[] = [];
+  for (const [name, op] of entries(F32_OPS)) {
+    for (const form of FORMS) {
+      const f = new Fn(`${form}_${name}` as const, ['a', 'b', 'd', 'n']);
       f.local('p').local('s', V128);
       if (form === 'vs') f.get('b').vSplatLoad().set('s');
       if (form === 'sv') f.get('a').vSplatLoad().set('s');
@@ -72,7 +90,7 @@ function binaryFns() {
       fns.push(f);
     }
     // row_op(a, b, d, n = rows * C, C): d[r, c] = a[r, c] op b[c], C a multiple of 4
-    const f = new Fn(`row_${name}`, ['a', 'b', 'd', 'n', 'C']);
+    const f = new Fn(`row_${name}` as const, ['a', 'b', 'd', 'n', 'C']);
     f.local('p').local('q');
     f.block().loop();
     f.get('p').get('n').op('i32.ge_s').brIf(1);
@@ -95,18 +113,18 @@ function binaryFns() {
 }
 
 /** 16 comparison masks (i32x4 words, -1 or 0) -> 16 bytes 1 or 0 at d + p. */
-function storeMaskBytes(f, m) {
+function storeMaskBytes(f: Fn, m: readonly string[]): void {
   bAddr(f, 'd');
   f.get(m[0]).get(m[1]).op('i16x8.narrow_i32x4_s').get(m[2]).get(m[3]).op('i16x8.narrow_i32x4_s').op('i8x16.narrow_i16x8_s');
   f.vConst(0x01010101).op('v128.and').vStore();
 }
 
 /** vs_cmp(a, s, d, n) / vv_cmp(a, b, d, n): bytes d = (a cmp s or b) ? 1 : 0, 16 per step. */
-function compareFns() {
-  const fns = [];
-  for (const [name, op] of Object.entries(CMP_OPS)) {
-    for (const form of ['vv', 'vs']) {
-      const f = new Fn(`${form}_${name}`, ['a', 'b', 'd', 'n']);
+function compareFns(): Fn<EwFnName>[] {
+  const fns: Fn<EwFnName>[] = [];
+  for (const [name, op] of entries(CMP_OPS)) {
+    for (const form of COMPARE_FORMS) {
+      const f = new Fn(`${form}_${name}` as const, ['a', 'b', 'd', 'n']);
       f.local('p').local('s', V128).local('m0', V128).local('m1', V128).local('m2', V128).local('m3', V128);
       if (form === 'vs') f.get('b').vSplatLoad().set('s');
       forRange(f, 16, () => {
@@ -125,10 +143,10 @@ function compareFns() {
 }
 
 /** where_vv / where_vs / where_sv(c, a, b, d, n): d = c != 0 ? a : b (bytes c), 16 per step. */
-function whereFns() {
-  const fns = [];
-  for (const form of ['vv', 'vs', 'sv']) {
-    const f = new Fn(`where_${form}`, ['c', 'a', 'b', 'd', 'n']);
+function whereFns(): Fn<EwFnName>[] {
+  const fns: Fn<EwFnName>[] = [];
+  for (const form of FORMS) {
+    const f = new Fn(`where_${form}` as const, ['c', 'a', 'b', 'd', 'n']);
     f.local('p').local('sa', V128).local('sb', V128).local('m8', V128).local('m16', V128);
     if (form === 'sv') f.get('a').vSplatLoad().set('sa');
     if (form === 'vs') f.get('b').vSplatLoad().set('sb');
@@ -154,7 +172,7 @@ function whereFns() {
 }
 
 /** relu(a, d, n): d = a > 0 || a is NaN ? a : +0; reluGrad(g, x, d, n): d = x > 0 ? g : +0. */
-function reluFns() {
+function reluFns(): Fn<EwFnName>[] {
   const relu = new Fn('relu', ['a', 'd', 'n']);
   relu.local('p').local('v', V128);
   forRange(relu, 4, () => {
@@ -173,7 +191,7 @@ function reluFns() {
 }
 
 /** colsum(x, t, n = rows * C, C): t[c] = f32(t[c] + x[r, c]) for each row r in order (C % 4 == 0). */
-function colSumFn() {
+function colSumFn(): Fn<EwFnName> {
   const f = new Fn('colsum', ['a', 't', 'n', 'C']);
   f.local('p').local('q');
   f.block().loop();
@@ -202,15 +220,15 @@ function colSumFn() {
  * maxPoolImages's: start at (0, 0), then (0, 1), (1, 0), (1, 1); a value replaces the best if it
  * is greater, or NaN over a number.
  */
-function poolFns() {
-  const decl = (f) => {
+function poolFns(): Fn<EwFnName>[] {
+  const decl = (f: Fn): void => {
     f.local('r').local('ow').local('c').local('xo').local('row').local('oo').local('outW');
     for (const v of ['v0', 'v1', 'v2', 'v3', 'best', 'm1', 'm2', 'm3', 'gv']) f.local(v, V128);
     f.get('W').i32(1).op('i32.shr_u').set('outW');
     f.get('W').get('C').mul().i32(2).op('i32.shl').set('row'); // bytes of an input row
   };
   // for each output position and each 4 channels: xo = byte offset of the window's (0, 0) element, oo = output offset
-  const loops = (f, body) => {
+  const loops = (f: Fn, body: () => void): void => {
     f.i32(0).set('r');
     f.block().loop();
     f.get('r').get('rows').op('i32.ge_s').brIf(1);
@@ -266,7 +284,7 @@ function poolFns() {
   loops(grad, () => {
     // gv = f32(+0 + g); the winner is the last k with m_k set, else position 0
     grad.get('g').get('oo').add().vLoad().vZero().op('f32x4.add').set('gv');
-    const store = (k, mask) => {
+    const store = (k: number, mask: () => void): void => {
       grad.get('d').get('xo').add();
       if (k & 1) grad.get('C').i32(4).mul().add();
       if (k & 2) grad.get('row').add();
@@ -282,32 +300,44 @@ function poolFns() {
   return [pool, grad];
 }
 
-let compiled;
-function ewModule() {
+let fnList: Fn<EwFnName>[] | null = null;
+/** The module's functions (function i has index i), assembled once per thread. */
+function allFns(): Fn<EwFnName>[] {
+  fnList ??= [...binaryFns(), ...compareFns(), ...whereFns(), ...reluFns(), colSumFn(), ...poolFns()];
+  return fnList;
+}
+
+let compiled: WasmModule | null | undefined;
+function ewModule(): WasmModule | null {
   if (compiled === undefined) {
-    const fns = [...binaryFns(), ...compareFns(), ...whereFns(), ...reluFns(), colSumFn(), ...poolFns()];
-    compiled = compileOrNull('ew', moduleBytes(fns, fns.map((f) => f.name)));
+    compiled = compileOrNull('ew', () => {
+      const fns = allFns();
+      return moduleBytes(fns, fns.map((f) => f.name));
+    });
   }
   return compiled;
 }
 
 /** Whether the WebAssembly elementwise loops are available in this process. */
-export function ewAvailable() {
+export function ewAvailable(): boolean {
   return ewModule() !== null;
 }
 
-/** The names of the binary float ops and comparisons with SIMD loops. */
-export const EW_FLOAT_OPS = Object.keys(F32_OPS);
-export const EW_COMPARE_OPS = Object.keys(CMP_OPS);
+/** The binary float ops and comparisons with SIMD loops. */
+export const EW_FLOAT_OPS = Object.keys(F32_OPS) as EwFloatOp[];
+export const EW_COMPARE_OPS = Object.keys(CMP_OPS) as EwCompareOp[];
 
-let E = null;
-let HF = null;
-let H8 = null;
+/** This thread's instance (created on first use) and float / byte views of its memory. */
+let E: Record<EwFnName, KernelFn> | null = null;
+let HF = new Float32Array(0);
+let H8 = new Uint8Array(0);
 
-function instance() {
+function instance(): Record<EwFnName, KernelFn> {
   if (E === null) {
+    const module = ewModule();
+    if (module === null) throw new Error('wasm-ew: WebAssembly SIMD is not available (callers check ewAvailable())');
     const mem = newMemory(BYTES);
-    E = new WebAssembly.Instance(ewModule(), { env: { mem } }).exports;
+    E = instantiate(module, mem, allFns().map((f) => f.name));
     HF = new Float32Array(mem.buffer);
     H8 = new Uint8Array(mem.buffer);
   }
@@ -315,24 +345,31 @@ function instance() {
 }
 
 /** Copies src[i .. i + len) into the region at byte `at` (floats or bytes by the array's type). */
-function put(src, i, len, at) {
-  if (src.BYTES_PER_ELEMENT === 1) H8.set(src.subarray(i, i + len), at);
+function put(src: Float32Array | Uint8Array, i: number, len: number, at: number): void {
+  if (src instanceof Uint8Array) H8.set(src.subarray(i, i + len), at);
   else HF.set(src.subarray(i, i + len), at >> 2);
 }
 
 /** Copies len elements of the region at byte `at` to dst[i ..). */
-function take(dst, i, len, at) {
-  if (dst.BYTES_PER_ELEMENT === 1) dst.set(H8.subarray(at, at + len), i);
+function take(dst: Float32Array | Uint8Array, i: number, len: number, at: number): void {
+  if (dst instanceof Uint8Array) dst.set(H8.subarray(at, at + len), i);
   else dst.set(HF.subarray(at >> 2, (at >> 2) + len), i);
 }
 
 /**
- * Binary float op or comparison `op` over outputs [o0, o1): form 'vv' (a, b dense), 'vs' (b a
- * scalar: b[0]), 'sv' (a a scalar); d dense (float32, or uint8 for comparisons).
+ * Binary float op `op` over outputs [o0, o1): form 'vv' (a, b dense), 'vs' (b a scalar: b[0]),
+ * 'sv' (a a scalar); d dense.
  */
-export function ewBinary(op, form, a, b, d, o0, o1) {
-  const e = instance();
-  const fn = e[`${form}_${op}`];
+export function ewBinary(op: EwFloatOp, form: EwForm, a: Float32Array, b: Float32Array, d: Float32Array, o0: number, o1: number): void {
+  runBinary(instance()[`${form}_${op}`], form, a, b, d, o0, o1);
+}
+
+/** Comparison `op` over outputs [o0, o1) into bytes d (1 or 0): form 'vv' or 'vs' (b a scalar). */
+export function ewCompare(op: EwCompareOp, form: EwCompareForm, a: Float32Array, b: Float32Array, d: Uint8Array, o0: number, o1: number): void {
+  runBinary(instance()[`${form}_${op}`], form, a, b, d, o0, o1);
+}
+
+function runBinary(fn: KernelFn, form: EwForm, a: Float32Array, b: Float32Array, d: Float32Array | Uint8Array, o0: number, o1: number): void {
   if (form === 'vs') HF[RS >> 2] = b[0];
   if (form === 'sv') HF[RS >> 2] = a[0];
   for (let i = o0; i < o1; i += CHUNK) {
@@ -345,9 +382,8 @@ export function ewBinary(op, form, a, b, d, o0, o1) {
 }
 
 /** d[r, c] = a[r, c] op b[c] for rows [r0, r1) of C columns (C % 4 == 0, C <= MAX_COLS). */
-export function ewRow(op, a, b, d, C, r0, r1) {
-  const e = instance();
-  const fn = e[`row_${op}`];
+export function ewRow(op: EwFloatOp, a: Float32Array, b: Float32Array, d: Float32Array, C: number, r0: number, r1: number): void {
+  const fn = instance()[`row_${op}`];
   HF.set(b.subarray(0, C), RB >> 2);
   const rows = Math.floor(CHUNK / C);
   for (let r = r0; r < r1; r += rows) {
@@ -359,9 +395,8 @@ export function ewRow(op, a, b, d, C, r0, r1) {
 }
 
 /** where with uint8 cond c over outputs [o0, o1): form 'vv', 'vs' (b scalar) or 'sv' (a scalar). */
-export function ewWhere(form, c, a, b, d, o0, o1) {
-  const e = instance();
-  const fn = e[`where_${form}`];
+export function ewWhere(form: EwForm, c: Uint8Array, a: Float32Array, b: Float32Array, d: Float32Array, o0: number, o1: number): void {
+  const fn = instance()[`where_${form}`];
   if (form === 'vs') HF[RS >> 2] = b[0];
   if (form === 'sv') HF[RS >> 2] = a[0];
   for (let i = o0; i < o1; i += CHUNK) {
@@ -375,7 +410,7 @@ export function ewWhere(form, c, a, b, d, o0, o1) {
 }
 
 /** relu over [o0, o1). */
-export function ewRelu(a, d, o0, o1) {
+export function ewRelu(a: Float32Array, d: Float32Array, o0: number, o1: number): void {
   const e = instance();
   for (let i = o0; i < o1; i += CHUNK) {
     const len = Math.min(CHUNK, o1 - i);
@@ -386,7 +421,7 @@ export function ewRelu(a, d, o0, o1) {
 }
 
 /** reluGrad over [o0, o1): d = x > 0 ? g : +0. */
-export function ewReluGrad(g, x, d, o0, o1) {
+export function ewReluGrad(g: Float32Array, x: Float32Array, d: Float32Array, o0: number, o1: number): void {
   const e = instance();
   for (let i = o0; i < o1; i += CHUNK) {
     const len = Math.min(CHUNK, o1 - i);
@@ -398,7 +433,7 @@ export function ewReluGrad(g, x, d, o0, o1) {
 }
 
 /** Whether 2 x 2 stride-2 unpadded pooling of rows of W columns and C channels takes ewPool2 / ewPool2Grad. */
-export function ewPool2Fits(W, C) {
+export function ewPool2Fits(W: number, C: number): boolean {
   return C % 4 === 0 && W >= 2 && 2 * W * C <= CHUNK && ewAvailable();
 }
 
@@ -406,7 +441,7 @@ export function ewPool2Fits(W, C) {
  * maxPool2d 2 x 2 / 2 'valid' of images [n0, n1) of x [N, H, W, C] into d [N, floor(H/2), floor(W/2), C]
  * (ewPool2Fits(W, C)).
  */
-export function ewPool2(x, d, H, W, C, n0, n1) {
+export function ewPool2(x: Float32Array, d: Float32Array, H: number, W: number, C: number, n0: number, n1: number): void {
   const e = instance();
   const outH = H >> 1;
   const outW = W >> 1;
@@ -422,7 +457,7 @@ export function ewPool2(x, d, H, W, C, n0, n1) {
 }
 
 /** maxPool2dGrad 2 x 2 / 2 'valid' of images [n0, n1): dx [N, H, W, C] from x and dy (ewPool2Fits(W, C)). */
-export function ewPool2Grad(x, g, dx, H, W, C, n0, n1) {
+export function ewPool2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, H: number, W: number, C: number, n0: number, n1: number): void {
   const e = instance();
   const outH = H >> 1;
   const outW = W >> 1;
@@ -445,7 +480,7 @@ export function ewPool2Grad(x, g, dx, H, W, C, n0, n1) {
  * added in order: out[o + c] = S_seq(x[r, c], r = r0..r1-1). Rows of up to MAX_COLS columns are
  * copied several at a time; wider rows are summed in strips of MAX_COLS columns.
  */
-export function ewColSum(x, C, r0, r1, out, o) {
+export function ewColSum(x: Float32Array, C: number, r0: number, r1: number, out: Float32Array, o: number): void {
   const e = instance();
   if (C <= MAX_COLS) {
     HF.fill(0, RT >> 2, (RT >> 2) + C);

@@ -1,0 +1,30 @@
+/**
+ * What the main thread and the CPU pool workers share (thread-pool.ts, worker.ts): the layout of
+ * a job's control words, the job message and the worker's start data.
+ * Part of src/kernels/cpu: imports tasks.ts and wasm-builder.ts (types only).
+ */
+import type { TaskJobs, TaskName } from './tasks.ts';
+import type { WasmModule } from './wasm-builder.ts';
+
+/** Control words of a job (an Int32Array over a SharedArrayBuffer): the next unclaimed block ... */
+export const CTL_NEXT = 0;
+/** ... the number of blocks finished ... */
+export const CTL_DONE = 1;
+/** ... and 0, or the (1-based) index of the first worker that failed. */
+export const CTL_ERR = 2;
+
+/** A job posted to the workers: blocks 0..nBlocks-1 of `job` for task `task`, `block` units each. */
+export type JobMessage<T extends TaskName = TaskName> = {
+  [K in T]: { task: K; job: TaskJobs[K]; ctl: SharedArrayBuffer; nBlocks: number; block: number };
+}[T];
+
+/** A worker's workerData. */
+export interface WorkerData {
+  /** 1-based worker index (the main thread is 0). */
+  index: number;
+  /** The shared error-message buffer: per thread a slot of slotBytes bytes (length word, UTF-8 text). */
+  errors: SharedArrayBuffer;
+  slotBytes: number;
+  /** The main thread's compiled WebAssembly modules, by name (tasks.ts wasmModulesForWorkers). */
+  wasm: Record<string, WasmModule>;
+}
