@@ -26,7 +26,8 @@ import './core/index.ts';
 
 export type { Backend, BackendFactory, BackendRequest, TensorInfo } from './core/backend.ts';
 export { registerBackend, currentBackend } from './core/backend-registry.ts';
-export { OP_NAMES, type OpName, type OpAttrMap } from './core/ops/op-attrs.ts';
+export type { OpName, OpAttrMap } from './core/ops/op-attrs.ts';
+export { OP_NAMES } from './core/ops/op-def.ts';
 export { SUM_CHUNK, sumTree } from './core/reduction-order.ts';
 export { fmtShape } from './core/errors.ts';
 export { reduceToShape } from './core/ops/broadcast.ts';

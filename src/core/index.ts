@@ -34,7 +34,7 @@ export {
   slice, pad,
   softmax, logSoftmax,
   transpose,
-  neg, abs, sign, exp, log, sqrt, square, relu, sigmoid, tanh, clipByValue,
+  neg, abs, sign, exp, log, sqrt, square, relu, elu, sigmoid, tanh, clipByValue,
 } from './ops/index.ts';
 export { Tensor, Variable, type NestedArray, type TensorOrNumber } from './tensor.ts';
 export { grad, valueAndGrad, variableGrads, type ValueAndGrads } from './grad.ts';

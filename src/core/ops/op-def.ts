@@ -57,7 +57,24 @@ export interface AnyOpDef {
   readonly view?: boolean;
 }
 
-/** Identity helper that gives an op definition its precise type. */
+const names: OpName[] = [];
+
+/**
+ * Every primitive op name, in the order the op modules define them (filled as src/core/ops/ loads, so
+ * complete once the package is loaded). The names' type is {@link OpName}: the keys of {@link OpAttrMap},
+ * which the kernel tables of both backends must cover, so a primitive without a kernel does not compile.
+ */
+export const OP_NAMES: readonly OpName[] = names;
+
+/**
+ * Gives an op definition its precise type and records its name in {@link OP_NAMES}; a primitive is
+ * defined once (a second definition of a name throws).
+ */
 export function defineOp<O extends OpName | 'reshape'>(def: OpDef<O>): OpDef<O> {
+  if (def.name !== 'reshape') {
+    const name = def.name as OpName;
+    if (names.includes(name)) throw new Error(`defineOp: the primitive '${name}' is defined twice`);
+    names.push(name);
+  }
   return def;
 }

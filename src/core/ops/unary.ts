@@ -141,6 +141,40 @@ export function sigmoid(x: Tensor): Tensor { return runOp(sigmoidOp, [x], {}); }
  */
 export function tanh(x: Tensor): Tensor { return runOp(tanhOp, [x], {}); }
 
+declare module './op-attrs.ts' {
+  interface OpAttrMap {
+    /** ELU: `x > 0 ? x : alpha * expm1(x)` elementwise, float32. */
+    elu: {
+      /** Scale of the negative part (a float32 value). */
+      alpha: number;
+    };
+  }
+}
+
+// elu's gradient, from its output y: dy where x > 0, else dy * (y + alpha) (= dy * alpha * e^x up to
+// float32 rounding), with other ops.
+const eluOp = defineOp({
+  name: 'elu',
+  infer: ([x], a) => {
+    if (x.dtype !== 'float32') throw new DTypeError(`elu: expected x of dtype float32. Received: x.dtype=${x.dtype}`);
+    if (typeof a.alpha !== 'number' || !Number.isFinite(a.alpha)) throw new ArgumentError(`elu: expected alpha to be a finite number. Received: alpha=${a.alpha}`);
+    return { shape: [...x.shape], dtype: 'float32' };
+  },
+  grad: (dy, { inputs: [x], output: y, attrs }, { add, greater, mul, where }) => [where(greater(x, 0), dy, mul(dy, add(y, attrs.alpha)))],
+});
+
+/**
+ * The exponential linear unit, `x > 0 ? x : alpha * expm1(x)` elementwise (float32), with the engine's own
+ * float32 expm1 (src/core/math: the same bits on every backend) and one rounding of the product. Keras
+ * `activations.elu(x, alpha)`, TF.js `tf.elu` (alpha 1). NaN stays NaN.
+ * @param alpha the scale of the negative part (default 1), rounded to float32
+ * @throws {@link DTypeError} unless x is float32; {@link ArgumentError} unless alpha is a finite number.
+ */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  assertLive('elu', x);
+  return runOp(eluOp, [x], { alpha: Math.fround(alpha) });
+}
+
 /**
  * Clamps every element into [min, max] (float32 or int32). TF.js `tf.clipByValue`. The gradient passes where
  * min <= x <= max and is 0 elsewhere.

@@ -4,7 +4,7 @@
  * a store to a Float32Array does). Optimizer tensors are small, so no thread split.
  * Part of src/kernels/cpu: imports src/core only.
  */
-import { type CpuKernel, floats } from './types.ts';
+import { type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 const f32 = Math.fround;
 
@@ -25,3 +25,6 @@ export const adamStep: CpuKernel<'adamStep'> = ([v, m, u], { alpha, eps }, out) 
   const [vs, ms, us, d] = [floats(v), floats(m), floats(u), floats(out)];
   for (let i = 0; i < d.length; i++) d[i] = vs[i] - f32(f32(ms[i] * alpha) / f32(f32(Math.sqrt(us[i])) + eps));
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { adamMoment, adamVelocity, adamStep } satisfies CpuKernels;

@@ -18,7 +18,7 @@ import { BINARY, type BinaryLoopName } from './broadcast.gen.ts';
 import { type BinaryJob, whereRange } from './ew-tasks.ts';
 import { runSplit } from './thread-pool.ts';
 import { type EwCompareOp, type EwFloatOp, EW_COMPARE_OPS, EW_FLOAT_OPS, MAX_COLS, ewAvailable } from './wasm-ew.ts';
-import type { CpuInfo, CpuKernel } from './types.ts';
+import type { CpuInfo, CpuKernel, CpuKernels } from './types.ts';
 
 /** Elementwise work units per element (thread-pool.ts RunOptions.work). */
 const ELEMENT_WORK = 4;
@@ -193,3 +193,6 @@ export const where: CpuKernel<'where'> = ([cnd, a, b], _attrs, out) => {
   const slab = c.dims[l] * n1 * n2;
   forSlabs(c, ([co, ao, bo], oo) => whereRange(cond, x, y, d, n1, n2, sc[l], sc[l + 1], sc[l + 2], sa[l], sa[l + 1], sa[l + 2], sb[l], sb[l + 1], sb[l + 2], co, ao, bo, oo, oo, oo + slab));
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { add, sub, mul, div, maximum, minimum, equal, notEqual, less, lessEqual, greater, greaterEqual, where } satisfies CpuKernels;

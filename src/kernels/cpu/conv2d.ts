@@ -18,7 +18,7 @@
 import { window2d, type Window2d } from '../../core/ops/window.ts';
 import { runGemm } from './gemm.ts';
 import type { ConvGeometry, GemmOperands } from './gemm-tasks.ts';
-import { type CpuKernel, floats } from './types.ts';
+import { type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 function geometry(g: Window2d, C: number, F: number): ConvGeometry {
   return { C, F, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, sH: g.sH, sW: g.sW, outH: g.outH, outW: g.outW, padTop: g.padTop, padLeft: g.padLeft };
@@ -46,3 +46,6 @@ export const conv2dGradFilter: CpuKernel<'conv2dGradFilter'> = ([x, dy], a, out)
   const g = window2d('conv2dGradFilter', x.shape, [kH, kW], a.strides, a.padding);
   gemmJob({ kind: 'conv2dGradFilter', x: floats(x), dy: floats(dy), ...geometry(g, C, F) }, kH * kW * C, F, g.n * g.outH * g.outW, floats(out));
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { conv2d, conv2dGradInput, conv2dGradFilter } satisfies CpuKernels;

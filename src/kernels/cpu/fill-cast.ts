@@ -3,7 +3,7 @@
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { broadcastStrides } from '../../core/shape.ts';
-import type { CpuKernel } from './types.ts';
+import type { CpuKernel, CpuKernels } from './types.ts';
 
 export const fill: CpuKernel<'fill'> = (_ins, a, out) => {
   out.handle.fill(a.value);
@@ -63,3 +63,6 @@ export function copyStrided(src: ArrayLike<number>, srcStrides: readonly number[
     }
   }
 }
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { fill, cast, broadcastTo } satisfies CpuKernels;

@@ -5,7 +5,7 @@
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { sizeOf } from '../../core/shape.ts';
-import type { CpuKernel } from './types.ts';
+import type { CpuKernel, CpuKernels } from './types.ts';
 
 const f32 = Math.fround;
 
@@ -102,3 +102,6 @@ export const oneHot: CpuKernel<'oneHot'> = ([idx], a, out) => {
     if (k >= 0 && k < d) dst[i * d + k] = a.onValue;
   }
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { gather, gatherGrad, oneHot } satisfies CpuKernels;

@@ -9,7 +9,7 @@
  */
 import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.ts';
 import { runGemm } from './gemm.ts';
-import { type CpuKernel, floats } from './types.ts';
+import { type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 export const matmul: CpuKernel<'matmul'> = ([a, b], attrs, out) => {
   const ra = a.shape.length;
@@ -47,3 +47,6 @@ export const matmul: CpuKernel<'matmul'> = ([a, b], attrs, out) => {
     brs: attrs.transposeB ? K : 1, bcs: attrs.transposeB ? 1 : N,
   }, batch, M, N, K, floats(out));
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { matmul } satisfies CpuKernels;

@@ -4,7 +4,7 @@
  */
 import { sizeOf, stridesOf } from '../../core/shape.ts';
 import { copyStrided } from './fill-cast.ts';
-import type { CpuKernel } from './types.ts';
+import type { CpuKernel, CpuKernels } from './types.ts';
 
 export const transpose: CpuKernel<'transpose'> = ([x], a, out) => {
   const s = stridesOf(x.shape);
@@ -62,3 +62,6 @@ export const concat: CpuKernel<'concat'> = (xs, a, out) => {
     col += row;
   }
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { transpose, slice, pad, concat } satisfies CpuKernels;

@@ -18,7 +18,7 @@ import { window2d, type Window2d } from '../../core/ops/window.ts';
 import type { PoolAttrs } from '../../core/ops/op-attrs.ts';
 import type { PoolGeometry } from './ew-tasks.ts';
 import { runSplit } from './thread-pool.ts';
-import { type CpuKernel, floats } from './types.ts';
+import { type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 const f32 = Math.fround;
 
@@ -107,3 +107,6 @@ export const avgPool2dGrad: CpuKernel<'avgPool2dGrad'> = ([dy], a, out) => {
     }
   });
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { maxPool2d, maxPool2dGrad, avgPool2d, avgPool2dGrad } satisfies CpuKernels;

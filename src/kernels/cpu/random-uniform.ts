@@ -8,7 +8,7 @@
 import { threefry2x32Into } from '../../core/random/threefry.ts';
 import { philoxUniformRange } from './random-tasks.ts';
 import { runSplit } from './thread-pool.ts';
-import { type CpuKernel, floats } from './types.ts';
+import { type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 /** 2^-23: m * 2^-23 is exact for every 23-bit m. */
 const TWO_M23 = 1.1920928955078125e-7;
@@ -51,3 +51,6 @@ export const randomUniform: CpuKernel<'randomUniform'> = (_inputs, a, out) => {
   if (a.algorithm === 'philox') philoxUniform(d, a.key, a.counter);
   else threefryUniform(d, a.key);
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { randomUniform } satisfies CpuKernels;

@@ -13,7 +13,7 @@ import { SUM_CHUNK, sumTree } from '../../core/reduction-order.ts';
 import type { ReduceAttrs } from '../../core/ops/op-attrs.ts';
 import { sizeOf, stridesOf } from '../../core/shape.ts';
 import { runJob, sharedScratch } from './thread-pool.ts';
-import { type CpuInfo, type CpuKernel, floats } from './types.ts';
+import { type CpuInfo, type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 const f32 = Math.fround;
 
@@ -171,3 +171,6 @@ export const max: CpuKernel<'max'> = ([x], a, out) => scan(x, a, out, greaterOrN
 export const min: CpuKernel<'min'> = ([x], a, out) => scan(x, a, out, lessOrNaN, false);
 export const argmax: CpuKernel<'argmax'> = ([x], a, out) => scan(x, { axes: [a.axis], keepDims: false }, out, greaterOrNaN, true);
 export const argmin: CpuKernel<'argmin'> = ([x], a, out) => scan(x, { axes: [a.axis], keepDims: false }, out, lessOrNaN, true);
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { sum, max, min, argmax, argmin } satisfies CpuKernels;

@@ -5,7 +5,7 @@
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { runSplit } from './thread-pool.ts';
-import type { CpuKernel } from './types.ts';
+import type { CpuKernel, CpuKernels } from './types.ts';
 
 const f32 = Math.fround;
 
@@ -42,3 +42,6 @@ export const resizeBilinear: CpuKernel<'resizeBilinear'> = ([x], a, out) => {
   // images are independent: blocks of images on the worker pool for big batches (ew-tasks.ts)
   runSplit('resizeBilinear', job, n, { workPerUnit: 40 * outH * outW * C, minBlock: 1, out: out.handle });
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { resizeBilinear } satisfies CpuKernels;

@@ -11,6 +11,12 @@ export type CpuInfo = TensorInfo<TypedArray>;
 /** A CPU kernel writes `out.handle` from the inputs; shapes were checked by the op definition. */
 export type CpuKernel<O extends OpName> = (inputs: readonly CpuInfo[], attrs: OpAttrMap[O], out: CpuInfo) => void;
 
+/**
+ * Kernels by op name. Each kernel file exports the kernels it holds as one `KERNELS` object
+ * (`satisfies CpuKernels`); kernels.ts spreads them into the table, whose type is total.
+ */
+export type CpuKernels = { readonly [O in OpName]?: CpuKernel<O> };
+
 /** The Float32Array of a tensor that its op definition guarantees to be float32 (checked). */
 export function floats(t: CpuInfo): Float32Array {
   const h = t.handle;

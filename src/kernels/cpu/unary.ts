@@ -4,10 +4,10 @@
  * sigmoid are the engine's own float32 functions (src/core/math), shared with the WGSL kernels.
  * Part of src/kernels/cpu: imports src/core only.
  */
-import { exp32, log32, sigmoid32, tanh32 } from '../../core/math/index.ts';
+import { exp32, expm1_32, log32, sigmoid32, tanh32 } from '../../core/math/index.ts';
 import { reluGradRange, reluRange } from './ew-tasks.ts';
 import { runSplit } from './thread-pool.ts';
-import { type CpuInfo, type CpuKernel, floats } from './types.ts';
+import { type CpuInfo, type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 type Elementwise = (src: CpuInfo['handle'], dst: CpuInfo['handle'], isFloat: boolean) => void;
 
@@ -86,3 +86,16 @@ export const clipByValue: CpuKernel<'clipByValue'> = ([x], a, out) => {
     d[i] = v < lo ? lo : v > hi ? hi : v;
   }
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+/** elu: x > 0 ? x : fround(alpha * expm1_32(x)) (NaN fails x > 0 and stays NaN through expm1). */
+export const elu: CpuKernel<'elu'> = ([x], { alpha }, out) => {
+  const s = floats(x);
+  const d = floats(out);
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    d[i] = v > 0 ? v : alpha * expm1_32(v);
+  }
+};
+
+export const KERNELS = { neg, abs, sign, exp, log, sqrt, square, relu, reluGrad, sigmoid, tanh, elu, clipByValue } satisfies CpuKernels;

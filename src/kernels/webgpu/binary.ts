@@ -7,8 +7,17 @@
 import type { DType } from '../../core/dtype.ts';
 import type { OpName } from '../../core/ops/op-attrs.ts';
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
-import { BINARY_OP, DTYPE_CODE } from './wgsl-constants.ts';
-import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, grid, mergeDims, planChunks, windowBinding, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, grid, mergeDims, planChunks, windowBinding, type GpuInfo, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
+
+/** Op codes of shaders/binary.wgsl (override OP; shared through wgsl-constants.ts). */
+export const BINARY_OP = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5,
+  equal: 6, notEqual: 7, less: 8, lessEqual: 9, greater: 10, greaterEqual: 11,
+} as const;
+
+/** Element dtype codes (override DTYPE of binary.wgsl, params.dtype of reduce-scan.wgsl). */
+/** Element dtype codes (override DTYPE of binary.wgsl, params.dtype of reduce-scan.wgsl). */
+export const DTYPE_CODE = { float32: 0, int32: 1, uint8: 2 } as const;
 
 type BinaryName = Extract<OpName, 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'>;
 
@@ -60,3 +69,6 @@ export const greaterEqual = binary('greaterEqual');
 
 /** where(cond, a, b): 32-bit words selected by cond != 0, all three broadcast. */
 export const where: GpuKernel<'where'> = (ctx, [c, a, b], _attrs, out) => broadcastDispatch(ctx, 'where', 'where', [c, a, b], out, () => {});
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { add, sub, mul, div, maximum, minimum, equal, notEqual, less, lessEqual, greater, greaterEqual, where } satisfies GpuKernels;

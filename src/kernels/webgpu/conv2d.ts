@@ -10,7 +10,7 @@
  */
 import { window2d, type Window2d } from '../../core/ops/window.ts';
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
-import { ParamWriter, TUNING, bind, sumTree, type GpuHandle, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ParamWriter, TUNING, bind, sumTree, type GpuHandle, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
 import { copyStrided, fillWords } from './movement.ts';
 import { stridesOf } from '../../core/shape.ts';
 
@@ -128,3 +128,6 @@ export const conv2dGradFilter: GpuKernel<'conv2dGradFilter'> = (ctx, [x, dy], a,
   }
   if (groups > 1) sumTree(ctx, target, 1, groups, outputs, out.handle.buffer);
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { conv2d, conv2dGradInput, conv2dGradFilter } satisfies GpuKernels;

@@ -8,7 +8,7 @@
  */
 import { sizeOf } from '../../core/shape.ts';
 import { BackendError } from '../../core/errors.ts';
-import { ParamWriter, WG, bind, bindingLimits, grid, groupLength, sumTree, windowBinding, type GpuKernel } from './kernel-util.ts';
+import { ParamWriter, WG, bind, bindingLimits, grid, groupLength, sumTree, windowBinding, type GpuKernel, type GpuKernels } from './kernel-util.ts';
 import { wordOf } from './movement.ts';
 
 /**
@@ -59,3 +59,6 @@ export const oneHot: GpuKernel<'oneHot'> = (ctx, [idx], a, out) => {
   const p = new ParamWriter().u32(total, a.depth, wordOf(a.onValue, a.dtype), wordOf(a.offValue, a.dtype)).finish();
   ctx.stream.dispatch('one-hot', [bind(idx.handle), { buffer: out.handle.buffer, bytes: total * 4 }], p, grid(total, WG, ctx.limits));
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { gather, gatherGrad, oneHot } satisfies GpuKernels;

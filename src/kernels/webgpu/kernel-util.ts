@@ -41,6 +41,12 @@ export interface KernelContext {
 /** A WebGPU kernel records the dispatches that write `out` from the inputs. */
 export type GpuKernel<O extends OpName> = (ctx: KernelContext, inputs: readonly GpuInfo[], attrs: OpAttrMap[O], out: GpuInfo) => void;
 
+/**
+ * Kernels by op name. Each host file exports the kernels it holds as one `KERNELS` object
+ * (`satisfies GpuKernels`); kernels.ts spreads them into the table, whose type is total.
+ */
+export type GpuKernels = { readonly [O in OpName]?: GpuKernel<O> };
+
 const f32buf = new Float32Array(1);
 const u32buf = new Uint32Array(f32buf.buffer);
 
@@ -231,9 +237,10 @@ export const WG = 256;
 /**
  * Elements per invocation of the elementwise and movement shaders (their `E`: binary, where,
  * copy, fill, unary, unary-math, adam, relu-grad): lavapipe pays a large fixed cost per invocation.
- * Defined in wgsl-constants.ts, from which the shaders' `E` is generated.
+ * The shaders' `E` is generated from it (wgsl-constants.ts).
  */
-export { ELEMENTS_PER_INVOCATION } from './wgsl-constants.ts';
+export const ELEMENTS_PER_INVOCATION = 16;
+
 
 /** An iteration shape with per-operand strides after merging dimensions. */
 export interface Merged {

@@ -7,7 +7,7 @@
  */
 import { UnsupportedOpError } from '../../core/errors.ts';
 import { broadcastStrides, sizeOf } from '../../core/shape.ts';
-import { ParamWriter, groupLength, mergeDims, sumTree, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ParamWriter, groupLength, mergeDims, sumTree, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
 
 /** C = A @ B with element strides; batch dims (at most 4 after merging) with strides per operand. */
 export interface GemmSpec {
@@ -98,3 +98,6 @@ export const matmul: GpuKernel<'matmul'> = (ctx, [a, b], attrs, out) => {
     bBatchStrides: broadcastStrides(b.shape.slice(0, -2), batchShape).map((v) => v * matB),
   });
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { matmul } satisfies GpuKernels;

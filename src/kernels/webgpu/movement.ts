@@ -6,7 +6,7 @@
  */
 import type { DType } from '../../core/dtype.ts';
 import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.ts';
-import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, contiguousChunks, f32Bits, grid, mergeDims, planChunks, windowBinding, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, contiguousChunks, f32Bits, grid, mergeDims, planChunks, windowBinding, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
 
 /** The 32-bit word holding `value` as an element of `dtype` (what a typed-array store gives). */
 export function wordOf(value: number, dtype: DType): number {
@@ -86,3 +86,6 @@ export const concat: GpuKernel<'concat'> = (ctx, xs, a, out) => {
     at += x.shape[a.axis];
   }
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { fill, broadcastTo, transpose, slice, pad, concat } satisfies GpuKernels;

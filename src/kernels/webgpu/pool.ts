@@ -6,9 +6,11 @@
  */
 import type { PoolAttrs } from '../../core/ops/op-attrs.ts';
 import { window2d, type Window2d } from '../../core/ops/window.ts';
-import { ParamWriter, bind, WG, grid, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ParamWriter, bind, WG, grid, type GpuInfo, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
 import { fillWords } from './movement.ts';
-import { POOL_MODE } from './wgsl-constants.ts';
+
+/** Modes of shaders/pool2d*.wgsl (override MODE, params.mode). */
+export const POOL_MODE = { max: 0, avg: 1 } as const;
 
 /** The `PoolGeom` struct of shaders/lib/pool.wgsl followed by the element count. */
 function params(g: Window2d, mode: number, n: number): Uint32Array {
@@ -63,3 +65,6 @@ export const maxPool2dGrad: GpuKernel<'maxPool2dGrad'> = (ctx, [dy, x], a, out) 
 export const avgPool2dGrad: GpuKernel<'avgPool2dGrad'> = (ctx, [dy], a, out) => {
   backward(ctx, POOL_MODE.avg, geometry('avgPool2dGrad', a.inputShape, a), dy, dy, out);
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { maxPool2d, avgPool2d, maxPool2dGrad, avgPool2dGrad } satisfies GpuKernels;

@@ -4,8 +4,10 @@
  * to src/kernels/cpu/random-uniform.ts by the integer recipe of src/core/ops/random-uniform.ts.
  * Part of src/kernels/webgpu: imports src/core only.
  */
-import { ParamWriter, WG, grid, type GpuKernel } from './kernel-util.ts';
-import { RANDOM_ALGO } from './wgsl-constants.ts';
+import { ParamWriter, WG, grid, type GpuKernel, type GpuKernels } from './kernel-util.ts';
+
+/** Generator codes of shaders/random-uniform.wgsl (params.algo). */
+export const RANDOM_ALGO = { philox: 0, threefry: 1 } as const;
 
 export const randomUniform: GpuKernel<'randomUniform'> = (ctx, _inputs, a, out) => {
   const n = out.handle.size;
@@ -15,3 +17,6 @@ export const randomUniform: GpuKernel<'randomUniform'> = (ctx, _inputs, a, out) 
   const p = new ParamWriter().vec4(a.counter).u32(a.key[0], a.key[1], n, RANDOM_ALGO[a.algorithm], blocks).finish();
   ctx.stream.dispatch('random-uniform', [{ buffer: out.handle.buffer, bytes: n * 4 }], p, grid(blocks, WG, ctx.limits));
 };
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { randomUniform } satisfies GpuKernels;

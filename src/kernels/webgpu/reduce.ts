@@ -11,9 +11,11 @@
 import type { ReduceAttrs } from '../../core/ops/op-attrs.ts';
 import { sizeOf, stridesOf } from '../../core/shape.ts';
 import { dtypeCode } from './binary.ts';
-import { SCAN_OP } from './wgsl-constants.ts';
-import { ParamWriter, WG, grid, sumTree, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ParamWriter, WG, grid, sumTree, type GpuInfo, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
 import { copyStrided } from './movement.ts';
+
+/** Op codes of shaders/reduce-scan.wgsl (params.op). */
+export const SCAN_OP = { max: 0, min: 1, argmax: 2, argmin: 3 } as const;
 
 interface Layout {
   buffer: GPUBuffer;
@@ -61,3 +63,6 @@ export const max: GpuKernel<'max'> = (ctx, [x], a: ReduceAttrs, out) => scan(ctx
 export const min: GpuKernel<'min'> = (ctx, [x], a: ReduceAttrs, out) => scan(ctx, x, a.axes, out, SCAN_OP.min);
 export const argmax: GpuKernel<'argmax'> = (ctx, [x], a, out) => scan(ctx, x, [a.axis], out, SCAN_OP.argmax);
 export const argmin: GpuKernel<'argmin'> = (ctx, [x], a, out) => scan(ctx, x, [a.axis], out, SCAN_OP.argmin);
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { sum, max, min, argmax, argmin } satisfies GpuKernels;

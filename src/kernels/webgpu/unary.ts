@@ -5,10 +5,17 @@
  */
 import type { DType } from '../../core/dtype.ts';
 import { UnsupportedOpError } from '../../core/errors.ts';
-import { MATH_OP, UNARY_OP } from './wgsl-constants.ts';
-import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, contiguousChunks, f32Bits, grid, windowBinding, type GpuInfo, type GpuKernel, type KernelContext } from './kernel-util.ts';
+import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, contiguousChunks, f32Bits, grid, windowBinding, type GpuInfo, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
 
-export { UNARY_OP } from './wgsl-constants.ts';
+/** Op codes of shaders/unary.wgsl (override OP; shared through wgsl-constants.ts). */
+export const UNARY_OP = {
+  copy: 0, negF: 1, negI: 2, absF: 3, absI: 4, signF: 5, signI: 6, sqrtF: 7, squareF: 8, squareI: 9,
+  reluF: 10, reluI: 11, clipF: 12, clipI: 13, i32ToF32: 14, u8ToF32: 15, f32ToI32: 16, f32ToU8: 17, i32ToU8: 18,
+} as const;
+
+/** Op codes of shaders/unary-math.wgsl (override OP): the engine's own float32 functions. */
+export const MATH_OP = { exp: 0, log: 1, sigmoid: 2, tanh: 3, elu: 4 } as const;
+
 
 /**
  * Records `shader` over all of `x` into `out` (same size, contiguous), in chunks that fit one
@@ -91,10 +98,17 @@ export const cast: GpuKernel<'cast'> = (ctx, [x], a, out) => {
 
 /** exp, log, sigmoid, tanh: the engine's float32 functions (shaders/unary-math.wgsl, lib/math.wgsl). */
 function math(op: number): GpuKernel<'exp' | 'log' | 'sigmoid' | 'tanh'> {
-  return (ctx, [x], _a, out) => elementwise(ctx, 'unary-math', x, out, op, (n) => new ParamWriter().u32(n, op).finish());
+  return (ctx, [x], _a, out) => elementwise(ctx, 'unary-math', x, out, op, (n) => new ParamWriter().u32(n, op, 0).finish());
 }
+
+/** elu (shaders/unary-math.wgsl): alpha passed as float32 bits. */
+export const elu: GpuKernel<'elu'> = (ctx, [x], { alpha }, out) =>
+  elementwise(ctx, 'unary-math', x, out, MATH_OP.elu, (n) => new ParamWriter().u32(n, MATH_OP.elu, f32Bits(alpha)).finish());
 
 export const exp = math(MATH_OP.exp);
 export const log = math(MATH_OP.log);
 export const sigmoid = math(MATH_OP.sigmoid);
 export const tanh = math(MATH_OP.tanh);
+
+/** The kernels of this file, for the backend's table (kernels.ts). */
+export const KERNELS = { neg, abs, sign, sqrt, square, relu, clipByValue, cast, exp, log, sigmoid, tanh, elu } satisfies GpuKernels;

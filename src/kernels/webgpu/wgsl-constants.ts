@@ -1,46 +1,22 @@
 /**
- * The numbers that WGSL shares with TypeScript, written once, here: the op and dtype codes that select a
- * shader's branch (pipeline-overridable OP / DTYPE / MODE), the elements per invocation, and the summation
- * chunk of the fixed reduction order. scripts/embed-shaders.ts turns each group into WGSL `const`
- * declarations for the shaders that name it in their first-line directive (`// requires: const/unary-ops`),
- * so a shader writes `case UNARY_NEG_F:` and can never drift from the host's code; the generated module's
- * freshness test fails when this file changes without regenerating.
+ * The numbers that WGSL shares with TypeScript, gathered from where they are written once: the op and dtype
+ * codes that select a shader's branch (pipeline-overridable OP / DTYPE / MODE), each defined in the host file
+ * of its shader (UNARY_OP and MATH_OP in unary.ts, BINARY_OP in binary.ts, ...), the elements per invocation
+ * (kernel-util.ts) and the summation chunk of the fixed reduction order (core). scripts/embed-shaders.ts turns
+ * each group into WGSL `const` declarations for the shaders that name it in their first-line directive
+ * (`// requires: const/unary-ops`), so a shader writes `case UNARY_NEG_F:` and can never drift from the host's
+ * code; the generated module's freshness test fails when a code changes without regenerating. Only the embed
+ * script and tests import this file (the host files do not, so no cycle).
  * Part of src/kernels/webgpu: imports src/core only.
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
-
-/** Op codes of shaders/unary.wgsl (override OP). */
-export const UNARY_OP = {
-  copy: 0, negF: 1, negI: 2, absF: 3, absI: 4, signF: 5, signI: 6, sqrtF: 7, squareF: 8, squareI: 9,
-  reluF: 10, reluI: 11, clipF: 12, clipI: 13, i32ToF32: 14, u8ToF32: 15, f32ToI32: 16, f32ToU8: 17, i32ToU8: 18,
-} as const;
-
-/** Op codes of shaders/unary-math.wgsl (override OP): the engine's own float32 functions. */
-export const MATH_OP = { exp: 0, log: 1, sigmoid: 2, tanh: 3 } as const;
-
-/** Op codes of shaders/binary.wgsl (override OP). */
-export const BINARY_OP = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5,
-  equal: 6, notEqual: 7, less: 8, lessEqual: 9, greater: 10, greaterEqual: 11,
-} as const;
-
-/** Element dtype codes (override DTYPE of binary.wgsl, params.dtype of reduce-scan.wgsl). */
-export const DTYPE_CODE = { float32: 0, int32: 1, uint8: 2 } as const;
-
-/** Modes of shaders/pool2d*.wgsl (override MODE, params.mode). */
-export const POOL_MODE = { max: 0, avg: 1 } as const;
-
-/** Op codes of shaders/reduce-scan.wgsl (params.op). */
-export const SCAN_OP = { max: 0, min: 1, argmax: 2, argmin: 3 } as const;
-
-/** Generator codes of shaders/random-uniform.wgsl (params.algo). */
-export const RANDOM_ALGO = { philox: 0, threefry: 1 } as const;
-
-/** Modes of shaders/adam.wgsl (override MODE): the three fused Adam ops. */
-export const ADAM_MODE = { moment: 0, velocity: 1, step: 2 } as const;
-
-/** Consecutive elements each invocation of an elementwise shader handles. */
-export const ELEMENTS_PER_INVOCATION = 16;
+import { ADAM_MODE } from './adam.ts';
+import { BINARY_OP, DTYPE_CODE } from './binary.ts';
+import { ELEMENTS_PER_INVOCATION } from './kernel-util.ts';
+import { POOL_MODE } from './pool.ts';
+import { RANDOM_ALGO } from './random-uniform.ts';
+import { SCAN_OP } from './reduce.ts';
+import { MATH_OP, UNARY_OP } from './unary.ts';
 
 /** `negF` -> `NEG_F`, `i32ToF32` -> `I32_TO_F32`. */
 function upperSnake(name: string): string {
