@@ -24,7 +24,7 @@ export {
   equal, notEqual, less, lessEqual, greater, greaterEqual, where,
   concat, stack, split, unstack,
   conv2d, type Conv2dOptions,
-  tensor, scalar, fill, zeros, ones, zerosLike, onesLike, cast, clone, variable, type TensorValues,
+  tensor, scalar, fill, zeros, ones, zerosLike, onesLike, cast, clone, variable, type TensorValues, type OtherTypedArray,
   gather, oneHot,
   matmul, type MatmulOptions,
   maxPool2d, avgPool2d, type PoolOptions,

@@ -10,6 +10,7 @@ export * as ops from './ops/index.ts';
 export { currentBackend } from './backend-registry.ts';
 export { checkDType } from './dtype.ts';
 export { fmtShape } from './errors.ts';
+export { checkOptions } from './options.ts';
 export { checkShape } from './shape.ts';
 export { assertLive } from './tensor.ts';
 export { upload } from './tensor-factory.ts';

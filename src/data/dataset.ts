@@ -12,7 +12,7 @@
  * buffers) is freed by the pipeline, also when an iteration stops early (`break` calls return()).
  * `cache()` holds copies until `dispose()`.
  */
-import { ArgumentError, makeDefaultSeed } from '../core/internal.ts';
+import { ArgumentError, checkOptions, makeDefaultSeed } from '../core/internal.ts';
 import { type MapFn, mapNode, prefetchNode } from './lookahead.ts';
 import {
   type Node, type Stream, batchNode, cacheNode, checkCount, repeatNode, shuffleNode, skipNode, sourceNode, takeNode,
@@ -168,6 +168,7 @@ export class Dataset<T> implements AsyncIterable<T> {
    * @throws {@link ArgumentError} for a buffer size that is not a positive integer or a seed that is not a safe integer.
    */
   shuffle(bufferSize: number, options: ShuffleOptions = {}): Dataset<T> {
+    checkOptions('Dataset.shuffle', options, ['seed', 'reshuffleEachIteration']);
     const b = positiveInt('Dataset.shuffle', 'bufferSize', bufferSize);
     const seed = options.seed ?? makeDefaultSeed();
     if (!Number.isSafeInteger(seed)) throw new ArgumentError(`Dataset.shuffle: expected seed to be a safe integer. Received: seed=${String(seed)}`);
@@ -181,6 +182,7 @@ export class Dataset<T> implements AsyncIterable<T> {
    * @throws {@link ArgumentError} for a batch size that is not a positive integer.
    */
   batch(batchSize: number, options: { dropRemainder?: boolean } = {}): Dataset<T> {
+    checkOptions('Dataset.batch', options, ['dropRemainder']);
     const n = positiveInt('Dataset.batch', 'batchSize', batchSize);
     return new Dataset(batchNode(this.node, n, options.dropRemainder ?? false), this.seeds);
   }
@@ -195,6 +197,7 @@ export class Dataset<T> implements AsyncIterable<T> {
    */
   map<U>(fn: MapFn<T, U>, options: { numParallelCalls?: number } = {}): Dataset<Awaited<U>> {
     if (typeof fn !== 'function') throw new ArgumentError(`Dataset.map: expected fn to be a function. Received: ${typeof fn}`);
+    checkOptions('Dataset.map', options, ['numParallelCalls']);
     const n = options.numParallelCalls === undefined ? 0 : depthOrAutotune('Dataset.map', 'numParallelCalls', options.numParallelCalls, AUTOTUNE_PARALLEL_CALLS);
     return new Dataset(mapNode(this.node, fn, n) as Node<Awaited<U>>, this.seeds);
   }
@@ -247,6 +250,7 @@ export class Dataset<T> implements AsyncIterable<T> {
    */
   iterate(epoch = 0, options: IterateOptions = {}): DatasetIterator<T> {
     const e = checkCount('Dataset.iterate', 'epoch', epoch, false);
+    checkOptions('Dataset.iterate', options, ['start']);
     const start = checkCount('Dataset.iterate', 'start', options.start ?? 0, false);
     return new DatasetIterator(this.node.open(e, start), e, start);
   }

@@ -4,7 +4,7 @@
  * Part of src/data: imports src/core only.
  */
 import {
-  ArgumentError, ShapeError, type Tensor, assertLive, cast, checkSize, fmtShape, reshape, resizeBilinear, tidy,
+  ArgumentError, ShapeError, type Tensor, assertLive, cast, checkOptions, checkSize, fmtShape, reshape, resizeBilinear, tidy,
 } from '../core/internal.ts';
 
 /** Options of {@link resize}. */
@@ -29,6 +29,7 @@ export interface ResizeOptions {
  */
 export function resize(images: Tensor, size: readonly [number, number], options: ResizeOptions = {}): Tensor {
   assertLive('image.resize', images);
+  checkOptions('image.resize', options, ['method', 'antialias']);
   checkSize('image.resize', size);
   if ((options.method ?? 'bilinear') !== 'bilinear') {
     throw new ArgumentError(`image.resize: expected method 'bilinear' (the only one implemented). Received: method=${JSON.stringify(options.method)}`);

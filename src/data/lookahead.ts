@@ -93,6 +93,10 @@ export function mapCall<T, U>(fn: MapFn<T, U>, element: T): U | Promise<U> {
   const args: unknown[] = Array.isArray(element) ? element : [element];
   const call = fn as (...a: unknown[]) => U | Promise<U>;
   const finish = (out: U): U => {
+    if (out === undefined) {
+      disposeElement(element);
+      throw new ArgumentError('Dataset.map: expected fn to return the new element (a tensor or a structure of tensors such as [x, y]). Received: undefined (a missing `return`?)');
+    }
     disposeConsumed(element, out);
     return keepElement(out);
   };

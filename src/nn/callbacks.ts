@@ -5,7 +5,7 @@
  * @privateRemarks Part of src/nn: imports nothing outside src/nn and src/core.
  * @packageDocumentation
  */
-import { DataFormatError } from '../core/internal.ts';
+import { DataFormatError, checkOptions } from '../core/internal.ts';
 import { f64FromHex, f64Hex } from './checkpoint/number-bits.ts';
 import type { HistoryParams } from './history.ts';
 
@@ -196,6 +196,7 @@ export class EarlyStopping extends Callback {
 
   constructor(o: EarlyStoppingOptions = {}) {
     super();
+    checkOptions('EarlyStopping', o, ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch']);
     this.monitor = o.monitor ?? 'val_loss';
     this.patience = o.patience ?? 0;
     this.baseline = o.baseline;

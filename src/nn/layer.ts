@@ -4,7 +4,10 @@
  * shape. Shapes exclude nothing: index 0 is the batch dimension (null when unknown).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, ops, tidy } from '../core/internal.ts';
+import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, ops, tidy } from '../core/internal.ts';
+
+/** The options every layer accepts ({@link LayerConfig}'s keys). */
+export const LAYER_CONFIG_KEYS: readonly string[] = ['name', 'inputShape', 'trainable'];
 import { toSnakeCase, uniqueName } from './naming.ts';
 
 /**
@@ -64,7 +67,13 @@ export abstract class Layer {
   buildShape?: SymbolicShape;
   private readonly ownWeights: { key: string; variable: Variable }[] = [];
 
-  constructor(config: LayerConfig = {}) {
+  /**
+   * @param config name, inputShape, trainable
+   * @param ownKeys the options a subclass accepts besides {@link LayerConfig}'s: when given, any other key is refused
+   * (`Dense: unrecognized options {activaton}. ...`); without it only the type of `config` is checked.
+   */
+  constructor(config: LayerConfig = {}, ownKeys?: readonly string[]) {
+    checkOptions(new.target.name, config, ownKeys && [...LAYER_CONFIG_KEYS, ...ownKeys]);
     if (config.name !== undefined && (typeof config.name !== 'string' || !config.name)) {
       throw new ArgumentError(`${this.constructor.name}: expected a non-empty string name. Received: ${JSON.stringify(config.name)}`);
     }

@@ -8,7 +8,7 @@
  * Part of src/nn: imports src/core only.
  */
 import {
-  ArgumentError, DTypeError, ShapeError, type Tensor, assertLive, checkIndices, fmtShape, ops, tidy,
+  ArgumentError, DTypeError, ShapeError, type Tensor, assertLive, checkIndices, checkOptions, fmtShape, ops, tidy,
 } from '../core/internal.ts';
 import { deferCheck } from './deferred-checks.ts';
 
@@ -54,7 +54,9 @@ export class SparseCategoricalCrossentropy implements Loss {
       /** Whether yPred holds logits (log-softmax is applied) rather than probabilities (default false). */
       fromLogits?: boolean;
     } = {},
-  ) {}
+  ) {
+    checkOptions('SparseCategoricalCrossentropy', options, ['fromLogits']);
+  }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const fn = 'sparse_categorical_crossentropy';
@@ -114,7 +116,9 @@ export class CategoricalCrossentropy implements Loss {
       /** Whether yPred holds logits (log-softmax is applied) rather than probabilities (default false). */
       fromLogits?: boolean;
     } = {},
-  ) {}
+  ) {
+    checkOptions('CategoricalCrossentropy', options, ['fromLogits']);
+  }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const fn = 'categorical_crossentropy';
@@ -139,6 +143,11 @@ export class CategoricalCrossentropy implements Loss {
 export class MeanSquaredError implements Loss {
   /** 'mean_squared_error'. */
   readonly name = 'mean_squared_error';
+
+  /** @param options none yet (Keras's reduction and name are not supported) */
+  constructor(options: Record<string, never> = {}) {
+    checkOptions('MeanSquaredError', options, []);
+  }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const fn = 'mean_squared_error';

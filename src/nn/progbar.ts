@@ -6,6 +6,7 @@
  * means mid-epoch, the epoch's logs on the final line), so the printed numbers are the History
  * values. Part of src/nn: imports nothing outside src/nn and src/core.
  */
+import { checkOptions } from '../core/internal.ts';
 
 /**
  * Where a progress bar writes (default: process.stdout), such as a stream or a collector in tests.
@@ -115,6 +116,7 @@ export class Progbar {
 
   /** @param o target, verbose, width, interval, unit name, sink (all optional) */
   constructor(o: ProgbarOptions = {}) {
+    checkOptions('Progbar', o, ['target', 'verbose', 'width', 'interval', 'unitName', 'sink', 'now']);
     this.target = o.target;
     this.verbose = o.verbose ?? 1;
     this.width = o.width ?? 20;

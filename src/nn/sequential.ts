@@ -5,8 +5,9 @@
  * Part of src/nn: imports src/core only.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
-  ArgumentError, DataFormatError, ShapeError, type Tensor, type Variable, assertLive, fmtShape, ops, tidy,
+  ArgumentError, DataFormatError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, fmtShape, ops, tidy,
 } from '../core/internal.ts';
 import type { CallbackModel } from './callbacks.ts';
 import { digestTensors } from './digest.ts';
@@ -58,6 +59,8 @@ export class Sequential implements CallbackModel {
    * @throws {@link ArgumentError} for a non-layer, a layer given twice or two layers with one name.
    */
   constructor(layers: readonly Layer[] = [], options: { name?: string } = {}) {
+    checkOptions('Sequential', options, ['name']);
+    if (!Array.isArray(layers)) throw new ArgumentError(`Sequential: expected an array of layers. Received: ${layers === null ? 'null' : typeof layers}`);
     this.name = options.name ?? uniqueName('sequential');
     for (const l of layers) this.add(l);
   }
@@ -217,10 +220,19 @@ export class Sequential implements CallbackModel {
    * @throws {@link ArgumentError} when the model is not built yet.
    */
   async saveWeights(path: string): Promise<void> {
+    if (typeof path !== 'string') throw new ArgumentError(`saveWeights: expected a file path string. Received: ${typeof path}`);
     if (!this.built) throw new ArgumentError(`saveWeights: the model '${this.name}' is not built yet (call it or fit it first)`);
     const tensors: Record<string, NamedArray> = {};
     for (const w of this.weights) tensors[w.name] = { dtype: 'F32', shape: [...w.shape], data: (await w.data()) as Float32Array };
-    writeFileDurable(path, encodeSafetensors(tensors, { format: 'ditto', order: JSON.stringify(this.weights.map((w) => w.name)) }));
+    const bytes = encodeSafetensors(tensors, { format: 'ditto', order: JSON.stringify(this.weights.map((w) => w.name)) });
+    try {
+      writeFileDurable(path, bytes);
+    } catch (e) {
+      // The error would name the temporary sibling file; name the user's path instead.
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' || code === 'ENOTDIR' ? `its folder ${dirname(resolve(path))} does not exist` : code === 'EISDIR' ? 'it is a folder' : `${code ?? (e as Error).message}`;
+      throw new ArgumentError(`saveWeights: expected a writable file path in an existing folder. Received: ${path} (${why})`);
+    }
   }
 
   /**
@@ -231,6 +243,8 @@ export class Sequential implements CallbackModel {
    * malformed file, missing or extra names, or a shape or dtype that differs.
    */
   async loadWeights(path: string, options: { matchBy?: 'name' | 'order' } = {}): Promise<void> {
+    if (typeof path !== 'string') throw new ArgumentError(`loadWeights: expected a file path string. Received: ${typeof path}`);
+    checkOptions('loadWeights', options, ['matchBy']);
     if (!this.built) throw new ArgumentError(`loadWeights: the model '${this.name}' is not built yet (give the first layer an inputShape, or call the model once)`);
     let bytes: Uint8Array;
     try {

@@ -10,6 +10,7 @@
  * Part of src/core.
  */
 import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { runOp } from '../run-op.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
@@ -81,6 +82,7 @@ export interface Conv2dOptions {
 }
 
 function convAttrs(fn: string, o: Conv2dOptions): Window2dAttrs {
+  checkOptions(fn, o, ['strides', 'padding']);
   return { strides: pair(fn, 'strides', o.strides, [1, 1]), padding: checkPadding(fn, o.padding) };
 }
 

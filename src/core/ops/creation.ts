@@ -5,6 +5,7 @@
  */
 import { type DType, type TypedArray, checkDType, dtypeOfArray } from '../dtype.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { runOp } from '../run-op.ts';
 import { checkShape, sizeOf } from '../shape.ts';
 import { makeVariable, upload } from '../tensor-factory.ts';
@@ -12,7 +13,19 @@ import { Tensor, type Variable, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 
 /** Values accepted by `tensor()`. */
-export type TensorValues = number | boolean | TypedArray | readonly TensorValues[] | number[];
+export type TensorValues = number | boolean | TypedArray | OtherTypedArray | readonly TensorValues[] | number[];
+
+/**
+ * Typed arrays that {@link tensor} converts, as TensorFlow.js does: to float32 unless a dtype is given
+ * (Float64Array values are rounded to the nearest float32).
+ */
+export type OtherTypedArray = Float64Array | Int8Array | Int16Array | Uint16Array | Uint32Array | Uint8ClampedArray;
+
+/** Whether `a` is a typed array that tensor() converts (not one of the dtypes' own arrays). */
+function isOtherTypedArray(a: unknown): a is OtherTypedArray {
+  return a instanceof Float64Array || a instanceof Int8Array || a instanceof Int16Array || a instanceof Uint16Array
+    || a instanceof Uint32Array || a instanceof Uint8ClampedArray;
+}
 
 const fillOp = defineOp({
   name: 'fill',
@@ -47,6 +60,9 @@ export function tensor(values: TensorValues, shape?: readonly number[], dtype?: 
   if (fromTyped) {
     flat = values as TypedArray;
     inferred = [flat.length];
+  } else if (isOtherTypedArray(values)) {
+    flat = values;
+    inferred = [values.length];
   } else if (typeof values === 'number' || typeof values === 'boolean') {
     flat = [Number(values)];
     inferred = [];
@@ -54,7 +70,7 @@ export function tensor(values: TensorValues, shape?: readonly number[], dtype?: 
     inferred = inferShape(values);
     flat = (values as unknown[]).flat(Infinity) as number[];
   } else {
-    throw new ArgumentError(`tensor: expected a number, nested arrays or a typed array. Received: ${typeof values}`);
+    throw new ArgumentError(`tensor: expected a number, nested arrays or a typed array. Received: ${values === null ? 'null' : values instanceof BigInt64Array || values instanceof BigUint64Array ? 'a BigInt typed array' : typeof values}`);
   }
   const finalShape = shape === undefined ? inferred : [...shape];
   checkShape('tensor', finalShape);
@@ -122,6 +138,7 @@ export function clone(x: Tensor): Tensor {
  * `tf.variable`. Options: `name` (default `variable_<id>`), `trainable` (default true).
  */
 export function variable(init: Tensor, options: { name?: string; trainable?: boolean } = {}): Variable {
+  checkOptions('variable', options, ['name', 'trainable']);
   assertLive('variable', init);
   const copy = clone(init);
   const v = makeVariable(copy, options.name ?? `variable_${copy.id}`, options.trainable ?? true);

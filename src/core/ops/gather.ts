@@ -8,6 +8,7 @@
  * Part of src/core.
  */
 import { ArgumentError, DTypeError } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { runOp } from '../run-op.ts';
 import { normalizeAxis } from '../shape.ts';
 import { Tensor, assertLive } from '../tensor.ts';
@@ -60,6 +61,7 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
 export function oneHot(indices: Tensor, depth: number, options: { onValue?: number; offValue?: number; dtype?: 'float32' | 'int32' } = {}): Tensor {
   assertLive('oneHot', indices);
   if (!Number.isInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: expected depth to be a positive integer. Received: depth=${depth}`);
+  checkOptions('oneHot', options, ['onValue', 'offValue', 'dtype']);
   return runOp(oneHotOp, [indices], { depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0, dtype: options.dtype ?? 'float32' });
 }
 

@@ -6,6 +6,7 @@
  * Part of src/core.
  */
 import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { runOp } from '../run-op.ts';
 import { broadcastShapes } from '../shape.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
@@ -67,5 +68,6 @@ const matmulOp = defineOp({
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   assertLive('matmul', a);
   assertLive('matmul', b);
+  checkOptions('matmul', options, ['transposeA', 'transposeB']);
   return runOp(matmulOp, [a, b], { transposeA: !!options.transposeA, transposeB: !!options.transposeB });
 }

@@ -13,6 +13,7 @@
  * Part of src/core.
  */
 import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { runOp } from '../run-op.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
@@ -75,6 +76,7 @@ export interface PoolOptions {
 }
 
 function poolAttrs(fn: string, o: PoolOptions): PoolAttrs {
+  checkOptions(fn, o, ['poolSize', 'strides', 'padding']);
   const poolSize = pair(fn, 'poolSize', o.poolSize, [2, 2]);
   return { poolSize, strides: pair(fn, 'strides', o.strides, poolSize), padding: checkPadding(fn, o.padding) };
 }

@@ -4,6 +4,7 @@
  * _cast_seed, and a JSON snapshot of all of it for checkpoints. Part of src/core: imports nothing outside src/core.
  */
 import { ArgumentError } from '../errors.ts';
+import { checkOptions } from '../options.ts';
 import { checkAlgorithm, getAlgorithm, seedDtypeFor, setAlgorithm, type RandomAlgorithm, type SeedDtype } from './algorithm.ts';
 import type { MT19937State } from './mt19937.ts';
 import { getPythonRandomState, pythonRandom, seedPythonRandom, setPythonRandomState } from './python-random.ts';
@@ -64,6 +65,7 @@ export class SeedGenerator {
 
   /** seed undefined draws makeDefaultSeed() (Python randint(1, 10**9) from the module-level generator). */
   constructor(seed?: number, options: SeedDtypeOptions = {}) {
+    checkOptions('SeedGenerator', options, ['dtype']);
     const dtype = options.dtype ?? seedDtypeFor(getAlgorithm());
     checkDtype('SeedGenerator', dtype);
     this.dtype = dtype;
@@ -75,6 +77,7 @@ export class SeedGenerator {
 
   /** Returns the current state [s0, s1] and advances it (ordered by default; see class doc). */
   next(options: { ordered?: boolean } = {}): [number, number] {
+    checkOptions('SeedGenerator.next', options, ['ordered']);
     const out: [number, number] = [this.s0, this.s1];
     if (options.ordered ?? true) {
       if (this.dtype === 'uint32') {

@@ -11,6 +11,7 @@ import { greaterEqual, less, where } from '../ops/compare.ts';
 import { clone, tensor, zeros } from '../ops/creation.ts';
 import { randomUniform } from '../ops/random-uniform.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
+import { checkOptions } from '../options.ts';
 import { tidy } from '../tidy.ts';
 import { checkAlgorithm, getAlgorithm, type RandomAlgorithm } from './algorithm.ts';
 import { philoxKeyCounterForSeed, threefryKeyForSeed } from './backend-keys.ts';
@@ -68,10 +69,8 @@ interface Resolved {
 }
 
 /** Validates shape, seed pair, algorithm and dtype with `fn` in every message. */
-function resolve(fn: string, shape: unknown, seed: unknown, options: StatelessOptions & { dtype?: DType } | undefined): Resolved {
-  if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new ArgumentError(`${fn}: expected an options object. Received: options=${fmtValue(options)}`);
-  }
+function resolve(fn: string, shape: unknown, seed: unknown, options: StatelessOptions & { dtype?: DType } | undefined, keys: readonly string[]): Resolved {
+  checkOptions(fn, options, ['algorithm', 'castSeed', ...keys]);
   const n = checkShapeSize(fn, shape);
   const s = checkSeedPair(fn, seed);
   const algorithm = options?.algorithm ?? getAlgorithm();
@@ -100,7 +99,7 @@ function resolve(fn: string, shape: unknown, seed: unknown, options: StatelessOp
  */
 export function statelessUniform(shape: readonly number[], seed: readonly [number, number], options: StatelessUniformOptions = {}): Tensor {
   const fn = 'statelessUniform';
-  const r = resolve(fn, shape, seed, options);
+  const r = resolve(fn, shape, seed, options, ['minval', 'maxval', 'dtype']);
   const minval = options.minval ?? 0;
   const maxval = options.maxval ?? 1;
   checkFinite(fn, 'minval', minval);
@@ -129,7 +128,7 @@ function checkMeanStddev(fn: string, options: StatelessNormalOptions): [number, 
  */
 export function statelessNormal(shape: readonly number[], seed: readonly [number, number], options: StatelessNormalOptions = {}): Tensor {
   const fn = 'statelessNormal';
-  const r = resolve(fn, shape, seed, options);
+  const r = resolve(fn, shape, seed, options, ['mean', 'stddev', 'dtype']);
   const [mean, stddev] = checkMeanStddev(fn, options);
   const values = normalValues(shape, r.seed, { algorithm: r.algorithm, castSeed: options.castSeed, mean, stddev });
   return tensor(values, shape, 'float32');
@@ -143,7 +142,7 @@ export function statelessNormal(shape: readonly number[], seed: readonly [number
  */
 export function statelessTruncatedNormal(shape: readonly number[], seed: readonly [number, number], options: StatelessNormalOptions = {}): Tensor {
   const fn = 'statelessTruncatedNormal';
-  const r = resolve(fn, shape, seed, options);
+  const r = resolve(fn, shape, seed, options, ['mean', 'stddev', 'dtype']);
   const [mean, stddev] = checkMeanStddev(fn, options);
   const values = truncatedNormalValues(shape, r.seed, { algorithm: r.algorithm, castSeed: options.castSeed, mean, stddev });
   return tensor(values, shape, 'float32');
@@ -186,8 +185,9 @@ export function statelessDropout(x: Tensor, rate: number, seed: readonly [number
     throw new DTypeError(`${fn}: expected x of dtype float32. Received: x.dtype=${x.dtype}`);
   }
   checkDropoutRate(fn, rate);
+  checkOptions(fn, options, ['algorithm', 'castSeed', 'noiseShape']);
   const noiseShape = resolveNoiseShape(fn, x.shape, options?.noiseShape);
-  const r = resolve(fn, noiseShape, seed, options);
+  const r = resolve(fn, noiseShape, seed, options, ['noiseShape']);
   if (rate === 0) return clone(x);
   if (rate === 1) return zeros(x.shape);
   const algorithm = r.algorithm;

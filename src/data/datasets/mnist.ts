@@ -6,7 +6,7 @@
  */
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { DataFormatError, type Tensor, upload } from '../../core/internal.ts';
+import { ArgumentError, DataFormatError, type Tensor, checkOptions, upload } from '../../core/internal.ts';
 import { parseIdx, readMaybeGzipped } from '../idx.ts';
 
 const FN = 'mnist.loadData';
@@ -86,6 +86,8 @@ async function loadSplit(dir: string, imagesName: string, labelsName: string): P
  * truncated or corrupt (the message names the file).
  */
 export async function loadData(options: LoadDataOptions = {}): Promise<[[Tensor, Tensor], [Tensor, Tensor]]> {
+  checkOptions('mnist.loadData', options, ['path']);
+  if (options.path !== undefined && typeof options.path !== 'string') throw new ArgumentError(`mnist.loadData: expected path to be a directory path string. Received: ${typeof options.path}`);
   const dir = options.path ?? defaultMnistDir();
   const train = await loadSplit(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels);
   try {

@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ArgumentError, DataFormatError } from '../../core/internal.ts';
+import { ArgumentError, DataFormatError, checkOptions } from '../../core/internal.ts';
 import { cleanupTemporaries } from '../durable-write.ts';
 import { captureCheckpoint } from './capture.ts';
 import { listCheckpoints } from './layout.ts';
@@ -89,6 +89,7 @@ export class Checkpointer {
     if (!o || typeof o !== 'object' || typeof o.dir !== 'string' || !o.dir) {
       throw new ArgumentError(`fit: expected checkpoint to be { dir, everySteps?, everyEpoch? } with a directory. Received: ${JSON.stringify(o)}`);
     }
+    checkOptions('fit: checkpoint', o, ['dir', 'everySteps', 'everyEpoch', 'keep', 'onSaved']);
     const every = o.everySteps ?? 0;
     if (!Number.isSafeInteger(every) || every < 0) throw new ArgumentError(`fit: expected checkpoint.everySteps to be a positive integer. Received: ${o.everySteps}`);
     if (o.everyEpoch !== undefined && typeof o.everyEpoch !== 'boolean') throw new ArgumentError(`fit: expected checkpoint.everyEpoch to be a boolean. Received: ${String(o.everyEpoch)}`);

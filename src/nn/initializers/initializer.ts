@@ -5,7 +5,7 @@
  * Part of src/nn: imports src/core only.
  */
 import {
-  ArgumentError, type DType, DTypeError, type Tensor, checkDType, checkShape, fmtValue,
+  ArgumentError, type DType, DTypeError, type Tensor, checkDType, checkOptions as checkCoreOptions, checkShape, fmtValue,
 } from '../../core/internal.ts';
 
 /** JSON-friendly constructor arguments of an initializer. */
@@ -59,19 +59,9 @@ export abstract class Initializer {
   }
 }
 
-/** Throws unless `options` is undefined or an object whose keys are all in `allowed` (when given). */
+/** Throws unless `options` is undefined or an object whose keys are all in `allowed` (when given); see core's checkOptions. */
 export function checkOptions(fn: string, options: unknown, allowed?: readonly string[]): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ArgumentError(`${fn}: expected an options object. Received: ${options === null ? 'null' : Array.isArray(options) ? 'an array' : `${typeof options} ${String(options)}`}`);
-  }
-  if (allowed) {
-    const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
-    if (unknown.length) {
-      const want = allowed.length ? `options among ${allowed.join(', ')}` : 'no options';
-      throw new ArgumentError(`${fn}: expected ${want}. Received: unknown option(s) ${unknown.join(', ')}`);
-    }
-  }
+  checkCoreOptions(fn, options, allowed);
 }
 
 /** Throws unless x is a finite number; returns it. */

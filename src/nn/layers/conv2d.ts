@@ -69,7 +69,7 @@ export class Conv2D extends Layer {
    * @param config strides, padding, activation, bias and initializers, name
    */
   constructor(filters: number, kernelSize: number | [number, number], config: Conv2DConfig = {}) {
-    super(config);
+    super(config, ['strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
     if (!Number.isInteger(filters) || filters <= 0) throw new ArgumentError(`Conv2D: expected filters to be a positive integer. Received: filters=${filters}`);
     this.filters = filters;
     this.kernelSize = pair('Conv2D', 'kernelSize', kernelSize, [1, 1]);

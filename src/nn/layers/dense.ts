@@ -52,7 +52,7 @@ export class Dense extends Layer {
    * @param config activation, bias and initializers, name
    */
   constructor(units: number, config: DenseConfig = {}) {
-    super(config);
+    super(config, ['activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
     if (!Number.isInteger(units) || units <= 0) throw new ArgumentError(`Dense: expected units to be a positive integer. Received: units=${units}`);
     this.units = units;
     this.useBias = config.useBias ?? true;

@@ -38,7 +38,7 @@ export class Dropout extends Layer {
    * @param config seed, noiseShape, name
    */
   constructor(rate: number, config: DropoutConfig = {}) {
-    super(config);
+    super(config, ['noiseShape', 'seed']);
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
       throw new ArgumentError(`Dropout: expected rate in [0, 1]. Received: rate=${rate}`);
     }

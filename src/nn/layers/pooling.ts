@@ -24,7 +24,7 @@ abstract class Pooling2D extends Layer {
   readonly padding: 'valid' | 'same';
 
   constructor(poolSize: number | [number, number] = [2, 2], config: Pooling2DConfig = {}) {
-    super(config);
+    super(config, ['strides', 'padding']);
     const cls = this.constructor.name;
     this.poolSize = pair(cls, 'poolSize', poolSize, [2, 2]);
     this.strides = pair(cls, 'strides', config.strides, this.poolSize);
@@ -74,6 +74,11 @@ export class AveragePooling2D extends Pooling2D {
  * @throws {@link ShapeError} for input that is not rank 4.
  */
 export class GlobalAveragePooling2D extends Layer {
+  /** @param config name, inputShape, trainable */
+  constructor(config: LayerConfig = {}) {
+    super(config, []);
+  }
+
   protected override checkInput(shape: SymbolicShape): void {
     expectInputRank(this.label, shape, 4, '[N, H, W, C]');
   }

@@ -3,12 +3,17 @@
  * input shape, like keras.Input in a Sequential).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, type Tensor, ops } from '../../core/internal.ts';
+import { ArgumentError, type Tensor, checkOptions, ops } from '../../core/internal.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
-import { type CallContext, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
+import { type CallContext, LAYER_CONFIG_KEYS, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
 
 /** Flattens all but the batch axis, Keras `Flatten`: [N, d1, d2, ...] -> [N, d1 * d2 * ...]. */
 export class Flatten extends Layer {
+  /** @param config name, inputShape, trainable */
+  constructor(config: LayerConfig = {}) {
+    super(config, []);
+  }
+
   computeOutputShape(shape: SymbolicShape): (number | null)[] {
     const rest = shape.slice(1);
     return [shape[0], rest.some((d) => d === null) ? null : rest.reduce<number>((a, b) => a * (b as number), 1)];
@@ -30,7 +35,7 @@ export class Activation extends Layer {
   private readonly fn: ActivationFn;
 
   constructor(activation: string, config: LayerConfig = {}) {
-    super(config);
+    super(config, []);
     this.activationName = activation;
     this.fn = getActivation('Activation', activation);
   }
@@ -52,6 +57,8 @@ export class Activation extends Layer {
  */
 export class InputLayer extends Layer {
   constructor(config: LayerConfig & { shape?: readonly number[] }) {
+    checkOptions('InputLayer', config, [...LAYER_CONFIG_KEYS, 'shape']);
+    if (config === undefined) throw new ArgumentError('InputLayer: expected an options object { shape }. Received: undefined');
     const inputShape = config.shape ?? config.inputShape;
     if (!inputShape) throw new ArgumentError('InputLayer: expected a shape (without the batch dimension). Received: none');
     super({ ...config, inputShape });

@@ -7,7 +7,7 @@
  * Every device step is one correctly rounded float32 op, in this order.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, type Tensor, type Variable, ops } from '../../core/internal.ts';
+import { ArgumentError, type Tensor, type Variable, checkOptions, ops } from '../../core/internal.ts';
 import { Optimizer } from './optimizer.ts';
 
 const f32 = Math.fround;
@@ -59,6 +59,7 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
 
   constructor(o: AdamOptions = {}) {
+    checkOptions('Adam', o, ['learningRate', 'beta1', 'beta2', 'epsilon']);
     super('Adam', o.learningRate ?? 0.001);
     this.beta1 = o.beta1 ?? 0.9;
     this.beta2 = o.beta2 ?? 0.999;

@@ -4,7 +4,7 @@
  *   else: m = m * momentum - lr * g; var += nesterov ? m * momentum - lr * g : m
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, type Tensor, type Variable, ops } from '../../core/internal.ts';
+import { ArgumentError, type Tensor, type Variable, checkOptions, ops } from '../../core/internal.ts';
 import { Optimizer } from './optimizer.ts';
 
 /** Options of {@link SGD}; the defaults are Keras 3's. */
@@ -29,6 +29,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(o: SGDOptions = {}) {
+    checkOptions('SGD', o, ['learningRate', 'momentum', 'nesterov']);
     super('SGD', o.learningRate ?? 0.01);
     this.momentum = o.momentum ?? 0;
     this.nesterov = o.nesterov ?? false;

@@ -17,10 +17,22 @@ export function unpack(fn: string, el: unknown): [Tensor, Tensor | undefined] {
   throw new ArgumentError(`${fn}: expected dataset elements [x, y] of tensors. Received: ${Array.isArray(el) ? 'an array of non-tensors' : typeof el}`);
 }
 
+/** Describes a value for "Received:" in messages. */
+function describe(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : v instanceof Tensor ? `a tensor of shape ${fmtShape(v.shape)}` : typeof v;
+}
+
+/** Throws unless `source` can be iterated (a Dataset or an async iterable); fit, evaluate and predict call it first. */
+export function checkSource(fn: string, source: unknown): asserts source is BatchSource {
+  const s = source as BatchSource | null | undefined;
+  if (s && (typeof s.iterate === 'function' || typeof s[Symbol.asyncIterator] === 'function')) return;
+  throw new ArgumentError(`${fn}: expected a Dataset or an async iterable of [x, y] batches. Received: ${describe(source)}`);
+}
+
 export function iterate(source: BatchSource, epoch: number, fn: string, start = 0): AsyncIterable<unknown> {
   if (source && typeof source.iterate === 'function') return start > 0 ? source.iterate(epoch, { start }) : source.iterate(epoch);
   if (source && typeof source[Symbol.asyncIterator] === 'function') return source as AsyncIterable<unknown>;
-  throw new ArgumentError(`${fn}: expected a Dataset or an async iterable of [x, y] batches. Received: ${typeof source}`);
+  throw new ArgumentError(`${fn}: expected a Dataset or an async iterable of [x, y] batches. Received: ${describe(source)}`);
 }
 
 /** The number of batches per epoch, or null if unknown. */

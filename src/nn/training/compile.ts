@@ -4,7 +4,7 @@
  * compileModel checks and resolves it; the other helpers are shared by fit and evaluate.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, type Tensor } from '../../core/internal.ts';
+import { ArgumentError, type Tensor, checkOptions } from '../../core/internal.ts';
 import { type Loss, getLoss } from '../losses.ts';
 import { MeanMetric, type MetricFn, resolveMetric, METRIC_NAMES } from '../metrics.ts';
 import { type Optimizer, getOptimizer } from '../optimizers/index.ts';
@@ -26,7 +26,17 @@ export interface Compiled {
 }
 
 export function compileModel(model: { compiled?: Compiled }, o: CompileOptions): Compiled {
-  if (!o || typeof o !== 'object') throw new ArgumentError(`compile: expected an options object { optimizer, loss, metrics }. Received: ${typeof o}`);
+  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new ArgumentError(`compile: expected an options object { optimizer, loss, metrics }. Received: ${o === null ? 'null' : Array.isArray(o) ? 'an array' : typeof o}`);
+  checkOptions('compile', o, ['optimizer', 'loss', 'metrics'], {
+    lossWeights: 'ditto models have one output',
+    weightedMetrics: 'ditto has no sample weights',
+    runEagerly: 'ditto always runs eagerly',
+    stepsPerExecution: 'ditto runs one step per call',
+    jitCompile: 'ditto does not compile graphs',
+  });
+  if (o.metrics !== undefined && !Array.isArray(o.metrics)) {
+    throw new ArgumentError(`compile: expected metrics to be a list of metric names, e.g. metrics: ['accuracy']. Received: metrics=${JSON.stringify(o.metrics) ?? typeof o.metrics}`);
+  }
   if (o.optimizer === undefined) throw new ArgumentError("compile: expected an optimizer (e.g. 'adam'). Received: undefined");
   if (o.loss === undefined) throw new ArgumentError("compile: expected a loss (e.g. 'sparse_categorical_crossentropy'). Received: undefined");
   const metrics = (o.metrics ?? []).map((id) => {

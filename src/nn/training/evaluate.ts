@@ -4,11 +4,11 @@
  * too (`val_*` logs).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, currentBackend, tidy } from '../../core/internal.ts';
+import { ArgumentError, checkOptions, currentBackend, tidy } from '../../core/internal.ts';
 import type { Logs } from '../callbacks.ts';
 import { MeanMetric } from '../metrics.ts';
 import { Progbar } from '../progbar.ts';
-import { checkBatch, iterate, steps, unpack } from './batches.ts';
+import { checkBatch, checkSource, iterate, steps, unpack } from './batches.ts';
 import { type Compiled, ensureMetrics, requireCompiled } from './compile.ts';
 import { readLogs } from './logging.ts';
 import type { TrainableModel } from './model.ts';
@@ -47,7 +47,15 @@ export async function evaluateRun(model: TrainableModel, c: Compiled, data: Batc
 }
 
 export async function evaluateModel(model: TrainableModel, data: BatchSource, o: EvaluateOptions = {}): Promise<number[]> {
+  checkOptions('evaluate', o, ['verbose', 'sink'], {
+    batchSize: 'batch the Dataset instead (dataset.batch(n))',
+    steps: 'take a finite number of batches instead (dataset.take(n))',
+    callbacks: 'evaluate takes no callbacks yet',
+    sampleWeight: 'ditto has no sample weights',
+    returnDict: 'evaluate returns [loss, ...metrics]',
+  });
   const c = requireCompiled(model, 'evaluate');
+  checkSource('evaluate', data);
   const verbose = o.verbose === undefined || o.verbose === 'auto' ? 1 : o.verbose;
   const bar = verbose ? new Progbar({ target: steps(data) ?? undefined, verbose: 1, sink: o.sink }) : undefined;
   const logs = await evaluateRun(model, c, data, '', bar);

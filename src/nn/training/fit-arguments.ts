@@ -4,8 +4,8 @@
  * The checks of `checkpoint` and `resumeFrom` themselves are the checkpoint code's (checkpoint/).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError } from '../../core/internal.ts';
-import { steps } from './batches.ts';
+import { ArgumentError, checkOptions } from '../../core/internal.ts';
+import { checkSource, steps } from './batches.ts';
 import { type Compiled, requireCompiled } from './compile.ts';
 import type { BatchSource, FitOptions } from './options.ts';
 
@@ -20,9 +20,27 @@ export interface FitArguments {
   stepsPerEpoch: number | null;
 }
 
+/** The options fit accepts. */
+const FIT_OPTIONS = ['epochs', 'initialEpoch', 'validationData', 'callbacks', 'verbose', 'sink', 'logInterval', 'checkpoint', 'resumeFrom'];
+
+/** Keras fit options that ditto does not support yet, and what to do instead. */
+const FIT_UNSUPPORTED: Record<string, string> = {
+  batchSize: 'batch the Dataset instead (dataset.batch(n))',
+  validationSplit: 'split the data yourself and pass validationData',
+  shuffle: 'shuffle the Dataset instead (dataset.shuffle(n))',
+  stepsPerEpoch: 'take a finite number of batches instead (dataset.take(n))',
+  validationSteps: 'take a finite number of batches of validationData instead (dataset.take(n))',
+  validationBatchSize: 'batch validationData instead (dataset.batch(n))',
+  validationFreq: 'validation runs after every epoch',
+  classWeight: 'ditto has no sample weights',
+  sampleWeight: 'ditto has no sample weights',
+};
+
 /** Checks `fit`'s arguments, throwing an ArgumentError for the first that is wrong. */
 export function checkFitArguments(model: { compiled?: Compiled }, data: BatchSource, o: FitOptions): FitArguments {
+  checkOptions('fit', o, FIT_OPTIONS, FIT_UNSUPPORTED);
   const compiled = requireCompiled(model, 'fit');
+  checkSource('fit', data);
   const epochs = o.epochs ?? 1;
   const initialEpoch = o.initialEpoch ?? 0;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError(`fit: expected epochs to be a positive integer. Received: epochs=${epochs}`);

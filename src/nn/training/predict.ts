@@ -3,12 +3,17 @@
  * `batchSize`) or over every batch of a BatchSource, the outputs concatenated along axis 0.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, Tensor, assertLive, ops, tidy } from '../../core/internal.ts';
-import { iterate, unpack } from './batches.ts';
+import { ArgumentError, Tensor, assertLive, checkOptions, ops, tidy } from '../../core/internal.ts';
+import { checkSource, iterate, unpack } from './batches.ts';
 import type { TrainableModel } from './model.ts';
 import type { BatchSource, PredictOptions } from './options.ts';
 
 export async function predictModel(model: TrainableModel, x: Tensor | BatchSource, o: PredictOptions = {}): Promise<Tensor> {
+  checkOptions('predict', o, ['batchSize'], {
+    verbose: 'predict prints no progress bar yet',
+    steps: 'take a finite number of batches instead (dataset.take(n))',
+    callbacks: 'predict takes no callbacks yet',
+  });
   const batchSize = o.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`predict: expected a positive integer batchSize. Received: ${batchSize}`);
   const parts: Tensor[] = [];
@@ -20,6 +25,7 @@ export async function predictModel(model: TrainableModel, x: Tensor | BatchSourc
         parts.push(tidy(() => model.call(ops.slice(x, i, n), { training: false })));
       }
     } else {
+      checkSource('predict', x);
       for await (const el of iterate(x, 0, 'predict')) {
         const [bx, by] = unpack('predict', el);
         try {
