@@ -35,10 +35,21 @@ export function iterate(source: BatchSource, epoch: number, fn: string, start = 
   throw new ArgumentError(`${fn}: expected a Dataset or an async iterable of [x, y] batches. Received: ${describe(source)}`);
 }
 
+/**
+ * Throws unless `source` ends: a Dataset whose cardinality is infinite (tf.data's INFINITE_CARDINALITY, -1, e.g.
+ * after `.repeat()`) would never end an epoch, since ditto has no stepsPerEpoch/steps option yet.
+ */
+export function checkFinite(fn: string, source: BatchSource, what = 'a finite dataset', option = fn === 'fit' ? 'stepsPerEpoch' : 'steps'): void {
+  const n = typeof source.cardinality === 'function' ? source.cardinality() : undefined;
+  if (n === -1 || n === Infinity) {
+    throw new ArgumentError(`${fn}: expected ${what}: an infinite one (e.g. after .repeat()) would never end, and ${fn} has no ${option} option yet. Take a finite number of batches: dataset.take(n). Received: cardinality=${n}`);
+  }
+}
+
 /** The number of batches per epoch, or null if unknown. */
 export function steps(source: BatchSource): number | null {
-  const n = typeof source.cardinality === 'function' ? source.cardinality() : -1;
-  return n >= 0 ? n : null;
+  const n = typeof source.cardinality === 'function' ? source.cardinality() : -2;
+  return n >= 0 && Number.isFinite(n) ? n : null;
 }
 
 export function checkBatch(fn: string, x: Tensor, y: Tensor | undefined): Tensor {

@@ -8,7 +8,7 @@ import { ArgumentError, checkOptions, currentBackend, tidy } from '../../core/in
 import type { Logs } from '../callbacks.ts';
 import { MeanMetric } from '../metrics.ts';
 import { Progbar } from '../progbar.ts';
-import { checkBatch, checkSource, iterate, steps, unpack } from './batches.ts';
+import { checkBatch, checkFinite, checkSource, iterate, steps, unpack } from './batches.ts';
 import { type Compiled, ensureMetrics, requireCompiled } from './compile.ts';
 import { readLogs } from './logging.ts';
 import type { TrainableModel } from './model.ts';
@@ -56,6 +56,7 @@ export async function evaluateModel(model: TrainableModel, data: BatchSource, o:
   });
   const c = requireCompiled(model, 'evaluate');
   checkSource('evaluate', data);
+  checkFinite('evaluate', data);
   const verbose = o.verbose === undefined || o.verbose === 'auto' ? 1 : o.verbose;
   const bar = verbose ? new Progbar({ target: steps(data) ?? undefined, verbose: 1, sink: o.sink }) : undefined;
   const logs = await evaluateRun(model, c, data, '', bar);

@@ -5,7 +5,7 @@
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, checkOptions } from '../../core/internal.ts';
-import { checkSource, steps } from './batches.ts';
+import { checkFinite, checkSource, steps } from './batches.ts';
 import { type Compiled, requireCompiled } from './compile.ts';
 import type { BatchSource, FitOptions } from './options.ts';
 
@@ -41,6 +41,11 @@ export function checkFitArguments(model: { compiled?: Compiled }, data: BatchSou
   checkOptions('fit', o, FIT_OPTIONS, FIT_UNSUPPORTED);
   const compiled = requireCompiled(model, 'fit');
   checkSource('fit', data);
+  checkFinite('fit', data);
+  if (o.validationData !== undefined) {
+    checkSource('fit: validationData', o.validationData);
+    checkFinite('fit', o.validationData, 'finite validationData', 'validationSteps');
+  }
   const epochs = o.epochs ?? 1;
   const initialEpoch = o.initialEpoch ?? 0;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ArgumentError(`fit: expected epochs to be a positive integer. Received: epochs=${epochs}`);

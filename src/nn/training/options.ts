@@ -22,7 +22,10 @@ export interface BatchSource {
   iterate?(epoch: number, options?: { start?: number }): AsyncIterable<unknown>;
   /** Plain async iteration, used when there is no `iterate` (the same batches every epoch, unless the iterable changes them). */
   [Symbol.asyncIterator]?(): AsyncIterator<unknown>;
-  /** Number of batches if known (>= 0), else negative or undefined. */
+  /**
+   * Number of batches if known (>= 0); -1 (tf.data's INFINITE_CARDINALITY) for an endless source, which fit, evaluate
+   * and predict refuse; -2 (tf.data's UNKNOWN_CARDINALITY) or no method when unknown.
+   */
   cardinality?(): number;
 }
 

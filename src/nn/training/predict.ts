@@ -4,7 +4,7 @@
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, Tensor, assertLive, checkOptions, ops, tidy } from '../../core/internal.ts';
-import { checkSource, iterate, unpack } from './batches.ts';
+import { checkFinite, checkSource, iterate, unpack } from './batches.ts';
 import type { TrainableModel } from './model.ts';
 import type { BatchSource, PredictOptions } from './options.ts';
 
@@ -26,6 +26,7 @@ export async function predictModel(model: TrainableModel, x: Tensor | BatchSourc
       }
     } else {
       checkSource('predict', x);
+      checkFinite('predict', x);
       for await (const el of iterate(x, 0, 'predict')) {
         const [bx, by] = unpack('predict', el);
         try {
