@@ -13,6 +13,7 @@ export { fmtShape } from './errors.ts';
 export { checkOptions } from './options.ts';
 export { checkShape } from './shape.ts';
 export { assertLive } from './tensor.ts';
+export { peekNextId } from './tensor-bookkeeping.ts';
 export { upload } from './tensor-factory.ts';
 export { checkIndices } from './ops/gather.ts';
 export { checkSize } from './ops/resize-bilinear.ts';

@@ -10,9 +10,9 @@
  * started from a `setImmediate` callback, i.e. while the consumer waits (on a device readback, a
  * timer, I/O), never ahead of the consumer's own next step.
  */
-import { ArgumentError, tidy } from '../core/internal.ts';
+import { ArgumentError, type Tensor, clone, peekNextId, tidy } from '../core/internal.ts';
 import type { Node, Stream } from './nodes.ts';
-import { disposeConsumed, disposeElement, keepElement } from './structure.ts';
+import { disposeConsumed, disposeElement, keepElement, mapTensors, tensorsIn } from './structure.ts';
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
@@ -87,16 +87,22 @@ function isAsyncFunction(fn: unknown): boolean {
 
 /**
  * One map call on one element. A synchronous fn runs inside `tidy` (its temporaries are freed);
- * an `async` fn manages its own temporaries. Input tensors not returned by fn are disposed.
+ * an `async` fn manages its own temporaries. Input tensors not returned by fn are disposed. A tensor fn returns
+ * that existed before the call and is not one of the element's (a tensor of the user's, captured by fn) is
+ * replaced by a copy: elements belong to their consumer, who disposes them, and the user's tensor stays alive.
  */
 export function mapCall<T, U>(fn: MapFn<T, U>, element: T): U | Promise<U> {
   const args: unknown[] = Array.isArray(element) ? element : [element];
   const call = fn as (...a: unknown[]) => U | Promise<U>;
-  const finish = (out: U): U => {
-    if (out === undefined) {
+  const firstId = peekNextId();
+  const finish = (ret: U): U => {
+    if (ret === undefined) {
       disposeElement(element);
       throw new ArgumentError('Dataset.map: expected fn to return the new element (a tensor or a structure of tensors such as [x, y]). Received: undefined (a missing `return`?)');
     }
+    const inputs = tensorsIn(element);
+    const external = (t: Tensor) => t.id < firstId && !inputs.has(t);
+    const out = [...tensorsIn(ret)].some(external) ? (mapTensors(ret, (t) => (external(t) ? clone(t) : t)) as U) : ret;
     disposeConsumed(element, out);
     return keepElement(out);
   };

@@ -29,6 +29,15 @@ export function checkSource(fn: string, source: unknown): asserts source is Batc
   throw new ArgumentError(`${fn}: expected a Dataset or an async iterable of [x, y] batches. Received: ${describe(source)}`);
 }
 
+/**
+ * Whether fit, evaluate and predict own (and so dispose) the elements of `source`: yes for a Dataset's
+ * `iterate(epoch)` (the consumer of a Dataset's iteration owns its elements, as with `for await`), no for a plain
+ * async iterable, whose tensors stay the caller's: ditto never disposes tensors the user passes in or yields.
+ */
+export function ownsElements(source: BatchSource): boolean {
+  return typeof source.iterate === 'function';
+}
+
 export function iterate(source: BatchSource, epoch: number, fn: string, start = 0): AsyncIterable<unknown> {
   if (source && typeof source.iterate === 'function') return start > 0 ? source.iterate(epoch, { start }) : source.iterate(epoch);
   if (source && typeof source[Symbol.asyncIterator] === 'function') return source as AsyncIterable<unknown>;

@@ -8,7 +8,7 @@ import { ArgumentError, checkOptions, currentBackend, tidy } from '../../core/in
 import type { Logs } from '../callbacks.ts';
 import { MeanMetric } from '../metrics.ts';
 import { Progbar } from '../progbar.ts';
-import { checkBatch, checkFinite, checkSource, iterate, steps, unpack } from './batches.ts';
+import { checkBatch, checkFinite, checkSource, iterate, ownsElements, steps, unpack } from './batches.ts';
 import { type Compiled, ensureMetrics, requireCompiled } from './compile.ts';
 import { readLogs } from './logging.ts';
 import type { TrainableModel } from './model.ts';
@@ -19,6 +19,7 @@ export async function evaluateRun(model: TrainableModel, c: Compiled, data: Batc
   const local: Compiled = { ...c, lossTracker: new MeanMetric('loss'), metrics: c.metrics.map((m) => ({ id: m.id, fn: m.fn, tracker: m.fn ? new MeanMetric(m.id, m.fn) : undefined })) };
   try {
     let batch = 0;
+    const owned = ownsElements(data);
     for await (const el of iterate(data, 0, 'evaluate')) {
       const [x, y0] = unpack('evaluate', el);
       try {
@@ -30,8 +31,10 @@ export async function evaluateRun(model: TrainableModel, c: Compiled, data: Batc
           for (const m of local.metrics) m.tracker!.update(y, yPred);
         });
       } finally {
-        x.dispose();
-        y0?.dispose();
+        if (owned) {
+          x.dispose();
+          y0?.dispose();
+        }
       }
       batch++;
       if (bar) bar.update(batch, currentBackend().readSync ? await readLogs(local) : {}, false);

@@ -1,6 +1,6 @@
 /**
  * `fit` (Keras `model.fit`): the training loop. Per epoch: reset the trackers and call the
- * callbacks, then one optimizer step per batch (each batch's tensors disposed after its step),
+ * callbacks, then one optimizer step per batch (a Dataset's batches disposed after their step; a plain iterable's stay the caller's),
  * the running logs at their cadence, a NaN/Inf check, and a checkpoint when due; at epoch end
  * the epoch's logs, validation, History and callbacks. Its parts: fit-arguments.ts (checks),
  * fit-resume.ts (resumeFrom), logging.ts (log reads and their cadence), fit-checkpoints.ts
@@ -11,7 +11,7 @@ import { ArgumentError } from '../../core/internal.ts';
 import { CallbackList, type Logs } from '../callbacks.ts';
 import type { TrainingRun } from '../checkpoint/training-run.ts';
 import { History } from '../history.ts';
-import { checkBatch, iterate, unpack } from './batches.ts';
+import { checkBatch, iterate, ownsElements, unpack } from './batches.ts';
 import { resetTrackers } from './compile.ts';
 import { evaluateRun } from './evaluate.ts';
 import { checkFitArguments } from './fit-arguments.ts';
@@ -54,6 +54,7 @@ export async function fitModel(model: TrainableModel, data: BatchSource, o: FitO
     let logs: Logs = {};
     cadence.startEpoch();
     const batches = iterate(data, epoch, 'fit', start);
+    const owned = ownsElements(data);
     for await (const el of batches) {
       const [x, y0] = unpack('fit', el);
       try {
@@ -61,8 +62,10 @@ export async function fitModel(model: TrainableModel, data: BatchSource, o: FitO
         await callbacks.call('onBatchBegin', batch);
         trainStep(model, c, x, y);
       } finally {
-        x.dispose();
-        y0?.dispose();
+        if (owned) {
+          x.dispose();
+          y0?.dispose();
+        }
       }
       if (cadence.due()) logs = await readLogs(c);
       await callbacks.call('onBatchEnd', batch, logs);

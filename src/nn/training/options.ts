@@ -12,7 +12,8 @@ import type { ProgbarSink } from '../progbar.ts';
 /**
  * A source of batches for `fit`, `evaluate` and `predict`: a {@link data.Dataset} (iterated once per epoch, reshuffled
  * per epoch) or any async iterable. Each element is `[x, y]` (or `{ x, y }`) of tensors, x [batch, ...] and y with
- * the same batch size; `predict` needs only x. `fit` and `evaluate` dispose every element's tensors after its step.
+ * the same batch size; `predict` needs only x. `fit`, `evaluate` and `predict` dispose the elements of a Dataset (of
+ * `iterate`) after each step; the tensors of a plain async iterable stay the caller's and are never disposed.
  */
 export interface BatchSource {
   /**

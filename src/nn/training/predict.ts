@@ -4,7 +4,7 @@
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, Tensor, assertLive, checkOptions, ops, tidy } from '../../core/internal.ts';
-import { checkFinite, checkSource, iterate, unpack } from './batches.ts';
+import { checkFinite, checkSource, iterate, ownsElements, unpack } from './batches.ts';
 import type { TrainableModel } from './model.ts';
 import type { BatchSource, PredictOptions } from './options.ts';
 
@@ -27,13 +27,16 @@ export async function predictModel(model: TrainableModel, x: Tensor | BatchSourc
     } else {
       checkSource('predict', x);
       checkFinite('predict', x);
+      const owned = ownsElements(x);
       for await (const el of iterate(x, 0, 'predict')) {
         const [bx, by] = unpack('predict', el);
         try {
           parts.push(model.call(bx, { training: false }));
         } finally {
-          bx.dispose();
-          by?.dispose();
+          if (owned) {
+            bx.dispose();
+            by?.dispose();
+          }
         }
       }
     }
