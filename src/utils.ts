@@ -22,12 +22,16 @@ export function weightsDigest(model: { weights: readonly Tensor[] }): Promise<st
  * (what unseeded initializers and layers draw their default seeds from, make_default_seed) and discards the
  * global SeedGenerator so it is recreated from the reseeded generator. After the same call, a program that creates
  * unseeded initializers in the same order gets the same values in every run.
- * @param seed an integer (negative values are taken by absolute value, as Python's random.seed does)
+ * @param seed an integer in [0, 2^32), as Keras requires (NumPy's seed range)
+ * @throws {@link ArgumentError} for a non-integer, a negative seed or one of 2^32 or more.
  */
 export function setRandomSeed(seed: number | bigint): void {
   if (!(typeof seed === 'bigint' || (typeof seed === 'number' && Number.isSafeInteger(seed)))) {
     const shown = typeof seed === 'string' ? JSON.stringify(seed) : String(seed);
     throw new ArgumentError(`setRandomSeed: expected an integer seed. Received: seed=${shown} (of type ${typeof seed})`);
+  }
+  if (seed < 0 || seed >= 2 ** 32) {
+    throw new ArgumentError(`setRandomSeed: expected an integer seed in [0, 2**32) (0 <= seed < 4294967296, as Keras requires). Received: seed=${String(seed)}`);
   }
   setGlobalSeed(seed);
 }

@@ -38,12 +38,13 @@ function clippedLogProbs(yPred: Tensor, fromLogits: boolean): Tensor {
 }
 
 /**
- * Keras `SparseCategoricalCrossentropy`: yTrue integer labels [N] (int32 or uint8; [N, 1] works too), yPred
+ * Keras `SparseCategoricalCrossentropy`: yTrue integer labels [N] (int32 or uint8, or float32 cast to int32 by
+ * truncation as Keras does; [N, 1] works too), yPred
  * probabilities (or logits with `fromLogits`) [N, C]. Probabilities are normalised to sum to 1, clipped to
  * [1e-7, 1 - 1e-7] and logged, as Keras does; the per-sample losses are averaged over the batch
  * ("sum_over_batch_size").
- * @throws {@link ShapeError} for labels whose shape does not match yPred's; {@link DTypeError} for float32 labels
- * or a yPred that is not float32; {@link ArgumentError} for a label outside [0, C) (on WebGPU at the next log read).
+ * @throws {@link ShapeError} for labels whose shape does not match yPred's; {@link DTypeError} for a yPred that is
+ * not float32; {@link ArgumentError} for a label outside [0, C) (on WebGPU at the next log read).
  */
 export class SparseCategoricalCrossentropy implements Loss {
   /** 'sparse_categorical_crossentropy'. */
@@ -68,11 +69,13 @@ export class SparseCategoricalCrossentropy implements Loss {
     if (yPred.rank < 1 || labelShape.length !== yPred.rank - 1 || labelShape.some((d, i) => d !== yPred.shape[i])) {
       throw new ShapeError(`${fn}: expected labels of shape ${fmtShape(yPred.shape.slice(0, -1))} for yPred of shape ${fmtShape(yPred.shape)}. Received: yTrue.shape=${fmtShape(yTrue.shape)}`);
     }
-    if (yTrue.dtype === 'float32') throw new DTypeError(`${fn}: expected integer labels (int32 or uint8). Received: yTrue.dtype=float32`);
-    checkLabels(fn, yTrue, C);
+    if (yTrue.dtype !== 'float32') checkLabels(fn, yTrue, C);
     return tidy(() => {
+      // Keras casts float labels to int (truncating toward zero): float32 class ids such as 3.0 work.
+      const ints = yTrue.dtype === 'float32' ? ops.cast(yTrue, 'int32') : yTrue;
+      if (ints !== yTrue) checkLabels(fn, ints, C);
       const logp = clippedLogProbs(yPred, !!this.options.fromLogits);
-      const labels = ops.reshape(yTrue, labelShape);
+      const labels = ops.reshape(ints, labelShape);
       const perSample = ops.neg(ops.sum(ops.mul(ops.oneHot(labels, C), logp), -1));
       return sumOverBatch(perSample);
     });

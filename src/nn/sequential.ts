@@ -111,7 +111,8 @@ export class Sequential implements CallbackModel {
 
   /**
    * Runs the layers in order on a batch `x` (Keras `model(x)`); pass `{ training: true }` for training behaviour.
-   * Builds the model on first use.
+   * Builds the model on first use. An input of another dtype (uint8 images, int32) is cast to float32 first, as
+   * Keras converts inputs to the model's input dtype; `x` itself is left as it is.
    * @throws {@link ShapeError} for an input that does not match the model's input shape; {@link ArgumentError} for a
    * model without layers.
    */
@@ -124,7 +125,8 @@ export class Sequential implements CallbackModel {
       throw new ShapeError(`${this.name}: expected input of shape ${fmtSym(expected)}. Received: x.shape=${fmtShape(x.shape)}`);
     }
     return tidy(() => {
-      let y = x;
+      // Keras converts a model's inputs to its input dtype (float32): uint8 images work as they are.
+      let y = x.dtype === 'float32' ? x : ops.cast(x, 'float32');
       for (const l of this.layers) y = l.apply(y, ctx);
       return y === x ? ops.clone(x) : y;
     });

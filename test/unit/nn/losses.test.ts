@@ -192,7 +192,7 @@ describe('loss errors', () => {
       [() => dt.tensor([0, 2], [2], 'int32'), /^sparse_categorical_crossentropy: expected indices in \[0, 2\)/, dt.ArgumentError],
       [() => dt.tensor([-1, 0], [2], 'int32'), /^sparse_categorical_crossentropy: expected indices in \[0, 2\)/, dt.ArgumentError],
       [() => dt.tensor([0, 9], [2], 'uint8'), /^sparse_categorical_crossentropy: expected labels in \[0, 2\). Received: label 9 at index 1/, dt.ArgumentError],
-      [() => dt.tensor([0, 1]), /^sparse_categorical_crossentropy: expected integer labels \(int32 or uint8\). Received: yTrue.dtype=float32/, dt.DTypeError],
+      [() => dt.tensor([0, 2.5]), /^sparse_categorical_crossentropy: expected indices in \[0, 2\)/, dt.ArgumentError], // float labels are cast to int32 (Keras)
       [() => dt.tensor([0, 1, 1], [3], 'int32'), /^sparse_categorical_crossentropy: expected labels of shape \[2\] for yPred of shape \[2, 2\]. Received: yTrue.shape=\[3\]/, dt.ShapeError],
     ];
     for (const [labels, re, cls] of cases) {
