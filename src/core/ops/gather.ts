@@ -57,7 +57,19 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
   }
 }
 
-/** One-hot encoding: indices [...] -> [..., depth]; an index outside [0, depth) gives a row of offValue. */
+/**
+ * One-hot encoding, TF.js `tf.oneHot`: indices [...] (int32 or uint8) -> [..., depth], `onValue` (default 1) at each
+ * index and `offValue` (default 0) elsewhere, of `dtype` (default float32).
+ *
+ * An index outside [0, depth) (negative, or depth or more) is not an error: it gives a row of `offValue` only (a
+ * zero row by default), as in TensorFlow. Check your labels first if that would hide a bug
+ * (`sparse_categorical_crossentropy` does: it refuses labels outside [0, C)).
+ *
+ * @example
+ * ```ts
+ * dt.oneHot(dt.tensor([0, 2, 5], [3], 'int32'), 3);   // [[1, 0, 0], [0, 0, 1], [0, 0, 0]]: 5 is out of range
+ * ```
+ */
 export function oneHot(indices: Tensor, depth: number, options: { onValue?: number; offValue?: number; dtype?: 'float32' | 'int32' } = {}): Tensor {
   assertLive('oneHot', indices);
   if (!Number.isInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: expected depth to be a positive integer. Received: depth=${depth}`);

@@ -23,7 +23,22 @@ import type { BatchSource, FitOptions } from './options.ts';
 import { ProgbarLogger } from './progbar-logger.ts';
 import { trainStep } from './train-step.ts';
 
+/** The models with a fit in progress: a second fit on one of them is refused. */
+const training = new WeakSet<object>();
+
 export async function fitModel(model: TrainableModel, data: BatchSource, o: FitOptions = {}): Promise<History> {
+  if (training.has(model)) {
+    throw new ArgumentError(`fit: this model is already training (a fit call on '${(model as { name?: string }).name ?? 'the model'}' has not finished). Await it before calling fit again, or train a second model. Received: a second fit call`);
+  }
+  training.add(model);
+  try {
+    return await runFit(model, data, o);
+  } finally {
+    training.delete(model);
+  }
+}
+
+async function runFit(model: TrainableModel, data: BatchSource, o: FitOptions): Promise<History> {
   const { compiled: c, epochs, initialEpoch, verbose, stepsPerEpoch } = checkFitArguments(model, data, o);
   const history = new History();
   history.params = { verbose, epochs, steps: stepsPerEpoch };
