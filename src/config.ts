@@ -3,6 +3,7 @@
  * Composition-root module: may import any layer.
  */
 import { getNumThreads as cpuThreads, setNumThreads as setCpuThreads } from './kernels/cpu/index.ts';
+export { DEFAULT_MEMORY_FRACTION, getMemoryLimit, setMemoryLimit } from './core/memory-budget.ts';
 
 let opDeterminism = false;
 

@@ -36,6 +36,11 @@ export interface Backend<H = unknown> {
   readSync?(handle: H, dtype: DType, size: number): TypedArray;
   /** Releases the buffer. */
   free(handle: H): void;
+  /**
+   * The largest buffer the device can hold for `dtype`, in bytes of tensor data (`size * bytesPerElement`), if it
+   * has one; the engine refuses a larger allocation with a ResourceExhaustedError before calling `alloc`.
+   */
+  maxBufferBytes?(dtype: DType): number;
   /** Number of live buffers (for leak tests). */
   liveBuffers(): number;
   /** Runs primitive op `op` writing `output`. Shapes and dtypes were checked by the op definition. */

@@ -46,6 +46,25 @@ export class DataFormatError extends TensorEngineError {}
 /** A training run produced a NaN or infinite value, or another numeric invariant failed. */
 export class NumericError extends TensorEngineError {}
 
+/**
+ * An allocation does not fit the memory budget (`dt.config.setMemoryLimit`; default half the machine's memory) or
+ * the backend's largest buffer. Nothing was allocated or counted: the engine carries on normally. It has the op's
+ * name, the shape and the bytes asked for.
+ */
+export class ResourceExhaustedError extends TensorEngineError {
+  constructor(
+    message: string,
+    /** The op (or function) that asked for the memory. */
+    readonly op: string,
+    /** The shape of the tensor it would have allocated. */
+    readonly shape: readonly number[],
+    /** The bytes it asked for. */
+    readonly bytes: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Formats a shape for error messages: [2, 3]. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;

@@ -12,6 +12,7 @@ import { BACKENDS } from './backend-registry.ts';
 import * as ops from './ops/index.ts';
 import { noGrad as noGradScope } from './tape.ts';
 import { numTensors } from './tensor-bookkeeping.ts';
+import { bytesInUse } from './memory-budget.ts';
 import { type Tensor, bindTensorMethods } from './tensor.ts';
 import { keep as keepTensor, tidy as tidyScope } from './tidy.ts';
 
@@ -40,7 +41,7 @@ export { Tensor, Variable, type NestedArray, type TensorOrNumber } from './tenso
 export { grad, valueAndGrad, variableGrads, type ValueAndGrads } from './grad.ts';
 export {
   TensorEngineError, ArgumentError, ShapeError, DTypeError, DisposedTensorError, UnsupportedOpError, BackendError,
-  NumericError, DataFormatError,
+  NumericError, DataFormatError, ResourceExhaustedError,
 } from './errors.ts';
 export type { DType, TypedArray } from './dtype.ts';
 export type { BackendName } from './backend.ts';
@@ -80,8 +81,14 @@ export function memory(): {
   numTensors: number;
   /** Backend buffers not yet freed (reshaped tensors share one). */
   numBuffers: number;
+  /**
+   * Bytes of tensor data live on the current backend (size * bytes per element, shared storage counted once), the
+   * amount that `dt.config.setMemoryLimit`'s budget is checked against.
+   */
+  numBytes: number;
 } {
-  return { numTensors: numTensors(), numBuffers: BACKENDS.backend.liveBuffers() };
+  const backend = BACKENDS.backend;
+  return { numTensors: numTensors(), numBuffers: backend.liveBuffers(), numBytes: bytesInUse(backend) };
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { TensorInfo } from './backend.ts';
 import { BACKENDS } from './backend-registry.ts';
 import { BackendError } from './errors.ts';
+import { allocate, release } from './memory-budget.ts';
 import type { OpName } from './ops/op-attrs.ts';
 import type { AnyOpDef, AttrsOf, OpDef, TensorSpec } from './ops/op-def.ts';
 import { sizeOf } from './shape.ts';
@@ -31,13 +32,13 @@ export function runOp<O extends OpName | 'reshape'>(def: OpDef<O> | AnyOpDef, in
       }
     }
     const size = sizeOf(out.shape);
-    const handle = backend.alloc(out.dtype, size);
+    const handle = allocate(backend, def.name, out.shape, out.dtype, size);
     const storage: Storage = { backend, handle, dtype: out.dtype, size, refs: 0 };
     const infos: TensorInfo[] = inputs.map((t) => ({ handle: t.storage.handle, shape: t.shape, dtype: t.dtype }));
     try {
       backend.run(def.name as OpName, infos, attrs as never, { handle, shape: out.shape, dtype: out.dtype });
     } catch (e) {
-      backend.free(handle);
+      release(backend, handle, out.dtype, size);
       throw e;
     }
     result = makeTensor(storage, out.shape, out.dtype);

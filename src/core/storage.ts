@@ -6,6 +6,7 @@
  */
 import type { Backend } from './backend.ts';
 import { type DType, bytesPerElement } from './dtype.ts';
+import { release } from './memory-budget.ts';
 
 /** Backend-owned buffer shared by every tensor that views it (reshape shares storage). */
 export interface Storage {
@@ -19,7 +20,7 @@ export interface Storage {
 /** Drops one reference to `s`; the last one frees the backend buffer. */
 export function releaseStorage(s: Storage): void {
   s.refs--;
-  if (s.refs === 0) s.backend.free(s.handle);
+  if (s.refs === 0) release(s.backend, s.handle, s.dtype, s.size);
 }
 
 /** Bytes held by storage of `dtype` and `size`. */

@@ -6,6 +6,7 @@
  */
 import { BACKENDS } from './backend-registry.ts';
 import type { DType, TypedArray } from './dtype.ts';
+import { allocate } from './memory-budget.ts';
 import type { Shape } from './shape.ts';
 import type { Storage } from './storage.ts';
 import { countNewTensor, track } from './tensor-bookkeeping.ts';
@@ -29,7 +30,7 @@ export function makeVariable(init: Tensor, name: string, trainable: boolean): Va
 /** Allocates storage on the current backend and uploads `values`. */
 export function upload(values: TypedArray, shape: Shape, dtype: DType): Tensor {
   const backend = BACKENDS.backend;
-  const handle = backend.alloc(dtype, values.length);
+  const handle = allocate(backend, 'tensor', shape, dtype, values.length);
   backend.write(handle, dtype, values);
   return makeTensor({ backend, handle, dtype, size: values.length, refs: 0 }, shape, dtype);
 }

@@ -11,4 +11,5 @@ export async function expectNoLeaks(fn: () => unknown | Promise<unknown>): Promi
   const after = dt.memory();
   expect(after.numTensors, 'live tensors').toBe(before.numTensors);
   expect(after.numBuffers, 'live buffers').toBe(before.numBuffers);
+  expect(after.numBytes, 'live bytes').toBe(before.numBytes);
 }

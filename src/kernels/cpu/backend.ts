@@ -10,6 +10,7 @@
  * (test/unit/cpu/writes-all-outputs.test.ts).
  * Part of src/kernels/cpu: imports src/core only.
  */
+import { constants } from 'node:buffer';
 import type { Backend, TensorInfo } from '../../core/backend.ts';
 import { type DType, type TypedArray, allocArray, bytesPerElement, viewOf } from '../../core/dtype.ts';
 import { UnsupportedOpError } from '../../core/errors.ts';
@@ -21,6 +22,8 @@ import type { CpuKernel } from './types.ts';
 
 /** Bytes of freed buffers kept for reuse (the oldest are dropped beyond it). */
 const CACHE_LIMIT = 128 << 20;
+
+const MAX_LENGTH = constants.MAX_LENGTH;
 
 export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu' as const;
@@ -34,16 +37,24 @@ export class CpuBackend implements Backend<TypedArray> {
   private readonly cached = new Set<SharedArrayBuffer>();
   private cachedBytes = 0;
 
+  /** The JavaScript engine's largest typed array (buffer.constants.MAX_LENGTH bytes: 4 GiB on Node.js 20). */
+  maxBufferBytes(_dtype: DType): number {
+    return MAX_LENGTH;
+  }
+
   alloc(dtype: DType, size: number): TypedArray {
-    this.live++;
     const bytes = size * bytesPerElement(dtype);
     const buf = this.cache.get(bytes)?.pop();
     if (buf) {
       this.cached.delete(buf);
       this.cachedBytes -= bytes;
+      this.live++;
       return viewOf(dtype, buf, 0, size);
     }
-    return allocArray(dtype, size, true);
+    // Counted once allocated: a failed allocation (RangeError) leaves the count as it was.
+    const out = allocArray(dtype, size, true);
+    this.live++;
+    return out;
   }
 
   write(handle: TypedArray, _dtype: DType, data: TypedArray): void {

@@ -132,6 +132,11 @@ export class WebGpuBackend implements Backend<GpuHandle> {
     return h;
   }
 
+  /** maxBufferSize in bytes of tensor data: every element takes 4 bytes on the device (uint8 too). */
+  maxBufferBytes(dtype: DType): number {
+    return Math.floor(this.gpu.limits.maxBufferSize / 4) * (dtype === 'uint8' ? 1 : 4);
+  }
+
   alloc(dtype: DType, size: number): GpuHandle {
     this.gpu.check('alloc');
     const bytes = Math.max(1, size) * 4;
