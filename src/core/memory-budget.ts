@@ -10,7 +10,7 @@ import type { Backend } from './backend.ts';
 import { type DType, bytesPerElement } from './dtype.ts';
 import { ArgumentError, ResourceExhaustedError, fmtShape } from './errors.ts';
 
-/** The fraction of the machine's memory ({@link totalmem}) that the default limit allows. */
+/** The fraction of the machine's memory (`os.totalmem()`) that the default memory limit allows: 0.5. */
 export const DEFAULT_MEMORY_FRACTION = 0.5;
 
 let limit: number | null = null;
