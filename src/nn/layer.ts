@@ -130,6 +130,7 @@ export abstract class Layer {
    * @throws {@link ShapeError} for an input of the wrong rank or shape; {@link DisposedTensorError} for a disposed input.
    */
   apply(x: Tensor, ctx: CallContext = {}): Tensor {
+    checkOptions(`${this.label}.apply`, ctx, ['training']);
     assertLive(this.name, x);
     this.ensureBuilt([null, ...x.shape.slice(1)]);
     return this.call(x, ctx);

@@ -117,6 +117,7 @@ export class Sequential implements CallbackModel {
    * model without layers.
    */
   call(x: Tensor, ctx: CallContext = {}): Tensor {
+    checkOptions(`${this.name}.call`, ctx, ['training']);
     assertLive(this.name, x);
     if (this.layers.length === 0) throw new ArgumentError(`${this.name}: the model has no layers`);
     if (!this.inputShape) this.build([null, ...x.shape.slice(1)]);

@@ -83,6 +83,10 @@ describe('strict options', () => {
     expect(() => new dt.Sequential([], { nme: 'm' } as never)).toThrow(/^Sequential: unrecognized options \{nme\}/);
     const model = new dt.Sequential([dt.layers.Input({ shape: [2] }), new dt.layers.Dense(1)]);
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metric: ['accuracy'] } as never)).toThrow(/^compile: unrecognized options \{metric\}/);
+    const one = dt.ones([1, 2]);
+    expect(() => model.call(one, { trainig: true } as never)).toThrow(/\.call: unrecognized options \{trainig\}\. Expected one of: training$/);
+    expect(() => model.layers[1].apply(one, 'train' as never)).toThrow(/^Dense '.*'\.apply: expected an options object\. Received: a string "train"$/);
+    one.dispose();
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const data = dt.data.Dataset.fromTensorSlices([dt.ones([4, 2]), dt.ones([4, 1])]).batch(2);
     await expect(model.fit(data, { epoch: 2 } as never)).rejects.toThrow(/^fit: unrecognized options \{epoch\}\. Expected one of: epochs, /);
