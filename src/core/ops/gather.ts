@@ -8,7 +8,7 @@
  * Part of src/core.
  */
 import { ENGINE } from '../engine.ts';
-import { ArgumentError, DTypeError } from '../errors.ts';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
 import { normalizeAxis } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { tensor } from './creation.ts';
@@ -46,6 +46,7 @@ const oneHotOp = defineOp({
 /** Selects slices of `x` along `axis` at `indices` (int32); output shape x[:axis] + indices + x[axis+1:]. */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   ENGINE.assertLive('gather', x);
+  if (x.rank === 0) throw new ShapeError(`gather: expected x of rank >= 1. Received: x.shape=${fmtShape(x.shape)}`);
   const ax = normalizeAxis('gather', axis, x.rank);
   const idx = indices instanceof Tensor ? indices : tensor([...indices], [indices.length], 'int32');
   try {

@@ -23,7 +23,7 @@ const sliceOp = defineOp({
 /** The block starting at `begin` of extent `size` (-1: to the end). */
 export function slice(x: Tensor, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
   ENGINE.assertLive('slice', x);
-  const b = typeof begin === 'number' ? [begin, ...new Array<number>(x.rank - 1).fill(0)] : [...begin];
+  const b = typeof begin === 'number' ? [begin, ...new Array<number>(Math.max(x.rank - 1, 0)).fill(0)] : [...begin];
   const s0 = size === undefined ? [] : typeof size === 'number' ? [size] : [...size];
   if (b.length > x.rank || s0.length > x.rank) {
     throw new ShapeError(`slice: expected begin and size of length <= rank ${x.rank}. Received: begin=${JSON.stringify(begin)}, size=${JSON.stringify(size)} for x.shape=${fmtShape(x.shape)}`);

@@ -1,0 +1,76 @@
+/**
+ * Regression tests of the defects the fuzzers found (test/fuzz, issue 21): each block names the
+ * input, what it did before and what it does now. Errors must be ditto's own classes, with
+ * messages that start with the function (or layer) that was called.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import * as dt from '../../src/index.ts';
+import { expectNoLeaks } from '../util/leaks.ts';
+
+await dt.setBackend('cpu');
+afterAll(() => dt.shutdown());
+
+describe('scalars and split counts: concat, stack, split, unstack, slice, gather', () => {
+  it('concat refuses scalars (it returned a tensor of shape [NaN])', async () => {
+    await expectNoLeaks(() => {
+      const s = dt.scalar(1);
+      expect(() => dt.concat([s, s])).toThrow(dt.ShapeError);
+      expect(() => dt.concat([s, s])).toThrow(/^concat: expected tensors of rank >= 1 \(stack joins scalars\)\. Received: x\.shape=\[\] \(tensor 0\)$/);
+      const st = dt.stack([s, s]);
+      expect(st.shape).toEqual([2]);
+      dt.dispose([s, st]);
+    });
+  });
+
+  it('split and unstack refuse scalars (TypeError: sizes is not iterable)', () => {
+    const s = dt.scalar(1);
+    expect(() => dt.split(s, 1)).toThrow(/^split: expected x of rank >= 1\. Received: x\.shape=\[\]$/);
+    expect(() => dt.unstack(s)).toThrow(/^unstack: expected x of rank >= 1\. Received: x\.shape=\[\]$/);
+    expect(() => dt.unstack(s)).toThrow(dt.ShapeError);
+    s.dispose();
+  });
+
+  it('split refuses a count that is not a positive integer before sizing an array with it (RangeError: Invalid array length)', async () => {
+    await expectNoLeaks(() => {
+      const x = dt.ones([4]);
+      for (const n of [-1, 1.5, NaN, 1e300, 8]) {
+        expect(() => dt.split(x, n), `sizes=${n}`).toThrow(dt.ArgumentError);
+        expect(() => dt.split(x, n), `sizes=${n}`).toThrow(`split: expected sizes summing to 4 (or a count dividing it). Received: sizes=${n}`);
+      }
+      const e = dt.zeros([0]);
+      expect(() => dt.split(e, 1e300)).toThrow(/^split: expected sizes summing to 0/);
+      e.dispose();
+      // valid counts are unchanged, an empty axis included
+      const parts = dt.split(x, 2);
+      expect(parts.map((p) => p.shape)).toEqual([[2], [2]]);
+      const empty = dt.zeros([0, 2]);
+      const none = dt.split(empty, 3);
+      expect(none.map((p) => p.shape)).toEqual([[0, 2], [0, 2], [0, 2]]);
+      expect(dt.unstack(empty)).toEqual([]);
+      dt.dispose([x, empty, ...parts, ...none]);
+    });
+  });
+
+  it('stack reports mismatched inputs itself (the error was concat\'s, about the expanded shapes)', () => {
+    const a = dt.ones([3, 5]);
+    const b = dt.ones([3, 5, 2]);
+    const c = dt.ones([3, 5], 'int32');
+    expect(() => dt.stack([a, b], 1)).toThrow(/^stack: expected tensors of one shape\. Received: \[3, 5\] and \[3, 5, 2\] \(tensor 1\)$/);
+    expect(() => dt.stack([a, c])).toThrow(/^stack: expected tensors of one dtype\. Received: float32 and int32 \(tensor 1\)$/);
+    dt.dispose([a, b, c]);
+  });
+
+  it('slice of a scalar with a number begin is a ShapeError (RangeError: Invalid array length)', () => {
+    const s = dt.scalar(1);
+    expect(() => dt.slice(s, 0)).toThrow(dt.ShapeError);
+    expect(() => dt.slice(s, 0)).toThrow(/^slice: expected begin and size of length <= rank 0/);
+    s.dispose();
+  });
+
+  it('gather refuses a scalar x (it returned [1] holding 0 on the CPU and an out-of-bounds word on WebGPU)', () => {
+    const s = dt.scalar(7, 'int32');
+    expect(() => dt.gather(s, [0])).toThrow(/^gather: expected x of rank >= 1\. Received: x\.shape=\[\]$/);
+    expect(() => dt.gather(s, [0])).toThrow(dt.ShapeError);
+    s.dispose();
+  });
+});
