@@ -74,3 +74,23 @@ describe('scalars and split counts: concat, stack, split, unstack, slice, gather
     s.dispose();
   });
 });
+
+describe('a number operand that does not fit the tensor\'s dtype', () => {
+  it('is refused by the op, not by tensor() (the message started with "tensor:")', async () => {
+    await expectNoLeaks(() => {
+      const i = dt.tensor([1, 2], [2], 'int32');
+      const u = dt.tensor([1, 2], [2], 'uint8');
+      const c = dt.tensor([1, 0], [2], 'uint8');
+      expect(() => dt.add(i, 0.5)).toThrow(/^add: expected integers in \[-2147483648, 2147483647\] for dtype int32\. Received: 0\.5$/);
+      expect(() => dt.div(-2.5, i)).toThrow(/^div: expected integers in \[-2147483648, 2147483647\] for dtype int32\. Received: -2\.5$/);
+      expect(() => dt.less(u, -1)).toThrow(/^less: expected integers in \[0, 255\] for dtype uint8\. Received: -1$/);
+      expect(() => dt.maximum(u, NaN)).toThrow(/^maximum: expected integers in \[0, 255\] for dtype uint8\. Received: NaN$/);
+      expect(() => dt.where(c, i, 0.5)).toThrow(/^where: expected integers in \[-2147483648, 2147483647\] for dtype int32\. Received: 0\.5$/);
+      expect(() => dt.add(i, 0.5)).toThrow(dt.DTypeError);
+      // numbers that fit are unchanged
+      const s = dt.add(i, 3);
+      expect(Array.from(s.dataSync())).toEqual([4, 5]);
+      dt.dispose([i, u, c, s]);
+    });
+  });
+});

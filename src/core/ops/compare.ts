@@ -9,7 +9,7 @@ import { broadcastShapes } from '../shape.ts';
 import { Tensor, type TensorOrNumber } from '../tensor.ts';
 import { inferBinary, runBinary } from './elementwise.ts';
 import { reduceToShape } from './broadcast.ts';
-import { scalar } from './creation.ts';
+import { checkValue, scalar } from './creation.ts';
 import { defineOp } from './op-def.ts';
 
 function comparison(name: 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual') {
@@ -94,6 +94,8 @@ const whereOp = defineOp({
 export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
   ENGINE.assertLive('where', cond);
   const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
+  if (!(a instanceof Tensor)) checkValue('where', a, dtype);
+  if (!(b instanceof Tensor)) checkValue('where', b, dtype);
   const ta = a instanceof Tensor ? a : scalar(a, dtype);
   const tb = b instanceof Tensor ? b : scalar(b, dtype);
   try {
