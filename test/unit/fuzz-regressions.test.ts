@@ -94,3 +94,21 @@ describe('a number operand that does not fit the tensor\'s dtype', () => {
     });
   });
 });
+
+describe('softmax and logSoftmax of an empty tensor', () => {
+  it('return the empty tensor, as TensorFlow does (they threw "max: expected a non-empty reduction")', async () => {
+    await expectNoLeaks(() => {
+      for (const [shape, axis] of [[[0], 0], [[5, 0, 4, 0], -3], [[3, 0], -1], [[0, 4], 1]] as [number[], number][]) {
+        const x = dt.zeros(shape);
+        const a = dt.softmax(x, axis);
+        const b = dt.logSoftmax(x, axis);
+        expect([a.shape, b.shape, a.dtype]).toEqual([shape, shape, 'float32']);
+        dt.dispose([x, a, b]);
+      }
+      // axis and dtype checks still come first
+      const e = dt.zeros([0], 'int32');
+      expect(() => dt.softmax(e)).toThrow(/^softmax: expected x of dtype float32/);
+      e.dispose();
+    });
+  });
+});

@@ -11,6 +11,7 @@ import { DTypeError } from '../errors.ts';
 import { normalizeAxis } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { div, sub } from './binary.ts';
+import { clone } from './creation.ts';
 import { max, sum } from './reduce.ts';
 import { exp, log } from './unary.ts';
 
@@ -23,6 +24,7 @@ function check(fn: string, x: Tensor, axis: number): number {
 /** Softmax along `axis` (default last). */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const ax = check('softmax', x, axis);
+  if (x.size === 0) return clone(x); // no element, nothing to normalize (TensorFlow returns the empty tensor)
   return ENGINE.tidy(() => {
     const e = exp(sub(x, ENGINE.noGrad(() => max(x, ax, true))));
     return div(e, sum(e, ax, true));
@@ -32,6 +34,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 /** log(softmax(x)) computed stably along `axis` (default last). */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const ax = check('logSoftmax', x, axis);
+  if (x.size === 0) return clone(x);
   return ENGINE.tidy(() => {
     const shifted = sub(x, ENGINE.noGrad(() => max(x, ax, true)));
     return sub(shifted, log(sum(exp(shifted), ax, true)));
