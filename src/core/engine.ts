@@ -297,7 +297,13 @@ export class Engine {
         }
       }
       const size = sizeOf(out.shape);
-      const handle = backend.alloc(out.dtype, size);
+      let handle: unknown;
+      try {
+        handle = backend.alloc(out.dtype, size);
+      } catch (e) {
+        // An output too large for the backend (e.g. a huge pad or oneHot depth): name the op, not the allocator.
+        throw new BackendError(`${def.name}: expected an output the '${backend.name}' backend can allocate. Received: shape=${fmtShape(out.shape)} of ${out.dtype} (${size * bytesPerElement(out.dtype)} bytes): ${(e as Error).message}`);
+      }
       const storage: Storage = { backend, handle, dtype: out.dtype, size, refs: 0 };
       const infos: TensorInfo[] = inputs.map((t) => ({ handle: t.storage.handle, shape: t.shape, dtype: t.dtype }));
       try {

@@ -112,3 +112,25 @@ describe('softmax and logSoftmax of an empty tensor', () => {
     });
   });
 });
+
+describe('an output too large for the backend', () => {
+  it('is a BackendError naming the op, and leaves no phantom live buffer (a raw RangeError, and the CPU counted a buffer it never allocated)', async () => {
+    await expectNoLeaks(() => {
+      const x = dt.ones([1]);
+      const idx = dt.tensor([1], [1], 'int32');
+      const image = dt.ones([1, 1, 1, 1]);
+      const cases: [string, () => dt.Tensor][] = [
+        ['pad', () => dt.pad(x, [[0, 2 ** 40]])],
+        ['oneHot', () => dt.oneHot(idx, 2 ** 40)],
+        ['broadcastTo', () => dt.broadcastTo(x, [2 ** 20, 2 ** 20])],
+        ['fill', () => dt.zeros([2 ** 20, 2 ** 20])],
+        ['resizeBilinear', () => dt.resizeBilinear(image, [2 ** 22, 2 ** 22])],
+      ];
+      for (const [op, f] of cases) {
+        expect(f, op).toThrow(dt.BackendError);
+        expect(f, op).toThrow(new RegExp(`^${op}: expected an output the 'cpu' backend can allocate\\. Received: shape=\\[`));
+      }
+      dt.dispose([x, idx, image]);
+    });
+  });
+});

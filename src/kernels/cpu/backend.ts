@@ -12,7 +12,7 @@
  */
 import type { Backend, TensorInfo } from '../../core/backend.ts';
 import { type DType, type TypedArray, allocArray, bytesPerElement, viewOf } from '../../core/dtype.ts';
-import { UnsupportedOpError } from '../../core/errors.ts';
+import { BackendError, UnsupportedOpError } from '../../core/errors.ts';
 import type { OpAttrMap, OpName } from '../../core/ops/op-attrs.ts';
 import { gemmKernelKind } from './gemm-tasks.js';
 import { CPU_KERNELS } from './kernels.ts';
@@ -35,15 +35,23 @@ export class CpuBackend implements Backend<TypedArray> {
   private cachedBytes = 0;
 
   alloc(dtype: DType, size: number): TypedArray {
-    this.live++;
     const bytes = size * bytesPerElement(dtype);
     const buf = this.cache.get(bytes)?.pop();
     if (buf) {
+      this.live++;
       this.cached.delete(buf);
       this.cachedBytes -= bytes;
       return viewOf(dtype, buf, 0, size);
     }
-    return allocArray(dtype, size, true);
+    let a: TypedArray;
+    try {
+      a = allocArray(dtype, size, true);
+    } catch (e) {
+      // Counted only once allocated: a refused allocation must not show up as a live buffer.
+      throw new BackendError(`cpu: alloc: expected a size the host can allocate. Received: ${size} elements of ${dtype} (${bytes} bytes): ${(e as Error).message}`);
+    }
+    this.live++;
+    return a;
   }
 
   write(handle: TypedArray, _dtype: DType, data: TypedArray): void {
