@@ -134,3 +134,21 @@ describe('an output too large for the backend', () => {
     });
   });
 });
+
+describe('dimensions of 2^53 and more (not exact in a double)', () => {
+  it('are refused instead of rounded (pad gave a dimension of 9007199254741000 for 3 + 2^53 + 4)', () => {
+    const x = dt.zeros([0, 2, 4]);
+    expect(() => dt.pad(x, [[0, 0], [0, 0], [3, 2 ** 53]])).toThrow(/^pad: expected 3 pairs of non-negative integers/);
+    expect(() => dt.pad(x, [[0, 0], [0, 0], [3, 2 ** 53 - 4]])).toThrow(dt.ArgumentError); // the padded size passes 2^53
+    const i = dt.tensor([], [0], 'int32');
+    expect(() => dt.oneHot(i, 2 ** 53)).toThrow(/^oneHot: expected depth to be a positive integer\. Received: depth=9007199254740992$/);
+    expect(() => dt.zeros([0, 2 ** 53])).toThrow(/^fill: expected shape to be an array of non-negative integers/);
+    expect(() => dt.reshape(x, [2 ** 53, 0])).toThrow(/^reshape: expected non-negative integer dimensions or -1/);
+    expect(() => new dt.layers.Dense(1e300)).toThrow(/^Dense: expected units to be a positive integer\. Received: units=1e\+300$/);
+    expect(() => new dt.layers.Conv2D(2 ** 53, 3)).toThrow(/^Conv2D: expected filters to be a positive integer/);
+    // the largest exact sizes still work
+    const y = dt.zeros([0, 2 ** 53 - 1]);
+    expect(y.shape).toEqual([0, 2 ** 53 - 1]);
+    dt.dispose([x, i, y]);
+  });
+});

@@ -60,7 +60,7 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
 /** One-hot encoding: indices [...] -> [..., depth]; an index outside [0, depth) gives a row of offValue. */
 export function oneHot(indices: Tensor, depth: number, options: { onValue?: number; offValue?: number; dtype?: 'float32' | 'int32' } = {}): Tensor {
   ENGINE.assertLive('oneHot', indices);
-  if (!Number.isInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: expected depth to be a positive integer. Received: depth=${depth}`);
+  if (!Number.isSafeInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: expected depth to be a positive integer. Received: depth=${depth}`);
   return ENGINE.runOp(oneHotOp, [indices], { depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0, dtype: options.dtype ?? 'float32' });
 }
 

@@ -41,7 +41,8 @@ export function slice(x: Tensor, begin: number | readonly number[], size?: numbe
 /** Pads each axis with paddings[i] = [before, after] elements of `value`. */
 export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
   ENGINE.assertLive('pad', x);
-  if (paddings.length !== x.rank || !paddings.every((p) => p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0))) {
+  // Every padded dimension must stay a safe integer (exact sizes): a padding of 2^53 is refused, not rounded.
+  if (paddings.length !== x.rank || !paddings.every((p, i) => p.length === 2 && p.every((v) => Number.isSafeInteger(v) && v >= 0) && Number.isSafeInteger(x.shape[i] + p[0] + p[1]))) {
     throw new ArgumentError(`pad: expected ${x.rank} pairs of non-negative integers. Received: paddings=${JSON.stringify(paddings)}`);
   }
   if (typeof value !== 'number') throw new ArgumentError(`pad: expected a number value. Received: ${typeof value}`);

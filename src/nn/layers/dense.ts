@@ -56,7 +56,7 @@ export class Dense extends Layer {
    */
   constructor(units: number, config: DenseConfig = {}) {
     super(config);
-    if (!Number.isInteger(units) || units <= 0) throw new ArgumentError(`Dense: expected units to be a positive integer. Received: units=${units}`);
+    if (!Number.isSafeInteger(units) || units <= 0) throw new ArgumentError(`Dense: expected units to be a positive integer. Received: units=${units}`);
     this.units = units;
     this.useBias = config.useBias ?? true;
     this.activationName = config.activation ?? 'linear';
