@@ -6,7 +6,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
 import { expectNoLeaks } from '../util/leaks.ts';
+import { itWebGpu, webgpuUnavailable } from '../util/webgpu.ts';
 
+const unavailable = await webgpuUnavailable();
 await dt.setBackend('cpu');
 afterAll(() => dt.shutdown());
 
@@ -150,5 +152,23 @@ describe('dimensions of 2^53 and more (not exact in a double)', () => {
     const y = dt.zeros([0, 2 ** 53 - 1]);
     expect(y.shape).toEqual([0, 2 ** 53 - 1]);
     dt.dispose([x, i, y]);
+  });
+});
+
+describe('WebGPU gather over an empty axis', () => {
+  itWebGpu('gives zeros (every index is out of range), not an endless loop of dispatches', unavailable, async () => {
+    await dt.setBackend('webgpu');
+    try {
+      await expectNoLeaks(async () => {
+        const x = dt.zeros([0, 4]);
+        const idx = dt.tensor([0, 0], [2], 'int32');
+        const y = dt.gather(x, idx, 0); // on the CPU: refused (indices checked on the host); on WebGPU: zeros (documented)
+        expect(y.shape).toEqual([2, 4]);
+        expect(Array.from(await y.data())).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+        dt.dispose([x, idx, y]);
+      });
+    } finally {
+      await dt.setBackend('cpu');
+    }
   });
 });
