@@ -172,3 +172,44 @@ describe('WebGPU gather over an empty axis', () => {
     }
   });
 });
+
+describe('window sizes and strides of 2^30 and more', () => {
+  it('are refused (WebGPU wrapped them to 32 bits: maxPool2d poolSize [1, 2^32 + 1] gave 0 where the CPU gave the maximum)', () => {
+    const x = dt.ones([1, 6, 1, 2]);
+    const w = dt.ones([1, 1, 2, 1]);
+    const msg = (fn: string, name: string) => new RegExp(`^${fn}: expected ${name} to be a positive integer \\(at most 2\\^30\\) or a pair of them\\. Received: `);
+    expect(() => dt.maxPool2d(x, { poolSize: [1, 2 ** 32 + 1], strides: 3, padding: 'same' })).toThrow(msg('maxPool2d', 'poolSize'));
+    expect(() => dt.avgPool2d(x, { poolSize: 2, strides: 2 ** 31 })).toThrow(msg('avgPool2d', 'strides'));
+    expect(() => dt.conv2d(x, w, { strides: [1, 2 ** 40] })).toThrow(msg('conv2d', 'strides'));
+    expect(() => new dt.layers.MaxPooling2D(2 ** 31)).toThrow(msg('MaxPooling2D', 'poolSize'));
+    expect(() => new dt.layers.Conv2D(1, 2 ** 31)).toThrow(msg('Conv2D', 'kernelSize'));
+    expect(() => dt.maxPool2d(x, { poolSize: 2 ** 31 })).toThrow(dt.ArgumentError);
+    // a filter with a huge window and no element reaches the geometry check
+    const empty = dt.zeros([2 ** 31, 1, 2, 0]);
+    expect(() => dt.conv2d(x, empty, { padding: 'same' })).toThrow(/^conv2d: expected a window of at most 2\^30 per dimension\. Received: window \[2147483648, 1\]$/);
+    // windows up to 2^30 larger than the input still work with 'same' padding
+    const y = dt.maxPool2d(x, { poolSize: [2 ** 30, 1], strides: 1, padding: 'same' });
+    expect(y.shape).toEqual([1, 6, 1, 2]);
+    dt.dispose([x, w, empty, y]);
+  });
+
+  itWebGpu('a window larger than the input gives the CPU\'s bits on WebGPU', unavailable, async () => {
+    const run = async () => {
+      const x = dt.tensor(Float32Array.from({ length: 12 }, (_, i) => (i * 37) % 11 - 5), [1, 6, 1, 2]);
+      const outs = [
+        dt.maxPool2d(x, { poolSize: [2 ** 30, 1], strides: 3, padding: 'same' }),
+        dt.avgPool2d(x, { poolSize: [1, 2 ** 30], strides: [2, 1], padding: 'same' }),
+      ];
+      const data = await Promise.all(outs.map((o) => o.data()));
+      dt.dispose([x, ...outs]);
+      return data.map((d) => Array.from(d));
+    };
+    const cpu = await run();
+    await dt.setBackend('webgpu');
+    try {
+      expect(await run()).toEqual(cpu);
+    } finally {
+      await dt.setBackend('cpu');
+    }
+  });
+});
