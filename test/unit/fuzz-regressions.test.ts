@@ -213,3 +213,40 @@ describe('window sizes and strides of 2^30 and more', () => {
     }
   });
 });
+
+describe('layers applied directly', () => {
+  it('a scalar input is refused by the layer (it looked like rank 1: Flatten failed in reshape with "shape=[, -1]")', () => {
+    const s = dt.scalar(1);
+    for (const layer of [new dt.layers.Flatten({ name: 'f' }), new dt.layers.Dense(2, { name: 'd' }), new dt.layers.Dropout(0.5, { name: 'r' })]) {
+      expect(() => layer.apply(s, { training: true })).toThrow(new RegExp(`^${layer.constructor.name} '${layer.name}': expected input of rank >= 1 \\(a batch axis first\\)\\. Received: input shape \\(\\)$`));
+      layer.dispose();
+    }
+    s.dispose();
+  });
+
+  it('Flatten of an empty batch gives [0, features] (reshape could not infer -1 for 0 elements)', async () => {
+    await expectNoLeaks(() => {
+      for (const [shape, want] of [[[0, 3], [0, 3]], [[0, 2, 5], [0, 10]], [[4], [4, 1]], [[2, 3, 4], [2, 12]]] as [number[], number[]][]) {
+        const x = dt.zeros(shape);
+        const y = new dt.layers.Flatten().apply(x);
+        expect(y.shape).toEqual(want);
+        dt.dispose([x, y]);
+      }
+    });
+  });
+
+  it('Dense over inputs of rank > 2 with 0 features gives the bias (reshape could not infer -1)', async () => {
+    const d = new dt.layers.Dense(3, { biasInitializer: 'ones', name: 'd0' });
+    const x = dt.zeros([2, 5, 0]);
+    const y = d.apply(x);
+    expect(y.shape).toEqual([2, 5, 3]);
+    expect(Array.from(await y.data())).toEqual(new Array(30).fill(1));
+    dt.dispose([x, y]);
+    d.dispose();
+  });
+
+  it('Dropout refuses a seed that is not a safe integer itself (the error was the SeedGenerator\'s)', () => {
+    expect(() => new dt.layers.Dropout(0.5, { seed: 2 ** 53 })).toThrow(/^Dropout: expected an integer seed\. Received: seed=9007199254740992$/);
+    expect(() => new dt.layers.Dropout(0.5, { seed: 2 ** 53 })).toThrow(dt.ArgumentError);
+  });
+});

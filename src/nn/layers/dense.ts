@@ -85,7 +85,8 @@ export class Dense extends Layer {
 
   call(x: Tensor, _ctx: CallContext): Tensor {
     return ENGINE.tidy(() => {
-      const flat = x.rank === 2 ? x : ops.reshape(x, [-1, x.shape[x.rank - 1]]);
+      // The row count, not -1: with 0 input features -1 cannot be inferred.
+      const flat = x.rank === 2 ? x : ops.reshape(x, [x.shape.slice(0, -1).reduce((a, b) => a * b, 1), x.shape[x.rank - 1]]);
       let y = ops.matmul(flat, this.kernel!);
       if (this.bias) y = ops.add(y, this.bias);
       if (x.rank !== 2) y = ops.reshape(y, [...x.shape.slice(0, -1), this.units]);

@@ -4,20 +4,25 @@
  * Part of src/nn: imports src/core only.
  */
 import * as ops from '../../core/ops/index.ts';
-import { ArgumentError } from '../../core/errors.ts';
+import { ArgumentError, ShapeError } from '../../core/errors.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
-import { type CallContext, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
+import { type CallContext, Layer, type LayerConfig, type SymbolicShape, fmtSym } from '../layer.ts';
 
-/** Flattens all but the batch axis, Keras `Flatten`: [N, d1, d2, ...] -> [N, d1 * d2 * ...]. */
+/** Flattens all but the batch axis, Keras `Flatten`: [N, d1, d2, ...] -> [N, d1 * d2 * ...] ([N] -> [N, 1]). */
 export class Flatten extends Layer {
+  protected override checkInput(shape: SymbolicShape): void {
+    if (shape.length < 1) throw new ShapeError(`${this.label}: expected input of rank >= 1 [N, ...]. Received: input shape ${fmtSym(shape)}`);
+  }
+
   computeOutputShape(shape: SymbolicShape): (number | null)[] {
     const rest = shape.slice(1);
     return [shape[0], rest.some((d) => d === null) ? null : rest.reduce<number>((a, b) => a * (b as number), 1)];
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return ops.reshape(x, [x.shape[0], -1]);
+    // The size of the flattened axis, not -1: with an empty batch (N = 0) -1 cannot be inferred.
+    return ops.reshape(x, [x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)]);
   }
 }
 
