@@ -3,8 +3,12 @@
  * input, what it did before and what it does now. Errors must be ditto's own classes, with
  * messages that start with the function (or layer) that was called.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
+import * as adv from '../../src/advanced.ts';
 import { expectNoLeaks } from '../util/leaks.ts';
 import { itWebGpu, webgpuUnavailable } from '../util/webgpu.ts';
 
@@ -248,5 +252,41 @@ describe('layers applied directly', () => {
   it('Dropout refuses a seed that is not a safe integer itself (the error was the SeedGenerator\'s)', () => {
     expect(() => new dt.layers.Dropout(0.5, { seed: 2 ** 53 })).toThrow(/^Dropout: expected an integer seed\. Received: seed=9007199254740992$/);
     expect(() => new dt.layers.Dropout(0.5, { seed: 2 ** 53 })).toThrow(dt.ArgumentError);
+  });
+});
+
+describe('safetensors names that are Object.prototype keys', () => {
+  const file = (names: string[], order?: string[]) => {
+    const tensors = Object.fromEntries(names.map((n) => [n, { dtype: 'F32' as const, shape: [1], data: Float32Array.of(names.indexOf(n) + 1) }]));
+    return adv.encodeSafetensors(tensors, order ? { order: JSON.stringify(order) } : undefined);
+  };
+
+  it('a tensor named __proto__ is decoded like any other (it became the prototype of the result and was dropped)', () => {
+    const json = '{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}';
+    const head = Buffer.alloc(8);
+    head.writeBigUInt64LE(BigInt(json.length));
+    const bytes = Buffer.concat([head, Buffer.from(json), Buffer.from(Float32Array.of(1, 2).buffer)]);
+    const { tensors } = adv.decodeSafetensors(bytes, 'proto.safetensors');
+    expect(Object.keys(tensors).sort()).toEqual(['__proto__', 'b']);
+    expect(Array.from(tensors['__proto__'].data)).toEqual([1]);
+    expect(tensors.toString).toBeUndefined(); // no inherited entries either
+  });
+
+  it('loadWeights by order with __metadata__.order naming "__proto__" or "toString" is a DataFormatError (TypeError: reading \'join\')', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ditto-proto-'));
+    try {
+      const model = new dt.Sequential([dt.layers.Input({ shape: [2] }), new dt.layers.Dense(1, { name: 'd' })]);
+      const digest = await dt.utils.weightsDigest(model);
+      for (const bad of ['__proto__', 'toString', 'constructor']) {
+        const path = join(dir, `${bad}.safetensors`);
+        writeFileSync(path, file(['d/kernel', 'd/bias'], [bad, 'd/bias']));
+        await expect(model.loadWeights(path, { matchBy: 'order' })).rejects.toThrow(dt.DataFormatError);
+        await expect(model.loadWeights(path, { matchBy: 'order' })).rejects.toThrow(/^loadWeights: .*: expected __metadata__\.order to be a JSON list of the file's tensor names/);
+      }
+      expect(await dt.utils.weightsDigest(model)).toBe(digest);
+      model.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
