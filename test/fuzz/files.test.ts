@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
 import { decodeSafetensors } from '../../src/advanced.ts';
 import { bandImages } from '../unit/nn/helpers.ts';
-import { PROPERTY_TIMEOUT_MS, count, expectEngineError, expectNoLeak, printTalliesAfterAll, runProperty } from './harness.ts';
+import { PROPERTY_TIMEOUT_MS, count, expectEngineError, expectNoLeak, printTalliesAfterAll, property, runProperty } from './harness.ts';
 import {
   type ByteMutation, type IdxMutation, type JsonMutation, type SafetensorsMutation, applyBytes, applyJson, applySafetensors, byteMutationArb, claimingSafetensors,
   idxMutationArb, jsonMutationArb, safetensorsMutationArb,
@@ -126,7 +126,7 @@ beforeAll(async () => {
 
 describe('fuzz: safetensors', () => {
   it('decodeSafetensors: consistent tensors or a DataFormatError; no allocation past the file size', async () => {
-    await runProperty('safetensors-decode', fc.asyncProperty(safetensorsMutationArb, async (m: SafetensorsMutation) => {
+    await runProperty('safetensors-decode', property(safetensorsMutationArb, async (m: SafetensorsMutation) => {
       const bytes = applySafetensors(goodWeights, m);
       const what = `decodeSafetensors(${JSON.stringify(m)})`;
       const decoded = await withinMemory(4 * bytes.length + MiB, what, async () => {
@@ -162,7 +162,7 @@ describe('fuzz: safetensors', () => {
 
   it('model.loadWeights: loads exactly the file, or throws a DataFormatError leaving the weights untouched', async () => {
     const dir = fresh('loadweights');
-    await runProperty('safetensors-loadWeights', fc.asyncProperty(safetensorsMutationArb, fc.constantFrom<'name' | 'order'>('name', 'order'), async (m, matchBy) => {
+    await runProperty('safetensors-loadWeights', property(fc.tuple(safetensorsMutationArb, fc.constantFrom<'name' | 'order'>('name', 'order')), async ([m, matchBy]) => {
       const path = join(dir, 'w.safetensors');
       writeFileSync(path, applySafetensors(goodWeights, m));
       const what = `loadWeights(${JSON.stringify(m)}, ${matchBy})`;
@@ -274,7 +274,7 @@ const READ_PREFIXES = ['readCheckpoint:', 'loadSafetensors:'];
 
 describe('fuzz: checkpoints', () => {
   it('readCheckpoint / findLatestCheckpoint: a verified checkpoint, or DataFormatErrors naming the checkpoint', async () => {
-    await runProperty('checkpoint-read', fc.asyncProperty(checkpointMutationArb, async (m) => {
+    await runProperty('checkpoint-read', property(checkpointMutationArb, async (m) => {
       const { dir, damaged } = damagedCopy(m);
       const what = `checkpoint ${JSON.stringify(m)}`;
       const bound = 4 * (readdirSync(damaged).reduce((s, f) => s + readFileSync(join(damaged, f)).length, 0)) + 2 * MiB;
@@ -314,7 +314,7 @@ describe('fuzz: checkpoints', () => {
   }, PROPERTY_TIMEOUT_MS);
 
   it('fit({ resumeFrom }) over damaged checkpoints: resumes from a valid one, or fails leaving the model untouched', async () => {
-    await runProperty('checkpoint-resume', fc.asyncProperty(checkpointMutationArb, async (m) => {
+    await runProperty('checkpoint-resume', property(checkpointMutationArb, async (m) => {
       const { dir } = damagedCopy(m);
       const what = `resume ${JSON.stringify(m)}`;
       const p = resumeProgram();
@@ -347,7 +347,7 @@ const mnistMutationArb: fc.Arbitrary<MnistMutation> = fc.record({ file: fc.const
 
 describe('fuzz: IDX files (mnist.loadData)', () => {
   it('loads consistent tensors or throws a DataFormatError naming the file; no allocation past the file size, no leak', async () => {
-    await runProperty('idx-mnist', fc.asyncProperty(mnistMutationArb, async (m) => {
+    await runProperty('idx-mnist', property(mnistMutationArb, async (m) => {
       const dir = fresh('mnist');
       let total = 0;
       for (const name of Object.keys(MNIST)) {

@@ -14,13 +14,16 @@
  *
  * Outcomes: every call is classified as a result (tensors) or an error; `expectEngineError` is
  * property (a): an error must be a dt.TensorEngineError whose message starts with the function's
- * name. Hangs: fast-check's timeout plugin bounds every async case; a synchronous call cannot be
- * interrupted in-process, so each call's wall time is also checked against CALL_BUDGET_MS.
+ * name. Hangs: fast-check's timeout plugin fails an async case that does not settle within
+ * CASE_TIMEOUT_MS; a synchronous call cannot be interrupted in-process, so each call's wall time
+ * is checked against CALL_BUDGET_MS, and a case that never returns is caught by the watchdog
+ * (test/fuzz/watchdog.ts: the case is printed and the process killed after WATCHDOG_MS).
  */
 import fc from 'fast-check';
 import { afterAll, expect } from 'vitest';
 import * as dt from '../../src/index.ts';
 import { hashString } from '../util/gradcheck.ts';
+import { arm, disarm, startWatchdog } from './watchdog.ts';
 
 const FIXED_SEED = 0x5eed_d177;
 
@@ -43,10 +46,28 @@ export const PROPERTY_TIMEOUT_MS = Math.round(120_000 * Math.max(1, FUZZ_SCALE))
 export const CASE_TIMEOUT_MS = 60_000;
 /** Longest a single synchronous call may take (it cannot be interrupted, only measured). */
 export const CALL_BUDGET_MS = 20_000;
+/** A case still running after this long is a hang: the watchdog prints it and kills the process. */
+export const WATCHDOG_MS = Number(process.env.FUZZ_WATCHDOG_MS ?? 120_000);
 
 /** A property's seed: the base seed mixed with its name, so properties do not share cases. */
 export function seedOf(name: string): number {
   return (FUZZ_SEED ^ hashString(name)) >>> 0;
+}
+
+/**
+ * The async property of `arb` and `predicate`, each case watched by the watchdog (armed with the
+ * case's description before it runs, disarmed after).
+ */
+export function property<T>(arb: fc.Arbitrary<T>, predicate: (v: T) => Promise<void>): fc.IAsyncProperty<[T]> {
+  startWatchdog(WATCHDOG_MS);
+  return fc.asyncProperty(arb, async (v) => {
+    arm(`${current ? `property ${current.name} (seed ${seedOf(current.name)}, FUZZ_SEED=${FUZZ_SEED} FUZZ_RUNS=${FUZZ_SCALE}), ` : ''}case ${fc.stringify(v)}`);
+    try {
+      await predicate(v);
+    } finally {
+      disarm();
+    }
+  });
 }
 
 /** Cases of a property: its base count times FUZZ_SCALE. */

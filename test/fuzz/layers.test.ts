@@ -8,12 +8,11 @@
  *      WebGPU part through the shared gate test/util/webgpu.ts);
  *  (c) nothing leaks once the output, the input and the layer are disposed.
  */
-import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import * as dt from '../../src/index.ts';
 import { setParallelMinWork } from '../../src/kernels/cpu/thread-pool.ts';
 import { describeWebGpu, webgpuUnavailable } from '../util/webgpu.ts';
-import { PROPERTY_TIMEOUT_MS, expectSameSummary, printTalliesAfterAll, runProperty } from './harness.ts';
+import { PROPERTY_TIMEOUT_MS, expectSameSummary, printTalliesAfterAll, property, runProperty } from './harness.ts';
 import { describeLayerCall, layerCallArb, summarizeLayerCall, type LayerCall } from './layer-cases.ts';
 
 const unavailable = await webgpuUnavailable();
@@ -28,7 +27,7 @@ describe('fuzz: layers on the CPU backend', () => {
   it('construct + apply: a tensor or the layer\'s own TensorEngineError, without leaks; 1 and 2 threads agree', async () => {
     setParallelMinWork(1); // split even small jobs, so that 2 threads really share them
     try {
-      await runProperty('layers-cpu-threads', fc.asyncProperty(layerCallArb, async (c: LayerCall) => {
+      await runProperty('layers-cpu-threads', property(layerCallArb, async (c: LayerCall) => {
         dt.config.setNumThreads(1);
         const one = await summarizeLayerCall(c);
         dt.config.setNumThreads(2);
@@ -43,7 +42,7 @@ describe('fuzz: layers on the CPU backend', () => {
 
 describeWebGpu('fuzz: layers, CPU vs WebGPU', unavailable, () => {
   it('construct + apply: the same error or the same result bits on both backends', async () => {
-    await runProperty('layers-cpu-vs-webgpu', fc.asyncProperty(layerCallArb, async (c: LayerCall) => {
+    await runProperty('layers-cpu-vs-webgpu', property(layerCallArb, async (c: LayerCall) => {
       await dt.setBackend('cpu');
       const cpu = await summarizeLayerCall(c);
       await dt.setBackend('webgpu');

@@ -9,11 +9,10 @@
  *  (c) nothing leaks, whichever the outcome (dt.memory() before and after).
  * Seeded: see test/fuzz/harness.ts for FUZZ_SEED / FUZZ_RUNS and replaying a failure.
  */
-import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import * as dt from '../../src/index.ts';
 import { checkCall } from './checks.ts';
-import { PROPERTY_TIMEOUT_MS, printTalliesAfterAll, runProperty } from './harness.ts';
+import { PROPERTY_TIMEOUT_MS, printTalliesAfterAll, property, runProperty } from './harness.ts';
 import { OP_NAMES_FUZZED, anyCallArb } from './op-cases.ts';
 
 await dt.setBackend('cpu');
@@ -22,6 +21,6 @@ afterAll(() => dt.shutdown());
 
 describe('fuzz: public ops on the CPU backend', () => {
   it(`every op (${OP_NAMES_FUZZED.length}) returns tensors or throws its own TensorEngineError, without leaks`, async () => {
-    await runProperty('ops-cpu', fc.asyncProperty(anyCallArb, checkCall), 2000);
+    await runProperty('ops-cpu', property(anyCallArb, checkCall), 2000);
   }, PROPERTY_TIMEOUT_MS);
 });

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
 import { parallelJobCount, setParallelMinWork } from '../../src/kernels/cpu/thread-pool.ts';
 import { summarizeCall } from './checks.ts';
-import { PROPERTY_TIMEOUT_MS, count, expectSameSummary, printTalliesAfterAll, runProperty } from './harness.ts';
+import { PROPERTY_TIMEOUT_MS, count, expectSameSummary, printTalliesAfterAll, property, runProperty } from './harness.ts';
 import { CATALOG, describeCall, largeCallArb, type OpCall } from './op-cases.ts';
 
 /** The ops whose CPU kernels split even small jobs (blocks of one image or one GEMM tile) once the threshold is lowered. */
@@ -40,7 +40,7 @@ describe('fuzz: 1 vs 2 CPU threads', () => {
   it('small matmul/conv2d/maxPool2d/resizeBilinear calls, split at any size (parallel threshold 1): same outcome and bits', async () => {
     setParallelMinWork(1);
     try {
-      await runProperty('threads-small', fc.asyncProperty(smallParallelArb, sameOnOneAndTwoThreads), 600);
+      await runProperty('threads-small', property(smallParallelArb, sameOnOneAndTwoThreads), 600);
     } finally {
       setParallelMinWork();
     }
@@ -48,7 +48,7 @@ describe('fuzz: 1 vs 2 CPU threads', () => {
 
   it('large calls above the default parallel threshold: same outcome and bits', async () => {
     const jobs = parallelJobCount();
-    await runProperty('threads-large', fc.asyncProperty(largeCallArb, sameOnOneAndTwoThreads), 120);
+    await runProperty('threads-large', property(largeCallArb, sameOnOneAndTwoThreads), 120);
     // The property is only meaningful if the 2-thread runs really were parallel.
     expect(parallelJobCount() - jobs, 'parallel jobs during the large-call property').toBeGreaterThan(0);
   }, PROPERTY_TIMEOUT_MS);

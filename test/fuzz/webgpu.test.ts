@@ -8,12 +8,11 @@
  * The one documented difference is excluded: out-of-range gather indices are refused where the
  * backend can read them synchronously (CPU) and give zeros on WebGPU (src/core/ops/gather.ts).
  */
-import fc from 'fast-check';
 import { afterAll, it } from 'vitest';
 import * as dt from '../../src/index.ts';
 import { describeWebGpu, webgpuUnavailable } from '../util/webgpu.ts';
 import { summarizeCall } from './checks.ts';
-import { PROPERTY_TIMEOUT_MS, expectSameSummary, printTalliesAfterAll, runProperty } from './harness.ts';
+import { PROPERTY_TIMEOUT_MS, expectSameSummary, printTalliesAfterAll, property, runProperty } from './harness.ts';
 import { CATALOG, anyCallArb, describeCall, largeCallArb, type OpCall } from './op-cases.ts';
 
 const unavailable = await webgpuUnavailable();
@@ -36,10 +35,10 @@ const agreeing = (c: OpCall) => CATALOG[c.op].agrees?.(c) ?? true;
 
 describeWebGpu('fuzz: CPU vs WebGPU', unavailable, () => {
   it('every op: the same error or the same result bits on both backends', async () => {
-    await runProperty('ops-cpu-vs-webgpu', fc.asyncProperty(anyCallArb.filter(agreeing), sameOnCpuAndWebGpu), 1000);
+    await runProperty('ops-cpu-vs-webgpu', property(anyCallArb.filter(agreeing), sameOnCpuAndWebGpu), 1000);
   }, PROPERTY_TIMEOUT_MS);
 
   it('large calls (chunked dispatches, several workgroups): the same result bits on both backends', async () => {
-    await runProperty('large-cpu-vs-webgpu', fc.asyncProperty(largeCallArb, sameOnCpuAndWebGpu), 40);
+    await runProperty('large-cpu-vs-webgpu', property(largeCallArb, sameOnCpuAndWebGpu), 40);
   }, PROPERTY_TIMEOUT_MS);
 });
