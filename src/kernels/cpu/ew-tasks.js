@@ -490,7 +490,10 @@ export function runReluGradBlock(j, i) {
 // outW, padTop, padLeft }. Order: see pool.ts.
 
 /** Whether geometry g is 2 x 2 stride-2 unpadded pooling that the SIMD loops of wasm-ew.js take. */
-const simdPool2 = (g) => g.kH === 2 && g.kW === 2 && g.sH === 2 && g.sW === 2 && g.padTop === 0 && g.padLeft === 0 && ewPool2Fits(g.inW, g.C);
+// ewPool2 / ewPool2Grad compute 'valid' geometry (floor(H / 2) x floor(W / 2) full windows): 'same' padding of an
+// odd size also has padTop = padLeft = 0 but one more, partial, window per row and column, which only the
+// general loops below handle.
+const simdPool2 = (g) => g.kH === 2 && g.kW === 2 && g.sH === 2 && g.sW === 2 && g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH >> 1 && g.outW === g.inW >> 1 && ewPool2Fits(g.inW, g.C);
 
 /** maxPool2d: out[n, oh, ow, c] = first maximum of the valid window (NaN wins), 0 for an empty window. */
 export function maxPoolImages(g, src, dst, n0, n1) {
