@@ -116,9 +116,11 @@ const matmulArb = fc.record({
 
 const imageDim = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 7 }) }, { weight: 1, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 8, max: 12 }) });
 const smallDim = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constant(0) });
+/** Channels: small, or a multiple of 4 (the CPU's SIMD paths take C % 4 == 0: 2x2 pooling, row broadcasts). */
+export const chanDim = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.constantFrom(4, 8) });
 
 const conv2dArb = fc.record({
-  n: smallDim, h: imageDim, w: imageDim, c: smallDim, kh: fc.integer({ min: 0, max: 4 }), kw: fc.integer({ min: 0, max: 4 }), f: smallDim,
+  n: smallDim, h: imageDim, w: imageDim, c: chanDim, kh: fc.integer({ min: 0, max: 4 }), kw: fc.integer({ min: 0, max: 4 }), f: chanDim,
   badC: fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
   rankX: fc.oneof({ weight: 15, arbitrary: fc.constant(4) }, { weight: 1, arbitrary: fc.constantFrom(3, 5) }),
   dtype: fc.oneof({ weight: 12, arbitrary: fc.constant<DType>('float32') }, { weight: 1, arbitrary: dtypeArb }),
@@ -129,10 +131,14 @@ const conv2dArb = fc.record({
 ], { strides: c.strides, padding: c.padding }));
 
 const poolArb = (op: string) => fc.record({
-  x: specArb(fc.oneof({ weight: 12, arbitrary: fc.tuple(smallDim, imageDim, imageDim, smallDim).map((t) => [...t]) }, { weight: 1, arbitrary: shapeArb(0, 5) }),
+  x: specArb(fc.oneof({ weight: 12, arbitrary: fc.tuple(smallDim, imageDim, imageDim, chanDim).map((t) => [...t]) }, { weight: 1, arbitrary: shapeArb(0, 5) }),
     fc.oneof({ weight: 12, arbitrary: fc.constant<DType>('float32') }, { weight: 1, arbitrary: dtypeArb })),
-  poolSize: pairArb(4), strides: pairArb(3), padding: paddingArb,
-}).map(({ x, ...o }) => call(op, [x], o));
+  window: fc.oneof(
+    // the configurations models use (and kernels have fast paths for): 2x2 or 3x3, stride 1, 2 or the window
+    { weight: 1, arbitrary: fc.record({ poolSize: fc.constantFrom<number | [number, number]>(2, [2, 2], 3), strides: fc.constantFrom(undefined, 1, 2), padding: fc.constantFrom<'valid' | 'same'>('valid', 'same') }) },
+    { weight: 1, arbitrary: fc.record({ poolSize: pairArb(4), strides: pairArb(3), padding: paddingArb }) },
+  ),
+}).map(({ x, window }) => call(op, [x], window));
 
 /** A target shape for reshape: the same elements (a permutation of dims, merged, with a -1) or anything. */
 const reshapeArb = specArb(shapeArb(0, 4)).chain((x) => {
@@ -250,7 +256,7 @@ const oneHotArb = fc.record({
   { depth: c.depth, options: { onValue: c.onValue, offValue: c.offValue, dtype: c.outDtype } }));
 
 const resizeArb = fc.record({
-  x: specArb(fc.oneof({ weight: 12, arbitrary: fc.tuple(smallDim, imageDim, imageDim, smallDim).map((t) => [...t]) }, { weight: 1, arbitrary: shapeArb(0, 5) }),
+  x: specArb(fc.oneof({ weight: 12, arbitrary: fc.tuple(smallDim, imageDim, imageDim, chanDim).map((t) => [...t]) }, { weight: 1, arbitrary: shapeArb(0, 5) }),
     fc.oneof({ weight: 12, arbitrary: fc.constant<DType>('float32') }, { weight: 1, arbitrary: dtypeArb })),
   size: fc.oneof({ weight: 12, arbitrary: fc.tuple(numberArb(fc.integer({ min: 1, max: 12 }), 1, 15), numberArb(fc.integer({ min: 1, max: 12 }), 1, 15)) }, { weight: 1, arbitrary: fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 3 }) }),
 }).map(({ x, size }) => call('resizeBilinear', [x], { size }));
@@ -356,8 +362,13 @@ CATALOG.fill = {
 
 export const OP_NAMES_FUZZED = Object.keys(CATALOG);
 
-/** Any op call of the catalog (each op equally likely). */
-export const anyCallArb: fc.Arbitrary<OpCall> = fc.constantFrom(...OP_NAMES_FUZZED).chain((op) => CATALOG[op].arb);
+/** Ops with more than one kernel path (windows, tiling, chunked reductions, indexing): drawn 3 times as often. */
+const INVOLVED = new Set(['conv2d', 'maxPool2d', 'avgPool2d', 'matmul', 'resizeBilinear', 'gather', 'oneHot', 'sum', 'max', 'min', 'mean', 'argmax', 'argmin', 'softmax', 'logSoftmax', 'pad', 'slice', 'concat', 'transpose', 'where', 'broadcastTo']);
+
+/** Any op call of the catalog (the involved ops 3 times as likely as the others). */
+export const anyCallArb: fc.Arbitrary<OpCall> = fc.oneof(
+  ...OP_NAMES_FUZZED.map((op) => ({ weight: INVOLVED.has(op) ? 3 : 1, arbitrary: fc.constant(op) })),
+).chain((op) => CATALOG[op].arb);
 
 /** The message prefixes an error of `c` may start with. */
 export function namesOf(c: OpCall): string[] {
