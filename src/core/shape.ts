@@ -28,9 +28,9 @@ export function stridesOf(shape: Shape): number[] {
   return s;
 }
 
-/** Throws unless every dimension is a non-negative integer. */
+/** Throws unless every dimension is a non-negative safe integer (below 2^53, where sizes are exact). */
 export function checkShape(fn: string, shape: unknown, name = 'shape'): asserts shape is number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new ShapeError(`${fn}: expected ${name} to be an array of non-negative integers. Received: ${name}=${JSON.stringify(shape)}`);
   }
 }

@@ -132,6 +132,8 @@ export abstract class Layer {
   apply(x: Tensor, ctx: CallContext = {}): Tensor {
     checkOptions(`${this.label}.apply`, ctx, ['training']);
     assertLive(this.name, x);
+    // [null, ...shape.slice(1)] would make a scalar look like rank 1: every layer input has a batch axis.
+    if (x.rank === 0) throw new ShapeError(`${this.label}: expected input of rank >= 1 (a batch axis first). Received: input shape ()`);
     this.ensureBuilt([null, ...x.shape.slice(1)]);
     return this.call(x, ctx);
   }

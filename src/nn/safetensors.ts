@@ -105,7 +105,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): De
   }
   const dataStart = 8 + Number(n);
   const dataLen = bytes.length - dataStart;
-  const metadata: Record<string, string> = {};
+  // Maps without a prototype: a tensor (or metadata key) named __proto__, constructor or toString is
+  // an entry like any other, never the map's prototype or an inherited method.
+  const metadata: Record<string, string> = Object.create(null);
   const entries: [string, { dtype: SafetensorsDType; shape: number[]; start: number; end: number }][] = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') {
@@ -138,7 +140,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): De
     cursor = e.end;
   }
   if (cursor !== dataLen) fail(`expected ${cursor} bytes of tensor data. Received: ${dataLen} bytes (truncated or padded file?)`);
-  const tensors: Record<string, NamedArray> = {};
+  const tensors: Record<string, NamedArray> = Object.create(null);
   for (const [name, e] of entries) {
     // A copy with its own aligned buffer: `bytes` may be a Node Buffer, whose slice() is a view
     // into a larger (pooled) ArrayBuffer, so `slice.buffer` would not be this tensor's bytes.

@@ -8,7 +8,7 @@ import { runOp } from '../run-op.ts';
 import { broadcastShapes } from '../shape.ts';
 import { Tensor, type TensorOrNumber, assertLive } from '../tensor.ts';
 import { inferBinary, runBinary } from './elementwise.ts';
-import { scalar } from './creation.ts';
+import { checkValue, scalar } from './creation.ts';
 import { defineOp } from './op-def.ts';
 
 function comparison(name: 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual') {
@@ -93,6 +93,8 @@ const whereOp = defineOp({
 export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
   assertLive('where', cond);
   const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
+  if (!(a instanceof Tensor)) checkValue('where', a, dtype);
+  if (!(b instanceof Tensor)) checkValue('where', b, dtype);
   const ta = a instanceof Tensor ? a : scalar(a, dtype);
   const tb = b instanceof Tensor ? b : scalar(b, dtype);
   try {

@@ -185,7 +185,8 @@ function toTypedArray(flat: ArrayLike<number>, dtype: DType): TypedArray {
   return out;
 }
 
-function checkValue(fn: string, v: number, dtype: DType, index?: number): void {
+/** Throws a DTypeError naming `fn` unless `v` is representable in `dtype` (integers in range for int32/uint8). */
+export function checkValue(fn: string, v: number, dtype: DType, index?: number): void {
   if (dtype === 'float32') return;
   const [lo, hi] = dtype === 'int32' ? [-2147483648, 2147483647] : [0, 255];
   if (!Number.isInteger(v) || v < lo || v > hi) {

@@ -7,7 +7,7 @@ import { DTypeError } from '../errors.ts';
 import { runOp } from '../run-op.ts';
 import { broadcastShapes } from '../shape.ts';
 import { Tensor, type TensorOrNumber, assertLive } from '../tensor.ts';
-import { scalar } from './creation.ts';
+import { checkValue, scalar } from './creation.ts';
 import type { AnyOpDef } from './op-def.ts';
 
 /** Shape/dtype inference shared by broadcasting binary ops; `outDType` overrides the result dtype. */
@@ -37,6 +37,8 @@ function toScalar(fn: string, v: unknown, dtype: DType): Tensor {
   if (typeof v !== 'number') {
     assertLive(fn, v as Tensor);
   }
+  // A number operand takes the tensor's dtype: refuse it under this op's name if it does not fit.
+  checkValue(fn, v as number, dtype);
   return scalar(v as number, dtype);
 }
 

@@ -7,7 +7,7 @@
  * indices are readable synchronously, and otherwise give zeros (never out-of-bounds reads).
  * Part of src/core.
  */
-import { ArgumentError, DTypeError } from '../errors.ts';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
 import { checkOptions } from '../options.ts';
 import { runOp } from '../run-op.ts';
 import { normalizeAxis } from '../shape.ts';
@@ -47,6 +47,7 @@ const oneHotOp = defineOp({
 /** Selects slices of `x` along `axis` at `indices` (int32); output shape x[:axis] + indices + x[axis+1:]. */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   assertLive('gather', x);
+  if (x.rank === 0) throw new ShapeError(`gather: expected x of rank >= 1. Received: x.shape=${fmtShape(x.shape)}`);
   const ax = normalizeAxis('gather', axis, x.rank);
   const idx = indices instanceof Tensor ? indices : tensor([...indices], [indices.length], 'int32');
   try {
@@ -72,7 +73,7 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
  */
 export function oneHot(indices: Tensor, depth: number, options: { onValue?: number; offValue?: number; dtype?: 'float32' | 'int32' } = {}): Tensor {
   assertLive('oneHot', indices);
-  if (!Number.isInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: expected depth to be a positive integer. Received: depth=${depth}`);
+  if (!Number.isSafeInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: expected depth to be a positive integer. Received: depth=${depth}`);
   checkOptions('oneHot', options, ['onValue', 'offValue', 'dtype']);
   return runOp(oneHotOp, [indices], { depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0, dtype: options.dtype ?? 'float32' });
 }

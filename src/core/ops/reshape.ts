@@ -52,7 +52,7 @@ function resolveShape(from: readonly number[], to: readonly number[]): number[] 
     if (d === -1) {
       if (infer >= 0) throw new ShapeError(`reshape: expected at most one -1 in shape. Received: shape=${fmtShape(to)}`);
       infer = i;
-    } else if (!Number.isInteger(d) || d < 0) {
+    } else if (!Number.isSafeInteger(d) || d < 0) {
       throw new ShapeError(`reshape: expected non-negative integer dimensions or -1. Received: shape=${fmtShape(to)}`);
     } else known *= d;
   });

@@ -23,7 +23,7 @@ const sliceOp = defineOp({
 /** The block starting at `begin` of extent `size` (-1: to the end). */
 export function slice(x: Tensor, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
   assertLive('slice', x);
-  const b = typeof begin === 'number' ? [begin, ...new Array<number>(x.rank - 1).fill(0)] : [...begin];
+  const b = typeof begin === 'number' ? [begin, ...new Array<number>(Math.max(x.rank - 1, 0)).fill(0)] : [...begin];
   const s0 = size === undefined ? [] : typeof size === 'number' ? [size] : [...size];
   if (b.length > x.rank || s0.length > x.rank) {
     throw new ShapeError(`slice: expected begin and size of length <= rank ${x.rank}. Received: begin=${JSON.stringify(begin)}, size=${JSON.stringify(size)} for x.shape=${fmtShape(x.shape)}`);
@@ -41,7 +41,8 @@ export function slice(x: Tensor, begin: number | readonly number[], size?: numbe
 /** Pads each axis with paddings[i] = [before, after] elements of `value`. */
 export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
   assertLive('pad', x);
-  if (paddings.length !== x.rank || !paddings.every((p) => p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0))) {
+  // Every padded dimension must stay a safe integer (exact sizes): a padding of 2^53 is refused, not rounded.
+  if (paddings.length !== x.rank || !paddings.every((p, i) => p.length === 2 && p.every((v) => Number.isSafeInteger(v) && v >= 0) && Number.isSafeInteger(x.shape[i] + p[0] + p[1]))) {
     throw new ArgumentError(`pad: expected ${x.rank} pairs of non-negative integers. Received: paddings=${JSON.stringify(paddings)}`);
   }
   if (typeof value !== 'number') throw new ArgumentError(`pad: expected a number value. Received: ${typeof value}`);

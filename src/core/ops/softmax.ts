@@ -12,6 +12,7 @@ import { noGrad } from '../tape.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { tidy } from '../tidy.ts';
 import { div, sub } from './binary.ts';
+import { clone } from './creation.ts';
 import { max, sum } from './reduce.ts';
 import { exp, log } from './unary.ts';
 
@@ -24,6 +25,7 @@ function check(fn: string, x: Tensor, axis: number): number {
 /** Softmax along `axis` (default last). */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const ax = check('softmax', x, axis);
+  if (x.size === 0) return clone(x); // no element, nothing to normalize (TensorFlow returns the empty tensor)
   return tidy(() => {
     const e = exp(sub(x, noGrad(() => max(x, ax, true))));
     return div(e, sum(e, ax, true));
@@ -33,6 +35,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 /** log(softmax(x)) computed stably along `axis` (default last). */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const ax = check('logSoftmax', x, axis);
+  if (x.size === 0) return clone(x);
   return tidy(() => {
     const shifted = sub(x, noGrad(() => max(x, ax, true)));
     return sub(shifted, log(sum(exp(shifted), ax, true)));

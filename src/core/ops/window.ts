@@ -31,17 +31,27 @@ function along(fn: string, what: string, size: number, k: number, s: number, pad
 /** Geometry for input [N, H, W, C] and window [kH, kW]. */
 export function window2d(fn: string, xShape: readonly number[], k: [number, number], strides: [number, number], padding: Padding): Window2d {
   const [n, inH, inW, inC] = xShape;
+  if (k[0] > MAX_WINDOW || k[1] > MAX_WINDOW) {
+    // a filter [kH, kW, C, F] with a huge kH and no element (C or F = 0) gets here
+    throw new ShapeError(`${fn}: expected a window of at most 2^30 per dimension. Received: window [${k[0]}, ${k[1]}]`);
+  }
   const [outH, padTop] = along(fn, 'height', inH, k[0], strides[0], padding);
   const [outW, padLeft] = along(fn, 'width', inW, k[1], strides[1], padding);
   return { n, inH, inW, inC, kH: k[0], kW: k[1], sH: strides[0], sW: strides[1], outH, outW, padTop, padLeft };
 }
 
-/** Normalizes a stride or pool-size argument: a number or a pair of positive integers. */
+/**
+ * Largest window size or stride: the WebGPU kernels compute window bounds in 32-bit signed
+ * arithmetic (shaders/lib/pool.wgsl, conv2d.wgsl), so sizes and strides stay below 2^30.
+ */
+export const MAX_WINDOW = 2 ** 30;
+
+/** Normalizes a stride or pool-size argument: a number or a pair of positive integers (at most MAX_WINDOW). */
 export function pair(fn: string, name: string, v: number | readonly number[] | undefined, fallback: [number, number]): [number, number] {
   if (v === undefined) return fallback;
   const p = typeof v === 'number' ? [v, v] : [...v];
-  if (p.length !== 2 || !p.every((x) => Number.isInteger(x) && x > 0)) {
-    throw new ArgumentError(`${fn}: expected ${name} to be a positive integer or a pair of them. Received: ${name}=${JSON.stringify(v)}`);
+  if (p.length !== 2 || !p.every((x) => Number.isInteger(x) && x > 0 && x <= MAX_WINDOW)) {
+    throw new ArgumentError(`${fn}: expected ${name} to be a positive integer (at most 2^30) or a pair of them. Received: ${name}=${JSON.stringify(v) ?? String(v)}`);
   }
   return [p[0], p[1]];
 }

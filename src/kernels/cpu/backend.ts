@@ -51,7 +51,8 @@ export class CpuBackend implements Backend<TypedArray> {
       this.live++;
       return viewOf(dtype, buf, 0, size);
     }
-    // Counted once allocated: a failed allocation (RangeError) leaves the count as it was.
+    // Counted once allocated: a failed allocation (RangeError) leaves the count as it was; allocate()
+    // (core/memory-budget.ts) turns it into a ResourceExhaustedError naming the op.
     const out = allocArray(dtype, size, true);
     this.live++;
     return out;

@@ -160,7 +160,10 @@ export interface PoolGeometry {
 }
 
 /** Whether geometry g is 2 x 2 stride-2 unpadded pooling that the SIMD loops of wasm-ew.ts take. */
-const simdPool2 = (g: PoolGeometry): boolean => g.kH === 2 && g.kW === 2 && g.sH === 2 && g.sW === 2 && g.padTop === 0 && g.padLeft === 0 && ewPool2Fits(g.inW, g.C);
+// ewPool2 / ewPool2Grad compute 'valid' geometry (floor(H / 2) x floor(W / 2) full windows): 'same' padding of an
+// odd size also has padTop = padLeft = 0 but one more, partial, window per row and column, which only the
+// general loops below handle.
+const simdPool2 = (g: PoolGeometry): boolean => g.kH === 2 && g.kW === 2 && g.sH === 2 && g.sW === 2 && g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH >> 1 && g.outW === g.inW >> 1 && ewPool2Fits(g.inW, g.C);
 
 /** maxPool2d: out[n, oh, ow, c] = first maximum of the valid window (NaN wins), 0 for an empty window. */
 export function maxPoolImages(g: PoolGeometry, src: NumArray, dst: NumArray, n0: number, n1: number): void {

@@ -29,7 +29,9 @@ export const gather: GpuKernel<'gather'> = (ctx, [x, idx], a, out) => {
     }
     rowsPer = Math.floor((maxWords - alignWords) / inner);
   }
-  for (let r0 = 0; r0 < Math.max(dim, 1); r0 += rowsPer) {
+  // One pass at least (an empty axis: every index is out of range, every output a zero word); a
+  // step of at least one row, so that dim = 0 cannot loop forever.
+  for (let r0 = 0; r0 < Math.max(dim, 1); r0 += Math.max(rowsPer, 1)) {
     const r1 = Math.min(dim, r0 + rowsPer);
     const base = rowsPer === dim ? 0 : Math.floor((r0 * inner) / alignWords) * alignWords;
     const win = { base, words: rowsPer === dim ? x.handle.size : r1 * inner - base };

@@ -70,7 +70,7 @@ export class Conv2D extends Layer {
    */
   constructor(filters: number, kernelSize: number | [number, number], config: Conv2DConfig = {}) {
     super(config, ['strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
-    if (!Number.isInteger(filters) || filters <= 0) throw new ArgumentError(`Conv2D: expected filters to be a positive integer. Received: filters=${filters}`);
+    if (!Number.isSafeInteger(filters) || filters <= 0) throw new ArgumentError(`Conv2D: expected filters to be a positive integer. Received: filters=${filters}`);
     this.filters = filters;
     this.kernelSize = pair('Conv2D', 'kernelSize', kernelSize, [1, 1]);
     this.strides = pair('Conv2D', 'strides', config.strides, [1, 1]);

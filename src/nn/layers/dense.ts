@@ -53,7 +53,7 @@ export class Dense extends Layer {
    */
   constructor(units: number, config: DenseConfig = {}) {
     super(config, ['activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
-    if (!Number.isInteger(units) || units <= 0) throw new ArgumentError(`Dense: expected units to be a positive integer. Received: units=${units}`);
+    if (!Number.isSafeInteger(units) || units <= 0) throw new ArgumentError(`Dense: expected units to be a positive integer. Received: units=${units}`);
     this.units = units;
     this.useBias = config.useBias ?? true;
     this.activationName = config.activation ?? 'linear';
@@ -82,7 +82,8 @@ export class Dense extends Layer {
 
   call(x: Tensor, _ctx: CallContext): Tensor {
     return tidy(() => {
-      const flat = x.rank === 2 ? x : ops.reshape(x, [-1, x.shape[x.rank - 1]]);
+      // The row count, not -1: with 0 input features -1 cannot be inferred.
+      const flat = x.rank === 2 ? x : ops.reshape(x, [x.shape.slice(0, -1).reduce((a, b) => a * b, 1), x.shape[x.rank - 1]]);
       let y = ops.matmul(flat, this.kernel!);
       if (this.bias) y = ops.add(y, this.bias);
       if (x.rank !== 2) y = ops.reshape(y, [...x.shape.slice(0, -1), this.units]);

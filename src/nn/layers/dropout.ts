@@ -42,7 +42,7 @@ export class Dropout extends Layer {
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
       throw new ArgumentError(`Dropout: expected rate in [0, 1]. Received: rate=${rate}`);
     }
-    if (config.seed !== undefined && !Number.isInteger(config.seed)) {
+    if (config.seed !== undefined && !Number.isSafeInteger(config.seed)) {
       throw new ArgumentError(`Dropout: expected an integer seed. Received: seed=${config.seed}`);
     }
     this.rate = rate;

@@ -3,15 +3,20 @@
  * input shape, like keras.Input in a Sequential).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, type Tensor, checkOptions, ops } from '../../core/internal.ts';
+import { ArgumentError, ShapeError, type Tensor, checkOptions, ops } from '../../core/internal.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
-import { type CallContext, LAYER_CONFIG_KEYS, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
+import { type CallContext, LAYER_CONFIG_KEYS, Layer, type LayerConfig, type SymbolicShape, fmtSym } from '../layer.ts';
 
-/** Flattens all but the batch axis, Keras `Flatten`: [N, d1, d2, ...] -> [N, d1 * d2 * ...]. */
+/** Flattens all but the batch axis, Keras `Flatten`: [N, d1, d2, ...] -> [N, d1 * d2 * ...] ([N] -> [N, 1]). */
 export class Flatten extends Layer {
   /** @param config name, inputShape, trainable */
   constructor(config: LayerConfig = {}) {
     super(config, []);
+  }
+
+  /** Flatten needs a batch axis: a rank-0 input is refused. */
+  protected override checkInput(shape: SymbolicShape): void {
+    if (shape.length < 1) throw new ShapeError(`${this.label}: expected input of rank >= 1 [N, ...]. Received: input shape ${fmtSym(shape)}`);
   }
 
   computeOutputShape(shape: SymbolicShape): (number | null)[] {
@@ -20,7 +25,8 @@ export class Flatten extends Layer {
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return ops.reshape(x, [x.shape[0], -1]);
+    // The size of the flattened axis, not -1: with an empty batch (N = 0) -1 cannot be inferred.
+    return ops.reshape(x, [x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)]);
   }
 }
 
