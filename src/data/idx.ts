@@ -12,6 +12,9 @@ import { DataFormatError } from '../core/internal.ts';
 
 const gunzipAsync = promisify(gunzip);
 
+/** The most bytes a gzip-compressed IDX file may expand to (1 GiB; MNIST's largest file is 47 MB). */
+export const MAX_IDX_BYTES = 1 << 30;
+
 /** An unsigned-byte IDX array: its dimensions and the element bytes (a view into the file). */
 export interface IdxBytes {
   dims: number[];
@@ -67,8 +70,12 @@ export async function readMaybeGzipped(fn: string, dir: string, name: string): P
     }
     if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
       try {
-        raw = await gunzipAsync(raw);
+        // A bound on the expanded size, so a small hostile file (a "gzip bomb") cannot exhaust memory.
+        raw = await gunzipAsync(raw, { maxOutputLength: MAX_IDX_BYTES });
       } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+          throw new DataFormatError(`${fn}: ${label}: expected gzip data that expands to at most ${MAX_IDX_BYTES} bytes. Received: a stream that expands beyond that`);
+        }
         throw new DataFormatError(`${fn}: ${label}: expected valid gzip data. Received: a corrupt gzip stream (${(e as Error).message})`);
       }
     }

@@ -248,6 +248,9 @@ export class Sequential implements CallbackModel {
   async loadWeights(path: string, options: { matchBy?: 'name' | 'order' } = {}): Promise<void> {
     if (typeof path !== 'string') throw new ArgumentError(`loadWeights: expected a file path string. Received: ${typeof path}`);
     checkOptions('loadWeights', options, ['matchBy']);
+    if (options.matchBy !== undefined && options.matchBy !== 'name' && options.matchBy !== 'order') {
+      throw new ArgumentError(`loadWeights: expected matchBy to be 'name' or 'order'. Received: matchBy=${JSON.stringify(options.matchBy)}`);
+    }
     if (!this.built) throw new ArgumentError(`loadWeights: the model '${this.name}' is not built yet (give the first layer an inputShape, or call the model once)`);
     let bytes: Uint8Array;
     try {

@@ -1,0 +1,38 @@
+/**
+ * Issue 21, the last two holes the fuzzers' report named: loadWeights({ matchBy: 'shape' }) was accepted and
+ * silently matched by order; a gzip-compressed IDX file expanded without a bound (a small "gzip bomb" could exhaust
+ * memory before the length check). Now: an ArgumentError naming the value, and a DataFormatError naming the file
+ * once the stream expands past MAX_IDX_BYTES.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import * as dt from '../../src/index.ts';
+import { MAX_IDX_BYTES } from '../../src/data/idx.ts';
+
+describe('input bounds', () => {
+  it("loadWeights refuses a matchBy other than 'name' or 'order' before reading anything", async () => {
+    const m = new dt.Sequential([dt.layers.Input({ shape: [2] }), new dt.layers.Dense(3)]);
+    const before = await dt.utils.weightsDigest(m);
+    const err = await m.loadWeights('/nonexistent/w.safetensors', { matchBy: 'shape' as never }).then(() => undefined, (e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(dt.ArgumentError);
+    expect(err!.message).toBe(`loadWeights: expected matchBy to be 'name' or 'order'. Received: matchBy="shape"`);
+    expect(await dt.utils.weightsDigest(m)).toBe(before);
+    m.dispose();
+  });
+
+  it('a gzip IDX file that expands beyond MAX_IDX_BYTES is refused, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ditto-gzip-bomb-'));
+    // gzip members concatenate: 17 members of 64 MiB of zeros (about 65 KB each) expand to 1.06 GiB
+    const member = gzipSync(Buffer.alloc(64 << 20), { level: 9 });
+    const members = Math.ceil(MAX_IDX_BYTES / (64 << 20)) + 1;
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), Buffer.concat(Array.from({ length: members }, () => member)));
+    // a valid labels file (IDX1: magic 0x801, one label), so the images file is the one that fails
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 3]));
+    const err = await dt.datasets.mnist.loadData({ path: dir }).then(() => undefined, (e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(dt.DataFormatError);
+    expect(err!.message).toBe(`mnist.loadData: train-images-idx3-ubyte.gz: expected gzip data that expands to at most ${MAX_IDX_BYTES} bytes. Received: a stream that expands beyond that`);
+  });
+});
