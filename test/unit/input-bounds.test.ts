@@ -1,8 +1,9 @@
 /**
- * Issue 21, the last two holes the fuzzers' report named: loadWeights({ matchBy: 'shape' }) was accepted and
+ * Issue 21, the last holes the fuzzers' report named: loadWeights({ matchBy: 'shape' }) was accepted and
  * silently matched by order; a gzip-compressed IDX file expanded without a bound (a small "gzip bomb" could exhaust
- * memory before the length check). Now: an ArgumentError naming the value, and a DataFormatError naming the file
- * once the stream expands past MAX_IDX_BYTES.
+ * memory before the length check); pad and oneHot silently truncated or wrapped values an integer tensor cannot
+ * hold. Now: an ArgumentError naming the value, a DataFormatError naming the file once the stream expands past
+ * MAX_IDX_BYTES, and a DTypeError naming the op and the value.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,5 +35,18 @@ describe('input bounds', () => {
     const err = await dt.datasets.mnist.loadData({ path: dir }).then(() => undefined, (e: unknown) => e as Error);
     expect(err).toBeInstanceOf(dt.DataFormatError);
     expect(err!.message).toBe(`mnist.loadData: train-images-idx3-ubyte.gz: expected gzip data that expands to at most ${MAX_IDX_BYTES} bytes. Received: a stream that expands beyond that`);
+  });
+
+  it('pad and oneHot refuse values an integer result cannot hold (they were truncated or wrapped)', () => {
+    const i32 = dt.tensor([1, 2], [2], 'int32');
+    const u8 = dt.tensor([1, 2], [2], 'uint8');
+    expect(() => dt.pad(i32, [[1, 1]], 1.5)).toThrow(/^pad: expected integers in \[-2147483648, 2147483647\] for dtype int32\. Received: 1\.5$/);
+    expect(() => dt.pad(u8, [[1, 1]], 300)).toThrow(/^pad: expected integers in \[0, 255\] for dtype uint8\. Received: 300$/);
+    expect(() => dt.oneHot(i32, 3, { onValue: 1.5, dtype: 'int32' })).toThrow(/^oneHot: expected integers in .* for dtype int32\. Received: 1\.5$/);
+    expect(() => dt.oneHot(i32, 3, { offValue: 2 ** 31, dtype: 'int32' })).toThrow(dt.DTypeError);
+    // what fits is unchanged
+    expect(Array.from(dt.pad(i32, [[1, 0]], -7).dataSync())).toEqual([-7, 1, 2]);
+    expect(Array.from(dt.oneHot(i32, 3, { onValue: 5, offValue: -2, dtype: 'int32' }).dataSync())).toEqual([-2, 5, -2, -2, -2, 5]);
+    expect(Array.from(dt.oneHot(i32, 3, { onValue: 0.5 }).dataSync())).toEqual([0, 0.5, 0, 0, 0, 0.5]);
   });
 });

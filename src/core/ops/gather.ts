@@ -12,7 +12,7 @@ import { checkOptions } from '../options.ts';
 import { runOp } from '../run-op.ts';
 import { normalizeAxis } from '../shape.ts';
 import { Tensor, assertLive } from '../tensor.ts';
-import { tensor } from './creation.ts';
+import { checkValue, tensor } from './creation.ts';
 import { defineOp } from './op-def.ts';
 
 const gatherGradOp = defineOp({
@@ -75,6 +75,10 @@ export function oneHot(indices: Tensor, depth: number, options: { onValue?: numb
   assertLive('oneHot', indices);
   if (!Number.isSafeInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: expected depth to be a positive integer. Received: depth=${depth}`);
   checkOptions('oneHot', options, ['onValue', 'offValue', 'dtype']);
+  // int32 output: onValue and offValue must be int32 values (1.5 is refused, not truncated)
+  const outDtype = options.dtype ?? 'float32';
+  if (options.onValue !== undefined) checkValue('oneHot', options.onValue, outDtype);
+  if (options.offValue !== undefined) checkValue('oneHot', options.offValue, outDtype);
   return runOp(oneHotOp, [indices], { depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0, dtype: options.dtype ?? 'float32' });
 }
 

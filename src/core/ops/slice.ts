@@ -4,6 +4,7 @@
  * Part of src/core.
  */
 import { ArgumentError, ShapeError, fmtShape } from '../errors.ts';
+import { checkValue } from './creation.ts';
 import { runOp } from '../run-op.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
@@ -46,5 +47,7 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
     throw new ArgumentError(`pad: expected ${x.rank} pairs of non-negative integers. Received: paddings=${JSON.stringify(paddings)}`);
   }
   if (typeof value !== 'number') throw new ArgumentError(`pad: expected a number value. Received: ${typeof value}`);
+  // an integer tensor is padded with an integer it can hold: 1.5 or 300 (uint8) are refused, not truncated or wrapped
+  checkValue('pad', value, x.dtype);
   return runOp(padOp, [x], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]), value });
 }
