@@ -9,10 +9,11 @@
  * Usage: npx tsx scripts/embed-shaders.ts [--check]   (--check: exit 1 if the file is stale)
  * Scripts may import anything; this one imports node builtins and the constant table.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wgslConstants } from '../src/kernels/webgpu/wgsl-constants.ts';
+import { isMainScript, writeOrCheck } from './lib/generated-file.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHADER_DIR = resolve(ROOT, 'shaders');
@@ -80,17 +81,4 @@ export function generate(): string {
   ].join('\n');
 }
 
-const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
-  const text = generate();
-  const current = existsSync(GENERATED) ? readFileSync(GENERATED, 'utf8') : '';
-  if (process.argv.includes('--check')) {
-    if (current !== text) {
-      console.error('embed-shaders: src/kernels/webgpu/shaders.gen.ts is stale; run `npx tsx scripts/embed-shaders.ts`');
-      process.exit(1);
-    }
-  } else if (current !== text) {
-    writeFileSync(GENERATED, text);
-    console.log(`embed-shaders: wrote ${GENERATED}`);
-  }
-}
+if (isMainScript(import.meta.url)) writeOrCheck('embed-shaders', GENERATED, generate());

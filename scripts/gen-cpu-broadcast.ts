@@ -8,9 +8,9 @@
  * Usage: npx tsx scripts/gen-cpu-broadcast.ts [--check]   (--check: exit 1 if the file is stale)
  * Scripts may import anything; this one imports node builtins only.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainScript, writeOrCheck } from './lib/generated-file.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the generated module is written. */
@@ -104,17 +104,4 @@ export type BinaryLoopName = keyof typeof BINARY;
   ].join('\n');
 }
 
-const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
-  const text = generate();
-  const current = existsSync(GENERATED) ? readFileSync(GENERATED, 'utf8') : '';
-  if (process.argv.includes('--check')) {
-    if (current !== text) {
-      console.error('gen-cpu-broadcast: src/kernels/cpu/broadcast.gen.ts is stale; run `npx tsx scripts/gen-cpu-broadcast.ts`');
-      process.exit(1);
-    }
-  } else if (current !== text) {
-    writeFileSync(GENERATED, text);
-    console.log(`gen-cpu-broadcast: wrote ${GENERATED}`);
-  }
-}
+if (isMainScript(import.meta.url)) writeOrCheck('gen-cpu-broadcast', GENERATED, generate());
