@@ -36,6 +36,7 @@ export {
   softmax, logSoftmax,
   transpose,
   neg, abs, sign, exp, log, sqrt, square, relu, elu, sigmoid, tanh, clipByValue,
+  erf, softplus,
 } from './ops/index.ts';
 export { Tensor, Variable, type NestedArray, type TensorOrNumber } from './tensor.ts';
 export { grad, valueAndGrad, variableGrads, type ValueAndGrads } from './grad.ts';

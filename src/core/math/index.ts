@@ -7,3 +7,4 @@ export { log1p32, log32 } from './log.ts';
 export { sigmoid32 } from './sigmoid.ts';
 export { softplus32 } from './softplus.ts';
 export { tanh32 } from './tanh.ts';
+export { erf32 } from './erf.ts';

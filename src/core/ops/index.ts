@@ -22,3 +22,5 @@ export * from './softmax.ts';
 export * from './transpose.ts';
 export * from './unary.ts';
 export * from './adam.ts';
+export * from './erf.ts';
+export * from './softplus.ts';

@@ -15,6 +15,7 @@ import { KERNELS as pool } from './pool.ts';
 import { KERNELS as randomUniform } from './random-uniform.ts';
 import { KERNELS as reduce } from './reduce.ts';
 import { KERNELS as resizeBilinear } from './resize-bilinear.ts';
+import { KERNELS as specialUnary } from './special-unary.ts';
 import type { CpuKernel } from './types.ts';
 import { KERNELS as unary } from './unary.ts';
 
@@ -22,4 +23,5 @@ import { KERNELS as unary } from './unary.ts';
 export const CPU_KERNELS: { [O in OpName]: CpuKernel<O> } = {
   ...fillCast, ...movement, ...gather, ...unary, ...adam, ...binary, ...reduce,
   ...matmul, ...conv2d, ...pool, ...resizeBilinear, ...randomUniform,
+  ...specialUnary,
 };

@@ -18,6 +18,7 @@ import { KERNELS as randomUniform } from './random-uniform.ts';
 import { KERNELS as reduce } from './reduce.ts';
 import { KERNELS as reluGrad } from './relu-grad.ts';
 import { KERNELS as resizeBilinear } from './resize-bilinear.ts';
+import { KERNELS as specialUnary } from './special-unary.ts';
 import { KERNELS as unary } from './unary.ts';
 
 export type WebGpuKernelTable = { [O in OpName]: GpuKernel<O> };
@@ -26,6 +27,7 @@ export type WebGpuKernelTable = { [O in OpName]: GpuKernel<O> };
 export const WEBGPU_KERNELS: WebGpuKernelTable = {
   ...movement, ...gather, ...unary, ...reluGrad, ...adam, ...binary, ...reduce,
   ...matmul, ...conv2d, ...pool, ...resizeBilinear, ...randomUniform,
+  ...specialUnary,
 };
 
 /** Primitive ops (OP_NAMES order) that have no WebGPU kernel (none while the table type is total and OP_NAMES lists OpName). */

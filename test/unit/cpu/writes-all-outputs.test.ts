@@ -43,6 +43,8 @@ const SAMPLES: Sample[] = [
   ...['neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'square', 'relu', 'sigmoid', 'tanh'].map((op) => ({ op, inputs: [f([7, 5])], attrs: {}, out: [[7, 5], 'float32'] as [number[], DType] })),
   { op: 'relu', inputs: [f([300, 400])], attrs: {}, out: [[300, 400], 'float32'] },
   { op: 'elu', inputs: [f([7, 5])], attrs: { alpha: 1 }, out: [[7, 5], 'float32'] },
+  { op: 'erf', inputs: [f([7, 5])], attrs: {}, out: [[7, 5], 'float32'] },
+  { op: 'softplus', inputs: [f([7, 5])], attrs: {}, out: [[7, 5], 'float32'] },
   { op: 'reluGrad', inputs: [f([7, 5]), f([7, 5])], attrs: {}, out: [[7, 5], 'float32'] },
   { op: 'reluGrad', inputs: [f([300, 401]), f([300, 401])], attrs: {}, out: [[300, 401], 'float32'] },
   { op: 'adamMoment', inputs: [f([3, 3, 32, 32]), f([3, 3, 32, 32])], attrs: { c: 0.1 }, out: [[3, 3, 32, 32], 'float32'] },
