@@ -6,9 +6,11 @@
 import { ArgumentError, type Tensor, ops } from '../core/internal.ts';
 import * as act from './activation-functions.ts';
 
+/** The Keras names of the activations (`dt.activations.get`, the `activation` option of Dense, Conv2D, Activation). */
 export type ActivationName = 'relu' | 'softmax' | 'sigmoid' | 'tanh' | 'linear'
   | 'relu6' | 'leaky_relu' | 'elu' | 'selu' | 'gelu' | 'silu' | 'swish' | 'softplus' | 'softsign' | 'hard_sigmoid'
   | 'hard_silu' | 'hard_swish' | 'mish' | 'log_softmax' | 'exponential';
+/** An activation function: one float32 tensor in, one out. */
 export type ActivationFn = (x: Tensor) => Tensor;
 
 const TABLE: Record<ActivationName, ActivationFn> = {

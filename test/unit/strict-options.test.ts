@@ -12,6 +12,7 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     GlobalAveragePooling2D: [], MaxPooling2D: [[2, 2]],
     Input: null, InputLayer: null, // need { shape }: tested below
     Layer: null, // abstract: a user subclass may take more keys
+    ReLU: [], LeakyReLU: [], ELU: [], PReLU: [], Softmax: [],
   },
   optimizers: { Adam: [], SGD: [], Optimizer: null },
   initializers: {

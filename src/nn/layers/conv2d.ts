@@ -14,7 +14,7 @@ export interface Conv2DConfig extends LayerConfig {
   strides?: number | [number, number];
   /** 'valid' (default, no padding) or 'same' (output size ceil(size / stride)), TensorFlow's rules. */
   padding?: 'valid' | 'same';
-  /** The activation by Keras name: 'relu', 'softmax' (last axis), 'sigmoid', 'tanh' or 'linear'; default (undefined or null) linear. */
+  /** The activation by Keras name ('relu', 'gelu', 'softmax' (last axis), ...: every name of `dt.activations.get`); default (undefined or null) linear. */
   activation?: string | null;
   /** Whether to add a bias (default true). */
   useBias?: boolean;

@@ -10,7 +10,7 @@ import { type CallContext, Layer, type LayerConfig, type SymbolicShape, fmtSym, 
 
 /** Options of {@link Dense} (Keras's keyword arguments, camelCase). */
 export interface DenseConfig extends LayerConfig {
-  /** The activation by Keras name: 'relu', 'softmax' (last axis), 'sigmoid', 'tanh' or 'linear'; default (undefined or null) linear. */
+  /** The activation by Keras name ('relu', 'gelu', 'softmax' (last axis), ...: every name of `dt.activations.get`); default (undefined or null) linear. */
   activation?: string | null;
   /** Whether to add a bias (default true). */
   useBias?: boolean;

@@ -10,3 +10,4 @@ export { Dropout, type DropoutConfig } from './dropout.ts';
 export { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, type Pooling2DConfig } from './pooling.ts';
 export { Activation, Flatten, Input, InputLayer } from './simple.ts';
 export { Layer, type CallContext, type LayerConfig } from '../layer.ts';
+export { ELU, LeakyReLU, PReLU, ReLU, Softmax, type ELUConfig, type LeakyReLUConfig, type PReLUConfig, type ReLUConfig, type SoftmaxConfig } from './activation-layers.ts';
