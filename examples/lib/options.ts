@@ -33,8 +33,8 @@ export interface ExampleProgram {
   name: string;
   /** How users start it, for the usage line, e.g. 'npm start --'. */
   command: string;
-  /** Defaults that differ from the reference run's (2 epochs, 60000/10000 images, seed 812). */
-  defaults?: Partial<Pick<ExampleOptions, 'epochs' | 'trainSize' | 'testSize' | 'seed'>>;
+  /** Defaults that differ from the reference run's (2 epochs, 60000/10000 images, seed 812, out '.'). */
+  defaults?: Partial<Pick<ExampleOptions, 'epochs' | 'trainSize' | 'testSize' | 'seed' | 'out'>>;
 }
 
 const REPRODUCIBILITY: ExampleProgram = { name: 'reproducibility', command: 'npm start --' };
@@ -52,7 +52,7 @@ export function parseOptions(argv: readonly string[], program: ExampleProgram = 
     return n;
   };
   const o: Omit<ExampleOptions, 'recorded' | 'checkpointDir'> & { checkpointDir?: string } = {
-    epochs: 2, trainSize: 60000, testSize: 10000, seed: 812, ...program.defaults, out: '.', quiet: false, resume: false, checkpointEvery: 0,
+    epochs: 2, trainSize: 60000, testSize: 10000, seed: 812, out: '.', ...program.defaults, quiet: false, resume: false, checkpointEvery: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
