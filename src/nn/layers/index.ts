@@ -10,3 +10,7 @@ export { Dropout, type DropoutConfig } from './dropout.ts';
 export { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, type Pooling2DConfig } from './pooling.ts';
 export { Activation, Flatten, Input, InputLayer } from './simple.ts';
 export { Layer, type CallContext, type LayerConfig } from '../layer.ts';
+export { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.ts';
+export { LayerNormalization, type LayerNormalizationConfig } from './layer-normalization.ts';
+export { GroupNormalization, type GroupNormalizationConfig } from './group-normalization.ts';
+export type { NormalizationOptions } from './normalization-options.ts';
