@@ -13,5 +13,7 @@ export { UpSampling2D, type UpSampling2DConfig } from './upsampling.ts';
 export { Cropping2D, ZeroPadding2D, type SpatialAmounts, type SpatialAmountsConfig } from './padding-cropping.ts';
 export { GlobalMaxPooling2D, type GlobalPooling2DConfig } from './global-pooling.ts';
 export { Permute, RepeatVector, Reshape } from './reshaping.ts';
+export { CenterCrop, type CenterCropConfig, Rescaling, type RescalingConfig, Resizing, type ResizingConfig } from './preprocessing.ts';
 export type { DataFormat } from './data-format.ts';
+export type { Interpolation } from './image-resize.ts';
 export { Layer, type CallContext, type LayerConfig } from '../layer.ts';
