@@ -14,6 +14,7 @@ export { Cropping2D, ZeroPadding2D, type SpatialAmounts, type SpatialAmountsConf
 export { GlobalMaxPooling2D, type GlobalPooling2DConfig } from './global-pooling.ts';
 export { Permute, RepeatVector, Reshape } from './reshaping.ts';
 export { CenterCrop, type CenterCropConfig, Rescaling, type RescalingConfig, Resizing, type ResizingConfig } from './preprocessing.ts';
+export { Normalization, type AdaptData, type NestedNumbers, type NormalizationConfig } from './normalization-preprocessing.ts';
 export type { DataFormat } from './data-format.ts';
 export type { Interpolation } from './image-resize.ts';
 export { Layer, type CallContext, type LayerConfig } from '../layer.ts';
