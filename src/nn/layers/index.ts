@@ -15,6 +15,7 @@ export { GlobalMaxPooling2D, type GlobalPooling2DConfig } from './global-pooling
 export { Permute, RepeatVector, Reshape } from './reshaping.ts';
 export { CenterCrop, type CenterCropConfig, Rescaling, type RescalingConfig, Resizing, type ResizingConfig } from './preprocessing.ts';
 export { Normalization, type AdaptData, type NestedNumbers, type NormalizationConfig } from './normalization-preprocessing.ts';
+export { GaussianDropout, GaussianNoise, type NoiseConfig, SpatialDropout2D, type SpatialDropout2DConfig } from './noise.ts';
 export type { DataFormat } from './data-format.ts';
 export type { Interpolation } from './image-resize.ts';
 export { Layer, type CallContext, type LayerConfig } from '../layer.ts';
