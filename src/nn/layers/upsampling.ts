@@ -24,7 +24,7 @@ export interface UpSampling2DConfig extends LayerConfig {
  * @throws {@link ArgumentError} for a bad size or interpolation; {@link ShapeError} for input that is not rank 4.
  */
 export class UpSampling2D extends Layer {
-  /** [sh, sw]: the upsampling factors of rows and columns. */
+  /** The upsampling factors of rows and columns, as [sh, sw]. */
   readonly size: [number, number];
   /** 'nearest' or 'bilinear'. */
   readonly interpolation: 'nearest' | 'bilinear';
