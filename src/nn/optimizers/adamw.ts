@@ -3,7 +3,7 @@
  * default; the decay `var = var - var * weightDecay * lr` is the base optimizer's, before the Adam step.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError } from '../../core/internal.ts';
+import { ArgumentError, checkOptions } from '../../core/internal.ts';
 import { Adam, type AdamOptions } from './adam.ts';
 
 /**
@@ -19,9 +19,10 @@ import { Adam, type AdamOptions } from './adam.ts';
 export class AdamW extends Adam {
   /** @param o Adam's options; weightDecay defaults to 0.004. */
   constructor(o: AdamOptions = {}) {
-    if (o && typeof o === 'object' && (o as { weightDecay?: unknown }).weightDecay === null) {
+    checkOptions('AdamW', o); // an object (the keys are checked by Adam)
+    if ((o as { weightDecay?: unknown }).weightDecay === null) {
       throw new ArgumentError('AdamW: expected weightDecay to be a number. Received: weightDecay=null');
     }
-    super({ ...o, weightDecay: o?.weightDecay ?? 0.004 }, 'AdamW');
+    super({ ...o, weightDecay: o.weightDecay ?? 0.004 }, 'AdamW');
   }
 }

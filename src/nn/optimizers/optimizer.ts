@@ -38,7 +38,7 @@ export abstract class Optimizer {
   private excludedVars = new Set<Variable>();
   private excludedNames: RegExp | undefined;
   /** The checked base options. */
-  protected readonly base: BaseSettings;
+  private readonly base: BaseSettings;
 
   /**
    * @param name the optimizer's name, e.g. 'Adam' (used in messages and slot names)
