@@ -6,12 +6,13 @@
  * golden values, Keras's tolerance 1e-4 / 5e-4); (3) the base options: weight decay (with
  * exclusions), clipnorm, clipvalue, globalClipnorm, gradient accumulation, EMA; (4) option errors
  * and the Keras names in compile; (5) fit twice gives the same weightsDigest for each optimizer;
- * (6) CPU vs WebGPU bits.
+ * (6) CPU vs WebGPU bits; (7) 1 vs 2 CPU threads bits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
 import { expectBitsEqual, expectClose } from '../../util/compare.ts';
 import { itWebGpu, webgpuUnavailable } from '../../util/webgpu.ts';
+import { parallelJobCount, setParallelMinWork } from '../../../src/kernels/cpu/thread-pool.ts';
 
 const f = Math.fround;
 const unavailable = await webgpuUnavailable();
@@ -531,4 +532,46 @@ describe('CPU and WebGPU give the same bits', () => {
     }
     await dt.setBackend('cpu');
   }, 120_000);
+});
+
+describe('1 and 2 CPU threads give the same bits', () => {
+  it('every optimizer with clipping (sums over 2^17 elements) and every job forced parallel', async () => {
+    const n = 1 << 17;
+    const w0 = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37));
+    const gs = [1, 2, 3].map((k) => Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.11 * k) * k));
+    const cases: (() => dt.optimizers.Optimizer)[] = [
+      ...Object.values(REF).map((r) => r.make),
+      () => new dt.optimizers.RMSprop({ clipnorm: 0.5, weightDecay: 0.1 }),
+      () => new dt.optimizers.Adam({ globalClipnorm: 0.5, useEma: true }),
+    ];
+    const run = async (threads: number): Promise<string[]> => {
+      dt.config.setNumThreads(threads);
+      const out: string[] = [];
+      for (const make of cases) {
+        const opt = make();
+        const v = dt.variable(dt.tensor(w0));
+        for (const g of gs) {
+          const gt = dt.tensor(g);
+          opt.applyGradients([[gt, v]]);
+          gt.dispose();
+        }
+        for (const t of [v, ...opt.variables()]) out.push(Buffer.from(((await t.data()) as Float32Array).buffer).toString('hex'));
+        v.dispose();
+        opt.dispose();
+      }
+      return out;
+    };
+    const before = dt.config.getNumThreads();
+    setParallelMinWork(1);
+    try {
+      const one = await run(1);
+      const jobs = parallelJobCount();
+      const two = await run(2);
+      expect(parallelJobCount()).toBeGreaterThan(jobs); // the 2-thread run did run jobs in parallel
+      expect(two).toEqual(one);
+    } finally {
+      setParallelMinWork();
+      dt.config.setNumThreads(before);
+    }
+  }, 60_000);
 });
