@@ -17,7 +17,10 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     Input: null, InputLayer: null, // need { shape }: tested below
     Layer: null, // abstract: a user subclass may take more keys
   },
-  optimizers: { Adam: [], SGD: [], Optimizer: null },
+  optimizers: {
+    Adam: [], SGD: [], Optimizer: null,
+    Adadelta: [], Adagrad: [], Adamax: [], AdamW: [], Lion: [], Nadam: [], RMSprop: [], LearningRateSchedule: null, // the schedules need arguments: tested in schedules.test.ts
+  },
   initializers: {
     Constant: [], GlorotNormal: [], GlorotUniform: [], HeNormal: [], HeUniform: [], Identity: [], LecunNormal: [],
     LecunUniform: [], Ones: [], Orthogonal: [], RandomNormal: [], RandomUniform: [], TruncatedNormal: [],
