@@ -28,3 +28,4 @@ export {
 } from './random/seed-generator.ts';
 export { statelessDropout, statelessNormal, statelessTruncatedNormal, statelessUniform } from './random/tensor-random.ts';
 export { fmtValue } from './random/validate.ts';
+export { cos32, exp32, log32, pow32, powIntF64 } from './math/index.ts';

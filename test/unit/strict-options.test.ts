@@ -10,11 +10,18 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
   layers: {
     Activation: ['relu'], AveragePooling2D: [[2, 2]], Conv2D: [4, 3], Dense: [4], Dropout: [0.5], Flatten: [],
     GlobalAveragePooling2D: [], MaxPooling2D: [[2, 2]],
+    BatchNormalization: [], LayerNormalization: [], GroupNormalization: [],
+    UpSampling2D: [2], ZeroPadding2D: [1], Cropping2D: [1], GlobalMaxPooling2D: [], Reshape: [[4]], Permute: [[1]],
+    RepeatVector: [2], Rescaling: [0.5], Resizing: [2, 2], CenterCrop: [2, 2], Normalization: [], GaussianNoise: [0.1],
+    GaussianDropout: [0.1], SpatialDropout2D: [0.1],
     Input: null, InputLayer: null, // need { shape }: tested below
     Layer: null, // abstract: a user subclass may take more keys
     ReLU: [], LeakyReLU: [], ELU: [], PReLU: [], Softmax: [],
   },
-  optimizers: { Adam: [], SGD: [], Optimizer: null },
+  optimizers: {
+    Adam: [], SGD: [], Optimizer: null,
+    Adadelta: [], Adagrad: [], Adamax: [], AdamW: [], Lion: [], Nadam: [], RMSprop: [], LearningRateSchedule: null, // the schedules need arguments: tested in schedules.test.ts
+  },
   initializers: {
     Constant: [], GlorotNormal: [], GlorotUniform: [], HeNormal: [], HeUniform: [], Identity: [], LecunNormal: [],
     LecunUniform: [], Ones: [], Orthogonal: [], RandomNormal: [], RandomUniform: [], TruncatedNormal: [],
