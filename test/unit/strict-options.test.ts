@@ -19,7 +19,12 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     LecunUniform: [], Ones: [], Orthogonal: [], RandomNormal: [], RandomUniform: [], TruncatedNormal: [],
     VarianceScaling: [], Zeros: [], Initializer: null, RandomInitializer: null,
   },
-  losses: { CategoricalCrossentropy: [], MeanSquaredError: [], SparseCategoricalCrossentropy: [] },
+  losses: {
+    CategoricalCrossentropy: [], MeanSquaredError: [], SparseCategoricalCrossentropy: [], BinaryCrossentropy: [],
+    BinaryFocalCrossentropy: [], CategoricalHinge: [], CosineSimilarity: [], Hinge: [], Huber: [], KLDivergence: [],
+    LogCosh: [], MeanAbsoluteError: [], MeanAbsolutePercentageError: [], MeanSquaredLogarithmicError: [], Poisson: [],
+    SquaredHinge: [], KerasLoss: null,
+  },
   callbacks: { EarlyStopping: [], Callback: null, CallbackList: null, TerminateOnNaN: null },
 };
 
