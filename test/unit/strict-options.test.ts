@@ -26,6 +26,12 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     SquaredHinge: [], KerasLoss: null,
   },
   callbacks: { EarlyStopping: [], Callback: null, CallbackList: null, TerminateOnNaN: null },
+  metrics: {
+    AUC: [], BinaryAccuracy: [], CategoricalAccuracy: [], F1Score: [], FBetaScore: [], Mean: [], MeanAbsoluteError: [],
+    MeanIoU: [3], MeanSquaredError: [], Precision: [], R2Score: [], Recall: [], RootMeanSquaredError: [],
+    SparseCategoricalAccuracy: [], SparseTopKCategoricalAccuracy: [], Sum: [], TopKCategoricalAccuracy: [],
+    MeanMetric: null, MeanMetricWrapper: null, Metric: null,
+  },
 };
 
 function classesOf(ns: Record<string, unknown>): string[] {
