@@ -145,7 +145,7 @@ export function clippedLogProbs(yPred: Tensor, fromLogits: boolean, axis = -1): 
 
 /**
  * Keras `categorical_crossentropy`: with label smoothing ls, `yTrue = yTrue * (1 - ls) + ls / C` (ls / C a float32
- * division); then `-sum(yTrue * logProbs, axis)` with the log-probabilities of {@link clippedLogProbs}.
+ * division); then `-sum(yTrue * logProbs, axis)` with logProbs = log-softmax (fromLogits) or `log(clip(yPred / sum(yPred), 1e-7, 1 - 1e-7))`.
  */
 export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
   const fn = 'categorical_crossentropy';
@@ -253,7 +253,7 @@ function hingeLabels(t: Tensor): Tensor {
   return ops.where(ops.greater(all, 0), ops.sub(ops.mul(t, 2), 1), t);
 }
 
-/** Keras `hinge`: labels converted as {@link hingeLabels}; `mean(maximum(1 - yTrue * yPred, 0), -1)`. */
+/** Keras `hinge`: 0/1 labels become -1/1 (when every label is 0 or 1); `mean(maximum(1 - yTrue * yPred, 0), -1)`. */
 export function hinge(yTrue: Tensor, yPred: Tensor): Tensor {
   const [t0, p] = prepare('hinge', yTrue, yPred);
   const t = hingeLabels(t0);

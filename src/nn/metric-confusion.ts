@@ -73,8 +73,11 @@ abstract class ThresholdMetric extends Metric {
   readonly topK?: number;
   /** classId, if set. */
   readonly classId?: number;
+  /** The true positives per threshold. */
   protected readonly tp: Variable;
+  /** The false positives per threshold. */
   protected readonly fp: Variable;
+  /** The false negatives per threshold. */
   protected readonly fn: Variable;
 
   protected constructor(cls: string, name: string, options: PrecisionRecallConfig) {

@@ -32,6 +32,8 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     SparseCategoricalAccuracy: [], SparseTopKCategoricalAccuracy: [], Sum: [], TopKCategoricalAccuracy: [],
     MeanMetric: null, MeanMetricWrapper: null, Metric: null,
   },
+  regularizers: { L1: [], L1L2: [], L2: [], OrthogonalRegularizer: [] },
+  constraints: { MaxNorm: [], MinMaxNorm: [], NonNeg: [], UnitNorm: [] },
 };
 
 function classesOf(ns: Record<string, unknown>): string[] {
@@ -59,7 +61,7 @@ describe('strict options', () => {
 
   it("Keras's message for a misspelt layer option", () => {
     expect(() => new dt.layers.Dense(2, { activaton: 'relu' } as never)).toThrow(
-      /^Dense: unrecognized options \{activaton\}\. Expected one of: name, inputShape, trainable, activation, useBias, kernelInitializer, biasInitializer$/,
+      /^Dense: unrecognized options \{activaton\}\. Expected one of: name, inputShape, trainable, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint$/,
     );
     expect(() => dt.layers.Input({ shape: [2], shap: [3] } as never)).toThrow(/^InputLayer: unrecognized options \{shap\}/);
     expect(() => dt.layers.Input('x' as never)).toThrow(/^InputLayer: expected an options object/);
