@@ -4,7 +4,7 @@
  * @privateRemarks Part of src/nn: imports src/core only.
  * @packageDocumentation
  */
-export { CategoricalCrossentropy, EPSILON, MeanSquaredError, SparseCategoricalCrossentropy, getLoss as get, type Loss } from './losses.ts';
+export { CategoricalCrossentropy, EPSILON, MeanSquaredError, SparseCategoricalCrossentropy, getLoss as get, type Loss, sparseCategoricalCrossentropy } from './losses.ts';
 export { KerasLoss, type LossConfig, type PerSample } from './loss-base.ts';
 export { REDUCTIONS, type Reduction } from './loss-reduction.ts';
 export {

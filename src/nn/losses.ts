@@ -106,6 +106,14 @@ export class SparseCategoricalCrossentropy extends KerasLoss {
 }
 
 /**
+ * Keras `sparse_categorical_crossentropy` (the function): the per-sample losses of
+ * {@link SparseCategoricalCrossentropy} (with ignoreClass, ignored entries are 0), unreduced.
+ */
+export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: { fromLogits?: boolean; ignoreClass?: number | null } = {}): Tensor {
+  return tidy(() => new SparseCategoricalCrossentropy(options).perSample(yTrue, yPred).values);
+}
+
+/**
  * Labels must lie in [0, C): checked now when the labels can be read synchronously, else counted on
  * the device and verified at the training loop's next log read (deferred-checks.ts).
  */

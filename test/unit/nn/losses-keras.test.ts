@@ -270,6 +270,15 @@ describe('options, names and errors', () => {
     dt.dispose([a, b]);
   });
 
+  it('sparseCategoricalCrossentropy (the function) gives the per-sample values of the class', () => {
+    const [l, p] = [dt.tensor([0, -1, 2], [3], 'int32'), dt.tensor([1, 2, 3, 0.5, 0.2, 0.3, 3, 2, 1], [3, 3])];
+    const a = dt.losses.sparseCategoricalCrossentropy(l, p, { fromLogits: true, ignoreClass: -1 });
+    const b = new dt.losses.SparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: -1, reduction: 'none' }).call(l, p);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    expect(a.dataSync()[1]).toBe(0);
+    dt.dispose([l, p, a, b]);
+  });
+
   it('a [N] target and an [N, 1] prediction are aligned as Keras squeeze_or_expand_to_same_rank does', () => {
     const [t, p] = [dt.tensor([1, 2, 3]), dt.tensor([1.5, 2, 2], [3, 1])];
     const v = new dt.losses.MeanAbsoluteError().call(t, p).dataSync()[0];
@@ -311,4 +320,12 @@ agreement.push({
   inputs: [input([53], ints(-1, 6), 'int32'), input([53, 7], uni(-5, 5))],
   run: ([t, p]) => new dt.losses.SparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: -1 }).call(t, p),
 });
+// Gradients too: the composite softplus (logits), the clip and the normalisation on both backends.
+const gradOf = (make: () => dt.losses.Loss) => ([t, p]: dt.Tensor[]) => dt.grad((x: dt.Tensor) => make().call(t, x))(p)[0];
+agreement.push(
+  { name: 'grad BinaryCrossentropy logits', inputs: [input([19, 6], uni(0, 1)), input([19, 6], uni(-30, 30))], run: gradOf(() => new dt.losses.BinaryCrossentropy({ fromLogits: true })) },
+  { name: 'grad LogCosh', inputs: [input([19, 6], uni(-3, 3)), input([19, 6], uni(-3, 3))], run: gradOf(() => new dt.losses.LogCosh()) },
+  { name: 'grad CosineSimilarity', inputs: [input([19, 6], uni(-3, 3)), input([19, 6], uni(-3, 3))], run: gradOf(() => new dt.losses.CosineSimilarity()) },
+  { name: 'grad CategoricalCrossentropy smoothing', inputs: [input([19, 6], uni(0, 1)), input([19, 6], uni(0, 1))], run: gradOf(() => new dt.losses.CategoricalCrossentropy({ labelSmoothing: 0.1 })) },
+);
 describeAgreement('Keras 3 losses: CPU vs WebGPU bits', unavailable, agreement);
