@@ -8,6 +8,8 @@ export { Sequential } from './sequential.ts';
 export { Layer, type CallContext, type LayerConfig } from './layer.ts';
 export * as losses from './losses-namespace.ts';
 export * as metrics from './metrics-namespace.ts';
+export * as regularizers from './regularizers-namespace.ts';
+export * as constraints from './constraints-namespace.ts';
 export * as optimizers from './optimizers/index.ts';
 export * as callbacks from './callbacks.ts';
 export { Callback, EarlyStopping, TerminateOnNaN } from './callbacks.ts';

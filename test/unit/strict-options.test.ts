@@ -27,8 +27,21 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     LecunUniform: [], Ones: [], Orthogonal: [], RandomNormal: [], RandomUniform: [], TruncatedNormal: [],
     VarianceScaling: [], Zeros: [], Initializer: null, RandomInitializer: null,
   },
-  losses: { CategoricalCrossentropy: [], MeanSquaredError: [], SparseCategoricalCrossentropy: [] },
+  losses: {
+    CategoricalCrossentropy: [], MeanSquaredError: [], SparseCategoricalCrossentropy: [], BinaryCrossentropy: [],
+    BinaryFocalCrossentropy: [], CategoricalHinge: [], CosineSimilarity: [], Hinge: [], Huber: [], KLDivergence: [],
+    LogCosh: [], MeanAbsoluteError: [], MeanAbsolutePercentageError: [], MeanSquaredLogarithmicError: [], Poisson: [],
+    SquaredHinge: [], KerasLoss: null,
+  },
   callbacks: { EarlyStopping: [], Callback: null, CallbackList: null, TerminateOnNaN: null },
+  metrics: {
+    AUC: [], BinaryAccuracy: [], CategoricalAccuracy: [], F1Score: [], FBetaScore: [], Mean: [], MeanAbsoluteError: [],
+    MeanIoU: [3], MeanSquaredError: [], Precision: [], R2Score: [], Recall: [], RootMeanSquaredError: [],
+    SparseCategoricalAccuracy: [], SparseTopKCategoricalAccuracy: [], Sum: [], TopKCategoricalAccuracy: [],
+    MeanMetric: null, MeanMetricWrapper: null, Metric: null,
+  },
+  regularizers: { L1: [], L1L2: [], L2: [], OrthogonalRegularizer: [] },
+  constraints: { MaxNorm: [], MinMaxNorm: [], NonNeg: [], UnitNorm: [] },
 };
 
 function classesOf(ns: Record<string, unknown>): string[] {
@@ -56,7 +69,7 @@ describe('strict options', () => {
 
   it("Keras's message for a misspelt layer option", () => {
     expect(() => new dt.layers.Dense(2, { activaton: 'relu' } as never)).toThrow(
-      /^Dense: unrecognized options \{activaton\}\. Expected one of: name, inputShape, trainable, activation, useBias, kernelInitializer, biasInitializer$/,
+      /^Dense: unrecognized options \{activaton\}\. Expected one of: name, inputShape, trainable, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint$/,
     );
     expect(() => dt.layers.Input({ shape: [2], shap: [3] } as never)).toThrow(/^InputLayer: unrecognized options \{shap\}/);
     expect(() => dt.layers.Input('x' as never)).toThrow(/^InputLayer: expected an options object/);

@@ -6,6 +6,7 @@
  */
 import { ArgumentError, type DType, SeedGenerator } from '../../core/internal.ts';
 import { categoricalAccuracy, type MetricFn, sparseCategoricalAccuracy } from '../metrics.ts';
+import { EXTRA_METRIC_FUNCTIONS } from '../metric-functions.ts';
 import type { SafetensorsDType } from '../safetensors.ts';
 import type { CheckpointedModel } from './training-run.ts';
 
@@ -23,6 +24,7 @@ export function layerSeedGenerators(model: CheckpointedModel): Map<string, SeedG
 export const METRIC_FUNCTIONS: Readonly<Record<string, MetricFn>> = {
   sparse_categorical_accuracy: sparseCategoricalAccuracy,
   categorical_accuracy: categoricalAccuracy,
+  ...EXTRA_METRIC_FUNCTIONS,
 };
 
 /** The canonical name of a resolved metric function. */

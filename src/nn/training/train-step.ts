@@ -4,6 +4,7 @@
  * Part of src/nn: imports src/core only.
  */
 import { type Tensor, keep, tidy, variableGrads } from '../../core/internal.ts';
+import { applyConstraints, collectLosses, totalLoss } from '../layer-losses.ts';
 import { type Compiled, ensureMetrics } from './compile.ts';
 import type { TrainableModel } from './model.ts';
 
@@ -18,10 +19,13 @@ export function trainStep(model: TrainableModel, c: Compiled, x: Tensor, y: Tens
     try {
       // The kept prediction is released in `finally`, also when the loss throws (bad labels).
       const { value, grads } = variableGrads(() => {
-        yPred = keep(model.call(x, { training: true }));
-        return c.loss.call(y, yPred);
+        // Keras compute_loss: the loss plus the layers' regularization losses; constraints after the update (layer-losses.ts).
+        const [out, activity] = collectLosses(() => model.call(x, { training: true }));
+        yPred = keep(out);
+        return totalLoss(model, c.loss.call(y, yPred), activity);
       }, vars);
       c.optimizer.applyGradients(grads.map((g, i) => [g, vars[i]] as const));
+      applyConstraints(model);
       c.lossTracker.updateValues(value, x.shape[0]);
       ensureMetrics(c, y, yPred!);
       for (const m of c.metrics) m.tracker!.update(y, yPred!);
