@@ -12,6 +12,8 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     GlobalAveragePooling2D: [], MaxPooling2D: [[2, 2]],
     Input: null, InputLayer: null, // need { shape }: tested below
     Layer: null, // abstract: a user subclass may take more keys
+    RandomFlip: ['horizontal'], RandomRotation: [0.1], RandomTranslation: [0.1, 0.1], RandomZoom: [0.1, null], RandomCrop: [2, 2],
+    RandomContrast: [0.1], RandomBrightness: [0.1], RandomImageLayer: null, // abstract base of the augmentation layers
   },
   optimizers: { Adam: [], SGD: [], Optimizer: null },
   initializers: {
