@@ -11,7 +11,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
+import { IMAGE_TRANSFORM_FILL_MODES } from '../../src/core/ops/image-transform.ts';
+import { FILL_CONSTANT, FILL_NEAREST, FILL_REFLECT, FILL_WRAP } from '../../src/kernels/cpu/image-transform-tasks.ts';
 import { setParallelMinWork } from '../../src/kernels/cpu/thread-pool.ts';
+import { FILL_MODE } from '../../src/kernels/webgpu/image-transform.ts';
 import { describeAgreement, input, uni, withSpecials, type AgreementCase, type Gen } from '../agreement/harness.ts';
 import { expectBitsEqual } from '../util/compare.ts';
 import { expectNoLeaks } from '../util/leaks.ts';
@@ -101,6 +104,12 @@ describe('image.transform', () => {
     expect(() => dt.imageTransform(dt.zeros([1, 2, 2, 1], 'int32'), dt.zeros([1, 8]))).toThrow(/^imageTransform: expected images of dtype float32/);
     expect(() => dt.imageTransform(dt.zeros([1, 0, 2, 1]), dt.zeros([1, 8]), { outputShape: [2, 2] })).toThrow(/^imageTransform: expected an image height and width in \[1, /);
     dt.dispose([x, t]);
+  });
+
+  it('the fill mode codes agree: TF enum order in the op, the CPU loop and the WGSL constants', () => {
+    expect(IMAGE_TRANSFORM_FILL_MODES).toEqual(['reflect', 'wrap', 'constant', 'nearest']);
+    expect([FILL_REFLECT, FILL_WRAP, FILL_CONSTANT, FILL_NEAREST]).toEqual([0, 1, 2, 3]);
+    expect(IMAGE_TRANSFORM_FILL_MODES.map((m) => FILL_MODE[m])).toEqual([0, 1, 2, 3]);
   });
 
   it('refuses gradients with a clear error (augmentation sits on the inputs)', () => {

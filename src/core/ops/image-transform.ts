@@ -57,15 +57,15 @@ import { runOp } from '../run-op.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 
-/** Interpolations of {@link imageTransform}. */
-export const IMAGE_TRANSFORM_INTERPOLATIONS = ['nearest', 'bilinear'] as const;
-/** Fill modes of {@link imageTransform}, in TensorFlow's enum order (its codes are their indices). */
-export const IMAGE_TRANSFORM_FILL_MODES = ['reflect', 'wrap', 'constant', 'nearest'] as const;
-
 /** Sampling of {@link imageTransform}: nearest neighbour or bilinear. */
-export type ImageTransformInterpolation = (typeof IMAGE_TRANSFORM_INTERPOLATIONS)[number];
+export type ImageTransformInterpolation = 'nearest' | 'bilinear';
 /** How {@link imageTransform} fills points outside the input image. */
-export type ImageTransformFillMode = (typeof IMAGE_TRANSFORM_FILL_MODES)[number];
+export type ImageTransformFillMode = 'reflect' | 'wrap' | 'constant' | 'nearest';
+
+/** Interpolations of {@link imageTransform}. */
+export const IMAGE_TRANSFORM_INTERPOLATIONS: readonly ImageTransformInterpolation[] = ['nearest', 'bilinear'];
+/** Fill modes of {@link imageTransform}, in TensorFlow's enum order (its codes are their indices). */
+export const IMAGE_TRANSFORM_FILL_MODES: readonly ImageTransformFillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
 
 /** Largest image height or width (and output size) accepted: coordinates stay exact integers in float32. */
 export const IMAGE_TRANSFORM_MAX_SIZE = 1 << 23;

@@ -46,7 +46,7 @@ export function parseValueRange(layer: string, v: unknown): [number, number] {
 export class RandomContrast extends RandomImageLayer {
   /** The factor as given. */
   readonly factor: Factor;
-  /** [lower, upper]: contrast factors in [1 - lower, 1 + upper]. */
+  /** The lower and upper bounds: contrast factors are drawn in [1 - range[0], 1 + range[1]). */
   readonly range: [number, number];
   /** The clipping range. */
   readonly valueRange: [number, number];
