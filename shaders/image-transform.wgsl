@@ -25,6 +25,7 @@ struct Params {
   bilinear: u32,
   perImage: u32,
   fill: f32,
+  zero: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -34,10 +35,11 @@ struct Params {
 
 // Rounding barrier, always on (not only under EXACT_GUARD) and around every intermediate result:
 // lavapipe was seen fusing this kernel's a*b + c*d into an FMA and rewriting (s - v) - 1 although the
-// backend's self-test found no contraction. Returns v for every v (a NaN with all bits set becomes +0,
-// which never occurs in practice) in a form no compiler sees through, so each operation is rounded alone.
+// backend's self-test found no contraction. v's bits xor params.zero (a uniform the host sets to 0):
+// the identity for every bit pattern, NaNs included, that no compiler can see through at pipeline
+// creation, so each operation is rounded alone.
 fn keep(v: f32) -> f32 {
-  return select(0.0, v, bitcast<u32>(v) != 0xffffffffu);
+  return bitcast<f32>(bitcast<u32>(v) ^ params.zero);
 }
 
 fn lt(a: f32, b: f32) -> bool {

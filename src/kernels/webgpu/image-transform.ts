@@ -17,6 +17,7 @@ export const imageTransform: GpuKernel<'imageTransform'> = (ctx, [x, t], a, out)
   const p = new ParamWriter()
     .u32(total, H, W, C, outH, outW, FILL_MODE[a.fillMode], a.interpolation === 'bilinear' ? 1 : 0, t.shape[0] === 1 ? 0 : 1)
     .f32(a.fillValue)
+    .u32(0) // `zero`: the shader's rounding barrier xors every intermediate with it
     .align16()
     .finish();
   ctx.stream.dispatch('image-transform', [bind(x.handle), bind(t.handle), { buffer: out.handle.buffer, bytes: total * 4 }], p, grid(total, 64, ctx.limits), { constants: ctx.exactGuard, cost: total * 8 });

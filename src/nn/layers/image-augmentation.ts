@@ -6,6 +6,15 @@
  * `random.uniform` for that pair on the host (the values of `dt.random.statelessUniform`), so which images change
  * and by how much depends only on the seed and the number of calls before, on every backend.
  * Part of src/nn: imports src/core only.
+ *
+ * Differences from Keras shared by all of them: the uniforms follow the process-wide algorithm
+ * (`dt.random.setAlgorithm`: 'philox' = Keras on TensorFlow, tf.random.stateless_uniform; 'threefry' = Keras on
+ * JAX); inside a tf.data pipeline Keras switches the layer to a separate TensorFlow-backend SeedGenerator
+ * (TFDataLayer._get_seed_generator), while here the layer's one generator serves every call, in `Dataset.map` too
+ * (map starts its calls in input order, so the draws do not depend on numParallelCalls; the map function must be
+ * synchronous for that). Inference returns float32 input as is and casts integer input to float32 (Keras casts to
+ * the compute dtype in most of these layers; RandomContrast keeps it). A pair factor must have both entries in the
+ * bounds (Keras's base class checks only factor[0] <= upper bound and factor[1] >= lower bound).
  */
 import {
   ArgumentError, IMAGE_TRANSFORM_FILL_MODES, IMAGE_TRANSFORM_INTERPOLATIONS, type ImageTransformFillMode,

@@ -212,6 +212,30 @@ describe('reproducibility', () => {
     x.dispose();
   }, 60_000);
 
+  it('in a Sequential model: fit trains through the augmentation (no gradient reaches it) and two runs give the same weights', async () => {
+    await dt.setBackend('cpu');
+    const x = fixedImages(16, 8, 8, 1);
+    const y = dt.tensor(Int32Array.from({ length: 16 }, (_, i) => i % 3), [16], 'int32');
+    const run = async () => {
+      dt.utils.setRandomSeed(7);
+      const model = new dt.Sequential([
+        new L.RandomFlip('horizontal'), new L.RandomRotation(0.1), new L.RandomZoom(0.1), new L.RandomTranslation(0.1, 0.1),
+        new L.RandomContrast(0.2), new L.RandomBrightness(0.1), new L.Flatten(), new L.Dense(3, { activation: 'softmax' }),
+      ]);
+      model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+      const history = await model.fit(dt.data.Dataset.fromTensorSlices([x, y]).batch(4), { epochs: 2, verbose: 0 });
+      const digest = await dt.utils.weightsDigest(model);
+      const gens = [...layerSeedGenerators(model as never).values()].map((g) => g.getState().state);
+      model.dispose();
+      return { loss: history.history.loss, digest, gens };
+    };
+    const a = await run();
+    const b = await run();
+    expect(b).toEqual(a);
+    expect(a.gens.map((s) => s[1])).toEqual([8, 8, 8, 16, 8, 8]); // 4 batches x 2 epochs; translation draws twice
+    dt.dispose([x, y]);
+  });
+
   it('exposes seedGenerator, where checkpoints find it, advancing one step per draw', () => {
     const layers = [new L.RandomFlip('horizontal', { seed: 1 }), new L.RandomTranslation(0.1, 0.1, { seed: 2 }), new L.RandomCrop(2, 2, { seed: 3 })];
     const gens = layerSeedGenerators({ layers } as never);
