@@ -281,6 +281,23 @@ describe('inference, shapes, rank 3', () => {
     x.dispose();
   });
 
+  it('leaks no tensor in training or inference, float32 or integer input', async () => {
+    const x = fixedImages(2, 7, 9, 2);
+    const u = dt.cast(x, 'int32');
+    const layers = freshLayers();
+    const before = dt.memory().numTensors;
+    for (const l of layers) {
+      for (const training of [true, false]) {
+        for (const inp of [x, u]) {
+          const y = l.apply(inp, { training });
+          if (y !== inp) y.dispose();
+        }
+      }
+    }
+    expect(dt.memory().numTensors).toBe(before);
+    dt.dispose([x, u]);
+  });
+
   it('takes a single [H, W, C] image (one draw for the image, as Keras)', async () => {
     const x = fixedImages(1, 5, 6, 2);
     const img = dt.reshape(x, [5, 6, 2]);
