@@ -31,6 +31,7 @@ export {
   maxPool2d, avgPool2d, type PoolOptions,
   sum, max, min, mean, argmax, argmin,
   resizeBilinear,
+  imageTransform, type ImageTransformOptions, type ImageTransformInterpolation, type ImageTransformFillMode,
   reshape, expandDims, squeeze,
   slice, pad,
   softmax, logSoftmax,

@@ -11,6 +11,7 @@ export * from './concat.ts';
 export * from './conv2d.ts';
 export * from './creation.ts';
 export * from './gather.ts';
+export * from './image-transform.ts';
 export * from './matmul.ts';
 export * from './pool.ts';
 export * from './reduce.ts';

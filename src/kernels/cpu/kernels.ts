@@ -9,6 +9,7 @@ import { KERNELS as binary } from './binary.ts';
 import { KERNELS as conv2d } from './conv2d.ts';
 import { KERNELS as fillCast } from './fill-cast.ts';
 import { KERNELS as gather } from './gather.ts';
+import { KERNELS as imageTransform } from './image-transform.ts';
 import { KERNELS as matmul } from './matmul.ts';
 import { KERNELS as movement } from './movement.ts';
 import { KERNELS as pool } from './pool.ts';
@@ -24,4 +25,5 @@ export const CPU_KERNELS: { [O in OpName]: CpuKernel<O> } = {
   ...fillCast, ...movement, ...gather, ...unary, ...adam, ...binary, ...reduce,
   ...matmul, ...conv2d, ...pool, ...resizeBilinear, ...randomUniform,
   ...specialUnary,
+  ...imageTransform,
 };

@@ -10,6 +10,7 @@ import { KERNELS as adam } from './adam.ts';
 import { KERNELS as binary } from './binary.ts';
 import { KERNELS as conv2d } from './conv2d.ts';
 import { KERNELS as gather } from './gather.ts';
+import { KERNELS as imageTransform } from './image-transform.ts';
 import type { GpuKernel } from './kernel-util.ts';
 import { KERNELS as matmul } from './matmul.ts';
 import { KERNELS as movement } from './movement.ts';
@@ -28,6 +29,7 @@ export const WEBGPU_KERNELS: WebGpuKernelTable = {
   ...movement, ...gather, ...unary, ...reluGrad, ...adam, ...binary, ...reduce,
   ...matmul, ...conv2d, ...pool, ...resizeBilinear, ...randomUniform,
   ...specialUnary,
+  ...imageTransform,
 };
 
 /** Primitive ops (OP_NAMES order) that have no WebGPU kernel (none while the table type is total and OP_NAMES lists OpName). */

@@ -24,3 +24,11 @@ export { LayerNormalization, type LayerNormalizationConfig } from './layer-norma
 export { GroupNormalization, type GroupNormalizationConfig } from './group-normalization.ts';
 export type { NormalizationOptions } from './normalization-options.ts';
 export { ELU, LeakyReLU, PReLU, ReLU, Softmax, type ELUConfig, type LeakyReLUConfig, type PReLUConfig, type ReLUConfig, type SoftmaxConfig } from './activation-layers.ts';
+export { RandomFlip, type FlipMode, type RandomFlipConfig } from './random-flip.ts';
+export { RandomRotation, type RandomRotationConfig } from './random-rotation.ts';
+export { RandomTranslation, type RandomTranslationConfig } from './random-translation.ts';
+export { RandomZoom, type RandomZoomConfig } from './random-zoom.ts';
+export { RandomCrop, type RandomCropConfig } from './random-crop.ts';
+export { RandomContrast, type RandomContrastConfig } from './random-contrast.ts';
+export { RandomBrightness, type RandomBrightnessConfig } from './random-brightness.ts';
+export { RandomImageLayer, type Factor, type RandomImageConfig, type RandomGeometryConfig } from './image-augmentation.ts';
