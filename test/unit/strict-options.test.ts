@@ -17,12 +17,12 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     Input: null, InputLayer: null, // need { shape }: tested below
     Layer: null, // abstract: a user subclass may take more keys
     ReLU: [], LeakyReLU: [], ELU: [], PReLU: [], Softmax: [],
+    RandomFlip: ['horizontal'], RandomRotation: [0.1], RandomTranslation: [0.1, 0.1], RandomZoom: [0.1, null], RandomCrop: [2, 2],
+    RandomContrast: [0.1], RandomBrightness: [0.1], RandomImageLayer: null, // abstract base of the augmentation layers
   },
   optimizers: {
     Adam: [], SGD: [], Optimizer: null,
     Adadelta: [], Adagrad: [], Adamax: [], AdamW: [], Lion: [], Nadam: [], RMSprop: [], LearningRateSchedule: null, // the schedules need arguments: tested in schedules.test.ts
-    RandomFlip: ['horizontal'], RandomRotation: [0.1], RandomTranslation: [0.1, 0.1], RandomZoom: [0.1, null], RandomCrop: [2, 2],
-    RandomContrast: [0.1], RandomBrightness: [0.1], RandomImageLayer: null, // abstract base of the augmentation layers
   },
   initializers: {
     Constant: [], GlorotNormal: [], GlorotUniform: [], HeNormal: [], HeUniform: [], Identity: [], LecunNormal: [],
