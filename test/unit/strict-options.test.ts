@@ -10,6 +10,7 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
   layers: {
     Activation: ['relu'], AveragePooling2D: [[2, 2]], Conv2D: [4, 3], Dense: [4], Dropout: [0.5], Flatten: [],
     GlobalAveragePooling2D: [], MaxPooling2D: [[2, 2]],
+    Conv2DTranspose: [4, 3], DepthwiseConv2D: [3], SeparableConv2D: [4, 3],
     Input: null, InputLayer: null, // need { shape }: tested below
     Layer: null, // abstract: a user subclass may take more keys
   },
