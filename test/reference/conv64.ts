@@ -95,3 +95,45 @@ export function conv2dTranspose(x: A64, w: A64, outSize: [number, number], o: Om
   }
   return out;
 }
+
+/** Depthwise input gradient: dy [N,outH,outW,C*M], w [kH,kW,C,M] -> dx [N,H,W,C] (each dy element scattered). */
+export function depthwiseConv2dGradInput(dy: A64, w: A64, inputShape: number[], o: Omit<Conv64Options, 'groups'> = {}): A64 {
+  const [N, H, W, C] = inputShape;
+  const [kH, kW, , M] = w.shape;
+  const [sH, sW] = pairOf(o.strides);
+  const [dH, dW] = pairOf(o.dilations);
+  const padding = o.padding ?? 'valid';
+  const [oH, pT] = windowAlong(H, (kH - 1) * dH + 1, sH, padding);
+  const [oW, pL] = windowAlong(W, (kW - 1) * dW + 1, sW, padding);
+  const out = arr(inputShape);
+  for (let n = 0; n < N; n++) for (let oh = 0; oh < oH; oh++) for (let ow = 0; ow < oW; ow++) for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) {
+    const ih = oh * sH + kh * dH - pT;
+    const iw = ow * sW + kw * dW - pL;
+    if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+    for (let c = 0; c < C; c++) for (let m = 0; m < M; m++) {
+      out.data[((n * H + ih) * W + iw) * C + c] += dy.data[((n * oH + oh) * oW + ow) * C * M + c * M + m] * w.data[((kh * kW + kw) * C + c) * M + m];
+    }
+  }
+  return out;
+}
+
+/** Depthwise filter gradient: x [N,H,W,C], dy [N,outH,outW,C*M] -> dw [kH,kW,C,M]. */
+export function depthwiseConv2dGradFilter(x: A64, dy: A64, filterShape: number[], o: Omit<Conv64Options, 'groups'> = {}): A64 {
+  const [N, H, W, C] = x.shape;
+  const [kH, kW, , M] = filterShape;
+  const [sH, sW] = pairOf(o.strides);
+  const [dH, dW] = pairOf(o.dilations);
+  const padding = o.padding ?? 'valid';
+  const [oH, pT] = windowAlong(H, (kH - 1) * dH + 1, sH, padding);
+  const [oW, pL] = windowAlong(W, (kW - 1) * dW + 1, sW, padding);
+  const out = arr(filterShape);
+  for (let n = 0; n < N; n++) for (let oh = 0; oh < oH; oh++) for (let ow = 0; ow < oW; ow++) for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) {
+    const ih = oh * sH + kh * dH - pT;
+    const iw = ow * sW + kw * dW - pL;
+    if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+    for (let c = 0; c < C; c++) for (let m = 0; m < M; m++) {
+      out.data[((kh * kW + kw) * C + c) * M + m] += x.data[((n * H + ih) * W + iw) * C + c] * dy.data[((n * oH + oh) * oW + ow) * C * M + c * M + m];
+    }
+  }
+  return out;
+}

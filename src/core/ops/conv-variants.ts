@@ -4,11 +4,10 @@
  *    gradients are conv2d and conv2dGradFilter (conv2dGradInput's gradient).
  *  - groupedConv2d: channels in `groups` groups, group g's filters reading only group g's channels: per group a
  *    channel slice of x, a filter slice of w, one conv2d, and the groups' outputs concatenated.
- *  - depthwiseConv2d: groupedConv2d with one group per input channel (w [kH, kW, C, M] read as [kH, kW, 1, C*M]).
- *  - separableConv2d: depthwiseConv2d then a 1x1 conv2d.
- * determinism: no new reduction. Each output of a grouped (or depthwise) convolution is one conv2d output of its
- * group, so its order is conv2d's over the group's channels: S over k = (kh*kW + kw)*Cg + c (Cg = C / groups; for
- * depthwise S over k = kh*kW + kw), with the dilated taps of conv2d.ts; slice and concat move values only.
+ *  - separableConv2d: depthwiseConv2d (the primitive of depthwise-conv2d.ts) then a 1x1 conv2d.
+ * determinism: no new reduction. Each output of a grouped convolution is one conv2d output of its group, so its
+ * order is conv2d's over the group's channels: S over k = (kh*kW + kw)*Cg + c (Cg = C / groups), with the dilated
+ * taps of conv2d.ts; slice and concat move values only.
  * Part of src/core.
  */
 import { ArgumentError, ShapeError, fmtShape } from '../errors.ts';
@@ -16,7 +15,7 @@ import { type Tensor, assertLive } from '../tensor.ts';
 import { tidy } from '../tidy.ts';
 import { concat } from './concat.ts';
 import { type Conv2dOptions, conv2d, conv2dGradInput, convAttrs } from './conv2d.ts';
-import { reshape } from './reshape.ts';
+import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { slice } from './slice.ts';
 import { convWindow2d, expectRank4 } from './window.ts';
 
@@ -25,8 +24,8 @@ import { convWindow2d, expectRank4 } from './window.ts';
  * input channels [g * C/groups, (g+1) * C/groups) for g = floor(f / (F / groups)) (Keras `Conv2D(groups=...)`).
  * groups = 1 is {@link conv2d} itself.
  *
- * @throws {@link ArgumentError} unless groups is a positive integer dividing C and F; {@link ShapeError} when w's
- * input channels are not C / groups; conv2d's errors otherwise.
+ * @throws ArgumentError unless groups is a positive integer dividing C and F; ShapeError when w's input channels
+ * are not C / groups; conv2d's errors otherwise.
  */
 export function groupedConv2d(x: Tensor, w: Tensor, groups: number, options: Conv2dOptions = {}): Tensor {
   assertLive('groupedConv2d', x);
@@ -52,31 +51,6 @@ export function groupedConv2d(x: Tensor, w: Tensor, groups: number, options: Con
     }
     return concat(outs, 3);
   });
-}
-
-/**
- * Depthwise 2-D convolution: x [N, H, W, C], w [kH, kW, C, M] -> [N, outH, outW, C * M], output channel c * M + m
- * = the convolution of input channel c with w[:, :, c, m] (TF.js `tf.depthwiseConv2d`, Keras `DepthwiseConv2D`).
- * Options: strides, padding, dilations as {@link conv2d}. Each output is one fixed-order sum over the kH * kW taps.
- *
- * @example
- * ```ts
- * const y = dt.depthwiseConv2d(dt.ones([1, 5, 5, 3]), dt.ones([3, 3, 3, 2]), { padding: 'same' }); // [1, 5, 5, 6]
- * ```
- * @throws {@link ShapeError} for operands that are not rank 4 or whose channels differ; conv2d's errors otherwise.
- */
-export function depthwiseConv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
-  assertLive('depthwiseConv2d', x);
-  assertLive('depthwiseConv2d', w);
-  expectRank4('depthwiseConv2d', 'x', x.shape);
-  expectRank4('depthwiseConv2d', 'w', w.shape, '[kH, kW, C, depthMultiplier]');
-  convAttrs('depthwiseConv2d', options);
-  const [kH, kW, C, M] = w.shape;
-  if (x.shape[3] !== C) {
-    throw new ShapeError(`depthwiseConv2d: expected x channels (${x.shape[3]}) to equal w input channels (w.shape[2] = ${C}). Received: x.shape=${fmtShape(x.shape)}, w.shape=${fmtShape(w.shape)}`);
-  }
-  if (C === 0) return conv2d(x, reshape(w, [kH, kW, 0, M]), options);
-  return tidy(() => groupedConv2d(x, reshape(w, [kH, kW, 1, C * M]), C, options));
 }
 
 /**

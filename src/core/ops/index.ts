@@ -10,6 +10,7 @@ export * from './compare.ts';
 export * from './concat.ts';
 export * from './conv2d.ts';
 export * from './conv-variants.ts';
+export * from './depthwise-conv2d.ts';
 export * from './creation.ts';
 export * from './gather.ts';
 export * from './matmul.ts';

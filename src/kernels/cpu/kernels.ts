@@ -7,6 +7,7 @@ import type { OpName } from '../../core/ops/op-attrs.ts';
 import { KERNELS as adam } from './adam.ts';
 import { KERNELS as binary } from './binary.ts';
 import { KERNELS as conv2d } from './conv2d.ts';
+import { KERNELS as depthwiseConv2d } from './depthwise-conv2d.ts';
 import { KERNELS as fillCast } from './fill-cast.ts';
 import { KERNELS as gather } from './gather.ts';
 import { KERNELS as matmul } from './matmul.ts';
@@ -22,4 +23,5 @@ import { KERNELS as unary } from './unary.ts';
 export const CPU_KERNELS: { [O in OpName]: CpuKernel<O> } = {
   ...fillCast, ...movement, ...gather, ...unary, ...adam, ...binary, ...reduce,
   ...matmul, ...conv2d, ...pool, ...resizeBilinear, ...randomUniform,
+  ...depthwiseConv2d,
 };

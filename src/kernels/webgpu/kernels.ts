@@ -9,6 +9,7 @@ import { OP_NAMES } from '../../core/ops/op-def.ts';
 import { KERNELS as adam } from './adam.ts';
 import { KERNELS as binary } from './binary.ts';
 import { KERNELS as conv2d } from './conv2d.ts';
+import { KERNELS as depthwiseConv2d } from './depthwise-conv2d.ts';
 import { KERNELS as gather } from './gather.ts';
 import type { GpuKernel } from './kernel-util.ts';
 import { KERNELS as matmul } from './matmul.ts';
@@ -26,6 +27,7 @@ export type WebGpuKernelTable = { [O in OpName]: GpuKernel<O> };
 export const WEBGPU_KERNELS: WebGpuKernelTable = {
   ...movement, ...gather, ...unary, ...reluGrad, ...adam, ...binary, ...reduce,
   ...matmul, ...conv2d, ...pool, ...resizeBilinear, ...randomUniform,
+  ...depthwiseConv2d,
 };
 
 /** Primitive ops (OP_NAMES order) that have no WebGPU kernel (none while the table type is total and OP_NAMES lists OpName). */
