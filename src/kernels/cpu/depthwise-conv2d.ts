@@ -66,7 +66,7 @@ class VecTree {
 
 export const depthwiseConv2d: CpuKernel<'depthwiseConv2d'> = ([x, w], a, out) => {
   const [kH, kW, C, M] = w.shape;
-  const g = convWindow2d('depthwiseConv2d', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
+  const { n: N, inH, inW, outH, outW, sH, sW, dH, dW, padTop, padLeft } = convWindow2d('depthwiseConv2d', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
   const xs = floats(x);
   const ws = floats(w);
   const ys = floats(out);
@@ -74,19 +74,26 @@ export const depthwiseConv2d: CpuKernel<'depthwiseConv2d'> = ([x, w], a, out) =>
   const tree = new VecTree(CM, kH * kW);
   const acc = tree.lv[0];
   let o = 0;
-  for (let n = 0; n < g.n; n++) {
-    for (let oh = 0; oh < g.outH; oh++) {
-      for (let ow = 0; ow < g.outW; ow++, o += CM) {
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, o += CM) {
         for (let kh = 0; kh < kH; kh++) {
-          const ih = oh * g.sH + kh * g.dH - g.padTop;
+          const ih = oh * sH + kh * dH - padTop;
           for (let kw = 0; kw < kW; kw++) {
-            const iw = ow * g.sW + kw * g.dW - g.padLeft;
-            const inside = ih >= 0 && ih < g.inH && iw >= 0 && iw < g.inW;
-            const xb = ((n * g.inH + ih) * g.inW + iw) * C;
+            const iw = ow * sW + kw * dW - padLeft;
             const wb = (kh * kW + kw) * CM;
-            for (let c = 0; c < C; c++) {
-              const v = inside ? xs[xb + c] : 0;
-              for (let m = 0, i = c * M; m < M; m++, i++) acc[i] += f32(v * ws[wb + i]);
+            if (ih >= 0 && ih < inH && iw >= 0 && iw < inW) {
+              const xb = ((n * inH + ih) * inW + iw) * C;
+              if (M === 1) {
+                for (let c = 0; c < C; c++) acc[c] += f32(xs[xb + c] * ws[wb + c]);
+              } else {
+                for (let c = 0, i = 0; c < C; c++) {
+                  const v = xs[xb + c];
+                  for (let m = 0; m < M; m++, i++) acc[i] += f32(v * ws[wb + i]);
+                }
+              }
+            } else {
+              for (let i = 0; i < CM; i++) acc[i] += f32(0 * ws[wb + i]);
             }
             tree.step();
           }
@@ -99,7 +106,7 @@ export const depthwiseConv2d: CpuKernel<'depthwiseConv2d'> = ([x, w], a, out) =>
 
 export const depthwiseConv2dGradInput: CpuKernel<'depthwiseConv2dGradInput'> = ([dy, w], a, out) => {
   const [kH, kW, C, M] = w.shape;
-  const g = convWindow2d('depthwiseConv2dGradInput', a.inputShape, [kH, kW], a.strides, a.padding, a.dilations);
+  const { n: N, inH, inW, outH, outW, sH, sW, dH, dW, padTop, padLeft } = convWindow2d('depthwiseConv2dGradInput', a.inputShape, [kH, kW], a.strides, a.padding, a.dilations);
   const ds = floats(dy);
   const ws = floats(w);
   const xs = floats(out);
@@ -107,22 +114,28 @@ export const depthwiseConv2dGradInput: CpuKernel<'depthwiseConv2dGradInput'> = (
   const tree = new VecTree(C, kH * kW * M);
   const acc = tree.lv[0];
   let o = 0;
-  for (let n = 0; n < g.n; n++) {
-    for (let ih = 0; ih < g.inH; ih++) {
-      for (let iw = 0; iw < g.inW; iw++, o += C) {
+  for (let n = 0; n < N; n++) {
+    for (let ih = 0; ih < inH; ih++) {
+      for (let iw = 0; iw < inW; iw++, o += C) {
         for (let kh = 0; kh < kH; kh++) {
-          const th = ih + g.padTop - kh * g.dH;
-          const oh = th / g.sH;
-          const rowOk = th >= 0 && th % g.sH === 0 && oh < g.outH;
+          const th = ih + padTop - kh * dH;
+          const oh = th / sH;
+          const rowOk = th >= 0 && th % sH === 0 && oh < outH;
           for (let kw = 0; kw < kW; kw++) {
-            const tw = iw + g.padLeft - kw * g.dW;
-            const ow = tw / g.sW;
-            const ok = rowOk && tw >= 0 && tw % g.sW === 0 && ow < g.outW;
-            const db = ((n * g.outH + oh) * g.outW + ow) * CM;
+            const tw = iw + padLeft - kw * dW;
+            const ow = tw / sW;
             const wb = (kh * kW + kw) * CM;
-            for (let m = 0; m < M; m++) {
-              for (let c = 0, i = m; c < C; c++, i += M) acc[c] += f32((ok ? ds[db + i] : 0) * ws[wb + i]);
-              tree.step();
+            if (rowOk && tw >= 0 && tw % sW === 0 && ow < outW) {
+              const db = ((n * outH + oh) * outW + ow) * CM;
+              for (let m = 0; m < M; m++) {
+                for (let c = 0, i = m; c < C; c++, i += M) acc[c] += f32(ds[db + i] * ws[wb + i]);
+                tree.step();
+              }
+            } else {
+              for (let m = 0; m < M; m++) {
+                for (let c = 0, i = m; c < C; c++, i += M) acc[c] += f32(0 * ws[wb + i]);
+                tree.step();
+              }
             }
           }
         }
@@ -134,27 +147,34 @@ export const depthwiseConv2dGradInput: CpuKernel<'depthwiseConv2dGradInput'> = (
 
 export const depthwiseConv2dGradFilter: CpuKernel<'depthwiseConv2dGradFilter'> = ([x, dy], a, out) => {
   const [kH, kW, C, M] = a.filterShape;
-  const g = convWindow2d('depthwiseConv2dGradFilter', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
+  const { n: N, inH, inW, outH, outW, sH, sW, dH, dW, padTop, padLeft } = convWindow2d('depthwiseConv2dGradFilter', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
   const xs = floats(x);
   const ds = floats(dy);
   const CM = C * M;
-  const tree = new VecTree(kH * kW * CM, g.n * g.outH * g.outW);
+  const tree = new VecTree(kH * kW * CM, N * outH * outW);
   const acc = tree.lv[0];
   let p = 0;
-  for (let n = 0; n < g.n; n++) {
-    for (let oh = 0; oh < g.outH; oh++) {
-      for (let ow = 0; ow < g.outW; ow++, p++) {
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, p++) {
         const db = p * CM;
         for (let kh = 0; kh < kH; kh++) {
-          const ih = oh * g.sH + kh * g.dH - g.padTop;
+          const ih = oh * sH + kh * dH - padTop;
           for (let kw = 0; kw < kW; kw++) {
-            const iw = ow * g.sW + kw * g.dW - g.padLeft;
-            const inside = ih >= 0 && ih < g.inH && iw >= 0 && iw < g.inW;
-            const xb = ((n * g.inH + ih) * g.inW + iw) * C;
+            const iw = ow * sW + kw * dW - padLeft;
             const ob = (kh * kW + kw) * CM;
-            for (let c = 0; c < C; c++) {
-              const v = inside ? xs[xb + c] : 0;
-              for (let m = 0, i = c * M; m < M; m++, i++) acc[ob + i] += f32(v * ds[db + i]);
+            if (ih >= 0 && ih < inH && iw >= 0 && iw < inW) {
+              const xb = ((n * inH + ih) * inW + iw) * C;
+              if (M === 1) {
+                for (let c = 0; c < C; c++) acc[ob + c] += f32(xs[xb + c] * ds[db + c]);
+              } else {
+                for (let c = 0, i = 0; c < C; c++) {
+                  const v = xs[xb + c];
+                  for (let m = 0; m < M; m++, i++) acc[ob + i] += f32(v * ds[db + i]);
+                }
+              }
+            } else {
+              for (let i = 0; i < CM; i++) acc[ob + i] += f32(0 * ds[db + i]);
             }
           }
         }
