@@ -40,6 +40,8 @@ export function convOutSize(size: number, k: number, s: number, padding: 'valid'
 /**
  * 2-D convolution layer, Keras `Conv2D(filters, kernel_size, ...)`: `activation(conv2d(x, kernel) + bias)` on NHWC
  * input [N, H, W, C], kernel [kH, kW, C, filters] (Glorot-uniform by default, as in Keras), bias [filters] (zeros).
+ * With `dilationRate` the taps are spaced apart (output size from the dilated extent (k - 1) * d + 1, Keras's rules);
+ * with `groups` the kernel is [kH, kW, C / groups, filters] and filter group g sees input channel group g.
  * An unseeded initializer draws its seed when the layer is constructed, as in Keras, so
  * `dt.utils.setRandomSeed` before building the model makes the initial weights reproducible.
  *
@@ -47,8 +49,9 @@ export function convOutSize(size: number, k: number, s: number, padding: 'valid'
  * ```ts
  * new dt.layers.Conv2D(32, [3, 3], { activation: 'relu', padding: 'same' });
  * ```
- * @throws {@link ArgumentError} for non-positive filters, a bad kernel size, strides, padding, activation or
- * initializer; {@link ShapeError} when called on input that is not rank 4 or too small for the kernel.
+ * @throws {@link ArgumentError} for non-positive filters, a bad kernel size, strides, padding, dilation rate (with
+ * strides > 1, as Keras), groups (not dividing filters), activation or initializer; {@link ShapeError} when called on
+ * input that is not rank 4, too small for the kernel, or whose channels groups does not divide.
  */
 export class Conv2D extends Layer {
   /** Number of output channels. */
