@@ -1,4 +1,4 @@
-// requires: lib/index, lib/float-bits, const/sum-chunk
+// requires: lib/index, lib/float-bits, const/sum-chunk, const/depthwise-modes
 // depthwise-conv2d: depthwiseConv2d (MODE 0), its input gradient (MODE 1) and its filter gradient (MODE 2),
 // NHWC, filter [kH, kW, C, M], one invocation per output and k-group, reading the operands in place
 // (ih = oh*sH + kh*dH - padTop, iw = ow*sW + kw*dW - padLeft; CM = C*M):
@@ -91,7 +91,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let k0 = g * p.G;
   let k1 = min(p.K, k0 + p.G);
   let CM = p.C * p.M;
-  if (MODE == 0u) {
+  if (MODE == DEPTHWISE_FORWARD) {
     let ch = o % CM;
     let c = ch / p.M;
     let pos = o / CM;
@@ -114,7 +114,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         kh = kh + 1u;
       }
     }
-  } else if (MODE == 1u) {
+  } else if (MODE == DEPTHWISE_GRAD_INPUT) {
     let c = o % p.C;
     let pos = o / p.C;
     let iw = pos % p.inW;

@@ -13,8 +13,9 @@ import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { ParamWriter, TUNING, WG, bind, grid, sumTree, type GpuHandle, type GpuKernel, type GpuKernels, type KernelContext } from './kernel-util.ts';
 import { fillWords } from './movement.ts';
 
-/** Modes of shaders/depthwise-conv2d.wgsl (override MODE). */
-const MODE = { forward: 0, gradInput: 1, gradFilter: 2 } as const;
+/** Modes of shaders/depthwise-conv2d.wgsl (override MODE; the shader names them DEPTHWISE_FORWARD, ...). */
+export const DEPTHWISE_MODE = { forward: 0, gradInput: 1, gradFilter: 2 } as const;
+const MODE = DEPTHWISE_MODE;
 /** Most terms one invocation sums with the shader's three streaming levels. */
 const MAX_STREAM = SUM_CHUNK ** 3;
 
