@@ -9,7 +9,7 @@ export { Layer, type CallContext, type LayerConfig } from './layer.ts';
 export * as losses from './losses-namespace.ts';
 export * as metrics from './metrics-namespace.ts';
 export * as optimizers from './optimizers/index.ts';
-export * as callbacks from './callbacks.ts';
+export * as callbacks from './callbacks/index.ts';
 export { Callback, EarlyStopping, TerminateOnNaN } from './callbacks.ts';
 export { History, type HistoryJSON } from './history.ts';
 export { Progbar } from './progbar.ts';

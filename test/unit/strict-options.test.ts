@@ -27,7 +27,10 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     VarianceScaling: [], Zeros: [], Initializer: null, RandomInitializer: null,
   },
   losses: { CategoricalCrossentropy: [], MeanSquaredError: [], SparseCategoricalCrossentropy: [] },
-  callbacks: { EarlyStopping: [], Callback: null, CallbackList: null, TerminateOnNaN: null },
+  callbacks: {
+    EarlyStopping: [], Callback: null, CallbackList: null, TerminateOnNaN: null,
+    ModelCheckpoint: [], ReduceLROnPlateau: [], LearningRateScheduler: [() => 0.1], CSVLogger: ['/tmp/log.csv'], LambdaCallback: [], BackupAndRestore: [],
+  },
 };
 
 function classesOf(ns: Record<string, unknown>): string[] {
