@@ -36,7 +36,10 @@ export interface CallbackModel {
   /** Sets the weights from host arrays in the model's weight order. */
   setWeightValues(values: readonly Float32Array[]): void;
   /** The compiled configuration, whose optimizer ReduceLROnPlateau and LearningRateScheduler set. */
-  compiled?: { readonly optimizer: Optimizer };
+  compiled?: {
+    /** The optimizer that `fit` steps. */
+    readonly optimizer: Optimizer;
+  };
   /** Writes the weights to a file (ModelCheckpoint with saveWeightsOnly). */
   saveWeights?(path: string): Promise<void>;
   /** Writes the whole model to a file (ModelCheckpoint without saveWeightsOnly), on models that support it. */
