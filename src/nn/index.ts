@@ -11,7 +11,7 @@ export * as metrics from './metrics-namespace.ts';
 export * as regularizers from './regularizers-namespace.ts';
 export * as constraints from './constraints-namespace.ts';
 export * as optimizers from './optimizers/index.ts';
-export * as callbacks from './callbacks.ts';
+export * as callbacks from './callbacks/index.ts';
 export { Callback, EarlyStopping, TerminateOnNaN } from './callbacks.ts';
 export { History, type HistoryJSON } from './history.ts';
 export { Progbar } from './progbar.ts';

@@ -36,7 +36,10 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     LogCosh: [], MeanAbsoluteError: [], MeanAbsolutePercentageError: [], MeanSquaredLogarithmicError: [], Poisson: [],
     SquaredHinge: [], KerasLoss: null,
   },
-  callbacks: { EarlyStopping: [], Callback: null, CallbackList: null, TerminateOnNaN: null },
+  callbacks: {
+    EarlyStopping: [], Callback: null, CallbackList: null, TerminateOnNaN: null,
+    ModelCheckpoint: [], ReduceLROnPlateau: [], LearningRateScheduler: [() => 0.1], CSVLogger: ['/tmp/log.csv'], LambdaCallback: [], BackupAndRestore: [],
+  },
   metrics: {
     AUC: [], BinaryAccuracy: [], CategoricalAccuracy: [], F1Score: [], FBetaScore: [], Mean: [], MeanAbsoluteError: [],
     MeanIoU: [3], MeanSquaredError: [], Precision: [], R2Score: [], Recall: [], RootMeanSquaredError: [],

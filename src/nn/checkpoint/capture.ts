@@ -11,6 +11,7 @@ import { type Tensor, getRandomState } from '../../core/internal.ts';
 import { Callback, type CallbackLike } from '../callbacks.ts';
 import { encodeSafetensors, type NamedArray } from '../safetensors.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
+import { f64Hex } from './number-bits.ts';
 import { layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf } from './parts.ts';
 import type { CallbackEntry, CheckpointState } from './state.ts';
 import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
@@ -63,7 +64,13 @@ export async function captureCheckpoint(run: TrainingRun, pos: RunPosition): Pro
       weights: model.weights.map((w) => ({ name: w.name, dtype: w.dtype, shape: [...w.shape] })),
       stopTraining: model.stopTraining,
     },
-    optimizer: { config: c.optimizer.getConfig(), iterations: c.optimizer.iterations, slots: slots.map((s) => s.name) },
+    optimizer: {
+      config: c.optimizer.getConfig(),
+      iterations: c.optimizer.iterations,
+      slots: slots.map((s) => s.name),
+      // Only when set (ReduceLROnPlateau, LearningRateScheduler): checkpoints of other runs keep their bytes.
+      ...(c.optimizer.assignedLearningRate !== undefined ? { learningRate: f64Hex(c.optimizer.assignedLearningRate) } : {}),
+    },
     metrics: c.metrics.map((m) => ({ id: m.id, fn: m.fn ? metricFunctionName(m.fn) : null })),
     seedGenerators,
     random: getRandomState(),

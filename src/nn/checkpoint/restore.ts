@@ -18,6 +18,7 @@ import { History } from '../history.ts';
 import { MeanMetric } from '../metrics.ts';
 import type { NamedArray } from '../safetensors.ts';
 import { callbackClass } from './capture.ts';
+import { f64FromHex } from './number-bits.ts';
 import { layerSeedGenerators, METRIC_FUNCTIONS, safetensorsDType, shuffleSeedsOf } from './parts.ts';
 import type { LoadedCheckpoint } from './reader.ts';
 import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
@@ -84,6 +85,8 @@ export function prepareResume(run: TrainingRun, ck: LoadedCheckpoint): () => Res
   // Optimizer: same hyperparameters; slots created as the first step would, then matched by name.
   const cfg = c.optimizer.getConfig();
   if (sortedConfig(cfg) !== sortedConfig(s.optimizer.config)) fail(`expected optimizer ${sortedConfig(s.optimizer.config)}. Received: ${sortedConfig(cfg)}`);
+  const assignedLr = s.optimizer.learningRate === undefined ? undefined : f64FromHex(s.optimizer.learningRate, 'state.optimizer.learningRate');
+  if (assignedLr !== undefined && typeof c.optimizer.learningRate !== 'number') fail(`expected an optimizer with a constant learningRate (the checkpoint holds a learning rate set during training). Received: ${sortedConfig(cfg)}`);
 
   // Metrics, seed generators, random state, History, callbacks.
   const ids = c.metrics.map((m) => m.id);
@@ -140,6 +143,7 @@ export function prepareResume(run: TrainingRun, ck: LoadedCheckpoint): () => Res
     ws.forEach((w, i) => assign(w, weightValues[i]));
     slots.forEach((v, i) => assign(v, slotValues[i]));
     c.optimizer.iterations = s.optimizer.iterations;
+    c.optimizer.setLearningRate(assignedLr);
     const trackers: [string, MeanMetric][] = [['loss', c.lossTracker]];
     c.metrics.forEach((m, i) => {
       const f = metricFns[i];

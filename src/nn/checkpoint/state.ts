@@ -7,6 +7,7 @@
 import { DataFormatError, type RandomLayerState, type SeedGeneratorState } from '../../core/internal.ts';
 import type { HistoryJSON } from '../history.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
+import { f64FromHex } from './number-bits.ts';
 
 /**
  * A callback's entry: its class and, for stateful callbacks, its JSON state and array count.
@@ -90,6 +91,11 @@ export interface CheckpointState {
     iterations: number;
     /** Its slot variables' names, in slot order. */
     slots: string[];
+    /**
+     * The learning rate set after construction (Optimizer.setLearningRate, e.g. by ReduceLROnPlateau) as a
+     * float64 bit pattern (16 hex digits); absent when the constructor's learning rate is in force.
+     */
+    learningRate?: string;
   };
   /**
    * The compiled metrics: id and resolved function name (null before the first batch: no tracker
@@ -205,6 +211,10 @@ export function parseCheckpointState(text: string, source: string): CheckpointSt
   for (const [k, v] of Object.entries(cfg)) if (!['number', 'boolean', 'string'].includes(typeof v)) c.fail(`state.optimizer.config.${k}`, 'a number, boolean or string', v);
   c.int(opt.iterations, 'state.optimizer.iterations');
   c.arr(opt.slots, 'state.optimizer.slots').forEach((v, i) => c.str(v, `state.optimizer.slots[${i}]`));
+  if (opt.learningRate !== undefined) {
+    const lr = typeof opt.learningRate === 'string' && /^[0-9a-f]{16}$/.test(opt.learningRate) ? f64FromHex(opt.learningRate, 'state.optimizer.learningRate') : NaN;
+    if (!(lr >= 0) || !Number.isFinite(lr)) c.fail('state.optimizer.learningRate', 'a finite learning rate >= 0 as 16 hex digits', opt.learningRate);
+  }
 
   c.arr(s.metrics, 'state.metrics').forEach((m, i) => {
     const o = c.obj(m, `state.metrics[${i}]`);

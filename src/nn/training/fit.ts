@@ -9,6 +9,7 @@
  */
 import { ArgumentError } from '../../core/internal.ts';
 import { CallbackList, type Logs } from '../callbacks.ts';
+import { withBackup } from '../callbacks/backup-and-restore.ts';
 import type { TrainingRun } from '../checkpoint/training-run.ts';
 import { History } from '../history.ts';
 import { checkBatch, iterate, ownsElements, unpack } from './batches.ts';
@@ -38,7 +39,9 @@ export async function fitModel(model: TrainableModel, data: BatchSource, o: FitO
   }
 }
 
-async function runFit(model: TrainableModel, data: BatchSource, o: FitOptions): Promise<History> {
+async function runFit(model: TrainableModel, data: BatchSource, options: FitOptions): Promise<History> {
+  // A BackupAndRestore callback turns into checkpoint (and resumeFrom when its directory holds a backup).
+  const o = withBackup(options);
   const { compiled: c, epochs, initialEpoch, verbose, stepsPerEpoch } = checkFitArguments(model, data, o);
   const history = new History();
   history.params = { verbose, epochs, steps: stepsPerEpoch };
@@ -98,9 +101,11 @@ async function runFit(model: TrainableModel, data: BatchSource, o: FitOptions): 
     const epochLogs = await readLogs(c);
     if (!model.stopTraining && !Number.isFinite(epochLogs.loss)) throw nanError(epoch, batch, epochLogs.loss);
     if (o.validationData) Object.assign(epochLogs, await evaluateRun(model, c, o.validationData, 'val_'));
-    bar?.finish(batch, epochLogs);
-    history.record(epoch, epochLogs);
+    // Keras order: the callbacks first (they may add logs, as ReduceLROnPlateau adds learning_rate), then History
+    // and the progress bar.
     await callbacks.call('onEpochEnd', epoch, epochLogs);
+    history.record(epoch, epochLogs);
+    bar?.finish(batch, epochLogs);
     if (checkpoints?.dueAfterEpoch) await checkpoints.saveAfterEpoch(run, epoch, globalStep);
   }
   // Keras's fit: with useEma the weights become their moving averages at the end of training.
