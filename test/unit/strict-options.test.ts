@@ -12,6 +12,8 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     GlobalAveragePooling2D: [], MaxPooling2D: [[2, 2]],
     Input: null, InputLayer: null, // need { shape }: tested below
     Layer: null, // abstract: a user subclass may take more keys
+    Add: [], Average: [], Concatenate: [], Dot: [1], Maximum: [], Minimum: [], Multiply: [], Subtract: [],
+    Merge: null, // abstract base of the merge layers
   },
   optimizers: { Adam: [], SGD: [], Optimizer: null },
   initializers: {
