@@ -214,6 +214,19 @@ export class Functional extends ModelBase<Structure<Tensor>, Structure<Tensor>> 
     return keys.map((k) => (x as Record<string, Tensor>)[k]);
   }
 
+  /**
+   * Calls the model (Keras `model(x)`): on tensors it runs the graph ({@link Functional.call | call}); on symbolic
+   * tensors it records the model as one layer of another model's graph. The one-tensor signatures are for a model
+   * whose inputs and outputs were given as one tensor each.
+   */
+  override apply(x: Tensor, ctx?: CallContext): Tensor;
+  override apply(x: SymbolicTensor, ctx?: CallContext): SymbolicTensor;
+  override apply(x: Structure<Tensor>, ctx?: CallContext): Structure<Tensor>;
+  override apply(x: Structure<SymbolicTensor>, ctx?: CallContext): Structure<SymbolicTensor>;
+  override apply(x: Structure<Tensor> | Structure<SymbolicTensor>, ctx: CallContext = {}): Structure<Tensor> | Structure<SymbolicTensor> {
+    return super.apply(x as Structure<Tensor>, ctx);
+  }
+
   /** Keras's single-input, single-output models train as they are; see {@link ModelBase}. */
   protected override asTrainable(): TrainableModel {
     if (!(this.inputStructure instanceof SymbolicTensor) || !(this.outputStructure instanceof SymbolicTensor)) {

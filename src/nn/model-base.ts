@@ -222,7 +222,7 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
    * {@link NumericError} when the loss becomes NaN or infinite (unless a {@link TerminateOnNaN} callback stops
    * training); {@link DataFormatError} when a checkpoint to resume from is invalid or does not match the run.
    */
-  fit(data: BatchSource, options: FitOptions = {}): Promise<History> {
+  async fit(data: BatchSource, options: FitOptions = {}): Promise<History> {
     return fitModel(this.asTrainable(), data, options);
   }
 
@@ -231,7 +231,7 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
    * The values are batch-size-weighted means.
    * @throws {@link ArgumentError} when the model is not compiled or the data has no batches.
    */
-  evaluate(data: BatchSource, options: EvaluateOptions = {}): Promise<number[]> {
+  async evaluate(data: BatchSource, options: EvaluateOptions = {}): Promise<number[]> {
     return evaluateModel(this.asTrainable(), data, options);
   }
 
@@ -240,7 +240,7 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
    * (default 32); for a dataset, for every batch (its `x`), concatenated along axis 0. The caller owns the result.
    * @throws {@link ArgumentError} for a bad batch size or no input samples.
    */
-  predict(x: Tensor | BatchSource, options: PredictOptions = {}): Promise<Tensor> {
+  async predict(x: Tensor | BatchSource, options: PredictOptions = {}): Promise<Tensor> {
     return predictModel(this.asTrainable(), x, options);
   }
 

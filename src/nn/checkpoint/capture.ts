@@ -8,6 +8,7 @@
  * Part of src/nn: imports src/core only.
  */
 import { type Tensor, getRandomState } from '../../core/internal.ts';
+import type { SymbolicShape } from '../layer.ts';
 import { Callback, type CallbackLike } from '../callbacks.ts';
 import { encodeSafetensors, type NamedArray } from '../safetensors.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
@@ -59,7 +60,8 @@ export async function captureCheckpoint(run: TrainingRun, pos: RunPosition): Pro
     fit: { epochs: run.epochs, stepsPerEpoch: run.stepsPerEpoch, validation: run.validation },
     data: { position: { ...pos.data }, shuffleSeeds: shuffleSeedsOf(run.data) },
     model: {
-      inputShape: [...(model.layers[0]?.buildShape ?? [])],
+      // The first layer (a Sequential's first layer, a functional model's first InputLayer) takes one tensor.
+      inputShape: [...((model.layers[0]?.buildShape as SymbolicShape | undefined) ?? [])],
       weights: model.weights.map((w) => ({ name: w.name, dtype: w.dtype, shape: [...w.shape] })),
       stopTraining: model.stopTraining,
     },
