@@ -14,7 +14,7 @@ import { InputLayer } from './layers/simple.ts';
 import { ModelBase } from './model-base.ts';
 import { formatSummary } from './summary.ts';
 import { type Node, type Structure, SymbolicTensor, flattenStructure, isPlainObject, isShape, packLike } from './symbolic.ts';
-import type { TrainableModel } from './training/index.ts';
+import { type BatchSource, type PredictOptions, predictModel } from './training/index.ts';
 
 /** The arguments of {@link Functional} (`new dt.Model({ inputs, outputs })`). */
 export interface FunctionalArgs {
@@ -227,12 +227,16 @@ export class Functional extends ModelBase<Structure<Tensor>, Structure<Tensor>> 
     return super.apply(x as Structure<Tensor>, ctx);
   }
 
-  /** Keras's single-input, single-output models train as they are; see {@link ModelBase}. */
-  protected override asTrainable(): TrainableModel {
-    if (!(this.inputStructure instanceof SymbolicTensor) || !(this.outputStructure instanceof SymbolicTensor)) {
-      throw new ArgumentError(`${this.name}: compile/fit/evaluate/predict need a model with one input and one output given as tensors (not a list or an object) yet. Received: inputs ${describeStructure(this.inputStructure)}, outputs ${describeStructure(this.outputStructure)}`);
-    }
-    return super.asTrainable();
+  /**
+   * Predictions, in inference mode (Keras `model.predict`): `x` is a tensor (or, for several inputs, a list or object
+   * of tensors), computed in batches of `batchSize` (default 32), or a dataset whose batches' x are used; the
+   * result has the structure of the model's outputs, each concatenated along axis 0. The caller owns the result.
+   * @throws {@link ArgumentError} for a bad batch size or no input samples.
+   */
+  override predict(x: Tensor | BatchSource, options?: PredictOptions): Promise<Tensor>;
+  override predict(x: Structure<Tensor> | BatchSource, options?: PredictOptions): Promise<Structure<Tensor>>;
+  override async predict(x: Structure<Tensor> | BatchSource, options: PredictOptions = {}): Promise<Structure<Tensor>> {
+    return predictModel(this.asTrainable(), x, options);
   }
 
   /**

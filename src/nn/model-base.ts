@@ -241,7 +241,8 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
    * @throws {@link ArgumentError} for a bad batch size or no input samples.
    */
   async predict(x: Tensor | BatchSource, options: PredictOptions = {}): Promise<Tensor> {
-    return predictModel(this.asTrainable(), x, options);
+    // One output (a Sequential, or a functional model whose output is one tensor): a tensor.
+    return (await predictModel(this.asTrainable(), x, options)) as Tensor;
   }
 
   /** Releases the weights, the optimizer's slots and the metric accumulators. */

@@ -12,7 +12,7 @@ import type { SymbolicShape } from '../layer.ts';
 import { Callback, type CallbackLike } from '../callbacks.ts';
 import { encodeSafetensors, type NamedArray } from '../safetensors.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
-import { layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf } from './parts.ts';
+import { OUTPUT_LOSS, layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf } from './parts.ts';
 import type { CallbackEntry, CheckpointState } from './state.ts';
 import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
 import type { RunPosition, TrainingRun } from './training-run.ts';
@@ -66,7 +66,7 @@ export async function captureCheckpoint(run: TrainingRun, pos: RunPosition): Pro
       stopTraining: model.stopTraining,
     },
     optimizer: { config: c.optimizer.getConfig(), iterations: c.optimizer.iterations, slots: slots.map((s) => s.name) },
-    metrics: c.metrics.map((m) => ({ id: m.id, fn: m.fn ? metricFunctionName(m.fn) : null })),
+    metrics: c.metrics.map((m) => ({ id: m.id, fn: m.isLoss ? OUTPUT_LOSS : m.fn ? metricFunctionName(m.fn) : null })),
     seedGenerators,
     random: getRandomState(),
     history: run.history.toJSON(),

@@ -32,6 +32,9 @@ export function layerSeedGenerators(model: CheckpointedModel): Map<string, SeedG
   return out;
 }
 
+/** The function name a checkpoint records for an output's loss tracker (models with several outputs). */
+export const OUTPUT_LOSS = 'loss';
+
 /** The resolved metric functions by canonical name. */
 export const METRIC_FUNCTIONS: Readonly<Record<string, MetricFn>> = {
   sparse_categorical_accuracy: sparseCategoricalAccuracy,

@@ -31,6 +31,8 @@ export interface CheckpointedMetric {
   id: string;
   fn?: MetricFn;
   tracker?: MeanMetric;
+  /** Whether it is an output's loss tracker (several outputs): no function, a tracker from compile on. */
+  isLoss?: boolean;
 }
 
 /** The compiled configuration a checkpoint saves and restores. */
