@@ -47,4 +47,7 @@ export {
   type HistoryJSON, type BatchSource, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions,
 } from './nn/index.ts';
 /** The functional API: {@link Input} (Keras's `keras.Input`), {@link Model} (`keras.Model(inputs, outputs)`). */
-export { Model, Functional, ModelBase, Input, SymbolicTensor, type FunctionalArgs, type InputConfig, type Structure } from './nn/index.ts';
+export {
+  Model, Functional, ModelBase, Input, SymbolicTensor, type FunctionalArgs, type InputConfig, type Structure, type Node, type GraphLayer, type ShapeOf,
+  type SymbolicOf, type SymbolicShape,
+} from './nn/index.ts';

@@ -66,6 +66,12 @@ export interface WeightInitializer {
  * To write a layer, subclass it: create weights in `build` with `addWeight`, implement `call` and
  * `computeOutputShape`. Randomness must come from seeded counter-based generators (see `dt.random`) for the run to
  * stay reproducible.
+ *
+ * Such a layer works in functional models unchanged: called on a symbolic tensor (from {@link Input}), `apply` builds
+ * it from the symbolic shape, asks `computeOutputShape` for the output's and records the call. A layer that takes a
+ * list of tensors (like the merge layers) extends `Layer<Tensor[], Tensor>` and sets `inputKind = 'list'`: its `call`
+ * receives the list, and `build`, `checkInput` and `computeOutputShape` the list of shapes (batch sizes included on
+ * real tensors).
  */
 export abstract class Layer<In = Tensor, Out = Tensor> {
   /** The layer's name (see {@link LayerConfig.name}). */
@@ -111,6 +117,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
     return this.isBuilt;
   }
 
+  /** Marks the layer built (or not); {@link Layer.ensureBuilt | ensureBuilt} sets it. */
   set built(value: boolean) {
     this.isBuilt = value;
   }
@@ -224,7 +231,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
     return 'float32';
   }
 
-  /** For subclasses' {@link Layer.build | build}: creates a float32 weight named `<layer>/<key>` from an initializer. */
+  /** For subclasses' `build`: creates a float32 weight named `<layer>/<key>` from an initializer. */
   protected addWeight(key: string, shape: readonly number[], init: WeightInitializer, trainable = true): Variable {
     const value = tidy(() => init.apply(shape, 'float32'));
     const v = ops.variable(value, { name: `${this.name}/${key}`, trainable: trainable && this.trainable });

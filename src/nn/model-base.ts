@@ -55,7 +55,7 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
    */
   abstract summary(print?: (s: string) => void): string;
 
-  /** Trainable, non-trainable and (once built) optimizer parameter counts, for the summary's totals. */
+  /** @internal Trainable, non-trainable and (once built) optimizer parameter counts, for the summary's totals. */
   protected summaryTotals(): { trainable: number; nonTrainable: number; optimizer?: number } {
     const trainable = this.trainableWeights.reduce((n, w) => n + w.size, 0);
     const nonTrainable = this.nonTrainableWeights.reduce((n, w) => n + w.size, 0);
@@ -63,7 +63,7 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
     return { trainable, nonTrainable, optimizer: opt && opt.iterations > 0 ? opt.countParams() : undefined };
   }
 
-  /** The model as the training functions see it (a single-input, single-output model; see {@link Functional}). */
+  /** @internal The model as the training functions see it (a single-input, single-output model; see {@link Functional}). */
   protected asTrainable(): TrainableModel {
     return this as unknown as TrainableModel;
   }

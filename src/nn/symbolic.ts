@@ -17,8 +17,9 @@ import type { SymbolicShape } from './layer.ts';
  */
 export type Structure<T> = T | readonly T[] | { readonly [name: string]: T };
 
-/** The layer of a node, as the graph sees it (every {@link Layer} is one). */
+/** The layer of a node, as the graph sees it (every `Layer` is one). */
 export interface GraphLayer {
+  /** The layer's name. */
   readonly name: string;
   /** The nodes that called the layer, in call order (Keras's `_inbound_nodes`): a node's index is its position here. */
   readonly inboundNodes: Node[];
@@ -26,7 +27,7 @@ export interface GraphLayer {
 
 /**
  * One call of a layer on symbolic tensors (Keras's `Node`): the inputs as passed (one tensor, a list or a named
- * object), the layer, and its outputs. An {@link InputLayer}'s node has no inputs.
+ * object), the layer, and its outputs. An InputLayer's node has no inputs.
  */
 export class Node {
   /** The inputs as passed to the layer (structure kept). */
