@@ -126,6 +126,39 @@ describe('symbolic tensors and graph building', () => {
   });
 });
 
+describe('user layers and memory', () => {
+  it('a single-input Layer subclass written the usual way works in a graph unchanged', async () => {
+    class Double extends dt.layers.Layer {
+      constructor() {
+        super({}, []);
+      }
+      computeOutputShape(shape: readonly (number | null)[]): (number | null)[] {
+        return [...shape];
+      }
+      call(x: dt.Tensor): dt.Tensor {
+        return dt.mul(x, 2);
+      }
+    }
+    const inp = dt.Input({ shape: [3] });
+    const model = new dt.Model({ inputs: inp, outputs: L.add([new Double().apply(inp), inp]) });
+    expect(model.layers.map((l) => l.name)).toEqual(['input_layer', 'double', 'add']);
+    expect(await host(model.call(dt.tensor([[1, 2, 3]])))).toEqual([3, 6, 9]);
+  });
+
+  it('a call leaves no tensor behind but its outputs', () => {
+    const inp = dt.Input({ shape: [4] });
+    const a = new L.Dense(3, { activation: 'relu' }).apply(inp);
+    const model = new dt.Model({ inputs: inp, outputs: [L.add([a, new L.Dense(3).apply(a)]), a] });
+    const x = t([2, 4], 1);
+    model.call(x, { training: true });
+    const before = dt.memory().numTensors;
+    const out = model.call(x) as dt.Tensor[];
+    expect(dt.memory().numTensors).toBe(before + 2);
+    dt.dispose(out);
+    expect(dt.memory().numTensors).toBe(before);
+  });
+});
+
 describe('shared layers and nested models', () => {
   it('a layer called twice is shared: one set of weights, used by both calls', async () => {
     const a = dt.Input({ shape: [3], name: 'in_a' });
