@@ -14,12 +14,11 @@
  * checkpoint (or starts fresh when there is none, saying which) and ends with the same bits as an
  * uninterrupted run.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as dt from '../src/index.ts';
-import { compareHistories } from './lib/history-compare.ts';
+import { checkpointing } from './lib/checkpointing.ts';
 import { parseOptions } from './lib/options.ts';
 import { pyRepr } from './lib/py-format.ts';
+import { saveOrCompareRun } from './lib/run-record.ts';
 
 const opts = parseOptions(process.argv.slice(2));
 const t0 = performance.now();
@@ -36,7 +35,7 @@ if (opts.backend) await dt.setBackend(opts.backend);
 else await dt.ready();
 log(`Backend: ${dt.getBackend()} (${dt.getBackendInfo().description})`);
 // Decided before any work: a refused --checkpoint-dir or an unusable --resume stops here.
-const fitCheckpointing = checkpointing();
+const fitCheckpointing = checkpointing('reproducibility', opts, log);
 
 // ---------------------------------------------------------------- Weight initialization
 const initializersList = [
@@ -100,37 +99,6 @@ function trainModelLayers(): dt.layers.Layer[] {
   ];
 }
 
-/** fit's checkpoint options and the checkpoint to resume from, per --checkpoint-every / --resume. */
-function checkpointing(): Pick<dt.FitOptions, 'checkpoint' | 'resumeFrom'> {
-  if (!opts.resume && !opts.checkpointEvery) return {};
-  const dir = opts.checkpointDir;
-  const checkpoint = { dir, everySteps: opts.checkpointEvery || undefined, everyEpoch: true };
-  if (!opts.resume) {
-    if (dt.checkpoint.listCheckpoints(dir).length > 0) {
-      process.stderr.write(`reproducibility: ${dir} already holds checkpoints; add --resume to continue from them, or remove the directory to start over\n`);
-      process.exit(2);
-    }
-    log(`Checkpoints: every ${opts.checkpointEvery} steps and every epoch, in ${dir}`);
-    return { checkpoint };
-  }
-  let found: ReturnType<typeof dt.checkpoint.findLatestCheckpoint>;
-  try {
-    found = dt.checkpoint.findLatestCheckpoint(dir);
-  } catch (e) {
-    process.stderr.write(`reproducibility: --resume: ${(e as Error).message}\n`);
-    process.exit(1);
-  }
-  if (!found) {
-    log(`--resume: no checkpoint in ${dir}; starting fresh (checkpoints every ${opts.checkpointEvery ? `${opts.checkpointEvery} steps and every ` : ''}epoch)`);
-    return { checkpoint };
-  }
-  for (const s of found.skipped) log(`--resume: skipped invalid checkpoint ${s.name}: ${s.reason}`);
-  const p = found.checkpoint.state.position;
-  const where = p.step > 0 ? `epoch ${p.epoch + 1}/${opts.epochs}, after step ${p.step}` : p.epoch < opts.epochs ? `the start of epoch ${p.epoch + 1}/${opts.epochs}` : 'the end of training';
-  log(`--resume: continuing from ${found.checkpoint.path} (${where}; global step ${p.globalStep})`);
-  return { checkpoint, resumeFrom: found };
-}
-
 async function trainModel(trainData: dt.BatchSource, testData: dt.BatchSource): Promise<{ history: dt.History; digest: string; accuracy: number }> {
   const model = new dt.Sequential(trainModelLayers());
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
@@ -176,18 +144,8 @@ const testData = testDs
 const { history, digest } = await trainModel(trainData, testData);
 
 // ---------------------------------------------------------------- Save and compare the History
-mkdirSync(opts.out, { recursive: true });
-const path = join(opts.out, 'history.json');
-const record = { ...history.toJSON(), weightsDigest: digest, options: opts.recorded, backend: dt.getBackend() };
-if (existsSync(path)) {
-  // As in the reference: the first run's history is kept, and every later run is compared with it.
-  const previous = JSON.parse(readFileSync(path, 'utf8'));
-  log(`Comparing with the saved run in ${path}:`);
-  log(compareHistories(previous, record));
-} else {
-  writeFileSync(path, JSON.stringify(record, null, 2) + '\n');
-  log(`Saved this run's history to ${path}; run again to compare.`);
-}
+// As in the reference: the first run's history is kept, and every later run is compared with it.
+saveOrCompareRun(opts, history, digest, dt.getBackend(), log);
 log(`Final weights digest (SHA-256): ${digest}`);
 log(`Wall time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 await dt.shutdown();

@@ -42,6 +42,12 @@ export * as random from './random.ts';
 export * as initializers from './nn/initializers/index.ts';
 /** Utilities (`dt.utils`): `setRandomSeed` (Keras `set_random_seed`), `weightsDigest`, random-state snapshots. */
 export * as utils from './utils.ts';
+/** Activation functions (`dt.activations`) with Keras 3's names, formulas and defaults, and `get` by Keras name. */
+export { activations } from './nn/index.ts';
+/** Weight regularizers (`dt.regularizers`): L1, L2, L1L2, OrthogonalRegularizer with Keras 3's defaults. */
+export * as regularizers from './nn/regularizers-namespace.ts';
+/** Weight constraints (`dt.constraints`): MaxNorm, MinMaxNorm, NonNeg, UnitNorm, applied after each optimizer update. */
+export * as constraints from './nn/constraints-namespace.ts';
 export {
   Sequential, layers, losses, metrics, optimizers, callbacks, Callback, EarlyStopping, TerminateOnNaN, History, Progbar, checkpoint,
   type HistoryJSON, type BatchSource, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions,

@@ -1,6 +1,7 @@
 /**
- * Command-line options of examples/reproducibility.ts. With no options it is the full reference
- * run: 2 epochs over all 60,000 training images, validation on all 10,000 test images, seed 812.
+ * Command-line options shared by the examples (examples/reproducibility.ts, examples/resnet.ts).
+ * With no options an example runs its full reference configuration (for reproducibility.ts: 2 epochs
+ * over all 60,000 training images, validation on all 10,000 test images, seed 812).
  * Checkpoints (exact resume) are written with --checkpoint-every N (every N steps and every epoch)
  * or --resume (at least every epoch) into --checkpoint-dir (default <out>/checkpoints).
  */
@@ -26,22 +27,33 @@ export interface ExampleOptions {
   recorded: { epochs: number; trainSize: number; testSize: number; seed: number };
 }
 
-const USAGE = 'usage: npm start -- [--epochs N] [--train-size N] [--test-size N] [--backend cpu|webgpu] [--seed N] [--out DIR] [--threads N] [--quiet]\n'
-  + '                    [--checkpoint-every N] [--checkpoint-dir DIR] [--resume]';
-
-function fail(msg: string): never {
-  process.stderr.write(`reproducibility: ${msg}\n${USAGE}\n`);
-  process.exit(2);
+/** Which example parses its options: its name (in messages), its npm command and its defaults. */
+export interface ExampleProgram {
+  /** Prefix of error messages, e.g. 'reproducibility'. */
+  name: string;
+  /** How users start it, for the usage line, e.g. 'npm start --'. */
+  command: string;
+  /** Defaults that differ from the reference run's (2 epochs, 60000/10000 images, seed 812, out '.'). */
+  defaults?: Partial<Pick<ExampleOptions, 'epochs' | 'trainSize' | 'testSize' | 'seed' | 'out'>>;
 }
 
-function int(name: string, v: string | undefined, min: number): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < min) fail(`expected ${name} to be an integer >= ${min}. Received: ${v}`);
-  return n;
-}
+const REPRODUCIBILITY: ExampleProgram = { name: 'reproducibility', command: 'npm start --' };
 
-export function parseOptions(argv: readonly string[]): ExampleOptions {
-  const o: Omit<ExampleOptions, 'recorded' | 'checkpointDir'> & { checkpointDir?: string } = { epochs: 2, trainSize: 60000, testSize: 10000, seed: 812, out: '.', quiet: false, resume: false, checkpointEvery: 0 };
+export function parseOptions(argv: readonly string[], program: ExampleProgram = REPRODUCIBILITY): ExampleOptions {
+  const usage = `usage: ${program.command} [--epochs N] [--train-size N] [--test-size N] [--backend cpu|webgpu] [--seed N] [--out DIR] [--threads N] [--quiet]\n`
+    + `${' '.repeat(program.command.length + 7)} [--checkpoint-every N] [--checkpoint-dir DIR] [--resume]`;
+  function fail(msg: string): never {
+    process.stderr.write(`${program.name}: ${msg}\n${usage}\n`);
+    process.exit(2);
+  }
+  const int = (name: string, v: string | undefined, min: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isInteger(n) || n < min) fail(`expected ${name} to be an integer >= ${min}. Received: ${v}`);
+    return n;
+  };
+  const o: Omit<ExampleOptions, 'recorded' | 'checkpointDir'> & { checkpointDir?: string } = {
+    epochs: 2, trainSize: 60000, testSize: 10000, seed: 812, out: '.', ...program.defaults, quiet: false, resume: false, checkpointEvery: 0,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -62,7 +74,7 @@ export function parseOptions(argv: readonly string[]): ExampleOptions {
         o.backend = b;
         break;
       }
-      case '--help': case '-h': process.stdout.write(USAGE + '\n'); process.exit(0); break;
+      case '--help': case '-h': process.stdout.write(usage + '\n'); process.exit(0); break;
       default: fail(`unknown option ${argv[i]}`);
     }
   }

@@ -31,11 +31,13 @@ export {
   maxPool2d, avgPool2d, type PoolOptions,
   sum, max, min, mean, argmax, argmin,
   resizeBilinear,
+  imageTransform, type ImageTransformOptions, type ImageTransformInterpolation, type ImageTransformFillMode,
   reshape, expandDims, squeeze,
   slice, pad,
   softmax, logSoftmax,
   transpose,
   neg, abs, sign, exp, log, sqrt, square, relu, elu, sigmoid, tanh, clipByValue,
+  erf, softplus,
 } from './ops/index.ts';
 export { Tensor, Variable, type NestedArray, type TensorOrNumber } from './tensor.ts';
 export { grad, valueAndGrad, variableGrads, type ValueAndGrads } from './grad.ts';

@@ -20,6 +20,9 @@ export { checkSize } from './ops/resize-bilinear.ts';
 export { pair } from './ops/window.ts';
 export { checkAlgorithm, getAlgorithm, type RandomAlgorithm } from './random/algorithm.ts';
 export { normalValues } from './random/distributions.ts';
+export { uniformValues } from './random/distributions.ts';
+export { glibcSincosf } from './random/glibc-sincosf.ts';
+export { IMAGE_TRANSFORM_FILL_MODES, IMAGE_TRANSFORM_INTERPOLATIONS } from './ops/image-transform.ts';
 export { int64ToWords } from './random/int64-words.ts';
 export { MT19937 } from './random/mt19937.ts';
 export { philox4x32Into } from './random/philox.ts';
@@ -28,3 +31,4 @@ export {
 } from './random/seed-generator.ts';
 export { statelessDropout, statelessNormal, statelessTruncatedNormal, statelessUniform } from './random/tensor-random.ts';
 export { fmtValue } from './random/validate.ts';
+export { cos32, exp32, log32, pow32, powIntF64 } from './math/index.ts';

@@ -231,9 +231,12 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
     return 'float32';
   }
 
-  /** For subclasses' `build`: creates a float32 weight named `<layer>/<key>` from an initializer. */
-  protected addWeight(key: string, shape: readonly number[], init: WeightInitializer, trainable = true): Variable {
-    const value = tidy(() => init.apply(shape, 'float32'));
+  /**
+   * For subclasses' `build`: creates a weight named `<layer>/<key>` from an initializer, float32
+   * unless `dtype` says 'int32' (a counter, such as Normalization's `count`).
+   */
+  protected addWeight(key: string, shape: readonly number[], init: WeightInitializer, trainable = true, dtype: 'float32' | 'int32' = 'float32'): Variable {
+    const value = tidy(() => init.apply(shape, dtype));
     const v = ops.variable(value, { name: `${this.name}/${key}`, trainable: trainable && this.trainable });
     value.dispose();
     this.ownWeights.push({ key, variable: v });

@@ -10,19 +10,42 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
   layers: {
     Activation: ['relu'], AveragePooling2D: [[2, 2]], Conv2D: [4, 3], Dense: [4], Dropout: [0.5], Flatten: [],
     GlobalAveragePooling2D: [], MaxPooling2D: [[2, 2]],
+    BatchNormalization: [], LayerNormalization: [], GroupNormalization: [],
+    UpSampling2D: [2], ZeroPadding2D: [1], Cropping2D: [1], GlobalMaxPooling2D: [], Reshape: [[4]], Permute: [[1]],
+    RepeatVector: [2], Rescaling: [0.5], Resizing: [2, 2], CenterCrop: [2, 2], Normalization: [], GaussianNoise: [0.1],
+    GaussianDropout: [0.1], SpatialDropout2D: [0.1],
     Input: null, InputLayer: null, // need { shape }: tested below
     Layer: null, // abstract: a user subclass may take more keys
+    ReLU: [], LeakyReLU: [], ELU: [], PReLU: [], Softmax: [],
+    RandomFlip: ['horizontal'], RandomRotation: [0.1], RandomTranslation: [0.1, 0.1], RandomZoom: [0.1, null], RandomCrop: [2, 2],
+    RandomContrast: [0.1], RandomBrightness: [0.1], RandomImageLayer: null, // abstract base of the augmentation layers
     Add: [], Average: [], Concatenate: [], Dot: [1], Maximum: [], Minimum: [], Multiply: [], Subtract: [],
     Merge: null, // abstract base of the merge layers
   },
-  optimizers: { Adam: [], SGD: [], Optimizer: null },
+  optimizers: {
+    Adam: [], SGD: [], Optimizer: null,
+    Adadelta: [], Adagrad: [], Adamax: [], AdamW: [], Lion: [], Nadam: [], RMSprop: [], LearningRateSchedule: null, // the schedules need arguments: tested in schedules.test.ts
+  },
   initializers: {
     Constant: [], GlorotNormal: [], GlorotUniform: [], HeNormal: [], HeUniform: [], Identity: [], LecunNormal: [],
     LecunUniform: [], Ones: [], Orthogonal: [], RandomNormal: [], RandomUniform: [], TruncatedNormal: [],
     VarianceScaling: [], Zeros: [], Initializer: null, RandomInitializer: null,
   },
-  losses: { CategoricalCrossentropy: [], MeanSquaredError: [], SparseCategoricalCrossentropy: [] },
+  losses: {
+    CategoricalCrossentropy: [], MeanSquaredError: [], SparseCategoricalCrossentropy: [], BinaryCrossentropy: [],
+    BinaryFocalCrossentropy: [], CategoricalHinge: [], CosineSimilarity: [], Hinge: [], Huber: [], KLDivergence: [],
+    LogCosh: [], MeanAbsoluteError: [], MeanAbsolutePercentageError: [], MeanSquaredLogarithmicError: [], Poisson: [],
+    SquaredHinge: [], KerasLoss: null,
+  },
   callbacks: { EarlyStopping: [], Callback: null, CallbackList: null, TerminateOnNaN: null },
+  metrics: {
+    AUC: [], BinaryAccuracy: [], CategoricalAccuracy: [], F1Score: [], FBetaScore: [], Mean: [], MeanAbsoluteError: [],
+    MeanIoU: [3], MeanSquaredError: [], Precision: [], R2Score: [], Recall: [], RootMeanSquaredError: [],
+    SparseCategoricalAccuracy: [], SparseTopKCategoricalAccuracy: [], Sum: [], TopKCategoricalAccuracy: [],
+    MeanMetric: null, MeanMetricWrapper: null, Metric: null,
+  },
+  regularizers: { L1: [], L1L2: [], L2: [], OrthogonalRegularizer: [] },
+  constraints: { MaxNorm: [], MinMaxNorm: [], NonNeg: [], UnitNorm: [] },
 };
 
 function classesOf(ns: Record<string, unknown>): string[] {
@@ -50,7 +73,7 @@ describe('strict options', () => {
 
   it("Keras's message for a misspelt layer option", () => {
     expect(() => new dt.layers.Dense(2, { activaton: 'relu' } as never)).toThrow(
-      /^Dense: unrecognized options \{activaton\}\. Expected one of: name, inputShape, trainable, activation, useBias, kernelInitializer, biasInitializer$/,
+      /^Dense: unrecognized options \{activaton\}\. Expected one of: name, inputShape, trainable, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint$/,
     );
     expect(() => dt.layers.Input({ shape: [2], shap: [3] } as never)).toThrow(/^InputLayer: unrecognized options \{shap\}/);
     expect(() => dt.layers.Input('x' as never)).toThrow(/^InputLayer: expected an options object/);

@@ -7,3 +7,6 @@ export { log1p32, log32 } from './log.ts';
 export { sigmoid32 } from './sigmoid.ts';
 export { softplus32 } from './softplus.ts';
 export { tanh32 } from './tanh.ts';
+export { cos32 } from './cos.ts';
+export { pow32, powIntF64 } from './pow.ts';
+export { erf32 } from './erf.ts';

@@ -6,6 +6,7 @@
  */
 import { ArgumentError, type DType, SeedGenerator } from '../../core/internal.ts';
 import { categoricalAccuracy, type MetricFn, sparseCategoricalAccuracy } from '../metrics.ts';
+import { EXTRA_METRIC_FUNCTIONS } from '../metric-functions.ts';
 import type { SafetensorsDType } from '../safetensors.ts';
 import type { CheckpointedModel } from './training-run.ts';
 
@@ -39,6 +40,7 @@ export const OUTPUT_LOSS = 'loss';
 export const METRIC_FUNCTIONS: Readonly<Record<string, MetricFn>> = {
   sparse_categorical_accuracy: sparseCategoricalAccuracy,
   categorical_accuracy: categoricalAccuracy,
+  ...EXTRA_METRIC_FUNCTIONS,
 };
 
 /** The canonical name of a resolved metric function. */

@@ -6,15 +6,17 @@
 import { ArgumentError, ShapeError, type Tensor, type Variable, ops, pair, tidy } from '../../core/internal.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
 import { type InitializerId, resolveInitializer } from '../initializers/index.ts';
+import { attachWeightOptions, addActivityLoss } from '../layer-losses.ts';
+import { WEIGHT_OPTION_KEYS, type WeightOptions, type WeightOptionsConfig, resolveWeightOptions } from '../layer-weight-options.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, expectInputRank, fmtSym, type WeightInitializer } from '../layer.ts';
 
 /** Options of {@link Conv2D} (Keras's keyword arguments, camelCase). */
-export interface Conv2DConfig extends LayerConfig {
+export interface Conv2DConfig extends LayerConfig, WeightOptionsConfig {
   /** Step of the window: one number or [strideH, strideW]; default 1. */
   strides?: number | [number, number];
   /** 'valid' (default, no padding) or 'same' (output size ceil(size / stride)), TensorFlow's rules. */
   padding?: 'valid' | 'same';
-  /** The activation by Keras name: 'relu', 'softmax' (last axis), 'sigmoid', 'tanh' or 'linear'; default (undefined or null) linear. */
+  /** The activation by Keras name ('relu', 'gelu', 'softmax' (last axis), ...: every name of `dt.activations.get`); default (undefined or null) linear. */
   activation?: string | null;
   /** Whether to add a bias (default true). */
   useBias?: boolean;
@@ -58,6 +60,7 @@ export class Conv2D extends Layer {
   private readonly activation: ActivationFn;
   private readonly kernelInit: WeightInitializer;
   private readonly biasInit: WeightInitializer;
+  private readonly weightOptions: WeightOptions;
   /** The kernel [kH, kW, C, filters], once built. */
   kernel?: Variable;
   /** The bias [filters], once built (when `useBias`). */
@@ -69,7 +72,8 @@ export class Conv2D extends Layer {
    * @param config strides, padding, activation, bias and initializers, name
    */
   constructor(filters: number, kernelSize: number | [number, number], config: Conv2DConfig = {}) {
-    super(config, ['strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
+    super(config, ['strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', ...WEIGHT_OPTION_KEYS]);
+    this.weightOptions = resolveWeightOptions('Conv2D', config);
     if (!Number.isSafeInteger(filters) || filters <= 0) throw new ArgumentError(`Conv2D: expected filters to be a positive integer. Received: filters=${filters}`);
     this.filters = filters;
     this.kernelSize = pair('Conv2D', 'kernelSize', kernelSize, [1, 1]);
@@ -97,7 +101,9 @@ export class Conv2D extends Layer {
     const c = shape[3];
     if (c === null) throw new ShapeError(`${this.label}: expected a known channel dimension. Received: input shape ${fmtSym(shape)}`);
     this.kernel = this.addWeight('kernel', [this.kernelSize[0], this.kernelSize[1], c, this.filters], this.kernelInit);
+    attachWeightOptions(this.kernel, this.weightOptions.kernelRegularizer, this.weightOptions.kernelConstraint);
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
+    if (this.bias) attachWeightOptions(this.bias, this.weightOptions.biasRegularizer, this.weightOptions.biasConstraint);
   }
 
   computeOutputShape(shape: SymbolicShape): (number | null)[] {
@@ -111,11 +117,13 @@ export class Conv2D extends Layer {
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return tidy(() => {
+    const out = tidy(() => {
       let y = ops.conv2d(x, this.kernel!, { strides: this.strides, padding: this.padding });
       if (this.bias) y = ops.add(y, this.bias);
       return this.activation(y);
     });
+    addActivityLoss(this.weightOptions.activityRegularizer, out);
+    return out;
   }
 
   override getConfig(): Record<string, unknown> {

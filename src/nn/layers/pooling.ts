@@ -6,6 +6,7 @@
 import { ArgumentError, type Tensor, ops, pair } from '../../core/internal.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, expectInputRank } from '../layer.ts';
 import { convOutSize } from './conv2d.ts';
+import { type GlobalPooling2DConfig, checkGlobalPoolingConfig } from './global-pooling.ts';
 
 /** Options of {@link MaxPooling2D} and {@link AveragePooling2D}. */
 export interface Pooling2DConfig extends LayerConfig {
@@ -70,13 +71,18 @@ export class AveragePooling2D extends Pooling2D {
 }
 
 /**
- * Mean over the spatial axes, Keras `GlobalAveragePooling2D`: [N, H, W, C] -> [N, C].
+ * Mean over the spatial axes, Keras `GlobalAveragePooling2D(keepdims=False)`: [N, H, W, C] -> [N, C] ([N, 1, 1, C]
+ * with keepdims).
  * @throws {@link ShapeError} for input that is not rank 4.
  */
 export class GlobalAveragePooling2D extends Layer {
-  /** @param config name, inputShape, trainable */
-  constructor(config: LayerConfig = {}) {
-    super(config, []);
+  /** Whether the spatial axes are kept as size 1 ([N, 1, 1, C]); default false. */
+  readonly keepdims: boolean;
+
+  /** @param config keepdims, dataFormat, name, inputShape, trainable */
+  constructor(config: GlobalPooling2DConfig = {}) {
+    super(config, ['keepdims', 'dataFormat']);
+    this.keepdims = checkGlobalPoolingConfig('GlobalAveragePooling2D', config);
   }
 
   protected override checkInput(shape: SymbolicShape): void {
@@ -84,10 +90,10 @@ export class GlobalAveragePooling2D extends Layer {
   }
 
   computeOutputShape([n, , , c]: SymbolicShape): (number | null)[] {
-    return [n, c];
+    return this.keepdims ? [n, 1, 1, c] : [n, c];
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return ops.mean(x, [1, 2]);
+    return ops.mean(x, [1, 2], this.keepdims);
   }
 }

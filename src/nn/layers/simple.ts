@@ -33,8 +33,8 @@ export class Flatten extends Layer {
 }
 
 /**
- * Applies an activation by Keras name, Keras `Activation`: 'relu', 'softmax' (last axis), 'sigmoid', 'tanh' or
- * 'linear'.
+ * Applies an activation by Keras name, Keras `Activation`: 'relu', 'gelu', 'softmax' (last axis), ... (every name of
+ * `dt.activations.get`).
  * @throws {@link ArgumentError} for an unknown name.
  */
 export class Activation extends Layer {

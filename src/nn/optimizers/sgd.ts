@@ -5,12 +5,14 @@
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, type Tensor, type Variable, checkOptions, ops } from '../../core/internal.ts';
+import { BASE_OPTION_KEYS, type BaseOptimizerOptions } from './base-options.ts';
 import { Optimizer } from './optimizer.ts';
+import type { LearningRate } from './schedules/schedule.ts';
 
 /** Options of {@link SGD}; the defaults are Keras 3's. */
-export interface SGDOptions {
-  /** Default 0.01. */
-  learningRate?: number;
+export interface SGDOptions extends BaseOptimizerOptions {
+  /** Default 0.01; a number, a schedule or a function of the step. */
+  learningRate?: LearningRate;
   /** Momentum in [0, 1]; default 0 (plain SGD, no slots). */
   momentum?: number;
   /** Nesterov momentum; default false. */
@@ -20,6 +22,7 @@ export interface SGDOptions {
 /**
  * Stochastic gradient descent with Keras 3's rule (`keras.optimizers.SGD`): without momentum `var -= lr * g`; with it
  * `m = m * momentum - lr * g` and `var += nesterov ? m * momentum - lr * g : m`. Every step is rounded to float32.
+ * Takes the base options ({@link BaseOptimizerOptions}).
  * @throws {@link ArgumentError} for a learning rate that is not positive or a momentum outside [0, 1].
  */
 export class SGD extends Optimizer {
@@ -29,10 +32,11 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(o: SGDOptions = {}) {
-    checkOptions('SGD', o, ['learningRate', 'momentum', 'nesterov']);
-    super('SGD', o.learningRate ?? 0.01);
-    this.momentum = o.momentum ?? 0;
-    this.nesterov = o.nesterov ?? false;
+    checkOptions('SGD', o, ['learningRate', 'momentum', 'nesterov', ...BASE_OPTION_KEYS]);
+    const { learningRate, momentum, nesterov, ...base } = o;
+    super('SGD', learningRate ?? 0.01, base);
+    this.momentum = momentum ?? 0;
+    this.nesterov = nesterov ?? false;
     if (!(this.momentum >= 0 && this.momentum <= 1)) throw new ArgumentError(`SGD: expected momentum in [0, 1]. Received: momentum=${this.momentum}`);
   }
 
@@ -40,7 +44,7 @@ export class SGD extends Optimizer {
     return this.momentum === 0 ? 0 : 1;
   }
 
-  /** `{ name, learningRate, momentum, nesterov }`. */
+  /** `{ name, learningRate, momentum, nesterov }` and the base options that are set. */
   override getConfig(): Record<string, number | boolean | string> {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
@@ -51,8 +55,7 @@ export class SGD extends Optimizer {
   }
 
   /** One SGD step for every pair. */
-  protected update(pairs: readonly (readonly [Tensor, Variable])[]): void {
-    const lr = Math.fround(this.learningRate);
+  protected update(pairs: readonly (readonly [Tensor, Variable])[], lr: number): void {
     for (const [g, v] of pairs) {
       if (this.momentum === 0) {
         v.assign(ops.sub(v, ops.mul(g, lr)));

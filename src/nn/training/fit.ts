@@ -104,6 +104,8 @@ async function runFit(model: TrainableModel, data: BatchSource, o: FitOptions): 
     await callbacks.call('onEpochEnd', epoch, epochLogs);
     if (checkpoints?.dueAfterEpoch) await checkpoints.saveAfterEpoch(run, epoch, globalStep);
   }
+  // Keras's fit: with useEma the weights become their moving averages at the end of training.
+  c.optimizer.finalizeVariableValues(model.trainableWeights);
   await callbacks.call('onTrainEnd');
   return history;
 }

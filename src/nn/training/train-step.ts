@@ -4,6 +4,7 @@
  * Part of src/nn: imports src/core only.
  */
 import { type Tensor, keep, tidy, variableGrads } from '../../core/internal.ts';
+import { applyConstraints, collectLosses, totalLoss } from '../layer-losses.ts';
 import type { Compiled } from './compile.ts';
 import type { TrainableModel } from './model.ts';
 import { type BatchPart, batchSizeOf, leaves, lossOf, predictionsOf, targetsOf, updateMetrics } from './outputs.ts';
@@ -22,12 +23,15 @@ export function trainStep(model: TrainableModel, c: Compiled, x: BatchPart, y: B
     try {
       // The kept predictions (and the outputs' losses) are released in `finally`, also when the loss throws.
       const { value, grads } = variableGrads(() => {
-        preds = predictionsOf(c, model.call(x, { training: true })).map((p) => keep(p));
+        // Keras compute_loss: the loss plus the layers' regularization losses; constraints after the update (layer-losses.ts).
+        const [out, activity] = collectLosses(() => model.call(x, { training: true }));
+        preds = predictionsOf(c, out).map((p) => keep(p));
         const loss = lossOf(c, ys, preds);
         parts = loss.parts?.map((p) => keep(p));
-        return loss.total;
+        return totalLoss(model, loss.total, activity);
       }, vars);
       c.optimizer.applyGradients(grads.map((g, i) => [g, vars[i]] as const));
+      applyConstraints(model);
       c.lossTracker.updateValues(value, n);
       updateMetrics(c, ys, preds!, n, parts);
     } finally {

@@ -43,6 +43,8 @@ const SAMPLES: Sample[] = [
   ...['neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'square', 'relu', 'sigmoid', 'tanh'].map((op) => ({ op, inputs: [f([7, 5])], attrs: {}, out: [[7, 5], 'float32'] as [number[], DType] })),
   { op: 'relu', inputs: [f([300, 400])], attrs: {}, out: [[300, 400], 'float32'] },
   { op: 'elu', inputs: [f([7, 5])], attrs: { alpha: 1 }, out: [[7, 5], 'float32'] },
+  { op: 'erf', inputs: [f([7, 5])], attrs: {}, out: [[7, 5], 'float32'] },
+  { op: 'softplus', inputs: [f([7, 5])], attrs: {}, out: [[7, 5], 'float32'] },
   { op: 'reluGrad', inputs: [f([7, 5]), f([7, 5])], attrs: {}, out: [[7, 5], 'float32'] },
   { op: 'reluGrad', inputs: [f([300, 401]), f([300, 401])], attrs: {}, out: [[300, 401], 'float32'] },
   { op: 'adamMoment', inputs: [f([3, 3, 32, 32]), f([3, 3, 32, 32])], attrs: { c: 0.1 }, out: [[3, 3, 32, 32], 'float32'] },
@@ -77,6 +79,8 @@ const SAMPLES: Sample[] = [
   { op: 'avgPool2d', inputs: [f([2, 5, 5, 3])], attrs: pool, out: [[2, 3, 3, 3], 'float32'] },
   { op: 'avgPool2dGrad', inputs: [f([2, 3, 3, 3])], attrs: { ...pool, inputShape: [2, 5, 5, 3] }, out: [[2, 5, 5, 3], 'float32'] },
   { op: 'resizeBilinear', inputs: [f([1, 4, 5, 2])], attrs: { size: [7, 3] }, out: [[1, 7, 3, 2], 'float32'] },
+  { op: 'imageTransform', inputs: [f([2, 4, 5, 3]), f([2, 8])], attrs: { interpolation: 'bilinear', fillMode: 'reflect', fillValue: 0, outputShape: [6, 3] }, out: [[2, 6, 3, 3], 'float32'] },
+  { op: 'imageTransform', inputs: [f([3, 4, 5, 1]), f([1, 8])], attrs: { interpolation: 'nearest', fillMode: 'constant', fillValue: 2, outputShape: [4, 5] }, out: [[3, 4, 5, 1], 'float32'] },
   { op: 'randomUniform', inputs: [], attrs: { shape: [3, 7], algorithm: 'philox', key: [1, 2], counter: [3, 4, 5, 6] }, out: [[3, 7], 'float32'] },
   { op: 'randomUniform', inputs: [], attrs: { shape: [9], algorithm: 'threefry', key: [1, 2], counter: [0, 0, 0, 0] }, out: [[9], 'float32'] },
 ];

@@ -152,7 +152,7 @@ describe('user layers and memory', () => {
     const x = t([2, 4], 1);
     model.call(x, { training: true });
     const before = dt.memory().numTensors;
-    const out = model.call(x) as dt.Tensor[];
+    const out = model.call(x) as unknown as dt.Tensor[];
     expect(dt.memory().numTensors).toBe(before + 2);
     dt.dispose(out);
     expect(dt.memory().numTensors).toBe(before);
