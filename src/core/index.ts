@@ -25,6 +25,7 @@ export {
   equal, notEqual, less, lessEqual, greater, greaterEqual, where,
   concat, stack, split, unstack,
   conv2d, type Conv2dOptions,
+  conv2dTranspose, depthwiseConv2d, separableConv2d,
   tensor, scalar, fill, zeros, ones, zerosLike, onesLike, cast, clone, variable, type TensorValues, type OtherTypedArray,
   gather, oneHot,
   matmul, type MatmulOptions,

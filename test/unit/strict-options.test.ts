@@ -14,6 +14,7 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     UpSampling2D: [2], ZeroPadding2D: [1], Cropping2D: [1], GlobalMaxPooling2D: [], Reshape: [[4]], Permute: [[1]],
     RepeatVector: [2], Rescaling: [0.5], Resizing: [2, 2], CenterCrop: [2, 2], Normalization: [], GaussianNoise: [0.1],
     GaussianDropout: [0.1], SpatialDropout2D: [0.1],
+    Conv2DTranspose: [4, 3], DepthwiseConv2D: [3], SeparableConv2D: [4, 3],
     Input: null, InputLayer: null, // need { shape }: tested below
     Layer: null, // abstract: a user subclass may take more keys
     ReLU: [], LeakyReLU: [], ELU: [], PReLU: [], Softmax: [],
@@ -92,7 +93,7 @@ describe('strict options', () => {
   it('ops, random, data, datasets and Sequential', async () => {
     const x = dt.ones([1, 4, 4, 1]);
     const w = dt.ones([2, 2, 1, 1]);
-    expect(() => dt.conv2d(x, w, { stride: 1 } as never)).toThrow(/^conv2d: unrecognized options \{stride\}\. Expected one of: strides, padding$/);
+    expect(() => dt.conv2d(x, w, { stride: 1 } as never)).toThrow(/^conv2d: unrecognized options \{stride\}\. Expected one of: strides, padding, dilations$/);
     expect(() => dt.maxPool2d(x, { pool: 2 } as never)).toThrow(/^maxPool2d: unrecognized options \{pool\}/);
     expect(() => dt.matmul(dt.ones([2, 2]), dt.ones([2, 2]), { transpose_a: true } as never)).toThrow(/^matmul: unrecognized options \{transpose_a\}/);
     expect(() => dt.random.statelessUniform([2], [1, 2], { max: 3 } as never)).toThrow(/^statelessUniform: unrecognized options \{max\}/);

@@ -9,6 +9,8 @@ export * from './broadcast.ts';
 export * from './compare.ts';
 export * from './concat.ts';
 export * from './conv2d.ts';
+export * from './conv-variants.ts';
+export * from './depthwise-conv2d.ts';
 export * from './creation.ts';
 export * from './gather.ts';
 export * from './image-transform.ts';

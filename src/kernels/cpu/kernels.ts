@@ -7,6 +7,7 @@ import type { OpName } from '../../core/ops/op-attrs.ts';
 import { KERNELS as adam } from './adam.ts';
 import { KERNELS as binary } from './binary.ts';
 import { KERNELS as conv2d } from './conv2d.ts';
+import { KERNELS as depthwiseConv2d } from './depthwise-conv2d.ts';
 import { KERNELS as fillCast } from './fill-cast.ts';
 import { KERNELS as gather } from './gather.ts';
 import { KERNELS as imageTransform } from './image-transform.ts';
@@ -26,4 +27,5 @@ export const CPU_KERNELS: { [O in OpName]: CpuKernel<O> } = {
   ...matmul, ...conv2d, ...pool, ...resizeBilinear, ...randomUniform,
   ...specialUnary,
   ...imageTransform,
+  ...depthwiseConv2d,
 };

@@ -9,6 +9,7 @@ import { OP_NAMES } from '../../core/ops/op-def.ts';
 import { KERNELS as adam } from './adam.ts';
 import { KERNELS as binary } from './binary.ts';
 import { KERNELS as conv2d } from './conv2d.ts';
+import { KERNELS as depthwiseConv2d } from './depthwise-conv2d.ts';
 import { KERNELS as gather } from './gather.ts';
 import { KERNELS as imageTransform } from './image-transform.ts';
 import type { GpuKernel } from './kernel-util.ts';
@@ -30,6 +31,7 @@ export const WEBGPU_KERNELS: WebGpuKernelTable = {
   ...matmul, ...conv2d, ...pool, ...resizeBilinear, ...randomUniform,
   ...specialUnary,
   ...imageTransform,
+  ...depthwiseConv2d,
 };
 
 /** Primitive ops (OP_NAMES order) that have no WebGPU kernel (none while the table type is total and OP_NAMES lists OpName). */
