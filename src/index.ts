@@ -8,7 +8,7 @@
  *
  * - Tensors and ops: {@link Tensor}, {@link tensor}, {@link matmul}, {@link conv2d}, ..., gradients ({@link grad},
  *   {@link valueAndGrad}), memory ({@link tidy}, {@link dispose}), backends ({@link setBackend}, {@link ready}).
- * - Models: {@link Sequential}, {@link layers}, {@link losses}, {@link metrics}, {@link optimizers},
+ * - Models: {@link Sequential}, {@link Model} with {@link Input} (the functional API), {@link layers}, {@link losses}, {@link metrics}, {@link optimizers},
  *   {@link callbacks}, {@link History}, {@link Progbar}, {@link checkpoint}.
  * - Data: {@link data} (Dataset pipelines), {@link datasets} (MNIST), {@link image} (resize).
  * - Randomness and settings: {@link random}, {@link initializers}, {@link utils} (setRandomSeed,
@@ -51,4 +51,9 @@ export * as constraints from './nn/constraints-namespace.ts';
 export {
   Sequential, layers, losses, metrics, optimizers, callbacks, Callback, EarlyStopping, TerminateOnNaN, History, Progbar, checkpoint,
   type HistoryJSON, type BatchSource, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions,
+} from './nn/index.ts';
+/** The functional API: {@link Input} (Keras's `keras.Input`), {@link Model} (`keras.Model(inputs, outputs)`). */
+export {
+  Model, Functional, ModelBase, Input, SymbolicTensor, type FunctionalArgs, type InputConfig, type Structure, type Node, type GraphLayer, type ShapeOf,
+  type SymbolicOf, type SymbolicShape,
 } from './nn/index.ts';

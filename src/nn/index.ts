@@ -1,11 +1,15 @@
 /**
- * The neural-network API: layers, Sequential, losses, metrics, optimizers, callbacks, History,
+ * The neural-network API: layers, Sequential and functional models (Model, Input), losses, metrics, optimizers, callbacks, History,
  * the progress bar, safetensors, weight digests and exact-resume checkpoints.
  * Part of src/nn: imports src/core only.
  */
 export * as layers from './layers/index.ts';
 export { Sequential } from './sequential.ts';
-export { Layer, type CallContext, type LayerConfig } from './layer.ts';
+export { Functional, Functional as Model, type FunctionalArgs } from './functional.ts';
+export { ModelBase } from './model-base.ts';
+export { SymbolicTensor, type GraphLayer, type Node, type Structure } from './symbolic.ts';
+export { Input, type InputConfig } from './layers/simple.ts';
+export { Layer, type CallContext, type LayerConfig, type ShapeOf, type SymbolicOf, type SymbolicShape } from './layer.ts';
 export * as losses from './losses-namespace.ts';
 export * as metrics from './metrics-namespace.ts';
 export * as regularizers from './regularizers-namespace.ts';

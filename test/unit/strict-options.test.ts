@@ -20,6 +20,8 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     ReLU: [], LeakyReLU: [], ELU: [], PReLU: [], Softmax: [],
     RandomFlip: ['horizontal'], RandomRotation: [0.1], RandomTranslation: [0.1, 0.1], RandomZoom: [0.1, null], RandomCrop: [2, 2],
     RandomContrast: [0.1], RandomBrightness: [0.1], RandomImageLayer: null, // abstract base of the augmentation layers
+    Add: [], Average: [], Concatenate: [], Dot: [1], Maximum: [], Minimum: [], Multiply: [], Subtract: [],
+    Merge: null, // abstract base of the merge layers
   },
   optimizers: {
     Adam: [], SGD: [], Optimizer: null,

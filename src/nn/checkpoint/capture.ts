@@ -8,11 +8,12 @@
  * Part of src/nn: imports src/core only.
  */
 import { type Tensor, getRandomState } from '../../core/internal.ts';
+import type { SymbolicShape } from '../layer.ts';
 import { Callback, type CallbackLike } from '../callbacks.ts';
 import { encodeSafetensors, type NamedArray } from '../safetensors.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
 import { f64Hex } from './number-bits.ts';
-import { layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf } from './parts.ts';
+import { OUTPUT_LOSS, layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf } from './parts.ts';
 import type { CallbackEntry, CheckpointState } from './state.ts';
 import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
 import type { RunPosition, TrainingRun } from './training-run.ts';
@@ -60,7 +61,8 @@ export async function captureCheckpoint(run: TrainingRun, pos: RunPosition): Pro
     fit: { epochs: run.epochs, stepsPerEpoch: run.stepsPerEpoch, validation: run.validation },
     data: { position: { ...pos.data }, shuffleSeeds: shuffleSeedsOf(run.data) },
     model: {
-      inputShape: [...(model.layers[0]?.buildShape ?? [])],
+      // The first layer (a Sequential's first layer, a functional model's first InputLayer) takes one tensor.
+      inputShape: [...((model.layers[0]?.buildShape as SymbolicShape | undefined) ?? [])],
       weights: model.weights.map((w) => ({ name: w.name, dtype: w.dtype, shape: [...w.shape] })),
       stopTraining: model.stopTraining,
     },
@@ -71,7 +73,7 @@ export async function captureCheckpoint(run: TrainingRun, pos: RunPosition): Pro
       // Only when set (ReduceLROnPlateau, LearningRateScheduler): checkpoints of other runs keep their bytes.
       ...(c.optimizer.assignedLearningRate !== undefined ? { learningRate: f64Hex(c.optimizer.assignedLearningRate) } : {}),
     },
-    metrics: c.metrics.map((m) => ({ id: m.id, fn: m.fn ? metricFunctionName(m.fn) : null })),
+    metrics: c.metrics.map((m) => ({ id: m.id, fn: m.isLoss ? OUTPUT_LOSS : m.fn ? metricFunctionName(m.fn) : null })),
     seedGenerators,
     random: getRandomState(),
     history: run.history.toJSON(),

@@ -10,15 +10,31 @@ import { EXTRA_METRIC_FUNCTIONS } from '../metric-functions.ts';
 import type { SafetensorsDType } from '../safetensors.ts';
 import type { CheckpointedModel } from './training-run.ts';
 
-/** Every layer's own SeedGenerator (Dropout's), by layer name, in layer order. */
+/**
+ * Every layer's own SeedGenerator (Dropout's), by layer name, in layer order. The layers of a nested model (a model
+ * used as a layer) are walked too, named `<model>/<layer>` (recursively), so each generator has one stable name; a
+ * generator met twice (a layer shared by an inner and the outer model) is listed once, under its first name.
+ */
 export function layerSeedGenerators(model: CheckpointedModel): Map<string, SeedGenerator> {
   const out = new Map<string, SeedGenerator>();
-  for (const l of model.layers) {
-    const g = (l as { seedGenerator?: unknown }).seedGenerator;
-    if (g instanceof SeedGenerator) out.set(l.name, g);
-  }
+  const seen = new Set<SeedGenerator>();
+  const walk = (layers: CheckpointedModel['layers'], prefix: string): void => {
+    for (const l of layers) {
+      const g = (l as { seedGenerator?: unknown }).seedGenerator;
+      if (g instanceof SeedGenerator && !seen.has(g)) {
+        seen.add(g);
+        out.set(prefix + l.name, g);
+      }
+      const inner = (l as { layers?: unknown }).layers;
+      if (Array.isArray(inner)) walk(inner, `${prefix}${l.name}/`);
+    }
+  };
+  walk(model.layers, '');
   return out;
 }
+
+/** The function name a checkpoint records for an output's loss tracker (models with several outputs). */
+export const OUTPUT_LOSS = 'loss';
 
 /** The resolved metric functions by canonical name. */
 export const METRIC_FUNCTIONS: Readonly<Record<string, MetricFn>> = {

@@ -19,7 +19,7 @@ import { MeanMetric } from '../metrics.ts';
 import type { NamedArray } from '../safetensors.ts';
 import { callbackClass } from './capture.ts';
 import { f64FromHex } from './number-bits.ts';
-import { layerSeedGenerators, METRIC_FUNCTIONS, safetensorsDType, shuffleSeedsOf } from './parts.ts';
+import { layerSeedGenerators, METRIC_FUNCTIONS, OUTPUT_LOSS, safetensorsDType, shuffleSeedsOf } from './parts.ts';
 import type { LoadedCheckpoint } from './reader.ts';
 import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
 import type { TrainingRun } from './training-run.ts';
@@ -93,6 +93,10 @@ export function prepareResume(run: TrainingRun, ck: LoadedCheckpoint): () => Res
   if (!same(ids, s.metrics.map((m) => m.id))) fail(`expected metrics ${JSON.stringify(s.metrics.map((m) => m.id))}. Received: ${JSON.stringify(ids)}`);
   const metricFns = s.metrics.map((m, i) => {
     if (m.fn === null) return undefined;
+    if (m.fn === OUTPUT_LOSS) {
+      if (!c.metrics[i].isLoss) fail(`expected metric '${m.id}' to be an output's loss. Received: a metric`);
+      return undefined;
+    }
     const f = METRIC_FUNCTIONS[m.fn];
     if (!f) fail(`expected metric function names ${Object.keys(METRIC_FUNCTIONS).join(', ')}. Received: ${m.fn}`);
     if (c.metrics[i].fn && c.metrics[i].fn !== f) fail(`expected metric '${m.id}' to be ${m.fn}. Received: the model resolved it differently`);
@@ -147,6 +151,11 @@ export function prepareResume(run: TrainingRun, ck: LoadedCheckpoint): () => Res
     const trackers: [string, MeanMetric][] = [['loss', c.lossTracker]];
     c.metrics.forEach((m, i) => {
       const f = metricFns[i];
+      // An output's loss tracker (several outputs) has no function: it exists from compile on.
+      if (m.isLoss) {
+        trackers.push([m.id, m.tracker!]);
+        return;
+      }
       if (!f) return;
       if (!m.tracker) {
         m.fn = f;

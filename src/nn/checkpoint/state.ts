@@ -99,7 +99,8 @@ export interface CheckpointState {
   };
   /**
    * The compiled metrics: id and resolved function name (null before the first batch: no tracker
-   * yet). The loss tracker is always there (tensors `metrics/loss/*`).
+   * yet; 'loss' for an output's loss tracker of a model with several outputs, which always has
+   * one). The loss tracker is always there (tensors `metrics/loss/*`).
    */
   metrics: {
     /** The metric's name as compiled, e.g. 'accuracy'. */

@@ -14,8 +14,11 @@ import type { Optimizer } from '../optimizers/optimizer.ts';
 
 /** The model as a checkpoint reads and restores it (Sequential has this shape). */
 export interface CheckpointedModel {
-  /** The layers in order: their names (a layer's own seed generator is found by name) and build shapes. */
-  readonly layers: readonly { readonly name: string; readonly buildShape?: SymbolicShape }[];
+  /**
+   * The layers in order: their names (a layer's own seed generator is found by name) and build shapes (a list of
+   * shapes for a layer that takes a list; the first layer, whose shape is the model's input shape, takes one).
+   */
+  readonly layers: readonly { readonly name: string; readonly buildShape?: unknown }[];
   readonly weights: Variable[];
   readonly trainableWeights: Variable[];
   readonly built: boolean;
@@ -28,6 +31,8 @@ export interface CheckpointedMetric {
   id: string;
   fn?: MetricFn;
   tracker?: MeanMetric;
+  /** Whether it is an output's loss tracker (several outputs): no function, a tracker from compile on. */
+  isLoss?: boolean;
 }
 
 /** The compiled configuration a checkpoint saves and restores. */

@@ -11,7 +11,7 @@ export { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.
 export { Dense, type DenseConfig } from './dense.ts';
 export { Dropout, type DropoutConfig } from './dropout.ts';
 export { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, type Pooling2DConfig } from './pooling.ts';
-export { Activation, Flatten, Input, InputLayer } from './simple.ts';
+export { Activation, Flatten, Input, InputLayer, type InputConfig } from './simple.ts';
 export { UpSampling2D, type UpSampling2DConfig } from './upsampling.ts';
 export { Cropping2D, ZeroPadding2D, type SpatialAmounts, type SpatialAmountsConfig } from './padding-cropping.ts';
 export { GlobalMaxPooling2D, type GlobalPooling2DConfig } from './global-pooling.ts';
@@ -35,3 +35,7 @@ export { RandomCrop, type RandomCropConfig } from './random-crop.ts';
 export { RandomContrast, type RandomContrastConfig } from './random-contrast.ts';
 export { RandomBrightness, type RandomBrightnessConfig } from './random-brightness.ts';
 export { RandomImageLayer, type Factor, type RandomImageConfig, type RandomGeometryConfig } from './image-augmentation.ts';
+export { Add, Average, Maximum, Merge, Minimum, Multiply, Subtract } from './merge.ts';
+export { Concatenate, type ConcatenateConfig } from './concatenate.ts';
+export { Dot, type DotConfig } from './dot.ts';
+export { add, average, concatenate, dot, maximum, minimum, multiply, subtract, type MergeFunction } from './merge-functions.ts';

@@ -5,14 +5,23 @@
  */
 import { ArgumentError, ShapeError, Tensor, fmtShape } from '../../core/internal.ts';
 import type { BatchSource } from './options.ts';
+import { type BatchPart, checkSameBatch, isBatchPart } from './outputs.ts';
 
-/** Splits a dataset element into (x, y). */
-export function unpack(fn: string, el: unknown): [Tensor, Tensor | undefined] {
+/**
+ * Splits a dataset element into (x, y): `[x, y]`, `{ x, y }` or a bare x, where x and y are tensors, or lists or
+ * objects of tensors (several inputs or outputs).
+ */
+export function unpack(fn: string, el: unknown): [BatchPart, BatchPart | undefined] {
   if (el instanceof Tensor) return [el, undefined];
-  if (Array.isArray(el) && el[0] instanceof Tensor) return [el[0], el[1] instanceof Tensor ? el[1] : undefined];
+  if (Array.isArray(el) && el[0] instanceof Tensor) return [el[0], el[1] instanceof Tensor ? el[1] : isBatchPart(el[1]) ? el[1] : undefined];
   if (el && typeof el === 'object' && (el as { x?: unknown }).x instanceof Tensor) {
-    const o = el as { x: Tensor; y?: Tensor };
+    const o = el as { x: Tensor; y?: BatchPart };
     return [o.x, o.y];
+  }
+  if (Array.isArray(el) && isBatchPart(el[0])) return [el[0], isBatchPart(el[1]) ? el[1] : undefined];
+  if (el && typeof el === 'object' && isBatchPart((el as { x?: unknown }).x)) {
+    const o = el as { x: BatchPart; y?: unknown };
+    return [o.x, isBatchPart(o.y) ? o.y : undefined];
   }
   throw new ArgumentError(`${fn}: expected dataset elements [x, y] of tensors. Received: ${Array.isArray(el) ? 'an array of non-tensors' : typeof el}`);
 }
@@ -61,10 +70,14 @@ export function steps(source: BatchSource): number | null {
   return n >= 0 && Number.isFinite(n) ? n : null;
 }
 
-export function checkBatch(fn: string, x: Tensor, y: Tensor | undefined): Tensor {
+export function checkBatch(fn: string, x: BatchPart, y: BatchPart | undefined): BatchPart {
   if (!y) throw new ArgumentError(`${fn}: expected dataset elements [x, y] with labels. Received: elements without y`);
-  if (y.shape[0] !== x.shape[0]) {
-    throw new ShapeError(`${fn}: expected x and y with the same number of samples. Received: x.shape=${fmtShape(x.shape)}, y.shape=${fmtShape(y.shape)}`);
+  if (x instanceof Tensor && y instanceof Tensor) {
+    if (y.shape[0] !== x.shape[0]) {
+      throw new ShapeError(`${fn}: expected x and y with the same number of samples. Received: x.shape=${fmtShape(x.shape)}, y.shape=${fmtShape(y.shape)}`);
+    }
+    return y;
   }
+  checkSameBatch(fn, x, y);
   return y;
 }

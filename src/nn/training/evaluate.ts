@@ -9,14 +9,19 @@ import type { Logs } from '../callbacks.ts';
 import { MeanMetric } from '../metrics.ts';
 import { Progbar } from '../progbar.ts';
 import { checkBatch, checkFinite, checkSource, iterate, ownsElements, steps, unpack } from './batches.ts';
-import { type Compiled, ensureMetrics, requireCompiled } from './compile.ts';
+import { type Compiled, requireCompiled } from './compile.ts';
 import { readLogs } from './logging.ts';
 import type { TrainableModel } from './model.ts';
 import type { BatchSource, EvaluateOptions } from './options.ts';
+import { batchSizeOf, disposePart, lossOf, predictionsOf, targetsOf, updateMetrics } from './outputs.ts';
 
 /** Runs the model over `data` accumulating loss and metrics in fresh trackers. */
 export async function evaluateRun(model: TrainableModel, c: Compiled, data: BatchSource, prefix: string, bar?: Progbar): Promise<Logs> {
-  const local: Compiled = { ...c, lossTracker: new MeanMetric('loss'), metrics: c.metrics.map((m) => ({ id: m.id, fn: m.fn, tracker: m.fn ? new MeanMetric(m.id, m.fn) : undefined })) };
+  const local: Compiled = {
+    ...c,
+    lossTracker: new MeanMetric('loss'),
+    metrics: c.metrics.map((m) => ({ ...m, tracker: m.fn ? new MeanMetric(m.id, m.fn) : m.isLoss ? new MeanMetric(m.id) : undefined })),
+  };
   try {
     let batch = 0;
     const owned = ownsElements(data);
@@ -25,15 +30,17 @@ export async function evaluateRun(model: TrainableModel, c: Compiled, data: Batc
       try {
         const y = checkBatch('evaluate', x, y0);
         tidy(() => {
-          const yPred = model.call(x, { training: false });
-          local.lossTracker.updateValues(local.loss.call(y, yPred), x.shape[0]);
-          ensureMetrics(local, y, yPred);
-          for (const m of local.metrics) m.tracker!.update(y, yPred);
+          const ys = targetsOf('evaluate', local, y);
+          const preds = predictionsOf(local, model.call(x, { training: false }));
+          const n = batchSizeOf(x);
+          const { total, parts } = lossOf(local, ys, preds);
+          local.lossTracker.updateValues(total, n);
+          updateMetrics(local, ys, preds, n, parts);
         });
       } finally {
         if (owned) {
-          x.dispose();
-          y0?.dispose();
+          disposePart(x);
+          disposePart(y0);
         }
       }
       batch++;

@@ -22,6 +22,7 @@ import { LogCadence, nanError, readLogs } from './logging.ts';
 import type { TrainableModel } from './model.ts';
 import type { BatchSource, FitOptions } from './options.ts';
 import { ProgbarLogger } from './progbar-logger.ts';
+import { disposePart } from './outputs.ts';
 import { trainStep } from './train-step.ts';
 
 /** The models with a fit in progress: a second fit on one of them is refused. */
@@ -81,8 +82,8 @@ async function runFit(model: TrainableModel, data: BatchSource, options: FitOpti
         trainStep(model, c, x, y);
       } finally {
         if (owned) {
-          x.dispose();
-          y0?.dispose();
+          disposePart(x);
+          disposePart(y0);
         }
       }
       if (cadence.due()) logs = await readLogs(c);

@@ -13,4 +13,5 @@ export { evaluateModel } from './evaluate.ts';
 export { fitModel } from './fit.ts';
 export type { TrainableModel } from './model.ts';
 export type { BatchSource, CompileOptions, EvaluateOptions, FitOptions, PredictOptions } from './options.ts';
+export type { BatchPart } from './outputs.ts';
 export { predictModel } from './predict.ts';

@@ -12,7 +12,8 @@ import type { ProgbarSink } from '../progbar.ts';
 /**
  * A source of batches for `fit`, `evaluate` and `predict`: a {@link data.Dataset} (iterated once per epoch, reshuffled
  * per epoch) or any async iterable. Each element is `[x, y]` (or `{ x, y }`) of tensors, x [batch, ...] and y with
- * the same batch size; `predict` needs only x. `fit`, `evaluate` and `predict` dispose the elements of a Dataset (of
+ * the same batch size; `predict` needs only x. For a model with several inputs x is a list (or an object keyed by
+ * input name) of tensors; with several outputs y is a list (by position) or an object keyed by output name. `fit`, `evaluate` and `predict` dispose the elements of a Dataset (of
  * `iterate`) after each step; the tensors of a plain async iterable stay the caller's and are never disposed.
  */
 export interface BatchSource {
@@ -30,20 +31,28 @@ export interface BatchSource {
   cardinality?(): number;
 }
 
-/** Options of `Sequential.compile` (Keras `model.compile(optimizer, loss, metrics)`). */
+/** Options of `compile` (Keras `model.compile(optimizer, loss, metrics, loss_weights)`). */
 export interface CompileOptions {
   /** 'adam' (Keras defaults), 'sgd', or an optimizer instance such as `new dt.optimizers.Adam({ learningRate: 1e-3 })`. */
   optimizer: string | Optimizer;
   /**
    * A Keras loss name ('sparse_categorical_crossentropy', 'categorical_crossentropy', 'mean_squared_error' or 'mse')
-   * or a loss instance from `dt.losses`.
+   * or a loss instance from `dt.losses`. For a model with several outputs: one loss for all outputs, a list (one per
+   * output, by position) or an object keyed by output name.
    */
-  loss: string | Loss;
+  loss: string | Loss | readonly (string | Loss)[] | { readonly [output: string]: string | Loss };
   /**
    * Keras metric names: 'accuracy' or 'acc' (resolved from the label and prediction shapes, as Keras does),
-   * 'sparse_categorical_accuracy', 'categorical_accuracy'. They appear in logs and History under these names.
+   * 'sparse_categorical_accuracy', 'categorical_accuracy'. They appear in logs and History under these names. For a
+   * model with several outputs: a list with one entry per output (a name or a list of names), or an object keyed by
+   * output name; they appear as `<output>_<metric>`.
    */
-  metrics?: string[];
+  metrics?: readonly string[] | readonly (string | readonly string[])[] | { readonly [output: string]: string | readonly string[] };
+  /**
+   * Models with several outputs: the weight of each output's loss in the total loss (a list by position or an object
+   * keyed by output name; default 1 each, Keras `loss_weights`).
+   */
+  lossWeights?: readonly number[] | { readonly [output: string]: number };
 }
 
 /** Options of `Sequential.fit` (Keras `model.fit` keyword arguments, camelCase). */

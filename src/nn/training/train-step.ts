@@ -5,32 +5,38 @@
  */
 import { type Tensor, keep, tidy, variableGrads } from '../../core/internal.ts';
 import { applyConstraints, collectLosses, totalLoss } from '../layer-losses.ts';
-import { type Compiled, ensureMetrics } from './compile.ts';
+import type { Compiled } from './compile.ts';
 import type { TrainableModel } from './model.ts';
+import { type BatchPart, batchSizeOf, leaves, lossOf, predictionsOf, targetsOf, updateMetrics } from './outputs.ts';
 
-/** One optimizer step on a batch; updates the loss tracker and metrics. */
-export function trainStep(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor): void {
+/** One optimizer step on a batch; updates the loss tracker and metrics (and the outputs' loss trackers). */
+export function trainStep(model: TrainableModel, c: Compiled, x: BatchPart, y: BatchPart): void {
   // Build before listing the weights: a model without a declared input shape creates them on its
   // first call, which would otherwise happen after `vars` was read (and find no variables).
-  if (!model.built) model.build([null, ...x.shape.slice(1)]);
+  if (!model.built) model.build([null, ...leaves(x)[0].shape.slice(1)]);
+  const ys = targetsOf('fit', c, y);
+  const n = batchSizeOf(x);
   tidy(() => {
     const vars = model.trainableWeights;
-    let yPred: Tensor | undefined;
+    let preds: Tensor[] | undefined;
+    let parts: Tensor[] | undefined;
     try {
-      // The kept prediction is released in `finally`, also when the loss throws (bad labels).
+      // The kept predictions (and the outputs' losses) are released in `finally`, also when the loss throws.
       const { value, grads } = variableGrads(() => {
         // Keras compute_loss: the loss plus the layers' regularization losses; constraints after the update (layer-losses.ts).
         const [out, activity] = collectLosses(() => model.call(x, { training: true }));
-        yPred = keep(out);
-        return totalLoss(model, c.loss.call(y, yPred), activity);
+        preds = predictionsOf(c, out).map((p) => keep(p));
+        const loss = lossOf(c, ys, preds);
+        parts = loss.parts?.map((p) => keep(p));
+        return totalLoss(model, loss.total, activity);
       }, vars);
       c.optimizer.applyGradients(grads.map((g, i) => [g, vars[i]] as const));
       applyConstraints(model);
-      c.lossTracker.updateValues(value, x.shape[0]);
-      ensureMetrics(c, y, yPred!);
-      for (const m of c.metrics) m.tracker!.update(y, yPred!);
+      c.lossTracker.updateValues(value, n);
+      updateMetrics(c, ys, preds!, n, parts);
     } finally {
-      yPred?.dispose();
+      for (const p of preds ?? []) p.dispose();
+      for (const p of parts ?? []) p.dispose();
     }
   });
 }

@@ -1,0 +1,255 @@
+/**
+ * The machinery Sequential and Functional models share (Keras: both extend Model): a model is a
+ * layer (it can be called inside another model), whose weights are its layers' (deduplicated, in
+ * layer order), with get/setWeights, weightsDigest, safetensors save/load, and the training API
+ * (compile/fit/evaluate/predict, implemented in training/). Subclasses give the layers, the
+ * forward pass, building and the summary.
+ * Part of src/nn: imports src/core only.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  ArgumentError, DataFormatError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, fmtShape, ops, tidy,
+} from '../core/internal.ts';
+import type { CallbackModel } from './callbacks.ts';
+import { digestTensors } from './digest.ts';
+import { writeFileDurable } from './durable-write.ts';
+import type { History } from './history.ts';
+import { Layer, type ShapeOf } from './layer.ts';
+import { decodeSafetensors, encodeSafetensors, type NamedArray } from './safetensors.ts';
+import {
+  type BatchSource, type CompileOptions, type Compiled, type EvaluateOptions, type FitOptions, type PredictOptions,
+  type TrainableModel, compileModel, evaluateModel, fitModel, predictModel,
+} from './training/index.ts';
+
+/** The variables of `vs` without repeats, first occurrence kept (a shared layer's weights count once). */
+function unique(vs: Variable[]): Variable[] {
+  return [...new Set(vs)];
+}
+
+/**
+ * The base of {@link Sequential} and {@link Functional} (Keras's `Model`): a model is a {@link Layer} whose weights
+ * are its layers', with weight access, safetensors save/load and Keras's training API. Not constructed directly.
+ */
+export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out> implements CallbackModel {
+  /** Set by callbacks (EarlyStopping, TerminateOnNaN) to end fit after the current batch. */
+  stopTraining = false;
+  /** @internal compile() state */
+  compiled?: Compiled;
+  protected override readonly inputKind: 'tensor' | 'list' | 'any' = 'any';
+
+  /** The layers (Keras order), nested models included as one layer each. */
+  abstract readonly layers: readonly Layer<any, any>[];
+
+  /** Whether the model's weights exist. */
+  abstract override get built(): boolean;
+
+  /**
+   * Builds the model for an input shape, batch dimension included (null or a number), like Keras `model.build`.
+   * @throws {@link ShapeError} when a layer does not accept its input shape.
+   */
+  abstract override build(inputShape: ShapeOf<In>): void;
+
+  /**
+   * The Keras summary table, printed with `print` (default: written to process.stdout) and returned.
+   */
+  abstract summary(print?: (s: string) => void): string;
+
+  /** @internal Trainable, non-trainable and (once built) optimizer parameter counts, for the summary's totals. */
+  protected summaryTotals(): { trainable: number; nonTrainable: number; optimizer?: number } {
+    const trainable = this.trainableWeights.reduce((n, w) => n + w.size, 0);
+    const nonTrainable = this.nonTrainableWeights.reduce((n, w) => n + w.size, 0);
+    const opt = this.compiled?.optimizer;
+    return { trainable, nonTrainable, optimizer: opt && opt.iterations > 0 ? opt.countParams() : undefined };
+  }
+
+  /** @internal The model as the training functions see it (a single-input, single-output model; see {@link Functional}). */
+  protected asTrainable(): TrainableModel {
+    return this as unknown as TrainableModel;
+  }
+
+  /** All weights, layer by layer (each layer's trainable weights first), as Keras orders them. Names are `<layer>/<weight>`. */
+  override get weights(): Variable[] {
+    return unique(this.layers.flatMap((l) => l.weights));
+  }
+
+  /** The weights the optimizer updates, layer by layer. */
+  override get trainableWeights(): Variable[] {
+    return unique(this.layers.flatMap((l) => l.trainableWeights));
+  }
+
+  /** The weights the optimizer does not update, layer by layer. */
+  override get nonTrainableWeights(): Variable[] {
+    return unique(this.layers.flatMap((l) => l.nonTrainableWeights));
+  }
+
+  /** The number of scalars in all weights (Keras `count_params()`). */
+  override countParams(): number {
+    return this.weights.reduce((n, w) => n + w.size, 0);
+  }
+
+  /** Copies of the weights, in {@link ModelBase.weights | weights} order (the caller disposes them). */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => ops.clone(w));
+  }
+
+  /**
+   * Sets every weight from tensors in {@link ModelBase.weights | weights} order (copied; other dtypes are cast).
+   * Checks everything first, so a bad list leaves the model unchanged.
+   * @throws {@link ArgumentError} for the wrong number of tensors; {@link ShapeError} for a shape that differs.
+   */
+  setWeights(values: readonly Tensor[]): void {
+    const ws = this.weights;
+    if (values.length !== ws.length) throw new ArgumentError(`setWeights: expected ${ws.length} tensors. Received: ${values.length}`);
+    // Check every shape before assigning any, so that a bad list leaves the model unchanged (Keras does too).
+    ws.forEach((w, i) => {
+      assertLive('setWeights', values[i]);
+      if (values[i].rank !== w.rank || values[i].shape.some((d, k) => d !== w.shape[k])) {
+        throw new ShapeError(`setWeights: expected tensor ${i} ('${w.name}') of shape ${fmtShape(w.shape)}. Received: ${fmtShape(values[i].shape)}`);
+      }
+    });
+    ws.forEach((w, i) => tidy(() => w.assign(values[i].dtype === w.dtype ? ops.clone(values[i]) : ops.cast(values[i], w.dtype))));
+  }
+
+  /** Weight values as host arrays, in `weights` order (used by callbacks such as EarlyStopping). */
+  async getWeightValues(): Promise<Float32Array[]> {
+    return Promise.all(this.weights.map(async (w) => (await w.data()) as Float32Array));
+  }
+
+  /** Sets every weight from host arrays in `weights` order (the inverse of {@link ModelBase.getWeightValues | getWeightValues}). */
+  setWeightValues(values: readonly Float32Array[]): void {
+    this.weights.forEach((w, i) => tidy(() => w.assign(ops.tensor(values[i], w.shape))));
+  }
+
+  /** SHA-256 (hex) of every weight's dtype, shape and bytes in `weights` order: equal digests mean equal bits. Same as `dt.utils.weightsDigest(model)`. */
+  weightsDigest(): Promise<string> {
+    return digestTensors(this.weights);
+  }
+
+  /**
+   * Writes the weights as a canonical safetensors file (float32 tensors named `<layer>/<weight>`, sorted, with the
+   * weight order in `__metadata__`): identical weights give byte-identical files. The write is crash-safe: a
+   * temporary file in the same directory, fsync, rename, fsync of the directory.
+   * @throws {@link ArgumentError} when the model is not built yet.
+   */
+  async saveWeights(path: string): Promise<void> {
+    if (typeof path !== 'string') throw new ArgumentError(`saveWeights: expected a file path string. Received: ${typeof path}`);
+    if (!this.built) throw new ArgumentError(`saveWeights: the model '${this.name}' is not built yet (call it or fit it first)`);
+    const names = this.weights.map((w) => w.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) throw new ArgumentError(`saveWeights: expected unique weight names in the model '${this.name}'. Received: '${twice}' twice (give the layers distinct names)`);
+    const tensors: Record<string, NamedArray> = {};
+    for (const w of this.weights) tensors[w.name] = { dtype: 'F32', shape: [...w.shape], data: (await w.data()) as Float32Array };
+    const bytes = encodeSafetensors(tensors, { format: 'ditto', order: JSON.stringify(this.weights.map((w) => w.name)) });
+    try {
+      writeFileDurable(path, bytes);
+    } catch (e) {
+      // The error would name the temporary sibling file; name the user's path instead.
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' || code === 'ENOTDIR' ? `its folder ${dirname(resolve(path))} does not exist` : code === 'EISDIR' ? 'it is a folder' : `${code ?? (e as Error).message}`;
+      throw new ArgumentError(`saveWeights: expected a writable file path in an existing folder. Received: ${path} (${why})`);
+    }
+  }
+
+  /**
+   * Loads weights saved by {@link ModelBase.saveWeights | saveWeights} (or any safetensors file with float32
+   * tensors of those names). Weights are matched by name; with `matchBy: 'order'` they are matched by position
+   * instead (for a model whose layer names differ). Shapes must match; nothing is assigned unless every weight matches.
+   * @throws {@link ArgumentError} when the model is not built yet; {@link DataFormatError} for an unreadable or
+   * malformed file, missing or extra names, or a shape or dtype that differs.
+   */
+  async loadWeights(path: string, options: { matchBy?: 'name' | 'order' } = {}): Promise<void> {
+    if (typeof path !== 'string') throw new ArgumentError(`loadWeights: expected a file path string. Received: ${typeof path}`);
+    checkOptions('loadWeights', options, ['matchBy']);
+    if (options.matchBy !== undefined && options.matchBy !== 'name' && options.matchBy !== 'order') {
+      throw new ArgumentError(`loadWeights: expected matchBy to be 'name' or 'order'. Received: matchBy=${JSON.stringify(options.matchBy)}`);
+    }
+    if (!this.built) throw new ArgumentError(`loadWeights: the model '${this.name}' is not built yet (give the first layer an inputShape, or call the model once)`);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      throw new DataFormatError(`loadWeights: cannot read ${path}: ${(e as Error).message}`);
+    }
+    const { tensors, metadata } = decodeSafetensors(bytes, path);
+    const ws = this.weights;
+    let sources: NamedArray[];
+    if ((options.matchBy ?? 'name') === 'name') {
+      const missing = ws.filter((w) => !tensors[w.name]).map((w) => w.name);
+      const extra = Object.keys(tensors).filter((k) => !ws.some((w) => w.name === k));
+      if (missing.length || extra.length) {
+        throw new DataFormatError(`loadWeights: ${path}: weight names do not match the model '${this.name}'. Missing in file: [${missing.join(', ')}]; not in model: [${extra.join(', ')}] (use { matchBy: 'order' } to match by position)`);
+      }
+      sources = ws.map((w) => tensors[w.name]);
+    } else {
+      let order: unknown;
+      try {
+        order = metadata.order ? JSON.parse(metadata.order) : Object.keys(tensors);
+      } catch {
+        order = undefined;
+      }
+      // A damaged `order` entry is a format error, not a TypeError/SyntaxError later on.
+      if (!Array.isArray(order) || order.some((n) => typeof n !== 'string' || !tensors[n])) {
+        throw new DataFormatError(`loadWeights: ${path}: expected __metadata__.order to be a JSON list of the file's tensor names. Received: ${metadata.order}`);
+      }
+      if (order.length !== ws.length) throw new DataFormatError(`loadWeights: ${path}: expected ${ws.length} weights. Received: ${order.length}`);
+      sources = order.map((n) => tensors[n]);
+    }
+    ws.forEach((w, i) => {
+      const s = sources[i];
+      if (s.dtype !== 'F32' || s.shape.length !== w.shape.length || s.shape.some((d, k) => d !== w.shape[k])) {
+        throw new DataFormatError(`loadWeights: ${path}: expected '${w.name}' of shape ${fmtShape(w.shape)} float32. Received: ${s.dtype}${fmtShape(s.shape)}`);
+      }
+    });
+    ws.forEach((w, i) => tidy(() => w.assign(ops.tensor(sources[i].data as Float32Array, w.shape))));
+  }
+
+  /**
+   * Configures training, Keras `model.compile`: the optimizer, the loss and the metrics. Compiling again replaces
+   * the configuration (an optimizer created from a name is released).
+   * @throws {@link ArgumentError} for a missing optimizer or loss, or an unknown name.
+   */
+  compile(options: CompileOptions): void {
+    this.compiled = compileModel(this, options);
+  }
+
+  /**
+   * Trains for `epochs` passes over `data` (Keras `model.fit`): one optimizer step per batch, validation at each
+   * epoch's end, a Keras-style progress bar, callbacks; resolves to the {@link History}, whose values are exactly
+   * those printed. With `checkpoint` it saves crash-safe checkpoints; with `resumeFrom` it continues an interrupted
+   * run and ends with the bits of the uninterrupted one.
+   * @throws {@link ArgumentError} when the model is not compiled, for bad options or data without labels;
+   * {@link NumericError} when the loss becomes NaN or infinite (unless a {@link TerminateOnNaN} callback stops
+   * training); {@link DataFormatError} when a checkpoint to resume from is invalid or does not match the run.
+   */
+  async fit(data: BatchSource, options: FitOptions = {}): Promise<History> {
+    return fitModel(this.asTrainable(), data, options);
+  }
+
+  /**
+   * Loss and metrics over `data`, in inference mode: `[loss, ...metrics]` in compile order (Keras `model.evaluate`).
+   * The values are batch-size-weighted means.
+   * @throws {@link ArgumentError} when the model is not compiled or the data has no batches.
+   */
+  async evaluate(data: BatchSource, options: EvaluateOptions = {}): Promise<number[]> {
+    return evaluateModel(this.asTrainable(), data, options);
+  }
+
+  /**
+   * Predictions, in inference mode (Keras `model.predict`): for a tensor, computed in batches of `batchSize`
+   * (default 32); for a dataset, for every batch (its `x`), concatenated along axis 0. The caller owns the result.
+   * @throws {@link ArgumentError} for a bad batch size or no input samples.
+   */
+  async predict(x: Tensor | BatchSource, options: PredictOptions = {}): Promise<Tensor> {
+    // One output (a Sequential, or a functional model whose output is one tensor): a tensor.
+    return (await predictModel(this.asTrainable(), x, options)) as Tensor;
+  }
+
+  /** Releases the weights, the optimizer's slots and the metric accumulators. */
+  override dispose(): void {
+    for (const l of this.layers) l.dispose();
+    this.compiled?.optimizer.dispose();
+    this.compiled?.lossTracker.dispose();
+    for (const m of this.compiled?.metrics ?? []) m.tracker?.dispose();
+  }
+}
