@@ -44,6 +44,17 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
   /** Whether the model's weights exist. */
   abstract override get built(): boolean;
 
+  /** Whether the model's weights are trained; setting it sets every layer's `trainable` (nested models too), as Keras does. */
+  override get trainable(): boolean {
+    return super.trainable;
+  }
+
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    // `layers` is a field of the subclass: unset while Layer's constructor runs.
+    for (const l of (this.layers as readonly Layer<any, any>[] | undefined) ?? []) l.trainable = value;
+  }
+
   /**
    * Builds the model for an input shape, batch dimension included (null or a number), like Keras `model.build`.
    * @throws {@link ShapeError} when a layer does not accept its input shape.
