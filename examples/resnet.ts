@@ -16,6 +16,7 @@
 import * as dt from '../src/index.ts';
 import { checkpointing } from './lib/checkpointing.ts';
 import { parseOptions } from './lib/options.ts';
+import { buildResnet } from './lib/resnet-model.ts';
 import { saveOrCompareRun } from './lib/run-record.ts';
 
 const PROGRAM = 'resnet';
@@ -30,48 +31,6 @@ if (opts.backend) await dt.setBackend(opts.backend);
 else await dt.ready();
 log(`Backend: ${dt.getBackend()} (${dt.getBackendInfo().description})`);
 const fitCheckpointing = checkpointing(PROGRAM, opts, log);
-
-// ---------------------------------------------------------------- The model
-/** Conv (no bias: BatchNormalization's beta replaces it) -> BatchNormalization. */
-function convBn(x: dt.SymbolicTensor, filters: number, strides = 1): dt.SymbolicTensor {
-  const h = new dt.layers.Conv2D(filters, 3, { strides, padding: 'same', useBias: false, kernelInitializer: 'he_normal' }).apply(x);
-  return new dt.layers.BatchNormalization().apply(h);
-}
-
-/** A residual block: relu(x + bn(conv(relu(bn(conv(x)))))); with strides 2 the skip is a 1x1 strided projection. */
-function residualBlock(x: dt.SymbolicTensor, filters: number, strides = 1): dt.SymbolicTensor {
-  let h = new dt.layers.ReLU().apply(convBn(x, filters, strides));
-  h = convBn(h, filters);
-  let skip = x;
-  if (strides !== 1 || x.shape[3] !== filters) {
-    skip = new dt.layers.Conv2D(filters, 1, { strides, useBias: false, kernelInitializer: 'he_normal' }).apply(x);
-    skip = new dt.layers.BatchNormalization().apply(skip);
-  }
-  return new dt.layers.ReLU().apply(new dt.layers.Add().apply([h, skip]));
-}
-
-function buildModel(): dt.Model {
-  // Seeded augmentation, as a block of the model (Keras's recommended placement): identity in
-  // evaluate and predict; in training each batch draws its angles, shifts and zooms from the layers'
-  // seed generators, whose state is part of every checkpoint.
-  const augmentation = new dt.Sequential([
-    new dt.layers.RandomRotation(0.05, { fillMode: 'constant' }),
-    new dt.layers.RandomTranslation(0.1, 0.1, { fillMode: 'constant' }),
-    new dt.layers.RandomZoom(0.1, null, { fillMode: 'constant' }),
-  ], { name: 'augmentation' });
-
-  const inputs = dt.Input({ shape: [28, 28], name: 'image' });        // uint8 images, cast to float32 by the model
-  let x = new dt.layers.Reshape([28, 28, 1]).apply(inputs);
-  x = new dt.layers.Rescaling(1 / 255).apply(x);
-  x = augmentation.apply(x);
-  x = new dt.layers.ReLU().apply(convBn(x, 16));                        // 28x28x16
-  x = residualBlock(x, 16);
-  x = residualBlock(x, 32, 2);                                         // 14x14x32
-  x = residualBlock(x, 64, 2);                                         // 7x7x64
-  x = new dt.layers.GlobalAveragePooling2D().apply(x);
-  const outputs = new dt.layers.Dense(10, { activation: 'softmax' }).apply(x);
-  return new dt.Model({ inputs, outputs, name: 'resnet' });
-}
 
 // ---------------------------------------------------------------- Data
 const [[trainImagesAll, trainLabelsAll], [testImagesAll, testLabelsAll]] = await dt.datasets.mnist.loadData();
@@ -88,7 +47,7 @@ const trainData = dt.data.Dataset.fromTensorSlices([trainImages, trainLabels])
 const testData = dt.data.Dataset.fromTensorSlices([testImages, testLabels]).batch(256);
 
 // ---------------------------------------------------------------- Train, evaluate, record
-const model = buildModel();
+const model = buildResnet();
 if (!opts.quiet) model.summary();
 model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
 const history = await model.fit(trainData, { epochs: opts.epochs, validationData: testData, verbose: opts.quiet ? 0 : 1, ...fitCheckpointing });
