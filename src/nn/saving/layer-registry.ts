@@ -150,13 +150,15 @@ export function layerFromKerasConfig(obj: unknown, options: FromConfigOptions = 
   const where = options.where ?? '';
   const o = expectKerasObject(obj, where);
   const ctx: ReadContext = { customObjects: options.customObjects };
-  const label = typeof o.config.name === 'string' ? `${where ? `${where} ` : ''}('${o.config.name}')` : where;
+  const named = typeof o.config.name === 'string' ? `('${o.config.name}')` : '';
+  const label = where && named ? `${where} ${named}` : where || named;
   const spec = lookupSpec(o, ctx);
   if (!spec) {
     const reg = typeof o.registered_name === 'string' && o.registered_name !== o.class_name ? ` (registered name '${o.registered_name}')` : '';
     throw configError(label, `unsupported Keras class '${o.class_name}'${reg}: ditto has no such layer; a custom class needs dt.utils.registerKerasSerializable or customObjects`);
   }
-  const r = new ConfigReader(o.class_name, o.config, label, spec);
+  // A model's own reader gets only where it sits: its layers' paths start with its name.
+  const r = new ConfigReader(o.class_name, o.config, spec.ownBase && spec.className !== 'InputLayer' ? where : label, spec);
   const base = spec.ownBase ? {} : readBase(r);
   const layer = specFromConfig(spec, r, base, ctx);
   const bc = o.build_config;

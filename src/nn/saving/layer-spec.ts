@@ -15,9 +15,10 @@ import {
 
 /**
  * How a field's value is translated: `raw` as is (tuples as arrays), `opt` as is but Keras's null is ditto's
- * "not given", `act` an activation name, `init`/`reg`/`con` a serialized initializer, regularizer or constraint.
+ * "not given", `act` an activation name, `init`/`reg`/`con` a serialized initializer, regularizer or constraint,
+ * `axis` one axis (Keras 2 wrote some as a one-element list: BatchNormalization's `[3]`).
  */
-export type FieldKind = 'raw' | 'opt' | 'act' | 'init' | 'reg' | 'con';
+export type FieldKind = 'raw' | 'opt' | 'act' | 'init' | 'reg' | 'con' | 'axis';
 
 /** One field of a layer's config. */
 export interface FieldSpec {
@@ -132,6 +133,7 @@ export class ConfigReader {
       case 'init': return v === null ? undefined : parseInitializer(v, where);
       case 'reg': return parseRegularizer(v, where);
       case 'con': return parseConstraint(v, where);
+      case 'axis': return Array.isArray(v) && v.length === 1 ? v[0] : v;
     }
   }
 
@@ -152,7 +154,7 @@ export class ConfigReader {
 function writeField(layer: any, fs: FieldSpec): unknown {
   const v = fs.read ? fs.read(layer) : layer[fs.ts];
   switch (fs.kind) {
-    case 'raw': return v === undefined ? null : structuredClone(v);
+    case 'raw': case 'axis': return v === undefined ? null : structuredClone(v);
     case 'opt': return v === undefined ? null : structuredClone(v);
     case 'act': return v ?? 'linear';
     case 'init': return serializeInitializer(v as never);

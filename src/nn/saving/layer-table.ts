@@ -147,7 +147,7 @@ export const BUILTIN_LAYER_SPECS: readonly LayerSpec[] = [
   {
     className: 'BatchNormalization', cls: BatchNormalization,
     fields: [
-      f('axis', 'axis'), f('momentum', 'momentum'), ...NORM,
+      f('axis', 'axis', 'axis'), f('momentum', 'momentum'), ...NORM,
       f('moving_mean_initializer', 'movingMeanInitializer', 'init', member('inits', 'mean')),
       f('moving_variance_initializer', 'movingVarianceInitializer', 'init', member('inits', 'variance')),
     ],

@@ -74,6 +74,11 @@ function sequentialToConfig(model: Sequential): Record<string, unknown> {
 
 // ------------------------------------------------------------------ reading
 
+/** The path prefix of a model's layers: `outer/layers[1] ('inner') > inner` (the reader's where is the model's own label). */
+function modelPath(where: string, name: string): string {
+  return where ? `${where} ('${name}') > ${name}` : name;
+}
+
 /** Whether `v` is Keras's [layer_name, node_index, tensor_index] triple. */
 function isTriple(v: unknown): v is [string, number, number] {
   return Array.isArray(v) && v.length >= 3 && typeof v[0] === 'string' && Number.isInteger(v[1]) && Number.isInteger(v[2]);
@@ -89,7 +94,8 @@ function sequentialFromConfig(r: ConfigReader, _base: unknown, ctx: ReadContext)
   const buildShape = r.has('build_input_shape') ? r.take('build_input_shape') : undefined;
   r.finish();
   const label = typeof name === 'string' ? name : 'sequential';
-  const layers = layersCfg.map((lc, i) => layerFromKerasConfig(lc, { customObjects: ctx.customObjects, where: `${r.where ? `${r.where} > ` : ''}${label}/layers[${i}]`, build: false }));
+  const here = modelPath(r.where, label);
+  const layers = layersCfg.map((lc, i) => layerFromKerasConfig(lc, { customObjects: ctx.customObjects, where: `${here}/layers[${i}]`, build: false }));
   let model: Sequential;
   try {
     model = new Sequential(layers, typeof name === 'string' ? { name } : {});
@@ -147,7 +153,7 @@ function readNodes(raw: unknown, where: string): ReadNode[] {
 function functionalFromConfig(r: ConfigReader, _base: unknown, ctx: ReadContext): Functional {
   const name = r.take('name');
   const label = typeof name === 'string' ? name : 'functional';
-  const here = `${r.where ? `${r.where} > ` : ''}${label}`;
+  const here = modelPath(r.where, label);
   if (r.has('trainable')) r.take('trainable');
   parseDType(r.take('dtype'), `${here}, field dtype`);
   const layersCfg = r.take('layers');
@@ -212,7 +218,8 @@ function functionalFromConfig(r: ConfigReader, _base: unknown, ctx: ReadContext)
       return t;
     };
     if (isTriple(s)) return get(s);
-    if (Array.isArray(s)) return s.map(get);
+    // A list of one is one tensor, as Keras 3 reads it (Keras 2 always writes lists).
+    if (Array.isArray(s)) return s.length === 1 ? get(s[0]) : s.map(get);
     if (isObject(s)) return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, get(v)]));
     throw configError(here, `expected ${what}. Received: ${JSON.stringify(s)}`, true);
   };
@@ -260,11 +267,11 @@ export interface ModelFromJSONOptions {
  * {@link DataFormatError} for a malformed config.
  */
 export function modelFromKerasConfig(config: unknown, options: ModelFromJSONOptions = {}): ModelBase<any, any> {
-  const o = expectKerasObject(config, 'the top level');
-  if (Array.isArray((config as { config?: unknown }).config)) {
+  if (isObject(config) && Array.isArray(config.config)) {
     // Keras 2.0-2.2: a Sequential's config is the bare list of its layers.
-    return modelFromKerasConfig({ ...o, config: { layers: (config as { config: unknown[] }).config } }, options);
+    return modelFromKerasConfig({ ...config, config: { layers: config.config } }, options);
   }
+  const o = expectKerasObject(config, 'the top level');
   const m = layerFromKerasConfig(o, { customObjects: options.customObjects, where: '' });
   if (!(m instanceof Sequential) && !(m instanceof Functional)) {
     throw configError('the top level', `expected a model (Sequential or Functional). Received: class '${o.class_name}'`);
