@@ -87,7 +87,7 @@ function isTriple(v: unknown): v is [string, number, number] {
 /** Reads a Sequential's config: Keras 3 / Keras 2 `{ name, layers, build_input_shape? }` or Keras 2.0's bare list. */
 function sequentialFromConfig(r: ConfigReader, _base: unknown, ctx: ReadContext): Sequential {
   const name = r.take('name');
-  if (r.has('trainable')) r.take('trainable');
+  const trainable = r.take('trainable');
   parseDType(r.take('dtype'), `${r.where}, field dtype`);
   const layersCfg = r.take('layers');
   if (!Array.isArray(layersCfg)) throw configError(r.where, `expected Sequential config.layers to be a list. Received: ${JSON.stringify(layersCfg)?.slice(0, 80)}`, true);
@@ -103,6 +103,17 @@ function sequentialFromConfig(r: ConfigReader, _base: unknown, ctx: ReadContext)
   } catch (e) {
     throw configError(r.where || label, `cannot rebuild Sequential '${label}': ${(e as Error).message}`);
   }
+  return checkFrozen(model, trainable, here);
+}
+
+/**
+ * A model saved with trainable false: Keras also wrote trainable false on each of its layers, whose weights were
+ * then created frozen. A model whose layers still have trainable weights cannot be honoured (ditto freezes layers).
+ */
+function checkFrozen<M extends ModelBase<any, any>>(model: M, trainable: unknown, where: string): M {
+  if (trainable !== false) return model;
+  if (model.trainableWeights.length > 0) throw configError(where, 'unsupported trainable=false on a model whose layers are trainable (ditto freezes layers: set trainable false on each layer)');
+  model.trainable = false;
   return model;
 }
 
@@ -154,7 +165,7 @@ function functionalFromConfig(r: ConfigReader, _base: unknown, ctx: ReadContext)
   const name = r.take('name');
   const label = typeof name === 'string' ? name : 'functional';
   const here = modelPath(r.where, label);
-  if (r.has('trainable')) r.take('trainable');
+  const trainable = r.take('trainable');
   parseDType(r.take('dtype'), `${here}, field dtype`);
   const layersCfg = r.take('layers');
   const inputLayers = r.take('input_layers');
@@ -225,11 +236,13 @@ function functionalFromConfig(r: ConfigReader, _base: unknown, ctx: ReadContext)
   };
   const inputs = io(inputLayers, 'input_layers');
   const outputs = io(outputLayers, 'output_layers');
+  let model: Functional;
   try {
-    return new Functional({ inputs, outputs, ...(typeof name === 'string' ? { name } : {}) });
+    model = new Functional({ inputs, outputs, ...(typeof name === 'string' ? { name } : {}) });
   } catch (e) {
     throw configError(here, `cannot rebuild the functional model: ${(e as Error).message}`);
   }
+  return checkFrozen(model, trainable, here);
 }
 
 /** The key of `layer` in the name map. */

@@ -279,6 +279,14 @@ describe('config errors name the class, the field and where it sits', () => {
     expect(() => dt.models.modelFromJSON(badNode)).toThrow(/a node refers to unknown layer 'nope' \(at f\/layers\[1\] \('d'\)\)/);
   });
 
+  it('a frozen model: trainable=false is honoured when its layers are frozen too, refused otherwise', () => {
+    const layers = [{ class_name: 'InputLayer', config: { batch_shape: [null, 3], name: 'i' } }, { class_name: 'Dense', config: { name: 'd', units: 2, trainable: false } }];
+    const m = dt.models.modelFromJSON({ class_name: 'Sequential', config: { name: 's', trainable: false, layers } });
+    expect([m.trainable, m.trainableWeights.length, m.nonTrainableWeights.length]).toEqual([false, 0, 2]);
+    (layers[1].config as Record<string, unknown>).trainable = true;
+    expect(() => dt.models.modelFromJSON({ class_name: 'Sequential', config: { name: 's', trainable: false, layers } })).toThrow(/unsupported trainable=false on a model whose layers are trainable \(ditto freezes layers: set trainable false on each layer\) \(at s\)$/);
+  });
+
   it('layerToKerasConfig of a layer is consistent with its getConfig (name, trainable)', () => {
     const d = new dt.layers.Dense(2, { trainable: false, name: 'x' });
     const cfg = layerToKerasConfig(d).config;
