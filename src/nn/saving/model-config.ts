@@ -294,7 +294,9 @@ export function modelFromKerasConfig(config: unknown, options: ModelFromJSONOpti
 
 /**
  * `dt.models.modelFromJSON`: a model from its Keras JSON text (Keras's `keras.models.model_from_json`) or the parsed
- * object; see {@link modelFromKerasConfig}.
+ * object: Keras 3's config (the `config.json` of a `.keras` file, `model.toJSON()`), a legacy Keras 2 / tf.keras
+ * `model_config` (also wrapped as `{ model_config }`). Custom layer classes come from `customObjects` or
+ * `dt.utils.registerKerasSerializable`. The weights are new (initialized as the config says).
  * @throws {@link DataFormatError} for text that is not JSON or not a model config; {@link ArgumentError} for an
  * unsupported class or field (the message names it and where it sits).
  */
