@@ -94,7 +94,11 @@ export function registerKerasSerializable<C extends SerializableLayerClass>(cls:
 }
 
 /** `[null, 28, 28]` from a layer's built shape (a list of shapes for a layer that takes a list). */
-function buildConfig(layer: Layer<any, any>): { input_shape: unknown } | undefined {
+function buildConfig(layer: Layer<any, any>, spec: LayerSpec): { input_shape: unknown } | undefined {
+  if (spec.buildShape) {
+    const s = spec.buildShape(layer);
+    return s === undefined ? undefined : { input_shape: structuredClone(s) };
+  }
   if (!layer.built || layer.buildShape === undefined || layer.constructor.name === 'InputLayer') return undefined;
   return { input_shape: structuredClone(layer.buildShape) };
 }
@@ -113,7 +117,7 @@ export function layerToKerasConfig(layer: Layer<any, any>): KerasObject {
   const own = specToConfig(spec, layer);
   const config = spec.ownBase ? own : { ...baseConfig(layer), ...own };
   const out: KerasObject = { module: spec.module ?? 'keras.layers', class_name: spec.className, config, registered_name: spec.registeredName ?? null };
-  const bc = buildConfig(layer);
+  const bc = buildConfig(layer, spec);
   if (bc) out.build_config = bc;
   return out;
 }

@@ -55,6 +55,8 @@ export interface LayerSpec {
   registeredName?: string | null;
   /** Whether the spec writes and reads name, trainable and dtype itself (InputLayer, models). */
   ownBase?: boolean;
+  /** The input shape written as build_config (default: the layer's built shape, when built). */
+  buildShape?: (layer: any) => unknown;
   /** Custom writer of the class-specific part of the config (replaces args/fields). */
   toConfig?: (layer: any) => Record<string, unknown>;
   /** Custom reader (replaces args/fields): gets the reader and the base options { name, trainable, inputShape }. */

@@ -253,7 +253,10 @@ function layerKey(map: Map<string, Layer<any, any>>, layer: Layer<any, any>): st
 
 // ------------------------------------------------------------------ registration and the public functions
 
-registerLayerSpec({ className: 'Sequential', cls: Sequential, module: 'keras', ownBase: true, toConfig: sequentialToConfig, fromConfig: sequentialFromConfig as never });
+registerLayerSpec({
+  className: 'Sequential', cls: Sequential, module: 'keras', ownBase: true, toConfig: sequentialToConfig, fromConfig: sequentialFromConfig as never,
+  buildShape: (m: Sequential) => (m as unknown as { inputShape?: unknown }).inputShape,
+});
 registerLayerSpec({
   className: 'Functional', cls: Functional, module: 'keras.src.models.functional', registeredName: 'Functional', ownBase: true,
   toConfig: functionalToConfig, fromConfig: functionalFromConfig as never,

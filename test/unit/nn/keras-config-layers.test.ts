@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
 import { resetNames } from '../../../src/nn/naming.ts';
-import { layerFromKerasConfig, layerToKerasConfig, registeredSpecs } from '../../../src/nn/saving/index.ts';
+import { layerFromKerasConfig, layerToKerasConfig, registeredSpecs, specOf } from '../../../src/nn/saving/index.ts';
 
 beforeEach(async () => {
   await dt.setBackend('cpu');
@@ -97,6 +97,24 @@ describe('Keras config of every layer class', () => {
       expect(back).toBeInstanceOf(Ctor);
       expect(back.constructor).toBe(Ctor);
       expect(layerToKerasConfig(back)).toEqual(cfg);
+    });
+
+    it(`${name}: getConfig() says what the Keras config says (each key under its Keras name)`, () => {
+      const Ctor = L[name] as new (...a: unknown[]) => dt.layers.Layer;
+      const layer = new Ctor(...args);
+      const own = layer.getConfig();
+      const keras = layerToKerasConfig(layer).config;
+      const spec = specOf(layer)!;
+      const fields = [...(spec.args ?? []), ...(spec.fields ?? [])];
+      const renamed: Record<string, string> = { name: 'name', trainable: 'trainable', dataFormat: 'data_format', batchShape: 'batch_shape', dtype: 'dtype', activation: 'activation' };
+      for (const [k, v0] of Object.entries(own)) {
+        if (name === 'InputLayer' && k === 'trainable') continue; // Keras's InputLayer config has no trainable
+        // ditto's own serialized initializers are { className, config }; Keras's { module, class_name, config, ... }.
+        const v = v0 !== null && typeof v0 === 'object' && 'className' in v0 ? { module: 'keras.initializers', class_name: (v0 as { className: string }).className, config: (v0 as unknown as { config: unknown }).config, registered_name: null } : v0;
+        const key = fields.find((fs) => fs.ts === k)?.keras ?? renamed[k];
+        expect(key, `${name}.getConfig().${k} has no Keras field`).toBeDefined();
+        expect(JSON.parse(JSON.stringify(keras[key!])), `${name}.${k}`).toEqual(JSON.parse(JSON.stringify(v ?? null)));
+      }
     });
   }
 

@@ -56,6 +56,7 @@ describe('model config round trips', () => {
     expect(cfg.config.layers.map((l: { class_name: string }) => l.class_name)).toEqual(['InputLayer', 'Conv2D', 'BatchNormalization', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense']);
     expect(cfg.config.layers[0].config).toEqual({ batch_shape: [null, 10, 10, 2], dtype: 'float32', sparse: false, ragged: false, name: 'input_layer' });
     expect(cfg.config.build_input_shape).toEqual([null, 10, 10, 2]);
+    expect(cfg.build_config).toEqual({ input_shape: [null, 10, 10, 2] });
     // Moving statistics that differ from the initial ones make the check meaningful.
     const ws = model.getWeights().map((w, i) => dt.tensor(lcgValues(w.size, 100 + i, 0.5, 1.5), w.shape));
     model.setWeights(ws);
