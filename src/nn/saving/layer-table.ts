@@ -46,6 +46,9 @@ const NORM: FieldSpec[] = [
   f('gamma_initializer', 'gammaInitializer', 'init', member('inits', 'gamma')),
 ];
 
+/** Keras's null regularizers and constraints of the normalization layers' beta and gamma (ditto has none there). */
+const NORM_NULLS = { beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null };
+
 /** The seed of a layer whose seed generator does not keep it: written as null (Keras: a fresh seed). */
 const SEED_NULL = f('seed', 'seed', 'opt', () => null);
 /** The seed of an image augmentation layer (kept as `seed`). */
@@ -151,9 +154,10 @@ export const BUILTIN_LAYER_SPECS: readonly LayerSpec[] = [
       f('moving_mean_initializer', 'movingMeanInitializer', 'init', member('inits', 'mean')),
       f('moving_variance_initializer', 'movingVarianceInitializer', 'init', member('inits', 'variance')),
     ],
+    fixed: { ...NORM_NULLS, synchronized: false },
   },
-  { className: 'LayerNormalization', cls: LayerNormalization, fields: [f('axis', 'axis'), ...NORM, f('rms_scaling', 'rmsScaling')] },
-  { className: 'GroupNormalization', cls: GroupNormalization, fields: [f('groups', 'groups'), f('axis', 'axis'), ...NORM] },
+  { className: 'LayerNormalization', cls: LayerNormalization, fields: [f('axis', 'axis'), ...NORM, f('rms_scaling', 'rmsScaling')], fixed: NORM_NULLS },
+  { className: 'GroupNormalization', cls: GroupNormalization, fields: [f('groups', 'groups'), f('axis', 'axis'), ...NORM], fixed: NORM_NULLS },
   { className: 'ReLU', cls: ReLU, fields: [f('max_value', 'maxValue', 'opt'), f('negative_slope', 'negativeSlope'), f('threshold', 'threshold')] },
   {
     className: 'LeakyReLU', cls: LeakyReLU, fields: [f('negative_slope', 'negativeSlope')],
