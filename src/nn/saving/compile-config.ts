@@ -203,7 +203,11 @@ export function compileFromKerasConfig(cc: unknown): CompileOptions {
     throw configError(where, `unsupported compile field ${k}=${JSON.stringify(v)?.slice(0, 80)}`);
   }
   const out: Record<string, unknown> = { optimizer, loss: lossName(cc.loss, `${where}.loss`) };
-  if (cc.metrics !== null && cc.metrics !== undefined) out.metrics = lossName(cc.metrics, `${where}.metrics`);
+  if (cc.metrics !== null && cc.metrics !== undefined) {
+    const metrics = lossName(cc.metrics, `${where}.metrics`);
+    // Keras 2 nests metrics per output ([['accuracy']] for one output): one output's list is the list.
+    out.metrics = Array.isArray(metrics) && metrics.length === 1 && Array.isArray(metrics[0]) ? metrics[0] : metrics;
+  }
   if (cc.loss_weights !== null && cc.loss_weights !== undefined) out.lossWeights = cc.loss_weights;
   return out as unknown as CompileOptions;
 }

@@ -167,7 +167,9 @@ describe('optimizer and compile configs', () => {
     const c = compileFromKerasConfig(tc);
     expect(c.optimizer).toBeInstanceOf(O.Adam);
     expect((c.optimizer as dt.optimizers.Adam).beta1).toBe(0.8999999761581421);
-    expect(c.metrics).toEqual([['accuracy']]);
+    expect(c.metrics).toEqual(['accuracy']); // Keras 2's per-output nesting of a one-output model, unwrapped
+    const m = new dt.Sequential([dt.Input({ shape: [3] }), new dt.layers.Dense(2, { activation: 'softmax' })]);
+    m.compile(c);
   });
 
   it('refuses what it cannot honour, naming it', () => {
