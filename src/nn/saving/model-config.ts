@@ -46,7 +46,8 @@ function mapStructure<T>(s: Structure<SymbolicTensor>, fn: (t: SymbolicTensor) =
 /** The Keras 3 config of a Functional model's own part: name, trainable, layers (with inbound_nodes), input/output layers. */
 function functionalToConfig(model: Functional): Record<string, unknown> {
   const nodes = modelNodes(model);
-  const triple = (t: SymbolicTensor): [string, number, number] => [t.node.layer.name, keptIndex(nodes, t.node), t.index];
+  // Keras counts a nested Functional's nodes from 1 in input_layers/output_layers (its legacy built-in node 0).
+  const triple = (t: SymbolicTensor): [string, number, number] => [t.node.layer.name, keptIndex(nodes, t.node) + (t.node.layer instanceof Functional ? 1 : 0), t.index];
   const layers = model.layers.map((layer) => {
     const inbound = layer.inboundNodes.filter((n) => nodes.has(n) && !n.isInput).map((n) => ({
       args: [mapStructure(n.inputs!, (t) => tensorConfig(nodes, t))],
@@ -120,6 +121,8 @@ function checkFrozen<M extends ModelBase<any, any>>(model: M, trainable: unknown
 /** One inbound node as read: the call's input tensors (structure of triples) and its training flag. */
 interface ReadNode {
   inputs: unknown;
+  /** Keras 2's format, whose node indices of a nested Functional count its built-in node 0. */
+  legacy?: boolean;
   training?: boolean;
 }
 
@@ -146,7 +149,7 @@ function readNodes(raw: unknown, where: string): ReadNode[] {
       const kwargs = (node[0] as unknown[])[3];
       const training = isObject(kwargs) && typeof kwargs.training === 'boolean' ? kwargs.training : undefined;
       const inputs = node.length === 1 ? (node[0] as unknown[]).slice(0, 3) : node.map((t) => (t as unknown[]).slice(0, 3));
-      return { inputs, training };
+      return { inputs, training, legacy: true };
     }
     if (!isObject(node) || !Array.isArray(node.args)) throw configError(where, `expected an inbound node { args, kwargs }. Received: ${JSON.stringify(node)?.slice(0, 80)}`, true);
     if (node.args.length !== 1) throw configError(where, `unsupported call with ${node.args.length} positional arguments (ditto layers take one input structure)`);
@@ -187,12 +190,14 @@ function functionalFromConfig(r: ConfigReader, _base: unknown, ctx: ReadContext)
   // Outputs of each layer's calls in this model, by node index; an InputLayer's node 0 is its own output.
   const created = new Map<string, SymbolicTensor[][]>();
   for (const [k, l] of byName) created.set(k, l instanceof InputLayer ? [[l.output]] : []);
-  const resolve = (tr: unknown): SymbolicTensor | undefined => {
+  // shifted: the index counts a nested Functional's built-in node 0 (Keras's input/output_layers, Keras 2's nodes).
+  const resolve = (tr: unknown, shifted = false): SymbolicTensor | undefined => {
     const [ln, ni, ti] = tr as [string, number, number];
-    return created.get(ln)?.[ni]?.[ti];
+    const shift = shifted && byName.get(ln) instanceof Functional ? 1 : 0;
+    return created.get(ln)?.[ni - shift]?.[ti];
   };
   const leaves = (s: unknown): unknown[] => (isTriple(s) ? [s] : Array.isArray(s) ? s.flatMap(leaves) : isObject(s) ? Object.values(s).flatMap(leaves) : []);
-  const build = (s: unknown): unknown => (isTriple(s) ? resolve(s) : Array.isArray(s) ? s.map(build) : Object.fromEntries(Object.entries(s as object).map(([k, v]) => [k, build(v)])));
+  const build = (s: unknown, shifted?: boolean): unknown => (isTriple(s) ? resolve(s, shifted) : Array.isArray(s) ? s.map((v) => build(v, shifted)) : Object.fromEntries(Object.entries(s as object).map(([k, v]) => [k, build(v, shifted)])));
   // Keras's order: process layers in order; a node whose inputs do not exist yet waits for the next round.
   const queue = pending.map((p) => ({ ...p, next: 0 }));
   for (;;) {
@@ -204,8 +209,8 @@ function functionalFromConfig(r: ConfigReader, _base: unknown, ctx: ReadContext)
         for (const t of leaves(node.inputs)) {
           if (!created.has((t as unknown[])[0] as string)) throw configError(p.where, `a node refers to unknown layer '${(t as unknown[])[0]}'`, true);
         }
-        if (!leaves(node.inputs).every((t) => resolve(t))) break;
-        const args = build(node.inputs);
+        if (!leaves(node.inputs).every((t) => resolve(t, node.legacy))) break;
+        const args = build(node.inputs, node.legacy);
         let out: Structure<SymbolicTensor>;
         try {
           out = p.layer.apply(args as never, node.training === undefined ? {} : { training: node.training }) as Structure<SymbolicTensor>;
@@ -224,7 +229,7 @@ function functionalFromConfig(r: ConfigReader, _base: unknown, ctx: ReadContext)
   const io = (s: unknown, what: string): Structure<SymbolicTensor> => {
     const get = (tr: unknown): SymbolicTensor => {
       if (!isTriple(tr)) throw configError(here, `expected ${what} entries [layer, node, tensor]. Received: ${JSON.stringify(tr)}`, true);
-      const t = resolve(tr);
+      const t = resolve(tr, true);
       if (!t) throw configError(here, `${what} refers to ${JSON.stringify(tr)}, which no layer produced`, true);
       return t;
     };

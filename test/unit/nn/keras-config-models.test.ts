@@ -133,6 +133,17 @@ describe('model config round trips', () => {
     await roundTrip(model, dt.tensor(lcgValues(12, 6), [3, 4]));
   });
 
+  it('a nested functional model as the output: its node counts from 1 in output_layers, as Keras writes it', async () => {
+    const ii = dt.Input({ shape: [3] });
+    const inner = new dt.Model({ inputs: ii, outputs: new dt.layers.Dense(2).apply(ii), name: 'inner' });
+    const inp = dt.Input({ shape: [3] });
+    const model = new dt.Model({ inputs: inp, outputs: inner.apply(new dt.layers.Dense(3).apply(inp)), name: 'outer' });
+    const cfg = JSON.parse(model.toJSON());
+    expect(cfg.config.output_layers).toEqual(['inner', 1, 0]);
+    expect(cfg.config.layers.find((l: { name: string }) => l.name === 'inner').inbound_nodes[0].args[0].config.keras_history).toEqual(['dense_1', 0, 0]);
+    await roundTrip(model, dt.tensor(lcgValues(6, 8), [2, 3]));
+  });
+
   it('a registered custom layer round-trips with registered_name package>Name', async () => {
     class Scale extends dt.layers.Layer {
       readonly factor: number;
@@ -227,6 +238,24 @@ describe('legacy Keras 2 / tf.keras configs (read)', () => {
     const xs = [dt.tensor(lcgValues(8, 11), [2, 4]), dt.tensor(lcgValues(8, 12), [2, 4])];
     // Keras 2's output_layers [['add', 0, 0]] is one output (a list of one is unwrapped, as Keras 3 does).
     expect(await (m.call(xs) as dt.Tensor).data()).toEqual(await (ref.call(xs) as dt.Tensor).data());
+  });
+
+  it('Keras 2: a nested functional model\'s nodes count its built-in node 0', () => {
+    const inner = {
+      class_name: 'Functional', name: 'inner', inbound_nodes: [[['a', 0, 0, {}]]],
+      config: { name: 'inner', layers: [
+        { class_name: 'InputLayer', config: { batch_input_shape: [null, 2], name: 'x' }, name: 'x', inbound_nodes: [] },
+        { class_name: 'Dense', config: { name: 'd', units: 3 }, name: 'd', inbound_nodes: [[['x', 0, 0, {}]]] },
+      ], input_layers: [['x', 0, 0]], output_layers: [['d', 0, 0]] },
+    };
+    const legacy = { class_name: 'Functional', config: { name: 'outer', layers: [
+      { class_name: 'InputLayer', config: { batch_input_shape: [null, 2], name: 'a' }, name: 'a', inbound_nodes: [] },
+      inner,
+      { class_name: 'Activation', config: { name: 'act', activation: 'relu' }, name: 'act', inbound_nodes: [[['inner', 1, 0, {}]]] },
+    ], input_layers: [['a', 0, 0]], output_layers: [['act', 0, 0]] } };
+    const m = dt.models.modelFromJSON(legacy) as dt.Functional;
+    expect(m.layers.map((l) => l.name)).toEqual(['a', 'inner', 'act']);
+    expect(m.outputs[0].shape).toEqual([null, 3]);
   });
 
   it('Keras 2.0\'s Sequential config as a bare list of layers', () => {
