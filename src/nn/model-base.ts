@@ -219,7 +219,11 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
    */
   compile(options: CompileOptions): void {
     this.compiled = compileModel(this, options);
+    this.compileArgs = options;
   }
+
+  /** @internal The options compile was last given (Keras keeps them as the model's compile_config). */
+  compileArgs?: CompileOptions;
 
   /**
    * Trains for `epochs` passes over `data` (Keras `model.fit`): one optimizer step per batch, validation at each

@@ -154,11 +154,12 @@ function namesOnly(v: unknown, what: string): unknown {
  * A compiled model's Keras 3 `compile_config` (optimizer, loss, loss_weights, metrics, weighted_metrics, run_eagerly,
  * steps_per_execution, jit_compile), or null when the model is not compiled. Losses and metrics must have been given
  * by name.
- * @param compileOptions the options given to compile (the file layer keeps them; ditto's compile state holds resolved objects)
+ * @param compileOptions the options given to compile (default: those the model was last compiled with)
+ * @throws {@link ArgumentError} for a loss or metric given as an object (ditto writes names only).
  */
-export function compileToKerasConfig(model: ModelBase<any, any>, compileOptions: CompileOptions): Record<string, unknown> | null {
+export function compileToKerasConfig(model: ModelBase<any, any>, compileOptions: CompileOptions | undefined = model.compileArgs): Record<string, unknown> | null {
   const opt = model.compiled?.optimizer;
-  if (!opt) return null;
+  if (!opt || !compileOptions) return null;
   return {
     optimizer: optimizerToKerasConfig(opt),
     loss: namesOnly(compileOptions.loss, 'loss'),

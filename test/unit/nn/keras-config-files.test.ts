@@ -191,6 +191,9 @@ describe('optimizer and compile configs', () => {
       optimizer: optimizerToKerasConfig(m.compiled!.optimizer), loss: 'sparse_categorical_crossentropy', loss_weights: null, metrics: ['accuracy'],
       weighted_metrics: null, run_eagerly: false, steps_per_execution: 1, jit_compile: false,
     });
+    expect(compileToKerasConfig(m)).toEqual(cc); // the options the model was compiled with, by default
+    m.compile({ ...options, loss: new dt.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
+    expect(() => compileToKerasConfig(m)).toThrow(/the loss is an object \(SparseCategoricalCrossentropy\); only Keras names can be written/);
     const back = compileFromKerasConfig(JSON.parse(JSON.stringify(cc)));
     expect(back.optimizer).toBeInstanceOf(O.RMSprop);
     expect([back.loss, back.metrics]).toEqual(['sparse_categorical_crossentropy', ['accuracy']]);
