@@ -19,7 +19,6 @@ import { Layer, type ShapeOf } from './layer.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedArray } from './safetensors.ts';
 import { isKerasFilePath, kerasWeightsFileBytes, matchKerasFile } from './saving/weights-file.ts';
 import { structureOf } from './saving/structure-keys.ts';
-import { assignAll } from './saving/weight-values.ts';
 import {
   type BatchSource, type CompileOptions, type Compiled, type EvaluateOptions, type FitOptions, type PredictOptions,
   type TrainableModel, compileModel, evaluateModel, fitModel, predictModel,
@@ -170,7 +169,7 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
     if (!this.built) throw new ArgumentError(`saveWeights: the model '${this.name}' is not built yet (call it or fit it first)`);
     let bytes: Uint8Array;
     if (isKerasFilePath(path)) {
-      bytes = await kerasWeightsFileBytes(this, path);
+      bytes = await kerasWeightsFileBytes(this, path, this.compiled?.optimizer);
     } else {
       const names = this.weights.map((w) => w.name);
       const twice = names.find((n, i) => names.indexOf(n) !== i);
@@ -220,7 +219,7 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
       throw new DataFormatError(`loadWeights: cannot read ${path}: ${(e as Error).message}`);
     }
     if (isKerasFilePath(path)) {
-      assignAll(await matchKerasFile('loadWeights', this, bytes, path, options.matchBy));
+      (await matchKerasFile('loadWeights', this, bytes, path, options.matchBy, this.compiled?.optimizer))();
       return;
     }
     const { tensors, metadata } = decodeSafetensors(bytes, path);

@@ -109,6 +109,14 @@ function readAttrs(obj: { attrs: Record<string, { json_value: unknown }> }): Rec
 
 const DTYPES: readonly string[] = ['<f', '<d', '<i', '<q'];
 
+/** A dataset's value as a typed array (h5wasm gives a scalar dataset as a bare number or bigint). */
+function typedValue(dtype: H5DType, v: unknown): H5Dataset['data'] {
+  if (ArrayBuffer.isView(v)) return v as H5Dataset['data'];
+  if (dtype === '<q') return BigInt64Array.of(BigInt(v as bigint | number));
+  const x = Number(v);
+  return dtype === '<f' ? Float32Array.of(x) : dtype === '<d' ? Float64Array.of(x) : Int32Array.of(x);
+}
+
 function readGroup(m: H5Module, g: InstanceType<H5Module['Group']>): H5Group {
   const children = new Map<string, H5Group | H5Dataset>();
   for (const key of g.keys()) {
@@ -121,7 +129,7 @@ function readGroup(m: H5Module, g: InstanceType<H5Module['Group']>): H5Group {
         kind: 'dataset',
         shape: [...(c.shape ?? [])],
         dtype,
-        data: known ? (c.value as H5Dataset['data']) : undefined,
+        data: known ? typedValue(dtype as H5DType, c.value) : undefined,
         attrs: readAttrs(c),
       });
     }

@@ -12,11 +12,13 @@ import { dirname, resolve } from 'node:path';
 import { ArgumentError, DataFormatError } from '../../core/internal.ts';
 import { writeFileDurable } from '../durable-write.ts';
 import type { Layer } from '../layer.ts';
+import type { Optimizer } from '../optimizers/optimizer.ts';
 import { type H5Group, readHdf5, writeHdf5 } from './hdf5.ts';
 import { readKerasArchive, writeKerasArchive } from './keras-archive.ts';
 import { matchLegacyWeights } from './legacy-h5.ts';
 import { assignAll } from './weight-values.ts';
-import { kerasWeightsTree, matchKerasWeights } from './weights-h5.ts';
+import { kerasApply } from './weights-file.ts';
+import { kerasWeightsTree } from './weights-h5.ts';
 
 /** A model as these functions see it: a layer with Keras's `layers` that can be disposed. */
 export type KerasFileModel = Layer<any, any> & { readonly layers: readonly Layer<any, any>[]; dispose(): void };
@@ -84,18 +86,17 @@ export async function readKerasModelFile(fn: string, path: string): Promise<Kera
 
 /**
  * Reads a Keras model file, builds the model from its config with `fromConfig` and loads its weights (checked
- * first; on failure the new model is disposed).
+ * first; on failure the new model is disposed), and from a `.keras` file the state of the optimizer
+ * `optimizerOf(model)` gives (the compiled model's), when present in a layout ditto reads.
  * @throws {@link ditto-ml!DataFormatError | DataFormatError} as {@link readKerasModelFile}, and for weights that do
  * not match the model built from the config; what `fromConfig` throws for an unsupported config.
  */
-export async function loadKerasModelFile<M extends KerasFileModel>(fn: string, path: string, fromConfig: (file: KerasModelFile) => M): Promise<M> {
+export async function loadKerasModelFile<M extends KerasFileModel>(fn: string, path: string, fromConfig: (file: KerasModelFile) => M, optimizerOf?: (model: M) => Optimizer | undefined): Promise<M> {
   const file = await readKerasModelFile(fn, path);
   const model = fromConfig(file);
   try {
-    const pending = file.format === 'keras'
-      ? matchKerasWeights(fn, model, file.weights, `${path}!model.weights.h5`)
-      : matchLegacyWeights(fn, model.layers, file.weights, path);
-    assignAll(pending);
+    if (file.format === 'keras') kerasApply(fn, model, file.weights, `${path}!model.weights.h5`, optimizerOf?.(model))();
+    else assignAll(matchLegacyWeights(fn, model.layers, file.weights, path));
   } catch (e) {
     model.dispose();
     throw e;
@@ -104,17 +105,18 @@ export async function loadKerasModelFile<M extends KerasFileModel>(fn: string, p
 }
 
 /**
- * Writes `model` as a `.keras` archive: `config` (the model's Keras config object) as config.json, its weights in
- * Keras 3's layout as model.weights.h5, metadata.json; crash-safe (temporary file, fsync, rename).
+ * Writes `model` as a `.keras` archive: `config` (the model's Keras config object) as config.json, its weights (and
+ * `optimizer`'s state, when its layout is one ditto writes) in Keras 3's layout as model.weights.h5, metadata.json;
+ * crash-safe (temporary file, fsync, rename).
  * @throws {@link ditto-ml!ArgumentError | ArgumentError} for a path not ending in `.keras`, an unbuilt model, or a
  * path that cannot be written.
  */
-export async function saveKerasModelFile(fn: string, model: KerasFileModel, path: string, config: Record<string, unknown>): Promise<void> {
+export async function saveKerasModelFile(fn: string, model: KerasFileModel, path: string, config: Record<string, unknown>, optimizer?: Optimizer): Promise<void> {
   if (typeof path !== 'string' || !path.endsWith('.keras')) {
     throw new ArgumentError(`${fn}: expected a path ending in '.keras' (Keras 3's model archive; weights alone go to '.weights.h5' with saveWeights). Received: ${String(path)}`);
   }
   if (!model.built) throw new ArgumentError(`${fn}: the model '${model.name}' is not built yet (call it or fit it first)`);
-  const h5 = await writeHdf5(await kerasWeightsTree(model), `${fn}: ${path}`);
+  const h5 = await writeHdf5(await kerasWeightsTree(model, optimizer), `${fn}: ${path}`);
   const bytes = writeKerasArchive(config, h5);
   try {
     writeFileDurable(path, bytes);

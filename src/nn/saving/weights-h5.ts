@@ -5,13 +5,15 @@
  * datasets "0", "1", ... (float32 `<f`, int32 `<i`); the container groups (`layers`, `layers/dense`)
  * carry no attributes. Reading follows Keras's `_load_state`: the model's structure is walked and
  * each visited group must hold exactly the variables of its layer; groups the walk does not visit
- * (the optimizer's `optimizer/vars`, metrics) are not read. Everything is checked before anything
+ * (metrics) are not read. The optimizer's `optimizer/vars`: see optimizer-state.ts. Everything is checked before anything
  * is assigned.
  * Part of src/nn: imports src/core only.
  */
 import { DataFormatError } from '../../core/internal.ts';
 import type { Layer } from '../layer.ts';
+import type { Optimizer } from '../optimizers/optimizer.ts';
 import type { H5Dataset, H5DatasetSpec, H5Group, H5GroupSpec } from './hdf5.ts';
+import { optimizerDatasets } from './optimizer-state.ts';
 import { structureOf } from './structure-keys.ts';
 import { type PendingAssign, datasetValues } from './weight-values.ts';
 
@@ -21,8 +23,11 @@ interface Building {
   children: Map<string, Building | H5DatasetSpec>;
 }
 
-/** The HDF5 tree of `model`'s weights in Keras 3's layout (give it to writeHdf5). */
-export async function kerasWeightsTree(model: Layer<any, any>): Promise<H5GroupSpec> {
+/**
+ * The HDF5 tree of `model`'s weights in Keras 3's layout (give it to writeHdf5), with `optimizer`'s state under
+ * `optimizer/vars` when its layout is one ditto writes (see optimizer-state.ts).
+ */
+export async function kerasWeightsTree(model: Layer<any, any>, optimizer?: Optimizer): Promise<H5GroupSpec> {
   const { entries, groups } = structureOf(model);
   const root: Building = { children: new Map() };
   const groupAt = (path: string): Building => {
@@ -35,6 +40,12 @@ export async function kerasWeightsTree(model: Layer<any, any>): Promise<H5GroupS
     return g;
   };
   for (const { path, name } of groups) groupAt(path).attrs = { name };
+  const opt = await optimizerDatasets(optimizer, model.trainableWeights);
+  if (optimizer && opt) {
+    const g = groupAt('optimizer/vars');
+    g.attrs = { name: optimizer.name.toLowerCase() };
+    for (const [k, d] of opt) g.children.set(k, d);
+  }
   for (const { key, variable } of entries) {
     const cut = key.lastIndexOf('/');
     const data = (await variable.data()) as Float32Array | Int32Array;

@@ -118,6 +118,92 @@ describe('.weights.h5 (Keras 3 layout)', () => {
   });
 });
 
+/** The MLP compiled with `optimizer` and trained for two batches of 4 (seeded inputs). */
+async function trained(seed: number, optimizer: dt.optimizers.Optimizer): Promise<dt.Sequential> {
+  const m = mlp(seed);
+  m.compile({ optimizer, loss: 'sparse_categorical_crossentropy' });
+  await m.fit(batchesOf(seed), { verbose: 0 });
+  return m;
+}
+function batchesOf(seed: number) {
+  const x = dt.tensor(Float32Array.from({ length: 8 * 784 }, (_, i) => ((i * 7919 + seed * 31) % 256) / 255), [8, 28, 28]);
+  const y = dt.tensor(Int32Array.from({ length: 8 }, (_, i) => (i * 3 + seed) % 10), [8], 'int32');
+  return dt.data.Dataset.fromTensorSlices([x, y]).batch(4);
+}
+const slotBits = async (opt: dt.optimizers.Optimizer) => Promise.all(opt.variables().map(async (v) => bits(await v.data() as Float32Array)));
+
+describe('optimizer state (optimizer/vars)', () => {
+  it('Adam: written in Keras 3.14\'s layout (the whole file as Keras wrote it), read back, training continues bit for bit', async () => {
+    const adamA = new dt.optimizers.Adam({ learningRate: 0.002 });
+    const a = await trained(1, adamA);
+    const p = join(dir, 'adam.weights.h5');
+    await a.saveWeights(p);
+    const tree = await readHdf5(readFileSync(p), p);
+    expect(node(tree, 'optimizer/vars')?.attrs).toEqual({ name: 'adam' });
+    expect((node(tree, 'optimizer/vars/0') as H5Dataset).data).toEqual(BigInt64Array.of(2n));
+    if (hasReal('mnist-mlp-k3.14.weights.h5')) {
+      const keras = await readHdf5(readFileSync(real('mnist-mlp-k3.14.weights.h5')), 'real');
+      expect(layout(tree)).toEqual(layout(keras));
+    }
+    const adamB = new dt.optimizers.Adam({ learningRate: 0.002 });
+    const b = mlp(5);
+    b.compile({ optimizer: adamB, loss: 'sparse_categorical_crossentropy' });
+    await b.loadWeights(p);
+    expect(adamB.iterations).toBe(2);
+    expect(await slotBits(adamB)).toEqual(await slotBits(adamA));
+    expect(await b.weightsDigest()).toBe(await a.weightsDigest());
+    // one more epoch on each: the same bits
+    await a.fit(batchesOf(9), { verbose: 0 });
+    await b.fit(batchesOf(9), { verbose: 0 });
+    expect(await b.weightsDigest()).toBe(await a.weightsDigest());
+    // a learning rate set during training is saved and restored
+    adamA.setLearningRate(0.0005);
+    await a.saveWeights(p);
+    await b.loadWeights(p);
+    expect(adamB.currentLearningRate()).toBe(Math.fround(0.0005));
+    a.dispose();
+    b.dispose();
+  });
+
+  it('another optimizer, or one whose Keras layout varies (amsgrad), skips the group as Keras does; a bad slot is an error', async () => {
+    const a = await trained(2, new dt.optimizers.Adam());
+    const p = join(dir, 'skip.weights.h5');
+    await a.saveWeights(p);
+    const sgd = new dt.optimizers.SGD({ learningRate: 0.1, momentum: 0.9 });
+    const b = mlp(3);
+    b.compile({ optimizer: sgd, loss: 'sparse_categorical_crossentropy' });
+    await b.loadWeights(p);
+    expect(await b.weightsDigest()).toBe(await a.weightsDigest());
+    expect(sgd.iterations).toBe(0);
+    expect(sgd.variables()).toEqual([]);
+    const ams = await trained(2, new dt.optimizers.Adam({ amsgrad: true }));
+    await ams.saveWeights(p);
+    expect(node(await readHdf5(readFileSync(p), p), 'optimizer')).toBeUndefined();
+    // SGD with momentum: one slot per weight, written and read
+    const s1 = await trained(4, sgd);
+    await s1.saveWeights(p);
+    const sgd2 = new dt.optimizers.SGD({ learningRate: 0.1, momentum: 0.9 });
+    const s2 = mlp(6);
+    s2.compile({ optimizer: sgd2, loss: 'sparse_categorical_crossentropy' });
+    await s2.loadWeights(p);
+    expect(await slotBits(sgd2)).toEqual(await slotBits(sgd));
+    // a slot of the wrong shape: an error, nothing assigned
+    const spec = await readHdf5(readFileSync(p), p);
+    const opt = node(spec, 'optimizer/vars') as H5Group;
+    const d = opt.children.get('2') as H5Dataset;
+    opt.children.set('2', { ...d, shape: [784 * 64] });
+    const before = await s2.weightsDigest();
+    const sgd3 = new dt.optimizers.SGD({ learningRate: 0.1, momentum: 0.9 });
+    const s3 = mlp(6);
+    s3.compile({ optimizer: sgd3, loss: 'sparse_categorical_crossentropy' });
+    const { kerasApply } = await import('../../../src/nn/saving/weights-file.ts');
+    expect(() => kerasApply('loadWeights', s3, spec, 'x.weights.h5', sgd3)).toThrow(/x\.weights\.h5: 'optimizer\/vars\/2' has shape \[50176\]/);
+    expect(sgd3.variables()).toEqual([]);
+    expect(await s2.weightsDigest()).toBe(before);
+    for (const m of [a, b, ams, s1, s2, s3]) m.dispose();
+  });
+});
+
 describe.runIf(hasReal('mnist-mlp-k3.14.weights.h5'))('real Keras files', () => {
   async function expectWeightsOf(m: dt.Sequential, file: string, prefix: (i: number) => string) {
     const tree = await readHdf5(readFileSync(file), file);
@@ -155,6 +241,20 @@ describe.runIf(hasReal('mnist-mlp-k3.14.weights.h5'))('real Keras files', () => 
       h.forEach((v, j) => expect(Math.abs(y[n * 10 + j] - v), `sample ${n} class ${j}`).toBeLessThan(1e-6));
     }
     xt.dispose();
+    m.dispose();
+  });
+
+  it('the Adam state of mnist-mlp-k3.14.weights.h5 loads into a model compiled with Adam', async () => {
+    const adam = new dt.optimizers.Adam();
+    const m = mlp();
+    m.compile({ optimizer: adam, loss: 'sparse_categorical_crossentropy' });
+    await m.loadWeights(real('mnist-mlp-k3.14.weights.h5'));
+    const tree = await readHdf5(readFileSync(real('mnist-mlp-k3.14.weights.h5')), 'real');
+    const vars = node(tree, 'optimizer/vars') as H5Group;
+    expect(adam.iterations).toBe(Number((vars.children.get('0') as H5Dataset).data![0]));
+    expect(adam.iterations).toBeGreaterThan(0);
+    const file = Array.from({ length: 16 }, (_, i) => bits((vars.children.get(String(i + 2)) as H5Dataset).data as Float32Array));
+    expect(await slotBits(adam)).toEqual(file);
     m.dispose();
   });
 
