@@ -48,6 +48,14 @@ function unique(vs: Variable[]): Variable[] {
   return [...new Set(vs)];
 }
 
+/** The writer of a model's Keras JSON, installed by src/nn/saving (which imports the model classes). */
+let toJsonImpl: ((model: ModelBase<any, any>) => string) | undefined;
+
+/** @internal Installs the implementation of {@link ModelBase.toJSON} (called by src/nn/saving/index.ts). */
+export function setModelToJSON(fn: (model: ModelBase<any, any>) => string): void {
+  toJsonImpl = fn;
+}
+
 /**
  * The base of {@link Sequential} and {@link Functional} (Keras's `Model`): a model is a {@link Layer} whose weights
  * are its layers', with weight access, safetensors save/load and Keras's training API. Not constructed directly.
@@ -302,6 +310,18 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
   async predict(x: Tensor | BatchSource, options: PredictOptions = {}): Promise<Tensor> {
     // One output (a Sequential, or a functional model whose output is one tensor): a tensor.
     return (await predictModel(this.asTrainable(), x, options)) as Tensor;
+  }
+
+  /**
+   * The architecture as Keras 3 JSON text (Keras's `model.to_json()`): `{ module, class_name, config,
+   * registered_name, build_config }`, readable by `dt.models.modelFromJSON` and by Keras's `model_from_json`.
+   * Weights are not included.
+   * @throws {@link ArgumentError} for a layer class without a Keras config translation (register custom layers
+   * with `dt.utils.registerKerasSerializable`).
+   */
+  toJSON(): string {
+    if (!toJsonImpl) throw new ArgumentError(`${this.name}.toJSON: the Keras config writer is not loaded (import ditto-ml, not a single module)`);
+    return toJsonImpl(this);
   }
 
   /** Releases the weights, the optimizer's slots and the metric accumulators. */
