@@ -18,6 +18,7 @@ import type { History } from './history.ts';
 import { Layer, type ShapeOf } from './layer.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedArray } from './safetensors.ts';
 import { isKerasFilePath, kerasWeightsFileBytes, matchKerasFile } from './saving/weights-file.ts';
+import { saveKerasModelFile } from './saving/keras-model-file.ts';
 import { structureOf } from './saving/structure-keys.ts';
 import {
   type BatchSource, type CompileOptions, type Compiled, type EvaluateOptions, type FitOptions, type PredictOptions,
@@ -48,6 +49,14 @@ function unique(vs: Variable[]): Variable[] {
   return [...new Set(vs)];
 }
 
+/** The writer of a model's Keras config object for `.keras` files (with compile_config), installed by src/nn/saving. */
+let kerasConfigImpl: ((model: ModelBase<any, any>) => Record<string, unknown>) | undefined;
+
+/** @internal Installs the Keras config writer of {@link ModelBase.save} (called by src/nn/saving/index.ts). */
+export function setModelKerasConfig(fn: (model: ModelBase<any, any>) => Record<string, unknown>): void {
+  kerasConfigImpl = fn;
+}
+
 /** The writer of a model's Keras JSON, installed by src/nn/saving (which imports the model classes). */
 let toJsonImpl: ((model: ModelBase<any, any>) => string) | undefined;
 
@@ -65,6 +74,8 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
   stopTraining = false;
   /** @internal compile() state */
   compiled?: Compiled;
+  /** @internal The options given to compile() (written to a `.keras` file's compile_config). */
+  compileOptions?: CompileOptions;
   protected override readonly inputKind: 'tensor' | 'list' | 'any' = 'any';
 
   /** The layers (Keras order), nested models included as one layer each. */
@@ -278,6 +289,7 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
    */
   compile(options: CompileOptions): void {
     this.compiled = compileModel(this, options);
+    this.compileOptions = options;
   }
 
   /**
@@ -322,6 +334,20 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
   toJSON(): string {
     if (!toJsonImpl) throw new ArgumentError(`${this.name}.toJSON: the Keras config writer is not loaded (import ditto-ml, not a single module)`);
     return toJsonImpl(this);
+  }
+
+  /**
+   * Saves the whole model as a Keras 3 `.keras` archive (Keras's `model.save`): config.json (the architecture and,
+   * when compiled, the compile_config), model.weights.h5 (the weights by model structure and the optimizer's state,
+   * see docs/saving.md) and metadata.json. Python Keras loads it with `keras.models.load_model`; ditto with
+   * `dt.models.loadModel`. Crash-safe write.
+   * @throws {@link ArgumentError} for a path not ending in `.keras`, an unbuilt model, a layer without a Keras config
+   * translation, a loss or metric given as an object, or a path that cannot be written.
+   */
+  async save(path: string): Promise<void> {
+    if (!kerasConfigImpl) throw new ArgumentError(`${this.name}.save: the Keras config writer is not loaded (import ditto-ml, not a single module)`);
+    const impl = kerasConfigImpl;
+    await saveKerasModelFile('save', this, path, () => impl(this), this.compiled?.optimizer);
   }
 
   /** Releases the weights, the optimizer's slots and the metric accumulators. */

@@ -111,13 +111,14 @@ export async function loadKerasModelFile<M extends KerasFileModel>(fn: string, p
  * @throws {@link ditto-ml!ArgumentError | ArgumentError} for a path not ending in `.keras`, an unbuilt model, or a
  * path that cannot be written.
  */
-export async function saveKerasModelFile(fn: string, model: KerasFileModel, path: string, config: Record<string, unknown>, optimizer?: Optimizer): Promise<void> {
+export async function saveKerasModelFile(fn: string, model: KerasFileModel, path: string, config: Record<string, unknown> | (() => Record<string, unknown>), optimizer?: Optimizer): Promise<void> {
   if (typeof path !== 'string' || !path.endsWith('.keras')) {
     throw new ArgumentError(`${fn}: expected a path ending in '.keras' (Keras 3's model archive; weights alone go to '.weights.h5' with saveWeights). Received: ${String(path)}`);
   }
   if (!model.built) throw new ArgumentError(`${fn}: the model '${model.name}' is not built yet (call it or fit it first)`);
+  const cfg = typeof config === 'function' ? config() : config; // before writing anything: an unsupported layer throws here
   const h5 = await writeHdf5(await kerasWeightsTree(model, optimizer), `${fn}: ${path}`);
-  const bytes = writeKerasArchive(config, h5);
+  const bytes = writeKerasArchive(cfg, h5);
   try {
     writeFileDurable(path, bytes);
   } catch (e) {
