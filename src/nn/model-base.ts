@@ -18,6 +18,7 @@ import type { History } from './history.ts';
 import { Layer, type ShapeOf } from './layer.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedArray } from './safetensors.ts';
 import { isKerasFilePath, kerasWeightsFileBytes, matchKerasFile } from './saving/weights-file.ts';
+import { saveKerasModelFile } from './saving/keras-model-file.ts';
 import { structureOf } from './saving/structure-keys.ts';
 import {
   type BatchSource, type CompileOptions, type Compiled, type EvaluateOptions, type FitOptions, type PredictOptions,
@@ -46,6 +47,14 @@ function metadataList(metadata: Record<string, string>, entry: 'order' | 'struct
 /** The variables of `vs` without repeats, first occurrence kept (a shared layer's weights count once). */
 function unique(vs: Variable[]): Variable[] {
   return [...new Set(vs)];
+}
+
+/** The writer of a model's Keras config object for `.keras` files (with compile_config), installed by src/nn/saving. */
+let kerasConfigImpl: ((model: ModelBase<any, any>) => Record<string, unknown>) | undefined;
+
+/** @internal Installs the Keras config writer of {@link ModelBase.save} (called by src/nn/saving/index.ts). */
+export function setModelKerasConfig(fn: (model: ModelBase<any, any>) => Record<string, unknown>): void {
+  kerasConfigImpl = fn;
 }
 
 /** The writer of a model's Keras JSON, installed by src/nn/saving (which imports the model classes). */
@@ -337,6 +346,20 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
   toJSON(): string {
     if (!toJsonImpl) throw new ArgumentError(`${this.name}.toJSON: the Keras config writer is not loaded (import ditto-ml, not a single module)`);
     return toJsonImpl(this);
+  }
+
+  /**
+   * Saves the whole model as a Keras 3 `.keras` archive (Keras's `model.save`): config.json (the architecture and,
+   * when compiled, the compile_config), model.weights.h5 (the weights by model structure and the optimizer's state,
+   * see docs/saving.md) and metadata.json. Python Keras loads it with `keras.models.load_model`; ditto with
+   * `dt.models.loadModel`. Crash-safe write.
+   * @throws {@link ArgumentError} for a path not ending in `.keras`, an unbuilt model, a layer without a Keras config
+   * translation, a loss or metric given as an object, or a path that cannot be written.
+   */
+  async save(path: string): Promise<void> {
+    if (!kerasConfigImpl) throw new ArgumentError(`${this.name}.save: the Keras config writer is not loaded (import ditto-ml, not a single module)`);
+    const impl = kerasConfigImpl;
+    await saveKerasModelFile('save', this, path, () => impl(this), this.compiled?.optimizer);
   }
 
   /** Releases the weights, the optimizer's slots and the metric accumulators. */

@@ -9,7 +9,6 @@ import { dirname } from 'node:path';
 import { ArgumentError, DataFormatError, checkOptions } from '../../core/internal.ts';
 import { Callback, type CallbackModel, type CallbackState, type Logs, autoMaximize, checkMode, printMessage } from '../callbacks.ts';
 import { f64FromHex, f64Hex } from '../checkpoint/number-bits.ts';
-import { Sequential } from '../sequential.ts';
 import { pyFormat, pyFormatTemplate, type TemplateValue } from './py-format.ts';
 
 /** Options of {@link ModelCheckpoint} (Keras's keyword arguments, camelCase). */
@@ -18,7 +17,8 @@ export interface ModelCheckpointOptions {
    * Where to save: a Python format template filled with `epoch` (from 1), `batch` (from 1, with an integer
    * saveFreq) and the log values, e.g. `'ckpt/weights.{epoch:02d}-{val_loss:.2f}.safetensors'`. Fields take the
    * format-spec subset `[0][width][.precision][d|f|e]`; a field without a spec prints an int's digits or a
-   * float's Python repr. With saveWeightsOnly it must end in `.safetensors`. Missing folders are created.
+   * float's Python repr. With saveWeightsOnly it must end in `.safetensors` or `.weights.h5`, else in `.keras` (as
+   * Keras requires). Missing folders are created.
    */
   filepath: string;
   /** The log key to watch for saveBestOnly (default 'val_loss'). */
@@ -41,9 +41,8 @@ export interface ModelCheckpointOptions {
  * Saves the model or its weights during `fit`, Keras 3 semantics: after every epoch (or every `saveFreq`
  * batches, counted across epochs), to `filepath` filled in with the epoch, the batch and the logs; with
  * `saveBestOnly`, only when `monitor` improves on the best value so far (strictly; initially
- * `initialValueThreshold`, else any value). Weights are written with `model.saveWeights` (canonical safetensors,
- * crash-safe). Whole-model saving needs `model.save`, which ditto models do not have yet: then the constructor
- * refuses `saveWeightsOnly: false`. When the monitored value is missing from the logs, it warns and saves
+ * `initialValueThreshold`, else any value). Weights are written with `model.saveWeights` (safetensors or Keras's
+ * `.weights.h5`), the whole model with `model.save` (`.keras`), crash-safe. When the monitored value is missing from the logs, it warns and saves
  * (Keras). Its counters and best value are saved in fit checkpoints.
  *
  * @example
@@ -76,7 +75,7 @@ export class ModelCheckpoint extends Callback {
 
   /**
    * @throws {@link ArgumentError} for unknown options, a bad mode or saveFreq, a weights path that does not end in
-   * `.safetensors`, or `saveWeightsOnly: false` (whole-model saving is not available yet).
+   * `.safetensors` or `.weights.h5`, or a whole-model path that does not end in `.keras`.
    */
   constructor(o: ModelCheckpointOptions) {
     super();
@@ -99,11 +98,11 @@ export class ModelCheckpoint extends Callback {
     }
     this.best = o.initialValueThreshold;
     if (this.saveWeightsOnly) {
-      if (!this.filepath.endsWith('.safetensors')) {
-        throw new ArgumentError(`ModelCheckpoint: when using saveWeightsOnly: true, the filepath provided must end in '.safetensors' (the format of model.saveWeights). Received: filepath=${this.filepath}`);
+      if (!this.filepath.endsWith('.safetensors') && !this.filepath.endsWith('.weights.h5')) {
+        throw new ArgumentError(`ModelCheckpoint: when using saveWeightsOnly: true, the filepath provided must end in '.safetensors' or '.weights.h5' (the formats of model.saveWeights). Received: filepath=${this.filepath}`);
       }
-    } else if (typeof (Sequential.prototype as { save?: unknown }).save !== 'function') {
-      throw new ArgumentError(`ModelCheckpoint: whole-model saving (model.save) is not available in ditto yet; pass saveWeightsOnly: true to save the weights with model.saveWeights. Received: saveWeightsOnly=${String(o.saveWeightsOnly ?? false)}`);
+    } else if (!this.filepath.endsWith('.keras')) {
+      throw new ArgumentError(`ModelCheckpoint: the filepath provided must end in '.keras' (Keras model format), or pass saveWeightsOnly: true. Received: filepath=${this.filepath}`);
     }
   }
 

@@ -4,10 +4,18 @@
  * Importing it installs `ModelBase.toJSON`.
  * Part of src/nn: imports src/core only.
  */
-import { setModelToJSON } from '../model-base.ts';
-import { modelToJSON } from './model-config.ts';
+import { setModelKerasConfig, setModelToJSON } from '../model-base.ts';
+import { compileToKerasConfig } from './compile-config.ts';
+import { modelToJSON, modelToKerasConfig } from './model-config.ts';
 
 setModelToJSON(modelToJSON);
+// model.save: config.json is the model's config plus, when compiled, Keras's compile_config.
+setModelKerasConfig((m) => {
+  const config: Record<string, unknown> = { ...modelToKerasConfig(m) };
+  const cc = m.compileArgs ? compileToKerasConfig(m, m.compileArgs) : null;
+  if (cc) config.compile_config = cc;
+  return config;
+});
 
 export { type KerasObject, dtypePolicy, parseDType, serializeInitializer, parseInitializer, serializeRegularizer, parseRegularizer, serializeConstraint, parseConstraint } from './keras-objects.ts';
 export {
@@ -18,3 +26,4 @@ export type { FieldKind, FieldSpec, LayerSpec, LayerClass } from './layer-spec.t
 export { BUILTIN_LAYER_SPECS } from './layer-table.ts';
 export { modelFromJSON, modelFromKerasConfig, modelToJSON, modelToKerasConfig, type ModelFromJSONOptions } from './model-config.ts';
 export { compileFromKerasConfig, compileToKerasConfig, optimizerFromKerasConfig, optimizerToKerasConfig } from './compile-config.ts';
+export { loadModel, type LoadModelOptions } from './load-model.ts';

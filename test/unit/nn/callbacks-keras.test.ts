@@ -125,8 +125,8 @@ describe('ModelCheckpoint', () => {
   });
 
   it('errors: whole-model saving, the path suffix, mode, saveFreq, unknown keys; auto mode it cannot decide fails at epoch end', async () => {
-    expect(() => new C.ModelCheckpoint({ filepath: 'm.keras' })).toThrow(/^ModelCheckpoint: whole-model saving \(model.save\) is not available in ditto yet; pass saveWeightsOnly: true/);
-    expect(() => new C.ModelCheckpoint({ filepath: 'w.h5', saveWeightsOnly: true })).toThrow(/must end in '.safetensors'/);
+    expect(() => new C.ModelCheckpoint({ filepath: 'm.h5' })).toThrow(/^ModelCheckpoint: the filepath provided must end in '.keras' \(Keras model format\)/);
+    expect(() => new C.ModelCheckpoint({ filepath: 'w.h5', saveWeightsOnly: true })).toThrow(/must end in '.safetensors' or '.weights.h5'/);
     expect(() => new C.ModelCheckpoint({ filepath: 'w.safetensors', saveWeightsOnly: true, mode: 'mx' as 'max' })).toThrow(/^ModelCheckpoint: expected mode to be 'auto', 'min' or 'max'. Received: mode="mx"$/);
     expect(() => new C.ModelCheckpoint({ filepath: 'w.safetensors', saveWeightsOnly: true, saveFreq: 0 })).toThrow(/Unrecognized saveFreq: 0/);
     expect(() => new C.ModelCheckpoint({ filepath: 'w.safetensors', saveWeightsOnly: true, save_best_only: true } as never)).toThrow(/^ModelCheckpoint: unrecognized options \{save_best_only\}/);
