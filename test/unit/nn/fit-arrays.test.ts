@@ -26,7 +26,7 @@ function model(seed = 1, o: { lr?: number; metrics?: string[]; reg?: boolean } =
   const I = dt.initializers;
   const m = new dt.Sequential([
     dt.layers.Input({ shape: [4] }),
-    new dt.layers.Dense(5, { activation: 'relu', kernelInitializer: new I.GlorotUniform({ seed }), ...(o.reg ? { kernelRegularizer: new dt.regularizers.L2(0.01) } : {}) }),
+    new dt.layers.Dense(5, { activation: 'relu', kernelInitializer: new I.GlorotUniform({ seed }), ...(o.reg ? { kernelRegularizer: new dt.regularizers.L2({ l2: 0.01 }) } : {}) }),
     new dt.layers.Dense(3, { activation: 'softmax', kernelInitializer: new I.GlorotUniform({ seed: seed + 1 }) }),
   ]);
   m.compile({ optimizer: new dt.optimizers.SGD({ learningRate: o.lr ?? 0.1 }), loss: 'sparse_categorical_crossentropy', metrics: o.metrics ?? ['accuracy'] });
@@ -174,7 +174,7 @@ describe('fit on arrays', () => {
     await expect(m.fit(ds, { validationSplit: 0.2 })).rejects.toThrow(/^fit: validationSplit applies to array data/);
     await expect(m.fit(ds, { batchSize: 4 })).rejects.toThrow(/^fit: batchSize applies to array data/);
     await expect(m.fit(ds, { shuffle: true })).rejects.toThrow(/^fit: shuffle applies to array data/);
-    await expect(m.fit(x)).rejects.toThrow(/^fit: expected labels y with array x/);
+    await expect(m.fit(x as unknown as dt.BatchSource)).rejects.toThrow(/^fit: expected labels y with array x/);
     await expect(m.fit(ds, y as unknown as dt.FitOptions)).rejects.toThrow(/^fit: expected fit\(x, y, options\) with array x/);
     await expect(m.fit(x, y, { batchSize: 0 })).rejects.toThrow(/^fit: expected batchSize to be a positive integer/);
     await expect(m.fit(x, y, { validationSplit: 1 })).rejects.toThrow(/^fit: expected validationSplit to be a number in \[0, 1\)/);
