@@ -1,8 +1,9 @@
 /**
- * `fit` (Keras `model.fit`): the training loop. Per epoch: reset the trackers and call the
- * callbacks, then one optimizer step per batch (a Dataset's batches disposed after their step; a plain iterable's stay the caller's),
+ * `fit` (Keras `model.fit`): the training loop over arrays or a Dataset (fit-data.ts). Per epoch: reset the
+ * trackers and call the callbacks, then one optimizer step per batch (a whole pass, or `stepsPerEpoch` batches of
+ * a stream, step-stream.ts) (a Dataset's batches disposed after their step; a plain iterable's stay the caller's),
  * the running logs at their cadence, a NaN/Inf check, and a checkpoint when due; at epoch end
- * the epoch's logs, validation, History and callbacks. Its parts: fit-arguments.ts (checks),
+ * the epoch's logs, validation (every `validationFreq`-th epoch), History and callbacks. Its parts: fit-arguments.ts (checks),
  * fit-resume.ts (resumeFrom), logging.ts (log reads and their cadence), fit-checkpoints.ts
  * (checkpoint), train-step.ts (one step), progbar-logger.ts (the progress bar).
  * Part of src/nn: imports src/core only.

@@ -115,7 +115,7 @@ export interface FitOptions {
   logInterval?: number;
   /**
    * Save exact-resume checkpoints into `checkpoint.dir` every `everySteps` optimizer steps and/or
-   * after every epoch ({@link checkpoint.CheckpointOptions}). Needs a Dataset as training data. Each save
+   * after every epoch ({@link checkpoint.CheckpointOptions}). Needs a Dataset or arrays as training data. Each save
    * reads every weight, optimizer slot and metric accumulator back from the device and fsyncs
    * three files and two directories.
    */
