@@ -11,18 +11,27 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
 import { resetNames } from '../../../src/nn/naming.ts';
+import { itWebGpu, webgpuUnavailable } from '../../util/webgpu.ts';
 import { lcgValues } from './helpers.ts';
+
+const unavailable = await webgpuUnavailable();
 
 const root = mkdtempSync(join(tmpdir(), 'ditto-stateful-metrics-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 beforeAll(async () => {
   await dt.setBackend('cpu');
 });
-beforeEach(() => resetNames());
+beforeEach(async () => {
+  await dt.setBackend('cpu');
+  resetNames();
+});
 
 const N = 24;
-const x = dt.tensor(lcgValues(N * 3, 11), [N, 3]);
-const yBin = dt.tensor(Float32Array.from({ length: N }, (_, i) => ((i * 5) % 7 < 3 ? 1 : 0)), [N, 1]);
+const X = lcgValues(N * 3, 11);
+const Y = Float32Array.from({ length: N }, (_, i) => ((i * 5) % 7 < 3 ? 1 : 0));
+await dt.setBackend('cpu');
+const x = dt.tensor(X, [N, 3]);
+const yBin = dt.tensor(Y, [N, 1]);
 
 function binary(lr: number | (() => number) = 0.2, metrics: (string | dt.metrics.Metric)[] = ['auc', 'precision', 'recall', 'binary_accuracy']): dt.Sequential {
   const I = dt.initializers;
@@ -157,4 +166,28 @@ describe('exact resume with shuffled arrays and an AUC metric', () => {
     await expect(s.fit({ resumeFrom: dir })).rejects.toThrow(/shuffle seeds/);
     s.model.dispose();
   });
+});
+
+describe('CPU and WebGPU', () => {
+  itWebGpu('shuffled arrays, classWeight, validationSplit, AUC/Precision/F1 and a regularized validation loss: the same bits', unavailable, async () => {
+    const runs: string[] = [];
+    for (const backend of ['cpu', 'webgpu'] as const) {
+      await dt.setBackend(backend);
+      resetNames();
+      dt.utils.setRandomSeed(5);
+      const [bx, by] = [dt.tensor(X, [N, 3]), dt.tensor(Y, [N, 1])];
+      const I = dt.initializers;
+      const m = new dt.Sequential([
+        dt.layers.Input({ shape: [3] }),
+        new dt.layers.Dense(4, { activation: 'tanh', kernelInitializer: new I.GlorotUniform({ seed: 5 }), kernelRegularizer: new dt.regularizers.L2({ l2: 0.01 }) }),
+        new dt.layers.Dense(1, { activation: 'sigmoid', kernelInitializer: new I.GlorotUniform({ seed: 6 }) }),
+      ]);
+      m.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['auc', 'precision', new dt.metrics.F1Score({ average: 'micro', threshold: 0.5 })] });
+      const h = await m.fit(bx, by, { epochs: 2, batchSize: 5, validationSplit: 0.25, classWeight: { 1: 3 }, verbose: 0 });
+      runs.push(JSON.stringify({ h: h.toJSON(), w: await m.weightsDigest() }));
+      m.dispose();
+      dt.dispose([bx, by]);
+    }
+    expect(runs[1]).toBe(runs[0]);
+  }, 120_000);
 });
