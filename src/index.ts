@@ -51,6 +51,7 @@ export * as constraints from './nn/constraints-namespace.ts';
 export {
   Sequential, layers, losses, metrics, optimizers, callbacks, Callback, EarlyStopping, TerminateOnNaN, History, Progbar, checkpoint,
   type HistoryJSON, type BatchSource, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions,
+  type ArrayData, type TrainOnBatchOptions, type TestOnBatchOptions,
 } from './nn/index.ts';
 /** The functional API: {@link Input} (Keras's `keras.Input`), {@link Model} (`keras.Model(inputs, outputs)`). */
 export {

@@ -24,6 +24,7 @@ export { digestTensors } from './digest.ts';
 export { writeFileDurable, cleanupTemporaries } from './durable-write.ts';
 export { resetNames } from './naming.ts';
 export type { BatchSource, CompileOptions, FitOptions, EvaluateOptions, PredictOptions } from './training/options.ts';
+export type { ArrayData, TrainOnBatchOptions, TestOnBatchOptions } from './training/options.ts';
 export * as checkpoint from './checkpoint/index.ts';
 export * as activations from './activations-namespace.ts';
 export * as models from './models-namespace.ts';

@@ -76,3 +76,13 @@ export function applyConstraints(model: { trainableWeights: Variable[] }): void 
     if (c) tidy(() => v.assign(c.apply(v)));
   }
 }
+
+/** Each trainable weight's regularization penalty (Keras `model.losses` for weights), in trainableWeights order. */
+export function weightPenalties(model: { trainableWeights: Variable[] }): Tensor[] {
+  const out: Tensor[] = [];
+  for (const v of model.trainableWeights) {
+    const r = regularizers.get(v);
+    if (r) out.push(tidy(() => r.apply(v)));
+  }
+  return out;
+}

@@ -21,9 +21,13 @@ import { isKerasFilePath, kerasWeightsFileBytes, matchKerasFile } from './saving
 import { saveKerasModelFile } from './saving/keras-model-file.ts';
 import { structureOf } from './saving/structure-keys.ts';
 import {
-  type BatchSource, type CompileOptions, type Compiled, type EvaluateOptions, type FitOptions, type PredictOptions,
-  type TrainableModel, compileModel, evaluateModel, fitModel, predictModel,
+  type ArrayData, type BatchSource, type CompileOptions, type Compiled, type EvaluateOptions, type FitOptions, type PredictOptions,
+  type TestOnBatchOptions, type TrainOnBatchOptions, type TrainableModel, compileModel, evaluateModel, fitModel, predictModel,
+  predictOnBatch, releaseTrackers, splitArguments, testOnBatch, trainOnBatch,
 } from './training/index.ts';
+import type { Logs } from './callbacks.ts';
+import { weightPenalties } from './layer-losses.ts';
+import type { Structure } from './symbolic.ts';
 
 /**
  * A JSON list in safetensors `__metadata__[entry]` (`order`: the file's tensor names; `structure`: their structure
@@ -305,25 +309,37 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
   compileArgs?: CompileOptions;
 
   /**
-   * Trains for `epochs` passes over `data` (Keras `model.fit`): one optimizer step per batch, validation at each
-   * epoch's end, a Keras-style progress bar, callbacks; resolves to the {@link History}, whose values are exactly
-   * those printed. With `checkpoint` it saves crash-safe checkpoints; with `resumeFrom` it continues an interrupted
-   * run and ends with the bits of the uninterrupted one.
+   * Trains the model (Keras `model.fit`): on arrays, `fit(x, y, options)` (x and y tensors, or lists or objects of
+   * tensors for several inputs or outputs; batches of `batchSize`, shuffled every epoch unless `shuffle: false`,
+   * `validationSplit`, `sampleWeight`), or on a Dataset, `fit(dataset, options)`. One optimizer step per batch,
+   * validation at the end of every `validationFreq`-th epoch, a Keras-style progress bar, callbacks; resolves to the
+   * {@link History}, whose values are exactly those printed. With `checkpoint` it saves crash-safe checkpoints;
+   * with `resumeFrom` it continues an interrupted run and ends with the bits of the uninterrupted one.
    * @throws {@link ArgumentError} when the model is not compiled, for bad options or data without labels;
    * {@link NumericError} when the loss becomes NaN or infinite (unless a {@link TerminateOnNaN} callback stops
    * training); {@link DataFormatError} when a checkpoint to resume from is invalid or does not match the run.
    */
-  async fit(data: BatchSource, options: FitOptions = {}): Promise<History> {
-    return fitModel(this.asTrainable(), data, options);
+  async fit(x: ArrayData, y: ArrayData, options?: FitOptions): Promise<History>;
+  async fit(data: BatchSource, options?: FitOptions): Promise<History>;
+  async fit(x: ArrayData | BatchSource, y?: ArrayData | FitOptions, options?: FitOptions): Promise<History> {
+    const [labels, o] = splitArguments('fit', x, y, options);
+    return fitModel(this.asTrainable(), x, labels, o as FitOptions);
   }
 
   /**
-   * Loss and metrics over `data`, in inference mode: `[loss, ...metrics]` in compile order (Keras `model.evaluate`).
-   * The values are batch-size-weighted means.
+   * Loss and metrics in inference mode (Keras `model.evaluate`), on arrays `evaluate(x, y, options)` (batches of
+   * `batchSize`) or a Dataset `evaluate(dataset, options)`: `[loss, ...metrics]` in compile order, or with
+   * `returnDict` the logs object. The values are batch-size-weighted means; the loss includes the layers'
+   * regularization penalties, as Keras's test step.
    * @throws {@link ArgumentError} when the model is not compiled or the data has no batches.
    */
-  async evaluate(data: BatchSource, options: EvaluateOptions = {}): Promise<number[]> {
-    return evaluateModel(this.asTrainable(), data, options);
+  async evaluate(x: ArrayData, y: ArrayData, options: EvaluateOptions & { returnDict: true }): Promise<Logs>;
+  async evaluate(x: ArrayData, y: ArrayData, options?: EvaluateOptions): Promise<number[]>;
+  async evaluate(data: BatchSource, options: EvaluateOptions & { returnDict: true }): Promise<Logs>;
+  async evaluate(data: BatchSource, options?: EvaluateOptions): Promise<number[]>;
+  async evaluate(x: ArrayData | BatchSource, y?: ArrayData | EvaluateOptions, options?: EvaluateOptions): Promise<number[] | Logs> {
+    const [labels, o] = splitArguments('evaluate', x, y, options);
+    return evaluateModel(this.asTrainable(), x, labels, o as EvaluateOptions);
   }
 
   /**
@@ -362,11 +378,52 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
     await saveKerasModelFile('save', this, path, () => impl(this), this.compiled?.optimizer);
   }
 
+  /**
+   * One optimizer step on the batch (x, y) (Keras `train_on_batch`): resolves to `[loss, ...metrics]` (or the logs
+   * with `returnDict`). As Keras 3, the metrics are not reset: the values are the running results since the last
+   * reset (fit resets them at every epoch's start).
+   * @throws {@link ArgumentError} when the model is not compiled, or for bad data or options.
+   */
+  async trainOnBatch(x: ArrayData, y: ArrayData, options: TrainOnBatchOptions & { returnDict: true }): Promise<Logs>;
+  async trainOnBatch(x: ArrayData, y: ArrayData, options?: TrainOnBatchOptions): Promise<number[]>;
+  async trainOnBatch(x: ArrayData, y: ArrayData, options: TrainOnBatchOptions = {}): Promise<number[] | Logs> {
+    return trainOnBatch(this.asTrainable(), x, y, options);
+  }
+
+  /**
+   * The loss and metrics of the batch (x, y) in inference mode (Keras `test_on_batch`), accumulated into the
+   * model's metrics like {@link ModelBase.trainOnBatch | trainOnBatch}.
+   * @throws {@link ArgumentError} when the model is not compiled, or for bad data or options.
+   */
+  async testOnBatch(x: ArrayData, y: ArrayData, options: TestOnBatchOptions & { returnDict: true }): Promise<Logs>;
+  async testOnBatch(x: ArrayData, y: ArrayData, options?: TestOnBatchOptions): Promise<number[]>;
+  async testOnBatch(x: ArrayData, y: ArrayData, options: TestOnBatchOptions = {}): Promise<number[] | Logs> {
+    return testOnBatch(this.asTrainable(), x, y, options);
+  }
+
+  /**
+   * The model in inference mode on x as one batch (Keras `predict_on_batch`); the caller owns the result.
+   * @throws {@link ArgumentError} for x that is not a tensor (or a list or object of tensors).
+   */
+  predictOnBatch(x: Tensor): Tensor;
+  predictOnBatch(x: ArrayData): Structure<Tensor>;
+  predictOnBatch(x: ArrayData): Structure<Tensor> {
+    return predictOnBatch(this.asTrainable(), x);
+  }
+
+  /**
+   * The current regularization penalties of the model's trainable weights (Keras `model.losses`), one scalar
+   * tensor per weight with a regularizer, in trainableWeights order; the caller disposes them. Activity
+   * regularization losses are computed inside training and test steps only, and not kept between calls.
+   */
+  get losses(): Tensor[] {
+    return weightPenalties(this);
+  }
+
   /** Releases the weights, the optimizer's slots and the metric accumulators. */
   override dispose(): void {
     for (const l of this.layers) l.dispose();
     this.compiled?.optimizer.dispose();
-    this.compiled?.lossTracker.dispose();
-    for (const m of this.compiled?.metrics ?? []) m.tracker?.dispose();
+    if (this.compiled) releaseTrackers(this.compiled);
   }
 }

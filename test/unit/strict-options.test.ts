@@ -119,11 +119,12 @@ describe('strict options', () => {
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const data = dt.data.Dataset.fromTensorSlices([dt.ones([4, 2]), dt.ones([4, 1])]).batch(2);
     await expect(model.fit(data, { epoch: 2 } as never)).rejects.toThrow(/^fit: unrecognized options \{epoch\}\. Expected one of: epochs, /);
-    await expect(model.fit(data, { batchSize: 32 } as never)).rejects.toThrow(/^fit: the option batchSize is not supported yet: batch the Dataset instead \(dataset\.batch\(n\)\)\. Received: batchSize=32$/);
-    for (const k of ['validationSplit', 'shuffle', 'stepsPerEpoch']) {
-      await expect(model.fit(data, { [k]: 1 } as never)).rejects.toThrow(new RegExp(`^fit: the option ${k} is not supported yet`));
+    await expect(model.fit(data, { batchSize: 32 } as never)).rejects.toThrow(/^fit: batchSize applies to array data: a Dataset keeps its own batches \(dataset\.batch\(n\)\)\. Received: batchSize with a Dataset$/);
+    for (const k of ['validationSplit', 'shuffle', 'sampleWeight']) {
+      await expect(model.fit(data, { [k]: 1 } as never)).rejects.toThrow(new RegExp(`^fit: ${k} applies to array data`));
     }
-    await expect(model.evaluate(data, { batchSize: 2 } as never)).rejects.toThrow(/^evaluate: the option batchSize is not supported yet/);
+    await expect(model.evaluate(data, { batchSize: 2 } as never)).rejects.toThrow(/^evaluate: batchSize applies to array data/);
+    await expect(model.evaluate(data, { callbacks: [] } as never)).rejects.toThrow(/^evaluate: the option callbacks is not supported yet/);
     await expect(model.evaluate(data, 'x' as never)).rejects.toThrow(/^evaluate: expected an options object/);
     await expect(model.predict(dt.ones([2, 2]), { batch_size: 2 } as never)).rejects.toThrow(/^predict: unrecognized options \{batch_size\}/);
     await expect(model.loadWeights('/nonexistent.safetensors', { match: 'order' } as never)).rejects.toThrow(/^loadWeights: unrecognized options \{match\}/);

@@ -13,7 +13,7 @@ import { Callback, type CallbackLike } from '../callbacks.ts';
 import { encodeSafetensors, type NamedArray } from '../safetensors.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
 import { f64Hex } from './number-bits.ts';
-import { OUTPUT_LOSS, layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf } from './parts.ts';
+import { OUTPUT_LOSS, layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf, statefulTag } from './parts.ts';
 import type { CallbackEntry, CheckpointState } from './state.ts';
 import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
 import type { RunPosition, TrainingRun } from './training-run.ts';
@@ -40,7 +40,11 @@ export async function captureCheckpoint(run: TrainingRun, pos: RunPosition): Pro
   const slots = c.optimizer.variables();
   for (const s of slots) tensors[optimizerTensor(s.name)] = await hostArray(fn, s.name, s);
   const trackers: [string, { variables(): Tensor[] }][] = [['loss', c.lossTracker]];
-  for (const m of c.metrics) if (m.tracker) trackers.push([m.id, m.tracker]);
+  for (const m of c.metrics) if (m.tracker && !m.stateful) trackers.push([m.id, m.tracker]);
+  for (const m of c.metrics) {
+    if (!m.stateful) continue;
+    for (const [k, v] of m.tracker!.variables().entries()) tensors[metricTensor(m.id, k)] = await hostArray(fn, v.name, v);
+  }
   for (const [id, t] of trackers) {
     const [total, count] = t.variables();
     tensors[metricTensor(id, 'total')] = await hostArray(fn, `${id}/total`, total);
@@ -73,7 +77,9 @@ export async function captureCheckpoint(run: TrainingRun, pos: RunPosition): Pro
       // Only when set (ReduceLROnPlateau, LearningRateScheduler): checkpoints of other runs keep their bytes.
       ...(c.optimizer.assignedLearningRate !== undefined ? { learningRate: f64Hex(c.optimizer.assignedLearningRate) } : {}),
     },
-    metrics: c.metrics.map((m) => ({ id: m.id, fn: m.isLoss ? OUTPUT_LOSS : m.fn ? metricFunctionName(m.fn) : null })),
+    metrics: c.metrics.map((m) => (m.stateful
+      ? { id: m.id, fn: statefulTag(m.tracker!), shapes: m.tracker!.variables().map((v) => [...v.shape]) }
+      : { id: m.id, fn: m.isLoss ? OUTPUT_LOSS : m.fn ? metricFunctionName(m.fn) : null })),
     seedGenerators,
     random: getRandomState(),
     history: run.history.toJSON(),

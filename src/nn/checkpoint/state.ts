@@ -105,8 +105,10 @@ export interface CheckpointState {
   metrics: {
     /** The metric's name as compiled, e.g. 'accuracy'. */
     id: string;
-    /** The resolved function's name, or null before the first batch. */
+    /** The resolved function's name, or null before the first batch; 'metric:<class>' for a stateful metric. */
     fn: string | null;
+    /** A stateful metric's variable shapes (its tensors are `metrics/<id>/<index>`); absent otherwise. */
+    shapes?: number[][];
   }[];
   /** Each Dropout-style layer's SeedGenerator state, by layer name. */
   seedGenerators: Record<string, SeedGeneratorState>;
@@ -221,6 +223,7 @@ export function parseCheckpointState(text: string, source: string): CheckpointSt
     const o = c.obj(m, `state.metrics[${i}]`);
     c.str(o.id, `state.metrics[${i}].id`);
     if (o.fn !== null) c.str(o.fn, `state.metrics[${i}].fn`);
+    if (o.shapes !== undefined) c.arr(o.shapes, `state.metrics[${i}].shapes`).forEach((sh, k) => c.shape(sh, `state.metrics[${i}].shapes[${k}]`));
   });
 
   for (const [k, v] of Object.entries(c.obj(s.seedGenerators, 'state.seedGenerators'))) {
@@ -243,7 +246,8 @@ export function parseCheckpointState(text: string, source: string): CheckpointSt
   c.obj(h.history, 'state.history.history');
   for (const [k, v] of Object.entries(c.obj(h.bits, 'state.history.bits'))) {
     const bits = c.arr(v, `state.history.bits.${k}`);
-    if (bits.length !== epochs.length) c.fail(`state.history.bits.${k}`, `${epochs.length} values (one per recorded epoch)`, `${bits.length} values`);
+    // At most one per recorded epoch: validation logs (val_*) are recorded only in the epochs validationFreq validates.
+    if (bits.length > epochs.length) c.fail(`state.history.bits.${k}`, `at most ${epochs.length} values (one per recorded epoch)`, `${bits.length} values`);
     bits.forEach((b, i) => { if (typeof b !== 'string' || !/^[0-9a-f]{8}$/.test(b)) c.fail(`state.history.bits.${k}[${i}]`, '8 hex digits', b); });
   }
 

@@ -8,12 +8,20 @@ import { ArgumentError, type Tensor, checkOptions } from '../../core/internal.ts
 import { type Loss, getLoss } from '../losses.ts';
 import { MeanMetric, type MetricFn, resolveMetric, METRIC_NAMES } from '../metrics.ts';
 import { type Optimizer, getOptimizer } from '../optimizers/index.ts';
+import { METRICS_NEEDING_ARGUMENTS, type MetricTracker, STATEFUL_METRICS, isMetric } from './metric-trackers.ts';
 import type { CompileOptions } from './options.ts';
 
 export interface CompiledMetric {
   id: string;
   fn?: MetricFn;
-  tracker?: MeanMetric;
+  /** The accumulator: a MeanMetric of `fn` (or of an output's loss), or a stateful metric (`stateful`). */
+  tracker?: MetricTracker;
+  /** Whether `tracker` is a stateful metric (a `dt.metrics.Metric`: 'auc', ... or an instance given to compile). */
+  stateful?: boolean;
+  /** The stateful metric's name in STATEFUL_METRICS, until compile makes its instance. */
+  factory?: string;
+  /** Whether compile made the tracker (then recompiling or disposing the model releases it; a user's instance stays theirs). */
+  ownsTracker?: boolean;
   /** Models with several outputs: the index of the output it reads. */
   output?: number;
   /** Models with several outputs: the metric name as given ('accuracy'), which `id` prefixes with the output's name. */
@@ -73,9 +81,25 @@ function perOutput<T>(option: string, value: unknown, names: readonly string[], 
   throw new ArgumentError(`compile: expected ${option} to be one value, a list by output or an object keyed by output name. Received: ${describe(value)}`);
 }
 
-function checkMetricName(id: unknown): string {
-  if (typeof id !== 'string' || !METRIC_NAMES.includes(id)) throw new ArgumentError(`compile: unknown metric '${String(id)}'. Expected one of: ${METRIC_NAMES.join(', ')}`);
-  return id;
+/** A compiled metric from a name or an instance (`prefix`: the output's name and '_', several outputs). */
+function compiledMetric(id: unknown, prefix = '', output?: number): CompiledMetric {
+  const at = output === undefined ? {} : { output };
+  if (isMetric(id)) return { id: prefix + id.name, tracker: id, stateful: true, ownsTracker: false, ...(prefix ? { metric: id.name } : {}), ...at };
+  if (typeof id === 'string' && Object.hasOwn(STATEFUL_METRICS, id)) {
+    // Keras: a name gives a new instance, logged under the name as given.
+    return { id: prefix + id, factory: id, stateful: true, ownsTracker: true, ...(prefix ? { metric: id } : {}), ...at };
+  }
+  if (typeof id === 'string' && Object.hasOwn(METRICS_NEEDING_ARGUMENTS, id)) throw new ArgumentError(`compile: metric '${id}' cannot be made from its name: ${METRICS_NEEDING_ARGUMENTS[id]}`);
+  if (typeof id !== 'string' || !METRIC_NAMES.includes(id)) {
+    throw new ArgumentError(`compile: unknown metric '${String(id)}'. Expected a dt.metrics.Metric instance or one of: ${[...METRIC_NAMES, ...Object.keys(STATEFUL_METRICS)].join(', ')}`);
+  }
+  return { id: prefix + id, ...(prefix ? { metric: id } : {}), ...at };
+}
+
+/** Releases what a compiled configuration owns (its trackers; not the user's metric instances). */
+export function releaseTrackers(c: Compiled): void {
+  c.lossTracker.dispose();
+  for (const m of c.metrics) if (m.ownsTracker !== false) m.tracker?.dispose();
 }
 
 export function compileModel(model: CompilableModel, o: CompileOptions): Compiled {
@@ -83,13 +107,13 @@ export function compileModel(model: CompilableModel, o: CompileOptions): Compile
   const names = model.outputNames && model.outputNames.length > 1 ? model.outputNames : undefined;
   checkOptions('compile', o, ['optimizer', 'loss', 'metrics', ...(names ? ['lossWeights'] : [])], {
     ...(names ? {} : { lossWeights: 'lossWeights applies to models with several outputs; this model has one' }),
-    weightedMetrics: 'ditto has no sample weights',
+    weightedMetrics: 'sampleWeight and classWeight weigh the loss only (metrics are unweighted, as Keras\'s `metrics`)',
     runEagerly: 'ditto always runs eagerly',
     stepsPerExecution: 'ditto runs one step per call',
     jitCompile: 'ditto does not compile graphs',
   });
   if (!names && o.metrics !== undefined && !Array.isArray(o.metrics)) {
-    throw new ArgumentError(`compile: expected metrics to be a list of metric names, e.g. metrics: ['accuracy']. Received: metrics=${JSON.stringify(o.metrics) ?? typeof o.metrics}`);
+    throw new ArgumentError(`compile: expected metrics to be a list of metric names or dt.metrics.Metric instances, e.g. metrics: ['accuracy']. Received: metrics=${JSON.stringify(o.metrics) ?? typeof o.metrics}`);
   }
   if (o.optimizer === undefined) throw new ArgumentError("compile: expected an optimizer (e.g. 'adam'). Received: undefined");
   if (o.loss === undefined) throw new ArgumentError("compile: expected a loss (e.g. 'sparse_categorical_crossentropy'). Received: undefined");
@@ -100,7 +124,7 @@ export function compileModel(model: CompilableModel, o: CompileOptions): Compile
     if (Array.isArray(o.loss) || (o.loss !== null && typeof o.loss === 'object' && typeof (o.loss as Loss).call !== 'function')) {
       throw new ArgumentError(`compile: expected one loss for a model with one output. Received: ${describe(o.loss)} of losses`);
     }
-    metrics = ((o.metrics ?? []) as unknown[]).map((id) => ({ id: checkMetricName(id) }));
+    metrics = ((o.metrics ?? []) as unknown[]).map((id) => compiledMetric(id));
     loss = getLoss(o.loss as string | Loss);
   } else {
     const isLoss = (v: unknown): boolean => typeof v === 'string' || (v !== null && typeof v === 'object' && typeof (v as Loss).call === 'function');
@@ -111,29 +135,39 @@ export function compileModel(model: CompilableModel, o: CompileOptions): Compile
     });
     // As Keras, an object of metrics may name only some outputs.
     const perMetrics = o.metrics === undefined ? names.map(() => []) : perOutput<string | readonly string[] | null>('metrics', o.metrics, names, () => false, true)
-      .map((m) => (m === null || m === undefined ? [] : typeof m === 'string' ? [m] : [...m]));
+      .map((m) => (m === null || m === undefined ? [] : typeof m === 'string' || isMetric(m) ? [m] : [...(m as readonly unknown[])]));
     outputs = names.map((name, i) => ({ name, loss: losses[i], weight: weights[i] }));
     // Keras: each output's unweighted loss is tracked as <output>_loss, then each output's metrics as <output>_<metric>.
     metrics = [
       ...names.map((name, i): CompiledMetric => ({ id: `${name}_loss`, isLoss: true, output: i })),
-      ...perMetrics.flatMap((ms, i) => ms.map((id): CompiledMetric => ({ id: `${names[i]}_${checkMetricName(id)}`, metric: id, output: i }))),
+      ...perMetrics.flatMap((ms, i) => ms.map((id): CompiledMetric => compiledMetric(id, `${names[i]}_`, i))),
     ];
     const ids = metrics.map((m) => m.id);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice) throw new ArgumentError(`compile: expected each metric once per output. Received: '${twice}' twice`);
     loss = losses[0];
   }
+  const instances = metrics.filter((m) => m.ownsTracker === false).map((m) => m.tracker);
+  if (new Set(instances).size !== instances.length) throw new ArgumentError('compile: expected each metric instance once (it holds one state). Received: the same instance twice');
+  const sameIds = metrics.map((m) => m.id).find((id, i, a) => a.indexOf(id) !== i);
+  if (sameIds) {
+    throw new ArgumentError(`compile: expected distinct metric names (the keys of the logs). Received: '${sameIds}' twice`);
+  }
   // Resolve everything before releasing the previous configuration: a rejected compile() must
   // leave a compiled model usable (its trackers were disposed first before).
   const optimizer = getOptimizer(o.optimizer);
   const previous = model.compiled;
   if (previous) {
-    previous.lossTracker.dispose();
-    for (const m of previous.metrics) m.tracker?.dispose();
+    releaseTrackers(previous);
     // An optimizer the model made from a name is the model's to release (its slots leaked before).
     if (previous.ownsOptimizer && previous.optimizer !== optimizer) previous.optimizer.dispose();
   }
-  for (const m of metrics) if (m.isLoss) m.tracker = new MeanMetric(m.id);
+  for (const m of metrics) {
+    if (m.isLoss) m.tracker = new MeanMetric(m.id);
+    if (m.factory) m.tracker = STATEFUL_METRICS[m.factory]();
+  }
+  // Keras's compile resets the metrics it is given.
+  for (const m of metrics) if (m.ownsTracker === false) m.tracker!.reset();
   return { optimizer, ownsOptimizer: typeof o.optimizer === 'string', loss, lossTracker: new MeanMetric('loss'), metrics, ...(outputs ? { outputs } : {}) };
 }
 
@@ -145,7 +179,7 @@ export function requireCompiled(model: { compiled?: Compiled }, fn: string): Com
 /** Resolves 'accuracy' etc. from the first batch's shapes and creates the trackers (one output). */
 export function ensureMetrics(c: Compiled, y: Tensor, yPred: Tensor): void {
   for (const m of c.metrics) {
-    if (m.fn || m.isLoss) continue;
+    if (m.fn || m.isLoss || m.stateful) continue;
     m.fn = resolveMetric(m.metric ?? m.id, y.shape, yPred.shape);
     m.tracker = new MeanMetric(m.id, m.fn);
   }

@@ -82,10 +82,22 @@ export function checkSameBatch(fn: string, x: BatchPart, y: BatchPart): void {
   }
 }
 
-/** The total loss and, with several outputs, each output's unweighted loss. */
-export function lossOf(c: Compiled, ys: readonly Tensor[], preds: readonly Tensor[]): { total: Tensor; parts?: Tensor[] } {
-  if (!c.outputs) return { total: c.loss.call(ys[0], preds[0]) };
-  const parts = c.outputs.map((o, i) => o.loss.call(ys[i], preds[i]));
+/**
+ * The sample weights of each output (Keras's CompileLoss): none, one tensor for every output, or a list by position
+ * or an object by output name (as the labels).
+ */
+export function sampleWeightsOf(fn: string, c: Compiled, sw: BatchPart | undefined): (Tensor | undefined)[] | undefined {
+  if (sw === undefined) return undefined;
+  const n = c.outputs?.length ?? 1;
+  if (sw instanceof Tensor) return Array.from({ length: n }, () => sw);
+  if (!c.outputs) throw new ArgumentError(`${fn}: expected sampleWeight to be one tensor for a model with one output. Received: ${describe(sw)}`);
+  return targetsOf(`${fn}: sampleWeight`, c, sw);
+}
+
+/** The total loss and, with several outputs, each output's unweighted loss (each weighted by its sample weights, if any). */
+export function lossOf(c: Compiled, ys: readonly Tensor[], preds: readonly Tensor[], sws?: readonly (Tensor | undefined)[]): { total: Tensor; parts?: Tensor[] } {
+  if (!c.outputs) return { total: sws?.[0] ? c.loss.call(ys[0], preds[0], sws[0]) : c.loss.call(ys[0], preds[0]) };
+  const parts = c.outputs.map((o, i) => (sws?.[i] ? o.loss.call(ys[i], preds[i], sws[i]) : o.loss.call(ys[i], preds[i])));
   let total: Tensor | undefined;
   parts.forEach((p, i) => {
     const w = c.outputs![i].weight;
@@ -95,7 +107,10 @@ export function lossOf(c: Compiled, ys: readonly Tensor[], preds: readonly Tenso
   return { total: total!, parts };
 }
 
-/** Updates the metrics (and, with several outputs, the outputs' loss trackers) with a batch of `n` samples. */
+/**
+ * Updates the metrics (and, with several outputs, the outputs' loss trackers) with a batch of `n` samples. As
+ * Keras's `metrics` (not `weighted_metrics`), the metrics are not weighted by sample weights.
+ */
 export function updateMetrics(c: Compiled, ys: readonly Tensor[], preds: readonly Tensor[], n: number, parts?: readonly Tensor[]): void {
   if (!c.outputs) {
     ensureMetrics(c, ys[0], preds[0]);
@@ -105,10 +120,10 @@ export function updateMetrics(c: Compiled, ys: readonly Tensor[], preds: readonl
   for (const m of c.metrics) {
     const o = m.output!;
     if (m.isLoss) {
-      m.tracker!.updateValues(parts![o], n);
+      (m.tracker as MeanMetric).updateValues(parts![o], n);
       continue;
     }
-    if (!m.fn) {
+    if (!m.fn && !m.stateful) {
       m.fn = resolveMetric(m.metric!, ys[o].shape, preds[o].shape);
       m.tracker = new MeanMetric(m.id, m.fn);
     }

@@ -8,16 +8,18 @@
 import { ArgumentError, Tensor, assertLive, checkOptions, ops, tidy } from '../../core/internal.ts';
 import { type Structure, packLike } from '../symbolic.ts';
 import { checkFinite, checkSource, iterate, ownsElements, unpack } from './batches.ts';
+import { positiveInt } from './fit-data.ts';
 import type { TrainableModel } from './model.ts';
+import { StepStream } from './step-stream.ts';
 import type { BatchSource, PredictOptions } from './options.ts';
 import { type BatchPart, batchSizeOf, disposePart, isBatchPart, leaves } from './outputs.ts';
 
 export async function predictModel(model: TrainableModel, x: BatchPart | BatchSource, o: PredictOptions = {}): Promise<Structure<Tensor>> {
-  checkOptions('predict', o, ['batchSize'], {
+  checkOptions('predict', o, ['batchSize', 'steps'], {
     verbose: 'predict prints no progress bar yet',
-    steps: 'take a finite number of batches instead (dataset.take(n))',
     callbacks: 'predict takes no callbacks yet',
   });
+  const steps = positiveInt('predict', 'steps', o.steps);
   const batchSize = o.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`predict: expected a positive integer batchSize. Received: ${batchSize}`);
   const parts: Structure<Tensor>[] = [];
@@ -26,24 +28,31 @@ export async function predictModel(model: TrainableModel, x: BatchPart | BatchSo
       const xs = leaves(x);
       for (const t of xs) assertLive('predict', t);
       const total = batchSizeOf(x);
-      for (let i = 0; i < total; i += batchSize) {
-        const n = Math.min(batchSize, total - i);
+      const end = steps === undefined ? total : Math.min(total, steps * batchSize);
+      for (let i = 0; i < end; i += batchSize) {
+        const n = Math.min(batchSize, end - i);
         parts.push(tidy(() => model.call(x instanceof Tensor ? ops.slice(x, i, n) : packLike(x, xs.map((t) => ops.slice(t, i, n))), { training: false })));
       }
     } else {
       checkSource('predict', x);
-      checkFinite('predict', x);
+      if (steps === undefined) checkFinite('predict', x);
       const owned = ownsElements(x);
-      for await (const el of iterate(x, 0, 'predict')) {
-        const [bx, by] = unpack('predict', el);
-        try {
-          parts.push(model.call(bx, { training: false }));
-        } finally {
-          if (owned) {
-            disposePart(bx);
-            disposePart(by);
+      const stream = steps === undefined ? undefined : new StepStream(x, 'predict', steps);
+      try {
+        for await (const el of stream ? stream.epoch() : iterate(x, 0, 'predict')) {
+          const [bx, by, sw] = unpack('predict', el);
+          try {
+            parts.push(model.call(bx, { training: false }));
+          } finally {
+            if (owned) {
+              disposePart(bx);
+              disposePart(by);
+              disposePart(sw);
+            }
           }
         }
+      } finally {
+        await stream?.close();
       }
     }
     if (!parts.length) throw new ArgumentError('predict: no input samples');
