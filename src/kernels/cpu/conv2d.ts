@@ -14,16 +14,32 @@
  * A term outside the input (padding) or without a matching output enters as +0 * w (or x * +0),
  * which for finite values gives the bits of skipping it (an accumulator that starts at +0 never
  * becomes -0, and s + (±0) = s).
+ * Few input channels (C <= SMALL_C, e.g. a first layer on grey images): conv2d (when K = kH*kW*C
+ * <= 256) and conv2dGradFilter (in split-K mode) read their operands unpacked (gemm-tasks.ts,
+ * "Few input channels"): the same terms in the same order, so the same bits.
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { convWindow2d, type ConvWindow2d } from '../../core/ops/window.ts';
 import { runGemm } from './gemm.ts';
+import { gemmKernelKind } from './gemm-tasks.ts';
 import type { ConvGeometry, GemmOperands } from './gemm-tasks.ts';
 import { type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 function geometry(g: ConvWindow2d, C: number, F: number): ConvGeometry {
   return { C, F, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, dH: g.dH, dW: g.dW, sH: g.sH, sW: g.sW, outH: g.outH, outW: g.outW, padTop: g.padTop, padLeft: g.padLeft };
 }
+
+/** Input channels up to which the convolutions read their operands unpacked (measured: see docs/performance.md). */
+const SMALL_C = 4;
+let smallChannelPath = true;
+
+/** Test hook: turns the unpacked few-channel path off (false) or back on (true, the default). */
+export function setSmallChannelPath(on: boolean): void {
+  smallChannelPath = on;
+}
+
+/** Whether a convolution with C input channels takes the unpacked path. */
+const direct = (C: number): boolean => smallChannelPath && C <= SMALL_C && gemmKernelKind() === 'simd';
 
 /** Runs C[M, N] = S over K as a gemm job (gemm.ts). */
 function gemmJob(job: GemmOperands, M: number, N: number, K: number, out: Float32Array): void {
@@ -33,7 +49,8 @@ function gemmJob(job: GemmOperands, M: number, N: number, K: number, out: Float3
 export const conv2d: CpuKernel<'conv2d'> = ([x, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
   const g = convWindow2d('conv2d', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
-  gemmJob({ kind: 'conv2d', x: floats(x), w: floats(w), ...geometry(g, C, F) }, g.n * g.outH * g.outW, F, kH * kW * C, floats(out));
+  const K = kH * kW * C;
+  gemmJob({ kind: 'conv2d', x: floats(x), w: floats(w), ...geometry(g, C, F), direct: direct(C) && K <= 256 }, g.n * g.outH * g.outW, F, K, floats(out));
 };
 
 export const conv2dGradInput: CpuKernel<'conv2dGradInput'> = ([dy, w], a, out) => {
@@ -45,7 +62,7 @@ export const conv2dGradInput: CpuKernel<'conv2dGradInput'> = ([dy, w], a, out) =
 export const conv2dGradFilter: CpuKernel<'conv2dGradFilter'> = ([x, dy], a, out) => {
   const [kH, kW, C, F] = a.filterShape;
   const g = convWindow2d('conv2dGradFilter', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
-  gemmJob({ kind: 'conv2dGradFilter', x: floats(x), dy: floats(dy), ...geometry(g, C, F) }, kH * kW * C, F, g.n * g.outH * g.outW, floats(out));
+  gemmJob({ kind: 'conv2dGradFilter', x: floats(x), dy: floats(dy), ...geometry(g, C, F), direct: direct(C) }, kH * kW * C, F, g.n * g.outH * g.outW, floats(out));
 };
 
 /** The kernels of this file, for the backend's table (kernels.ts). */

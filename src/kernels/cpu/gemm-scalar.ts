@@ -33,6 +33,12 @@ export interface GemmKernel {
   packA(dst: number, lb: number, nl: number, tab: number, kc: number): void;
   packB(dst: number, lb: number, nl: number, tab: number, kc: number): void;
   packc: ((dst: number, base: number, tab: number, kc: number, lanes: number) => void) | null;
+  /**
+   * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store), or null: gemm on unpacked operands
+   * (wasm-gemm.ts's header), the small-channel convolutions' path; where it is null (this scalar
+   * kernel) they pack as every other job does, with the same bits.
+   */
+  dgemm: ((prow: number, pterm: number, pb: number, ldb: number, pt: number, ldt: number, mt: number, nt: number, kc: number, store: number) => void) | null;
 }
 
 const fround = Math.fround;
@@ -104,5 +110,6 @@ export function scalarGemmKernel(heap: ArrayBuffer): GemmKernel {
     packA: (dst, lb, nl, tab, kc) => pack(MR, dst, lb, nl, tab, kc),
     packB: (dst, lb, nl, tab, kc) => pack(NR, dst, lb, nl, tab, kc),
     packc: null,
+    dgemm: null,
   };
 }

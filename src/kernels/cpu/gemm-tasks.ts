@@ -44,6 +44,18 @@
  * `pack` then gathers the panels (MR rows of A, NR columns of B) through a table of byte offsets:
  * A[m, k] = slab[base(m) + off(k)] (whole vectors where a panel's lanes are consecutive floats).
  * Memory stays bounded by the block: panels, T, one operand block and one slab.
+ *
+ * Few input channels (`direct` jobs, chosen by conv2d.ts for C <= 4; SIMD kernel only): the
+ * panels of a convolution with one input channel are a handful of terms long (conv2d: K = kH*kW*C
+ * = 9 terms) or a handful of rows (conv2dGradFilter: M = 9 taps), so packing them costs more than
+ * the tile loop. There the micro-kernel's dgemm reads the operands unpacked: conv2d's A from the
+ * slab through the row bases and the term offset table (the very addresses packA would gather),
+ * its B from the filter [K, F] copied once per job; conv2dGradFilter's A from the slab through the
+ * tap offsets (rows) and the position bases (terms), its B from the chunk's dy rows [256, F]. Same
+ * values, same per-output operations in the same order, so the same bits (tested against the
+ * packed path and the frozen reference kernels, test/unit/cpu/conv-small-channels.test.ts). Tile
+ * rows past M repeat the last row and columns past N read the floats that follow: lanes that are
+ * never copied out.
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { type GemmKernel, scalarGemmKernel } from './gemm-scalar.ts';
@@ -133,6 +145,8 @@ export interface Conv2dOperands extends ConvGeometry {
   kind: 'conv2d';
   x: Float32Array;
   w: Float32Array;
+  /** Unpacked path (see "Few input channels" in the header); valid only with K = kH*kW*C <= 256. */
+  direct?: boolean;
 }
 
 export interface Conv2dGradInputOperands extends ConvGeometry {
@@ -145,6 +159,8 @@ export interface Conv2dGradFilterOperands extends ConvGeometry {
   kind: 'conv2dGradFilter';
   x: Float32Array;
   dy: Float32Array;
+  /** Unpacked path in split-K mode (see "Few input channels" in the header). */
+  direct?: boolean;
 }
 
 /** The operands of a GEMM job, by kind (see the header for the virtual A and B of each). */
@@ -207,7 +223,7 @@ function ensureHeap(floats: number, want: GemmKernelKind): void {
       if (module === null) throw new Error('gemm task: no WebAssembly SIMD module on this thread');
       memory = newMemory(Math.max(HEAP_BYTES, need) + page);
       const e = instantiate(module, memory, GEMM_EXPORTS);
-      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc };
+      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm };
     } else {
       memory.grow(Math.ceil((need - heapBytes) / page) + 16);
     }
@@ -316,8 +332,15 @@ function makeLayout(j: GemmJob): Layout {
   const opB = lanes + 64; // lane bases of one panel (MR or NR <= 64)
   let opBSize = Nb * Kc;
   let opASize = Mb * Kc;
-  if (j.kind === 'conv2d') opASize = xSlabBound(j, Mb);
-  else if (j.kind === 'conv2dGradFilter') opASize = xSlabBound(j, Kc);
+  if (j.kind === 'conv2d') {
+    opASize = xSlabBound(j, Mb);
+    // direct: the whole filter [K, F], and the floats a last partial tile reads past it
+    if (j.direct) opBSize = Math.max(opBSize, j.w.length + 2 * NR);
+  } else if (j.kind === 'conv2dGradFilter') {
+    opASize = xSlabBound(j, Kc);
+    // direct: the chunk's dy rows [Kc, F], and the floats a last partial tile reads past them
+    if (j.direct) opBSize = Math.max(opBSize, Kc * j.F + 2 * NR);
+  }
   else if (j.kind === 'conv2dGradInput') {
     opASize = dySlabBound(j, Mb);
     opBSize = j.w.length;
@@ -331,7 +354,7 @@ function prepare(j: GemmJob): Layout {
   if (preparedSeq === j.seq && layout !== null) return layout;
   const L = makeLayout(j);
   ensureHeap(L.end, gemmKernelKind());
-  if (j.kind === 'conv2dGradInput') H.set(j.w, L.opB);
+  if (j.kind === 'conv2dGradInput' || (j.kind === 'conv2d' && j.direct)) H.set(j.w, L.opB);
   preparedSeq = j.seq;
   layout = L;
   return L;
@@ -578,6 +601,47 @@ function stageARows(j: GemmJob, L: Layout, m0: number, mc: number): Int32Array |
   return null;
 }
 
+/**
+ * conv2d's term offset table at HI[tab ..]: off(k) = ((kh*dH*Wp + kw*dW)*C + c) * 4 bytes from a
+ * window's base in the slab, for k = (kh*kW + kw)*C + c = k0..k0+kc-1.
+ */
+function convTermTable(j: ConvGeometry, tab: number, k0: number, kc: number): void {
+  const hi = HI;
+  const { C, kW, dH, dW } = j;
+  const Wp = paddedWidth(j);
+  let kk = Math.floor(k0 / C);
+  let c = k0 - kk * C;
+  for (let k = 0; k < kc; k++) {
+    const kh = Math.floor(kk / kW);
+    hi[tab + k] = ((kh * dH * Wp + (kk - kh * kW) * dW) * C + c) * 4;
+    if (++c === C) {
+      c = 0;
+      kk++;
+    }
+  }
+}
+
+/**
+ * conv2dGradFilter's row offsets: out[at + r] = byte offset in the slab of tap m = (kh*kW + kw)*C + c
+ * = m0 + min(r, mc - 1), for r < count (rows past the block repeat its last row).
+ */
+function tapOffsets(j: ConvGeometry, m0: number, mc: number, out: Int32Array, at: number, count: number): void {
+  const { C, kW, dH, dW } = j;
+  const Wp = paddedWidth(j);
+  for (let r = 0; r < count; r++) {
+    const m = m0 + Math.min(r, mc - 1);
+    const c = m % C;
+    const kk = (m - c) / C;
+    const kh = Math.floor(kk / kW);
+    out[at + r] = ((kh * dH * Wp + (kk - kh * kW) * dW) * C + c) * 4;
+  }
+}
+
+/** tapOffsets into the heap at HI[at ..], for the direct path's row table. */
+function tapRowTable(j: ConvGeometry, at: number, m0: number, mc: number, count: number): void {
+  tapOffsets(j, m0, mc, HI, at, count);
+}
+
 /** Stages the A panels of block rows m0..m0+mc for terms k0..k0+kc. */
 function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: number, kc: number, rowBases: Int32Array | null): void {
   const hi = HI;
@@ -593,19 +657,7 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
       return packPanels(L, true, L.aPanels, mc, kc, L.tabA, L.opA, rs, null);
     }
     case 'conv2d': {
-      // off(k) = (kh*dH*Wp + kw*dW)*C + c for k = (kh*kW + kw)*C + c
-      const { C, kW, dH, dW } = j;
-      const Wp = paddedWidth(j);
-      let kk = Math.floor(k0 / C);
-      let c = k0 - kk * C;
-      for (let k = 0; k < kc; k++) {
-        const kh = Math.floor(kk / kW);
-        hi[L.tabA + k] = ((kh * dH * Wp + (kk - kh * kW) * dW) * C + c) * 4;
-        if (++c === C) {
-          c = 0;
-          kk++;
-        }
-      }
+      convTermTable(j, L.tabA, k0, kc);
       return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
     }
     case 'conv2dGradInput': {
@@ -626,17 +678,9 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
     }
     case 'conv2dGradFilter': {
       // rows m = (kh*kW + kw)*C + c at (kh*dH*Wp + kw*dW)*C + c; terms p = k0..k0+kc-1 at pos(p)
-      const { C, kW, dH, dW } = j;
-      const Wp = paddedWidth(j);
       xSlab(j, k0, k0 + kc, L.opA, HI, L.tabA);
       const bs = basesFor(mc);
-      for (let r = 0; r < mc; r++) {
-        const m = m0 + r;
-        const c = m % C;
-        const kk = (m - c) / C;
-        const kh = Math.floor(kk / kW);
-        bs[r] = ((kh * dH * Wp + (kk - kh * kW) * dW) * C + c) * 4;
-      }
+      tapOffsets(j, m0, mc, bs, 0, mc);
       return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, bs);
     }
   }
@@ -695,6 +739,17 @@ function runSplitBlock(j: GemmJob & { splitK: true }, L: Layout, b: number, mi: 
   const h = H;
   const k0 = ch * SUM_CHUNK;
   const kc = Math.min(SUM_CHUNK, j.K - k0);
+  const dgemm = kern().dgemm;
+  if (j.kind === 'conv2dGradFilter' && j.direct && dgemm !== null) {
+    // unpacked (header): rows = tap offsets, terms = position bases, B = dy rows k0..k0+kc-1
+    xSlab(j, k0, k0 + kc, L.opA, HI, L.tabA);
+    tapRowTable(j, L.aPanels, m0, mc, mt * MR);
+    H.set(j.dy.subarray(k0 * j.F, (k0 + kc) * j.F), L.opB);
+    packedSeq = -1;
+    dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, kc, 1);
+    copyOut(h, L.t, ldt, j.parts, ((b * chunks + ch) * M + m0) * N + n0, N, mc, nc);
+    return;
+  }
   stageB(j, L, b, n0, nc, k0, kc);
   packedSeq = -1;
   stageA(j, L, b, m0, mc, k0, kc, stageARows(j, L, m0, mc));
@@ -738,10 +793,21 @@ export function runGemmBlock(j: GemmJob, index: number): void {
     lv = { levels, acc: [], count: new Int32Array(levels) };
     for (let l = 0; l < levels; l++) lv.acc.push(new Float32Array(l >= 2 ? tSize : 0));
   }
+  const k = kern();
+  if (j.kind === 'conv2d' && j.direct && k.dgemm !== null) {
+    // unpacked (header): rows = window bases in the slab, terms = tap offsets, B = the filter [K, F]
+    const bs = basesFor(mc);
+    xSlab(j, m0, m0 + mc, L.opA, bs, 0);
+    const hi = HI;
+    for (let r = 0; r < mt * MR; r++) hi[L.aPanels + r] = bs[Math.min(r, mc - 1)];
+    convTermTable(j, L.tabA, 0, K);
+    k.dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, K, K <= SUM_CHUNK ? 1 : 0);
+    copyOut(h, L.t, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
+    return;
+  }
   const tView = lv ? h.subarray(L.t, L.t + tSize) : new Float32Array(0);
   const rowBases = stageARows(j, L, m0, mc);
   const kBlocks = Math.ceil(K / Kc);
-  const k = kern();
   let chunks = 0;
   for (let k0 = 0; k0 < K; k0 += Kc) {
     const kc = Math.min(Kc, K - k0);

@@ -28,6 +28,13 @@
  * float at byte I[lb/4 + r] + I[tab/4 + k], lanes r >= nl are +0 (as gemm-scalar.ts's packers);
  * packc(dst, base, tab, kc, lanes) does the same for full panels whose lanes are consecutive floats
  * (base + 4r), copying whole vectors. Packing only moves floats.
+ * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store) is the unpacked ("direct") form of gemm
+ * used for convolutions with few input channels, whose panels are too short to be worth packing:
+ * A[r, k] is the float at byte I[prow/4 + r] + I[pterm/4 + k] (a row base plus a term offset; row
+ * bases of tile i at prow + 4*MR*i) and B[c, k] the float at byte pb + k*ldb + 4c (column c of
+ * row k of an unpacked row-major operand). Each tile (same MR x NR shape, T layout, chunking and
+ * store rule as gemm) does the same f32x4.mul and f32x4.add per term in the same k order as gemm
+ * on the packed panels of the same A and B, so every output has the same bits.
  */
 
 import { Fn, V128, type WasmModule, compileOrNull, moduleBytes } from './wasm-builder.ts';
@@ -193,12 +200,82 @@ function packcFn(): Fn {
   return f;
 }
 
+/**
+ * One MR x NR tile over kc terms read unpacked (function 5, see the header's dgemm): the row bases
+ * are loaded once; per term, its offset, the NV B vectors at pb (then pb += ldb) and one splat per
+ * row, and the same multiply-add per accumulator, in the same order, as tileFn.
+ */
+function directTileFn(MR: number, NV: number): Fn {
+  const f = new Fn('dtile', ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'kc', 'store']);
+  f.local('k').local('n').local('pe').local('q').local('o');
+  for (let r = 0; r < MR; r++) f.local(`r${r}`);
+  for (let v = 0; v < NV; v++) f.local(`b${v}`, V128);
+  f.local('a', V128);
+  for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.local(`c${r}_${v}`, V128);
+  for (let r = 0; r < MR; r++) f.get('prow').i32Load(4 * r).set(`r${r}`);
+  f.block().loop();
+  // n = min(256, kc - k); k += n
+  f.get('kc').get('k').sub().tee('n').i32(256).gtS().if_().i32(256).set('n').end();
+  f.get('k').get('n').add().set('k');
+  for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.vZero().set(`c${r}_${v}`);
+  f.get('pterm').get('n').i32(4).mul().add().set('pe');
+  f.block().loop();
+  f.get('pterm').i32Load().set('o');
+  for (let v = 0; v < NV; v++) f.get('pb').vLoad(16 * v).set(`b${v}`);
+  for (let r = 0; r < MR; r++) {
+    f.get(`r${r}`).get('o').add().vSplatLoad().set('a');
+    for (let v = 0; v < NV; v++) f.get(`c${r}_${v}`).get('a').get(`b${v}`).vMul().vAdd().set(`c${r}_${v}`);
+  }
+  f.get('pb').get('ldb').add().set('pb');
+  f.get('pterm').i32(4).add().tee('pterm').get('pe').ltU().brIf(0);
+  f.end().end();
+  f.get('store').if_();
+  for (let r = 0; r < MR; r++) {
+    f.get('pt').get('ldt').i32(r).mul().add().set('q');
+    for (let v = 0; v < NV; v++) f.get('q').get(`c${r}_${v}`).vStore(16 * v);
+  }
+  f.i32(0).set('store');
+  f.else_();
+  for (let r = 0; r < MR; r++) {
+    f.get('pt').get('ldt').i32(r).mul().add().set('q');
+    for (let v = 0; v < NV; v++) f.get('q').get('q').vLoad(16 * v).get(`c${r}_${v}`).vAdd().vStore(16 * v);
+  }
+  f.end();
+  f.get('k').get('kc').ltS().brIf(0);
+  f.end().end();
+  return f;
+}
+
+/** All tiles of a block, unpacked (function 6; calls dtile): see the header's dgemm. */
+function directGemmFn(MR: number, NR: number): Fn {
+  const f = new Fn('dgemm', ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store']);
+  f.local('i').local('j').local('qb').local('qt');
+  f.block().loop();
+  f.get('i').get('mt').geS().brIf(1);
+  f.get('pb').set('qb');
+  f.get('pt').get('i').i32(MR).mul().get('ldt').mul().add().set('qt');
+  f.i32(0).set('j');
+  f.block().loop();
+  f.get('j').get('nt').geS().brIf(1);
+  f.get('prow').get('pterm').get('qb').get('ldb').get('qt').get('ldt').get('kc').get('store').call(5);
+  f.get('qb').i32(4 * NR).add().set('qb');
+  f.get('qt').i32(4 * NR).add().set('qt');
+  f.get('j').i32(1).add().set('j');
+  f.br(0);
+  f.end().end();
+  f.get('prow').i32(4 * MR).add().set('prow');
+  f.get('i').i32(1).add().set('i');
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
 /** The exported functions (see the header). */
-export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc'] as const;
+export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm'] as const;
 
 /** The module's bytes: memory imported as env.mem; exports GEMM_EXPORTS. */
 export function simdGemmBytes(MR = SIMD_MR, NV = SIMD_NV): Uint8Array {
-  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn()], GEMM_EXPORTS);
+  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn(), directTileFn(MR, NV), directGemmFn(MR, 4 * NV)], GEMM_EXPORTS);
 }
 
 let compiled: WasmModule | null | undefined;
