@@ -15,10 +15,12 @@ export const DEFAULT_MEMORY_FRACTION = 0.5;
 
 let limit: number | null = null;
 const inUse = new Map<Backend, number>();
+/** The default limit, read once: `os.totalmem()` is a system call, and every allocation checks the limit. */
+let defaultLimit: number | null = null;
 
 /** The limit in bytes: the one set by {@link setMemoryLimit}, else `os.totalmem() * 0.5`. */
 export function getMemoryLimit(): number {
-  return limit ?? Math.floor(totalmem() * DEFAULT_MEMORY_FRACTION);
+  return limit ?? (defaultLimit ??= Math.floor(totalmem() * DEFAULT_MEMORY_FRACTION));
 }
 
 /**
@@ -48,20 +50,21 @@ export function allocate(backend: Backend, fn: string, shape: readonly number[],
   const bytes = size * bytesPerElement(dtype);
   const used = bytesInUse(backend);
   const max = getMemoryLimit();
-  const what = `${fn}: expected an allocation within the memory limit. Received: shape=${fmtShape(shape)} of ${dtype}, ${bytes} bytes`;
+  // the message's start, built only when an allocation fails
+  const what = (): string => `${fn}: expected an allocation within the memory limit. Received: shape=${fmtShape(shape)} of ${dtype}, ${bytes} bytes`;
   const perBuffer = backend.maxBufferBytes?.(dtype);
   if (perBuffer !== undefined && bytes > perBuffer) {
-    throw new ResourceExhaustedError(`${what}, over the ${perBuffer}-byte largest buffer of the '${backend.name}' backend`, fn, [...shape], bytes);
+    throw new ResourceExhaustedError(`${what()}, over the ${perBuffer}-byte largest buffer of the '${backend.name}' backend`, fn, [...shape], bytes);
   }
   if (used + bytes > max) {
-    throw new ResourceExhaustedError(`${what}, with ${used} bytes in use on '${backend.name}' of a ${max}-byte limit (dt.config.setMemoryLimit)`, fn, [...shape], bytes);
+    throw new ResourceExhaustedError(`${what()}, with ${used} bytes in use on '${backend.name}' of a ${max}-byte limit (dt.config.setMemoryLimit)`, fn, [...shape], bytes);
   }
   let handle: unknown;
   try {
     handle = backend.alloc(dtype, size);
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new ResourceExhaustedError(`${what}, which the '${backend.name}' backend could not allocate (${e.message})`, fn, [...shape], bytes);
+      throw new ResourceExhaustedError(`${what()}, which the '${backend.name}' backend could not allocate (${e.message})`, fn, [...shape], bytes);
     }
     throw e;
   }
