@@ -37,6 +37,7 @@ export { groupedConv2d } from './core/ops/conv-variants.ts';
 export { maxPool2dGrad, avgPool2dGrad } from './core/ops/pool.ts';
 export { gatherGrad } from './core/ops/gather.ts';
 export { reluGrad } from './core/ops/unary.ts';
+export { conv2dBiasAct, type Conv2dBiasActOptions, type FusedActivation } from './core/ops/conv2d-bias-act.ts';
 export { adamMoment, adamVelocity, adamStep } from './core/ops/adam.ts';
 export { randomUniform, type RandomUniformAttrs } from './core/ops/random-uniform.ts';
 export { AUTOTUNE_PARALLEL_CALLS, AUTOTUNE_PREFETCH } from './data/dataset.ts';

@@ -65,5 +65,17 @@ export const conv2dGradFilter: CpuKernel<'conv2dGradFilter'> = ([x, dy], a, out)
   gemmJob({ kind: 'conv2dGradFilter', x: floats(x), dy: floats(dy), ...geometry(g, C, F), direct: direct(C) }, kH * kW * C, F, g.n * g.outH * g.outW, floats(out));
 };
 
+/**
+ * conv2dBiasAct (src/core/ops/conv2d-bias-act.ts): conv2d's job with the epilogue y = f32(z + b[f])
+ * and relu applied to each block before it is copied out (gemm-tasks.ts, "Epilogue").
+ */
+export const conv2dBiasAct: CpuKernel<'conv2dBiasAct'> = ([x, w, b], a, out) => {
+  const [kH, kW, C, F] = w.shape;
+  const g = convWindow2d('conv2dBiasAct', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
+  const K = kH * kW * C;
+  const job = { kind: 'conv2d', x: floats(x), w: floats(w), ...geometry(g, C, F), direct: direct(C) && K <= 256, bias: floats(b), relu: a.activation === 'relu' } as const;
+  gemmJob(job, g.n * g.outH * g.outW, F, K, floats(out));
+};
+
 /** The kernels of this file, for the backend's table (kernels.ts). */
-export const KERNELS = { conv2d, conv2dGradInput, conv2dGradFilter } satisfies CpuKernels;
+export const KERNELS = { conv2d, conv2dGradInput, conv2dGradFilter, conv2dBiasAct } satisfies CpuKernels;

@@ -56,6 +56,11 @@
  * packed path and the frozen reference kernels, test/unit/cpu/conv-small-channels.test.ts). Tile
  * rows past M repeat the last row and columns past N read the floats that follow: lanes that are
  * never copied out.
+ *
+ * Epilogue (conv2d jobs with `bias`, conv2dBiasAct): before a block's totals are copied out, each
+ * output becomes f32(z + bias[f]) and, with `relu`, z > 0 || z is NaN ? z : +0: the add and relu
+ * ops' own float32 operations (wasm-gemm.ts epi, or epilogueLoop), once per output. Split-K jobs
+ * apply it to the finished outputs (gemm.ts).
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { type GemmKernel, scalarGemmKernel } from './gemm-scalar.ts';
@@ -147,6 +152,9 @@ export interface Conv2dOperands extends ConvGeometry {
   w: Float32Array;
   /** Unpacked path (see "Few input channels" in the header); valid only with K = kH*kW*C <= 256. */
   direct?: boolean;
+  /** conv2dBiasAct's epilogue (see "Epilogue" in the header): y = f32(z + bias[f]), then relu if set. */
+  bias?: Float32Array;
+  relu?: boolean;
 }
 
 export interface Conv2dGradInputOperands extends ConvGeometry {
@@ -190,6 +198,8 @@ interface Layout {
   lanes: number;
   opB: number;
   opA: number;
+  /** conv2dBiasAct's bias, zero-padded to whole tiles. */
+  bias: number;
   end: number;
 }
 
@@ -223,7 +233,7 @@ function ensureHeap(floats: number, want: GemmKernelKind): void {
       if (module === null) throw new Error('gemm task: no WebAssembly SIMD module on this thread');
       memory = newMemory(Math.max(HEAP_BYTES, need) + page);
       const e = instantiate(module, memory, GEMM_EXPORTS);
-      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm };
+      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, epi: e.epi };
     } else {
       memory.grow(Math.ceil((need - heapBytes) / page) + 16);
     }
@@ -346,7 +356,9 @@ function makeLayout(j: GemmJob): Layout {
     opBSize = j.w.length;
   }
   const opA = opB + opBSize;
-  return { aPanels, bPanels, t, tabA, tabB, lanes, opB, opA, end: opA + opASize };
+  const bias = opA + opASize;
+  const biasSize = j.kind === 'conv2d' && j.bias ? roundUp(j.F, NR) + NR : 0;
+  return { aPanels, bPanels, t, tabA, tabB, lanes, opB, opA, bias, end: bias + biasSize };
 }
 
 /** Prepares this thread for job j (heap size, layout, conv2dGradInput's filter copy). */
@@ -355,6 +367,10 @@ function prepare(j: GemmJob): Layout {
   const L = makeLayout(j);
   ensureHeap(L.end, gemmKernelKind());
   if (j.kind === 'conv2dGradInput' || (j.kind === 'conv2d' && j.direct)) H.set(j.w, L.opB);
+  if (j.kind === 'conv2d' && j.bias) {
+    H.fill(0, L.bias, L.end);
+    H.set(j.bias, L.bias);
+  }
   preparedSeq = j.seq;
   layout = L;
   return L;
@@ -726,6 +742,27 @@ function copyOut(src: Float32Array, s: number, lds: number, dst: Float32Array, o
   }
 }
 
+/**
+ * The epilogue loop (header, "Epilogue"): a[o + r*ld + c] = f32(a[..] + bias[n0 + c]), then relu
+ * (v > 0 || v is NaN ? v : +0), for r < rows, c < cols: the scalar form of wasm-gemm.ts's epi, and
+ * what split-K conv2dBiasAct jobs apply to their finished outputs.
+ */
+export function epilogueLoop(a: Float32Array, o: number, ld: number, rows: number, bias: Float32Array, n0: number, cols: number, relu: boolean): void {
+  for (let r = 0; r < rows; r++, o += ld) {
+    for (let c = 0; c < cols; c++) {
+      const v = fround(a[o + c] + bias[n0 + c]);
+      a[o + c] = !relu || v > 0 || v !== v ? v : 0;
+    }
+  }
+}
+
+/** Applies the epilogue to a block's totals (rows x cols at res[rOff], row stride ldt): wasm epi on the heap, else the loop. */
+function epilogue(j: Conv2dOperands, L: Layout, res: Float32Array, rOff: number, ldt: number, rows: number, n0: number, cols: number): void {
+  const e = kern().epi;
+  if (e !== null && res === H) e(rOff << 2, ldt << 2, rows, (L.bias + n0) << 2, Math.ceil(cols / 4), j.relu ? 1 : 0);
+  else epilogueLoop(res, rOff, ldt, rows, j.bias!, n0, cols, j.relu === true);
+}
+
 /** Split-K block: chunk sums of chunk `ch` for outputs (b, m0..m0+mc, n0..n0+nc) into j.parts. */
 function runSplitBlock(j: GemmJob & { splitK: true }, L: Layout, b: number, mi: number, ni: number, ch: number): void {
   const { M, N, Mb, Nb, chunks } = j;
@@ -802,6 +839,7 @@ export function runGemmBlock(j: GemmJob, index: number): void {
     for (let r = 0; r < mt * MR; r++) hi[L.aPanels + r] = bs[Math.min(r, mc - 1)];
     convTermTable(j, L.tabA, 0, K);
     k.dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, K, K <= SUM_CHUNK ? 1 : 0);
+    if (j.bias) epilogue(j, L, h, L.t, ldt, mc, n0, nc);
     copyOut(h, L.t, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
     return;
   }
@@ -842,6 +880,7 @@ export function runGemmBlock(j: GemmJob, index: number): void {
     res = lv.acc[levels - 1];
     rOff = 0;
   }
+  if (j.kind === 'conv2d' && j.bias) epilogue(j, L, res, rOff, ldt, mc, n0, nc);
   // copy the block out: C[b, m0 + r, n0 + c]
   copyOut(res, rOff, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
 }

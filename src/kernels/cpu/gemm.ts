@@ -10,7 +10,7 @@
  * output's chunk sums with the upper levels in chunk order: the same S, bit for bit.
  * Part of src/kernels/cpu: imports src/core only.
  */
-import { type GemmOperands, planGemm } from './gemm-tasks.ts';
+import { type GemmOperands, epilogueLoop, planGemm } from './gemm-tasks.ts';
 import { sumChunked } from './reduce.ts';
 import { getNumThreads, jobSeq, runJob, sharedScratch } from './thread-pool.ts';
 
@@ -33,4 +33,6 @@ export function runGemm(job: GemmOperands, batch: number, M: number, N: number, 
   const parts = sharedScratch('gemm.parts', batch * plan.chunks * M * N);
   runJob('gemm', { ...job, ...plan, splitK: true, seq: jobSeq(), M, N, K, parts }, plan.blocks, { work, out: parts });
   sumChunked(parts, batch, plan.chunks, M * N, out);
+  // conv2dBiasAct: the epilogue on the finished outputs (gemm-tasks.ts, "Epilogue")
+  if (job.kind === 'conv2d' && job.bias) epilogueLoop(out, 0, N, batch * M, job.bias, 0, N, job.relu === true);
 }

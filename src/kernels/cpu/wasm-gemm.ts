@@ -35,6 +35,9 @@
  * row k of an unpacked row-major operand). Each tile (same MR x NR shape, T layout, chunking and
  * store rule as gemm) does the same f32x4.mul and f32x4.add per term in the same k order as gemm
  * on the packed panels of the same A and B, so every output has the same bits.
+ * epi(pt, ldt, rows, pbias, nv, relu) is conv2dBiasAct's epilogue on a block's totals T: for each
+ * of `rows` rows and nv vectors, t = f32x4.add(t, bias[4v..4v+3]) (the add op's f32(z + b)), then
+ * with relu set t = t > 0 || t is NaN ? t : +0 as a lane mask (wasm-ew.ts's relu, bit for bit).
  */
 
 import { Fn, V128, type WasmModule, compileOrNull, moduleBytes } from './wasm-builder.ts';
@@ -270,12 +273,39 @@ function directGemmFn(MR: number, NR: number): Fn {
   return f;
 }
 
+/** conv2dBiasAct's epilogue on T (function 7, see the header's epi). */
+function epilogueFn(): Fn {
+  const f = new Fn('epi', ['pt', 'ldt', 'rows', 'pbias', 'nv', 'relu']);
+  f.local('r').local('v').local('q').local('pb').local('u', V128);
+  f.block().loop();
+  f.get('r').get('rows').geS().brIf(1);
+  f.get('pt').get('r').get('ldt').mul().add().set('q');
+  f.get('pbias').set('pb');
+  f.i32(0).set('v');
+  f.block().loop();
+  f.get('v').get('nv').geS().brIf(1);
+  f.get('q').vLoad().get('pb').vLoad().vAdd().set('u');
+  f.get('relu').if_();
+  f.get('u').get('u').vZero().op('f32x4.gt').get('u').get('u').op('f32x4.ne').op('v128.or').op('v128.and').set('u');
+  f.end();
+  f.get('q').get('u').vStore();
+  f.get('q').i32(16).add().set('q');
+  f.get('pb').i32(16).add().set('pb');
+  f.get('v').i32(1).add().set('v');
+  f.br(0);
+  f.end().end();
+  f.get('r').i32(1).add().set('r');
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
 /** The exported functions (see the header). */
-export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm'] as const;
+export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm', 'epi'] as const;
 
 /** The module's bytes: memory imported as env.mem; exports GEMM_EXPORTS. */
 export function simdGemmBytes(MR = SIMD_MR, NV = SIMD_NV): Uint8Array {
-  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn(), directTileFn(MR, NV), directGemmFn(MR, 4 * NV)], GEMM_EXPORTS);
+  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn(), directTileFn(MR, NV), directGemmFn(MR, 4 * NV), epilogueFn()], GEMM_EXPORTS);
 }
 
 let compiled: WasmModule | null | undefined;

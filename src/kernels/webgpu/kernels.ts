@@ -14,6 +14,7 @@ import { KERNELS as gather } from './gather.ts';
 import { KERNELS as imageTransform } from './image-transform.ts';
 import type { GpuKernel } from './kernel-util.ts';
 import { KERNELS as matmul } from './matmul.ts';
+import { KERNELS as conv2dBiasAct } from './conv2d-bias-act.ts';
 import { KERNELS as movement } from './movement.ts';
 import { KERNELS as pool } from './pool.ts';
 import { KERNELS as randomUniform } from './random-uniform.ts';
@@ -32,6 +33,7 @@ export const WEBGPU_KERNELS: WebGpuKernelTable = {
   ...specialUnary,
   ...imageTransform,
   ...depthwiseConv2d,
+  ...conv2dBiasAct,
 };
 
 /** Primitive ops (OP_NAMES order) that have no WebGPU kernel (none while the table type is total and OP_NAMES lists OpName). */

@@ -143,6 +143,10 @@ export class Conv2D extends Layer {
   call(x: Tensor, _ctx: CallContext): Tensor {
     const out = tidy(() => {
       const o = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
+      // bias + relu/linear fused into the convolution: the same bits as the three ops, without two passes
+      if (this.groups === 1 && this.bias && (this.activationName === 'relu' || this.activationName === 'linear')) {
+        return ops.conv2dBiasAct(x, this.kernel!, this.bias, { ...o, activation: this.activationName });
+      }
       let y = this.groups === 1 ? ops.conv2d(x, this.kernel!, o) : ops.groupedConv2d(x, this.kernel!, this.groups, o);
       if (this.bias) y = ops.add(y, this.bias);
       return this.activation(y);

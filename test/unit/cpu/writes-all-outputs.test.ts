@@ -75,6 +75,8 @@ const SAMPLES: Sample[] = [
   { op: 'conv2dGradFilter', inputs: [f([2, 7, 8, 3]), f([2, 7, 4, 4])], attrs: { ...win, filterShape: [3, 2, 3, 4] }, out: [[3, 2, 3, 4], 'float32'] },
   { op: 'conv2dGradFilter', inputs: [f([16, 20, 20, 2]), f([16, 20, 10, 4])], attrs: { ...win, filterShape: [3, 2, 2, 4] }, out: [[3, 2, 2, 4], 'float32'] },
   { op: 'conv2d', inputs: [f([2, 9, 8, 3]), f([3, 2, 3, 4])], attrs: { ...win, dilations: [2, 3] }, out: [[2, 9, 4, 4], 'float32'] },
+  { op: 'conv2dBiasAct', inputs: [f([2, 7, 8, 3]), f([3, 2, 3, 4]), f([4])], attrs: { ...win, activation: 'relu' }, out: [[2, 7, 4, 4], 'float32'] },
+  { op: 'conv2dBiasAct', inputs: [f([2, 7, 8, 5]), f([3, 2, 5, 4]), f([4])], attrs: { ...win, activation: 'linear' }, out: [[2, 7, 4, 4], 'float32'] },
   { op: 'depthwiseConv2d', inputs: [f([2, 7, 8, 3]), f([3, 2, 3, 2])], attrs: win, out: [[2, 7, 4, 6], 'float32'] },
   { op: 'depthwiseConv2dGradInput', inputs: [f([2, 7, 4, 6]), f([3, 2, 3, 2])], attrs: { ...win, inputShape: [2, 7, 8, 3] }, out: [[2, 7, 8, 3], 'float32'] },
   { op: 'depthwiseConv2dGradFilter', inputs: [f([2, 7, 8, 3]), f([2, 7, 4, 6])], attrs: { ...win, filterShape: [3, 2, 3, 2] }, out: [[3, 2, 3, 2], 'float32'] },
