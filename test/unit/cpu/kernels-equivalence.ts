@@ -124,6 +124,28 @@ for (const threads of [1, 3]) {
         check('conv2dGradFilter', v1conv.conv2dGradFilter as AnyKernel, [x, dy], { ...attrs, filterShape: c.w }, c.w);
       }
     });
+
+    it('conv2dBiasAct: the bits of v1 conv2d, add and relu (the epilogue: WebAssembly epi or the scalar loop; split-K)', () => {
+      const rng = new Rng(13 + threads);
+      for (const c of convCases()) {
+        if (c.x[3] * c.w[0] * c.w[1] > 2000) continue; // the three-level case: long, and covered above
+        const x = randomInfo(rng, c.x, 'float32', { special: c.special });
+        const w = randomInfo(rng, c.w, 'float32', { special: c.special });
+        const b = randomInfo(rng, [c.w[3]], 'float32', { special: c.special });
+        const yShape = convOutShape(c.x, c.w, c.s, c.p);
+        for (const activation of ['relu', 'linear'] as const) {
+          const conv: AnyKernel = (ins, a, out) => {
+            const z = outputInfo(yShape, 'float32', false);
+            v1conv.conv2d([ins[0], ins[1]] as never, a, z as never);
+            if (activation === 'linear') return (v1bin.add as AnyKernel)([z, ins[2]], {} as never, out);
+            const u = outputInfo(yShape, 'float32', false);
+            (v1bin.add as AnyKernel)([z, ins[2]], {} as never, u);
+            (v1un.relu as AnyKernel)([u], {} as never, out);
+          };
+          check('conv2dBiasAct', conv, [x, w, b], { strides: c.s, padding: c.p, activation }, yShape);
+        }
+      }
+    });
   });
 }
 
