@@ -833,10 +833,8 @@ export function runGemmBlock(j: GemmJob, index: number): void {
   const k = kern();
   if (j.kind === 'conv2d' && j.direct && k.dgemm !== null) {
     // unpacked (header): rows = window bases in the slab, terms = tap offsets, B = the filter [K, F]
-    const bs = basesFor(mc);
-    xSlab(j, m0, m0 + mc, L.opA, bs, 0);
-    const hi = HI;
-    for (let r = 0; r < mt * MR; r++) hi[L.aPanels + r] = bs[Math.min(r, mc - 1)];
+    xSlab(j, m0, m0 + mc, L.opA, HI, L.aPanels);
+    HI.fill(HI[L.aPanels + mc - 1], L.aPanels + mc, L.aPanels + mt * MR);
     convTermTable(j, L.tabA, 0, K);
     k.dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, K, K <= SUM_CHUNK ? 1 : 0);
     if (j.bias) epilogue(j, L, h, L.t, ldt, mc, n0, nc);
