@@ -63,7 +63,7 @@ const conv2dBiasActOp = defineOp({
   },
 });
 
-/** Options of {@link conv2dBiasAct}: those of {@link conv2d} and the activation. */
+/** Options of {@link conv2dBiasAct}: those of {@link ditto-ml!conv2d | conv2d} and the activation. */
 export interface Conv2dBiasActOptions extends Conv2dOptions {
   /** 'relu' or 'linear' (the default: no activation). */
   activation?: FusedActivation;
@@ -78,8 +78,9 @@ export interface Conv2dBiasActOptions extends Conv2dOptions {
  * ```ts
  * const y = conv2dBiasAct(x, w, b, { activation: 'relu', padding: 'same' }); // = relu(add(conv2d(x, w, ...), b))
  * ```
- * @throws {@link ShapeError} as {@link conv2d}, and unless b has shape [F]; {@link DTypeError} unless all are
- * float32; {@link ArgumentError} for bad strides, padding or activation.
+ * @throws {@link ditto-ml!ShapeError | ShapeError} as {@link ditto-ml!conv2d | conv2d}, and unless b has shape [F];
+ * {@link ditto-ml!DTypeError | DTypeError} unless all are float32; {@link ditto-ml!ArgumentError | ArgumentError} for bad
+ * strides, padding or activation.
  */
 export function conv2dBiasAct(x: Tensor, w: Tensor, b: Tensor, options: Conv2dBiasActOptions = {}): Tensor {
   assertLive('conv2dBiasAct', x);
