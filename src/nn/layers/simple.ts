@@ -38,6 +38,8 @@ export class Flatten extends Layer {
  * @throws {@link ArgumentError} for an unknown name.
  */
 export class Activation extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** The activation's Keras name. */
   readonly activationName: string;
   private readonly fn: ActivationFn;
@@ -75,6 +77,8 @@ export interface InputConfig extends LayerConfig {
  * @throws {@link ArgumentError} without a shape, or for a bad dtype or batch size.
  */
 export class InputLayer extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** The dtype of the model input. */
   readonly dtype: 'float32' | 'int32';
   /** The fixed batch size, if any. */
