@@ -123,6 +123,7 @@ export class Conv1D extends Layer {
     if (this.kernel && shape[2] !== this.kernel.shape[1] * this.groups) {
       throw new ShapeError(`${this.label}: expected input with ${this.kernel.shape[1] * this.groups} channels. Received: input shape ${fmtSym(shape)}`);
     }
+    this.computeOutputShape(shape); // refuses an input too short for the kernel, naming the layer
   }
 
   protected override build(shape: SymbolicShape): void {
