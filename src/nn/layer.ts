@@ -114,9 +114,10 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
   /**
    * Whether the layer takes a mask (Keras's `supports_masking`): such a layer receives its input's mask as
    * `ctx.mask` in `call` and gives its output's with {@link Layer.computeMask} (by default the input's, unchanged).
-   * A layer without it that receives a mask in a model drops it, with a warning, as Keras 3 does.
+   * A layer without it that receives a mask in a model drops it, with a warning, as Keras 3 does. Default, as in
+   * Keras 3: true exactly when the class overrides {@link Layer.computeMask}; built-in layers that pass masks on set it.
    */
-  supportsMasking = false;
+  supportsMasking: boolean;
   private warnedMaskDropped = false;
   private isBuilt = false;
   private readonly ownWeights: { key: string; variable: Variable }[] = [];
@@ -128,6 +129,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
    */
   constructor(config: LayerConfig = {}, ownKeys?: readonly string[]) {
     checkOptions(new.target.name, config, ownKeys && [...LAYER_CONFIG_KEYS, ...ownKeys]);
+    this.supportsMasking = this.computeMask !== Layer.prototype.computeMask;
     if (config.name !== undefined && (typeof config.name !== 'string' || !config.name)) {
       throw new ArgumentError(`${this.constructor.name}: expected a non-empty string name. Received: ${JSON.stringify(config.name)}`);
     }

@@ -75,7 +75,7 @@ const UTF8 = new TextEncoder();
  * @throws {@link ArgumentError} for a bad option, an outputMode other than 'int', or a vocabulary with repeats, special
  * tokens out of place or more than maxTokens entries.
  */
-export class TextVectorization extends Layer<readonly string[], Tensor> {
+export class TextVectorization extends Layer<TextBatch, Tensor> {
   protected override readonly inputKind = 'any' as const;
   /** The largest vocabulary size (special tokens included), null for none. */
   readonly maxTokens: number | null;
@@ -197,7 +197,12 @@ export class TextVectorization extends Layer<readonly string[], Tensor> {
     throw new ArgumentError(`${this.label}.${fn}: expected a batch of strings (an array). Received: ${batch === null ? 'null' : typeof batch}`);
   }
 
-  computeOutputShape(shape: ShapeOf<readonly string[]>): ShapeOf<Tensor> {
+  /** Text is not a tensor: the layer is used on strings before a model, never on symbolic tensors. */
+  override ensureBuilt(_inputShape: ShapeOf<TextBatch>): void {
+    throw new ArgumentError(`${this.label}: expected a batch of strings (an array); text is not a tensor, so use the layer on strings before the model. Received: a symbolic tensor`);
+  }
+
+  computeOutputShape(shape: ShapeOf<TextBatch>): ShapeOf<Tensor> {
     return [(shape as unknown as SymbolicShape)[0] ?? null, this.outputSequenceLength];
   }
 
@@ -206,7 +211,7 @@ export class TextVectorization extends Layer<readonly string[], Tensor> {
    * longest document).
    * @throws {@link ArgumentError} for input that is not an array of strings.
    */
-  call(x: readonly string[], _ctx: CallContext = {}): Tensor {
+  call(x: TextBatch, _ctx: CallContext = {}): Tensor {
     const docs = this.documents('call', x).map((d) => this.tokenize(d).map((t) => this.index.get(t) ?? 1));
     const len = this.outputSequenceLength ?? docs.reduce((m, d) => Math.max(m, d.length), 0);
     const out = new Int32Array(docs.length * len);

@@ -130,6 +130,22 @@ describe('mask propagation to GlobalAveragePooling1D', () => {
     expect(() => new dt.Model({ inputs: inp, outputs: new L.Dense(1).apply(inp) }).call(dt.zeros([1, 3]), { mask: [m, m] })).toThrow(/expected one mask per input \(1\)/);
   });
 
+  it('supportsMasking defaults to Keras 3\'s rule: true when the class overrides computeMask', async () => {
+    class Plain extends dt.layers.Layer {
+      computeOutputShape(s: readonly (number | null)[]) { return [...s]; }
+      call(x: dt.Tensor) { return x; }
+    }
+    class Shift extends Plain {
+      override computeMask(x: dt.Tensor): dt.Tensor { return dt.notEqual(x, 1); }
+    }
+    expect(new Plain({}).supportsMasking).toBe(false);
+    expect(new Shift({}).supportsMasking).toBe(true);
+    expect([new L.Dense(1), new L.Dropout(0.1), new L.Activation('relu'), new L.LayerNormalization(), new L.Embedding(2, 2), new L.Masking(), new L.GlobalAveragePooling1D()].every((l) => l.supportsMasking)).toBe(true);
+    expect([new L.Flatten(), new L.Conv1D(1, 1), new L.GlobalMaxPooling1D(), new L.Softmax(), new L.BatchNormalization()].some((l) => l.supportsMasking)).toBe(false);
+    const r = new Shift({}).applyWithMask(dt.tensor([[1, 2]], [1, 2]));
+    expect([...(await (r.mask as dt.Tensor).data())]).toEqual([0, 1]);
+  });
+
   it('models without masks compute what they computed before (no mask work)', async () => {
     dt.utils.setRandomSeed(3);
     const model = new dt.Sequential([new L.Dense(4, { activation: 'relu' }), new L.Dense(2)]);

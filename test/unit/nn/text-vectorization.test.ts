@@ -96,6 +96,7 @@ describe('TextVectorization', () => {
       [() => new L.TextVectorization({ max_tokens: 3 } as never), /max_tokens/],
       [() => new L.TextVectorization().apply([1] as never), /expected a batch of strings .* Received: element 0 is 1/],
       [() => new L.TextVectorization().apply('a b' as never), /expected a batch of strings \(an array\)/],
+      [() => new L.TextVectorization().apply(dt.Input({ shape: [1] }) as never), /text is not a tensor, so use the layer on strings before the model/],
     ];
     for (const [f, re] of cases) expect(f).toThrow(re);
     await expect(new L.TextVectorization({ vocabulary: ['a'] }).adapt(['a'])).rejects.toThrow(/adapt: expected a layer without a given vocabulary/);
