@@ -175,7 +175,7 @@ export class Functional extends ModelBase<Structure<Tensor>, Structure<Tensor>> 
   /**
    * Runs the graph (as {@link Functional.call | call}) with masks: each node's layer gets the masks of its inputs
    * as `ctx.mask` (one mask, or a list in the order of its flattened inputs) and its outputs' masks come from
-   * {@link Layer.applyWithMask}. `ctx.mask`, if given, holds the model inputs' masks (one, or a list in `inputs`
+   * `applyWithMask`. `ctx.mask`, if given, holds the model inputs' masks (one, or a list in `inputs`
    * order). Returns the outputs and their masks (one per output, in `outputs` order; null when none has one).
    */
   override applyWithMask(x: Structure<Tensor>, ctx: CallContext = {}): MaskedOutput<Structure<Tensor>> {

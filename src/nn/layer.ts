@@ -36,8 +36,8 @@ export interface CallContext {
   /**
    * The input's mask (Keras's `mask` argument of `call`): a uint8 tensor, nonzero for the timesteps to use,
    * usually [N, T] for an input [N, T, ...]; for a layer that takes a list, a list with one mask (or null) per input.
-   * Models fill it in from the layer that produced the input ({@link Layer.computeMask}); only layers with
-   * {@link Layer.supportsMasking} receive it. Pass it yourself for an eager call (Keras's `layer(x, mask=m)`).
+   * Models fill it in from the layer that produced the input (`computeMask`); only layers with
+   * `supportsMasking` receive it. Pass it yourself for an eager call (Keras's `layer(x, mask=m)`).
    */
   mask?: LayerMask;
 }
@@ -49,11 +49,11 @@ export interface CallContext {
  */
 export type LayerMask = Tensor | null | readonly (Tensor | null)[];
 
-/** A layer's output together with the mask that travels with it ({@link Layer.applyWithMask}). */
+/** A layer's output together with the mask that travels with it (`applyWithMask`). */
 export interface MaskedOutput<Out> {
   /** What {@link Layer.apply} returns. */
   output: Out;
-  /** The output's mask ({@link Layer.computeMask}), null for none; a list for a layer with several outputs. */
+  /** The output's mask (`computeMask`), null for none; a list for a layer with several outputs. */
   mask: LayerMask;
 }
 
@@ -113,9 +113,9 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
   protected readonly inputKind: 'tensor' | 'list' | 'any' = 'tensor';
   /**
    * Whether the layer takes a mask (Keras's `supports_masking`): such a layer receives its input's mask as
-   * `ctx.mask` in `call` and gives its output's with {@link Layer.computeMask} (by default the input's, unchanged).
+   * `ctx.mask` in `call` and gives its output's with `computeMask` (by default the input's, unchanged).
    * A layer without it that receives a mask in a model drops it, with a warning, as Keras 3 does. Default, as in
-   * Keras 3: true exactly when the class overrides {@link Layer.computeMask}; built-in layers that pass masks on set it.
+   * Keras 3: true exactly when the class overrides `computeMask`; built-in layers that pass masks on set it.
    */
   supportsMasking: boolean;
   private warnedMaskDropped = false;
@@ -169,7 +169,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
 
   /**
    * The mask of the output for input `inputs` whose mask is `previousMask` (Keras's `compute_mask`); called only
-   * when {@link Layer.supportsMasking}. Default: `previousMask` unchanged (elementwise and shape-preserving layers).
+   * when `supportsMasking`. Default: `previousMask` unchanged (elementwise and shape-preserving layers).
    * Embedding (`maskZero`) and Masking make one; GlobalAveragePooling1D consumes it (null).
    */
   computeMask(_inputs: In, previousMask: LayerMask): LayerMask {
@@ -177,10 +177,10 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
   }
 
   /**
-   * {@link Layer.apply} on real tensors, with the mask that travels with `x` given as `ctx.mask`, returning the
+   * `apply` on real tensors, with the mask that travels with `x` given as `ctx.mask`, returning the
    * output and its mask. This is how Sequential and Functional models move masks from layer to layer (Keras attaches
    * them to tensors as `_keras_mask`; here they travel beside the outputs): a layer with
-   * {@link Layer.supportsMasking} gets `ctx.mask` in `call` and its output mask is {@link Layer.computeMask}'s; a
+   * `supportsMasking` gets `ctx.mask` in `call` and its output mask is `computeMask`'s; a
    * layer without it gets no mask, and a mask it receives is dropped with a warning (once per layer), as in Keras 3.
    * Models override it to run their graph with the mask.
    */

@@ -107,7 +107,7 @@ export class Sequential extends ModelBase {
 
   /**
    * Runs the layers in order (as {@link Sequential.call | call}), moving the mask from layer to layer: each layer
-   * gets the previous one's output mask as `ctx.mask` (see {@link Layer.applyWithMask}); `ctx.mask`, if given, is the
+   * gets the previous one's output mask as `ctx.mask` (see `applyWithMask`); `ctx.mask`, if given, is the
    * input's. Returns the output and its mask (null when no layer made one).
    */
   override applyWithMask(x: Tensor, ctx: CallContext = {}): MaskedOutput<Tensor> {
