@@ -92,6 +92,22 @@ describe('mask propagation to GlobalAveragePooling1D', () => {
     expect([...(await seq.call(idTensor()).data())]).toEqual([...y]);
   });
 
+  it('merge layers AND their inputs\' masks (Keras 3 Merge.compute_mask)', async () => {
+    const a = dt.Input({ shape: [4], dtype: 'int32' });
+    const b = dt.Input({ shape: [4], dtype: 'int32' });
+    const ea = new L.Embedding(5, 1, { maskZero: true, embeddingsInitializer: 'ones' }).apply(a);
+    const eb = new L.Embedding(5, 1, { maskZero: true, embeddingsInitializer: 'ones' }).apply(b);
+    const ec = new L.Embedding(5, 1, { embeddingsInitializer: 'ones' }).apply(b); // no mask: does not restrict
+    const sum = new L.Add().apply([ea, eb, ec]);
+    const model = new dt.Model({ inputs: [a, b], outputs: new L.GlobalAveragePooling1D().apply(new L.Dense(1, { kernelInitializer: 'ones', useBias: false }).apply(sum)) });
+    const xa = dt.tensor([1, 0, 2, 3, 0, 0, 0, 4], [2, 4], 'int32');
+    const xb = dt.tensor([1, 1, 0, 3, 4, 0, 0, 4], [2, 4], 'int32');
+    expect([...(await (model.call([xa, xb]) as dt.Tensor).data())]).toEqual([3, 3]); // steps kept: {0, 3} and {3}; each step sums 3 ones
+    const r = new L.Add().applyWithMask([dt.ones([1, 2, 1]), dt.ones([1, 2, 1])], { mask: [dt.tensor([1, 0], [1, 2], 'uint8'), null] });
+    expect([...(await (r.mask as dt.Tensor).data())]).toEqual([1, 0]);
+    expect(new L.Add().computeMask([], [null, null])).toBeNull();
+  });
+
   it('Masking -> GlobalAveragePooling1D in a model equals the masked mean; a mask given to the model is used', async () => {
     const x = dt.tensor([1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 7, 8], [2, 3, 2]);
     const model = new dt.Sequential([new L.Masking(), new L.GlobalAveragePooling1D()]);
