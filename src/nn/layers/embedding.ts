@@ -2,9 +2,11 @@
  * Embedding and Masking (Keras 3): the two layers that start a mask. Embedding looks rows of its
  * `embeddings` matrix up by `gather`; its gradient is gather's, the op gatherGrad: a scatter-add
  * written as a gather, dE[r, j] = S over i = 0..n-1 (ids flattened row-major, ascending) with
- * ids[i] == r of dy[i, j], in the engine's summation tree (src/core/reduction-order.ts), the same on
- * the CPU and WebGPU backends, never with atomics. So a repeated id accumulates its gradients in
- * index order. Masking zeroes the timesteps whose features all equal `maskValue` and masks them.
+ * ids[i] == r of dy[i, j], in the engine's summation tree (src/core/reduction-order.ts: a sequential
+ * float32 sum from +0 within each block of 256 consecutive positions, the blocks' sums combined by
+ * the same rule; positions holding another id are +0 terms), the same on the CPU and WebGPU
+ * backends, never with atomics. So a repeated id accumulates its gradients in index order.
+ * Masking zeroes the timesteps whose features all equal `maskValue` and masks them.
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, type Tensor, type Variable, checkIndices, ops, tidy } from '../../core/internal.ts';

@@ -9,10 +9,11 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
+import { sumTree } from '../../../src/core/reduction-order.ts';
 import { resetNames } from '../../../src/nn/naming.ts';
 import { describeAgreement, input, ints, type AgreementCase } from '../../agreement/harness.ts';
 import { expectGradcheck, uniform } from '../../util/gradcheck.ts';
-import { webgpuUnavailable } from '../../util/webgpu.ts';
+import { itWebGpu, webgpuUnavailable } from '../../util/webgpu.ts';
 
 const L = dt.layers;
 const unavailable = await webgpuUnavailable();
@@ -65,6 +66,24 @@ describe('Embedding', () => {
       }
     }
     expect([...g.subarray(8, 12)]).toEqual([0, 0, 0, 0]); // id 2 never used
+  });
+
+  it('over more than 256 positions: the engine\'s summation tree over positions, unused positions as +0 terms', async () => {
+    const n = 700;
+    const idList = Array.from({ length: n }, (_, i) => (i * 7 + (i >> 5)) % 3);
+    const emb = new L.Embedding(3, 2);
+    const ids = dt.tensor(idList, [2, n / 2], 'int32');
+    emb.apply(ids).dispose();
+    const dyVals = Float32Array.from({ length: 2 * n }, (_, i) => Math.fround(Math.sin(i) * 10 ** ((i % 9) - 4)));
+    const dy = dt.tensor(dyVals, [2, n / 2, 2]);
+    const { grads } = dt.variableGrads(() => dt.sum(dt.mul(emb.apply(ids), dy)), emb.trainableWeights);
+    const g = await grads[0].data();
+    for (let r = 0; r < 3; r++) {
+      for (let j = 0; j < 2; j++) {
+        const terms = idList.map((id, i) => (id === r ? dyVals[i * 2 + j] : 0));
+        expect(g[r * 2 + j], `row ${r} col ${j}`).toBe(sumTree(terms, 0, n));
+      }
+    }
   });
 
   it('gradient matches float64 finite differences', async () => {
@@ -123,7 +142,8 @@ const embGrads = ([ids]: dt.Tensor[]): dt.Tensor => {
   dt.utils.setRandomSeed(7);
   const emb = new L.Embedding(6, 5);
   emb.apply(ids).dispose();
-  const dy = dt.reshape(dt.cast(dt.tensor(Array.from({ length: 4 * 9 * 5 }, (_, i) => (i * 37) % 11 - 5), [4 * 9 * 5], 'int32'), 'float32'), [4, 9, 5]);
+  const n = ids.size * 5;
+  const dy = dt.reshape(dt.tensor(Float32Array.from({ length: n }, (_, i) => ((i * 37) % 11 - 5) * (1 + (i % 7) / 3)), [n]), [...ids.shape, 5]);
   const { value, grads } = dt.variableGrads(() => dt.sum(dt.mul(dt.square(emb.apply(ids)), dy)), emb.trainableWeights);
   const out = dt.concat([dt.reshape(emb.apply(ids), [-1]), dt.reshape(value, [1]), dt.reshape(grads[0], [-1])], 0);
   emb.dispose();
@@ -131,6 +151,8 @@ const embGrads = ([ids]: dt.Tensor[]): dt.Tensor => {
 };
 const cases: AgreementCase[] = [
   { name: 'Embedding forward and gradient, repeated ids', inputs: [input([4, 9], ints(0, 5), 'int32')], run: embGrads },
+  // 1200 positions: a repeated id's sum spans several 256-term blocks (the summation tree's upper levels)
+  { name: 'Embedding gradient over 1200 positions', inputs: [input([8, 150], ints(0, 5), 'int32')], run: embGrads },
   {
     name: 'Masking values and mask',
     inputs: [input([3, 5, 2], ints(-1, 1))],
@@ -141,3 +163,19 @@ const cases: AgreementCase[] = [
   },
 ];
 describeAgreement('Embedding and Masking, CPU vs WebGPU', unavailable, cases);
+
+describe('Embedding on WebGPU', () => {
+  itWebGpu('out-of-range ids give zero vectors and a zero gradient (ids are not read back; Keras on GPUs does the same)', unavailable, async () => {
+    await dt.setBackend('webgpu');
+    try {
+      const emb = new L.Embedding(3, 2, { embeddingsInitializer: 'ones' });
+      const ids = dt.tensor([[0, 3, -1, 2]], [1, 4], 'int32');
+      expect([...(await emb.apply(ids).data())]).toEqual([1, 1, 0, 0, 0, 0, 1, 1]);
+      const { grads } = dt.variableGrads(() => dt.sum(emb.apply(ids)), emb.trainableWeights);
+      expect([...(await grads[0].data())]).toEqual([1, 1, 0, 0, 1, 1]);
+      emb.dispose();
+    } finally {
+      await dt.setBackend('cpu');
+    }
+  });
+});
