@@ -64,8 +64,11 @@ export interface LayerConfig {
    * suffix, as Keras does (`conv2d`, `conv2d_1`, ...). Weights are named `<layer name>/<weight>`.
    */
   name?: string;
-  /** Input shape without the batch dimension (declares the model's input, like keras.Input). */
-  inputShape?: readonly number[];
+  /**
+   * Input shape without the batch dimension (declares the model's input, like keras.Input); null for a dimension
+   * that may change from batch to batch, such as the length of padded sequences (Keras's `shape=(None,)`).
+   */
+  inputShape?: readonly (number | null)[];
   /** Whether the layer's weights are trained (default true); false freezes them. */
   trainable?: boolean;
 }
@@ -99,7 +102,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
   /** The layer's name (see {@link LayerConfig.name}). */
   readonly name: string;
   /** The input shape given as `inputShape` in the config (without the batch dimension), if any. */
-  readonly declaredInputShape?: readonly number[];
+  readonly declaredInputShape?: readonly (number | null)[];
   /** Whether the layer's weights are trainable (set from the config; default true). */
   trainable: boolean;
   /** The input shape the layer was built with (batch dim null); a list of shapes for a layer that takes a list. */
@@ -136,8 +139,8 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
     this.name = config.name ?? uniqueName(toSnakeCase(this.constructor.name));
     this.trainable = config.trainable ?? true;
     if (config.inputShape !== undefined) {
-      if (!Array.isArray(config.inputShape) || !config.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-        throw new ArgumentError(`${this.constructor.name}: expected inputShape of positive integers (without the batch dimension). Received: ${JSON.stringify(config.inputShape)}`);
+      if (!Array.isArray(config.inputShape) || !config.inputShape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
+        throw new ArgumentError(`${this.constructor.name}: expected inputShape of positive integers or null (without the batch dimension). Received: ${JSON.stringify(config.inputShape)}`);
       }
       this.declaredInputShape = [...config.inputShape];
     }
