@@ -57,3 +57,5 @@ export {
   Model, Functional, ModelBase, Input, SymbolicTensor, type FunctionalArgs, type InputConfig, type Structure, type Node, type GraphLayer, type ShapeOf,
   type SymbolicOf, type SymbolicShape,
 } from './nn/index.ts';
+/** Models from Keras configs (`dt.models`): `modelFromJSON` (Keras's `keras.models.model_from_json`). */
+export { models } from './nn/index.ts';

@@ -26,3 +26,5 @@ export { resetNames } from './naming.ts';
 export type { BatchSource, CompileOptions, FitOptions, EvaluateOptions, PredictOptions } from './training/options.ts';
 export * as checkpoint from './checkpoint/index.ts';
 export * as activations from './activations-namespace.ts';
+export * as models from './models-namespace.ts';
+export { registerKerasSerializable, type RegisterOptions, type SerializableLayerClass } from './saving/index.ts';

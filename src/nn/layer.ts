@@ -103,8 +103,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
   readonly name: string;
   /** The input shape given as `inputShape` in the config (without the batch dimension), if any. */
   readonly declaredInputShape?: readonly (number | null)[];
-  /** Whether the layer's weights are trainable (set from the config; default true). */
-  trainable: boolean;
+  private isTrainable: boolean;
   /** The input shape the layer was built with (batch dim null); a list of shapes for a layer that takes a list. */
   buildShape?: ShapeOf<In>;
   /** The nodes of the functional graph that call this layer, in call order (Keras's `_inbound_nodes`). */
@@ -123,7 +122,8 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
   supportsMasking: boolean;
   private warnedMaskDropped = false;
   private isBuilt = false;
-  private readonly ownWeights: { key: string; variable: Variable }[] = [];
+  /** The layer's weights; `declared`: whether the weight was created trainable (moving statistics are not). */
+  private readonly ownWeights: { key: string; variable: Variable; declared: boolean }[] = [];
 
   /**
    * @param config name, inputShape, trainable
@@ -137,13 +137,32 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
       throw new ArgumentError(`${this.constructor.name}: expected a non-empty string name. Received: ${JSON.stringify(config.name)}`);
     }
     this.name = config.name ?? uniqueName(toSnakeCase(this.constructor.name));
-    this.trainable = config.trainable ?? true;
+    if (config.trainable !== undefined && typeof config.trainable !== 'boolean') {
+      throw new ArgumentError(`${this.constructor.name}: expected trainable to be a boolean. Received: ${JSON.stringify(config.trainable)}`);
+    }
+    this.isTrainable = config.trainable ?? true;
     if (config.inputShape !== undefined) {
       if (!Array.isArray(config.inputShape) || !config.inputShape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
         throw new ArgumentError(`${this.constructor.name}: expected inputShape of positive integers or null (without the batch dimension). Received: ${JSON.stringify(config.inputShape)}`);
       }
       this.declaredInputShape = [...config.inputShape];
     }
+  }
+
+  /**
+   * Whether the layer's weights are trained (set from the config; default true). Setting it, as Keras's
+   * `layer.trainable = False` does, freezes or unfreezes every weight the layer created trainable (weights created
+   * non-trainable, such as BatchNormalization's moving statistics, stay so); a model passes it to all its layers.
+   * BatchNormalization runs in inference mode while not trainable, as in Keras 3.
+   */
+  get trainable(): boolean {
+    return this.isTrainable;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw new ArgumentError(`${this.label}.trainable: expected a boolean. Received: ${JSON.stringify(value)}`);
+    this.isTrainable = value;
+    for (const w of this.ownWeights) if (w.declared) w.variable.trainable = value;
   }
 
   /** Whether {@link Layer.build | build} has run (weights exist). */
@@ -310,7 +329,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
     const value = tidy(() => init.apply(shape, dtype));
     const v = ops.variable(value, { name: `${this.name}/${key}`, trainable: trainable && this.trainable });
     value.dispose();
-    this.ownWeights.push({ key, variable: v });
+    this.ownWeights.push({ key, variable: v, declared: trainable });
     return v;
   }
 

@@ -17,14 +17,43 @@ import { writeFileDurable } from './durable-write.ts';
 import type { History } from './history.ts';
 import { Layer, type ShapeOf } from './layer.ts';
 import { decodeSafetensors, encodeSafetensors, type NamedArray } from './safetensors.ts';
+import { isKerasFilePath, kerasWeightsFileBytes, matchKerasFile } from './saving/weights-file.ts';
+import { structureOf } from './saving/structure-keys.ts';
 import {
   type BatchSource, type CompileOptions, type Compiled, type EvaluateOptions, type FitOptions, type PredictOptions,
   type TrainableModel, compileModel, evaluateModel, fitModel, predictModel,
 } from './training/index.ts';
 
+/**
+ * A JSON list in safetensors `__metadata__[entry]` (`order`: the file's tensor names; `structure`: their structure
+ * keys), each element checked by `ok`; without `order`, the file's tensor names.
+ */
+function metadataList(metadata: Record<string, string>, entry: 'order' | 'structure', tensors: Record<string, NamedArray>, path: string, ok: (x: unknown) => boolean): string[] {
+  let list: unknown;
+  try {
+    list = metadata[entry] !== undefined ? JSON.parse(metadata[entry]) : entry === 'order' ? Object.keys(tensors) : undefined;
+  } catch {
+    list = undefined;
+  }
+  // A damaged entry is a format error, not a TypeError/SyntaxError later on.
+  if (!Array.isArray(list) || !list.every(ok)) {
+    const what = entry === 'order' ? "the file's tensor names" : 'structure keys';
+    throw new DataFormatError(`loadWeights: ${path}: expected __metadata__.${entry} to be a JSON list of ${what}. Received: ${metadata[entry]}`);
+  }
+  return list as string[];
+}
+
 /** The variables of `vs` without repeats, first occurrence kept (a shared layer's weights count once). */
 function unique(vs: Variable[]): Variable[] {
   return [...new Set(vs)];
+}
+
+/** The writer of a model's Keras JSON, installed by src/nn/saving (which imports the model classes). */
+let toJsonImpl: ((model: ModelBase<any, any>) => string) | undefined;
+
+/** @internal Installs the implementation of {@link ModelBase.toJSON} (called by src/nn/saving/index.ts). */
+export function setModelToJSON(fn: (model: ModelBase<any, any>) => string): void {
+  toJsonImpl = fn;
 }
 
 /**
@@ -43,6 +72,17 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
 
   /** Whether the model's weights exist. */
   abstract override get built(): boolean;
+
+  /** Whether the model's weights are trained; setting it sets every layer's `trainable` (nested models too), as Keras does. */
+  override get trainable(): boolean {
+    return super.trainable;
+  }
+
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    // `layers` is a field of the subclass: unset while Layer's constructor runs.
+    for (const l of (this.layers as readonly Layer<any, any>[] | undefined) ?? []) l.trainable = value;
+  }
 
   /**
    * Builds the model for an input shape, batch dimension included (null or a number), like Keras `model.build`.
@@ -66,6 +106,14 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
   /** @internal The model as the training functions see it (a single-input, single-output model; see {@link Functional}). */
   protected asTrainable(): TrainableModel {
     return this as unknown as TrainableModel;
+  }
+
+  /**
+   * @internal The layers Keras's saving walks as the model's container `layers` (structure keys, see
+   * saving/structure-keys.ts): Keras's `model.layers`.
+   */
+  saveableLayers(): readonly Layer<any, any>[] {
+    return this.layers;
   }
 
   /** All weights, layer by layer (each layer's trainable weights first), as Keras orders them. Names are `<layer>/<weight>`. */
@@ -127,20 +175,33 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
   }
 
   /**
-   * Writes the weights as a canonical safetensors file (float32 tensors named `<layer>/<weight>`, sorted, with the
-   * weight order in `__metadata__`): identical weights give byte-identical files. The write is crash-safe: a
-   * temporary file in the same directory, fsync, rename, fsync of the directory.
-   * @throws {@link ArgumentError} when the model is not built yet.
+   * Writes the weights. A path ending in `.weights.h5` gives Keras 3's weights file (HDF5 keyed by model structure,
+   * `layers/dense/vars/0`, which Keras's `model.load_weights` reads); any other path a canonical safetensors file
+   * (float32 tensors named `<layer>/<weight>`, sorted, with the weight order and each weight's structure key in
+   * `__metadata__`): identical weights give byte-identical files. The write is crash-safe: a temporary file in the
+   * same directory, fsync, rename, fsync of the directory.
+   * @throws {@link ArgumentError} when the model is not built yet, for a `.keras` or other `.h5` path (use
+   * `.weights.h5`), or a path that cannot be written.
    */
   async saveWeights(path: string): Promise<void> {
     if (typeof path !== 'string') throw new ArgumentError(`saveWeights: expected a file path string. Received: ${typeof path}`);
     if (!this.built) throw new ArgumentError(`saveWeights: the model '${this.name}' is not built yet (call it or fit it first)`);
-    const names = this.weights.map((w) => w.name);
-    const twice = names.find((n, i) => names.indexOf(n) !== i);
-    if (twice !== undefined) throw new ArgumentError(`saveWeights: expected unique weight names in the model '${this.name}'. Received: '${twice}' twice (give the layers distinct names)`);
-    const tensors: Record<string, NamedArray> = {};
-    for (const w of this.weights) tensors[w.name] = { dtype: 'F32', shape: [...w.shape], data: (await w.data()) as Float32Array };
-    const bytes = encodeSafetensors(tensors, { format: 'ditto', order: JSON.stringify(this.weights.map((w) => w.name)) });
+    let bytes: Uint8Array;
+    if (isKerasFilePath(path)) {
+      bytes = await kerasWeightsFileBytes(this, path, this.compiled?.optimizer);
+    } else {
+      const names = this.weights.map((w) => w.name);
+      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      if (twice !== undefined) throw new ArgumentError(`saveWeights: expected unique weight names in the model '${this.name}'. Received: '${twice}' twice (give the layers distinct names)`);
+      const tensors: Record<string, NamedArray> = {};
+      for (const w of this.weights) tensors[w.name] = { dtype: 'F32', shape: [...w.shape], data: (await w.data()) as Float32Array };
+      const keyOf = new Map(structureOf(this).entries.map((e) => [e.variable, e.key]));
+      bytes = encodeSafetensors(tensors, {
+        format: 'ditto',
+        order: JSON.stringify(this.weights.map((w) => w.name)),
+        structure: JSON.stringify(this.weights.map((w) => keyOf.get(w))),
+      });
+    }
     try {
       writeFileDurable(path, bytes);
     } catch (e) {
@@ -152,17 +213,22 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
   }
 
   /**
-   * Loads weights saved by {@link ModelBase.saveWeights | saveWeights} (or any safetensors file with float32
-   * tensors of those names). Weights are matched by name; with `matchBy: 'order'` they are matched by position
-   * instead (for a model whose layer names differ). Shapes must match; nothing is assigned unless every weight matches.
-   * @throws {@link ArgumentError} when the model is not built yet; {@link DataFormatError} for an unreadable or
-   * malformed file, missing or extra names, or a shape or dtype that differs.
+   * Loads weights, chosen by the file's extension. `.weights.h5`, `.h5` and `.keras`: Keras's files (Keras 3
+   * weights matched by model structure as Keras does; legacy Keras 2 / tf.keras `.h5` files, full models or
+   * weights only, matched by the order of the layers with weights, or by layer name with `matchBy: 'name'`). Any
+   * other path: a safetensors file written by {@link ModelBase.saveWeights | saveWeights}, matched by model structure
+   * (`layers/conv2d/vars/0`: a fresh build of the same architecture loads it whatever its layers' auto-names), or
+   * with `matchBy: 'name'` by weight name (files without structure keys, written before them, are matched by name),
+   * or with `matchBy: 'order'` by position. Shapes must match; nothing is assigned unless every weight matches.
+   * @throws {@link ArgumentError} when the model is not built yet or for a bad option; {@link DataFormatError} for
+   * an unreadable or malformed file, missing or extra weights, or a shape or dtype that differs (naming the file and
+   * the item).
    */
-  async loadWeights(path: string, options: { matchBy?: 'name' | 'order' } = {}): Promise<void> {
+  async loadWeights(path: string, options: { matchBy?: 'structure' | 'name' | 'order' } = {}): Promise<void> {
     if (typeof path !== 'string') throw new ArgumentError(`loadWeights: expected a file path string. Received: ${typeof path}`);
     checkOptions('loadWeights', options, ['matchBy']);
-    if (options.matchBy !== undefined && options.matchBy !== 'name' && options.matchBy !== 'order') {
-      throw new ArgumentError(`loadWeights: expected matchBy to be 'name' or 'order'. Received: matchBy=${JSON.stringify(options.matchBy)}`);
+    if (options.matchBy !== undefined && options.matchBy !== 'structure' && options.matchBy !== 'name' && options.matchBy !== 'order') {
+      throw new ArgumentError(`loadWeights: expected matchBy to be 'structure', 'name' or 'order'. Received: matchBy=${JSON.stringify(options.matchBy)}`);
     }
     if (!this.built) throw new ArgumentError(`loadWeights: the model '${this.name}' is not built yet (give the first layer an inputShape, or call the model once)`);
     let bytes: Uint8Array;
@@ -171,10 +237,15 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
     } catch (e) {
       throw new DataFormatError(`loadWeights: cannot read ${path}: ${(e as Error).message}`);
     }
+    if (isKerasFilePath(path)) {
+      (await matchKerasFile('loadWeights', this, bytes, path, options.matchBy, this.compiled?.optimizer))();
+      return;
+    }
     const { tensors, metadata } = decodeSafetensors(bytes, path);
     const ws = this.weights;
+    const matchBy = options.matchBy ?? (metadata.structure !== undefined ? 'structure' : 'name');
     let sources: NamedArray[];
-    if ((options.matchBy ?? 'name') === 'name') {
+    if (matchBy === 'name') {
       const missing = ws.filter((w) => !tensors[w.name]).map((w) => w.name);
       const extra = Object.keys(tensors).filter((k) => !ws.some((w) => w.name === k));
       if (missing.length || extra.length) {
@@ -182,18 +253,25 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
       }
       sources = ws.map((w) => tensors[w.name]);
     } else {
-      let order: unknown;
-      try {
-        order = metadata.order ? JSON.parse(metadata.order) : Object.keys(tensors);
-      } catch {
-        order = undefined;
+      const order = metadataList(metadata, 'order', tensors, path, (n) => typeof n === 'string' && !!tensors[n]);
+      if (matchBy === 'order') {
+        if (order.length !== ws.length) throw new DataFormatError(`loadWeights: ${path}: expected ${ws.length} weights. Received: ${order.length}`);
+        sources = order.map((n) => tensors[n]);
+      } else {
+        const keys = metadataList(metadata, 'structure', tensors, path, (k) => typeof k === 'string');
+        if (keys.length !== order.length || new Set(keys).size !== keys.length) {
+          throw new DataFormatError(`loadWeights: ${path}: expected __metadata__.structure to list one distinct key per entry of __metadata__.order. Received: ${metadata.structure}`);
+        }
+        const byKey = new Map(keys.map((k, i) => [k, tensors[order[i]]]));
+        const keyOf = new Map(structureOf(this).entries.map((e) => [e.variable, e.key]));
+        const wanted = ws.map((w) => keyOf.get(w) as string);
+        const missing = wanted.filter((k) => !byKey.has(k));
+        const extra = keys.filter((k) => !wanted.includes(k));
+        if (missing.length || extra.length) {
+          throw new DataFormatError(`loadWeights: ${path}: the file's structure keys do not match the model '${this.name}' (another architecture?). Missing in file: [${missing.join(', ')}]; not in model: [${extra.join(', ')}]`);
+        }
+        sources = wanted.map((k) => byKey.get(k) as NamedArray);
       }
-      // A damaged `order` entry is a format error, not a TypeError/SyntaxError later on.
-      if (!Array.isArray(order) || order.some((n) => typeof n !== 'string' || !tensors[n])) {
-        throw new DataFormatError(`loadWeights: ${path}: expected __metadata__.order to be a JSON list of the file's tensor names. Received: ${metadata.order}`);
-      }
-      if (order.length !== ws.length) throw new DataFormatError(`loadWeights: ${path}: expected ${ws.length} weights. Received: ${order.length}`);
-      sources = order.map((n) => tensors[n]);
     }
     ws.forEach((w, i) => {
       const s = sources[i];
@@ -211,7 +289,11 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
    */
   compile(options: CompileOptions): void {
     this.compiled = compileModel(this, options);
+    this.compileArgs = options;
   }
+
+  /** @internal The options compile was last given (Keras keeps them as the model's compile_config). */
+  compileArgs?: CompileOptions;
 
   /**
    * Trains for `epochs` passes over `data` (Keras `model.fit`): one optimizer step per batch, validation at each
@@ -243,6 +325,18 @@ export abstract class ModelBase<In = Tensor, Out = Tensor> extends Layer<In, Out
   async predict(x: Tensor | BatchSource, options: PredictOptions = {}): Promise<Tensor> {
     // One output (a Sequential, or a functional model whose output is one tensor): a tensor.
     return (await predictModel(this.asTrainable(), x, options)) as Tensor;
+  }
+
+  /**
+   * The architecture as Keras 3 JSON text (Keras's `model.to_json()`): `{ module, class_name, config,
+   * registered_name, build_config }`, readable by `dt.models.modelFromJSON` and by Keras's `model_from_json`.
+   * Weights are not included.
+   * @throws {@link ArgumentError} for a layer class without a Keras config translation (register custom layers
+   * with `dt.utils.registerKerasSerializable`).
+   */
+  toJSON(): string {
+    if (!toJsonImpl) throw new ArgumentError(`${this.name}.toJSON: the Keras config writer is not loaded (import ditto-ml, not a single module)`);
+    return toJsonImpl(this);
   }
 
   /** Releases the weights, the optimizer's slots and the metric accumulators. */

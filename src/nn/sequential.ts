@@ -33,6 +33,11 @@ import { SymbolicTensor } from './symbolic.ts';
 export class Sequential extends ModelBase {
   /** The layers, in order. */
   readonly layers: Layer[] = [];
+
+  /** @internal Keras's `Sequential.layers`, which leaves out a leading InputLayer (for structure keys). */
+  override saveableLayers(): readonly Layer[] {
+    return this.layers[0] instanceof InputLayer ? this.layers.slice(1) : this.layers;
+  }
   private inputShape?: SymbolicShape;
 
   /**

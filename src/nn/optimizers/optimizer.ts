@@ -260,6 +260,16 @@ export abstract class Optimizer {
    */
   protected abstract update(pairs: readonly (readonly [Tensor, Variable])[], lr: number): void;
 
+  /** The slot variables of model variable `v`, in the optimizer's slot order (Adam: momentum, velocity), or undefined before they exist. */
+  slotsOf(v: Variable): readonly Variable[] | undefined {
+    return this.slots.get(v);
+  }
+
+  /** The number of slot variables per model variable that {@link Optimizer.build | build} creates (Adam 2, SGD with momentum 1). */
+  get slotsPerVariable(): number {
+    return this.slotCount();
+  }
+
   /** Optimizer variables in a fixed order: the slots (by variable, then slot index), the averages, the accumulators. */
   variables(): Variable[] {
     return [...[...this.slots.values()].flat(), ...this.averages.values(), ...this.accumulators.values()];
