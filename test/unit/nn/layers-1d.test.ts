@@ -233,7 +233,7 @@ describe('config errors', () => {
 
   it('getConfig', () => {
     expect(new L.Conv1D(4, 3, { padding: 'causal', dilationRate: 2 }).getConfig()).toMatchObject({ filters: 4, kernelSize: [3], strides: [1], padding: 'causal', dilationRate: [2], groups: 1 });
-    expect(new L.MaxPooling1D(3).getConfig()).toMatchObject({ poolSize: 3, strides: 3, padding: 'valid' });
+    expect(new L.MaxPooling1D(3).getConfig()).toMatchObject({ poolSize: [3], strides: [3], padding: 'valid' });
     expect(new L.Cropping1D().cropping).toEqual([1, 1]);
   });
 });
