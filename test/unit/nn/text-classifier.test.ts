@@ -4,7 +4,7 @@
  * The model (Input shape [null]: any sequence length) learns the toy task, two runs give the same weights digest, and the padding really is masked (the
  * prediction of a sentence does not change when more padding is added). CPU vs WebGPU: the same digest.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as dt from '../../../src/index.ts';
 import { itWebGpu, webgpuUnavailable } from '../../util/webgpu.ts';
 
@@ -76,4 +76,28 @@ describe('a masked text classifier', () => {
       await dt.setBackend('cpu');
     }
   }, 120_000);
+});
+
+describe('Keras config of a text model', () => {
+  it('Input([null], int32) -> Embedding(maskZero) -> Conv1D(causal) -> GlobalAveragePooling1D -> Dense round-trips, and computes the same', async () => {
+    await dt.setBackend('cpu');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}); // Conv1D drops the mask, as in Keras
+    dt.utils.setRandomSeed(9);
+    const model = new dt.Sequential([
+      L.Input({ shape: [null], dtype: 'int32' }), new L.Embedding(20, 6, { maskZero: true }), new L.Masking({ maskValue: 0 }),
+      new L.Conv1D(4, 3, { padding: 'causal', dilationRate: 2 }), new L.MaxPooling1D(2, { padding: 'same' }), new L.GlobalAveragePooling1D(), new L.Dense(2),
+    ]);
+    const json = model.toJSON();
+    const cfg = JSON.parse(json);
+    expect(cfg.config.layers[0].config.batch_shape).toEqual([null, null]);
+    expect(cfg.config.layers.map((l: { class_name: string }) => l.class_name)).toEqual(['InputLayer', 'Embedding', 'Masking', 'Conv1D', 'MaxPooling1D', 'GlobalAveragePooling1D', 'Dense']);
+    expect(cfg.config.layers[3].config).toMatchObject({ kernel_size: [3], strides: [1], padding: 'causal', dilation_rate: [2], data_format: 'channels_last' });
+    const back = dt.models.modelFromJSON(json);
+    expect(back.toJSON()).toBe(json);
+    back.setWeights(model.getWeights());
+    const ids = dt.tensor([[3, 5, 0, 0, 0], [1, 2, 3, 4, 19]], [2, 5], 'int32');
+    expect([...(await (back.call(ids, {}) as dt.Tensor).data())]).toEqual([...(await model.call(ids).data())]);
+    expect(warn).toHaveBeenCalledTimes(2); // once per model's conv1d layer
+    warn.mockRestore();
+  });
 });
