@@ -13,7 +13,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
 import { ops } from '../../src/core/internal.ts';
+import { type BatchNormChunksJob, type BatchNormRowsJob, batchNormChunkSums, batchNormRows } from '../../src/kernels/cpu/batch-norm-tasks.ts';
 import { setParallelMinWork } from '../../src/kernels/cpu/thread-pool.ts';
+import { bnAvailable } from '../../src/kernels/cpu/wasm-bn.ts';
 import { moments, normalize } from '../../src/nn/layers/normalization-math.ts';
 import { describeAgreement, input, uni, type AgreementCase } from '../agreement/harness.ts';
 import { batchNormTrain64 } from '../reference/norm64.ts';
@@ -44,7 +46,8 @@ function rand(rng: Lcg, shape: number[], lo: number, hi: number): dt.Tensor {
   return dt.tensor(Float32Array.from({ length: n }, () => rng.uniform(lo, hi)), shape);
 }
 
-const SHAPES: number[][] = [[6, 4], [2, 5, 5, 3], [3, 17, 19, 5], [8, 9, 9, 6], [1, 7], [7], [2, 300, 1], [66000, 2]];
+// C % 4 == 0 runs the WebAssembly SIMD loops (wasm-bn.ts; C = 64: a tree chunk spans two copied pieces), other C the plain loops.
+const SHAPES: number[][] = [[6, 4], [2, 5, 5, 3], [3, 17, 19, 5], [8, 9, 9, 6], [1, 7], [7], [2, 300, 1], [66000, 2], [3, 17, 19, 8], [2, 20, 20, 64], [4, 100, 4]];
 
 /** Gradients (x, gamma, beta) of sum(y * v). */
 function grads(f: (x: dt.Tensor, g: dt.Tensor, b: dt.Tensor) => dt.Tensor, x: dt.Tensor, g: dt.Tensor, b: dt.Tensor, v: dt.Tensor): dt.Tensor[] {
@@ -148,7 +151,7 @@ describe('batchNormTrain gradient vs the composite autograd gradient and float64
     const rng = new Lcg(9);
     const worst = { dx: 0, dgamma: 0, dbeta: 0, dx64: 0, dgamma64: 0, dbeta64: 0, compositeDx64: 0, compositeDgamma64: 0, compositeDbeta64: 0 };
     const atScale = (a: number, b: number, scale: number) => ulpDistance(Math.fround(scale), Math.fround(scale) + Math.abs(a - b));
-    for (const shape of [[6, 4], [2, 5, 5, 3], [3, 17, 19, 5], [8, 9, 9, 6], [2, 300, 1]]) {
+    for (const shape of [[6, 4], [2, 5, 5, 3], [3, 17, 19, 5], [8, 9, 9, 6], [2, 300, 1], [3, 17, 19, 8]]) {
       dt.tidy(() => {
         const c = shape[shape.length - 1];
         const x = rand(rng, shape, -3, 5);
@@ -196,18 +199,50 @@ describe('thread count (CPU)', () => {
       dt.config.setNumThreads(threads);
       setParallelMinWork(threads > 1 ? 1 : undefined);
       const rng = new Lcg(11);
-      return dt.tidy(() => {
-        const x = rand(rng, [16, 30, 30, 8], -3, 5);
-        const v = rand(rng, [16, 30, 30, 8], -1, 1);
-        const g = rand(rng, [8], -2, 2);
-        const b = rand(rng, [8], -1, 1);
+      // C = 8: the SIMD loops; C = 5: the plain loops.
+      return [[16, 30, 30, 8], [16, 30, 30, 5]].flatMap((shape) => dt.tidy(() => {
+        const c = shape[3];
+        const x = rand(rng, shape, -3, 5);
+        const v = rand(rng, shape, -1, 1);
+        const g = rand(rng, [c], -2, 2);
+        const b = rand(rng, [c], -1, 1);
         const f = fused(x, g, b);
         return [f.m, f.y, ...grads((a, p, q) => fused(a, p, q).y, x, g, b, v)].map((t) => t.dataSync().slice() as Float32Array);
-      });
+      }));
     };
     const one = run(1);
     const two = run(2);
     one.forEach((a, i) => expectBitsEqual(two[i], a, `output ${i}`));
+  });
+});
+
+describe('the WebAssembly SIMD loops (wasm-bn.ts) against the plain loops', () => {
+  it('chunk sums (sq, grad) and rows (apply, gradInput) have the plain loops\' bits, C = 4, 16, 64, 1024', () => {
+    expect(bnAvailable() || process.env.DITTO_CPU_WASM === '0').toBe(true);
+    if (!bnAvailable()) return;
+    const rng = new Lcg(12);
+    const f = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => rng.uniform(lo, hi));
+    for (const [R, C] of [[700, 4], [700, 16], [600, 64], [300, 1024]]) {
+      const x = f(R * C, -3, 5);
+      const dy = f(R * C, -1, 1);
+      const [mean, a, b, k] = [f(C, 0, 2), f(C, -2, 2), f(C, -1, 1), f(C, -0.5, 0.5)];
+      const chunks = Math.ceil(R / 256);
+      for (const mode of ['sq', 'grad'] as const) {
+        const job = (part: Float32Array): BatchNormChunksJob => ({ mode, x, dy, mean, C, R, chunks, part });
+        const [plain, simd] = [new Float32Array(2 * chunks * C), new Float32Array(2 * chunks * C)];
+        batchNormChunkSums(job(plain), 0, chunks, false);
+        batchNormChunkSums(job(simd), 0, chunks, true);
+        expectBitsEqual(simd, plain, `chunk sums ${mode} C=${C}`);
+      }
+      for (const mode of ['apply', 'gradInput'] as const) {
+        const job = (out: Float32Array): BatchNormRowsJob => ({ mode, x, dy, out, a, b, m: mean, k, C, R });
+        const [plain, simd] = [new Float32Array(R * C), new Float32Array(R * C)];
+        batchNormRows(job(plain), 0, R, false);
+        batchNormRows(job(simd), 3, R, true);
+        batchNormRows(job(simd), 0, 3, true);
+        expectBitsEqual(simd, plain, `rows ${mode} C=${C}`);
+      }
+    }
   });
 });
 
@@ -225,7 +260,7 @@ describe('argument errors', () => {
 });
 
 const cases: AgreementCase[] = [];
-for (const shape of [[6, 4], [3, 17, 19, 5], [2, 300, 1], [66000, 2]]) {
+for (const shape of [[6, 4], [3, 17, 19, 5], [2, 300, 1], [66000, 2], [2, 20, 20, 64]]) {
   const c = shape[shape.length - 1];
   cases.push({
     name: `batchNorm forward (moments, y) [${shape}]`,
@@ -236,7 +271,7 @@ for (const shape of [[6, 4], [3, 17, 19, 5], [2, 300, 1], [66000, 2]]) {
     },
   });
 }
-for (const shape of [[6, 4], [8, 9, 9, 6], [2, 300, 1]]) {
+for (const shape of [[6, 4], [8, 9, 9, 6], [2, 300, 1], [3, 17, 19, 8]]) {
   const c = shape[shape.length - 1];
   cases.push({
     name: `batchNorm gradient (dx, dgamma, dbeta; dx without gamma) [${shape}]`,

@@ -7,10 +7,13 @@
  *    Terms: mode 'sq' f32(d * d), d = f32(x - mean[c]); mode 'grad' dy, and f32(dy * f32(x - mean[c])).
  *  - 'batchNormRows' (split by rows): one output element per (row, channel), no reduction:
  *    mode 'apply' y = f32(f32(x * a[c]) + b[c]); mode 'gradInput' dx = f32(a[c] * f32(f32(dy - b[c]) - f32(f32(x - m[c]) * k[c]))).
- * A block writes only its own outputs, so the bits never depend on the thread count.
- * Part of src/kernels/cpu: imports src/core only.
+ * A block writes only its own outputs, so the bits never depend on the thread count. Where WebAssembly SIMD
+ * is available and C % 4 == 0 (wasm-bn.ts) the loops run there, lane by lane the same operations; the
+ * plain loops here are the fallback and the oracle the tests compare them with.
+ * Part of src/kernels/cpu: imports src/core and wasm-bn.ts only.
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
+import { bnChunkSumsSimd, bnRowsSimd, bnSimdFits } from './wasm-bn.ts';
 
 const f32 = Math.fround;
 
@@ -27,9 +30,13 @@ export interface BatchNormChunksJob {
   part: Float32Array;
 }
 
-/** Chunk sums of chunks j0..j1-1. */
-export function batchNormChunkSums(j: BatchNormChunksJob, j0: number, j1: number): void {
+/** Chunk sums of chunks j0..j1-1 (simd: through wasm-bn.ts; the default where it fits). */
+export function batchNormChunkSums(j: BatchNormChunksJob, j0: number, j1: number, simd = bnSimdFits(j.C)): void {
   const { x, dy, mean, C, R, chunks, part } = j;
+  if (simd) {
+    for (let jc = j0; jc < j1; jc++) bnChunkSumsSimd(j.mode === 'sq', x, dy, mean, C, jc * SUM_CHUNK, Math.min(R, (jc + 1) * SUM_CHUNK), part, jc * C, (chunks + jc) * C);
+    return;
+  }
   const acc = new Float64Array(C);
   const acc2 = new Float64Array(C);
   for (let jc = j0; jc < j1; jc++) {
@@ -82,9 +89,10 @@ export interface BatchNormRowsJob {
   R: number;
 }
 
-/** Rows r0..r1-1 of a 'batchNormRows' job. */
-export function batchNormRows(j: BatchNormRowsJob, r0: number, r1: number): void {
+/** Rows r0..r1-1 of a 'batchNormRows' job (simd: through wasm-bn.ts; the default where it fits). */
+export function batchNormRows(j: BatchNormRowsJob, r0: number, r1: number, simd = bnSimdFits(j.C)): void {
   const { x, dy, out, a, b, m, k, C } = j;
+  if (simd) return bnRowsSimd(j.mode === 'apply', x, dy, out, a, b, m, k, C, r0, r1);
   if (j.mode === 'apply') {
     for (let r = r0, p = r0 * C; r < r1; r++) {
       for (let c = 0; c < C; c++, p++) out[p] = f32(f32(x[p] * a[c]) + b[c]);

@@ -21,6 +21,7 @@ import { type WasmModule, compiledModules } from './wasm-builder.ts';
 import { ewAvailable } from './wasm-ew.ts';
 import { simdGemmModule } from './wasm-gemm.ts';
 import { simdPhiloxModule } from './wasm-philox.ts';
+import { bnAvailable } from './wasm-bn.ts';
 
 /** Job of the test tasks that write one word per thread or block into `out`, after spinning spinMs milliseconds. */
 export interface RecordJob {
@@ -73,6 +74,7 @@ export function wasmModulesForWorkers(): Record<string, WasmModule> {
   simdGemmModule();
   simdPhiloxModule();
   ewAvailable();
+  bnAvailable();
   return compiledModules();
 }
 
