@@ -1,6 +1,6 @@
 /**
  * The fused batch-normalization primitives (src/core/ops/batch-norm.ts): batchNormMoments, batchNormTrain
- * and its gradient (batchNormGradSums, batchNormGradInput).
+ * and its gradient (batchNormGradSums, batchNormGradInput), and batchNormInfer (given statistics).
  * - forward: the moments and the output are bit for bit those of the composite they replace
  *   (src/nn/layers/normalization-math.ts moments + normalize), with and without gamma / beta, on shapes
  *   with up to 3 levels of the summation tree (> 256 and > 65536 rows per channel);
@@ -18,7 +18,7 @@ import { setParallelMinWork } from '../../src/kernels/cpu/thread-pool.ts';
 import { bnAvailable } from '../../src/kernels/cpu/wasm-bn.ts';
 import { moments, normalize } from '../../src/nn/layers/normalization-math.ts';
 import { describeAgreement, input, uni, type AgreementCase } from '../agreement/harness.ts';
-import { batchNormTrain64 } from '../reference/norm64.ts';
+import { batchNormInfer64, batchNormTrain64 } from '../reference/norm64.ts';
 import { expectBitsEqual, ulpDistance } from '../util/compare.ts';
 import { Lcg, describeGradcheck, uniform } from '../util/gradcheck.ts';
 import { webgpuUnavailable } from '../util/webgpu.ts';
@@ -77,6 +77,29 @@ describe('batchNormMoments / batchNormTrain: the bits of the composite (CPU)', (
     }
   });
 
+  it('batchNormInfer: y and dx equal normalize with the given statistics (and its autograd dx) bit for bit', () => {
+    const rng = new Lcg(10);
+    for (const shape of [[6, 4], [3, 17, 19, 5], [2, 20, 20, 64], [7]]) {
+      for (const flags of [{ gamma: true, beta: true }, { gamma: false, beta: false }, { gamma: true, beta: false }] as Flags[]) {
+        dt.tidy(() => {
+          const c = shape[shape.length - 1];
+          const x = rand(rng, shape, -3, 5);
+          const v = rand(rng, shape, -1, 1);
+          const [mm, mv] = [rand(rng, [c], -1, 1), rand(rng, [c], 0.1, 3)];
+          const g = flags.gamma ? rand(rng, [c], -2, 2) : undefined;
+          const b = flags.beta ? rand(rng, [c], -1, 1) : undefined;
+          const stats = dt.stack([mm, mv]);
+          const what = `[${shape}] ${JSON.stringify(flags)}`;
+          const f = (t: dt.Tensor) => ops.batchNormInfer(t, stats, g, b, EPS);
+          const ref = (t: dt.Tensor) => normalize(t, mm, mv, g, b, EPS);
+          expectBitsEqual(f(x).dataSync(), ref(x).dataSync(), `y ${what}`);
+          const dx = (h: (t: dt.Tensor) => dt.Tensor) => dt.grad((t: dt.Tensor) => dt.sum(dt.mul(h(t), v)))(x)[0].dataSync();
+          expectBitsEqual(dx(f), dx(ref), `dx ${what}`);
+        });
+      }
+    }
+  });
+
   it('keeps the bits with a large mean (cancellation in x - mean) and epsilon 1e-5', () => {
     const rng = new Lcg(8);
     dt.tidy(() => {
@@ -100,6 +123,12 @@ describeGradcheck('batchNormTrain gradient (float64 central differences)', [
     f: (x, g, b) => fused(x, g, b).y,
     ref: (x, g, b) => batchNormTrain64(x, g, b, -1, Math.fround(EPS)).y,
     inputs: [uniform([2, 3, 5, 3], -2, 2), uniform([3], -2, 2), uniform([3], -1, 1)],
+  },
+  {
+    name: 'batchNormInfer x, gamma, beta [3, 4, 5] (fixed statistics)',
+    f: (x, g, b) => ops.batchNormInfer(x, dt.tensor([[0.1, -0.2, 0.3, 0, 0.5], [0.5, 1, 1.5, 2, 0.25]]), g, b, EPS),
+    ref: (x, g, b) => batchNormInfer64(x, g, b, { shape: [5], data: Float64Array.from([0.1, -0.2, 0.3, 0, 0.5].map(Math.fround)) }, { shape: [5], data: Float64Array.from([0.5, 1, 1.5, 2, 0.25]) }, -1, Math.fround(EPS)),
+    inputs: [uniform([3, 4, 5], -2, 2), uniform([5], -2, 2), uniform([5], -1, 1)],
   },
   {
     name: 'x only (no gamma, no beta) [9, 5]',
@@ -283,6 +312,14 @@ for (const shape of [[6, 4], [8, 9, 9, 6], [2, 300, 1], [3, 17, 19, 8]]) {
     },
   });
 }
+cases.push({
+  name: 'batchNormInfer y and gradients [3, 17, 19, 8]',
+  inputs: [input([3, 17, 19, 8], uni(-3, 5)), input([3, 17, 19, 8], uni(-1, 1)), input([2, 8], uni(0.1, 2)), input([8], uni(-2, 2)), input([8], uni(-1, 1))],
+  run: ([x, v, m, g, b]) => {
+    const f = (t: dt.Tensor, p: dt.Tensor, q: dt.Tensor) => ops.batchNormInfer(t, m, p, q, EPS);
+    return dt.concat([f(x, g, b), ...grads(f, x, g, b, v)].map((t) => dt.reshape(t, [-1])), 0);
+  },
+});
 // The elementwise passes bind windows of large tensors (the sums, like the sum op's, bind whole tensors).
 cases.push({
   name: 'batchNormTrain and batchNormGradInput in windowed chunks (small binding limit)',

@@ -18,6 +18,10 @@
  *       mdy = S(dy) / n, k = (r * r) * (S(dy * (x - mean)) / n), then per element
  *       dx = inv * ((dy - mdy) - (x - mean) * k);
  *   dbeta = S(dy), dgamma = S(dy * (x - mean)) * r (other ops on [C] vectors).
+ *   batchNormInfer(x, stats, gamma?, beta?) -> y: batchNormTrain's forward (the same kernel) with given
+ *       statistics (the moving mean and variance, constants): the bits of `normalize`; its gradient is
+ *       dx = dy * inv (the bits of the composite's), dgamma = S(dy * (x - mean)) * r, dbeta = S(dy), none
+ *       for the statistics.
  * Every step is one correctly rounded float32 + - * / or sqrt, in the order the parentheses give.
  * This is the gradient of the function the forward computes, y = gamma * (x - mean) / sqrt(var + eps) + beta
  * with the batch's mean and biased variance: dx = inv * (dy - mean(dy) - (x - mean) * r^2 * mean(dy * (x - mean))).
@@ -41,6 +45,8 @@ declare module './op-attrs.ts' {
     batchNormGradSums: NoAttrs;
     /** dx of batchNormTrain. */
     batchNormGradInput: BatchNormAttrs;
+    /** Batch normalization of x with given statistics (inference: the moving mean and variance). */
+    batchNormInfer: BatchNormAttrs;
   }
 }
 
@@ -105,6 +111,32 @@ const trainOp = defineOp({
   grad: (dy, { inputs, attrs, needs }, o) => trainGrad(dy, inputs, attrs, needs, o),
 });
 
+/** The gradient of batchNormInfer: dx = dy * inv; dgamma, dbeta as batchNormTrain's; none for the statistics. */
+function inferGrad(dy: Tensor, inputs: readonly Tensor[], a: BatchNormAttrs, needs: readonly boolean[], o: GradOps): (Tensor | null)[] {
+  const [x, m] = inputs;
+  const c = x.shape[x.rank - 1];
+  const gamma = a.scale ? inputs[2] : undefined;
+  const row = (t: Tensor, i: number) => o.reshape(o.slice(t, [i, 0], [1, c]), [c]);
+  const r = o.div(1, o.sqrt(o.add(row(m, 1), a.epsilon)));
+  const grads: (Tensor | null)[] = [needs[0] ? o.mul(dy, gamma ? o.mul(r, gamma) : r) : null, null];
+  const wantParams = (a.scale && needs[2]) || (a.center && needs[a.scale ? 3 : 2]);
+  const sums = wantParams ? batchNormGradSums(x, dy, m) : null;
+  if (a.scale) grads.push(sums && needs[2] ? o.mul(row(sums, 1), r) : null);
+  if (a.center) grads.push(sums && needs[grads.length] ? row(sums, 0) : null);
+  return grads;
+}
+
+const inferOp = defineOp({
+  name: 'batchNormInfer',
+  infer: (inputs, a) => {
+    const c = channels('batchNormInfer', inputs[0]);
+    expectSpec('batchNormInfer', 'stats', inputs[1], [2, c]);
+    checkParams('batchNormInfer', inputs, 2, a, c, true);
+    return { shape: [...inputs[0].shape], dtype: 'float32' };
+  },
+  grad: (dy, { inputs, attrs, needs }, o) => inferGrad(dy, inputs, attrs, needs, o),
+});
+
 const gradSumsOp = defineOp({
   name: 'batchNormGradSums',
   infer: ([x, dy, m]) => {
@@ -148,6 +180,17 @@ export function batchNormMoments(x: Tensor): Tensor {
 export function batchNormTrain(x: Tensor, moments: Tensor, gamma: Tensor | undefined, beta: Tensor | undefined, epsilon: number): Tensor {
   const inputs = [x, moments, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
   return runOp(trainOp, inputs, { epsilon: Math.fround(epsilon), scale: gamma !== undefined, center: beta !== undefined });
+}
+
+/**
+ * `x * inv + shift` per channel of the last axis with given statistics `stats` [2, C] (row 0 the mean, row 1
+ * the variance; at inference the moving statistics), as {@link batchNormTrain}'s forward: the bits of
+ * normalization-math.ts `normalize`. Gradient: dx = dy * inv, dgamma and dbeta; none for `stats`.
+ * @internal
+ */
+export function batchNormInfer(x: Tensor, stats: Tensor, gamma: Tensor | undefined, beta: Tensor | undefined, epsilon: number): Tensor {
+  const inputs = [x, stats, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
+  return runOp(inferOp, inputs, { epsilon: Math.fround(epsilon), scale: gamma !== undefined, center: beta !== undefined });
 }
 
 /**

@@ -79,6 +79,9 @@ export const batchNormTrain: CpuKernel<'batchNormTrain'> = (inputs, a: BatchNorm
   rows({ mode: 'apply', x, dy: x, out: floats(out), a: inv, b: shift, m: inv, k: inv, C, R });
 };
 
+/** batchNormInfer: batchNormTrain's forward with the given statistics. */
+export const batchNormInfer: CpuKernel<'batchNormInfer'> = (inputs, a, out) => batchNormTrain(inputs, a, out);
+
 /** [2, C]: S(dy), S(f32(dy * f32(x - mean))). */
 export const batchNormGradSums: CpuKernel<'batchNormGradSums'> = ([xi, dyi, mi], _a, out) => {
   const o = floats(out);
@@ -108,4 +111,4 @@ export const batchNormGradInput: CpuKernel<'batchNormGradInput'> = (inputs, a: B
 };
 
 /** The kernels of this file, for the backend's table (kernels.ts). */
-export const KERNELS = { batchNormMoments, batchNormTrain, batchNormGradSums, batchNormGradInput } satisfies CpuKernels;
+export const KERNELS = { batchNormMoments, batchNormTrain, batchNormGradSums, batchNormGradInput, batchNormInfer } satisfies CpuKernels;

@@ -76,6 +76,9 @@ export const batchNormTrain: GpuKernel<'batchNormTrain'> = (ctx, inputs, a: Batc
   elementwise(ctx, BN_MODE.apply, g, x.handle.buffer, x.handle.buffer, params, out.handle.buffer);
 };
 
+/** batchNormInfer: batchNormTrain's forward with the given statistics. */
+export const batchNormInfer: GpuKernel<'batchNormInfer'> = (ctx, inputs, a, out) => batchNormTrain(ctx, inputs, a, out);
+
 export const batchNormGradSums: GpuKernel<'batchNormGradSums'> = (ctx, [x, dy, m], _a, out) => {
   const g = geometry(x);
   if (g.C === 0) return;
@@ -97,4 +100,4 @@ export const batchNormGradInput: GpuKernel<'batchNormGradInput'> = (ctx, inputs,
 };
 
 /** The kernels of this file, for the backend's table (kernels.ts). */
-export const KERNELS = { batchNormMoments, batchNormTrain, batchNormGradSums, batchNormGradInput } satisfies GpuKernels;
+export const KERNELS = { batchNormMoments, batchNormTrain, batchNormGradSums, batchNormGradInput, batchNormInfer } satisfies GpuKernels;

@@ -7,7 +7,8 @@
  * With the channels last (axis -1, the common case) training runs on the fused primitives of
  * src/core/ops/batch-norm.ts (batchNormMoments, batchNormTrain and its two-pass gradient): the same bits as
  * the composite for the output and the moving statistics, three passes over x instead of about twenty
- * elementwise ops. Other axes, and inference, use the composite of normalization-math.ts.
+ * elementwise ops; inference with the channels last is batchNormInfer, one pass (the bits of the composite's
+ * output and input gradient). Other axes use the composite of normalization-math.ts.
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, DTypeError, type Tensor, type Variable, noGrad, ops, tidy } from '../../core/internal.ts';
@@ -121,7 +122,11 @@ export class BatchNormalization extends Layer {
       const perChannel = (v: Tensor): Tensor => (a === rank - 1 ? v : ops.reshape(v, x.shape.map((d, i) => (i === a ? d : 1))));
       let mean: Tensor;
       let variance: Tensor;
-      if (ctx.training && this.trainable && a === rank - 1) return this.fusedTraining(x, c);
+      if (a === rank - 1) {
+        if (ctx.training && this.trainable) return this.fusedTraining(x, c);
+        const stats = ops.stack([this.movingMean!, this.movingVariance!]);
+        return ops.batchNormInfer(x, stats, this.gamma, this.beta, this.epsilon);
+      }
       if (ctx.training && this.trainable) {
         ({ mean, variance } = moments(x, x.shape.map((_, i) => i).filter((i) => i !== a)));
         const [bm, bv] = [mean, variance];

@@ -96,6 +96,7 @@ const SAMPLES: Sample[] = [
   { op: 'batchNormGradSums', inputs: [f([64, 30, 32]), f([64, 30, 32]), f([2, 32])], attrs: {}, out: [[2, 32], 'float32'] },
   { op: 'batchNormGradInput', inputs: [f([3, 5, 4]), f([3, 5, 4]), f([2, 4]), f([2, 4]), f([4])], attrs: { epsilon: 1e-3, scale: true, center: false }, out: [[3, 5, 4], 'float32'] },
   { op: 'batchNormGradInput', inputs: [f([64, 30, 32]), f([64, 30, 32]), f([2, 32]), f([2, 32])], attrs: { epsilon: 1e-3, scale: false, center: false }, out: [[64, 30, 32], 'float32'] },
+  { op: 'batchNormInfer', inputs: [f([3, 5, 4]), f([2, 4]), f([4])], attrs: { epsilon: 1e-3, scale: false, center: true }, out: [[3, 5, 4], 'float32'] },
 ];
 
 describe('every CPU kernel writes its whole output', () => {
