@@ -27,3 +27,4 @@ export * from './unary.ts';
 export * from './adam.ts';
 export * from './erf.ts';
 export * from './softplus.ts';
+export * from './batch-norm.ts';
