@@ -118,6 +118,12 @@ describe.skipIf(present.length === 0)('the real Keras files of ../shared/keras-f
     });
   }
 
+  it.runIf(present.includes('mnist-mlp-k3.14.weights.h5'))('mnist-mlp-k3.14.weights.h5 (weights only) is not a model: loadModel says so and points to loadWeights', async () => {
+    // its weights and Adam state through loadWeights: keras-weights-h5.test.ts
+    await expect(dt.models.loadModel(resolve(DIR, 'mnist-mlp-k3.14.weights.h5'))).rejects
+      .toThrow(/^loadModel: .*mnist-mlp-k3\.14\.weights\.h5: expected a Keras full model with a 'model_config' attribute\. Received: an HDF5 file without one \(a weights-only file\? load it with model\.loadWeights\)$/);
+  });
+
   it.runIf(present.includes('mnist-lstm-k3.9.keras'))('mnist-lstm-k3.9.keras: LSTM is ditto\'s, or the error names the unsupported class and where it sits', async () => {
     const hasLstm = typeof (dt.layers as unknown as Record<string, unknown>).LSTM === 'function';
     const load = dt.models.loadModel(resolve(DIR, 'mnist-lstm-k3.9.keras'));
