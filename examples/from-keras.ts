@@ -2,9 +2,10 @@
  * From Python Keras to ditto and back: loads a model file saved by Keras (a Keras 3 `.keras` archive or a legacy
  * tf.keras / Keras 2 `.h5` full model) with dt.models.loadModel (the architecture from its config, the weights, the
  * compile settings and, from a `.keras` file, the optimizer's state), prints its summary, evaluates it on MNIST,
- * fine-tunes it reproducibly (seeded shuffle, seeded dropout), evaluates again and saves it back as `.keras`, which
- * Python's `keras.models.load_model` reads. The History and the final weights digest go to <out>/history.json and are
- * compared with the previous run's there, as in the other examples.
+ * fine-tunes it reproducibly (seeded shuffle, seeded dropout), evaluates again and saves it back as `.keras` in
+ * Keras 3's layout (for Python's `keras.models.load_model`; not run here, there is no Python Keras). The History
+ * and the final weights digest go to <out>/history.json and are compared with the previous run's there, as in the
+ * other examples.
  *
  * Input preprocessing (assumed, that of the MNIST models in ../shared/keras-files): pixels / 255 as float32, laid out
  * as the model's declared input shape (784 values: [784], [28, 28] or [28, 28, 1]); labels one-hot when the file's
@@ -90,7 +91,7 @@ mkdirSync(dirname(savePath), { recursive: true });
 await model.save(savePath);
 const back = await dt.models.loadModel(savePath);
 const same = (await dt.utils.weightsDigest(back)) === digest;
-log(`Saved ${savePath} (keras.models.load_model reads it); reloaded: ${same ? 'the same weights, bit for bit' : 'DIFFERENT weights'}`);
+log(`Saved ${savePath} (Keras 3's .keras layout); reloaded: ${same ? 'the same weights, bit for bit' : 'DIFFERENT weights'}`);
 back.dispose();
 model.dispose();
 
