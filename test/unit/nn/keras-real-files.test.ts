@@ -94,7 +94,7 @@ describe.skipIf(present.length === 0)('the real Keras files of ../shared/keras-f
 
     it.runIf(hasMnist)(`${file}: predictions on ${N} MNIST test images = a float64 forward pass of the file's weights`, async () => {
       const m = await dt.models.loadModel(resolve(DIR, file), { compile: false });
-      const inputShape = [...(m as dt.Sequential).layers[0].declaredInputShape!];
+      const inputShape = (m as dt.Sequential).layers[0].declaredInputShape!.map((d) => d ?? 0); // every dim is known in these files
       const [, [xTest, yTest]] = await dt.datasets.mnist.loadData();
       const pixels = (await xTest.data()).subarray(0, N * 784);
       const x = Float32Array.from(pixels, (v) => v / 255);
