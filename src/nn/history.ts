@@ -30,6 +30,22 @@ export interface HistoryJSON {
   params: HistoryParams;
   /** key -> float32 bits of each value, 8 hex digits. */
   bits: Record<string, string[]>;
+  /** The per-step series ({@link History.steps}), when fit recorded any. */
+  steps?: HistorySteps;
+}
+
+/**
+ * The running logs fit read after optimizer steps ({@link History.steps}): `step[i]` is the global step number (from
+ * 1) at which `history[key][i]` was read; `bits` holds each value's float32 bits.
+ * @inline
+ */
+export interface HistorySteps {
+  /** Global optimizer step numbers, from 1. */
+  step: number[];
+  /** Log key -> the running value (Keras's running mean over the epoch so far) after each of those steps. */
+  history: Record<string, number[]>;
+  /** key -> float32 bits of each value, 8 hex digits. */
+  bits: Record<string, string[]>;
 }
 
 const f32 = new Float32Array(1);
@@ -62,6 +78,18 @@ export class History {
   /** fit's parameters: { verbose, epochs, steps }. */
   params: HistoryParams = { verbose: 1, epochs: 1, steps: null };
 
+  /**
+   * The per-step series: the running logs fit read after optimizer steps (every step on the CPU; on backends that
+   * read asynchronously, such as WebGPU, at the cadence of fit's `logInterval`), with the global step numbers.
+   */
+  steps: { step: number[]; history: Record<string, number[]> } = { step: [], history: {} };
+
+  /** Appends the running logs read after global step `step` (from 1) to {@link History.steps}. */
+  recordStep(step: number, logs: Record<string, number>): void {
+    this.steps.step.push(step);
+    for (const [k, v] of Object.entries(logs)) (this.steps.history[k] ??= []).push(v);
+  }
+
   /** Appends one epoch's logs. */
   record(epoch: number, logs: Record<string, number>): void {
     this.epoch.push(epoch);
@@ -77,7 +105,16 @@ export class History {
       history[k] = this.history[k];
       bits[k] = this.history[k].map(f32Hex);
     }
-    return { history, epoch: this.epoch, params: this.params, bits };
+    const json: HistoryJSON = { history, epoch: this.epoch, params: this.params, bits };
+    if (this.steps.step.length) {
+      const sk = Object.keys(this.steps.history).sort();
+      json.steps = {
+        step: this.steps.step,
+        history: Object.fromEntries(sk.map((k) => [k, this.steps.history[k]])),
+        bits: Object.fromEntries(sk.map((k) => [k, this.steps.history[k].map(f32Hex)])),
+      };
+    }
+    return json;
   }
 
   /** A History from its JSON form (values are restored from the exact bits). */
@@ -90,6 +127,15 @@ export class History {
         u32[0] = parseInt(x, 16);
         return f32[0];
       });
+    }
+    if (j.steps) {
+      h.steps.step = [...j.steps.step];
+      for (const [k, hex] of Object.entries(j.steps.bits)) {
+        h.steps.history[k] = hex.map((x) => {
+          u32[0] = parseInt(x, 16);
+          return f32[0];
+        });
+      }
     }
     return h;
   }

@@ -4,7 +4,7 @@
  * shape. Shapes exclude nothing: index 0 is the batch dimension (null when unknown).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, ops, tidy } from '../core/internal.ts';
+import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, ops, tidy, withScope } from '../core/internal.ts';
 
 /** The options every layer accepts ({@link LayerConfig}'s keys). */
 export const LAYER_CONFIG_KEYS: readonly string[] = ['name', 'inputShape', 'trainable'];
@@ -119,7 +119,7 @@ export abstract class Layer {
       }
       return;
     }
-    this.build(inputShape);
+    withScope(this.name, () => this.build(inputShape));
     this.buildShape = [null, ...inputShape.slice(1)];
     this.built = true;
   }
@@ -135,7 +135,8 @@ export abstract class Layer {
     // [null, ...shape.slice(1)] would make a scalar look like rank 1: every layer input has a batch axis.
     if (x.rank === 0) throw new ShapeError(`${this.label}: expected input of rank >= 1 (a batch axis first). Received: input shape ()`);
     this.ensureBuilt([null, ...x.shape.slice(1)]);
-    return this.call(x, ctx);
+    // The layer's name scopes the ops it runs, for op traces (dt.debug.trace).
+    return withScope(this.name, () => this.call(x, ctx));
   }
 
   /**

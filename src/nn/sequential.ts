@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   ArgumentError, DataFormatError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, fmtShape, ops, tidy,
+  withScope,
 } from '../core/internal.ts';
 import type { CallbackModel } from './callbacks.ts';
 import { digestTensors } from './digest.ts';
@@ -91,10 +92,12 @@ export class Sequential implements CallbackModel {
   build(inputShape: SymbolicShape): void {
     const input: SymbolicShape = [null, ...inputShape.slice(1)];
     let shape = input;
-    for (const l of this.layers) {
-      l.ensureBuilt(shape);
-      shape = l.computeOutputShape(shape);
-    }
+    withScope(this.name, () => {
+      for (const l of this.layers) {
+        l.ensureBuilt(shape);
+        shape = l.computeOutputShape(shape);
+      }
+    });
     // Recorded only once every layer accepted it: a rejected shape must not become the model's.
     this.inputShape = input;
   }
@@ -125,12 +128,12 @@ export class Sequential implements CallbackModel {
     if (x.rank !== expected.length || expected.some((d, i) => i > 0 && d !== null && d !== x.shape[i])) {
       throw new ShapeError(`${this.name}: expected input of shape ${fmtSym(expected)}. Received: x.shape=${fmtShape(x.shape)}`);
     }
-    return tidy(() => {
+    return withScope(this.name, () => tidy(() => {
       // Keras converts a model's inputs to its input dtype (float32): uint8 images work as they are.
       let y = x.dtype === 'float32' ? x : ops.cast(x, 'float32');
       for (const l of this.layers) y = l.apply(y, ctx);
       return y === x ? ops.clone(x) : y;
-    });
+    }));
   }
 
   /** The same as {@link Sequential.call | call} (as layers have `apply`). */

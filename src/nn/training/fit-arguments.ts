@@ -21,7 +21,7 @@ export interface FitArguments {
 }
 
 /** The options fit accepts. */
-const FIT_OPTIONS = ['epochs', 'initialEpoch', 'validationData', 'callbacks', 'verbose', 'sink', 'logInterval', 'checkpoint', 'resumeFrom'];
+const FIT_OPTIONS = ['epochs', 'initialEpoch', 'validationData', 'callbacks', 'verbose', 'sink', 'logInterval', 'checkpoint', 'resumeFrom', 'trace'];
 
 /** Keras fit options that ditto does not support yet, and what to do instead. */
 const FIT_UNSUPPORTED: Record<string, string> = {

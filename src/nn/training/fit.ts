@@ -7,7 +7,7 @@
  * (checkpoint), train-step.ts (one step), progbar-logger.ts (the progress bar).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError } from '../../core/internal.ts';
+import { ArgumentError, debug, inTraceStep } from '../../core/internal.ts';
 import { CallbackList, type Logs } from '../callbacks.ts';
 import type { TrainingRun } from '../checkpoint/training-run.ts';
 import { History } from '../history.ts';
@@ -32,6 +32,7 @@ export async function fitModel(model: TrainableModel, data: BatchSource, o: FitO
   }
   training.add(model);
   try {
+    if (o.trace !== undefined) return await debug.trace(o.trace, () => runFit(model, data, o));
     return await runFit(model, data, o);
   } finally {
     training.delete(model);
@@ -75,14 +76,17 @@ async function runFit(model: TrainableModel, data: BatchSource, o: FitOptions): 
       try {
         const y = checkBatch('fit', x, y0);
         await callbacks.call('onBatchBegin', batch);
-        trainStep(model, c, x, y);
+        inTraceStep(globalStep + 1, () => trainStep(model, c, x, y));
       } finally {
         if (owned) {
           x.dispose();
           y0?.dispose();
         }
       }
-      if (cadence.due()) logs = await readLogs(c);
+      if (cadence.due()) {
+        logs = await readLogs(c);
+        history.recordStep(globalStep + 1, logs);
+      }
       await callbacks.call('onBatchEnd', batch, logs);
       batch++;
       globalStep++;
