@@ -9,11 +9,21 @@ import type * as dt from '../../src/index.ts';
 import { compareHistories } from './history-compare.ts';
 import type { ExampleOptions } from './options.ts';
 
+/** What `ditto report` shows of a run besides its History: the adapter or CPU kernels, the threads, the model summary. */
+export interface RunFacts {
+  /** dt.getBackendInfo().description. */
+  backendDescription?: string;
+  /** CPU threads (dt.config.getNumThreads()). */
+  threads?: number;
+  /** model.summary() text. */
+  summary?: string;
+}
+
 /** Saves the run's record to <out>/history.json, or compares with the one already there. */
-export function saveOrCompareRun(opts: ExampleOptions, history: dt.History, digest: string, backend: string, log: (s?: string) => void): void {
+export function saveOrCompareRun(opts: ExampleOptions, history: dt.History, digest: string, backend: string, log: (s?: string) => void, facts: RunFacts = {}): void {
   mkdirSync(opts.out, { recursive: true });
   const path = join(opts.out, 'history.json');
-  const record = { ...history.toJSON(), weightsDigest: digest, options: opts.recorded, backend };
+  const record = { ...history.toJSON(), weightsDigest: digest, options: opts.recorded, backend, ...facts };
   if (existsSync(path)) {
     const previous = JSON.parse(readFileSync(path, 'utf8'));
     log(`Comparing with the saved run in ${path}:`);

@@ -1,11 +1,13 @@
 /**
- * Fingerprints of tensor contents for op traces: a 64-bit hash of the stored bits (float32 NaNs canonicalized to
- * 0x7fc00000, because a NaN's payload is not part of ditto's guarantee; the sign of zero and every other bit count)
+ * Fingerprints of tensor contents for op traces: a 64-bit hash of the stored bits (the first 64 bits of the SHA-1 of
+ * the dtype's name and the little-endian bytes; float32 NaNs canonicalized to 0x7fc00000, because a NaN's payload is
+ * not part of ditto's guarantee; the sign of zero and every other bit count)
  * and statistics: min, max and mean of the finite values (mean summed in float64 in index order) and the counts of
- * NaN, infinite and subnormal values. Everything is computed from the bits with integer arithmetic, so the same
- * tensor gives the same fingerprint in every process, on every backend and machine.
+ * NaN, infinite and subnormal values. The hash is of the bits, never of decimal text, so the same tensor gives the
+ * same fingerprint in every process, on every backend and machine.
  * Part of src/core: imports nothing outside src/core.
  */
+import { createHash } from 'node:crypto';
 import type { DType, TypedArray } from '../dtype.ts';
 
 /** A tensor's fingerprint as a trace records it. */
@@ -26,34 +28,9 @@ export interface Fingerprint {
   sub: number;
 }
 
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
-
-function mix(h: number, k: number, rot: number, add: number): number {
-  k = Math.imul(k, C1);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, C2);
-  h ^= k;
-  h = (h << rot) | (h >>> (32 - rot));
-  return (Math.imul(h, 5) + add) | 0;
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-const hex8 = (x: number): string => x.toString(16).padStart(8, '0');
-
 /** The fingerprint of `data` (a tensor's values in row-major order, of `dtype`). */
 export function fingerprint(data: TypedArray, dtype: DType): Fingerprint {
   const n = data.length;
-  // Two MurmurHash3-style lanes over 32-bit words (bool/uint8 values widened to one word each).
-  let h1 = 0x2545f491 ^ n;
-  let h2 = 0x9e3779b9 ^ Math.imul(n, 0x27d4eb2f);
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
@@ -61,27 +38,31 @@ export function fingerprint(data: TypedArray, dtype: DType): Fingerprint {
   let nan = 0;
   let inf = 0;
   let sub = 0;
+  let bytes: Uint8Array;
   if (dtype === 'float32') {
     const f = data as Float32Array;
     const w = new Uint32Array(f.buffer, f.byteOffset, n);
     for (let i = 0; i < n; i++) {
-      let u = w[i];
+      const u = w[i];
       const e = u & 0x7f800000;
       if (e === 0x7f800000) {
-        if (u & 0x7fffff) {
-          nan++;
-          u = 0x7fc00000;
-        } else inf++;
-      } else {
-        if (e === 0 && (u & 0x7fffff) !== 0) sub++;
-        const v = f[i];
-        if (v < min) min = v;
-        if (v > max) max = v;
-        sum += v;
-        finite++;
+        if (u & 0x7fffff) nan++;
+        else inf++;
+        continue;
       }
-      h1 = mix(h1, u, 13, 0xe6546b64);
-      h2 = mix(h2, u ^ 0x5bd1e995, 17, 0x561ccd1b);
+      if (e === 0 && (u & 0x7fffff) !== 0) sub++;
+      const v = f[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
+    finite = n - nan - inf;
+    bytes = new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
+    if (nan) {
+      // NaN payloads are not part of the guarantee: hash every NaN as the canonical quiet NaN.
+      const c = new Uint32Array(w);
+      for (let i = 0; i < n; i++) if ((c[i] & 0x7f800000) === 0x7f800000 && (c[i] & 0x7fffff) !== 0) c[i] = 0x7fc00000;
+      bytes = new Uint8Array(c.buffer);
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -89,13 +70,12 @@ export function fingerprint(data: TypedArray, dtype: DType): Fingerprint {
       if (v < min) min = v;
       if (v > max) max = v;
       sum += v;
-      h1 = mix(h1, v | 0, 13, 0xe6546b64);
-      h2 = mix(h2, (v | 0) ^ 0x5bd1e995, 17, 0x561ccd1b);
     }
     finite = n;
+    bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
-  h1 = fmix(h1 ^ h2);
-  h2 = fmix(h2 ^ h1);
+  // SHA-1 (native, fast) over the little-endian bytes and the dtype; the first 64 bits are kept.
+  const hash = createHash('sha1').update(dtype).update(bytes).digest('hex').slice(0, 16);
   const any = finite > 0;
-  return { hash: hex8(h1) + hex8(h2), min: any ? min : null, max: any ? max : null, mean: any ? sum / finite : null, nan, inf, sub };
+  return { hash, min: any ? min : null, max: any ? max : null, mean: any ? sum / finite : null, nan, inf, sub };
 }

@@ -185,7 +185,7 @@ export class Tracer {
     const text = this.buf.join('\n') + '\n';
     this.buf = [];
     this.bufChars = 0;
-    const bytes = this.gzip ? gzipSync(text) : Buffer.from(text, 'utf8');
+    const bytes = this.gzip ? gzipSync(text, { level: 1 }) : Buffer.from(text, 'utf8');
     writeSync(this.fd, bytes);
     this.bytes += bytes.length;
   }
