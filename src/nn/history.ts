@@ -1,7 +1,8 @@
 /**
  * History (Keras): `history` maps each log key to its per-epoch values, `epoch` lists epoch
  * indices, `params` holds {verbose, epochs, steps}. `toJSON()` adds each value's float32 bit
- * pattern in hex, so bit-identity of two runs can be checked from the JSON alone.
+ * pattern in hex, so bit-identity of two runs can be checked from the JSON alone; `steps` holds the running logs
+ * after every optimizer step (fit's per-step series).
  * Part of src/nn: imports nothing outside src/nn.
  */
 /**
@@ -35,8 +36,8 @@ export interface HistoryJSON {
 }
 
 /**
- * The running logs fit read after optimizer steps ({@link History.steps}): `step[i]` is the global step number (from
- * 1) at which `history[key][i]` was read; `bits` holds each value's float32 bits.
+ * The running logs after every optimizer step of fit ({@link History.steps}): `step[i]` is the global step number
+ * (from 1) after which `history[key][i]` was the running value; `bits` holds each value's float32 bits.
  * @inline
  */
 export interface HistorySteps {
@@ -79,12 +80,17 @@ export class History {
   params: HistoryParams = { verbose: 1, epochs: 1, steps: null };
 
   /**
-   * The per-step series: the running logs fit read after optimizer steps (every step on the CPU; on backends that
-   * read asynchronously, such as WebGPU, at the cadence of fit's `logInterval`), with the global step numbers.
+   * The per-step series: the running logs (loss and metrics, Keras's running mean over the epoch so far) after every
+   * optimizer step of fit, with the global step numbers; the same on every backend.
    */
-  steps: { step: number[]; history: Record<string, number[]> } = { step: [], history: {} };
+  steps: {
+    /** Global optimizer step numbers, from 1. */
+    step: number[];
+    /** Log key -> the running value after each of those steps. */
+    history: Record<string, number[]>;
+  } = { step: [], history: {} };
 
-  /** Appends the running logs read after global step `step` (from 1) to {@link History.steps}. */
+  /** Appends the running logs after global step `step` (from 1) to {@link History.steps}. */
   recordStep(step: number, logs: Record<string, number>): void {
     this.steps.step.push(step);
     for (const [k, v] of Object.entries(logs)) (this.steps.history[k] ??= []).push(v);

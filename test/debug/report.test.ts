@@ -45,7 +45,7 @@ function headless(url: string, args: string[]): Promise<{ stdout: string; stderr
 const consoleErrors = (stderr: string): string[] => stderr.split('\n').filter((l) => /CONSOLE|Uncaught|Failed to load resource/i.test(l) && !/DevTools listening/.test(l));
 
 /** Trains 2 epochs of 2 steps from `seed` and writes its run record like the examples do. */
-async function runTo(name: string, seed: number): Promise<string> {
+async function runTo(name: string, seed: number, factsBeside = false): Promise<string> {
   dt.utils.setRandomSeed(seed);
   const m = new dt.Sequential([dt.layers.Input({ shape: [4] }), new dt.layers.Dense(3, { activation: 'softmax' })]);
   m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
@@ -53,14 +53,14 @@ async function runTo(name: string, seed: number): Promise<string> {
   const y = dt.tensor([0, 1, 2, 0, 1, 2, 0, 1], [8], 'int32');
   const data = dt.data.Dataset.fromTensorSlices([x, y]).batch(4);
   const history = await m.fit(data, { epochs: 2, verbose: 0, validationData: data });
-  const record = {
-    ...history.toJSON(), weightsDigest: await dt.utils.weightsDigest(m), options: { seed }, backend: dt.getBackend(),
-    backendDescription: dt.getBackendInfo().description, threads: dt.config.getNumThreads(), summary: m.summary(() => {}),
-  };
+  const record = { ...history.toJSON(), weightsDigest: await dt.utils.weightsDigest(m), options: { seed }, backend: dt.getBackend() };
+  const facts = { backendDescription: dt.getBackendInfo().description, threads: dt.config.getNumThreads(), summary: m.summary(() => {}) };
   m.dispose();
   const runDir = join(dir, name);
   mkdirSync(runDir, { recursive: true });
-  writeFileSync(join(runDir, 'history.json'), JSON.stringify(record, null, 2));
+  // As npm start does (facts in run.json beside history.json), or all in history.json.
+  writeFileSync(join(runDir, 'history.json'), JSON.stringify(factsBeside ? record : { ...record, ...facts }, null, 2));
+  if (factsBeside) writeFileSync(join(runDir, 'run.json'), JSON.stringify(facts));
   return runDir;
 }
 
@@ -70,7 +70,7 @@ let charts: Awaited<ReturnType<typeof writeReport>>['charts'] = [];
 beforeAll(async () => {
   await dt.setBackend('cpu');
   const a = await runTo('seed-1', 1);
-  const b = await runTo('seed-2', 2);
+  const b = await runTo('seed-2', 2, true);
   page = join(dir, 'report.html');
   charts = (await writeReport([a, b], page)).charts;
 });
@@ -101,6 +101,9 @@ describe('ditto report', () => {
     expect(html).toContain('seed-1 vs seed-2');
     expect(html).toContain('weights digest');
     expect(html).toContain('Total params');
+    // Both runs' summaries were found (seed-2's in its run.json; the layer names differ within one process).
+    expect(html).toContain('<p>seed-1:</p>');
+    expect(html).toContain('<p>seed-2:</p>');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org|vega\.github\.io)/);
   });
 

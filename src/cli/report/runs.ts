@@ -1,10 +1,11 @@
 /**
  * The runs a report shows: each argument is a run directory holding a history.json (what the examples write to
- * `--out`) or a history.json itself. A run's record is a History's JSON plus, where the program saved them, its
- * determinism facts: seed and options, backend and adapter, CPU threads, weights digest, and the model summary.
+ * `--out`) or a history.json itself. A run's record is a History's JSON plus, where the program saved them (in the
+ * history.json or in a run.json beside it), its determinism facts: seed and options, backend and adapter, CPU
+ * threads, weights digest, and the model summary.
  * Part of src/cli: imports src/core and src/nn only.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DataFormatError } from '../../core/internal.ts';
 import { type HistoryFile, readHistoryFile } from '../history-diff.ts';
@@ -40,6 +41,9 @@ export function loadRuns(args: readonly string[]): Run[] {
     let label = basename(resolve(path)) === 'history.json' ? basename(dirname(resolve(path))) : basename(path).replace(/\.json$/, '');
     for (let i = 2; used.has(label); i++) label = `${label} (${i})`;
     used.add(label);
-    return { label, path, record: readHistoryFile(path) as RunRecord };
+    // run.json beside it (what the examples write): the run's environment and model summary.
+    const factsPath = join(dirname(path), 'run.json');
+    const facts = existsSync(factsPath) ? (JSON.parse(readFileSync(factsPath, 'utf8')) as Partial<RunRecord>) : {};
+    return { label, path, record: { ...facts, ...readHistoryFile(path) } as RunRecord };
   });
 }

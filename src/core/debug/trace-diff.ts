@@ -87,7 +87,18 @@ export interface TraceDiff {
   /** Records of B with no counterpart in A. */
   onlyInB: number;
   /** The first place where the runs executed different ops (op name, shape or dtype), if any. */
-  structure?: { seq: number; st: string; k: number; a: string; b: string };
+  structure?: {
+    /** Sequence number in run A. */
+    seq: number;
+    /** The stream. */
+    st: string;
+    /** Position in the stream. */
+    k: number;
+    /** Run A's op there: 'name dtype[shape]'. */
+    a: string;
+    /** Run B's op there. */
+    b: string;
+  };
   /** The first differing op. */
   root?: RootCause;
   /** What differed after it. */

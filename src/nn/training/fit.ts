@@ -21,6 +21,7 @@ import { LogCadence, nanError, readLogs } from './logging.ts';
 import type { TrainableModel } from './model.ts';
 import type { BatchSource, FitOptions } from './options.ts';
 import { ProgbarLogger } from './progbar-logger.ts';
+import { StepSeries } from './step-series.ts';
 import { trainStep } from './train-step.ts';
 
 /** The models with a fit in progress: a second fit on one of them is refused. */
@@ -31,15 +32,17 @@ export async function fitModel(model: TrainableModel, data: BatchSource, o: FitO
     throw new ArgumentError(`fit: this model is already training (a fit call on '${(model as { name?: string }).name ?? 'the model'}' has not finished). Await it before calling fit again, or train a second model. Received: a second fit call`);
   }
   training.add(model);
+  const cleanup: (() => void)[] = [];
   try {
-    if (o.trace !== undefined) return await debug.trace(o.trace, () => runFit(model, data, o));
-    return await runFit(model, data, o);
+    if (o.trace !== undefined) return await debug.trace(o.trace, () => runFit(model, data, o, cleanup));
+    return await runFit(model, data, o, cleanup);
   } finally {
+    for (const f of cleanup) f();
     training.delete(model);
   }
 }
 
-async function runFit(model: TrainableModel, data: BatchSource, o: FitOptions): Promise<History> {
+async function runFit(model: TrainableModel, data: BatchSource, o: FitOptions, cleanup: (() => void)[]): Promise<History> {
   const { compiled: c, epochs, initialEpoch, verbose, stepsPerEpoch } = checkFitArguments(model, data, o);
   const history = new History();
   history.params = { verbose, epochs, steps: stepsPerEpoch };
@@ -52,6 +55,8 @@ async function runFit(model: TrainableModel, data: BatchSource, o: FitOptions): 
   callbacks.setModel(model);
   callbacks.setParams(history.params);
   const cadence = new LogCadence(o.callbacks ?? [], o.logInterval ?? 1);
+  const series = new StepSeries(c);
+  cleanup.push(() => series.dispose());
   model.stopTraining = false;
   const first: FitStart = resume ? resume.apply() : freshStart(initialEpoch);
   let globalStep = first.globalStep;
@@ -83,22 +88,24 @@ async function runFit(model: TrainableModel, data: BatchSource, o: FitOptions): 
           y0?.dispose();
         }
       }
-      if (cadence.due()) {
-        logs = await readLogs(c);
-        history.recordStep(globalStep + 1, logs);
-      }
+      series.add(globalStep + 1);
+      if (cadence.due()) logs = await readLogs(c);
       await callbacks.call('onBatchEnd', batch, logs);
       batch++;
       globalStep++;
       if (model.stopTraining) break;
       if (logs.loss !== undefined && !Number.isFinite(logs.loss)) throw nanError(epoch, batch, logs.loss);
-      if (checkpoints?.dueAfterStep(run, batch, globalStep)) await checkpoints.saveAfterStep(run, batches, epoch, batch, globalStep);
+      if (checkpoints?.dueAfterStep(run, batch, globalStep)) {
+        await series.flush(history);
+        await checkpoints.saveAfterStep(run, batches, epoch, batch, globalStep);
+      }
     }
     if (batch === 0) throw new ArgumentError(`fit: the dataset produced no batches in epoch ${epoch + 1}`);
     if (run.stepsPerEpoch === null) {
       history.params.steps = batch;
       run.stepsPerEpoch = batch;
     }
+    await series.flush(history);
     const epochLogs = await readLogs(c);
     if (!model.stopTraining && !Number.isFinite(epochLogs.loss)) throw nanError(epoch, batch, epochLogs.loss);
     if (o.validationData) Object.assign(epochLogs, await evaluateRun(model, c, o.validationData, 'val_'));
