@@ -134,6 +134,7 @@ export class Tracer {
 
   private read(s: Storage): TypedArray | Promise<TypedArray> {
     const b = s.backend;
+    if (b.peekSync) return b.peekSync(s.handle, s.dtype, s.size);
     return b.readSync ? b.readSync(s.handle, s.dtype as DType, s.size) : b.read(s.handle, s.dtype, s.size);
   }
 
