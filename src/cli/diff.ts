@@ -5,7 +5,7 @@
  * Part of src/cli: imports src/core and src/nn only.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { debug } from '../core/internal.ts';
+import { DataFormatError, debug } from '../core/internal.ts';
 import { diffHistories, formatHistoryDiff, readHistoryFile } from './history-diff.ts';
 import { diffWeights, formatWeightsDiff, readWeights } from './weights-diff.ts';
 
@@ -14,7 +14,9 @@ export type FileKind = 'trace' | 'history' | 'weights';
 
 /** Tells a trace, a history.json and a weights file (or checkpoint directory) apart. */
 export function fileKind(path: string): FileKind {
-  if (statSync(path).isDirectory()) return 'weights';
+  const st = statSync(path);
+  if (st.isDirectory()) return 'weights';
+  if (st.size === 0) throw new DataFormatError(`ditto diff: ${path} is empty (a trace still being written, or a program that exited without dt.shutdown()?)`);
   const fd = openSync(path, 'r');
   const head = Buffer.alloc(4096);
   const n = readSync(fd, head, 0, head.length, 0);

@@ -102,6 +102,8 @@ describe('ditto diff', () => {
     expect((await cli('diff', a.trace, a.history)).out).toMatch(/is a trace file and .* a history file/);
     expect((await cli('bogus')).code).toBe(2);
     expect((await cli('diff', join(dir, 'missing'), a.trace)).code).toBe(2);
+    writeFileSync(join(dir, 'empty'), '');
+    expect((await cli('diff', join(dir, 'empty'), a.trace)).out).toMatch(/is empty/);
   });
 });
 
