@@ -1,7 +1,7 @@
 // requires: lib/float-bits, const/sum-chunk
 // conv2d-grad-filter: the filter gradient of conv2d (NHWC, filter [kH, kW, C, F]) reading x and
 // dy in place (no patch matrix):
-//   dw[kh,kw,c,f] = S over p = (n*outH + oh)*outW + ow of x[n, oh*sH+kh-padTop, ow*sW+kw-padLeft, c] * dy[n,oh,ow,f]
+//   dw[kh,kw,c,f] = S over p = (n*outH + oh)*outW + ow of x[n, oh*sH+kh*dH-padTop, ow*sW+kw*dW-padLeft, c] * dy[n,oh,ow,f]
 // A term whose x element lies in the padding enters as +0 * dy, as on the CPU (bits of skipping it).
 // Reduction order (src/core/reduction-order.ts): invocation group z = g sums the positions
 // p in [g*G, min(P, (g+1)*G)) in the two-level streaming form: chunk = +0 plus f32(x * dy) for
@@ -45,6 +45,11 @@ struct Params {
   cOff: u32,
   partStride: u32,
   pad0: u32,
+  // dilations: row k's tap (kh, kw) reads x at (oh*sH + kh*dH - padTop, ow*sW + kw*dW - padLeft)
+  dH: u32,
+  dW: u32,
+  pad1: u32,
+  pad2: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -76,8 +81,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var kh = (k0 / p.C) / p.kW;
   for (var i = 0u; i < TK; i = i + 1u) {
     ch[i] = c;
-    dh[i] = i32(kh) - i32(p.padTop);
-    dw[i] = i32(kw) - i32(p.padLeft);
+    dh[i] = i32(kh * p.dH) - i32(p.padTop);
+    dw[i] = i32(kw * p.dW) - i32(p.padLeft);
     if (k0 + i + 1u < p.K) {
       c = c + 1u;
       if (c == p.C) {

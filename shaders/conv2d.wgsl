@@ -1,6 +1,7 @@
 // requires: lib/float-bits, const/sum-chunk
 // conv2d: implicit-GEMM convolution (NHWC, filter [kH, kW, C, F]) that reads its operands in place
-// (no patch matrix). Two modes (override GRAD_INPUT), identical inner loop:
+// (no patch matrix). Two modes (override GRAD_INPUT), identical inner loop (with dilations dH, dW the
+// taps read kh*dH, kw*dW in place of kh, kw below):
 //   forward:    y[n,oh,ow,f]  = S over k = (kh*kW + kw)*C + c of x[n, oh*sH+kh-padTop, ow*sW+kw-padLeft, c] * w[kh,kw,c,f]
 //               positions (n, oh, ow) over [N, outH, outW]; src = x [N, inH, inW, C]; CR = C, CO = F.
 //   GRAD_INPUT: dx[n,ih,iw,c] = S over k = (kh*kW + kw)*F + f of dy[n,oh,ow,f] * w[kh,kw,c,f],
@@ -14,7 +15,7 @@
 // EXACT_GUARD pipelines turn into a contraction barrier). With one k-group (G = K <= 65536) that
 // is S itself; with mg groups of G = 65536 terms it is a level of the tree, written to a partial
 // buffer at g*partStride, which the host finishes with reduce-sum passes.
-// Taps: k runs tap by tap (kh, kw), CR terms each; with rowTaps (forward, no horizontal padding) a
+// Taps: k runs tap by tap (kh, kw), CR terms each; with rowTaps (forward, no horizontal padding, dW = 1) a
 // whole kernel row is one run of kW*C terms contiguous in x (same k order, fewer tap changes).
 // Tiling: each invocation computes TP = 8 consecutive output positions x 8 output channels
 // (2 vec4 accumulators per position). The workgroup's 8-channel slice of the weights is staged in
@@ -57,6 +58,11 @@ struct Params {
   // right padding), so one kernel row's kW*C terms are contiguous in x and run as one tap
   rowTaps: u32,
   pad1: u32,
+  // dilations: tap (kh, kw) reads row oh*sH + kh*dH - padTop, column likewise (1: plain convolution)
+  dH: u32,
+  dW: u32,
+  pad2: u32,
+  pad3: u32,
 }
 
 @group(0) @binding(0) var<storage, read> src: array<f32>;
@@ -73,15 +79,15 @@ const NO_TERM: u32 = 0xffffffffu;
 fn tap_offset(n: u32, a: u32, b: u32, kh: u32, kw: u32) -> u32 {
   let p = params;
   if (!GRAD_INPUT) {
-    let ih = a * p.sH + kh - p.padTop; // u32 wrap-around: "before the image" is large
-    let iw = b * p.sW + kw - p.padLeft;
+    let ih = a * p.sH + kh * p.dH - p.padTop; // u32 wrap-around: "before the image" is large
+    let iw = b * p.sW + kw * p.dW - p.padLeft;
     if (ih < p.inH && iw < p.inW) {
       return ((n * p.inH + ih) * p.inW + iw) * p.C;
     }
     return NO_TERM;
   }
-  let th = i32(a + p.padTop) - i32(kh);
-  let tw = i32(b + p.padLeft) - i32(kw);
+  let th = i32(a + p.padTop) - i32(kh * p.dH);
+  let tw = i32(b + p.padLeft) - i32(kw * p.dW);
   if (th < 0i || tw < 0i) {
     return NO_TERM;
   }

@@ -4,6 +4,7 @@
 //   the override OP (= params.op; a pipeline per op): exp (dt_exp), log (dt_log), sigmoid
 //   (dt_sigmoid), tanh (dt_tanh), elu (x > +0 ? x : alpha * dt_expm1(x), the product through
 //   dt_mul_bits, x > +0 decided on the bits: the CPU's fround(alpha * expm1_32(x))); codes MATH_*.
+//   Also erf (dt_erf) and softplus (dt_softplus), host src/kernels/webgpu/special-unary.ts.
 // Large tensors run in chunks, each binding a window of x and out at the same element offset.
 // Bindings: 0 x (read, f32), 1 out (read_write, f32), 2 params.
 // Dispatch: ceil(ceil(n / E) / WG) workgroups, x*y*z grid; E = 16 consecutive elements per
@@ -35,6 +36,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       case MATH_LOG: { y = dt_log(v); }
       case MATH_SIGMOID: { y = dt_sigmoid(v); }
       case MATH_TANH: { y = dt_tanh(v); }
+      case MATH_ERF: { y = dt_erf(v); }
+      case MATH_SOFTPLUS: { y = dt_softplus(v); }
       case MATH_ELU, default: {
         let w = bitcast<u32>(v);
         if ((w >> 31u) == 0u && w != 0u && w <= 0x7f800000u) {

@@ -32,6 +32,8 @@ export { SUM_CHUNK, sumTree } from './core/reduction-order.ts';
 export { fmtShape } from './core/errors.ts';
 export { reduceToShape } from './core/ops/broadcast.ts';
 export { conv2dGradInput, conv2dGradFilter } from './core/ops/conv2d.ts';
+export { depthwiseConv2dGradInput, depthwiseConv2dGradFilter } from './core/ops/depthwise-conv2d.ts';
+export { groupedConv2d } from './core/ops/conv-variants.ts';
 export { maxPool2dGrad, avgPool2dGrad } from './core/ops/pool.ts';
 export { gatherGrad } from './core/ops/gather.ts';
 export { reluGrad } from './core/ops/unary.ts';

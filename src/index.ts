@@ -8,7 +8,7 @@
  *
  * - Tensors and ops: {@link Tensor}, {@link tensor}, {@link matmul}, {@link conv2d}, ..., gradients ({@link grad},
  *   {@link valueAndGrad}), memory ({@link tidy}, {@link dispose}), backends ({@link setBackend}, {@link ready}).
- * - Models: {@link Sequential}, {@link layers}, {@link losses}, {@link metrics}, {@link optimizers},
+ * - Models: {@link Sequential}, {@link Model} with {@link Input} (the functional API), {@link layers}, {@link losses}, {@link metrics}, {@link optimizers},
  *   {@link callbacks}, {@link History}, {@link Progbar}, {@link checkpoint}.
  * - Data: {@link data} (Dataset pipelines), {@link datasets} (MNIST), {@link image} (resize).
  * - Randomness and settings: {@link random}, {@link initializers}, {@link utils} (setRandomSeed,
@@ -42,7 +42,21 @@ export * as random from './random.ts';
 export * as initializers from './nn/initializers/index.ts';
 /** Utilities (`dt.utils`): `setRandomSeed` (Keras `set_random_seed`), `weightsDigest`, random-state snapshots. */
 export * as utils from './utils.ts';
+/** Activation functions (`dt.activations`) with Keras 3's names, formulas and defaults, and `get` by Keras name. */
+export { activations } from './nn/index.ts';
+/** Weight regularizers (`dt.regularizers`): L1, L2, L1L2, OrthogonalRegularizer with Keras 3's defaults. */
+export * as regularizers from './nn/regularizers-namespace.ts';
+/** Weight constraints (`dt.constraints`): MaxNorm, MinMaxNorm, NonNeg, UnitNorm, applied after each optimizer update. */
+export * as constraints from './nn/constraints-namespace.ts';
 export {
   Sequential, layers, losses, metrics, optimizers, callbacks, Callback, EarlyStopping, TerminateOnNaN, History, Progbar, checkpoint,
   type HistoryJSON, type BatchSource, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions,
+  type ArrayData, type TrainOnBatchOptions, type TestOnBatchOptions,
 } from './nn/index.ts';
+/** The functional API: {@link Input} (Keras's `keras.Input`), {@link Model} (`keras.Model(inputs, outputs)`). */
+export {
+  Model, Functional, ModelBase, Input, SymbolicTensor, type FunctionalArgs, type InputConfig, type Structure, type Node, type GraphLayer, type ShapeOf,
+  type SymbolicOf, type SymbolicShape,
+} from './nn/index.ts';
+/** Models from Keras configs (`dt.models`): `modelFromJSON` (Keras's `keras.models.model_from_json`). */
+export { models } from './nn/index.ts';

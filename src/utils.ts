@@ -45,3 +45,9 @@ export function getRandomState(): RandomLayerState {
 export function setRandomState(state: RandomLayerState): void {
   setHostRandomState(state);
 }
+
+/**
+ * Registers a custom layer class for Keras configs (Keras's `register_keras_serializable`): see
+ * {@link registerKerasSerializable}.
+ */
+export { registerKerasSerializable, type RegisterOptions, type SerializableLayerClass } from './nn/saving/index.ts';

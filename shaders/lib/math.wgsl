@@ -331,3 +331,50 @@ fn dt_softplus(x: f32) -> f32 {
   }
   return l;
 }
+
+// ---- erf ----------------------------------------------------------------------------------------
+const DT_ERF_S0: f32 = bitcast<f32>(0x3e0375d4u);
+const DT_ERF_S1: f32 = bitcast<f32>(0xbec093a2u);
+const DT_ERF_S2: f32 = bitcast<f32>(0x3de71708u);
+const DT_ERF_S3: f32 = bitcast<f32>(0xbcdbff15u);
+const DT_ERF_S4: f32 = bitcast<f32>(0x3ba95c42u);
+const DT_ERF_S5: f32 = bitcast<f32>(0xba3e1bd4u);
+const DT_ERF_L0: f32 = bitcast<f32>(0x38b1f519u);
+const DT_ERF_L1: f32 = bitcast<f32>(0xbf90843eu);
+const DT_ERF_L2: f32 = bitcast<f32>(0xbf226938u);
+const DT_ERF_L3: f32 = bitcast<f32>(0xbddb1995u);
+const DT_ERF_L4: f32 = bitcast<f32>(0x3cc63f6eu);
+const DT_ERF_L5: f32 = bitcast<f32>(0xbb786ea3u);
+const DT_ERF_L6: f32 = bitcast<f32>(0x39b7389bu);
+const DT_ERF_L7: f32 = bitcast<f32>(0xb75d2974u);
+
+// TS: erf32 (src/core/math/erf.ts). The error function, odd, ±1 from |x| >= 4.
+fn dt_erf(x: f32) -> f32 {
+  let ix = bitcast<u32>(x);
+  let ax = ix & 0x7fffffffu;
+  if (ax > 0x7f800000u) {
+    return x; // NaN
+  }
+  let sgn = ix & 0x80000000u;
+  if (ax >= 0x40800000u) {
+    return bitcast<f32>(0x3f800000u | sgn);
+  }
+  let a = bitcast<f32>(ax);
+  var y: f32;
+  if (ax < 0x3f200000u) {
+    let z = a * a;
+    let p = DT_ERF_S0 + rounded(z * (DT_ERF_S1 + rounded(z * (DT_ERF_S2 + rounded(z * (DT_ERF_S3 + rounded(z * (DT_ERF_S4 + rounded(z * DT_ERF_S5)))))))));
+    // a + a*p on the bits: IEEE also where a*p is subnormal (tiny a) on a driver that flushes
+    y = bitcast<f32>(dt_add_bits(ax, dt_mul_bits(ax, bitcast<u32>(p))));
+  } else {
+    let r = DT_ERF_L0 + rounded(a * (DT_ERF_L1 + rounded(a * (DT_ERF_L2 + rounded(a * (DT_ERF_L3 + rounded(a * (DT_ERF_L4 + rounded(a * (DT_ERF_L5 + rounded(a * (DT_ERF_L6 + rounded(a * DT_ERF_L7)))))))))))));
+    let c = dt_exp_core(r);
+    let s = dt_pow2(c.n);
+    let wh = c.hi * s;
+    let wl = c.lo * s;
+    let nh = dt_opaque(1.0 - wh);
+    let nl = ((1.0 - nh) - wh) - wl;
+    y = nh + nl;
+  }
+  return bitcast<f32>(bitcast<u32>(y) | sgn);
+}

@@ -26,17 +26,20 @@ export {
   equal, notEqual, less, lessEqual, greater, greaterEqual, where,
   concat, stack, split, unstack,
   conv2d, type Conv2dOptions,
+  conv2dTranspose, depthwiseConv2d, separableConv2d,
   tensor, scalar, fill, zeros, ones, zerosLike, onesLike, cast, clone, variable, type TensorValues, type OtherTypedArray,
   gather, oneHot,
   matmul, type MatmulOptions,
   maxPool2d, avgPool2d, type PoolOptions,
   sum, max, min, mean, argmax, argmin,
   resizeBilinear,
+  imageTransform, type ImageTransformOptions, type ImageTransformInterpolation, type ImageTransformFillMode,
   reshape, expandDims, squeeze,
   slice, pad,
   softmax, logSoftmax,
   transpose,
   neg, abs, sign, exp, log, sqrt, square, relu, elu, sigmoid, tanh, clipByValue,
+  erf, softplus,
 } from './ops/index.ts';
 export { Tensor, Variable, type NestedArray, type TensorOrNumber } from './tensor.ts';
 export { grad, valueAndGrad, variableGrads, type ValueAndGrads } from './grad.ts';

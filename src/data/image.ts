@@ -47,3 +47,5 @@ export function resize(images: Tensor, size: readonly [number, number], options:
     return reshape(resizeBilinear(reshape(x, [1, h, w, c]), size), [size[0], size[1], c]);
   });
 }
+
+export { transform, type TransformOptions } from './image-transform.ts';

@@ -5,9 +5,10 @@
  * @privateRemarks Part of src/nn: imports nothing outside src/nn and src/core.
  * @packageDocumentation
  */
-import { DataFormatError, checkOptions } from '../core/internal.ts';
+import { ArgumentError, DataFormatError, checkOptions } from '../core/internal.ts';
 import { f64FromHex, f64Hex } from './checkpoint/number-bits.ts';
 import type { HistoryParams } from './history.ts';
+import type { Optimizer } from './optimizers/optimizer.ts';
 
 /**
  * Log values by key, as Keras passes them to callbacks: 'loss', the metric names, and 'val_*' at epoch end. Keys are
@@ -34,6 +35,58 @@ export interface CallbackModel {
   getWeightValues(): Promise<Float32Array[]>;
   /** Sets the weights from host arrays in the model's weight order. */
   setWeightValues(values: readonly Float32Array[]): void;
+  /** The compiled configuration, whose optimizer ReduceLROnPlateau and LearningRateScheduler set. */
+  compiled?: {
+    /** The optimizer that `fit` steps. */
+    readonly optimizer: Optimizer;
+  };
+  /** Writes the weights to a file (ModelCheckpoint with saveWeightsOnly). */
+  saveWeights?(path: string): Promise<void>;
+  /** Writes the whole model to a file (ModelCheckpoint without saveWeightsOnly), on models that support it. */
+  save?(path: string): Promise<void>;
+}
+
+/**
+ * The optimizer of the model a callback is attached to; `who` names the callback in the error.
+ * @throws {@link ArgumentError} when the model is not compiled.
+ */
+export function callbackOptimizer(who: string, model: CallbackModel | undefined): Optimizer {
+  const opt = model?.compiled?.optimizer;
+  if (!opt) throw new ArgumentError(`${who}: expected a compiled model with an optimizer. Received: ${model ? 'a model without compile()' : 'no model (use the callback in fit)'}`);
+  return opt;
+}
+
+/**
+ * Checks a monitoring callback's `mode` option ('auto', 'min' or 'max'; default 'auto').
+ * @throws {@link ArgumentError} for anything else (Keras warns and falls back to 'auto').
+ */
+export function checkMode(who: string, mode: unknown): 'auto' | 'min' | 'max' {
+  const m = mode ?? 'auto';
+  if (m !== 'auto' && m !== 'min' && m !== 'max') throw new ArgumentError(`${who}: expected mode to be 'auto', 'min' or 'max'. Received: mode=${JSON.stringify(mode)}`);
+  return m;
+}
+
+/**
+ * Keras 3's 'auto' mode of ModelCheckpoint (`MonitorCallback._set_monitor_op`): whether to maximise `monitor`.
+ * Without its 'val_' prefix, 'loss' is minimised; a compiled metric of that name is maximised when it is an
+ * accuracy-like metric (accuracy, AUC, precision, recall, IoU, F-scores, R2) and minimised when it is an error,
+ * loss or divergence; anything else cannot be decided.
+ * @throws {@link ArgumentError} when the direction cannot be decided (Keras's ValueError).
+ */
+export function autoMaximize(who: string, monitor: string, model: CallbackModel | undefined): boolean {
+  const name = monitor.startsWith('val_') ? monitor.slice(4) : monitor;
+  if (name === 'loss') return false;
+  const metrics = (model?.compiled as { metrics?: readonly { id: string }[] } | undefined)?.metrics ?? [];
+  if (metrics.some((m) => m.id === name)) {
+    if (/acc|auc|precision|recall|iou|f1|fbeta|r2/.test(name)) return true;
+    if (/error|loss|crossentropy|hinge|divergence|poisson|logcosh/.test(name)) return false;
+  }
+  throw new ArgumentError(`${who} callback received monitor=${monitor}, but it cannot automatically determine whether that metric should be maximized or minimized. Pass mode: 'max' in order to monitor based on the highest metric value, or mode: 'min' in order to use the lowest value. Received: mode='auto'`);
+}
+
+/** Prints a callback's message line on stdout (Keras `io_utils.print_msg`). */
+export function printMessage(line: string): void {
+  process.stdout.write(`${line}\n`);
 }
 
 /**
@@ -161,6 +214,8 @@ export interface EarlyStoppingOptions {
   restoreBestWeights?: boolean;
   /** Epochs to wait before watching starts (default 0). */
   startFromEpoch?: number;
+  /** 0 (the default) silent; 1 prints a line when training is stopped and when the best weights are restored. */
+  verbose?: 0 | 1;
 }
 
 /**
@@ -182,6 +237,8 @@ export class EarlyStopping extends Callback {
   readonly restoreBestWeights: boolean;
   /** The first epoch watched. */
   readonly startFromEpoch: number;
+  /** 0 silent, 1 messages when stopping and restoring. */
+  readonly verbose: number;
   private readonly better: (a: number, b: number) => boolean;
   private readonly maximize: boolean;
   /** Epochs since the last improvement. */
@@ -196,13 +253,14 @@ export class EarlyStopping extends Callback {
 
   constructor(o: EarlyStoppingOptions = {}) {
     super();
-    checkOptions('EarlyStopping', o, ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch']);
+    checkOptions('EarlyStopping', o, ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch', 'verbose']);
+    this.verbose = o.verbose ?? 0;
     this.monitor = o.monitor ?? 'val_loss';
     this.patience = o.patience ?? 0;
     this.baseline = o.baseline;
     this.restoreBestWeights = o.restoreBestWeights ?? false;
     this.startFromEpoch = o.startFromEpoch ?? 0;
-    const mode = o.mode ?? 'auto';
+    const mode = checkMode('EarlyStopping', o.mode);
     const maximize = mode === 'max' || (mode === 'auto' && /acc|auc/.test(this.monitor));
     this.maximize = maximize;
     this.minDelta = Math.abs(o.minDelta ?? 0) * (maximize ? 1 : -1);
@@ -284,7 +342,11 @@ export class EarlyStopping extends Callback {
 
   /** Keras 3 restores the best weights when training ends, whether or not it stopped early. */
   override onTrainEnd(): void {
-    if (this.restoreBestWeights && this.bestWeights) this.model!.setWeightValues(this.bestWeights);
+    if (this.stoppedEpoch > 0 && this.verbose > 0) printMessage(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
+    if (this.restoreBestWeights && this.bestWeights) {
+      if (this.verbose > 0) printMessage(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      this.model!.setWeightValues(this.bestWeights);
+    }
   }
 }
 

@@ -2,9 +2,13 @@
  * The Layer base class (Keras semantics): weights are created by `build` from the first input
  * shape, `call` computes the output, `apply` builds once and checks the input against the built
  * shape. Shapes exclude nothing: index 0 is the batch dimension (null when unknown).
+ * Called on symbolic tensors (from `Input`), `apply` records a Node of the functional graph
+ * (symbolic.ts) instead of computing. Most layers take one tensor; a layer that takes a list
+ * (merge layers) sets `inputKind = 'list'`; models take any structure (`'any'`).
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, ops, tidy, withScope } from '../core/internal.ts';
+import { Node, type Structure, SymbolicTensor, flattenStructure, isShape, isSymbolic, packLike } from './symbolic.ts';
 
 /** The options every layer accepts ({@link LayerConfig}'s keys). */
 export const LAYER_CONFIG_KEYS: readonly string[] = ['name', 'inputShape', 'trainable'];
@@ -15,6 +19,15 @@ import { toSnakeCase, uniqueName } from './naming.ts';
  * @inline
  */
 export type SymbolicShape = readonly (number | null)[];
+
+/**
+ * The shapes of a layer input type: one shape for a tensor, a list of shapes for a list of tensors, a named object
+ * of shapes for a named object of tensors.
+ */
+export type ShapeOf<T> = T extends Tensor ? SymbolicShape : T extends readonly Tensor[] ? SymbolicShape[] : { [K in keyof T]: SymbolicShape };
+
+/** The symbolic counterpart of a layer input or output type (a {@link SymbolicTensor} for each tensor). */
+export type SymbolicOf<T> = T extends Tensor ? SymbolicTensor : T extends readonly Tensor[] ? SymbolicTensor[] : { [K in keyof T]: SymbolicTensor };
 
 /** Options of {@link Layer.apply} and {@link Layer.call}. */
 export interface CallContext {
@@ -53,19 +66,31 @@ export interface WeightInitializer {
  * To write a layer, subclass it: create weights in `build` with `addWeight`, implement `call` and
  * `computeOutputShape`. Randomness must come from seeded counter-based generators (see `dt.random`) for the run to
  * stay reproducible.
+ *
+ * Such a layer works in functional models unchanged: called on a symbolic tensor (from {@link Input}), `apply` builds
+ * it from the symbolic shape, asks `computeOutputShape` for the output's and records the call. A layer that takes a
+ * list of tensors (like the merge layers) extends `Layer<Tensor[], Tensor>` and sets `inputKind = 'list'`: its `call`
+ * receives the list, and `build`, `checkInput` and `computeOutputShape` the list of shapes (batch sizes included on
+ * real tensors).
  */
-export abstract class Layer {
+export abstract class Layer<In = Tensor, Out = Tensor> {
   /** The layer's name (see {@link LayerConfig.name}). */
   readonly name: string;
   /** The input shape given as `inputShape` in the config (without the batch dimension), if any. */
   readonly declaredInputShape?: readonly number[];
-  /** Whether the layer's weights are trainable (set from the config; default true). */
-  trainable: boolean;
-  /** Whether {@link Layer.build | build} has run (weights exist). */
-  built = false;
-  /** The input shape the layer was built with (batch dim null). */
-  buildShape?: SymbolicShape;
-  private readonly ownWeights: { key: string; variable: Variable }[] = [];
+  private isTrainable: boolean;
+  /** The input shape the layer was built with (batch dim null); a list of shapes for a layer that takes a list. */
+  buildShape?: ShapeOf<In>;
+  /** The nodes of the functional graph that call this layer, in call order (Keras's `_inbound_nodes`). */
+  readonly inboundNodes: Node[] = [];
+  /**
+   * What `call` takes: `'tensor'` (one tensor, most layers), `'list'` (a list of tensors, merge layers) or `'any'`
+   * (models: a tensor, a list or a named object, checked by the model's own `call`).
+   */
+  protected readonly inputKind: 'tensor' | 'list' | 'any' = 'tensor';
+  private isBuilt = false;
+  /** The layer's weights; `declared`: whether the weight was created trainable (moving statistics are not). */
+  private readonly ownWeights: { key: string; variable: Variable; declared: boolean }[] = [];
 
   /**
    * @param config name, inputShape, trainable
@@ -78,7 +103,10 @@ export abstract class Layer {
       throw new ArgumentError(`${this.constructor.name}: expected a non-empty string name. Received: ${JSON.stringify(config.name)}`);
     }
     this.name = config.name ?? uniqueName(toSnakeCase(this.constructor.name));
-    this.trainable = config.trainable ?? true;
+    if (config.trainable !== undefined && typeof config.trainable !== 'boolean') {
+      throw new ArgumentError(`${this.constructor.name}: expected trainable to be a boolean. Received: ${JSON.stringify(config.trainable)}`);
+    }
+    this.isTrainable = config.trainable ?? true;
     if (config.inputShape !== undefined) {
       if (!Array.isArray(config.inputShape) || !config.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
         throw new ArgumentError(`${this.constructor.name}: expected inputShape of positive integers (without the batch dimension). Received: ${JSON.stringify(config.inputShape)}`);
@@ -87,67 +115,151 @@ export abstract class Layer {
     }
   }
 
+  /**
+   * Whether the layer's weights are trained (set from the config; default true). Setting it, as Keras's
+   * `layer.trainable = False` does, freezes or unfreezes every weight the layer created trainable (weights created
+   * non-trainable, such as BatchNormalization's moving statistics, stay so); a model passes it to all its layers.
+   * BatchNormalization runs in inference mode while not trainable, as in Keras 3.
+   */
+  get trainable(): boolean {
+    return this.isTrainable;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw new ArgumentError(`${this.label}.trainable: expected a boolean. Received: ${JSON.stringify(value)}`);
+    this.isTrainable = value;
+    for (const w of this.ownWeights) if (w.declared) w.variable.trainable = value;
+  }
+
+  /** Whether {@link Layer.build | build} has run (weights exist). */
+  get built(): boolean {
+    return this.isBuilt;
+  }
+
+  /** Marks the layer built (or not); {@link Layer.ensureBuilt | ensureBuilt} sets it. */
+  set built(value: boolean) {
+    this.isBuilt = value;
+  }
+
   /** "Conv2D 'conv2d'": the class and name, for error messages. */
   protected get label(): string {
     return `${this.constructor.name} '${this.name}'`;
   }
 
   /** Creates weights for `inputShape`. Default: none. */
-  protected build(_inputShape: SymbolicShape): void {}
+  protected build(_inputShape: ShapeOf<In>): void {}
 
-  /** The output shape for an input shape. */
-  abstract computeOutputShape(inputShape: SymbolicShape): (number | null)[];
+  /** The output shape for an input shape (for a layer that takes a list: the list of input shapes). */
+  abstract computeOutputShape(inputShape: ShapeOf<In>): ShapeOf<Out>;
 
-  /** The forward computation. */
-  abstract call(x: Tensor, ctx: CallContext): Tensor;
+  /** The forward computation (a layer that takes a list receives the list of tensors). */
+  abstract call(x: In, ctx: CallContext): Out;
 
   /** Checks an input shape before building/calling; throws a {@link ShapeError} naming the layer. Default: accepts any. */
-  protected checkInput(_shape: SymbolicShape): void {}
+  protected checkInput(_shape: ShapeOf<In>): void {}
 
   /**
    * Builds the layer for `inputShape` (batch dimension included) if not built yet; once built, checks that the shape
    * matches the one it was built with.
    * @throws {@link ShapeError} for an input shape the layer does not accept.
    */
-  ensureBuilt(inputShape: SymbolicShape): void {
+  ensureBuilt(inputShape: ShapeOf<In>): void {
     this.checkInput(inputShape);
+    const shapes = shapeList(inputShape);
     if (this.built) {
-      const b = this.buildShape!;
-      const bad = b.length !== inputShape.length || b.some((d, i) => i > 0 && d !== null && inputShape[i] !== null && d !== inputShape[i]);
+      const built = shapeList(this.buildShape!);
+      const bad = built.length !== shapes.length || built.some((b, k) => !compatible(b, shapes[k]));
       if (bad) {
-        throw new ShapeError(`${this.label}: expected input of shape ${fmtSym(b)} (the shape it was built with). Received: ${fmtSym(inputShape)}`);
+        throw new ShapeError(`${this.label}: expected input of shape ${fmtShapes(this.buildShape!)} (the shape it was built with). Received: ${fmtShapes(inputShape)}`);
       }
       return;
     }
     withScope(this.name, () => this.build(inputShape));
-    this.buildShape = [null, ...inputShape.slice(1)];
+    const nulled = shapes.map((s) => [null, ...s.slice(1)]);
+    this.buildShape = (isShape(inputShape) ? nulled[0] : packLike(inputShape as Structure<SymbolicShape>, nulled, isShape)) as unknown as ShapeOf<In>;
     this.built = true;
   }
 
   /**
    * Calls the layer on `x` (Keras `layer(x)`, TF.js `layer.apply(x)`), building it on first use. Pass
-   * `{ training: true }` for training behaviour (Dropout active).
-   * @throws {@link ShapeError} for an input of the wrong rank or shape; {@link DisposedTensorError} for a disposed input.
+   * `{ training: true }` for training behaviour (Dropout active). On symbolic tensors (from {@link Input}) it
+   * computes nothing: it builds the layer from their shapes, records the call in the functional graph and returns
+   * symbolic outputs (Keras's functional API). A layer called several times shares its weights.
+   * @throws {@link ShapeError} for an input of the wrong rank or shape; {@link DisposedTensorError} for a disposed input;
+   * {@link ArgumentError} for a list given to a one-tensor layer (or the reverse).
    */
-  apply(x: Tensor, ctx: CallContext = {}): Tensor {
-    checkOptions(`${this.label}.apply`, ctx, ['training']);
-    assertLive(this.name, x);
-    // [null, ...shape.slice(1)] would make a scalar look like rank 1: every layer input has a batch axis.
-    if (x.rank === 0) throw new ShapeError(`${this.label}: expected input of rank >= 1 (a batch axis first). Received: input shape ()`);
-    this.ensureBuilt([null, ...x.shape.slice(1)]);
+  apply(x: In, ctx?: CallContext): Out;
+  apply(x: SymbolicOf<In>, ctx?: CallContext): SymbolicOf<Out>;
+  apply(x: In | SymbolicOf<In>, ctx: CallContext = {}): Out | SymbolicOf<Out> {
     // The layer's name scopes the ops it runs, for op traces (dt.debug.trace).
-    return withScope(this.name, () => this.call(x, ctx));
+    if (this.inputKind === 'any' && !hasSymbolic(x)) return withScope(this.name, () => this.call(x as In, ctx));
+    checkOptions(`${this.label}.apply`, ctx, ['training']);
+    if (hasSymbolic(x)) return this.applySymbolic(x as Structure<SymbolicTensor>, ctx) as SymbolicOf<Out>;
+    if (this.inputKind === 'list') {
+      const xs = this.expectList(x) as readonly Tensor[];
+      for (const t of xs) assertLive(this.name, t);
+      this.ensureBuilt(xs.map((t) => t.shape) as ShapeOf<In>);
+      return withScope(this.name, () => this.call(x as In, ctx));
+    }
+    const t = x as unknown as Tensor;
+    assertLive(this.name, t);
+    // [null, ...shape.slice(1)] would make a scalar look like rank 1: every layer input has a batch axis.
+    if (t.rank === 0) throw new ShapeError(`${this.label}: expected input of rank >= 1 (a batch axis first). Received: input shape ()`);
+    this.ensureBuilt([null, ...t.shape.slice(1)] as unknown as ShapeOf<In>);
+    return withScope(this.name, () => this.call(x as In, ctx));
+  }
+
+  /** `x` as a list, or an ArgumentError naming the layer (for layers whose `call` takes a list). */
+  private expectList(x: unknown): readonly unknown[] {
+    if (!Array.isArray(x)) {
+      throw new ArgumentError(`${this.label}: expected a list of tensors (the layer merges several inputs). Received: ${x instanceof SymbolicTensor || (x !== null && typeof x === 'object' && 'shape' in x) ? 'one tensor' : typeof x}`);
+    }
+    return x;
+  }
+
+  /** apply on symbolic tensors: builds the layer from their shapes and records a node with symbolic outputs. */
+  private applySymbolic(x: Structure<SymbolicTensor>, ctx: CallContext): Structure<SymbolicTensor> {
+    const flat = flattenStructure(x);
+    if (!flat.every(isSymbolic)) {
+      throw new ArgumentError(`${this.label}: expected every input to be a symbolic tensor (from dt.Input) or every input to be a Tensor. Received: a mix of both`);
+    }
+    let shapes: unknown;
+    if (this.inputKind === 'tensor') {
+      if (Array.isArray(x) || !(x instanceof SymbolicTensor)) {
+        throw new ArgumentError(`${this.label}: expected one tensor. Received: a list of ${flat.length} tensors`);
+      }
+      if (x.rank === 0) throw new ShapeError(`${this.label}: expected input of rank >= 1 (a batch axis first). Received: input shape ()`);
+      this.ensureBuilt([null, ...x.shape.slice(1)] as unknown as ShapeOf<In>);
+      shapes = x.shape;
+    } else {
+      if (this.inputKind === 'list') this.expectList(x);
+      shapes = x instanceof SymbolicTensor ? x.shape : packLike(x, flat.map((t) => t.shape));
+      this.ensureBuilt(shapes as ShapeOf<In>);
+    }
+    const outShapes = this.computeOutputShape(shapes as ShapeOf<In>) as unknown as Structure<SymbolicShape>;
+    const node = new Node(this, x, ctx.training);
+    const single = isShape(outShapes);
+    const outFlat = single ? [outShapes] : flattenStructure(outShapes, isShape);
+    const outputs = outFlat.map((s, i) => new SymbolicTensor(s, this.outputDType(i), node, i, this.name));
+    const structured = single ? outputs[0] : packLike(outShapes, outputs, isShape);
+    node.setOutputs(structured);
+    return structured;
+  }
+
+  /** The dtype of the `index`-th output on symbolic inputs (float32, the dtype of every built-in layer's output). */
+  protected outputDType(_index: number): 'float32' | 'int32' {
+    return 'float32';
   }
 
   /**
-   * For subclasses' {@link Layer.build | build}: creates a weight named `<layer>/<key>` from an initializer, float32
+   * For subclasses' `build`: creates a weight named `<layer>/<key>` from an initializer, float32
    * unless `dtype` says 'int32' (a counter, such as Normalization's `count`).
    */
   protected addWeight(key: string, shape: readonly number[], init: WeightInitializer, trainable = true, dtype: 'float32' | 'int32' = 'float32'): Variable {
     const value = tidy(() => init.apply(shape, dtype));
     const v = ops.variable(value, { name: `${this.name}/${key}`, trainable: trainable && this.trainable });
     value.dispose();
-    this.ownWeights.push({ key, variable: v });
+    this.ownWeights.push({ key, variable: v, declared: trainable });
     return v;
   }
 
@@ -187,6 +299,29 @@ export abstract class Layer {
 /** "(None, 30, 30, 32)" */
 export function fmtSym(shape: SymbolicShape): string {
   return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+}
+
+/** One shape as fmtSym writes it; a list of shapes as "[(None, 3), (None, 4)]". */
+export function fmtShapes(shapes: unknown): string {
+  if (isShape(shapes)) return fmtSym(shapes);
+  return `[${flattenStructure(shapes as Structure<SymbolicShape>, isShape).map(fmtSym).join(', ')}]`;
+}
+
+/** The shapes of a shape structure, flattened. */
+function shapeList(s: unknown): SymbolicShape[] {
+  return isShape(s) ? [s] : flattenStructure(s as Structure<SymbolicShape>, isShape);
+}
+
+/** Whether two shapes agree: same rank, and every non-batch dimension equal where both are known. */
+function compatible(built: SymbolicShape, shape: SymbolicShape): boolean {
+  return built.length === shape.length && built.every((d, i) => i === 0 || d === null || shape[i] === null || d === shape[i]);
+}
+
+/** Whether a layer input holds a symbolic tensor. */
+function hasSymbolic(x: unknown): boolean {
+  if (x instanceof SymbolicTensor) return true;
+  if (Array.isArray(x)) return x.some((v) => v instanceof SymbolicTensor);
+  return x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype && Object.values(x).some((v) => v instanceof SymbolicTensor);
 }
 
 /** Throws unless `shape` has `rank` dims. */

@@ -1,6 +1,8 @@
 /**
- * Losses with Keras 3 semantics (keras/src/losses/losses.py and the JAX backend's nn.py), each
- * reduced with "sum_over_batch_size": the sum of per-sample losses divided by their count.
+ * Losses with Keras 3 semantics (keras/src/losses/losses.py and the JAX backend's nn.py): the Loss interface,
+ * the crossentropies over classes and mean squared error, and `getLoss` (Keras names). The other loss classes are
+ * in loss-classes.ts, the formulas in loss-functions.ts, the weighting and reduction (default
+ * "sum_over_batch_size": the sum of per-sample losses divided by their count) in loss-reduction.ts.
  *  - sparse_categorical_crossentropy(yTrue int labels [N], yPred [N, C]): probabilities are first
  *    normalised (p / sum p), clipped to [1e-7, 1 - 1e-7], logged; or log-softmax with fromLogits.
  *  - categorical_crossentropy(yTrue one-hot [N, C], yPred [N, C]): the same with a dense target.
@@ -8,10 +10,16 @@
  * Part of src/nn: imports src/core only.
  */
 import {
-  ArgumentError, DTypeError, ShapeError, type Tensor, assertLive, checkIndices, checkOptions, fmtShape, ops, tidy,
+  ArgumentError, DTypeError, ShapeError, type Tensor, assertLive, checkIndices, fmtShape, ops, tidy,
   withSideStream,
 } from '../core/internal.ts';
 import { deferCheck } from './deferred-checks.ts';
+import { KerasLoss, type LossConfig, type PerSample, checkAxisOption, checkBool, checkRange } from './loss-base.ts';
+import {
+  BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, Huber, KLDivergence, LogCosh,
+  MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson, SquaredHinge,
+} from './loss-classes.ts';
+import { categoricalCrossentropy, clippedLogProbs, meanSquaredError } from './loss-functions.ts';
 
 /** Keras's `backend.epsilon()`: 1e-7, the clipping bound of the crossentropy losses (probabilities are clipped to [EPSILON, 1 - EPSILON]). */
 export const EPSILON = 1e-7;
@@ -23,44 +31,52 @@ export const EPSILON = 1e-7;
 export interface Loss {
   /** Keras name, e.g. 'sparse_categorical_crossentropy'. */
   readonly name: string;
-  /** The scalar (float32) loss of a batch: yTrue the labels, yPred the model's output. */
-  call(yTrue: Tensor, yPred: Tensor): Tensor;
-}
-
-/** sum(values) / count: Keras's "sum_over_batch_size" reduction. */
-function sumOverBatch(values: Tensor): Tensor {
-  return ops.div(ops.sum(values), Math.max(values.size, 1));
-}
-
-function clippedLogProbs(yPred: Tensor, fromLogits: boolean): Tensor {
-  if (fromLogits) return ops.logSoftmax(yPred, -1);
-  const p = ops.div(yPred, ops.sum(yPred, -1, true));
-  return ops.log(ops.clipByValue(p, EPSILON, 1 - EPSILON));
+  /**
+   * The scalar (float32) loss of a batch: yTrue the labels, yPred the model's output, sampleWeight optional
+   * per-sample weights (the built-in losses accept them; Keras's `loss(yTrue, yPred, sampleWeight)`).
+   */
+  call(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): Tensor;
 }
 
 /**
  * Keras `SparseCategoricalCrossentropy`: yTrue integer labels [N] (int32 or uint8, or float32 cast to int32 by
  * truncation as Keras does; [N, 1] works too), yPred
  * probabilities (or logits with `fromLogits`) [N, C]. Probabilities are normalised to sum to 1, clipped to
- * [1e-7, 1 - 1e-7] and logged, as Keras does; the per-sample losses are averaged over the batch
- * ("sum_over_batch_size").
+ * [1e-7, 1 - 1e-7] and logged, as Keras does; the per-sample losses are weighted and reduced as
+ * {@link KerasLoss} says (default "sum_over_batch_size": their sum divided by their count).
+ *
+ * With `ignoreClass`, labels equal to it are masked as Keras's TensorFlow backend does: their losses are 0, and
+ * the mask becomes a weight (mask * count / (valid + 1e-7) for the mean reductions), so the mean is over the valid
+ * labels. Ditto replaces a masked row's yPred by ones (Keras multiplies it by 0) so that its gradient is 0 rather
+ * than NaN; the values are the same.
  * @throws {@link ShapeError} for labels whose shape does not match yPred's; {@link DTypeError} for a yPred that is
  * not float32; {@link ArgumentError} for a label outside [0, C) (on WebGPU at the next log read).
  */
-export class SparseCategoricalCrossentropy implements Loss {
-  /** 'sparse_categorical_crossentropy'. */
-  readonly name = 'sparse_categorical_crossentropy';
+export class SparseCategoricalCrossentropy extends KerasLoss {
+  /** Whether yPred holds logits. */
+  readonly fromLogits: boolean;
+  /** The label to ignore, if any. */
+  readonly ignoreClass: number | null;
+
   constructor(
     /** Loss options. */
-    readonly options: {
+    readonly options: LossConfig & {
       /** Whether yPred holds logits (log-softmax is applied) rather than probabilities (default false). */
       fromLogits?: boolean;
+      /** A label whose entries count for nothing (default null: none). */
+      ignoreClass?: number | null;
     } = {},
   ) {
-    checkOptions('SparseCategoricalCrossentropy', options, ['fromLogits']);
+    super('SparseCategoricalCrossentropy', 'sparse_categorical_crossentropy', options, ['fromLogits', 'ignoreClass']);
+    this.fromLogits = checkBool('SparseCategoricalCrossentropy', 'fromLogits', options.fromLogits);
+    const ic = options.ignoreClass;
+    if (ic !== undefined && ic !== null && !Number.isSafeInteger(ic)) {
+      throw new ArgumentError(`SparseCategoricalCrossentropy: expected ignoreClass to be an integer or null. Received: ignoreClass=${JSON.stringify(ic)}`);
+    }
+    this.ignoreClass = ic ?? null;
   }
 
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
+  perSample(yTrue: Tensor, yPred: Tensor): PerSample {
     const fn = 'sparse_categorical_crossentropy';
     assertLive(fn, yTrue);
     assertLive(fn, yPred);
@@ -70,17 +86,32 @@ export class SparseCategoricalCrossentropy implements Loss {
     if (yPred.rank < 1 || labelShape.length !== yPred.rank - 1 || labelShape.some((d, i) => d !== yPred.shape[i])) {
       throw new ShapeError(`${fn}: expected labels of shape ${fmtShape(yPred.shape.slice(0, -1))} for yPred of shape ${fmtShape(yPred.shape)}. Received: yTrue.shape=${fmtShape(yTrue.shape)}`);
     }
-    if (yTrue.dtype !== 'float32') checkLabels(fn, yTrue, C);
-    return tidy(() => {
-      // Keras casts float labels to int (truncating toward zero): float32 class ids such as 3.0 work.
-      const ints = yTrue.dtype === 'float32' ? ops.cast(yTrue, 'int32') : yTrue;
-      if (ints !== yTrue) checkLabels(fn, ints, C);
-      const logp = clippedLogProbs(yPred, !!this.options.fromLogits);
-      const labels = ops.reshape(ints, labelShape);
-      const perSample = ops.neg(ops.sum(ops.mul(ops.oneHot(labels, C), logp), -1));
-      return sumOverBatch(perSample);
-    });
+    let mask: Tensor | undefined;
+    let pred = yPred;
+    let given = yTrue;
+    if (this.ignoreClass !== null) {
+      mask = ops.reshape(ops.notEqual(yTrue, this.ignoreClass), labelShape);
+      given = ops.mul(yTrue, ops.cast(ops.reshape(mask, yTrue.shape), yTrue.dtype));
+      pred = ops.where(ops.expandDims(mask, -1), yPred, 1);
+    }
+    if (given.dtype !== 'float32') checkLabels(fn, given, C);
+    // Keras casts float labels to int (truncating toward zero): float32 class ids such as 3.0 work.
+    const ints = given.dtype === 'float32' ? ops.cast(given, 'int32') : given;
+    if (ints !== given) checkLabels(fn, ints, C);
+    const logp = clippedLogProbs(pred, this.fromLogits);
+    const labels = ops.reshape(ints, labelShape);
+    let values = ops.neg(ops.sum(ops.mul(ops.oneHot(labels, C), logp), -1));
+    if (mask) values = ops.where(mask, values, 0);
+    return { values, mask };
   }
+}
+
+/**
+ * Keras `sparse_categorical_crossentropy` (the function): the per-sample losses of
+ * {@link SparseCategoricalCrossentropy} (with ignoreClass, ignored entries are 0), unreduced.
+ */
+export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: { fromLogits?: boolean; ignoreClass?: number | null } = {}): Tensor {
+  return tidy(() => new SparseCategoricalCrossentropy(options).perSample(yTrue, yPred).values);
 }
 
 /**
@@ -111,62 +142,53 @@ function checkLabels(fn: string, labels: Tensor, C: number): void {
 
 /**
  * Keras `CategoricalCrossentropy`: yTrue one-hot (or any distribution) [N, C], yPred probabilities (or logits with
- * `fromLogits`) [N, C]; clipped as {@link SparseCategoricalCrossentropy}, averaged over the batch.
+ * `fromLogits`) [N, C]; clipped as {@link SparseCategoricalCrossentropy}; label smoothing ls makes yTrue
+ * `yTrue * (1 - ls) + ls / C` (see {@link categoricalCrossentropy}); weighted and reduced as {@link KerasLoss}.
  * @throws {@link ShapeError} unless yTrue and yPred have the same shape.
  */
-export class CategoricalCrossentropy implements Loss {
-  /** 'categorical_crossentropy'. */
-  readonly name = 'categorical_crossentropy';
+export class CategoricalCrossentropy extends KerasLoss {
+  /** Whether yPred holds logits. */
+  readonly fromLogits: boolean;
+  /** The label smoothing. */
+  readonly labelSmoothing: number;
+  /** The class axis. */
+  readonly axis: number;
+
   constructor(
     /** Loss options. */
-    readonly options: {
+    readonly options: LossConfig & {
       /** Whether yPred holds logits (log-softmax is applied) rather than probabilities (default false). */
       fromLogits?: boolean;
+      /** Label smoothing in [0, 1] (default 0). */
+      labelSmoothing?: number;
+      /** The class axis (default -1). */
+      axis?: number;
     } = {},
   ) {
-    checkOptions('CategoricalCrossentropy', options, ['fromLogits']);
+    super('CategoricalCrossentropy', 'categorical_crossentropy', options, ['fromLogits', 'labelSmoothing', 'axis']);
+    this.fromLogits = checkBool('CategoricalCrossentropy', 'fromLogits', options.fromLogits);
+    this.labelSmoothing = checkRange('CategoricalCrossentropy', 'labelSmoothing', options.labelSmoothing, 0, 1, 0);
+    this.axis = checkAxisOption('CategoricalCrossentropy', options.axis);
   }
 
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    const fn = 'categorical_crossentropy';
-    assertLive(fn, yTrue);
-    assertLive(fn, yPred);
-    if (yTrue.rank !== yPred.rank || yTrue.shape.some((d, i) => d !== yPred.shape[i])) {
-      throw new ShapeError(`${fn}: expected yTrue and yPred of the same shape. Received: yTrue.shape=${fmtShape(yTrue.shape)}, yPred.shape=${fmtShape(yPred.shape)}`);
-    }
-    return tidy(() => {
-      const t = yTrue.dtype === 'float32' ? yTrue : ops.cast(yTrue, 'float32');
-      const perSample = ops.neg(ops.sum(ops.mul(t, clippedLogProbs(yPred, !!this.options.fromLogits)), -1));
-      return sumOverBatch(perSample);
-    });
+  perSample(yTrue: Tensor, yPred: Tensor): PerSample {
+    return { values: categoricalCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis }) };
   }
 }
 
 /**
- * Keras `MeanSquaredError`: the mean over the last axis of (yTrue - yPred)^2, averaged over the batch. yTrue is
- * cast to float32.
- * @throws {@link ShapeError} unless yTrue and yPred have the same shape.
+ * Keras `MeanSquaredError`: the mean over the last axis of (yTrue - yPred)^2, weighted and reduced as
+ * {@link KerasLoss} says. yTrue is cast to float32.
+ * @throws {@link ShapeError} unless yTrue and yPred have the same shape (after Keras's squeeze-or-expand).
  */
-export class MeanSquaredError implements Loss {
-  /** 'mean_squared_error'. */
-  readonly name = 'mean_squared_error';
-
-  /** @param options none yet (Keras's reduction and name are not supported) */
-  constructor(options: Record<string, never> = {}) {
-    checkOptions('MeanSquaredError', options, []);
+export class MeanSquaredError extends KerasLoss {
+  /** @param options reduction, name */
+  constructor(options: LossConfig = {}) {
+    super('MeanSquaredError', 'mean_squared_error', options, []);
   }
 
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    const fn = 'mean_squared_error';
-    assertLive(fn, yTrue);
-    assertLive(fn, yPred);
-    return tidy(() => {
-      const t = yTrue.dtype === 'float32' ? yTrue : ops.cast(yTrue, 'float32');
-      if (t.rank !== yPred.rank || t.shape.some((d, i) => d !== yPred.shape[i])) {
-        throw new ShapeError(`${fn}: expected yTrue and yPred of the same shape. Received: yTrue.shape=${fmtShape(yTrue.shape)}, yPred.shape=${fmtShape(yPred.shape)}`);
-      }
-      return sumOverBatch(ops.mean(ops.square(ops.sub(t, yPred)), -1));
-    });
+  perSample(yTrue: Tensor, yPred: Tensor): PerSample {
+    return { values: meanSquaredError(yTrue, yPred) };
   }
 }
 
@@ -178,11 +200,50 @@ const ALIASES: Record<string, () => Loss> = {
   mean_squared_error: () => new MeanSquaredError(),
   mse: () => new MeanSquaredError(),
   MeanSquaredError: () => new MeanSquaredError(),
+  // Keras 3's other names (keras/src/losses/__init__.py): function names, class names, short aliases.
+  MSE: () => new MeanSquaredError(),
+  binary_crossentropy: () => new BinaryCrossentropy(),
+  BinaryCrossentropy: () => new BinaryCrossentropy(),
+  bce: () => new BinaryCrossentropy(),
+  BCE: () => new BinaryCrossentropy(),
+  binary_focal_crossentropy: () => new BinaryFocalCrossentropy(),
+  BinaryFocalCrossentropy: () => new BinaryFocalCrossentropy(),
+  mean_absolute_error: () => new MeanAbsoluteError(),
+  MeanAbsoluteError: () => new MeanAbsoluteError(),
+  mae: () => new MeanAbsoluteError(),
+  MAE: () => new MeanAbsoluteError(),
+  mean_absolute_percentage_error: () => new MeanAbsolutePercentageError(),
+  MeanAbsolutePercentageError: () => new MeanAbsolutePercentageError(),
+  mape: () => new MeanAbsolutePercentageError(),
+  MAPE: () => new MeanAbsolutePercentageError(),
+  mean_squared_logarithmic_error: () => new MeanSquaredLogarithmicError(),
+  MeanSquaredLogarithmicError: () => new MeanSquaredLogarithmicError(),
+  msle: () => new MeanSquaredLogarithmicError(),
+  MSLE: () => new MeanSquaredLogarithmicError(),
+  huber: () => new Huber(),
+  Huber: () => new Huber(),
+  log_cosh: () => new LogCosh(),
+  LogCosh: () => new LogCosh(),
+  kl_divergence: () => new KLDivergence(),
+  KLDivergence: () => new KLDivergence(),
+  kld: () => new KLDivergence(),
+  KLD: () => new KLDivergence(),
+  poisson: () => new Poisson(),
+  Poisson: () => new Poisson(),
+  cosine_similarity: () => new CosineSimilarity(),
+  CosineSimilarity: () => new CosineSimilarity(),
+  hinge: () => new Hinge(),
+  Hinge: () => new Hinge(),
+  squared_hinge: () => new SquaredHinge(),
+  SquaredHinge: () => new SquaredHinge(),
+  categorical_hinge: () => new CategoricalHinge(),
+  CategoricalHinge: () => new CategoricalHinge(),
 };
 
 /**
- * A loss from a Keras name ('sparse_categorical_crossentropy', 'categorical_crossentropy', 'mean_squared_error',
- * 'mse', or a class name) or an object with a `call` method (returned as is). Exported as `dt.losses.get`.
+ * A loss from a Keras 3 name (a function name such as 'binary_crossentropy', a class name such as 'Huber', or an
+ * alias: 'mse', 'mae', 'mape', 'msle', 'kld', 'bce' and their upper-case forms) with Keras's defaults, or an object
+ * with a `call` method (returned as is). Exported as `dt.losses.get`.
  * @throws {@link ArgumentError} for an unknown name.
  */
 export function getLoss(id: string | Loss): Loss {
@@ -190,7 +251,7 @@ export function getLoss(id: string | Loss): Loss {
     if (id && typeof id.call === 'function') return id;
     throw new ArgumentError(`losses.get: expected a loss name or object. Received: ${typeof id}`);
   }
-  const make = ALIASES[id];
+  const make = Object.hasOwn(ALIASES, id) ? ALIASES[id] : undefined;
   if (!make) throw new ArgumentError(`losses.get: unknown loss '${id}'. Expected one of: ${Object.keys(ALIASES).join(', ')}`);
   return make();
 }

@@ -6,6 +6,7 @@
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, type Tensor, type Variable, ops, tidy, withScope } from '../core/internal.ts';
+import { EXTRA_METRIC_FUNCTIONS, METRIC_ALIASES, extraMetric } from './metric-functions.ts';
 
 /**
  * A per-sample metric: (labels, predictions) -> float32 values [N].
@@ -108,9 +109,12 @@ export function resolveMetric(id: string, yTrueShape: readonly number[], yPredSh
       return sparseCategoricalAccuracy;
     case 'categorical_accuracy':
       return categoricalAccuracy;
-    default:
-      throw new ArgumentError(`compile: unknown metric '${id}'. Expected one of: accuracy, acc, sparse_categorical_accuracy, categorical_accuracy`);
+    default: {
+      const f = extraMetric(id);
+      if (!f) throw new ArgumentError(`compile: unknown metric '${id}'. Expected one of: ${METRIC_NAMES.join(', ')}`);
+      return f;
+    }
   }
 }
 
-export const METRIC_NAMES = ['accuracy', 'acc', 'sparse_categorical_accuracy', 'categorical_accuracy'];
+export const METRIC_NAMES = ['accuracy', 'acc', 'sparse_categorical_accuracy', 'categorical_accuracy', ...Object.keys(EXTRA_METRIC_FUNCTIONS), ...Object.keys(METRIC_ALIASES)];

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exp32, expm1_32, log1p32, log32, sigmoid32, softplus32, tanh32 } from '../../src/core/math/index.ts';
 import * as dt from '../../src/index.ts';
+import { erf32 } from '../../src/core/math/index.ts';
 import { compileCompute, loadWgsl, openRawGpu, runCompute, type RawGpu } from '../util/raw-webgpu.ts';
 import { describeWebGpu, webgpuUnavailable } from '../util/webgpu.ts';
 
@@ -23,6 +24,7 @@ const FUNCTIONS: [name: string, wgsl: string, ts: (x: number) => number][] = [
   ['tanh32', 'dt_tanh', tanh32],
   ['sigmoid32', 'dt_sigmoid', sigmoid32],
   ['softplus32', 'dt_softplus', softplus32],
+  ['erf32', 'dt_erf', erf32],
 ];
 
 const WG = 64;

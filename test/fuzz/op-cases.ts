@@ -130,6 +130,15 @@ const conv2dArb = fc.record({
   { shape: [c.kh, c.kw, c.c + c.badC, c.f], dtype: 'float32', fill: c.fw },
 ], { strides: c.strides, padding: c.padding }));
 
+/** Depthwise convolutions with dilations (and conv2d with dilations through the same draws). */
+const depthwiseArb = (op: 'depthwiseConv2d' | 'conv2d') => fc.record({
+  n: smallDim, h: imageDim, w: imageDim, c: chanDim, kh: fc.integer({ min: 0, max: 3 }), kw: fc.integer({ min: 0, max: 3 }), m: fc.integer({ min: 1, max: 3 }),
+  strides: pairArb(2), dilations: pairArb(3), padding: paddingArb, fx: fillArb, fw: fillArb,
+}).map((c) => call(op, [
+  { shape: [c.n, c.h, c.w, c.c], dtype: 'float32', fill: c.fx },
+  { shape: [c.kh, c.kw, c.c, c.m], dtype: 'float32', fill: c.fw },
+], { strides: c.strides, padding: c.padding, dilations: c.dilations }));
+
 const poolArb = (op: string) => fc.record({
   x: specArb(fc.oneof({ weight: 12, arbitrary: fc.tuple(smallDim, imageDim, imageDim, chanDim).map((t) => [...t]) }, { weight: 1, arbitrary: shapeArb(0, 5) }),
     fc.oneof({ weight: 12, arbitrary: fc.constant<DType>('float32') }, { weight: 1, arbitrary: dtypeArb })),
@@ -308,6 +317,7 @@ for (const op of ['argmax', 'argmin'] as const) {
 }
 CATALOG.matmul = { arb: matmulArb, run: ([a, b], o) => dt.matmul(a, b, { transposeA: o.transposeA as boolean | undefined, transposeB: o.transposeB as boolean | undefined }) };
 CATALOG.conv2d = { arb: conv2dArb, run: ([x, w], o) => dt.conv2d(x, w, o as dt.Conv2dOptions) };
+CATALOG.depthwiseConv2d = { arb: fc.oneof(depthwiseArb('depthwiseConv2d'), depthwiseArb('conv2d')), run: ([x, w], o) => dt.depthwiseConv2d(x, w, o as dt.Conv2dOptions) }; // its conv2d draws run as CATALOG.conv2d
 CATALOG.maxPool2d = { arb: poolArb('maxPool2d'), run: ([x], o) => dt.maxPool2d(x, o as dt.PoolOptions) };
 CATALOG.avgPool2d = { arb: poolArb('avgPool2d'), run: ([x], o) => dt.avgPool2d(x, o as dt.PoolOptions) };
 CATALOG.reshape = { arb: reshapeArb, run: ([x], a) => dt.reshape(x, a.shape as number[]) };

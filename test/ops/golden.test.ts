@@ -54,7 +54,9 @@ describe(`ops vs NumPy golden values (${golden.source})`, () => {
   it('covers every primitive op', () => {
     const covered = new Set(golden.cases.map((c) => c.op));
     // Ops whose golden values come from the spec's vectors rather than NumPy, tested in their own files.
-    const elsewhere = new Set(['randomUniform', 'resizeBilinear', 'elu']); // test/ops/random-uniform.test.ts, test/ops/resize-bilinear.test.ts (test/golden/resize.json), test/ops/elu.test.ts (float64 reference)
+    const elsewhere = new Set(['randomUniform', 'resizeBilinear', 'elu', 'imageTransform']); // test/ops/random-uniform.test.ts, test/ops/resize-bilinear.test.ts (test/golden/resize.json), test/ops/elu.test.ts (float64 reference), test/ops/image-transform.test.ts (test/golden/image-transform.json)
+    for (const op of ['erf', 'softplus']) elsewhere.add(op); // test/ops/erf.test.ts, test/ops/softplus.test.ts (float64 references)
+    for (const op of ['depthwiseConv2d', 'depthwiseConv2dGradInput', 'depthwiseConv2dGradFilter']) elsewhere.add(op); // test/ops/depthwise-conv2d.test.ts (float64 reference)
     expect(adv.OP_NAMES.filter((op) => !covered.has(op) && !elsewhere.has(op))).toEqual([]);
   });
 

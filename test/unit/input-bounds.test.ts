@@ -14,12 +14,12 @@ import * as dt from '../../src/index.ts';
 import { MAX_IDX_BYTES } from '../../src/data/idx.ts';
 
 describe('input bounds', () => {
-  it("loadWeights refuses a matchBy other than 'name' or 'order' before reading anything", async () => {
+  it("loadWeights refuses a matchBy other than 'structure', 'name' or 'order' before reading anything", async () => {
     const m = new dt.Sequential([dt.layers.Input({ shape: [2] }), new dt.layers.Dense(3)]);
     const before = await dt.utils.weightsDigest(m);
     const err = await m.loadWeights('/nonexistent/w.safetensors', { matchBy: 'shape' as never }).then(() => undefined, (e: unknown) => e as Error);
     expect(err).toBeInstanceOf(dt.ArgumentError);
-    expect(err!.message).toBe(`loadWeights: expected matchBy to be 'name' or 'order'. Received: matchBy="shape"`);
+    expect(err!.message).toBe(`loadWeights: expected matchBy to be 'structure', 'name' or 'order'. Received: matchBy="shape"`);
     expect(await dt.utils.weightsDigest(m)).toBe(before);
     m.dispose();
   });

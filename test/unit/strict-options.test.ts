@@ -14,8 +14,14 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     UpSampling2D: [2], ZeroPadding2D: [1], Cropping2D: [1], GlobalMaxPooling2D: [], Reshape: [[4]], Permute: [[1]],
     RepeatVector: [2], Rescaling: [0.5], Resizing: [2, 2], CenterCrop: [2, 2], Normalization: [], GaussianNoise: [0.1],
     GaussianDropout: [0.1], SpatialDropout2D: [0.1],
+    Conv2DTranspose: [4, 3], DepthwiseConv2D: [3], SeparableConv2D: [4, 3],
     Input: null, InputLayer: null, // need { shape }: tested below
     Layer: null, // abstract: a user subclass may take more keys
+    ReLU: [], LeakyReLU: [], ELU: [], PReLU: [], Softmax: [],
+    RandomFlip: ['horizontal'], RandomRotation: [0.1], RandomTranslation: [0.1, 0.1], RandomZoom: [0.1, null], RandomCrop: [2, 2],
+    RandomContrast: [0.1], RandomBrightness: [0.1], RandomImageLayer: null, // abstract base of the augmentation layers
+    Add: [], Average: [], Concatenate: [], Dot: [1], Maximum: [], Minimum: [], Multiply: [], Subtract: [],
+    Merge: null, // abstract base of the merge layers
   },
   optimizers: {
     Adam: [], SGD: [], Optimizer: null,
@@ -26,8 +32,24 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     LecunUniform: [], Ones: [], Orthogonal: [], RandomNormal: [], RandomUniform: [], TruncatedNormal: [],
     VarianceScaling: [], Zeros: [], Initializer: null, RandomInitializer: null,
   },
-  losses: { CategoricalCrossentropy: [], MeanSquaredError: [], SparseCategoricalCrossentropy: [] },
-  callbacks: { EarlyStopping: [], Callback: null, CallbackList: null, TerminateOnNaN: null },
+  losses: {
+    CategoricalCrossentropy: [], MeanSquaredError: [], SparseCategoricalCrossentropy: [], BinaryCrossentropy: [],
+    BinaryFocalCrossentropy: [], CategoricalHinge: [], CosineSimilarity: [], Hinge: [], Huber: [], KLDivergence: [],
+    LogCosh: [], MeanAbsoluteError: [], MeanAbsolutePercentageError: [], MeanSquaredLogarithmicError: [], Poisson: [],
+    SquaredHinge: [], KerasLoss: null,
+  },
+  callbacks: {
+    EarlyStopping: [], Callback: null, CallbackList: null, TerminateOnNaN: null,
+    ModelCheckpoint: [], ReduceLROnPlateau: [], LearningRateScheduler: [() => 0.1], CSVLogger: ['/tmp/log.csv'], LambdaCallback: [], BackupAndRestore: [],
+  },
+  metrics: {
+    AUC: [], BinaryAccuracy: [], CategoricalAccuracy: [], F1Score: [], FBetaScore: [], Mean: [], MeanAbsoluteError: [],
+    MeanIoU: [3], MeanSquaredError: [], Precision: [], R2Score: [], Recall: [], RootMeanSquaredError: [],
+    SparseCategoricalAccuracy: [], SparseTopKCategoricalAccuracy: [], Sum: [], TopKCategoricalAccuracy: [],
+    MeanMetric: null, MeanMetricWrapper: null, Metric: null,
+  },
+  regularizers: { L1: [], L1L2: [], L2: [], OrthogonalRegularizer: [] },
+  constraints: { MaxNorm: [], MinMaxNorm: [], NonNeg: [], UnitNorm: [] },
 };
 
 function classesOf(ns: Record<string, unknown>): string[] {
@@ -55,7 +77,7 @@ describe('strict options', () => {
 
   it("Keras's message for a misspelt layer option", () => {
     expect(() => new dt.layers.Dense(2, { activaton: 'relu' } as never)).toThrow(
-      /^Dense: unrecognized options \{activaton\}\. Expected one of: name, inputShape, trainable, activation, useBias, kernelInitializer, biasInitializer$/,
+      /^Dense: unrecognized options \{activaton\}\. Expected one of: name, inputShape, trainable, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint$/,
     );
     expect(() => dt.layers.Input({ shape: [2], shap: [3] } as never)).toThrow(/^InputLayer: unrecognized options \{shap\}/);
     expect(() => dt.layers.Input('x' as never)).toThrow(/^InputLayer: expected an options object/);
@@ -74,7 +96,7 @@ describe('strict options', () => {
   it('ops, random, data, datasets and Sequential', async () => {
     const x = dt.ones([1, 4, 4, 1]);
     const w = dt.ones([2, 2, 1, 1]);
-    expect(() => dt.conv2d(x, w, { stride: 1 } as never)).toThrow(/^conv2d: unrecognized options \{stride\}\. Expected one of: strides, padding$/);
+    expect(() => dt.conv2d(x, w, { stride: 1 } as never)).toThrow(/^conv2d: unrecognized options \{stride\}\. Expected one of: strides, padding, dilations$/);
     expect(() => dt.maxPool2d(x, { pool: 2 } as never)).toThrow(/^maxPool2d: unrecognized options \{pool\}/);
     expect(() => dt.matmul(dt.ones([2, 2]), dt.ones([2, 2]), { transpose_a: true } as never)).toThrow(/^matmul: unrecognized options \{transpose_a\}/);
     expect(() => dt.random.statelessUniform([2], [1, 2], { max: 3 } as never)).toThrow(/^statelessUniform: unrecognized options \{max\}/);
@@ -97,11 +119,12 @@ describe('strict options', () => {
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const data = dt.data.Dataset.fromTensorSlices([dt.ones([4, 2]), dt.ones([4, 1])]).batch(2);
     await expect(model.fit(data, { epoch: 2 } as never)).rejects.toThrow(/^fit: unrecognized options \{epoch\}\. Expected one of: epochs, /);
-    await expect(model.fit(data, { batchSize: 32 } as never)).rejects.toThrow(/^fit: the option batchSize is not supported yet: batch the Dataset instead \(dataset\.batch\(n\)\)\. Received: batchSize=32$/);
-    for (const k of ['validationSplit', 'shuffle', 'stepsPerEpoch']) {
-      await expect(model.fit(data, { [k]: 1 } as never)).rejects.toThrow(new RegExp(`^fit: the option ${k} is not supported yet`));
+    await expect(model.fit(data, { batchSize: 32 } as never)).rejects.toThrow(/^fit: batchSize applies to array data: a Dataset keeps its own batches \(dataset\.batch\(n\)\)\. Received: batchSize with a Dataset$/);
+    for (const k of ['validationSplit', 'shuffle', 'sampleWeight']) {
+      await expect(model.fit(data, { [k]: 1 } as never)).rejects.toThrow(new RegExp(`^fit: ${k} applies to array data`));
     }
-    await expect(model.evaluate(data, { batchSize: 2 } as never)).rejects.toThrow(/^evaluate: the option batchSize is not supported yet/);
+    await expect(model.evaluate(data, { batchSize: 2 } as never)).rejects.toThrow(/^evaluate: batchSize applies to array data/);
+    await expect(model.evaluate(data, { callbacks: [] } as never)).rejects.toThrow(/^evaluate: the option callbacks is not supported yet/);
     await expect(model.evaluate(data, 'x' as never)).rejects.toThrow(/^evaluate: expected an options object/);
     await expect(model.predict(dt.ones([2, 2]), { batch_size: 2 } as never)).rejects.toThrow(/^predict: unrecognized options \{batch_size\}/);
     await expect(model.loadWeights('/nonexistent.safetensors', { match: 'order' } as never)).rejects.toThrow(/^loadWeights: unrecognized options \{match\}/);

@@ -9,3 +9,4 @@ export { softplus32 } from './softplus.ts';
 export { tanh32 } from './tanh.ts';
 export { cos32 } from './cos.ts';
 export { pow32, powIntF64 } from './pow.ts';
+export { erf32 } from './erf.ts';

@@ -1,6 +1,8 @@
 /**
  * 2-D convolution (cross-correlation, as in TensorFlow) and its two gradients, NHWC.
- * x: [N, H, W, C], w: [kH, kW, C, F] -> [N, outH, outW, F]; padding 'valid' | 'same' (TF rules).
+ * x: [N, H, W, C], w: [kH, kW, C, F] -> [N, outH, outW, F]; padding 'valid' | 'same' (TF rules),
+ * optional dilations [dH, dW] (tap kh reads input row oh*sH + kh*dH - padTop; omitted below where 1,
+ * the terms and their order are the same with kh*dH, kw*dW in place of kh, kw).
  * determinism (the order every backend follows; src/core/reduction-order.ts for S):
  *  - conv2d:           y[n,oh,ow,f]  = S over k = (kh*kW + kw)*C + c of x[n, oh*sH+kh-padTop, ow*sW+kw-padLeft, c] * w[kh,kw,c,f]
  *  - conv2dGradInput:  dx[n,ih,iw,c] = S over k = (kh*kW + kw)*F + f of dy[n,oh,ow,f] * w[kh,kw,c,f],
@@ -14,8 +16,8 @@ import { checkOptions } from '../options.ts';
 import { runOp } from '../run-op.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
-import type { Padding, Window2dAttrs } from './op-attrs.ts';
-import { checkPadding, expectRank4, pair, window2d } from './window.ts';
+import type { ConvAttrs, Padding } from './op-attrs.ts';
+import { checkPadding, convWindow2d, expectRank4, pair } from './window.ts';
 
 function checkFloat(fn: string, a: { dtype: string }, b: { dtype: string }, na: string, nb: string): void {
   if (a.dtype !== 'float32' || b.dtype !== 'float32') {
@@ -32,10 +34,10 @@ const conv2dOp = defineOp({
     if (x.shape[3] !== w.shape[2]) {
       throw new ShapeError(`conv2d: expected x channels (${x.shape[3]}) to equal w input channels (w.shape[2] = ${w.shape[2]}). Received: x.shape=${fmtShape(x.shape)}, w.shape=${fmtShape(w.shape)}`);
     }
-    const g = window2d('conv2d', x.shape, [w.shape[0], w.shape[1]], a.strides, a.padding);
+    const g = convWindow2d('conv2d', x.shape, [w.shape[0], w.shape[1]], a.strides, a.padding, a.dilations);
     return { shape: [g.n, g.outH, g.outW, w.shape[3]], dtype: 'float32' };
   },
-  grad: (dy, { inputs: [x, w], attrs, needs }) => [
+  grad: (dy, { inputs: [x, w], attrs, needs }): (Tensor | null)[] => [
     needs[0] ? runOp(conv2dGradInputOp, [dy, w], { ...attrs, inputShape: [...x.shape] }) : null,
     needs[1] ? runOp(conv2dGradFilterOp, [x, dy], { ...attrs, filterShape: [...w.shape] }) : null,
   ],
@@ -47,12 +49,18 @@ const conv2dGradInputOp = defineOp({
     expectRank4('conv2dGradInput', 'dy', dy.shape);
     expectRank4('conv2dGradInput', 'w', w.shape, '[kH, kW, C, F]');
     checkFloat('conv2dGradInput', dy, w, 'dy', 'w');
-    const g = window2d('conv2dGradInput', a.inputShape, [w.shape[0], w.shape[1]], a.strides, a.padding);
+    const g = convWindow2d('conv2dGradInput', a.inputShape, [w.shape[0], w.shape[1]], a.strides, a.padding, a.dilations);
     if (dy.shape[0] !== g.n || dy.shape[1] !== g.outH || dy.shape[2] !== g.outW || dy.shape[3] !== w.shape[3] || a.inputShape[3] !== w.shape[2]) {
       throw new ShapeError(`conv2dGradInput: expected dy of shape ${fmtShape([g.n, g.outH, g.outW, w.shape[3]])} for input ${fmtShape(a.inputShape)}. Received: dy.shape=${fmtShape(dy.shape)}, w.shape=${fmtShape(w.shape)}`);
     }
     return { shape: [...a.inputShape], dtype: 'float32' };
   },
+  // z = conv2dGradInput(dy, w) is linear in each: dL/ddy = conv2d(dz, w), dL/dw = conv2dGradFilter(dz, dy)
+  // (the transposed convolution's gradients, conv2d-transpose.ts).
+  grad: (dz, { inputs: [dy, w], attrs: { inputShape: _shape, ...conv }, needs }): (Tensor | null)[] => [
+    needs[0] ? runOp(conv2dOp, [dz, w], conv) : null,
+    needs[1] ? runOp(conv2dGradFilterOp, [dz, dy], { ...conv, filterShape: [...w.shape] }) : null,
+  ],
 });
 
 const conv2dGradFilterOp = defineOp({
@@ -62,7 +70,7 @@ const conv2dGradFilterOp = defineOp({
     expectRank4('conv2dGradFilter', 'dy', dy.shape);
     checkFloat('conv2dGradFilter', x, dy, 'x', 'dy');
     const f = a.filterShape;
-    const g = window2d('conv2dGradFilter', x.shape, [f[0], f[1]], a.strides, a.padding);
+    const g = convWindow2d('conv2dGradFilter', x.shape, [f[0], f[1]], a.strides, a.padding, a.dilations);
     if (dy.shape[0] !== g.n || dy.shape[1] !== g.outH || dy.shape[2] !== g.outW || dy.shape[3] !== f[3] || x.shape[3] !== f[2]) {
       throw new ShapeError(`conv2dGradFilter: expected dy of shape ${fmtShape([g.n, g.outH, g.outW, f[3]])}. Received: dy.shape=${fmtShape(dy.shape)}, x.shape=${fmtShape(x.shape)}, filterShape=${fmtShape(f)}`);
     }
@@ -79,11 +87,21 @@ export interface Conv2dOptions {
    * the output size is ceil(H / strideH), the extra row or column going at the bottom/right, as in TensorFlow).
    */
   padding?: Padding;
+  /**
+   * Spacing of the kernel's taps in the input (atrous convolution): one number for both axes, or
+   * [dilationH, dilationW]. Positive integers; default 1. The window then spans (k - 1) * d + 1 input
+   * rows/columns, and output size and padding follow from that extent. TF.js's `dilations`.
+   */
+  dilations?: number | readonly [number, number];
 }
 
-function convAttrs(fn: string, o: Conv2dOptions): Window2dAttrs {
-  checkOptions(fn, o, ['strides', 'padding']);
-  return { strides: pair(fn, 'strides', o.strides, [1, 1]), padding: checkPadding(fn, o.padding) };
+/** Normalized attributes of a convolution (dilations left out when [1, 1]: the undilated op's exact attributes). */
+export function convAttrs(fn: string, o: Conv2dOptions): ConvAttrs {
+  checkOptions(fn, o, ['strides', 'padding', 'dilations']);
+  const a: ConvAttrs = { strides: pair(fn, 'strides', o.strides, [1, 1]), padding: checkPadding(fn, o.padding) };
+  const d = pair(fn, 'dilations', o.dilations, [1, 1]);
+  if (d[0] !== 1 || d[1] !== 1) a.dilations = d;
+  return a;
 }
 
 /**

@@ -34,6 +34,16 @@ export interface Window2dAttrs {
 }
 
 /**
+ * Convolution window: strides, padding and the kernel's dilation (absent when [1, 1], so that undilated
+ * convolutions keep exactly their attributes).
+ * @inline
+ */
+export interface ConvAttrs extends Window2dAttrs {
+  /** [dilationH, dilationW]; absent means [1, 1]. */
+  dilations?: [number, number];
+}
+
+/**
  * Pooling window: size, strides and padding.
  * @inline
  */
@@ -233,14 +243,14 @@ export interface OpAttrMap {
     transposeB: boolean;
   };
   /** 2-D convolution, x [N, H, W, C] and w [kH, kW, C, F]. */
-  conv2d: Window2dAttrs;
+  conv2d: ConvAttrs;
   /** conv2d's gradient with respect to x (inputs dy, w). */
-  conv2dGradInput: Window2dAttrs & {
+  conv2dGradInput: ConvAttrs & {
     /** x's shape [N, H, W, C]. */
     inputShape: number[];
   };
   /** conv2d's gradient with respect to w (inputs x, dy). */
-  conv2dGradFilter: Window2dAttrs & {
+  conv2dGradFilter: ConvAttrs & {
     /** w's shape [kH, kW, C, F]. */
     filterShape: number[];
   };

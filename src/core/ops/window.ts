@@ -40,6 +40,28 @@ export function window2d(fn: string, xShape: readonly number[], k: [number, numb
   return { n, inH, inW, inC, kH: k[0], kW: k[1], sH: strides[0], sW: strides[1], outH, outW, padTop, padLeft };
 }
 
+/** Geometry of a dilated convolution window: kH, kW are the taps, dH, dW their spacing in the input. */
+export interface ConvWindow2d extends Window2d {
+  dH: number;
+  dW: number;
+}
+
+/** Extent in the input of k taps spaced d apart: (k - 1) * d + 1 (0 for no tap). */
+export const dilatedSize = (k: number, d: number): number => (k === 0 ? 0 : (k - 1) * d + 1);
+
+/**
+ * Geometry for input [N, H, W, C], kernel [kH, kW] and dilations [dH, dW] (default [1, 1]): output size and padding
+ * are those of a window of the dilated extent (TensorFlow's rules); kH, kW stay the tap counts.
+ */
+export function convWindow2d(fn: string, xShape: readonly number[], k: [number, number], strides: [number, number], padding: Padding, dilations?: readonly [number, number]): ConvWindow2d {
+  const [dH, dW] = dilations ?? [1, 1];
+  const g = window2d(fn, xShape, [dilatedSize(k[0], dH), dilatedSize(k[1], dW)], strides, padding);
+  if (dH * (k[0] - 1) >= MAX_WINDOW || dW * (k[1] - 1) >= MAX_WINDOW) {
+    throw new ShapeError(`${fn}: expected a dilated window of at most 2^30 per dimension. Received: window [${k[0]}, ${k[1]}], dilations [${dH}, ${dW}]`);
+  }
+  return { ...g, kH: k[0], kW: k[1], dH, dW };
+}
+
 /**
  * Largest window size or stride: the WebGPU kernels compute window bounds in 32-bit signed
  * arithmetic (shaders/lib/pool.wgsl, conv2d.wgsl), so sizes and strides stay below 2^30.

@@ -5,6 +5,7 @@
  * conv2dGradInput: zero-dilated dy rows), so memory stays bounded (no whole-tensor im2col).
  * conv2dGradFilter, whose reduction over positions is long, runs in split-K mode: threads take
  * chunks of 256 positions and the chunk sums are added in order afterwards (gemm.ts).
+ * Dilations (dH, dW) only move where tap (kh, kw) reads (kh*dH, kw*dW); the slabs span the dilated extent.
  * Reduction orders (src/core/ops/conv2d.ts; S = the engine's summation tree of
  * src/core/reduction-order.ts, every product f32(a * b) with the first operand named first):
  *  - conv2d:           y[n,oh,ow,f]  = S over k = (kh*kW + kw)*C + c of x[n, ih, iw, c] * w[kh,kw,c,f]
@@ -15,13 +16,13 @@
  * becomes -0, and s + (±0) = s).
  * Part of src/kernels/cpu: imports src/core only.
  */
-import { window2d, type Window2d } from '../../core/ops/window.ts';
+import { convWindow2d, type ConvWindow2d } from '../../core/ops/window.ts';
 import { runGemm } from './gemm.ts';
 import type { ConvGeometry, GemmOperands } from './gemm-tasks.ts';
 import { type CpuKernel, floats, type CpuKernels } from './types.ts';
 
-function geometry(g: Window2d, C: number, F: number): ConvGeometry {
-  return { C, F, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, sH: g.sH, sW: g.sW, outH: g.outH, outW: g.outW, padTop: g.padTop, padLeft: g.padLeft };
+function geometry(g: ConvWindow2d, C: number, F: number): ConvGeometry {
+  return { C, F, inH: g.inH, inW: g.inW, kH: g.kH, kW: g.kW, dH: g.dH, dW: g.dW, sH: g.sH, sW: g.sW, outH: g.outH, outW: g.outW, padTop: g.padTop, padLeft: g.padLeft };
 }
 
 /** Runs C[M, N] = S over K as a gemm job (gemm.ts). */
@@ -31,19 +32,19 @@ function gemmJob(job: GemmOperands, M: number, N: number, K: number, out: Float3
 
 export const conv2d: CpuKernel<'conv2d'> = ([x, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
-  const g = window2d('conv2d', x.shape, [kH, kW], a.strides, a.padding);
+  const g = convWindow2d('conv2d', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
   gemmJob({ kind: 'conv2d', x: floats(x), w: floats(w), ...geometry(g, C, F) }, g.n * g.outH * g.outW, F, kH * kW * C, floats(out));
 };
 
 export const conv2dGradInput: CpuKernel<'conv2dGradInput'> = ([dy, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
-  const g = window2d('conv2dGradInput', a.inputShape, [kH, kW], a.strides, a.padding);
+  const g = convWindow2d('conv2dGradInput', a.inputShape, [kH, kW], a.strides, a.padding, a.dilations);
   gemmJob({ kind: 'conv2dGradInput', dy: floats(dy), w: floats(w), ...geometry(g, C, F) }, g.n * g.inH * g.inW, C, kH * kW * F, floats(out));
 };
 
 export const conv2dGradFilter: CpuKernel<'conv2dGradFilter'> = ([x, dy], a, out) => {
   const [kH, kW, C, F] = a.filterShape;
-  const g = window2d('conv2dGradFilter', x.shape, [kH, kW], a.strides, a.padding);
+  const g = convWindow2d('conv2dGradFilter', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
   gemmJob({ kind: 'conv2dGradFilter', x: floats(x), dy: floats(dy), ...geometry(g, C, F) }, kH * kW * C, F, g.n * g.outH * g.outW, floats(out));
 };
 

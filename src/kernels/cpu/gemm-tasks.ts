@@ -14,6 +14,7 @@
  * B are virtual matrices read by each kind's stagers (zero where the op's order has a zero term):
  *  matmul           A[m, k] = a[m, k] (or a[k, m]),  B[n, k] = b[k, n] (or b[n, k]),
  *                   C = out[b, m, n]; k is the contraction index (src/core/ops/matmul.ts)
+ * (Convolutions with dilations dH, dW read tap (kh, kw) at kh*dH, kw*dW in place of kh, kw below.)
  *  conv2d           m = (n*outH + oh)*outW + ow, k = (kh*kW + kw)*C + c,
  *                   A[m, k] = x[n, oh*sH + kh - padTop, ow*sW + kw - padLeft, c] or +0,
  *                   B[f, k] = w[kh, kw, c, f]
@@ -117,6 +118,9 @@ export interface ConvGeometry {
   inW: number;
   kH: number;
   kW: number;
+  /** Dilations: tap (kh, kw) reads input row oh*sH + kh*dH - padTop, column likewise (1: the plain convolution). */
+  dH: number;
+  dW: number;
   sH: number;
   sW: number;
   outH: number;
@@ -277,24 +281,27 @@ export function planGemm(batch: number, M: number, N: number, K: number, threads
 // Heap layout of a job (floats): A panels | B panels | T | A offset table | B offset table |
 // lane-base table | B operand block | A operand block or slab (sized for the job's largest block).
 
+/** Input rows and columns spanned by the kernel's taps: (k - 1) * d + 1, which is k itself when d = 1. */
+const extentH = (j: ConvGeometry): number => (j.kH - 1) * j.dH + 1;
+const extentW = (j: ConvGeometry): number => (j.kW - 1) * j.dW + 1;
 /** Padded input width read by conv2d / conv2dGradFilter windows: columns -padLeft .. Wp-padLeft-1. */
-const paddedWidth = (j: ConvGeometry): number => (j.outW - 1) * j.sW + j.kW;
-/** Width of conv2dGradInput's dilated dy slab: columns tw = padLeft-kW+1 .. padLeft+inW-1. */
-const dilatedWidth = (j: ConvGeometry): number => j.inW + j.kW - 1;
+const paddedWidth = (j: ConvGeometry): number => (j.outW - 1) * j.sW + extentW(j);
+/** Width of conv2dGradInput's dilated dy slab: columns tw = padLeft-eW+1 .. padLeft+inW-1 (eW = extentW). */
+const dilatedWidth = (j: ConvGeometry): number => j.inW + extentW(j) - 1;
 
 /** Bound of the x slab for q consecutive output positions. */
 function xSlabBound(j: ConvGeometry, q: number): number {
   const perImage = j.outH * j.outW;
   const images = Math.ceil(q / perImage) + 1;
   const rows = Math.min(j.outH, Math.ceil(q / j.outW) + 1);
-  return images * ((rows - 1) * j.sH + j.kH) * paddedWidth(j) * j.C;
+  return images * ((rows - 1) * j.sH + extentH(j)) * paddedWidth(j) * j.C;
 }
 
 /** Bound of the dilated dy slab for q consecutive input positions. */
 function dySlabBound(j: ConvGeometry, q: number): number {
   const perImage = j.inH * j.inW;
   const images = Math.ceil(q / perImage) + 1;
-  const rows = Math.min(j.inH, Math.ceil(q / j.inW) + 1) + j.kH - 1;
+  const rows = Math.min(j.inH, Math.ceil(q / j.inW) + 1) + extentH(j) - 1;
   return images * rows * dilatedWidth(j) * j.F;
 }
 
@@ -426,7 +433,8 @@ function basesFor(n: number): Int32Array {
 function xSlab(j: ConvGeometry & { x: Float32Array }, q0: number, q1: number, dst: number, out: Int32Array, at: number): void {
   const h = H;
   const x = j.x;
-  const { C, inH, inW, kH, sH, sW, outH, outW, padTop, padLeft } = j;
+  const { C, inH, inW, sH, sW, outH, outW, padTop, padLeft } = j;
+  const kH = extentH(j);
   const Wp = paddedWidth(j);
   const rowLen = Wp * C;
   const cols = Math.min(inW, Wp - padLeft);
@@ -473,7 +481,10 @@ function xSlab(j: ConvGeometry & { x: Float32Array }, q0: number, q1: number, ds
 function dySlab(j: Conv2dGradInputOperands, q0: number, q1: number, dst: number, out: Int32Array): void {
   const h = H;
   const dy = j.dy;
-  const { F, inH, inW, kH, kW, sH, sW, outH, outW, padTop, padLeft } = j;
+  const { F, inH, inW, sH, sW, outH, outW, padTop, padLeft } = j;
+  // the dilated kernel's extents (the taps themselves are kh*dH, kw*dW: stageA's offset table)
+  const kH = extentH(j);
+  const kW = extentW(j);
   const Wd = dilatedWidth(j);
   const rowLen = Wd * F;
   const tw0 = padLeft - kW + 1;
@@ -582,14 +593,14 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
       return packPanels(L, true, L.aPanels, mc, kc, L.tabA, L.opA, rs, null);
     }
     case 'conv2d': {
-      // off(k) = (kh*Wp + kw)*C + c for k = (kh*kW + kw)*C + c
-      const { C, kW } = j;
+      // off(k) = (kh*dH*Wp + kw*dW)*C + c for k = (kh*kW + kw)*C + c
+      const { C, kW, dH, dW } = j;
       const Wp = paddedWidth(j);
       let kk = Math.floor(k0 / C);
       let c = k0 - kk * C;
       for (let k = 0; k < kc; k++) {
         const kh = Math.floor(kk / kW);
-        hi[L.tabA + k] = ((kh * Wp + (kk - kh * kW)) * C + c) * 4;
+        hi[L.tabA + k] = ((kh * dH * Wp + (kk - kh * kW) * dW) * C + c) * 4;
         if (++c === C) {
           c = 0;
           kk++;
@@ -598,14 +609,14 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
       return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
     }
     case 'conv2dGradInput': {
-      // off(k) = -(kh*Wd + kw)*F + f for k = (kh*kW + kw)*F + f
-      const { F, kW } = j;
+      // off(k) = -(kh*dH*Wd + kw*dW)*F + f for k = (kh*kW + kw)*F + f
+      const { F, kW, dH, dW } = j;
       const Wd = dilatedWidth(j);
       let kk = Math.floor(k0 / F);
       let f = k0 - kk * F;
       for (let k = 0; k < kc; k++) {
         const kh = Math.floor(kk / kW);
-        hi[L.tabA + k] = (f - (kh * Wd + (kk - kh * kW)) * F) * 4;
+        hi[L.tabA + k] = (f - (kh * dH * Wd + (kk - kh * kW) * dW) * F) * 4;
         if (++f === F) {
           f = 0;
           kk++;
@@ -614,8 +625,8 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
       return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
     }
     case 'conv2dGradFilter': {
-      // rows m = (kh*kW + kw)*C + c at (kh*Wp + kw)*C + c; terms p = k0..k0+kc-1 at pos(p)
-      const { C, kW } = j;
+      // rows m = (kh*kW + kw)*C + c at (kh*dH*Wp + kw*dW)*C + c; terms p = k0..k0+kc-1 at pos(p)
+      const { C, kW, dH, dW } = j;
       const Wp = paddedWidth(j);
       xSlab(j, k0, k0 + kc, L.opA, HI, L.tabA);
       const bs = basesFor(mc);
@@ -624,7 +635,7 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
         const c = m % C;
         const kk = (m - c) / C;
         const kh = Math.floor(kk / kW);
-        bs[r] = ((kh * Wp + (kk - kh * kW)) * C + c) * 4;
+        bs[r] = ((kh * dH * Wp + (kk - kh * kW) * dW) * C + c) * 4;
       }
       return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, bs);
     }

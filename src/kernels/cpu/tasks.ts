@@ -14,6 +14,7 @@ import {
   runBinaryBlock, runBinaryRowBlock, runMaxPoolBlock, runMaxPoolGradBlock, runReluBlock, runReluGradBlock, runResizeBlock, runSumChunksBlock, runWhereBlock,
 } from './ew-tasks.ts';
 import { type GemmJob, runGemmBlock } from './gemm-tasks.ts';
+import { type ImageTransformJob, runImageTransformBlock } from './image-transform-tasks.ts';
 import { type PhiloxJob, runPhiloxBlock } from './random-tasks.ts';
 import { type WasmModule, compiledModules } from './wasm-builder.ts';
 import { ewAvailable } from './wasm-ew.ts';
@@ -40,6 +41,7 @@ export interface SplitJobs {
   maxPool2d: MaxPoolJob;
   maxPool2dGrad: MaxPoolGradJob;
   philoxUniform: PhiloxJob;
+  imageTransform: ImageTransformJob;
 }
 
 /** Every task's job, by task name. */
@@ -93,6 +95,7 @@ export const TASKS: { readonly [T in TaskName]: BlockTask<T> } = {
   maxPool2dGrad: runMaxPoolGradBlock,
   sumChunks: runSumChunksBlock,
   philoxUniform: runPhiloxBlock,
+  imageTransform: runImageTransformBlock,
   /** Test hook: a worker block throws (the main thread's blocks do nothing). */
   'test.throw': (job) => {
     if (!isMainThread) throw new Error(job.message);

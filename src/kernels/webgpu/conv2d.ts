@@ -4,11 +4,12 @@
  * and, with GRAD_INPUT, the input gradient) and shaders/conv2d-grad-filter.wgsl. Each output is
  * the engine-order dot product over the reduction index documented in src/core/ops/conv2d.ts,
  * with +0 for padding and non-matching terms (bit-identical to the CPU, which does the same).
+ * Dilations (dH, dW) are two more parameters: tap (kh, kw) reads at kh*dH, kw*dW.
  * Long reductions are split into k-groups that are nodes of the summation tree (G = 256 or
  * 65536 terms), whose partial sums reduce-sum passes finish (kernel-util `sumTree`).
  * Part of src/kernels/webgpu: imports src/core only.
  */
-import { window2d, type Window2d } from '../../core/ops/window.ts';
+import { convWindow2d, type ConvWindow2d } from '../../core/ops/window.ts';
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { ParamWriter, TUNING, bind, sumTree, type GpuHandle, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
 import { copyStrided, fillWords } from './movement.ts';
@@ -31,7 +32,7 @@ function constants(ctx: KernelContext, extra: Record<string, number> = {}): Reco
  * Records the forward convolution (gradInput false: src = x, CO = F, reduction over (kh, kw, c))
  * or the input gradient (gradInput true: src = dy, CO = C, reduction over (kh, kw, f)).
  */
-function implicitConv(ctx: KernelContext, gradInput: boolean, g: Window2d, C: number, F: number, src: GpuHandle, w: GpuHandle, out: GpuHandle): void {
+function implicitConv(ctx: KernelContext, gradInput: boolean, g: ConvWindow2d, C: number, F: number, src: GpuHandle, w: GpuHandle, out: GpuHandle): void {
   const P = gradInput ? g.n * g.inH * g.inW : g.n * g.outH * g.outW;
   const CO = gradInput ? C : F;
   const K = g.kH * g.kW * (gradInput ? F : C);
@@ -55,14 +56,16 @@ function implicitConv(ctx: KernelContext, gradInput: boolean, g: Window2d, C: nu
   const target = mg === 1 ? out.buffer : ctx.temp(mg * outputs);
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
   const groupsX = Math.ceil(Math.ceil(P / TILE) / WG);
-  // Forward without horizontal padding: every kernel column is inside the input for every position.
-  const rowTaps = !gradInput && g.padLeft === 0 && (g.outW - 1) * g.sW + g.kW <= g.inW;
+  // Forward without horizontal padding or dilation: every kernel column is inside the input for every
+  // position, and a kernel row is contiguous in x.
+  const rowTaps = !gradInput && g.dW === 1 && g.padLeft === 0 && (g.outW - 1) * g.sW + g.kW <= g.inW;
   const perDispatch = maxDim;
   for (let x0 = 0; x0 < groupsX; x0 += perDispatch) {
     const gx = Math.min(perDispatch, groupsX - x0);
     const p = new ParamWriter()
       .u32(g.inH, g.inW, C, F, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft)
       .u32(P, x0 * WG * TILE, G, K, 0, mg === 1 ? 0 : outputs, rowTaps ? 1 : 0, 0)
+      .u32(g.dH, g.dW, 0, 0)
       .finish();
     ctx.stream.dispatch('conv2d', [bind(src), { buffer: wk, bytes: Math.max(1, K * CO) * 4 }, { buffer: target, bytes: mg * outputs * 4 }], p, [gx, Math.ceil(CO / CH), mg], {
       constants: constants(ctx, gradInput ? { GRAD_INPUT: 1 } : {}),
@@ -74,13 +77,13 @@ function implicitConv(ctx: KernelContext, gradInput: boolean, g: Window2d, C: nu
 
 export const conv2d: GpuKernel<'conv2d'> = (ctx, [x, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
-  const g = window2d('conv2d', x.shape, [kH, kW], a.strides, a.padding);
+  const g = convWindow2d('conv2d', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
   implicitConv(ctx, false, g, C, F, x.handle, w.handle, out.handle);
 };
 
 export const conv2dGradInput: GpuKernel<'conv2dGradInput'> = (ctx, [dy, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
-  const g = window2d('conv2dGradInput', a.inputShape, [kH, kW], a.strides, a.padding);
+  const g = convWindow2d('conv2dGradInput', a.inputShape, [kH, kW], a.strides, a.padding, a.dilations);
   implicitConv(ctx, true, g, C, F, dy.handle, w.handle, out.handle);
 };
 
@@ -97,7 +100,7 @@ function filterGroupLength(P: number, outputs: number): number {
 
 export const conv2dGradFilter: GpuKernel<'conv2dGradFilter'> = (ctx, [x, dy], a, out) => {
   const [kH, kW, C, F] = a.filterShape;
-  const g = window2d('conv2dGradFilter', x.shape, [kH, kW], a.strides, a.padding);
+  const g = convWindow2d('conv2dGradFilter', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
   const K = kH * kW * C;
   const P = g.n * g.outH * g.outW;
   const outputs = K * F;
@@ -120,6 +123,7 @@ export const conv2dGradFilter: GpuKernel<'conv2dGradFilter'> = (ctx, [x, dy], a,
     const p = new ParamWriter()
       .u32(g.inH, g.inW, C, F, g.outH, g.outW, kH, kW, g.sH, g.sW, g.padTop, g.padLeft)
       .u32(P, K, G, groups, x0 * WG, 0, groups === 1 ? 0 : outputs, 0)
+      .u32(g.dH, g.dW, 0, 0)
       .finish();
     ctx.stream.dispatch('conv2d-grad-filter', [bind(x.handle), bind(dy.handle), { buffer: target, bytes: groups * outputs * 4 }], p, [gx, Math.ceil(F / CH), 1], {
       constants: constants(ctx, TK === TILE ? {} : { TK }),

@@ -9,7 +9,9 @@ import { OP_NAMES } from '../../core/ops/op-def.ts';
 import { KERNELS as adam } from './adam.ts';
 import { KERNELS as binary } from './binary.ts';
 import { KERNELS as conv2d } from './conv2d.ts';
+import { KERNELS as depthwiseConv2d } from './depthwise-conv2d.ts';
 import { KERNELS as gather } from './gather.ts';
+import { KERNELS as imageTransform } from './image-transform.ts';
 import type { GpuKernel } from './kernel-util.ts';
 import { KERNELS as matmul } from './matmul.ts';
 import { KERNELS as movement } from './movement.ts';
@@ -18,6 +20,7 @@ import { KERNELS as randomUniform } from './random-uniform.ts';
 import { KERNELS as reduce } from './reduce.ts';
 import { KERNELS as reluGrad } from './relu-grad.ts';
 import { KERNELS as resizeBilinear } from './resize-bilinear.ts';
+import { KERNELS as specialUnary } from './special-unary.ts';
 import { KERNELS as unary } from './unary.ts';
 
 export type WebGpuKernelTable = { [O in OpName]: GpuKernel<O> };
@@ -26,6 +29,9 @@ export type WebGpuKernelTable = { [O in OpName]: GpuKernel<O> };
 export const WEBGPU_KERNELS: WebGpuKernelTable = {
   ...movement, ...gather, ...unary, ...reluGrad, ...adam, ...binary, ...reduce,
   ...matmul, ...conv2d, ...pool, ...resizeBilinear, ...randomUniform,
+  ...specialUnary,
+  ...imageTransform,
+  ...depthwiseConv2d,
 };
 
 /** Primitive ops (OP_NAMES order) that have no WebGPU kernel (none while the table type is total and OP_NAMES lists OpName). */

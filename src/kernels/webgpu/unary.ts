@@ -14,7 +14,7 @@ export const UNARY_OP = {
 } as const;
 
 /** Op codes of shaders/unary-math.wgsl (override OP): the engine's own float32 functions. */
-export const MATH_OP = { exp: 0, log: 1, sigmoid: 2, tanh: 3, elu: 4 } as const;
+export const MATH_OP = { exp: 0, log: 1, sigmoid: 2, tanh: 3, elu: 4, erf: 5, softplus: 6 } as const;
 
 
 /**

@@ -12,6 +12,8 @@
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { ADAM_MODE } from './adam.ts';
 import { BINARY_OP, DTYPE_CODE } from './binary.ts';
+import { DEPTHWISE_MODE } from './depthwise-conv2d.ts';
+import { FILL_MODE } from './image-transform.ts';
 import { ELEMENTS_PER_INVOCATION } from './kernel-util.ts';
 import { POOL_MODE } from './pool.ts';
 import { RANDOM_ALGO } from './random-uniform.ts';
@@ -42,6 +44,8 @@ export const WGSL_CONSTANT_GROUPS: Readonly<Record<string, Readonly<Record<strin
   'const/adam-modes': prefixed('ADAM', ADAM_MODE),
   'const/scan-ops': prefixed('SCAN', SCAN_OP),
   'const/random-algos': prefixed('ALGO', RANDOM_ALGO),
+  'const/image-transform': prefixed('FILL', FILL_MODE),
+  'const/depthwise-modes': prefixed('DEPTHWISE', DEPTHWISE_MODE),
 };
 
 /** The WGSL text of one constant group. */

@@ -8,10 +8,12 @@
  * Part of src/nn: imports src/core only.
  */
 import { type Tensor, getRandomState } from '../../core/internal.ts';
+import type { SymbolicShape } from '../layer.ts';
 import { Callback, type CallbackLike } from '../callbacks.ts';
 import { encodeSafetensors, type NamedArray } from '../safetensors.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
-import { layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf } from './parts.ts';
+import { f64Hex } from './number-bits.ts';
+import { OUTPUT_LOSS, layerSeedGenerators, metricFunctionName, safetensorsDType, shuffleSeedsOf, statefulTag } from './parts.ts';
 import type { CallbackEntry, CheckpointState } from './state.ts';
 import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
 import type { RunPosition, TrainingRun } from './training-run.ts';
@@ -38,7 +40,11 @@ export async function captureCheckpoint(run: TrainingRun, pos: RunPosition): Pro
   const slots = c.optimizer.variables();
   for (const s of slots) tensors[optimizerTensor(s.name)] = await hostArray(fn, s.name, s);
   const trackers: [string, { variables(): Tensor[] }][] = [['loss', c.lossTracker]];
-  for (const m of c.metrics) if (m.tracker) trackers.push([m.id, m.tracker]);
+  for (const m of c.metrics) if (m.tracker && !m.stateful) trackers.push([m.id, m.tracker]);
+  for (const m of c.metrics) {
+    if (!m.stateful) continue;
+    for (const [k, v] of m.tracker!.variables().entries()) tensors[metricTensor(m.id, k)] = await hostArray(fn, v.name, v);
+  }
   for (const [id, t] of trackers) {
     const [total, count] = t.variables();
     tensors[metricTensor(id, 'total')] = await hostArray(fn, `${id}/total`, total);
@@ -59,12 +65,21 @@ export async function captureCheckpoint(run: TrainingRun, pos: RunPosition): Pro
     fit: { epochs: run.epochs, stepsPerEpoch: run.stepsPerEpoch, validation: run.validation },
     data: { position: { ...pos.data }, shuffleSeeds: shuffleSeedsOf(run.data) },
     model: {
-      inputShape: [...(model.layers[0]?.buildShape ?? [])],
+      // The first layer (a Sequential's first layer, a functional model's first InputLayer) takes one tensor.
+      inputShape: [...((model.layers[0]?.buildShape as SymbolicShape | undefined) ?? [])],
       weights: model.weights.map((w) => ({ name: w.name, dtype: w.dtype, shape: [...w.shape] })),
       stopTraining: model.stopTraining,
     },
-    optimizer: { config: c.optimizer.getConfig(), iterations: c.optimizer.iterations, slots: slots.map((s) => s.name) },
-    metrics: c.metrics.map((m) => ({ id: m.id, fn: m.fn ? metricFunctionName(m.fn) : null })),
+    optimizer: {
+      config: c.optimizer.getConfig(),
+      iterations: c.optimizer.iterations,
+      slots: slots.map((s) => s.name),
+      // Only when set (ReduceLROnPlateau, LearningRateScheduler): checkpoints of other runs keep their bytes.
+      ...(c.optimizer.assignedLearningRate !== undefined ? { learningRate: f64Hex(c.optimizer.assignedLearningRate) } : {}),
+    },
+    metrics: c.metrics.map((m) => (m.stateful
+      ? { id: m.id, fn: statefulTag(m.tracker!), shapes: m.tracker!.variables().map((v) => [...v.shape]) }
+      : { id: m.id, fn: m.isLoss ? OUTPUT_LOSS : m.fn ? metricFunctionName(m.fn) : null })),
     seedGenerators,
     random: getRandomState(),
     history: run.history.toJSON(),

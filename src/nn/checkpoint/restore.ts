@@ -18,7 +18,8 @@ import { History } from '../history.ts';
 import { MeanMetric } from '../metrics.ts';
 import type { NamedArray } from '../safetensors.ts';
 import { callbackClass } from './capture.ts';
-import { layerSeedGenerators, METRIC_FUNCTIONS, safetensorsDType, shuffleSeedsOf } from './parts.ts';
+import { f64FromHex } from './number-bits.ts';
+import { layerSeedGenerators, METRIC_FUNCTIONS, OUTPUT_LOSS, STATEFUL_PREFIX, primeState, safetensorsDType, shuffleSeedsOf, statefulTag } from './parts.ts';
 import type { LoadedCheckpoint } from './reader.ts';
 import { callbackTensor, metricTensor, modelTensor, optimizerTensor } from './tensor-names.ts';
 import type { TrainingRun } from './training-run.ts';
@@ -84,12 +85,25 @@ export function prepareResume(run: TrainingRun, ck: LoadedCheckpoint): () => Res
   // Optimizer: same hyperparameters; slots created as the first step would, then matched by name.
   const cfg = c.optimizer.getConfig();
   if (sortedConfig(cfg) !== sortedConfig(s.optimizer.config)) fail(`expected optimizer ${sortedConfig(s.optimizer.config)}. Received: ${sortedConfig(cfg)}`);
+  const assignedLr = s.optimizer.learningRate === undefined ? undefined : f64FromHex(s.optimizer.learningRate, 'state.optimizer.learningRate');
+  if (assignedLr !== undefined && typeof c.optimizer.learningRate !== 'number') fail(`expected an optimizer with a constant learningRate (the checkpoint holds a learning rate set during training). Received: ${sortedConfig(cfg)}`);
 
   // Metrics, seed generators, random state, History, callbacks.
   const ids = c.metrics.map((m) => m.id);
   if (!same(ids, s.metrics.map((m) => m.id))) fail(`expected metrics ${JSON.stringify(s.metrics.map((m) => m.id))}. Received: ${JSON.stringify(ids)}`);
   const metricFns = s.metrics.map((m, i) => {
+    if (m.fn !== null && m.fn.startsWith(STATEFUL_PREFIX)) {
+      const cm = c.metrics[i];
+      const got = cm.stateful ? statefulTag(cm.tracker!) : 'a metric function';
+      if (got !== m.fn) fail(`expected metric '${m.id}' to be ${m.fn.slice(STATEFUL_PREFIX.length)}. Received: ${got.replace(STATEFUL_PREFIX, '')}`);
+      return undefined;
+    }
+    if (c.metrics[i].stateful) fail(`expected metric '${m.id}' to be a metric function. Received: ${statefulTag(c.metrics[i].tracker!).slice(STATEFUL_PREFIX.length)}`);
     if (m.fn === null) return undefined;
+    if (m.fn === OUTPUT_LOSS) {
+      if (!c.metrics[i].isLoss) fail(`expected metric '${m.id}' to be an output's loss. Received: a metric`);
+      return undefined;
+    }
     const f = METRIC_FUNCTIONS[m.fn];
     if (!f) fail(`expected metric function names ${Object.keys(METRIC_FUNCTIONS).join(', ')}. Received: ${m.fn}`);
     if (c.metrics[i].fn && c.metrics[i].fn !== f) fail(`expected metric '${m.id}' to be ${m.fn}. Received: the model resolved it differently`);
@@ -134,15 +148,33 @@ export function prepareResume(run: TrainingRun, ck: LoadedCheckpoint): () => Res
   const slots = c.optimizer.variables();
   if (!same(slots.map((v) => v.name), s.optimizer.slots)) fail(`expected optimizer slots [${s.optimizer.slots.join(', ')}]. Received: [${slots.map((v) => v.name).join(', ')}]`);
   const slotValues = slots.map((v) => expectTensor(optimizerTensor(v.name), v));
+  // Stateful metrics: state created as their first update would (a harmless change, as the slots above), then matched.
+  const statefulValues: [Variable, NamedArray][] = [];
+  s.metrics.forEach((m, i) => {
+    if (!m.shapes) return;
+    const t = c.metrics[i].tracker!;
+    primeState(t, m.shapes);
+    const vs = t.variables();
+    if (!same(vs.map((v) => v.shape), m.shapes)) fail(`expected metric '${m.id}' state of shapes ${JSON.stringify(m.shapes)}. Received: ${JSON.stringify(vs.map((v) => v.shape))}`);
+    vs.forEach((v, k) => statefulValues.push([v, expectTensor(metricTensor(m.id, k), v)]));
+  });
 
   return () => {
     const assign = (v: Variable, a: NamedArray): void => tidy(() => v.assign(ops.tensor(a.data, v.shape, v.dtype)));
     ws.forEach((w, i) => assign(w, weightValues[i]));
     slots.forEach((v, i) => assign(v, slotValues[i]));
     c.optimizer.iterations = s.optimizer.iterations;
-    const trackers: [string, MeanMetric][] = [['loss', c.lossTracker]];
+    c.optimizer.setLearningRate(assignedLr);
+    for (const [v, a] of statefulValues) assign(v, a);
+    const trackers: [string, { variables(): Variable[] }][] = [['loss', c.lossTracker]];
     c.metrics.forEach((m, i) => {
       const f = metricFns[i];
+      // An output's loss tracker (several outputs) has no function: it exists from compile on.
+      if (m.isLoss) {
+        trackers.push([m.id, m.tracker!]);
+        return;
+      }
+      if (m.stateful) return;
       if (!f) return;
       if (!m.tracker) {
         m.fn = f;

@@ -7,6 +7,7 @@
 import { DataFormatError, type RandomLayerState, type SeedGeneratorState } from '../../core/internal.ts';
 import type { HistoryJSON } from '../history.ts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './layout.ts';
+import { f64FromHex } from './number-bits.ts';
 
 /**
  * A callback's entry: its class and, for stateful callbacks, its JSON state and array count.
@@ -90,16 +91,24 @@ export interface CheckpointState {
     iterations: number;
     /** Its slot variables' names, in slot order. */
     slots: string[];
+    /**
+     * The learning rate set after construction (Optimizer.setLearningRate, e.g. by ReduceLROnPlateau) as a
+     * float64 bit pattern (16 hex digits); absent when the constructor's learning rate is in force.
+     */
+    learningRate?: string;
   };
   /**
    * The compiled metrics: id and resolved function name (null before the first batch: no tracker
-   * yet). The loss tracker is always there (tensors `metrics/loss/*`).
+   * yet; 'loss' for an output's loss tracker of a model with several outputs, which always has
+   * one). The loss tracker is always there (tensors `metrics/loss/*`).
    */
   metrics: {
     /** The metric's name as compiled, e.g. 'accuracy'. */
     id: string;
-    /** The resolved function's name, or null before the first batch. */
+    /** The resolved function's name, or null before the first batch; 'metric:<class>' for a stateful metric. */
     fn: string | null;
+    /** A stateful metric's variable shapes (its tensors are `metrics/<id>/<index>`); absent otherwise. */
+    shapes?: number[][];
   }[];
   /** Each Dropout-style layer's SeedGenerator state, by layer name. */
   seedGenerators: Record<string, SeedGeneratorState>;
@@ -205,11 +214,16 @@ export function parseCheckpointState(text: string, source: string): CheckpointSt
   for (const [k, v] of Object.entries(cfg)) if (!['number', 'boolean', 'string'].includes(typeof v)) c.fail(`state.optimizer.config.${k}`, 'a number, boolean or string', v);
   c.int(opt.iterations, 'state.optimizer.iterations');
   c.arr(opt.slots, 'state.optimizer.slots').forEach((v, i) => c.str(v, `state.optimizer.slots[${i}]`));
+  if (opt.learningRate !== undefined) {
+    const lr = typeof opt.learningRate === 'string' && /^[0-9a-f]{16}$/.test(opt.learningRate) ? f64FromHex(opt.learningRate, 'state.optimizer.learningRate') : NaN;
+    if (!(lr >= 0) || !Number.isFinite(lr)) c.fail('state.optimizer.learningRate', 'a finite learning rate >= 0 as 16 hex digits', opt.learningRate);
+  }
 
   c.arr(s.metrics, 'state.metrics').forEach((m, i) => {
     const o = c.obj(m, `state.metrics[${i}]`);
     c.str(o.id, `state.metrics[${i}].id`);
     if (o.fn !== null) c.str(o.fn, `state.metrics[${i}].fn`);
+    if (o.shapes !== undefined) c.arr(o.shapes, `state.metrics[${i}].shapes`).forEach((sh, k) => c.shape(sh, `state.metrics[${i}].shapes[${k}]`));
   });
 
   for (const [k, v] of Object.entries(c.obj(s.seedGenerators, 'state.seedGenerators'))) {
@@ -232,7 +246,8 @@ export function parseCheckpointState(text: string, source: string): CheckpointSt
   c.obj(h.history, 'state.history.history');
   for (const [k, v] of Object.entries(c.obj(h.bits, 'state.history.bits'))) {
     const bits = c.arr(v, `state.history.bits.${k}`);
-    if (bits.length !== epochs.length) c.fail(`state.history.bits.${k}`, `${epochs.length} values (one per recorded epoch)`, `${bits.length} values`);
+    // At most one per recorded epoch: validation logs (val_*) are recorded only in the epochs validationFreq validates.
+    if (bits.length > epochs.length) c.fail(`state.history.bits.${k}`, `at most ${epochs.length} values (one per recorded epoch)`, `${bits.length} values`);
     bits.forEach((b, i) => { if (typeof b !== 'string' || !/^[0-9a-f]{8}$/.test(b)) c.fail(`state.history.bits.${k}[${i}]`, '8 hex digits', b); });
   }
 

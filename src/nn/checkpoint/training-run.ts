@@ -5,7 +5,7 @@
  * trainer or Sequential, so the dependency runs one way (training -> checkpoint).
  * Part of src/nn: imports src/core only.
  */
-import type { Variable } from '../../core/internal.ts';
+import type { Tensor, Variable } from '../../core/internal.ts';
 import type { CallbackLike } from '../callbacks.ts';
 import type { History } from '../history.ts';
 import type { SymbolicShape } from '../layer.ts';
@@ -14,8 +14,11 @@ import type { Optimizer } from '../optimizers/optimizer.ts';
 
 /** The model as a checkpoint reads and restores it (Sequential has this shape). */
 export interface CheckpointedModel {
-  /** The layers in order: their names (a layer's own seed generator is found by name) and build shapes. */
-  readonly layers: readonly { readonly name: string; readonly buildShape?: SymbolicShape }[];
+  /**
+   * The layers in order: their names (a layer's own seed generator is found by name) and build shapes (a list of
+   * shapes for a layer that takes a list; the first layer, whose shape is the model's input shape, takes one).
+   */
+  readonly layers: readonly { readonly name: string; readonly buildShape?: unknown }[];
   readonly weights: Variable[];
   readonly trainableWeights: Variable[];
   readonly built: boolean;
@@ -23,11 +26,21 @@ export interface CheckpointedModel {
   stopTraining: boolean;
 }
 
+/** A metric's accumulator as a checkpoint sees it: its state variables (a MeanMetric's are total and count). */
+export interface CheckpointedTracker {
+  variables(): Variable[];
+  update(yTrue: Tensor, yPred: Tensor): void;
+}
+
 /** A compiled metric: its name and, once resolved from the first batch, its function and accumulator. */
 export interface CheckpointedMetric {
   id: string;
   fn?: MetricFn;
-  tracker?: MeanMetric;
+  tracker?: CheckpointedTracker;
+  /** Whether the tracker is a stateful metric (a dt.metrics.Metric), saved variable by variable. */
+  stateful?: boolean;
+  /** Whether it is an output's loss tracker (several outputs): no function, a tracker from compile on. */
+  isLoss?: boolean;
 }
 
 /** The compiled configuration a checkpoint saves and restores. */

@@ -1,20 +1,23 @@
 /**
- * Conv2D (Keras): NHWC input, kernel [kH, kW, inChannels, filters] (GlorotUniform), bias [filters]
- * (Zeros), strides, 'valid' | 'same' padding, optional activation.
+ * Conv2D (Keras): NHWC input, kernel [kH, kW, inChannels / groups, filters] (GlorotUniform), bias [filters]
+ * (Zeros), strides, 'valid' | 'same' padding, dilation rate, groups, optional activation.
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, ShapeError, type Tensor, type Variable, ops, pair, tidy } from '../../core/internal.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
 import { type InitializerId, resolveInitializer } from '../initializers/index.ts';
+import { attachWeightOptions, addActivityLoss } from '../layer-losses.ts';
+import { WEIGHT_OPTION_KEYS, type WeightOptions, type WeightOptionsConfig, resolveWeightOptions } from '../layer-weight-options.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, expectInputRank, fmtSym, type WeightInitializer } from '../layer.ts';
+import { checkStridesWithDilation, dilatedExtent, dilationPair } from './conv-options.ts';
 
 /** Options of {@link Conv2D} (Keras's keyword arguments, camelCase). */
-export interface Conv2DConfig extends LayerConfig {
+export interface Conv2DConfig extends LayerConfig, WeightOptionsConfig {
   /** Step of the window: one number or [strideH, strideW]; default 1. */
   strides?: number | [number, number];
   /** 'valid' (default, no padding) or 'same' (output size ceil(size / stride)), TensorFlow's rules. */
   padding?: 'valid' | 'same';
-  /** The activation by Keras name: 'relu', 'softmax' (last axis), 'sigmoid', 'tanh' or 'linear'; default (undefined or null) linear. */
+  /** The activation by Keras name ('relu', 'gelu', 'softmax' (last axis), ...: every name of `dt.activations.get`); default (undefined or null) linear. */
   activation?: string | null;
   /** Whether to add a bias (default true). */
   useBias?: boolean;
@@ -22,6 +25,13 @@ export interface Conv2DConfig extends LayerConfig {
   kernelInitializer?: InitializerId;
   /** The bias's initializer; default 'zeros'. */
   biasInitializer?: InitializerId;
+  /** Spacing of the kernel's taps (atrous convolution): one number or [dH, dW]; default 1. Not with strides > 1. */
+  dilationRate?: number | [number, number];
+  /**
+   * Number of channel groups (default 1): input channels and filters are split in `groups` groups, filter group g
+   * seeing only input channel group g; both counts must be divisible by it. The kernel is [kH, kW, C / groups, filters].
+   */
+  groups?: number;
 }
 
 /** Output size along one dimension (TensorFlow rules). */
@@ -32,6 +42,8 @@ export function convOutSize(size: number, k: number, s: number, padding: 'valid'
 /**
  * 2-D convolution layer, Keras `Conv2D(filters, kernel_size, ...)`: `activation(conv2d(x, kernel) + bias)` on NHWC
  * input [N, H, W, C], kernel [kH, kW, C, filters] (Glorot-uniform by default, as in Keras), bias [filters] (zeros).
+ * With `dilationRate` the taps are spaced apart (output size from the dilated extent (k - 1) * d + 1, Keras's rules);
+ * with `groups` the kernel is [kH, kW, C / groups, filters] and filter group g sees input channel group g.
  * An unseeded initializer draws its seed when the layer is constructed, as in Keras, so
  * `dt.utils.setRandomSeed` before building the model makes the initial weights reproducible.
  *
@@ -39,8 +51,9 @@ export function convOutSize(size: number, k: number, s: number, padding: 'valid'
  * ```ts
  * new dt.layers.Conv2D(32, [3, 3], { activation: 'relu', padding: 'same' });
  * ```
- * @throws {@link ArgumentError} for non-positive filters, a bad kernel size, strides, padding, activation or
- * initializer; {@link ShapeError} when called on input that is not rank 4 or too small for the kernel.
+ * @throws {@link ArgumentError} for non-positive filters, a bad kernel size, strides, padding, dilation rate (with
+ * strides > 1, as Keras), groups (not dividing filters), activation or initializer; {@link ShapeError} when called on
+ * input that is not rank 4, too small for the kernel, or whose channels groups does not divide.
  */
 export class Conv2D extends Layer {
   /** Number of output channels. */
@@ -53,12 +66,17 @@ export class Conv2D extends Layer {
   readonly padding: 'valid' | 'same';
   /** Whether the layer has a bias. */
   readonly useBias: boolean;
+  /** [dilationH, dilationW]. */
+  readonly dilationRate: [number, number];
+  /** Number of channel groups. */
+  readonly groups: number;
   /** The activation's Keras name ('linear' when none). */
   readonly activationName: string;
   private readonly activation: ActivationFn;
   private readonly kernelInit: WeightInitializer;
   private readonly biasInit: WeightInitializer;
-  /** The kernel [kH, kW, C, filters], once built. */
+  private readonly weightOptions: WeightOptions;
+  /** The kernel [kH, kW, C / groups, filters], once built. */
   kernel?: Variable;
   /** The bias [filters], once built (when `useBias`). */
   bias?: Variable;
@@ -69,11 +87,18 @@ export class Conv2D extends Layer {
    * @param config strides, padding, activation, bias and initializers, name
    */
   constructor(filters: number, kernelSize: number | [number, number], config: Conv2DConfig = {}) {
-    super(config, ['strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
+    super(config, ['strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dilationRate', 'groups', ...WEIGHT_OPTION_KEYS]);
+    this.weightOptions = resolveWeightOptions('Conv2D', config);
     if (!Number.isSafeInteger(filters) || filters <= 0) throw new ArgumentError(`Conv2D: expected filters to be a positive integer. Received: filters=${filters}`);
+    const groups = config.groups ?? 1;
+    if (!Number.isSafeInteger(groups) || groups <= 0) throw new ArgumentError(`Conv2D: expected groups to be a positive integer. Received: groups=${groups}`);
+    if (filters % groups !== 0) throw new ArgumentError(`Conv2D: expected the number of filters to be evenly divisible by the number of groups. Received: groups=${groups}, filters=${filters}`);
+    this.groups = groups;
+    this.dilationRate = dilationPair('Conv2D', config.dilationRate);
     this.filters = filters;
     this.kernelSize = pair('Conv2D', 'kernelSize', kernelSize, [1, 1]);
     this.strides = pair('Conv2D', 'strides', config.strides, [1, 1]);
+    checkStridesWithDilation('Conv2D', this.strides, this.dilationRate);
     if (config.padding !== undefined && config.padding !== 'valid' && config.padding !== 'same') {
       throw new ArgumentError(`Conv2D: expected padding 'valid' or 'same'. Received: padding=${JSON.stringify(config.padding)}`);
     }
@@ -88,37 +113,45 @@ export class Conv2D extends Layer {
 
   protected override checkInput(shape: SymbolicShape): void {
     expectInputRank(this.label, shape, 4, '[N, H, W, C]');
-    if (this.kernel && shape[3] !== this.kernel.shape[2]) {
-      throw new ShapeError(`${this.label}: expected input with ${this.kernel.shape[2]} channels. Received: input shape ${fmtSym(shape)}`);
+    if (this.kernel && shape[3] !== this.kernel.shape[2] * this.groups) {
+      throw new ShapeError(`${this.label}: expected input with ${this.kernel.shape[2] * this.groups} channels. Received: input shape ${fmtSym(shape)}`);
     }
   }
 
   protected override build(shape: SymbolicShape): void {
     const c = shape[3];
     if (c === null) throw new ShapeError(`${this.label}: expected a known channel dimension. Received: input shape ${fmtSym(shape)}`);
-    this.kernel = this.addWeight('kernel', [this.kernelSize[0], this.kernelSize[1], c, this.filters], this.kernelInit);
+    if (c % this.groups !== 0) {
+      throw new ShapeError(`${this.label}: expected the number of input channels to be evenly divisible by the number of groups. Received: groups=${this.groups}, input shape ${fmtSym(shape)}`);
+    }
+    this.kernel = this.addWeight('kernel', [this.kernelSize[0], this.kernelSize[1], c / this.groups, this.filters], this.kernelInit);
+    attachWeightOptions(this.kernel, this.weightOptions.kernelRegularizer, this.weightOptions.kernelConstraint);
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
+    if (this.bias) attachWeightOptions(this.bias, this.weightOptions.biasRegularizer, this.weightOptions.biasConstraint);
   }
 
   computeOutputShape(shape: SymbolicShape): (number | null)[] {
     const [n, h, w] = shape;
-    const oh = h === null ? null : convOutSize(h, this.kernelSize[0], this.strides[0], this.padding);
-    const ow = w === null ? null : convOutSize(w, this.kernelSize[1], this.strides[1], this.padding);
+    const oh = h === null ? null : convOutSize(h, dilatedExtent(this.kernelSize[0], this.dilationRate[0]), this.strides[0], this.padding);
+    const ow = w === null ? null : convOutSize(w, dilatedExtent(this.kernelSize[1], this.dilationRate[1]), this.strides[1], this.padding);
     if ((oh !== null && oh <= 0) || (ow !== null && ow <= 0)) {
-      throw new ShapeError(`${this.label}: input ${fmtSym(shape)} is too small for kernel [${this.kernelSize.join(', ')}] with padding '${this.padding}'`);
+      throw new ShapeError(`${this.label}: input ${fmtSym(shape)} is too small for kernel [${this.kernelSize.join(', ')}]${this.dilationRate[0] * this.dilationRate[1] > 1 ? ` with dilationRate [${this.dilationRate.join(', ')}]` : ''} with padding '${this.padding}'`);
     }
     return [n, oh, ow, this.filters];
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return tidy(() => {
-      let y = ops.conv2d(x, this.kernel!, { strides: this.strides, padding: this.padding });
+    const out = tidy(() => {
+      const o = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
+      let y = this.groups === 1 ? ops.conv2d(x, this.kernel!, o) : ops.groupedConv2d(x, this.kernel!, this.groups, o);
       if (this.bias) y = ops.add(y, this.bias);
       return this.activation(y);
     });
+    addActivityLoss(this.weightOptions.activityRegularizer, out);
+    return out;
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, activation: this.activationName, useBias: this.useBias };
+    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, activation: this.activationName, useBias: this.useBias, dilationRate: this.dilationRate, groups: this.groups };
   }
 }

@@ -6,11 +6,13 @@
 import { ArgumentError, ShapeError, type Tensor, type Variable, ops, tidy } from '../../core/internal.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
 import { type InitializerId, resolveInitializer } from '../initializers/index.ts';
+import { attachWeightOptions, addActivityLoss } from '../layer-losses.ts';
+import { WEIGHT_OPTION_KEYS, type WeightOptions, type WeightOptionsConfig, resolveWeightOptions } from '../layer-weight-options.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, fmtSym, type WeightInitializer } from '../layer.ts';
 
 /** Options of {@link Dense} (Keras's keyword arguments, camelCase). */
-export interface DenseConfig extends LayerConfig {
-  /** The activation by Keras name: 'relu', 'softmax' (last axis), 'sigmoid', 'tanh' or 'linear'; default (undefined or null) linear. */
+export interface DenseConfig extends LayerConfig, WeightOptionsConfig {
+  /** The activation by Keras name ('relu', 'gelu', 'softmax' (last axis), ...: every name of `dt.activations.get`); default (undefined or null) linear. */
   activation?: string | null;
   /** Whether to add a bias (default true). */
   useBias?: boolean;
@@ -42,6 +44,7 @@ export class Dense extends Layer {
   private readonly activation: ActivationFn;
   private readonly kernelInit: WeightInitializer;
   private readonly biasInit: WeightInitializer;
+  private readonly weightOptions: WeightOptions;
   /** The kernel [inFeatures, units], once built. */
   kernel?: Variable;
   /** The bias [units], once built (when `useBias`). */
@@ -52,7 +55,8 @@ export class Dense extends Layer {
    * @param config activation, bias and initializers, name
    */
   constructor(units: number, config: DenseConfig = {}) {
-    super(config, ['activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
+    super(config, ['activation', 'useBias', 'kernelInitializer', 'biasInitializer', ...WEIGHT_OPTION_KEYS]);
+    this.weightOptions = resolveWeightOptions('Dense', config);
     if (!Number.isSafeInteger(units) || units <= 0) throw new ArgumentError(`Dense: expected units to be a positive integer. Received: units=${units}`);
     this.units = units;
     this.useBias = config.useBias ?? true;
@@ -73,7 +77,9 @@ export class Dense extends Layer {
     const inDim = shape[shape.length - 1];
     if (inDim === null) throw new ShapeError(`${this.label}: expected a known last dimension. Received: input shape ${fmtSym(shape)}`);
     this.kernel = this.addWeight('kernel', [inDim, this.units], this.kernelInit);
+    attachWeightOptions(this.kernel, this.weightOptions.kernelRegularizer, this.weightOptions.kernelConstraint);
     if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInit);
+    if (this.bias) attachWeightOptions(this.bias, this.weightOptions.biasRegularizer, this.weightOptions.biasConstraint);
   }
 
   computeOutputShape(shape: SymbolicShape): (number | null)[] {
@@ -81,7 +87,7 @@ export class Dense extends Layer {
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return tidy(() => {
+    const out = tidy(() => {
       // The row count, not -1: with 0 input features -1 cannot be inferred.
       const flat = x.rank === 2 ? x : ops.reshape(x, [x.shape.slice(0, -1).reduce((a, b) => a * b, 1), x.shape[x.rank - 1]]);
       let y = ops.matmul(flat, this.kernel!);
@@ -89,6 +95,8 @@ export class Dense extends Layer {
       if (x.rank !== 2) y = ops.reshape(y, [...x.shape.slice(0, -1), this.units]);
       return this.activation(y);
     });
+    addActivityLoss(this.weightOptions.activityRegularizer, out);
+    return out;
   }
 
   override getConfig(): Record<string, unknown> {

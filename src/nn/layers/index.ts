@@ -1,14 +1,17 @@
 /**
- * Keras layers (`dt.layers`): Conv2D, Dense, Dropout, the pooling layers, Flatten, Activation, Input, and the Layer
+ * Keras layers (`dt.layers`): Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Dense, Dropout, the pooling layers, Flatten, Activation, Input, and the Layer
  * base class for your own. NHWC layout, Keras's names, defaults and weight layouts.
  * @privateRemarks Part of src/nn: imports src/core only.
  * @packageDocumentation
  */
 export { Conv2D, type Conv2DConfig } from './conv2d.ts';
+export { Conv2DTranspose, type Conv2DTransposeConfig } from './conv2d-transpose.ts';
+export { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.ts';
+export { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.ts';
 export { Dense, type DenseConfig } from './dense.ts';
 export { Dropout, type DropoutConfig } from './dropout.ts';
 export { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, type Pooling2DConfig } from './pooling.ts';
-export { Activation, Flatten, Input, InputLayer } from './simple.ts';
+export { Activation, Flatten, Input, InputLayer, type InputConfig } from './simple.ts';
 export { UpSampling2D, type UpSampling2DConfig } from './upsampling.ts';
 export { Cropping2D, ZeroPadding2D, type SpatialAmounts, type SpatialAmountsConfig } from './padding-cropping.ts';
 export { GlobalMaxPooling2D, type GlobalPooling2DConfig } from './global-pooling.ts';
@@ -23,3 +26,16 @@ export { BatchNormalization, type BatchNormalizationConfig } from './batch-norma
 export { LayerNormalization, type LayerNormalizationConfig } from './layer-normalization.ts';
 export { GroupNormalization, type GroupNormalizationConfig } from './group-normalization.ts';
 export type { NormalizationOptions } from './normalization-options.ts';
+export { ELU, LeakyReLU, PReLU, ReLU, Softmax, type ELUConfig, type LeakyReLUConfig, type PReLUConfig, type ReLUConfig, type SoftmaxConfig } from './activation-layers.ts';
+export { RandomFlip, type FlipMode, type RandomFlipConfig } from './random-flip.ts';
+export { RandomRotation, type RandomRotationConfig } from './random-rotation.ts';
+export { RandomTranslation, type RandomTranslationConfig } from './random-translation.ts';
+export { RandomZoom, type RandomZoomConfig } from './random-zoom.ts';
+export { RandomCrop, type RandomCropConfig } from './random-crop.ts';
+export { RandomContrast, type RandomContrastConfig } from './random-contrast.ts';
+export { RandomBrightness, type RandomBrightnessConfig } from './random-brightness.ts';
+export { RandomImageLayer, type Factor, type RandomImageConfig, type RandomGeometryConfig } from './image-augmentation.ts';
+export { Add, Average, Maximum, Merge, Minimum, Multiply, Subtract } from './merge.ts';
+export { Concatenate, type ConcatenateConfig } from './concatenate.ts';
+export { Dot, type DotConfig } from './dot.ts';
+export { add, average, concatenate, dot, maximum, minimum, multiply, subtract, type MergeFunction } from './merge-functions.ts';

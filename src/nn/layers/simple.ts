@@ -1,11 +1,13 @@
 /**
- * Shape-only and elementwise layers: Flatten, Activation, and InputLayer (declares the model's
- * input shape, like keras.Input in a Sequential).
+ * Shape-only and elementwise layers: Flatten, Activation, and InputLayer with its helper Input
+ * (keras.Input: the symbolic tensor a functional model starts from; first in a Sequential, it
+ * declares the model's input shape).
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, ShapeError, type Tensor, checkOptions, ops } from '../../core/internal.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
 import { type CallContext, LAYER_CONFIG_KEYS, Layer, type LayerConfig, type SymbolicShape, fmtSym } from '../layer.ts';
+import { Node, SymbolicTensor } from '../symbolic.ts';
 
 /** Flattens all but the batch axis, Keras `Flatten`: [N, d1, d2, ...] -> [N, d1 * d2 * ...] ([N] -> [N, 1]). */
 export class Flatten extends Layer {
@@ -31,8 +33,8 @@ export class Flatten extends Layer {
 }
 
 /**
- * Applies an activation by Keras name, Keras `Activation`: 'relu', 'softmax' (last axis), 'sigmoid', 'tanh' or
- * 'linear'.
+ * Applies an activation by Keras name, Keras `Activation`: 'relu', 'gelu', 'softmax' (last axis), ... (every name of
+ * `dt.activations.get`).
  * @throws {@link ArgumentError} for an unknown name.
  */
 export class Activation extends Layer {
@@ -55,19 +57,51 @@ export class Activation extends Layer {
   }
 }
 
+/** Options of {@link InputLayer} and {@link Input} (Keras's `keras.Input` arguments). */
+export interface InputConfig extends LayerConfig {
+  /** The input shape without the batch dimension, e.g. `[28, 28, 1]`. */
+  shape?: readonly number[];
+  /** The dtype of the model input (default 'float32'): a model casts what it is given to it. */
+  dtype?: 'float32' | 'int32';
+  /** A fixed batch size for the symbolic tensor's shape (default: none, the batch dimension is null). */
+  batchSize?: number;
+}
+
 /**
- * Declares a model's input shape (without the batch dimension), as `keras.Input` does at the start of a
- * Sequential; the identity at run time. With it, the model is built (and `summary()` shows shapes) before any data.
- * Usually created with {@link layers.Input}.
- * @throws {@link ArgumentError} without a shape.
+ * Declares a model's input (Keras `InputLayer`): its shape without the batch dimension, its dtype and, optionally, a
+ * batch size; the identity at run time. It is built when created, and its {@link InputLayer.output | output} is the
+ * symbolic tensor a {@link Functional} model starts from. Usually created with {@link Input}, which returns that
+ * tensor; at the start of a {@link Sequential} it builds the model (and `summary()` shows shapes) before any data.
+ * @throws {@link ArgumentError} without a shape, or for a bad dtype or batch size.
  */
 export class InputLayer extends Layer {
-  constructor(config: LayerConfig & { shape?: readonly number[] }) {
-    checkOptions('InputLayer', config, [...LAYER_CONFIG_KEYS, 'shape']);
+  /** The dtype of the model input. */
+  readonly dtype: 'float32' | 'int32';
+  /** The fixed batch size, if any. */
+  readonly batchSize?: number;
+  /** The symbolic tensor that stands for the model input (Keras `input_layer.output`). */
+  readonly output: SymbolicTensor;
+
+  constructor(config: InputConfig) {
+    checkOptions('InputLayer', config, [...LAYER_CONFIG_KEYS, 'shape', 'dtype', 'batchSize']);
     if (config === undefined) throw new ArgumentError('InputLayer: expected an options object { shape }. Received: undefined');
     const inputShape = config.shape ?? config.inputShape;
     if (!inputShape) throw new ArgumentError('InputLayer: expected a shape (without the batch dimension). Received: none');
-    super({ ...config, inputShape });
+    const { shape: _shape, dtype, batchSize, ...rest } = config;
+    super({ ...rest, inputShape });
+    if (dtype !== undefined && dtype !== 'float32' && dtype !== 'int32') {
+      throw new ArgumentError(`InputLayer: expected dtype 'float32' or 'int32'. Received: ${JSON.stringify(dtype)}`);
+    }
+    if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
+      throw new ArgumentError(`InputLayer: expected batchSize to be a positive integer. Received: ${JSON.stringify(batchSize)}`);
+    }
+    this.dtype = dtype ?? 'float32';
+    this.batchSize = batchSize;
+    this.buildShape = [null, ...this.declaredInputShape!];
+    this.built = true;
+    const node = new Node(this, undefined);
+    this.output = new SymbolicTensor([batchSize ?? null, ...this.declaredInputShape!], this.dtype, node, 0, this.name);
+    node.setOutputs(this.output);
   }
 
   computeOutputShape(shape: SymbolicShape): (number | null)[] {
@@ -77,12 +111,18 @@ export class InputLayer extends Layer {
   call(x: Tensor, _ctx: CallContext): Tensor {
     return x;
   }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), batchShape: [this.batchSize ?? null, ...this.declaredInputShape!], dtype: this.dtype };
+  }
 }
 
 /**
- * keras.Input-style helper: `dt.layers.Input({ shape: [32, 32, 1] })` is an {@link InputLayer} declaring the input
- * shape without the batch dimension. Put it first in a {@link Sequential}.
+ * Keras's `keras.Input`: `dt.Input({ shape: [32, 32, 1] })` is the symbolic tensor that stands for a model input of
+ * that shape (without the batch dimension). Call layers on it to build a graph, then make a model with
+ * `new dt.Model({ inputs, outputs })`. Put first in a {@link Sequential}, it declares the model's input shape.
+ * @throws {@link ArgumentError} without a shape, or for a bad dtype or batch size.
  */
-export function Input(config: { shape: readonly number[]; name?: string }): InputLayer {
-  return new InputLayer(config);
+export function Input(config: InputConfig): SymbolicTensor {
+  return new InputLayer(config).output;
 }

@@ -69,7 +69,40 @@ export abstract class Optimizer {
 
   /** The float32 learning rate at step `step` (default: the next update's, at {@link Optimizer.iterations}). */
   currentLearningRate(step = this.iterations): number {
-    return learningRateAt(this.name, this.learningRate, step);
+    return learningRateAt(this.name, this.assignedLr ?? this.learningRate, step);
+  }
+
+  /** The learning rate set by setLearningRate (a float32 value), if any. */
+  private assignedLr: number | undefined;
+
+  /**
+   * The learning rate set after construction by {@link Optimizer.setLearningRate | setLearningRate} (a float32
+   * value), or undefined when the constructor's {@link Optimizer.learningRate | learningRate} is in force.
+   * Checkpoints save and restore it.
+   */
+  get assignedLearningRate(): number | undefined {
+    return this.assignedLr;
+  }
+
+  /**
+   * Sets the learning rate of later steps, Keras `optimizer.learning_rate = value` (Keras keeps it in a float32
+   * variable: later steps and {@link Optimizer.currentLearningRate | currentLearningRate} use f32(value)); what
+   * ReduceLROnPlateau and LearningRateScheduler call. `undefined` returns to the constructor's learning rate.
+   * {@link Optimizer.learningRate | learningRate} and getConfig keep the constructor's value (checkpoints compare
+   * it); checkpoints save the assigned one.
+   * @throws {@link ArgumentError} when the optimizer was created with a schedule or a function of the step (Keras:
+   * not settable), or for a value that is not a finite number >= 0.
+   */
+  setLearningRate(value: number | undefined): void {
+    if (value !== undefined) {
+      if (typeof this.learningRate !== 'number') {
+        throw new ArgumentError(`${this.name}.setLearningRate: this optimizer was created with a ${typeof this.learningRate === 'function' ? 'function of the step' : 'LearningRateSchedule'} as its learningRate, hence its learning rate is not settable. Create it with a number learningRate to set it. Received: ${String(value)}`);
+      }
+      if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+        throw new ArgumentError(`${this.name}.setLearningRate: expected a finite number >= 0. Received: ${String(value)}`);
+      }
+    }
+    this.assignedLr = value === undefined ? undefined : f32(value);
   }
 
   /** The weight decay factor, or undefined when there is none. */
@@ -227,6 +260,16 @@ export abstract class Optimizer {
    * `lr` (called inside `tidy`, before iterations += 1; the step's number is {@link Optimizer.updateIterations}).
    */
   protected abstract update(pairs: readonly (readonly [Tensor, Variable])[], lr: number): void;
+
+  /** The slot variables of model variable `v`, in the optimizer's slot order (Adam: momentum, velocity), or undefined before they exist. */
+  slotsOf(v: Variable): readonly Variable[] | undefined {
+    return this.slots.get(v);
+  }
+
+  /** The number of slot variables per model variable that {@link Optimizer.build | build} creates (Adam 2, SGD with momentum 1). */
+  get slotsPerVariable(): number {
+    return this.slotCount();
+  }
 
   /** Optimizer variables in a fixed order: the slots (by variable, then slot index), the averages, the accumulators. */
   variables(): Variable[] {

@@ -5,14 +5,20 @@
  */
 import { ArgumentError, ShapeError, Tensor, fmtShape } from '../../core/internal.ts';
 import type { BatchSource } from './options.ts';
+import { type BatchPart, checkSameBatch, isBatchPart } from './outputs.ts';
 
-/** Splits a dataset element into (x, y). */
-export function unpack(fn: string, el: unknown): [Tensor, Tensor | undefined] {
-  if (el instanceof Tensor) return [el, undefined];
-  if (Array.isArray(el) && el[0] instanceof Tensor) return [el[0], el[1] instanceof Tensor ? el[1] : undefined];
-  if (el && typeof el === 'object' && (el as { x?: unknown }).x instanceof Tensor) {
-    const o = el as { x: Tensor; y?: Tensor };
-    return [o.x, o.y];
+/**
+ * Splits a dataset element into (x, y, sampleWeight): `[x, y]`, `[x, y, sampleWeight]`, `{ x, y }`,
+ * `{ x, y, sampleWeight }` or a bare x, where x and y are tensors, or lists or objects of tensors (several inputs
+ * or outputs), as Keras's `unpack_x_y_sample_weight`.
+ */
+export function unpack(fn: string, el: unknown): [BatchPart, BatchPart | undefined, BatchPart | undefined] {
+  const part = (v: unknown): BatchPart | undefined => (isBatchPart(v) ? v : undefined);
+  if (el instanceof Tensor) return [el, undefined, undefined];
+  if (Array.isArray(el) && isBatchPart(el[0])) return [el[0], part(el[1]), part(el[2])];
+  if (el && typeof el === 'object' && isBatchPart((el as { x?: unknown }).x)) {
+    const o = el as { x: BatchPart; y?: unknown; sampleWeight?: unknown };
+    return [o.x, part(o.y), part(o.sampleWeight)];
   }
   throw new ArgumentError(`${fn}: expected dataset elements [x, y] of tensors. Received: ${Array.isArray(el) ? 'an array of non-tensors' : typeof el}`);
 }
@@ -46,12 +52,12 @@ export function iterate(source: BatchSource, epoch: number, fn: string, start = 
 
 /**
  * Throws unless `source` ends: a Dataset whose cardinality is infinite (tf.data's INFINITE_CARDINALITY, -1, e.g.
- * after `.repeat()`) would never end an epoch, since ditto has no stepsPerEpoch/steps option yet.
+ * after `.repeat()`) would never end an epoch unless `option` (stepsPerEpoch, validationSteps, steps) cuts it.
  */
 export function checkFinite(fn: string, source: BatchSource, what = 'a finite dataset', option = fn === 'fit' ? 'stepsPerEpoch' : 'steps'): void {
   const n = typeof source.cardinality === 'function' ? source.cardinality() : undefined;
   if (n === -1 || n === Infinity) {
-    throw new ArgumentError(`${fn}: expected ${what}: an infinite one (e.g. after .repeat()) would never end, and ${fn} has no ${option} option yet. Take a finite number of batches: dataset.take(n). Received: cardinality=${n}`);
+    throw new ArgumentError(`${fn}: expected ${what}, or the ${option} option: an infinite one (e.g. after .repeat()) would never end. Pass ${option}, or take a finite number of batches: dataset.take(n). Received: cardinality=${n}`);
   }
 }
 
@@ -61,10 +67,14 @@ export function steps(source: BatchSource): number | null {
   return n >= 0 && Number.isFinite(n) ? n : null;
 }
 
-export function checkBatch(fn: string, x: Tensor, y: Tensor | undefined): Tensor {
+export function checkBatch(fn: string, x: BatchPart, y: BatchPart | undefined): BatchPart {
   if (!y) throw new ArgumentError(`${fn}: expected dataset elements [x, y] with labels. Received: elements without y`);
-  if (y.shape[0] !== x.shape[0]) {
-    throw new ShapeError(`${fn}: expected x and y with the same number of samples. Received: x.shape=${fmtShape(x.shape)}, y.shape=${fmtShape(y.shape)}`);
+  if (x instanceof Tensor && y instanceof Tensor) {
+    if (y.shape[0] !== x.shape[0]) {
+      throw new ShapeError(`${fn}: expected x and y with the same number of samples. Received: x.shape=${fmtShape(x.shape)}, y.shape=${fmtShape(y.shape)}`);
+    }
+    return y;
   }
+  checkSameBatch(fn, x, y);
   return y;
 }

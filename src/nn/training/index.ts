@@ -8,9 +8,14 @@
  * continues a run from the newest valid one, ending with the uninterrupted run's bits.
  * Part of src/nn: imports src/core only.
  */
-export { type Compiled, compileModel } from './compile.ts';
+export { type Compiled, compileModel, releaseTrackers } from './compile.ts';
+export { splitArguments } from './fit-data.ts';
+export { predictOnBatch, testOnBatch, trainOnBatch } from './on-batch.ts';
 export { evaluateModel } from './evaluate.ts';
 export { fitModel } from './fit.ts';
 export type { TrainableModel } from './model.ts';
-export type { BatchSource, CompileOptions, EvaluateOptions, FitOptions, PredictOptions } from './options.ts';
+export type {
+  ArrayData, BatchSource, CompileOptions, EvaluateOptions, FitOptions, PredictOptions, TestOnBatchOptions, TrainOnBatchOptions,
+} from './options.ts';
+export type { BatchPart } from './outputs.ts';
 export { predictModel } from './predict.ts';

@@ -8,13 +8,17 @@
 import { NumericError, currentBackend, ops, tidy } from '../../core/internal.ts';
 import { CallbackList, type CallbackLike, type Logs } from '../callbacks.ts';
 import { verifyDeferredChecks } from '../deferred-checks.ts';
-import type { MeanMetric } from '../metrics.ts';
 import type { Compiled } from './compile.ts';
+import { type MetricTracker, checkScalarResult } from './metric-trackers.ts';
 
 /** Current values of the loss tracker and metrics, keys sorted as Keras logs are. */
 export async function readLogs(c: Compiled, prefix = ''): Promise<Logs> {
-  const trackers: [string, MeanMetric][] = [['loss', c.lossTracker], ...c.metrics.filter((m) => m.tracker).map((m) => [m.id, m.tracker!] as [string, MeanMetric])];
-  const packed = tidy(() => ops.stack(trackers.map(([, t]) => t.result())));
+  const trackers: [string, MetricTracker][] = [['loss', c.lossTracker], ...c.metrics.filter((m) => m.tracker).map((m) => [m.id, m.tracker!] as [string, MetricTracker])];
+  const packed = tidy(() => ops.stack(trackers.map(([id, t]) => {
+    const r = t.result();
+    checkScalarResult(id, r);
+    return r.rank === 0 ? r : ops.reshape(r, []);
+  })));
   const values = await packed.data();
   packed.dispose();
   // Input checks that could not run synchronously (e.g. label ranges on WebGPU) fail here.

@@ -5,6 +5,7 @@
  * Part of src/nn: imports src/core only.
  */
 import type { Tensor } from '../../core/internal.ts';
+import type { Structure } from '../symbolic.ts';
 import type { CallbackModel } from '../callbacks.ts';
 import type { CheckpointedModel } from '../checkpoint/training-run.ts';
 import type { CallContext } from '../layer.ts';
@@ -13,6 +14,8 @@ import type { Compiled } from './compile.ts';
 export interface TrainableModel extends CallbackModel, CheckpointedModel {
   /** compile() state. */
   compiled?: Compiled;
-  /** Runs the model on a batch (`{ training: true }` for training behaviour). */
-  call(x: Tensor, ctx?: CallContext): Tensor;
+  /** Runs the model on a batch (`{ training: true }` for training behaviour): x and the result may be structures. */
+  call(x: Structure<Tensor>, ctx?: CallContext): Structure<Tensor>;
+  /** The names of the outputs, in output order (models with several outputs). */
+  readonly outputNames?: readonly string[];
 }

@@ -8,6 +8,7 @@
 import { type Tensor, ops, tidy } from '../../core/internal.ts';
 import type { History } from '../history.ts';
 import type { Compiled } from './compile.ts';
+import { type MetricTracker, checkScalarResult } from './metric-trackers.ts';
 
 /** The per-step running logs of one fit, kept on the device until {@link StepSeries.flush}. */
 export class StepSeries {
@@ -17,8 +18,13 @@ export class StepSeries {
 
   /** Keeps the running logs after global step `step` (from 1) on the device. */
   add(step: number): void {
-    const trackers = [['loss', this.c.lossTracker] as const, ...this.c.metrics.filter((m) => m.tracker).map((m) => [m.id, m.tracker!] as const)];
-    const values = tidy(() => ops.stack(trackers.map(([, t]) => t.result())));
+    const trackers: [string, MetricTracker][] = [['loss', this.c.lossTracker], ...this.c.metrics.filter((m) => m.tracker).map((m) => [m.id, m.tracker!] as [string, MetricTracker])];
+    // As readLogs reads them (logging.ts): every result a scalar.
+    const values = tidy(() => ops.stack(trackers.map(([id, t]) => {
+      const r = t.result();
+      checkScalarResult(id, r);
+      return r.rank === 0 ? r : ops.reshape(r, []);
+    })));
     this.pending.push({ step, keys: trackers.map(([k]) => k), values });
   }
 

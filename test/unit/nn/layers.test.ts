@@ -254,7 +254,7 @@ describe('layer errors', () => {
       [() => new L.Conv2D(0, 3), /^Conv2D: expected filters to be a positive integer. Received: filters=0/],
       [() => new L.Conv2D(2, 3, { padding: 'full' as 'same' }), /^Conv2D: expected padding 'valid' or 'same'. Received: padding="full"/],
       [() => new L.Dense(-1), /^Dense: expected units to be a positive integer. Received: units=-1/],
-      [() => new L.Dense(2, { activation: 'gelu' }), /^Dense: unknown activation 'gelu'. Expected one of: relu, softmax, sigmoid, tanh, linear/],
+      [() => new L.Dense(2, { activation: 'gelu_fast' }), /^Dense: unknown activation 'gelu_fast'. Expected one of: relu, softmax, sigmoid, tanh, linear, relu6/],
       [() => new L.Dropout(1.5), /^Dropout: expected rate in \[0, 1\]. Received: rate=1.5/],
       [() => new L.Dropout(0.5, { seed: 0.5 }), /^Dropout: expected an integer seed. Received: seed=0.5/],
       [() => new L.Dense(2, { inputShape: [0] }), /^Dense: expected inputShape of positive integers/],

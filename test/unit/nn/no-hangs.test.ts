@@ -1,6 +1,6 @@
 /**
- * Issue 21, item 3: fit, evaluate and predict on an infinite dataset fail at once (ditto has no stepsPerEpoch or
- * steps yet) instead of running forever; an error thrown by a user's iterator surfaces as it is.
+ * Issue 21, item 3: fit, evaluate and predict on an infinite dataset fail at once without stepsPerEpoch or
+ * steps (with them it is read as a stream) instead of running forever; an error thrown by a user's iterator surfaces as it is.
  */
 import { describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
@@ -19,12 +19,13 @@ describe('no hangs', () => {
     const { model, ds, dispose } = setup();
     const endless = ds.repeat();
     await expect(model.fit(endless)).rejects.toThrow(
-      /^fit: expected a finite dataset: an infinite one \(e\.g\. after \.repeat\(\)\) would never end, and fit has no stepsPerEpoch option yet\. Take a finite number of batches: dataset\.take\(n\)\. Received: cardinality=-1$/,
+      /^fit: expected a finite dataset, or the stepsPerEpoch option: an infinite one \(e\.g\. after \.repeat\(\)\) would never end\. Pass stepsPerEpoch, or take a finite number of batches: dataset\.take\(n\)\. Received: cardinality=-1$/,
     );
-    await expect(model.fit(ds, { validationData: endless })).rejects.toThrow(/^fit: expected finite validationData: .* no validationSteps option yet/);
-    await expect(model.evaluate(endless)).rejects.toThrow(/^evaluate: expected a finite dataset: .* evaluate has no steps option yet/);
-    await expect(model.predict(endless)).rejects.toThrow(/^predict: expected a finite dataset: .* predict has no steps option yet/);
+    await expect(model.fit(ds, { validationData: endless })).rejects.toThrow(/^fit: expected finite validationData, or the validationSteps option: .* Pass validationSteps/);
+    await expect(model.evaluate(endless)).rejects.toThrow(/^evaluate: expected a finite dataset, or the steps option: .* Pass steps/);
+    await expect(model.predict(endless)).rejects.toThrow(/^predict: expected a finite dataset, or the steps option: .* Pass steps/);
     await expect(model.fit(endless.take(2), { verbose: 0 })).resolves.toBeInstanceOf(dt.History);
+    await expect(model.fit(endless, { verbose: 0, stepsPerEpoch: 2 })).resolves.toBeInstanceOf(dt.History);
     dispose();
   });
 

@@ -141,7 +141,11 @@ describe('saveWeights / loadWeights', () => {
     expect(bytes.equals(readFileSync(p2))).toBe(true);
     const { tensors, metadata } = decodeSafetensors(bytes);
     expect(Object.keys(tensors)).toEqual(['conv2d/bias', 'conv2d/kernel', 'dense/bias', 'dense/kernel']);
-    expect(metadata).toEqual({ format: 'ditto', order: JSON.stringify(['conv2d/kernel', 'conv2d/bias', 'dense/kernel', 'dense/bias']) });
+    expect(metadata).toEqual({
+      format: 'ditto',
+      order: JSON.stringify(['conv2d/kernel', 'conv2d/bias', 'dense/kernel', 'dense/bias']),
+      structure: JSON.stringify(['layers/conv2d/vars/0', 'layers/conv2d/vars/1', 'layers/dense/vars/0', 'layers/dense/vars/1']),
+    });
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     resetNames();
     const b = smallCnn({ seed: 2 });
@@ -156,17 +160,21 @@ describe('saveWeights / loadWeights', () => {
     b.dispose();
   });
 
-  it("names must match unless matchBy: 'order'; shapes must always match; nothing is assigned on failure", async () => {
+  it("by structure (default) or order any names load; with matchBy: 'name' names must match; shapes must always match; nothing is assigned on failure", async () => {
     const a = await trainedCnn(3);
     const p = join(dir, 'names.safetensors');
     await a.saveWeights(p);
     const renamed = smallCnn({ seed: 4 }); // conv2d_1, dense_1 (the counters were not reset)
     const before = await renamed.weightsDigest();
-    await expect(renamed.loadWeights(p)).rejects.toThrow(dt.DataFormatError);
-    await expect(renamed.loadWeights(p)).rejects.toThrow(/weight names do not match the model 'sequential_1'. Missing in file: \[conv2d_1\/kernel, conv2d_1\/bias, dense_1\/kernel, dense_1\/bias\]; not in model: \[conv2d\/bias, conv2d\/kernel, dense\/bias, dense\/kernel\] \(use \{ matchBy: 'order' \}/);
+    await expect(renamed.loadWeights(p, { matchBy: 'name' })).rejects.toThrow(dt.DataFormatError);
+    await expect(renamed.loadWeights(p, { matchBy: 'name' })).rejects.toThrow(/weight names do not match the model 'sequential_1'. Missing in file: \[conv2d_1\/kernel, conv2d_1\/bias, dense_1\/kernel, dense_1\/bias\]; not in model: \[conv2d\/bias, conv2d\/kernel, dense\/bias, dense\/kernel\] \(use \{ matchBy: 'order' \}/);
     expect(await renamed.weightsDigest()).toBe(before);
     await renamed.loadWeights(p, { matchBy: 'order' });
     expect(await renamed.weightsDigest()).toBe(await a.weightsDigest());
+    const fresh = smallCnn({ seed: 7 });
+    await fresh.loadWeights(p); // by structure keys: a fresh build loads whatever its auto-names
+    expect(await fresh.weightsDigest()).toBe(await a.weightsDigest());
+    fresh.dispose();
 
     resetNames();
     const wider = smallCnn({ seed: 5, classes: 4 });
