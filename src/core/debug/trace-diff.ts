@@ -192,6 +192,6 @@ export function formatTraceDiff(d: TraceDiff): string {
     const s = d.structure;
     lines.push(`The runs executed different ops from op #${s.seq} (${s.st}, position ${s.k}): ${s.a} vs ${s.b}; ops after it are not compared`);
   }
-  if (d.onlyInA || d.onlyInB) lines.push(`  (${d.onlyInA} ops only in run A, ${d.onlyInB} only in run B: not compared)`);
+  if (d.onlyInA || d.onlyInB) lines.push(`  (${d.onlyInA} ops only in run A, ${d.onlyInB} only in run B, not compared: side streams one backend runs, such as WebGPU's deferred label checks, or ops outside steps)`);
   return lines.join('\n');
 }

@@ -3,15 +3,15 @@
  * one null check there). For each op of the chosen steps it writes a {@link TraceRecord}: step, stream, op, scope,
  * phase, the hashes of the inputs, the output's shape, dtype, hash and statistics (and, in values mode, its bytes).
  * Outputs are read back from the device: at once where the backend reads synchronously (the CPU), otherwise (WebGPU)
- * the read is queued when the op runs, so it sees exactly that op's output, and the records are written in sequence
- * order as the reads complete. A tensor's hash is remembered per storage, so an input produced by a traced op is not
+ * the op's output buffer is kept alive and its read queued, one read at a time, and the records are written in
+ * sequence order as the reads complete. A tensor's hash is remembered per storage, so an input produced by a traced op is not
  * read again; other inputs (uploaded data, ops outside the chosen steps) are read when first used.
  * Part of src/core: imports nothing outside src/core.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { DType, TypedArray } from '../dtype.ts';
-import type { Storage } from '../storage.ts';
+import { type Storage, releaseStorage } from '../storage.ts';
 import type { Tensor } from '../tensor.ts';
 import { fingerprint } from './fingerprint.ts';
 import { currentPhase, currentScope, currentSideStream } from './scope.ts';
@@ -40,6 +40,8 @@ export class Tracer {
   private readonly counts = new Map<string, number>();
   private readonly hashes = new WeakMap<Storage, Hash>();
   private readonly pending: (string | Promise<string>)[] = [];
+  /** The device reads in flight, one at a time (see read()). */
+  private reads: Promise<unknown> = Promise.resolve();
   private pumping: Promise<void> | null = null;
   private failure: unknown = null;
   private readonly fd: number;
@@ -132,10 +134,20 @@ export class Tracer {
     return h;
   }
 
+  /**
+   * The contents of `s`: at once where the backend can (the CPU), else a device read queued behind the previous
+   * ones. A storage's contents never change after its op wrote it (every op writes a new buffer; `assign` swaps a
+   * variable's storage), so holding a reference until the read keeps exactly that op's output; reading one buffer
+   * at a time keeps the trace from flooding the device queue with concurrent readbacks.
+   */
   private read(s: Storage): TypedArray | Promise<TypedArray> {
     const b = s.backend;
     if (b.peekSync) return b.peekSync(s.handle, s.dtype, s.size);
-    return b.readSync ? b.readSync(s.handle, s.dtype as DType, s.size) : b.read(s.handle, s.dtype, s.size);
+    if (b.readSync) return b.readSync(s.handle, s.dtype as DType, s.size);
+    s.refs++;
+    const data = this.reads.then(() => b.read(s.handle, s.dtype, s.size)).finally(() => releaseStorage(s));
+    this.reads = data.catch(() => {});
+    return data;
   }
 
   private writeHeader(s: Storage | null): void {
