@@ -5,7 +5,7 @@
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, ShapeError, type Tensor, assertLive, checkOptions, fmtShape, ops, tidy, withScope } from '../core/internal.ts';
-import { type CallContext, Layer, type SymbolicShape, fmtSym } from './layer.ts';
+import { type CallContext, Layer, type LayerMask, type MaskedOutput, type SymbolicShape, fmtSym } from './layer.ts';
 import { InputLayer } from './layers/simple.ts';
 import { ModelBase } from './model-base.ts';
 import { formatSummary } from './summary.ts';
@@ -109,7 +109,16 @@ export class Sequential extends ModelBase {
    * model without layers.
    */
   override call(x: Tensor, ctx: CallContext = {}): Tensor {
-    checkOptions(`${this.name}.call`, ctx, ['training']);
+    return tidy(() => this.applyWithMask(x, ctx).output);
+  }
+
+  /**
+   * Runs the layers in order (as {@link Sequential.call | call}), moving the mask from layer to layer: each layer
+   * gets the previous one's output mask as `ctx.mask` (see `applyWithMask`); `ctx.mask`, if given, is the
+   * input's. Returns the output and its mask (null when no layer made one).
+   */
+  override applyWithMask(x: Tensor, ctx: CallContext = {}): MaskedOutput<Tensor> {
+    checkOptions(`${this.name}.call`, ctx, ['training', 'mask']);
     assertLive(this.name, x);
     if (this.layers.length === 0) throw new ArgumentError(`${this.name}: the model has no layers`);
     if (!this.inputShape) this.build([null, ...x.shape.slice(1)]);
@@ -120,8 +129,16 @@ export class Sequential extends ModelBase {
     return withScope(this.name, () => tidy(() => {
       // Keras converts a model's inputs to its input dtype (float32): uint8 images work as they are.
       let y = x.dtype === 'float32' ? x : ops.cast(x, 'float32');
-      for (const l of this.layers) y = l.apply(y, ctx);
-      return y === x ? ops.clone(x) : y;
+      const { mask: given, ...layerCtx } = ctx;
+      let mask: LayerMask = given ?? null;
+      for (const l of this.layers) {
+        const r = l.applyWithMask(y, mask === null ? layerCtx : { ...layerCtx, mask });
+        y = r.output;
+        mask = r.mask;
+      }
+      // The mask given by the caller stays the caller's: a mask passed through unchanged is returned as a copy.
+      const out = mask === given && mask !== null ? (Array.isArray(mask) ? mask.map((m) => m && ops.clone(m)) : ops.clone(mask as Tensor)) : mask;
+      return { output: y === x ? ops.clone(x) : y, mask: out };
     }));
   }
 
