@@ -33,7 +33,7 @@ const family = (key: string): string => key.replace(/^val_/, '');
 function layered(title: string, xField: string, xTitle: string, rows: object[], rules: object[], points: boolean): Record<string, unknown> {
   const base = {
     encoding: {
-      x: { field: xField, type: 'quantitative', title: xTitle, axis: { tickMinStep: 1 } },
+      x: { field: xField, type: 'quantitative', title: xTitle, axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'value', type: 'quantitative', title: title, scale: { zero: false } },
       color: { field: 'series', type: 'nominal', title: 'run / series' },
     },
