@@ -4,7 +4,7 @@
  * (compile/fit/evaluate/predict) come from ModelBase, shared with Functional models.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, ShapeError, type Tensor, assertLive, checkOptions, fmtShape, ops, tidy } from '../core/internal.ts';
+import { ArgumentError, ShapeError, type Tensor, assertLive, checkOptions, fmtShape, ops, tidy, withScope } from '../core/internal.ts';
 import { type CallContext, Layer, type LayerMask, type MaskedOutput, type SymbolicShape, fmtSym } from './layer.ts';
 import { InputLayer } from './layers/simple.ts';
 import { ModelBase } from './model-base.ts';
@@ -81,10 +81,12 @@ export class Sequential extends ModelBase {
   override build(inputShape: SymbolicShape): void {
     const input: SymbolicShape = [null, ...inputShape.slice(1)];
     let shape = input;
-    for (const l of this.layers) {
-      l.ensureBuilt(shape);
-      shape = l.computeOutputShape(shape);
-    }
+    withScope(this.name, () => {
+      for (const l of this.layers) {
+        l.ensureBuilt(shape);
+        shape = l.computeOutputShape(shape);
+      }
+    });
     // Recorded only once every layer accepted it: a rejected shape must not become the model's.
     this.inputShape = input;
   }
@@ -124,7 +126,7 @@ export class Sequential extends ModelBase {
     if (x.rank !== expected.length || expected.some((d, i) => i > 0 && d !== null && d !== x.shape[i])) {
       throw new ShapeError(`${this.name}: expected input of shape ${fmtSym(expected)}. Received: x.shape=${fmtShape(x.shape)}`);
     }
-    return tidy(() => {
+    return withScope(this.name, () => tidy(() => {
       // Keras converts a model's inputs to its input dtype (float32): uint8 images work as they are.
       let y = x.dtype === 'float32' ? x : ops.cast(x, 'float32');
       const { mask: given, ...layerCtx } = ctx;
@@ -137,7 +139,7 @@ export class Sequential extends ModelBase {
       // The mask given by the caller stays the caller's: a mask passed through unchanged is returned as a copy.
       const out = mask === given && mask !== null ? (Array.isArray(mask) ? mask.map((m) => m && ops.clone(m)) : ops.clone(mask as Tensor)) : mask;
       return { output: y === x ? ops.clone(x) : y, mask: out };
-    });
+    }));
   }
 
   /** The output shape of the last layer for an input shape (the model's, as a layer of another model). */
