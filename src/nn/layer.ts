@@ -159,7 +159,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
     return this.isTrainable;
   }
 
-  /** Freezes (false) or unfreezes (true) the layer's weights; see the getter. */
+  /** Freezes (`false`) or unfreezes (`true`) the layer's weights, as Keras's `layer.trainable = ...` (see the getter). */
   set trainable(value: boolean) {
     if (typeof value !== 'boolean') throw new ArgumentError(`${this.label}.trainable: expected a boolean. Received: ${JSON.stringify(value)}`);
     this.isTrainable = value;
