@@ -1,0 +1,110 @@
+/**
+ * The recurrent layers of Keras 3: SimpleRNN, LSTM and GRU, each an {@link RNN} over its cell
+ * (rnn-cells.ts) with the cell's options and the layer's (returnSequences, returnState,
+ * goBackwards, stateful) in one options object, as Keras takes them. The cell is named
+ * `<layer>/<cell>` (e.g. `lstm/lstm_cell`), so the weights are `lstm/lstm_cell/kernel`,
+ * `lstm/lstm_cell/recurrent_kernel`, `lstm/lstm_cell/bias`: Keras 3's variable paths.
+ * Part of src/nn: imports src/core only.
+ */
+import { checkOptions } from '../../core/internal.ts';
+import { LAYER_CONFIG_KEYS } from '../layer.ts';
+import { uniqueName } from '../naming.ts';
+import { GRUCell, type GRUCellConfig, LSTMCell, type LSTMCellConfig, type RNNCell, type RNNCellConfig, RNN_CELL_KEYS, SimpleRNNCell } from './rnn-cells.ts';
+import { RNN, type RNNConfig, RNN_KEYS } from './rnn.ts';
+
+/** Options of {@link SimpleRNN}. */
+export interface SimpleRNNConfig extends RNNCellConfig, RNNConfig {}
+/** Options of {@link LSTM}. */
+export interface LSTMConfig extends LSTMCellConfig, RNNConfig {}
+/** Options of {@link GRU}. */
+export interface GRUConfig extends GRUCellConfig, RNNConfig {}
+
+/** The layer's options split into the cell's (named after the layer) and the layer's own. */
+function splitConfig<C extends RNNCellConfig & RNNConfig>(config: C, layerName: string, cellName: string): RNNCellConfig {
+  const cell: Record<string, unknown> = { name: `${layerName}/${cellName}` };
+  for (const [k, v] of Object.entries(config)) {
+    if (!RNN_KEYS.includes(k) && k !== 'name' && k !== 'inputShape') cell[k] = v;
+  }
+  return cell as RNNCellConfig;
+}
+
+/** Builds the cell after the layer's name is known (Layer's constructor sets it). */
+abstract class CellLayer extends RNN {
+  /** The options the layer was made with (cell and layer options together). */
+  readonly layerConfig: RNNCellConfig & RNNConfig;
+
+  protected constructor(cell: RNNCell, config: RNNCellConfig & RNNConfig, cellKeys: readonly string[]) {
+    super(cell, config, cellKeys);
+    this.layerConfig = { ...config };
+  }
+
+  /** A new, unbuilt layer of the same class with this one's options and `overrides`. */
+  override cloneWith(overrides: RNNConfig & { name: string }): RNN {
+    const Ctor = this.constructor as new (units: number, c: RNNCellConfig & RNNConfig) => RNN;
+    return new Ctor(this.units, { ...this.layerConfig, ...overrides });
+  }
+}
+
+/** The name a layer will get (the config's, or the class name in snake_case with a counter), known before super(). */
+function cellFor<T extends RNNCell>(fn: string, keys: readonly string[], make: (cfg: RNNCellConfig) => T, config: RNNCellConfig & RNNConfig, layerName: string, cellName: string): T {
+  // Unknown options are refused under the layer's name, before the cell sees them.
+  checkOptions(fn, config, [...LAYER_CONFIG_KEYS, ...RNN_KEYS, ...keys]);
+  return make(splitConfig(config, layerName, cellName));
+}
+
+/**
+ * Keras's SimpleRNN: `h_t = activation(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel)` over the timesteps of
+ * [N, T, features]. Defaults: activation tanh, kernel glorot_uniform, recurrent kernel orthogonal, bias zeros.
+ */
+export class SimpleRNN extends CellLayer {
+  /**
+   * @param units the output and state size
+   * @param config the cell's options (activation, useBias, initializers, dropout, recurrentDropout, seed) and the
+   * layer's (returnSequences, returnState, goBackwards, stateful, name)
+   */
+  constructor(units: number, config: SimpleRNNConfig = {}) {
+    const name = config.name ?? pendingName('simple_rnn');
+    super(cellFor('SimpleRNN', RNN_CELL_KEYS, (c) => new SimpleRNNCell(units, c), config, name, 'simple_rnn_cell'), { ...config, name }, RNN_CELL_KEYS);
+  }
+}
+
+/**
+ * Keras's LSTM (Hochreiter 1997) over [N, T, features], gates i, f, c, o (see {@link LSTMCell}). Defaults: activation
+ * tanh, recurrentActivation sigmoid, unitForgetBias true, kernel glorot_uniform, recurrent kernel orthogonal. States
+ * [h, c]: with returnState the layer returns `[output, h, c]`.
+ */
+export class LSTM extends CellLayer {
+  /**
+   * @param units the output and state size
+   * @param config the cell's options (activation, recurrentActivation, unitForgetBias, useBias, initializers, dropout,
+   * recurrentDropout, seed) and the layer's (returnSequences, returnState, goBackwards, stateful, name)
+   */
+  constructor(units: number, config: LSTMConfig = {}) {
+    const name = config.name ?? pendingName('lstm');
+    const keys = [...RNN_CELL_KEYS, 'recurrentActivation', 'unitForgetBias'];
+    super(cellFor('LSTM', keys, (c) => new LSTMCell(units, c), config, name, 'lstm_cell'), { ...config, name }, keys);
+  }
+}
+
+/**
+ * Keras's GRU (Cho et al. 2014) over [N, T, features], gates z, r, h (see {@link GRUCell}). Defaults: activation
+ * tanh, recurrentActivation sigmoid, resetAfter true (bias [2, 3*units]), kernel glorot_uniform, recurrent kernel
+ * orthogonal.
+ */
+export class GRU extends CellLayer {
+  /**
+   * @param units the output and state size
+   * @param config the cell's options (activation, recurrentActivation, resetAfter, useBias, initializers, dropout,
+   * recurrentDropout, seed) and the layer's (returnSequences, returnState, goBackwards, stateful, name)
+   */
+  constructor(units: number, config: GRUConfig = {}) {
+    const name = config.name ?? pendingName('gru');
+    const keys = [...RNN_CELL_KEYS, 'recurrentActivation', 'resetAfter'];
+    super(cellFor('GRU', keys, (c) => new GRUCell(units, c), config, name, 'gru_cell'), { ...config, name }, keys);
+  }
+}
+
+/** The default layer name (Keras's snake_case class name with a per-process counter), drawn before the cell is made. */
+function pendingName(base: string): string {
+  return uniqueName(base);
+}

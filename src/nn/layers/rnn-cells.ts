@@ -1,0 +1,369 @@
+/**
+ * The recurrent cells (Keras 3's keras/src/layers/rnn): SimpleRNNCell, LSTMCell, GRUCell and their
+ * base RNNCell. A cell computes one timestep; the RNN layer (rnn.ts) runs it over a sequence.
+ * Weights and gate order are Keras's, so they move to and from Keras unchanged:
+ *   kernel [inputDim, G*units], recurrent_kernel [units, G*units], bias [G*units]
+ *   (GRU with resetAfter: [2, 3*units], row 0 the input bias, row 1 the recurrent bias);
+ *   gates LSTM i, f, c, o (G = 4), GRU z, r, h (G = 3), SimpleRNN G = 1.
+ * A step is split in two so that the layer can project every timestep's input at once:
+ * `projectInputs(x)` = x @ kernel (+ the input bias where Keras adds it before the recurrent term),
+ * and `step(xProj, states, recurrentMask)` = the rest of Keras's formula (quoted at each cell).
+ * determinism: each element of x @ kernel is S(x[n, k] * kernel[k, j], k = 0..inputDim-1) in the
+ * engine's summation order (src/core/reduction-order.ts), a sum whose terms and order do not depend
+ * on the number of rows, so projecting all timesteps in one [T*N, inputDim] matmul gives the bits of
+ * T per-step [N, inputDim] matmuls. The additions follow Keras's order (comments at each cell).
+ * Part of src/nn: imports src/core only.
+ */
+import { ArgumentError, SeedGenerator, ShapeError, type Tensor, type Variable, ops, statelessDropout, tidy } from '../../core/internal.ts';
+import { type ActivationFn, getActivation } from '../activations.ts';
+import { type InitializerId, resolveInitializer } from '../initializers/index.ts';
+import { type CallContext, Layer, type LayerConfig, type SymbolicShape, type WeightInitializer, fmtShapes } from '../layer.ts';
+
+/** Options of every recurrent cell and layer (Keras's keyword arguments, camelCase). */
+export interface RNNCellConfig extends LayerConfig {
+  /** The activation by Keras name; default 'tanh' (null: linear). */
+  activation?: string | null;
+  /** Whether to add a bias (default true). */
+  useBias?: boolean;
+  /** The kernel's initializer; default 'glorot_uniform'. */
+  kernelInitializer?: InitializerId;
+  /** The recurrent kernel's initializer; default 'orthogonal'. */
+  recurrentInitializer?: InitializerId;
+  /** The bias's initializer; default 'zeros'. */
+  biasInitializer?: InitializerId;
+  /** Fraction of the input units to drop in training, in [0, 1] (default 0). One mask per call, fixed across timesteps. */
+  dropout?: number;
+  /** Fraction of the recurrent state's units to drop in training, in [0, 1] (default 0). One mask per call, fixed across timesteps. */
+  recurrentDropout?: number;
+  /** Integer seed of the cell's own SeedGenerator (used when a dropout is set); default: drawn from the global seed. */
+  seed?: number;
+}
+
+/** Options of {@link LSTMCell} and {@link LSTM}. */
+export interface LSTMCellConfig extends RNNCellConfig {
+  /** The gates' activation by Keras name; default 'sigmoid'. */
+  recurrentActivation?: string | null;
+  /** Add 1 to the forget gate's bias at initialization (default true; Keras: the rest of the bias comes from biasInitializer). */
+  unitForgetBias?: boolean;
+}
+
+/** Options of {@link GRUCell} and {@link GRU}. */
+export interface GRUCellConfig extends RNNCellConfig {
+  /** The gates' activation by Keras name; default 'sigmoid'. */
+  recurrentActivation?: string | null;
+  /** Apply the reset gate after the recurrent matmul (default true, cuDNN-compatible; bias [2, 3*units]). */
+  resetAfter?: boolean;
+}
+
+/** The option keys of {@link RNNCellConfig}. */
+export const RNN_CELL_KEYS: readonly string[] = ['activation', 'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'dropout', 'recurrentDropout', 'seed'];
+
+/**
+ * The base of the recurrent cells (Keras's RNN cell protocol): `apply([x, ...states])` computes one timestep and
+ * returns `[output, ...newStates]` (Keras returns `(output, newStates)`; here one flat list). x is [N, inputDim], each
+ * state [N, units]. Subclasses give the gate count and the two halves of the step ({@link RNNCell.projectInputs},
+ * {@link RNNCell.step}); the recurrent layers run the same two halves over a sequence.
+ */
+export abstract class RNNCell extends Layer<Tensor[], Tensor[]> {
+  protected override readonly inputKind = 'list' as const;
+  /** The number of units (the output and state size). */
+  readonly units: number;
+  /** The activation's Keras name ('linear' when none). */
+  readonly activationName: string;
+  /** Whether the cell has a bias. */
+  readonly useBias: boolean;
+  /** The input dropout rate. */
+  readonly dropout: number;
+  /** The recurrent dropout rate. */
+  readonly recurrentDropout: number;
+  /** The cell's seed generator for its dropout masks (absent when both rates are 0); its state is saved in checkpoints. */
+  readonly seedGenerator?: SeedGenerator;
+  /** The options the cell was made with (to make a copy, as Bidirectional does). */
+  readonly config: RNNCellConfig;
+  /** The number of gates G (1, 3 or 4): the kernels are [., G*units]. */
+  abstract readonly gates: number;
+  /** The sizes of the states (Keras `state_size`): [units], or [units, units] for the LSTM (h, c). */
+  abstract readonly stateSize: readonly number[];
+  protected readonly activation: ActivationFn;
+  protected readonly kernelInit: WeightInitializer;
+  protected readonly recurrentInit: WeightInitializer;
+  protected readonly biasInit: WeightInitializer;
+  /** The kernel [inputDim, G*units], once built. */
+  kernel?: Variable;
+  /** The recurrent kernel [units, G*units], once built. */
+  recurrentKernel?: Variable;
+  /** The bias, once built (when useBias). */
+  bias?: Variable;
+
+  protected constructor(units: number, config: RNNCellConfig, extraKeys: readonly string[]) {
+    super(config, [...RNN_CELL_KEYS, ...extraKeys]);
+    const fn = new.target.name;
+    if (!Number.isSafeInteger(units) || units <= 0) throw new ArgumentError(`${fn}: expected units to be a positive integer. Received: units=${units}`);
+    for (const key of ['dropout', 'recurrentDropout'] as const) {
+      const r = config[key];
+      if (r !== undefined && (typeof r !== 'number' || !(r >= 0 && r <= 1))) throw new ArgumentError(`${fn}: expected ${key} in [0, 1]. Received: ${key}=${r}`);
+    }
+    if (config.seed !== undefined && !Number.isSafeInteger(config.seed)) throw new ArgumentError(`${fn}: expected an integer seed. Received: seed=${config.seed}`);
+    this.config = { ...config };
+    this.units = units;
+    this.activationName = config.activation === undefined ? 'tanh' : config.activation ?? 'linear';
+    this.activation = getActivation(fn, config.activation === undefined ? 'tanh' : config.activation);
+    this.useBias = config.useBias ?? true;
+    this.dropout = config.dropout ?? 0;
+    this.recurrentDropout = config.recurrentDropout ?? 0;
+    this.kernelInit = resolveInitializer(fn, config.kernelInitializer ?? 'glorot_uniform');
+    this.recurrentInit = resolveInitializer(fn, config.recurrentInitializer ?? 'orthogonal');
+    this.biasInit = resolveInitializer(fn, config.biasInitializer ?? 'zeros');
+    if (this.dropout > 0 || this.recurrentDropout > 0) this.seedGenerator = new SeedGenerator(config.seed);
+  }
+
+  /** The bias's shape and initializer (Keras's; the LSTM and GRU differ). */
+  protected biasSpec(): { shape: number[]; init: WeightInitializer } {
+    return { shape: [this.gates * this.units], init: this.biasInit };
+  }
+
+  protected override checkInput(shapes: SymbolicShape[]): void {
+    const want = 1 + this.stateSize.length;
+    const bad = shapes.length !== want || shapes[0].length !== 2 || shapes.slice(1).some((s, i) => s.length !== 2 || (s[1] !== null && s[1] !== this.stateSize[i]));
+    if (bad) {
+      const states = this.stateSize.map((s) => `(N, ${s})`).join(', ');
+      throw new ShapeError(`${this.label}: expected [inputs (N, features), ${states}]. Received: shapes ${fmtShapes(shapes)}`);
+    }
+    if (this.kernel && shapes[0][1] !== this.kernel.shape[0]) {
+      throw new ShapeError(`${this.label}: expected inputs with ${this.kernel.shape[0]} features. Received: shapes ${fmtShapes(shapes)}`);
+    }
+  }
+
+  protected override build(shapes: SymbolicShape[]): void {
+    const inDim = shapes[0][1];
+    if (inDim === null) throw new ShapeError(`${this.label}: expected a known feature dimension. Received: shapes ${fmtShapes(shapes)}`);
+    const gu = this.gates * this.units;
+    this.kernel = this.addWeight('kernel', [inDim, gu], this.kernelInit);
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, gu], this.recurrentInit);
+    if (this.useBias) {
+      const { shape, init } = this.biasSpec();
+      this.bias = this.addWeight('bias', shape, init);
+    }
+  }
+
+  computeOutputShape(shapes: SymbolicShape[]): SymbolicShape[] {
+    const n = shapes[0][0];
+    return [[n, this.units], ...this.stateSize.map((s) => [n, s])];
+  }
+
+  /** x @ kernel, plus the input bias where Keras adds it before the recurrent term: [M, inputDim] -> [M, G*units]. */
+  abstract projectInputs(x: Tensor): Tensor;
+
+  /**
+   * One timestep from the projected input `xProj` [N, G*units] and the previous states; `recurrentMask` [N, units]
+   * (or null) multiplies the previous output before the recurrent matmul. Returns the new states (the output is the
+   * first).
+   */
+  abstract step(xProj: Tensor, states: readonly Tensor[], recurrentMask: Tensor | null): Tensor[];
+
+  /**
+   * The dropout masks of one call (Keras's DropoutRNNCell: `dropout(ones_like(...))` drawn from the cell's seed
+   * generator, the input mask first): null where the rate is 0 or not in training.
+   */
+  dropoutMasks(inputShape: readonly number[], batch: number, training: boolean): { input: Tensor | null; recurrent: Tensor | null } {
+    const draw = (shape: readonly number[], rate: number) => (training && rate > 0
+      ? tidy(() => statelessDropout(ops.ones(shape), rate, this.seedGenerator!.next() as [number, number]))
+      : null);
+    const input = draw(inputShape, this.dropout);
+    const recurrent = draw([batch, this.units], this.recurrentDropout);
+    return { input, recurrent };
+  }
+
+  /** Zero states for a batch of `batch` (Keras `get_initial_state`). */
+  getInitialState(batch: number): Tensor[] {
+    return this.stateSize.map((s) => ops.zeros([batch, s]));
+  }
+
+  /** One timestep on `[x, ...states]`; returns `[output, ...newStates]`. In training the dropout masks are drawn on each call. */
+  call(xs: Tensor[], ctx: CallContext): Tensor[] {
+    const [x, ...states] = xs;
+    return tidy(() => {
+      const { input, recurrent } = this.dropoutMasks(x.shape, x.shape[0], ctx.training ?? false);
+      const proj = this.projectInputs(input ? ops.mul(x, input) : x);
+      const next = this.step(proj, states, recurrent);
+      return [ops.clone(next[0]), ...next];
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), units: this.units, activation: this.activationName, useBias: this.useBias,
+      dropout: this.dropout, recurrentDropout: this.recurrentDropout, seed: this.config.seed ?? null,
+    };
+  }
+}
+
+/** Columns [g*units, (g+1)*units) of a [N, G*units] tensor: gate g. */
+function gate(z: Tensor, g: number, units: number): Tensor {
+  return ops.slice(z, [0, g * units], [z.shape[0], units]);
+}
+
+/** h @ recurrentKernel, h first multiplied by the recurrent dropout mask when there is one. */
+function recurrentTerm(h: Tensor, mask: Tensor | null, rk: Tensor): Tensor {
+  return ops.matmul(mask ? ops.mul(h, mask) : h, rk);
+}
+
+/**
+ * Keras's SimpleRNNCell: `h = x @ kernel; h += bias; output = activation(h + prev @ recurrent_kernel)`.
+ * One state (the output), weights kernel [in, units], recurrent_kernel [units, units], bias [units].
+ */
+export class SimpleRNNCell extends RNNCell {
+  /** One gate. */
+  readonly gates: number = 1;
+  /** [units]. */
+  readonly stateSize: readonly number[];
+
+  /**
+   * @param units the output and state size
+   * @param config activation (default tanh), useBias, initializers, dropout, recurrentDropout, seed, name
+   */
+  constructor(units: number, config: RNNCellConfig = {}) {
+    super(units, config, []);
+    this.stateSize = [units];
+  }
+
+  projectInputs(x: Tensor): Tensor {
+    const h = ops.matmul(x, this.kernel!);
+    return this.bias ? ops.add(h, this.bias) : h;
+  }
+
+  step(xProj: Tensor, states: readonly Tensor[], recurrentMask: Tensor | null): Tensor[] {
+    return [this.activation(ops.add(xProj, recurrentTerm(states[0], recurrentMask, this.recurrentKernel!)))];
+  }
+}
+
+/**
+ * Keras's LSTMCell (implementation 2): `z = x @ kernel; z += h @ recurrent_kernel; z += bias;
+ * i = ra(z_i); f = ra(z_f); c = f * c_prev + i * a(z_c); o = ra(z_o); h = o * a(c)`, gates i, f, c, o.
+ * States [h, c]; weights kernel [in, 4*units], recurrent_kernel [units, 4*units], bias [4*units] (with
+ * unitForgetBias, initialized as [biasInit(units), ones(units), biasInit(2*units)] as Keras does).
+ */
+export class LSTMCell extends RNNCell {
+  /** Four gates, i, f, c, o. */
+  readonly gates: number = 4;
+  /** [units, units]: h and c. */
+  readonly stateSize: readonly number[];
+  /** The gates' activation's Keras name. */
+  readonly recurrentActivationName: string;
+  /** Whether the forget gate's bias starts at 1. */
+  readonly unitForgetBias: boolean;
+  private readonly recurrentActivation: ActivationFn;
+
+  /**
+   * @param units the output and state size
+   * @param config activation (tanh), recurrentActivation (sigmoid), unitForgetBias (true), useBias, initializers,
+   * dropout, recurrentDropout, seed, name
+   */
+  constructor(units: number, config: LSTMCellConfig = {}) {
+    super(units, config, ['recurrentActivation', 'unitForgetBias']);
+    this.stateSize = [units, units];
+    this.recurrentActivationName = config.recurrentActivation === undefined ? 'sigmoid' : config.recurrentActivation ?? 'linear';
+    this.recurrentActivation = getActivation('LSTMCell', config.recurrentActivation === undefined ? 'sigmoid' : config.recurrentActivation);
+    this.unitForgetBias = config.unitForgetBias ?? true;
+  }
+
+  protected override biasSpec(): { shape: number[]; init: WeightInitializer } {
+    const u = this.units;
+    if (!this.unitForgetBias) return super.biasSpec();
+    const init = this.biasInit;
+    return { shape: [4 * u], init: { apply: () => tidy(() => ops.concat([init.apply([u]), ops.ones([u]), init.apply([2 * u])], 0)) } };
+  }
+
+  projectInputs(x: Tensor): Tensor {
+    return ops.matmul(x, this.kernel!);
+  }
+
+  step(xProj: Tensor, states: readonly Tensor[], recurrentMask: Tensor | null): Tensor[] {
+    const [h, c] = states;
+    const u = this.units;
+    let z = ops.add(xProj, recurrentTerm(h, recurrentMask, this.recurrentKernel!));
+    if (this.bias) z = ops.add(z, this.bias);
+    const i = this.recurrentActivation(gate(z, 0, u));
+    const f = this.recurrentActivation(gate(z, 1, u));
+    const c2 = ops.add(ops.mul(f, c), ops.mul(i, this.activation(gate(z, 2, u))));
+    const o = this.recurrentActivation(gate(z, 3, u));
+    return [ops.mul(o, this.activation(c2)), c2];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), recurrentActivation: this.recurrentActivationName, unitForgetBias: this.unitForgetBias };
+  }
+}
+
+/**
+ * Keras's GRUCell (implementation 2). With resetAfter (default): `mx = x @ kernel + input_bias;
+ * mi = h @ recurrent_kernel + recurrent_bias; z = ra(mx_z + mi_z); r = ra(mx_r + mi_r);
+ * hh = a(mx_h + r * mi_h); h' = z * h + (1 - z) * hh`, bias [2, 3*units] (row 0 input, row 1 recurrent).
+ * Without: `mi = h @ recurrent_kernel[:, :2u]`, `hh = a(mx_h + (r * h) @ recurrent_kernel[:, 2u:])`, bias [3*units].
+ * Gates z, r, h.
+ */
+export class GRUCell extends RNNCell {
+  /** Three gates, z, r, h. */
+  readonly gates: number = 3;
+  /** [units]. */
+  readonly stateSize: readonly number[];
+  /** The gates' activation's Keras name. */
+  readonly recurrentActivationName: string;
+  /** Whether the reset gate is applied after the recurrent matmul. */
+  readonly resetAfter: boolean;
+  private readonly recurrentActivation: ActivationFn;
+
+  /**
+   * @param units the output and state size
+   * @param config activation (tanh), recurrentActivation (sigmoid), resetAfter (true), useBias, initializers,
+   * dropout, recurrentDropout, seed, name
+   */
+  constructor(units: number, config: GRUCellConfig = {}) {
+    super(units, config, ['recurrentActivation', 'resetAfter']);
+    this.stateSize = [units];
+    this.recurrentActivationName = config.recurrentActivation === undefined ? 'sigmoid' : config.recurrentActivation ?? 'linear';
+    this.recurrentActivation = getActivation('GRUCell', config.recurrentActivation === undefined ? 'sigmoid' : config.recurrentActivation);
+    this.resetAfter = config.resetAfter ?? true;
+  }
+
+  protected override biasSpec(): { shape: number[]; init: WeightInitializer } {
+    return this.resetAfter ? { shape: [2, 3 * this.units], init: this.biasInit } : super.biasSpec();
+  }
+
+  /** Row `row` of the [2, 3u] bias (resetAfter), or the whole [3u] bias. */
+  private biasRow(row: number): Tensor {
+    const b = this.bias!;
+    return this.resetAfter ? ops.reshape(ops.slice(b, [row, 0], [1, 3 * this.units]), [3 * this.units]) : b;
+  }
+
+  projectInputs(x: Tensor): Tensor {
+    const mx = ops.matmul(x, this.kernel!);
+    return this.bias ? ops.add(mx, this.biasRow(0)) : mx;
+  }
+
+  step(xProj: Tensor, states: readonly Tensor[], recurrentMask: Tensor | null): Tensor[] {
+    const [h] = states;
+    const u = this.units;
+    const rk = this.recurrentKernel!;
+    const hm = recurrentMask ? ops.mul(h, recurrentMask) : h;
+    let z: Tensor;
+    let hh: Tensor;
+    if (this.resetAfter) {
+      let mi = ops.matmul(hm, rk);
+      if (this.bias) mi = ops.add(mi, this.biasRow(1));
+      z = this.recurrentActivation(ops.add(gate(xProj, 0, u), gate(mi, 0, u)));
+      const r = this.recurrentActivation(ops.add(gate(xProj, 1, u), gate(mi, 1, u)));
+      hh = this.activation(ops.add(gate(xProj, 2, u), ops.mul(r, gate(mi, 2, u))));
+    } else {
+      const mi = ops.matmul(hm, ops.slice(rk, [0, 0], [u, 2 * u]));
+      z = this.recurrentActivation(ops.add(gate(xProj, 0, u), gate(mi, 0, u)));
+      const r = this.recurrentActivation(ops.add(gate(xProj, 1, u), gate(mi, 1, u)));
+      hh = this.activation(ops.add(gate(xProj, 2, u), ops.matmul(ops.mul(r, hm), ops.slice(rk, [0, 2 * u], [u, u]))));
+    }
+    return [ops.add(ops.mul(z, h), ops.mul(ops.sub(1, z), hh))];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), recurrentActivation: this.recurrentActivationName, resetAfter: this.resetAfter };
+  }
+}
