@@ -22,6 +22,9 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     RandomContrast: [0.1], RandomBrightness: [0.1], RandomImageLayer: null, // abstract base of the augmentation layers
     Add: [], Average: [], Concatenate: [], Dot: [1], Maximum: [], Minimum: [], Multiply: [], Subtract: [],
     Merge: null, // abstract base of the merge layers
+    SimpleRNN: [2], LSTM: [2], GRU: [2], SimpleRNNCell: [2], LSTMCell: [2], GRUCell: [2], RNN: [new dt.layers.GRUCell(2)],
+    RNNCell: null, // abstract base of the cells
+    Bidirectional: [new dt.layers.LSTM(2)], TimeDistributed: [new dt.layers.Dense(2)],
   },
   optimizers: {
     Adam: [], SGD: [], Optimizer: null,

@@ -20,7 +20,7 @@ export interface LSTMConfig extends LSTMCellConfig, RNNConfig {}
 export interface GRUConfig extends GRUCellConfig, RNNConfig {}
 
 /** The layer's options split into the cell's (named after the layer) and the layer's own. */
-function splitConfig<C extends RNNCellConfig & RNNConfig>(config: C, layerName: string, cellName: string): RNNCellConfig {
+function cellConfig(config: RNNCellConfig & RNNConfig, layerName: string, cellName: string): RNNCellConfig {
   const cell: Record<string, unknown> = { name: `${layerName}/${cellName}` };
   for (const [k, v] of Object.entries(config)) {
     if (!RNN_KEYS.includes(k) && k !== 'name' && k !== 'inputShape') cell[k] = v;
@@ -45,11 +45,13 @@ abstract class CellLayer extends RNN {
   }
 }
 
-/** The name a layer will get (the config's, or the class name in snake_case with a counter), known before super(). */
-function cellFor<T extends RNNCell>(fn: string, keys: readonly string[], make: (cfg: RNNCellConfig) => T, config: RNNCellConfig & RNNConfig, layerName: string, cellName: string): T {
-  // Unknown options are refused under the layer's name, before the cell sees them.
+/**
+ * The layer's name (the config's, or Keras's default: the snake_case class name with a per-process counter), drawn
+ * before the cell is made; unknown options are refused first, under the layer's name.
+ */
+function layerName(fn: string, keys: readonly string[], config: RNNCellConfig & RNNConfig, base: string): string {
   checkOptions(fn, config, [...LAYER_CONFIG_KEYS, ...RNN_KEYS, ...keys]);
-  return make(splitConfig(config, layerName, cellName));
+  return config.name ?? uniqueName(base);
 }
 
 /**
@@ -63,8 +65,8 @@ export class SimpleRNN extends CellLayer {
    * layer's (returnSequences, returnState, goBackwards, stateful, name)
    */
   constructor(units: number, config: SimpleRNNConfig = {}) {
-    const name = config.name ?? pendingName('simple_rnn');
-    super(cellFor('SimpleRNN', RNN_CELL_KEYS, (c) => new SimpleRNNCell(units, c), config, name, 'simple_rnn_cell'), { ...config, name }, RNN_CELL_KEYS);
+    const name = layerName('SimpleRNN', RNN_CELL_KEYS, config, 'simple_rnn');
+    super(new SimpleRNNCell(units, cellConfig(config, name, 'simple_rnn_cell')), { ...config, name }, RNN_CELL_KEYS);
   }
 }
 
@@ -80,9 +82,9 @@ export class LSTM extends CellLayer {
    * recurrentDropout, seed) and the layer's (returnSequences, returnState, goBackwards, stateful, name)
    */
   constructor(units: number, config: LSTMConfig = {}) {
-    const name = config.name ?? pendingName('lstm');
     const keys = [...RNN_CELL_KEYS, 'recurrentActivation', 'unitForgetBias'];
-    super(cellFor('LSTM', keys, (c) => new LSTMCell(units, c), config, name, 'lstm_cell'), { ...config, name }, keys);
+    const name = layerName('LSTM', keys, config, 'lstm');
+    super(new LSTMCell(units, cellConfig(config, name, 'lstm_cell')), { ...config, name }, keys);
   }
 }
 
@@ -98,13 +100,8 @@ export class GRU extends CellLayer {
    * recurrentDropout, seed) and the layer's (returnSequences, returnState, goBackwards, stateful, name)
    */
   constructor(units: number, config: GRUConfig = {}) {
-    const name = config.name ?? pendingName('gru');
     const keys = [...RNN_CELL_KEYS, 'recurrentActivation', 'resetAfter'];
-    super(cellFor('GRU', keys, (c) => new GRUCell(units, c), config, name, 'gru_cell'), { ...config, name }, keys);
+    const name = layerName('GRU', keys, config, 'gru');
+    super(new GRUCell(units, cellConfig(config, name, 'gru_cell')), { ...config, name }, keys);
   }
-}
-
-/** The default layer name (Keras's snake_case class name with a per-process counter), drawn before the cell is made. */
-function pendingName(base: string): string {
-  return uniqueName(base);
 }

@@ -64,7 +64,7 @@ describe('forward values vs the float64 reference of Keras\'s formulas', () => {
       const x = xOf();
       const seqL = makeLayer(kind, { returnSequences: true });
       const ref = await reference(seqL, kind, x);
-      expect(seqL.apply(x).shape).toEqual([N, T, U]);
+      expect((seqL.apply(x) as dt.Tensor).shape).toEqual([N, T, U]);
       expectClose(await (seqL.apply(x) as dt.Tensor).data(), ref.seq.data);
       const last = makeLayer(kind);
       expectClose(await (last.apply(x) as dt.Tensor).data(), ref.states[0].data);
