@@ -5,13 +5,14 @@
  *   kernel [inputDim, G*units], recurrent_kernel [units, G*units], bias [G*units]
  *   (GRU with resetAfter: [2, 3*units], row 0 the input bias, row 1 the recurrent bias);
  *   gates LSTM i, f, c, o (G = 4), GRU z, r, h (G = 3), SimpleRNN G = 1.
- * A step is split in two so that the layer can project every timestep's input at once:
- * `projectInputs(x)` = x @ kernel (+ the input bias where Keras adds it before the recurrent term),
- * and `step(xProj, states, recurrentMask)` = the rest of Keras's formula (quoted at each cell).
+ * A step is split in two: `projectInputs(x)` = x @ kernel (+ the input bias where Keras adds it
+ * before the recurrent term), and `step(xProj, states, recurrentMask)` = the rest of Keras's
+ * formula (quoted at each cell).
  * determinism: each element of x @ kernel is S(x[n, k] * kernel[k, j], k = 0..inputDim-1) in the
  * engine's summation order (src/core/reduction-order.ts), a sum whose terms and order do not depend
- * on the number of rows, so projecting all timesteps in one [T*N, inputDim] matmul gives the bits of
- * T per-step [N, inputDim] matmuls. The additions follow Keras's order (comments at each cell).
+ * on the number of rows, so projecting all timesteps in one [T*N, inputDim] matmul would give the
+ * bits of T per-step [N, inputDim] matmuls (rnn.ts says why the layer projects per step). The
+ * additions follow Keras's order (comments at each cell).
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, SeedGenerator, ShapeError, type Tensor, type Variable, ops, statelessDropout, tidy } from '../../core/internal.ts';

@@ -96,6 +96,21 @@ describe('forward values vs the float64 reference of Keras\'s formulas', () => {
   });
 });
 
+describe('the projection of the inputs', () => {
+  it('x @ kernel over all timesteps in one matmul has the bits of the per-step matmuls (the reduction is per element)', async () => {
+    const layer = makeLayer('lstm');
+    const k = layer.weights[0];
+    const x = dt.tensor(lcgValues(N * 28 * 300, 8, -2, 2), [N * 28, 300]); // K = 300 > 256: two chunks of the summation tree
+    const k300 = dt.tensor(lcgValues(300 * 4 * U, 9), [300, 4 * U]);
+    for (const [xs, w] of [[x, k300], [dt.reshape(xOf(), [N * T, F]), k]] as const) {
+      const rows = xs.shape[0] / N;
+      const whole = await bitsOf(dt.matmul(xs, w));
+      const steps = dt.concat(Array.from({ length: rows }, (_, t) => dt.matmul(dt.slice(xs, [t * N, 0], [N, xs.shape[1]]), w)), 0);
+      expect((await bitsOf(steps)).equals(whole)).toBe(true);
+    }
+  });
+});
+
 describe('returnState, stateful, functional graphs', () => {
   it('returnState returns [output, ...states]; the last output equals h; symbolic shapes match', async () => {
     const layer = makeLayer('lstm', { returnSequences: true, returnState: true });
