@@ -72,8 +72,8 @@ export class SimpleRNN extends CellLayer {
 
 /**
  * Keras's LSTM (Hochreiter 1997) over [N, T, features], gates i, f, c, o (see {@link LSTMCell}). Defaults: activation
- * tanh, recurrentActivation sigmoid, unitForgetBias true, kernel glorot_uniform, recurrent kernel orthogonal. States
- * [h, c]: with returnState the layer returns `[output, h, c]`.
+ * tanh, recurrentActivation sigmoid, unitForgetBias true, kernel glorot_uniform, recurrent kernel orthogonal. Two
+ * states, h and c: with returnState the layer returns `[output, h, c]`.
  */
 export class LSTM extends CellLayer {
   /**

@@ -56,6 +56,22 @@ export interface GRUCellConfig extends RNNCellConfig {
   resetAfter?: boolean;
 }
 
+/** A cell's bias: its shape and initializer. */
+export interface BiasSpec {
+  /** The bias's shape. */
+  shape: number[];
+  /** Its initializer. */
+  init: WeightInitializer;
+}
+
+/** The dropout masks of one call of a recurrent layer (null: no dropout). */
+export interface DropoutMasks {
+  /** Multiplies the inputs: [N, 1, features] for a sequence (the same at every timestep), [N, features] for one step. */
+  input: Tensor | null;
+  /** Multiplies the previous output before the recurrent matmul, [N, units], the same at every timestep. */
+  recurrent: Tensor | null;
+}
+
 /** The option keys of {@link RNNCellConfig}. */
 export const RNN_CELL_KEYS: readonly string[] = ['activation', 'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'dropout', 'recurrentDropout', 'seed'];
 
@@ -85,9 +101,13 @@ export abstract class RNNCell extends Layer<Tensor[], Tensor[]> {
   abstract readonly gates: number;
   /** The sizes of the states (Keras `state_size`): [units], or [units, units] for the LSTM (h, c). */
   abstract readonly stateSize: readonly number[];
+  /** The activation function. */
   protected readonly activation: ActivationFn;
+  /** The kernel's initializer. */
   protected readonly kernelInit: WeightInitializer;
+  /** The recurrent kernel's initializer. */
   protected readonly recurrentInit: WeightInitializer;
+  /** The bias's initializer. */
   protected readonly biasInit: WeightInitializer;
   /** The kernel [inputDim, G*units], once built. */
   kernel?: Variable;
@@ -119,7 +139,7 @@ export abstract class RNNCell extends Layer<Tensor[], Tensor[]> {
   }
 
   /** The bias's shape and initializer (Keras's; the LSTM and GRU differ). */
-  protected biasSpec(): { shape: number[]; init: WeightInitializer } {
+  protected biasSpec(): BiasSpec {
     return { shape: [this.gates * this.units], init: this.biasInit };
   }
 
@@ -166,7 +186,7 @@ export abstract class RNNCell extends Layer<Tensor[], Tensor[]> {
    * The dropout masks of one call (Keras's DropoutRNNCell: `dropout(ones_like(...))` drawn from the cell's seed
    * generator, the input mask first): null where the rate is 0 or not in training.
    */
-  dropoutMasks(inputShape: readonly number[], batch: number, training: boolean): { input: Tensor | null; recurrent: Tensor | null } {
+  dropoutMasks(inputShape: readonly number[], batch: number, training: boolean): DropoutMasks {
     const draw = (shape: readonly number[], rate: number) => (training && rate > 0
       ? tidy(() => statelessDropout(ops.ones(shape), rate, this.seedGenerator!.next() as [number, number]))
       : null);
@@ -247,7 +267,7 @@ export class SimpleRNNCell extends RNNCell {
 export class LSTMCell extends RNNCell {
   /** Four gates, i, f, c, o. */
   readonly gates: number = 4;
-  /** [units, units]: h and c. */
+  /** Two states of `units` each: h and c. */
   readonly stateSize: readonly number[];
   /** The gates' activation's Keras name. */
   readonly recurrentActivationName: string;
@@ -268,7 +288,7 @@ export class LSTMCell extends RNNCell {
     this.unitForgetBias = config.unitForgetBias ?? true;
   }
 
-  protected override biasSpec(): { shape: number[]; init: WeightInitializer } {
+  protected override biasSpec(): BiasSpec {
     const u = this.units;
     if (!this.unitForgetBias) return super.biasSpec();
     const init = this.biasInit;
@@ -327,7 +347,7 @@ export class GRUCell extends RNNCell {
     this.resetAfter = config.resetAfter ?? true;
   }
 
-  protected override biasSpec(): { shape: number[]; init: WeightInitializer } {
+  protected override biasSpec(): BiasSpec {
     return this.resetAfter ? { shape: [2, 3 * this.units], init: this.biasInit } : super.biasSpec();
   }
 
