@@ -6,24 +6,34 @@
  * `lstm/lstm_cell/recurrent_kernel`, `lstm/lstm_cell/bias`: Keras 3's variable paths.
  * Part of src/nn: imports src/core only.
  */
-import { checkOptions } from '../../core/internal.ts';
-import { LAYER_CONFIG_KEYS } from '../layer.ts';
+import { type Tensor, checkOptions } from '../../core/internal.ts';
+import { addActivityLoss } from '../layer-losses.ts';
+import { type CallContext, LAYER_CONFIG_KEYS } from '../layer.ts';
+import { type Regularizer, type RegularizerId, getRegularizer } from '../regularizers.ts';
 import { uniqueName } from '../naming.ts';
 import { GRUCell, type GRUCellConfig, LSTMCell, type LSTMCellConfig, type RNNCell, type RNNCellConfig, RNN_CELL_KEYS, SimpleRNNCell } from './rnn-cells.ts';
 import { RNN, type RNNConfig, RNN_KEYS } from './rnn.ts';
 
+/** The options of the recurrent layers that their cells do not take. */
+export interface RecurrentLayerConfig extends RNNConfig {
+  /** A penalty on the layer's outputs (every output, states included, as Keras applies it), added to the training loss; default none. */
+  activityRegularizer?: RegularizerId | null;
+}
 /** Options of {@link SimpleRNN}. */
-export interface SimpleRNNConfig extends RNNCellConfig, RNNConfig {}
+export interface SimpleRNNConfig extends RNNCellConfig, RecurrentLayerConfig {}
 /** Options of {@link LSTM}. */
-export interface LSTMConfig extends LSTMCellConfig, RNNConfig {}
+export interface LSTMConfig extends LSTMCellConfig, RecurrentLayerConfig {}
 /** Options of {@link GRU}. */
-export interface GRUConfig extends GRUCellConfig, RNNConfig {}
+export interface GRUConfig extends GRUCellConfig, RecurrentLayerConfig {}
+
+/** The layer-only option keys besides {@link RNNConfig}'s. */
+const LAYER_ONLY_KEYS: readonly string[] = ['activityRegularizer'];
 
 /** The layer's options split into the cell's (named after the layer) and the layer's own. */
-function cellConfig(config: RNNCellConfig & RNNConfig, layerName: string, cellName: string): RNNCellConfig {
+function cellConfig(config: RNNCellConfig & RecurrentLayerConfig, layerName: string, cellName: string): RNNCellConfig {
   const cell: Record<string, unknown> = { name: `${layerName}/${cellName}` };
   for (const [k, v] of Object.entries(config)) {
-    if (!RNN_KEYS.includes(k) && k !== 'name' && k !== 'inputShape') cell[k] = v;
+    if (!RNN_KEYS.includes(k) && !LAYER_ONLY_KEYS.includes(k) && k !== 'name' && k !== 'inputShape') cell[k] = v;
   }
   return cell as RNNCellConfig;
 }
@@ -31,11 +41,19 @@ function cellConfig(config: RNNCellConfig & RNNConfig, layerName: string, cellNa
 /** Builds the cell after the layer's name is known (Layer's constructor sets it). */
 abstract class CellLayer extends RNN {
   /** The options the layer was made with (cell and layer options together). */
-  readonly layerConfig: RNNCellConfig & RNNConfig;
+  readonly layerConfig: RNNCellConfig & RecurrentLayerConfig;
+  private readonly activityRegularizer?: Regularizer;
 
-  protected constructor(cell: RNNCell, config: RNNCellConfig & RNNConfig, cellKeys: readonly string[]) {
-    super(cell, config, cellKeys);
+  protected constructor(cell: RNNCell, config: RNNCellConfig & RecurrentLayerConfig, cellKeys: readonly string[]) {
+    super(cell, config, [...cellKeys, ...LAYER_ONLY_KEYS]);
     this.layerConfig = { ...config };
+    this.activityRegularizer = getRegularizer(this.constructor.name, config.activityRegularizer);
+  }
+
+  override call(input: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[] {
+    const out = super.call(input, ctx);
+    for (const y of Array.isArray(out) ? out : [out]) addActivityLoss(this.activityRegularizer, y);
+    return out;
   }
 
   /** A new, unbuilt layer of the same class with this one's options and `overrides`. */
@@ -49,8 +67,8 @@ abstract class CellLayer extends RNN {
  * The layer's name (the config's, or Keras's default: the snake_case class name with a per-process counter), drawn
  * before the cell is made; unknown options are refused first, under the layer's name.
  */
-function layerName(fn: string, keys: readonly string[], config: RNNCellConfig & RNNConfig, base: string): string {
-  checkOptions(fn, config, [...LAYER_CONFIG_KEYS, ...RNN_KEYS, ...keys]);
+function layerName(fn: string, keys: readonly string[], config: RNNCellConfig & RecurrentLayerConfig, base: string): string {
+  checkOptions(fn, config, [...LAYER_CONFIG_KEYS, ...RNN_KEYS, ...LAYER_ONLY_KEYS, ...keys]);
   return config.name ?? uniqueName(base);
 }
 

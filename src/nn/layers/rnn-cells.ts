@@ -17,7 +17,10 @@
  */
 import { ArgumentError, SeedGenerator, ShapeError, type Tensor, type Variable, ops, statelessDropout, tidy } from '../../core/internal.ts';
 import { type ActivationFn, getActivation } from '../activations.ts';
+import { type ConstraintId, getConstraint } from '../constraints.ts';
 import { type InitializerId, resolveInitializer } from '../initializers/index.ts';
+import { attachWeightOptions } from '../layer-losses.ts';
+import { type RegularizerId, getRegularizer } from '../regularizers.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, type WeightInitializer, fmtShapes } from '../layer.ts';
 
 /** Options of every recurrent cell and layer (Keras's keyword arguments, camelCase). */
@@ -38,6 +41,18 @@ export interface RNNCellConfig extends LayerConfig {
   recurrentDropout?: number;
   /** Integer seed of the cell's own SeedGenerator (used when a dropout is set); default: drawn from the global seed. */
   seed?: number;
+  /** A penalty on the kernel added to the training loss (a regularizer or a name such as 'l2'); default none. */
+  kernelRegularizer?: RegularizerId | null;
+  /** A penalty on the recurrent kernel; default none. */
+  recurrentRegularizer?: RegularizerId | null;
+  /** A penalty on the bias; default none. */
+  biasRegularizer?: RegularizerId | null;
+  /** A projection applied to the kernel after each optimizer update (a constraint or a name such as 'max_norm'); default none. */
+  kernelConstraint?: ConstraintId | null;
+  /** A projection applied to the recurrent kernel after each optimizer update; default none. */
+  recurrentConstraint?: ConstraintId | null;
+  /** A projection applied to the bias after each optimizer update; default none. */
+  biasConstraint?: ConstraintId | null;
 }
 
 /** Options of {@link LSTMCell} and {@link LSTM}. */
@@ -73,7 +88,10 @@ export interface DropoutMasks {
 }
 
 /** The option keys of {@link RNNCellConfig}. */
-export const RNN_CELL_KEYS: readonly string[] = ['activation', 'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'dropout', 'recurrentDropout', 'seed'];
+export const RNN_CELL_KEYS: readonly string[] = [
+  'activation', 'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'dropout', 'recurrentDropout', 'seed',
+  'kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer', 'kernelConstraint', 'recurrentConstraint', 'biasConstraint',
+];
 
 /**
  * The base of the recurrent cells (Keras's RNN cell protocol): `apply([x, ...states])` computes one timestep and
@@ -136,7 +154,15 @@ export abstract class RNNCell extends Layer<Tensor[], Tensor[]> {
     this.recurrentInit = resolveInitializer(fn, config.recurrentInitializer ?? 'orthogonal');
     this.biasInit = resolveInitializer(fn, config.biasInitializer ?? 'zeros');
     if (this.dropout > 0 || this.recurrentDropout > 0) this.seedGenerator = new SeedGenerator(config.seed);
+    // Resolved now, so a bad name fails at construction.
+    this.weightOptions = (['kernel', 'recurrent', 'bias'] as const).map((w) => ({
+      regularizer: getRegularizer(fn, config[`${w}Regularizer`]),
+      constraint: getConstraint(fn, config[`${w}Constraint`]),
+    }));
   }
+
+  /** The regularizer and constraint of the kernel, the recurrent kernel and the bias, in that order. */
+  private readonly weightOptions: { regularizer?: ReturnType<typeof getRegularizer>; constraint?: ReturnType<typeof getConstraint> }[];
 
   /** The bias's shape and initializer (Keras's; the LSTM and GRU differ). */
   protected biasSpec(): BiasSpec {
@@ -165,6 +191,9 @@ export abstract class RNNCell extends Layer<Tensor[], Tensor[]> {
       const { shape, init } = this.biasSpec();
       this.bias = this.addWeight('bias', shape, init);
     }
+    [this.kernel, this.recurrentKernel, this.bias].forEach((v, i) => {
+      if (v) attachWeightOptions(v, this.weightOptions[i].regularizer, this.weightOptions[i].constraint);
+    });
   }
 
   computeOutputShape(shapes: SymbolicShape[]): SymbolicShape[] {

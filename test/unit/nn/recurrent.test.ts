@@ -7,6 +7,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
+import { collectLosses, constraintOf, regularizerOf } from '../../../src/nn/layer-losses.ts';
 import { recurrence } from '../../../src/nn/layers/rnn.ts';
 import { resetNames } from '../../../src/nn/naming.ts';
 import { type A64, arr } from '../../reference/ops64.ts';
@@ -308,6 +309,21 @@ describe('Bidirectional and TimeDistributed', () => {
     }
     const inp = dt.Input({ shape: [T, F] });
     expect(new L.TimeDistributed(new L.Dense(6)).apply(inp).shape).toEqual([null, T, 6]);
+  });
+});
+
+describe('regularizers and constraints (Keras\'s kernel/recurrent/bias/activity options)', () => {
+  it('are attached to the right weights; the activity penalty covers every output', async () => {
+    const l = new L.LSTM(U, { kernelRegularizer: 'l2', recurrentRegularizer: 'l1', biasConstraint: 'non_neg', recurrentConstraint: 'max_norm', activityRegularizer: 'l2', returnState: true });
+    l.ensureBuilt([null, T, F]);
+    const [k, r, b] = l.weights;
+    expect([regularizerOf(k)?.constructor.name, regularizerOf(r)?.constructor.name, regularizerOf(b)]).toEqual(['L2', 'L1', undefined]);
+    expect([constraintOf(k), constraintOf(r)?.constructor.name, constraintOf(b)?.constructor.name]).toEqual([undefined, 'MaxNorm', 'NonNeg']);
+    const [outs, losses] = collectLosses(() => l.apply(xOf()) as dt.Tensor[]);
+    expect(losses.length).toBe(3);
+    const want = 0.01 * (await outs[0].data()).reduce((a, v) => a + v * v, 0);
+    expect((await losses[0].data())[0]).toBeCloseTo(want, 5);
+    expect(() => new L.GRU(2, { recurrentRegularizer: 'l3' as never })).toThrow(/GRUCell: /);
   });
 });
 
