@@ -25,10 +25,11 @@ function vecMat(v: ArrayLike<number>, m: A64, c0: number, w: number): number[] {
 
 /**
  * Runs the cell over x [N, T, F] from zero states (or `init`, one [N, U] per state). Returns every output in
- * processing order [N, T, U] and the final states. `recMask` [N, U] multiplies h wherever it enters a matmul with R
- * (Keras's recurrent dropout mask, the same at every timestep).
+ * processing order [N, T, U] and the final states. Dropout masks (Keras's, the same at every timestep), one for every
+ * gate or one per gate: `inMasks` [N, F] multiply x_t in gate g's matmul with K, `recMasks` [N, U] multiply h in gate
+ * g's matmul with R (keras/src/layers/rnn/*.py, implementation 1).
  */
-export function rnn64(kind: Cell64, x: A64, k: A64, r: A64, b: A64 | null, o: { goBackwards?: boolean; init?: A64[]; recMask?: A64 } = {}): { seq: A64; states: A64[] } {
+export function rnn64(kind: Cell64, x: A64, k: A64, r: A64, b: A64 | null, o: { goBackwards?: boolean; init?: A64[]; inMasks?: A64[]; recMasks?: A64[] } = {}): { seq: A64; states: A64[] } {
   const [n, steps, f] = x.shape;
   const u = r.shape[0];
   const seq = arr([n, steps, u]);
@@ -42,14 +43,19 @@ export function rnn64(kind: Cell64, x: A64, k: A64, r: A64, b: A64 | null, o: { 
       const t = o.goBackwards ? steps - 1 - kk : kk;
       const xt = x.data.slice((s * steps + t) * f, (s * steps + t + 1) * f);
       const g = k.shape[1] / u;
-      const mx = vecMat(xt, k, 0, g * u);
+      const masked = (v: number[], ms: A64[] | undefined, q: number) => {
+        const m = ms?.[ms.length === 1 ? 0 : q];
+        return m ? v.map((e, j) => e * m.data[s * v.length + j]) : v;
+      };
+      const mx = Array.from({ length: g }, (_, q) => vecMat(masked(Array.from(xt), o.inMasks, q), k, q * u, u)).flat();
       const next = new Array<number>(u);
-      const hr = o.recMask ? h.map((v, j) => v * o.recMask!.data[s * u + j]) : h;
+      // Gate q's recurrent product: (h * recMask_q) @ R[:, q*U:(q+1)*U].
+      const hR = (v: number[], q: number) => vecMat(masked(v, o.recMasks, q), r, q * u, u);
       if (kind === 'simple') {
-        const mh = vecMat(hr, r, 0, u);
+        const mh = hR(h, 0);
         for (let j = 0; j < u; j++) next[j] = Math.tanh(mx[j] + bias(0, j) + mh[j]);
       } else if (kind === 'lstm') {
-        const mh = vecMat(hr, r, 0, 4 * u);
+        const mh = [0, 1, 2, 3].flatMap((q) => hR(h, q));
         const c2 = new Array<number>(u);
         for (let j = 0; j < u; j++) {
           const z = (q: number) => mx[q * u + j] + mh[q * u + j] + bias(0, q * u + j);
@@ -58,7 +64,7 @@ export function rnn64(kind: Cell64, x: A64, k: A64, r: A64, b: A64 | null, o: { 
         }
         c = c2;
       } else if (kind === 'gru') {
-        const mi = vecMat(hr, r, 0, 3 * u);
+        const mi = [0, 1, 2].flatMap((q) => hR(h, q));
         for (let j = 0; j < u; j++) {
           const X = (q: number) => mx[q * u + j] + bias(0, q * u + j);
           const I = (q: number) => mi[q * u + j] + bias(1, q * u + j);
@@ -68,11 +74,11 @@ export function rnn64(kind: Cell64, x: A64, k: A64, r: A64, b: A64 | null, o: { 
           next[j] = z * h[j] + (1 - z) * hh;
         }
       } else {
-        const mi = vecMat(hr, r, 0, 2 * u);
+        const mi = [0, 1].flatMap((q) => hR(h, q));
         const X = (q: number, j: number) => mx[q * u + j] + bias(0, q * u + j);
         const z = h.map((_, j) => sig(X(0, j) + mi[j]));
         const rr = h.map((_, j) => sig(X(1, j) + mi[u + j]));
-        const mh = vecMat(hr.map((v, j) => rr[j] * v), r, 2 * u, u);
+        const mh = vecMat(masked(h, o.recMasks, 2).map((v, j) => rr[j] * v), r, 2 * u, u);
         for (let j = 0; j < u; j++) next[j] = z[j] * h[j] + (1 - z[j]) * Math.tanh(X(2, j) + mh[j]);
       }
       h = next;

@@ -5,9 +5,14 @@
  *   kernel [inputDim, G*units], recurrent_kernel [units, G*units], bias [G*units]
  *   (GRU with resetAfter: [2, 3*units], row 0 the input bias, row 1 the recurrent bias);
  *   gates LSTM i, f, c, o (G = 4), GRU z, r, h (G = 3), SimpleRNN G = 1.
- * A step is split in two: `projectInputs(x)` = x @ kernel (+ the input bias where Keras adds it
- * before the recurrent term), and `step(xProj, states, recurrentMask)` = the rest of Keras's
- * formula (quoted at each cell).
+ * A step is split in two: `projectInputs(x, inputMasks)` = x @ kernel (+ the input bias where Keras
+ * adds it before the recurrent term), and `step(xProj, states, recurrentMasks)` = the rest of
+ * Keras's formula (quoted at each cell).
+ * Dropout masks follow Keras's DropoutRNNCell: one input mask and one recurrent mask per call; with
+ * recurrentDropout > 0 the LSTM and GRU switch to Keras's implementation 1, one mask per gate for
+ * each (4 or 3 input masks, then as many recurrent masks, drawn in that order), each multiplying
+ * the input (or previous output) of that gate's matmul. A gate's matmul over its own columns gives
+ * the bits of the same columns of the full matmul (each element is its own sum).
  * determinism: each element of x @ kernel is S(x[n, k] * kernel[k, j], k = 0..inputDim-1) in the
  * engine's summation order (src/core/reduction-order.ts), a sum whose terms and order do not depend
  * on the number of rows, so projecting all timesteps in one [T*N, inputDim] matmul would give the
@@ -79,12 +84,12 @@ export interface BiasSpec {
   init: WeightInitializer;
 }
 
-/** The dropout masks of one call of a recurrent layer (null: no dropout). */
+/** The dropout masks of one call of a recurrent layer (null: no dropout); one per gate, or one for all gates. */
 export interface DropoutMasks {
-  /** Multiplies the inputs: [N, 1, features] for a sequence (the same at every timestep), [N, features] for one step. */
-  input: Tensor | null;
-  /** Multiplies the previous output before the recurrent matmul, [N, units], the same at every timestep. */
-  recurrent: Tensor | null;
+  /** Multiply each timestep's inputs [N, features] before the kernel's matmul (the same at every timestep). */
+  input: Tensor[] | null;
+  /** Multiply the previous output [N, units] before the recurrent matmul (the same at every timestep). */
+  recurrent: Tensor[] | null;
 }
 
 /** The option keys of {@link RNNCellConfig}. */
@@ -201,25 +206,33 @@ export abstract class RNNCell extends Layer<Tensor[], Tensor[]> {
     return [[n, this.units], ...this.stateSize.map((s) => [n, s])];
   }
 
-  /** x @ kernel, plus the input bias where Keras adds it before the recurrent term: [M, inputDim] -> [M, G*units]. */
-  abstract projectInputs(x: Tensor): Tensor;
+  /**
+   * x @ kernel, plus the input bias where Keras adds it before the recurrent term: [M, inputDim] -> [M, G*units];
+   * `masks` (dropout, [M, inputDim] each: one, or one per gate) multiply x first.
+   */
+  abstract projectInputs(x: Tensor, masks: readonly Tensor[] | null): Tensor;
 
   /**
-   * One timestep from the projected input `xProj` [N, G*units] and the previous states; `recurrentMask` [N, units]
-   * (or null) multiplies the previous output before the recurrent matmul. Returns the new states (the output is the
-   * first).
+   * One timestep from the projected input `xProj` [N, G*units] and the previous states; `recurrentMasks` ([N, units]
+   * each: one, or one per gate; or null) multiply the previous output before the recurrent matmul. Returns the new
+   * states (the output is the first).
    */
-  abstract step(xProj: Tensor, states: readonly Tensor[], recurrentMask: Tensor | null): Tensor[];
+  abstract step(xProj: Tensor, states: readonly Tensor[], recurrentMasks: readonly Tensor[] | null): Tensor[];
+
+  /** How many masks of each kind a call draws: one per gate with recurrent dropout (Keras's implementation 1), else one. */
+  get maskCount(): number {
+    return this.recurrentDropout > 0 ? this.gates : 1;
+  }
 
   /**
    * The dropout masks of one call (Keras's DropoutRNNCell: `dropout(ones_like(...))` drawn from the cell's seed
-   * generator, the input mask first): null where the rate is 0 or not in training.
+   * generator, the input masks first): null where the rate is 0 or not in training.
    */
-  dropoutMasks(inputShape: readonly number[], batch: number, training: boolean): DropoutMasks {
+  dropoutMasks(batch: number, features: number, training: boolean): DropoutMasks {
     const draw = (shape: readonly number[], rate: number) => (training && rate > 0
-      ? tidy(() => statelessDropout(ops.ones(shape), rate, this.seedGenerator!.next() as [number, number]))
+      ? tidy(() => Array.from({ length: this.maskCount }, () => statelessDropout(ops.ones(shape), rate, this.seedGenerator!.next() as [number, number])))
       : null);
-    const input = draw(inputShape, this.dropout);
+    const input = draw([batch, features], this.dropout);
     const recurrent = draw([batch, this.units], this.recurrentDropout);
     return { input, recurrent };
   }
@@ -233,8 +246,8 @@ export abstract class RNNCell extends Layer<Tensor[], Tensor[]> {
   call(xs: Tensor[], ctx: CallContext): Tensor[] {
     const [x, ...states] = xs;
     return tidy(() => {
-      const { input, recurrent } = this.dropoutMasks(x.shape, x.shape[0], ctx.training ?? false);
-      const proj = this.projectInputs(input ? ops.mul(x, input) : x);
+      const { input, recurrent } = this.dropoutMasks(x.shape[0], x.shape[1], ctx.training ?? false);
+      const proj = this.projectInputs(x, input);
       const next = this.step(proj, states, recurrent);
       return [ops.clone(next[0]), ...next];
     });
@@ -253,9 +266,15 @@ function gate(z: Tensor, g: number, units: number): Tensor {
   return ops.slice(z, [0, g * units], [z.shape[0], units]);
 }
 
-/** h @ recurrentKernel, h first multiplied by the recurrent dropout mask when there is one. */
-function recurrentTerm(h: Tensor, mask: Tensor | null, rk: Tensor): Tensor {
-  return ops.matmul(mask ? ops.mul(h, mask) : h, rk);
+/**
+ * v @ w [K, G*units] with dropout masks: none, one (v * m) @ w, or one per gate: gate g's columns are
+ * (v * m_g) @ w[:, g*units:(g+1)*units] (Keras's implementation 1), concatenated.
+ */
+function maskedMatmul(v: Tensor, masks: readonly Tensor[] | null, w: Tensor, units: number): Tensor {
+  if (!masks) return ops.matmul(v, w);
+  if (masks.length === 1) return ops.matmul(ops.mul(v, masks[0]), w);
+  const k = w.shape[0];
+  return ops.concat(masks.map((m, g) => ops.matmul(ops.mul(v, m), ops.slice(w, [0, g * units], [k, units]))), 1);
 }
 
 /**
@@ -277,13 +296,13 @@ export class SimpleRNNCell extends RNNCell {
     this.stateSize = [units];
   }
 
-  projectInputs(x: Tensor): Tensor {
-    const h = ops.matmul(x, this.kernel!);
+  projectInputs(x: Tensor, masks: readonly Tensor[] | null): Tensor {
+    const h = maskedMatmul(x, masks, this.kernel!, this.units);
     return this.bias ? ops.add(h, this.bias) : h;
   }
 
-  step(xProj: Tensor, states: readonly Tensor[], recurrentMask: Tensor | null): Tensor[] {
-    return [this.activation(ops.add(xProj, recurrentTerm(states[0], recurrentMask, this.recurrentKernel!)))];
+  step(xProj: Tensor, states: readonly Tensor[], recurrentMasks: readonly Tensor[] | null): Tensor[] {
+    return [this.activation(ops.add(xProj, maskedMatmul(states[0], recurrentMasks, this.recurrentKernel!, this.units)))];
   }
 }
 
@@ -324,14 +343,14 @@ export class LSTMCell extends RNNCell {
     return { shape: [4 * u], init: { apply: () => tidy(() => ops.concat([init.apply([u]), ops.ones([u]), init.apply([2 * u])], 0)) } };
   }
 
-  projectInputs(x: Tensor): Tensor {
-    return ops.matmul(x, this.kernel!);
+  projectInputs(x: Tensor, masks: readonly Tensor[] | null): Tensor {
+    return maskedMatmul(x, masks, this.kernel!, this.units);
   }
 
-  step(xProj: Tensor, states: readonly Tensor[], recurrentMask: Tensor | null): Tensor[] {
+  step(xProj: Tensor, states: readonly Tensor[], recurrentMasks: readonly Tensor[] | null): Tensor[] {
     const [h, c] = states;
     const u = this.units;
-    let z = ops.add(xProj, recurrentTerm(h, recurrentMask, this.recurrentKernel!));
+    let z = ops.add(xProj, maskedMatmul(h, recurrentMasks, this.recurrentKernel!, u));
     if (this.bias) z = ops.add(z, this.bias);
     const i = this.recurrentActivation(gate(z, 0, u));
     const f = this.recurrentActivation(gate(z, 1, u));
@@ -386,26 +405,27 @@ export class GRUCell extends RNNCell {
     return this.resetAfter ? ops.reshape(ops.slice(b, [row, 0], [1, 3 * this.units]), [3 * this.units]) : b;
   }
 
-  projectInputs(x: Tensor): Tensor {
-    const mx = ops.matmul(x, this.kernel!);
+  projectInputs(x: Tensor, masks: readonly Tensor[] | null): Tensor {
+    const mx = maskedMatmul(x, masks, this.kernel!, this.units);
     return this.bias ? ops.add(mx, this.biasRow(0)) : mx;
   }
 
-  step(xProj: Tensor, states: readonly Tensor[], recurrentMask: Tensor | null): Tensor[] {
+  step(xProj: Tensor, states: readonly Tensor[], recurrentMasks: readonly Tensor[] | null): Tensor[] {
     const [h] = states;
     const u = this.units;
     const rk = this.recurrentKernel!;
-    const hm = recurrentMask ? ops.mul(h, recurrentMask) : h;
     let z: Tensor;
     let hh: Tensor;
     if (this.resetAfter) {
-      let mi = ops.matmul(hm, rk);
+      let mi = maskedMatmul(h, recurrentMasks, rk, u);
       if (this.bias) mi = ops.add(mi, this.biasRow(1));
       z = this.recurrentActivation(ops.add(gate(xProj, 0, u), gate(mi, 0, u)));
       const r = this.recurrentActivation(ops.add(gate(xProj, 1, u), gate(mi, 1, u)));
       hh = this.activation(ops.add(gate(xProj, 2, u), ops.mul(r, gate(mi, 2, u))));
     } else {
-      const mi = ops.matmul(hm, ops.slice(rk, [0, 0], [u, 2 * u]));
+      const mi = maskedMatmul(h, recurrentMasks && recurrentMasks.slice(0, 2), ops.slice(rk, [0, 0], [u, 2 * u]), u);
+      const mh = recurrentMasks ? recurrentMasks[recurrentMasks.length - 1] : null;
+      const hm = mh ? ops.mul(h, mh) : h;
       z = this.recurrentActivation(ops.add(gate(xProj, 0, u), gate(mi, 0, u)));
       const r = this.recurrentActivation(ops.add(gate(xProj, 1, u), gate(mi, 1, u)));
       hh = this.activation(ops.add(gate(xProj, 2, u), ops.matmul(ops.mul(r, hm), ops.slice(rk, [0, 2 * u], [u, u]))));

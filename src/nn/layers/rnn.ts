@@ -2,8 +2,9 @@
  * The recurrent layer base (Keras 3's keras.layers.RNN): runs a cell over the timesteps of a
  * [N, T, features] sequence, with returnSequences, returnState, goBackwards, stateful and initial
  * states given as a list input `[x, ...initialStates]`.
- * The recurrence: the dropout masks are drawn once per call (input mask [N, 1, features] fixed
- * across timesteps, recurrent mask [N, units] fixed across timesteps, Keras's DropoutRNNCell);
+ * The recurrence: the dropout masks are drawn once per call and used at every timestep (input
+ * masks [N, features], recurrent masks [N, units]; one per gate with recurrentDropout, Keras's
+ * DropoutRNNCell and implementation 1: see rnn-cells.ts);
  * the sequence is made time-major once, and a loop over the timesteps projects each timestep's
  * input (x_t @ kernel) and runs the cell's step. Projecting all timesteps in one [T*N, F] matmul
  * gives the same forward bits (rnn-cells.ts) but was measured slower on the CPU backend: the
@@ -36,24 +37,24 @@ export interface RNNConfig extends LayerConfig {
 export const RNN_KEYS: readonly string[] = ['returnSequences', 'returnState', 'goBackwards', 'stateful'];
 
 /**
- * The recurrence of {@link RNN}: runs `cell` over `seq` [N, T, F] from `initial` states; `inputMask` [N, 1, F] and
- * `recurrentMask` [N, units] are the dropout masks (or null). `stepMask` (for the masking layers to come) gives, per
+ * The recurrence of {@link RNN}: runs `cell` over `seq` [N, T, F] from `initial` states; `inputMasks` ([N, F] each)
+ * and `recurrentMasks` ([N, units] each) are the dropout masks of the call, one or one per gate (or null), the same
+ * at every timestep. `stepMask` (for the masking layers to come) gives, per
  * timestep, a [N, 1] uint8 (comparison) or 0/1 tensor: where it is false the previous states and output are kept (Keras's rnn).
  * Returns the outputs in processing order (when `allOutputs`) and the final states.
  */
 export function recurrence(cell: RNNCell, seq: Tensor, initial: readonly Tensor[], opts: {
-  goBackwards: boolean; allOutputs: boolean; inputMask: Tensor | null; recurrentMask: Tensor | null; stepMask?: (t: number) => Tensor;
+  goBackwards: boolean; allOutputs: boolean; inputMasks: readonly Tensor[] | null; recurrentMasks: readonly Tensor[] | null; stepMask?: (t: number) => Tensor;
 }): { outputs: Tensor[]; states: Tensor[] } {
   const [n, steps, features] = seq.shape;
-  const x = opts.inputMask ? ops.mul(seq, opts.inputMask) : seq;
   // Time-major [T*N, F]: timestep t is rows [t*N, (t+1)*N).
-  const tm = ops.reshape(ops.transpose(x, [1, 0, 2]), [steps * n, features]);
+  const tm = ops.reshape(ops.transpose(seq, [1, 0, 2]), [steps * n, features]);
   let states = [...initial];
   const outputs: Tensor[] = [];
   for (let k = 0; k < steps; k++) {
     const t = opts.goBackwards ? steps - 1 - k : k;
-    const xp = cell.projectInputs(ops.slice(tm, [t * n, 0], [n, features]));
-    let next = cell.step(xp, states, opts.recurrentMask);
+    const xp = cell.projectInputs(ops.slice(tm, [t * n, 0], [n, features]), opts.inputMasks);
+    let next = cell.step(xp, states, opts.recurrentMasks);
     if (opts.stepMask) {
       const m = opts.stepMask(t);
       const keepNew = m.dtype === 'uint8' ? m : ops.notEqual(m, 0);
@@ -201,9 +202,9 @@ export class RNN extends Layer<Tensor | Tensor[], Tensor | Tensor[]> {
     }
     const result = tidy(() => {
       const initial = given.length ? given : this.stateful && this.keptStates ? this.keptStates : this.cell.getInitialState(n);
-      const masks = this.cell.dropoutMasks([n, 1, seq.shape[2]], n, ctx.training ?? false);
+      const masks = this.cell.dropoutMasks(n, seq.shape[2], ctx.training ?? false);
       const { outputs, states } = recurrence(this.cell, seq, initial, {
-        goBackwards: this.goBackwards, allOutputs: this.returnSequences, inputMask: masks.input, recurrentMask: masks.recurrent,
+        goBackwards: this.goBackwards, allOutputs: this.returnSequences, inputMasks: masks.input, recurrentMasks: masks.recurrent,
       });
       // Always a new tensor: the caller owns the output, distinct from the returned states.
       const output = this.returnSequences ? ops.stack(outputs, 1) : ops.clone(states[0]);

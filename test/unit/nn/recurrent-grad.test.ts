@@ -7,7 +7,7 @@
 import * as dt from '../../../src/index.ts';
 import type { RNNCell } from '../../../src/nn/layers/rnn-cells.ts';
 import { recurrence } from '../../../src/nn/layers/rnn.ts';
-import { type A64, arr, mul as mul64 } from '../../reference/ops64.ts';
+import { type A64, arr } from '../../reference/ops64.ts';
 import { type Cell64, rnn64 } from '../../reference/rnn64.ts';
 import { type GradCheckSpec, describeGradcheck, uniform } from '../../util/gradcheck.ts';
 
@@ -46,7 +46,7 @@ for (const kind of ['simple', 'lstm', 'gru', 'gru_before'] as Cell64[]) {
       f: (x, k, r, b) => {
         setWeights(layer.cell, k, r, b);
         const init = layer.cell.getInitialState(N);
-        const { outputs } = recurrence(layer.cell, x, init, { goBackwards, allOutputs: true, inputMask: null, recurrentMask: null });
+        const { outputs } = recurrence(layer.cell, x, init, { goBackwards, allOutputs: true, inputMasks: null, recurrentMasks: null });
         return dt.stack(outputs, 1);
       },
       ref: (x, k, r, b) => rnn64(kind, x, k, r, b, { goBackwards }).seq,
@@ -62,18 +62,24 @@ for (const kind of ['lstm', 'gru'] as Cell64[]) {
     name: `${kind}: d/d(initial states) and through fixed dropout masks`,
     f: (x, k, r, b, ...init) => {
       setWeights(layer.cell, k, r, b);
-      const inputMask = dt.tensor([...IN_MASK.slice(0, F), ...IN_MASK.slice(2, 2 + F)], [N, 1, F]);
-      const recurrentMask = dt.tensor(REC_MASK, [N, U]);
-      const { states } = recurrence(layer.cell, x, init, { goBackwards: false, allOutputs: false, inputMask, recurrentMask });
+      // One mask per gate (recurrentDropout's implementation 1): the gate index rotates the fixed masks.
+      const inputMasks = Array.from({ length: GATES[kind] }, (_, g) => dt.tensor(rotate(IN_MASK, g), [N, F]));
+      const recurrentMasks = Array.from({ length: GATES[kind] }, (_, g) => dt.tensor(rotate(REC_MASK, g), [N, U]));
+      const { states } = recurrence(layer.cell, x, init, { goBackwards: false, allOutputs: false, inputMasks, recurrentMasks });
       return dt.concat(states, 1);
     },
     ref: (x, k, r, b, ...init) => {
-      const m = arr([N, T, F], Array.from({ length: N * T * F }, (_, i) => IN_MASK[Math.floor(i / (T * F)) * 2 + (i % F)]));
-      const out = rnn64(kind, mul64(x, m), k, r, b, { init, recMask: arr([N, U], REC_MASK) });
+      const gates = Array.from({ length: GATES[kind] }, (_, g) => g);
+      const out = rnn64(kind, x, k, r, b, { init, inMasks: gates.map((g) => arr([N, F], rotate(IN_MASK, g))), recMasks: gates.map((g) => arr([N, U], rotate(REC_MASK, g))) });
       return concat64(out.states);
     },
     inputs: [uniform([N, T, F], -1.5, 1.5), ...weightInputs(kind), ...Array.from({ length: nStates }, () => uniform([N, U], -0.8, 0.8))],
   });
+}
+
+/** The values rotated left by g. */
+function rotate(v: readonly number[], g: number): number[] {
+  return v.map((_, i) => v[(i + g) % v.length]);
 }
 
 /** Concatenates [N, U] arrays along axis 1. */

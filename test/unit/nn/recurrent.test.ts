@@ -51,10 +51,10 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 2e-6
   expect(worst).toBeLessThan(tol);
 }
 
-async function reference(l: dt.layers.RNN, kind: Kind, x: dt.Tensor, o: { goBackwards?: boolean; init?: dt.Tensor[]; recMask?: dt.Tensor } = {}) {
+async function reference(l: dt.layers.RNN, kind: Kind, x: dt.Tensor, o: { goBackwards?: boolean; init?: dt.Tensor[]; inMasks?: dt.Tensor[]; recMasks?: dt.Tensor[] } = {}) {
   const [k, r, b] = await Promise.all(l.weights.map(a64));
-  const init = o.init ? await Promise.all(o.init.map(a64)) : undefined;
-  return rnn64(kind, await a64(x), k, r, b, { goBackwards: o.goBackwards, init, recMask: o.recMask && (await a64(o.recMask)) });
+  const all = async (ts?: dt.Tensor[]) => (ts ? Promise.all(ts.map(a64)) : undefined);
+  return rnn64(kind, await a64(x), k, r, b, { goBackwards: o.goBackwards, init: await all(o.init), inMasks: await all(o.inMasks), recMasks: await all(o.recMasks) });
 }
 
 const bitsOf = async (t: dt.Tensor) => Buffer.from(((await t.data()) as Float32Array).buffer);
@@ -160,11 +160,11 @@ describe('returnState, stateful, functional graphs', () => {
   it('a step mask keeps the previous states where it is 0 (the hook for masking layers)', async () => {
     const layer = makeLayer('simple', {});
     const x = xOf();
-    const keepAll = recurrence(layer.cell, x, [dt.zeros([N, U])], { goBackwards: false, allOutputs: false, inputMask: null, recurrentMask: null, stepMask: () => dt.ones([N, 1]) });
+    const keepAll = recurrence(layer.cell, x, [dt.zeros([N, U])], { goBackwards: false, allOutputs: false, inputMasks: null, recurrentMasks: null, stepMask: () => dt.ones([N, 1]) });
     expect((await bitsOf(keepAll.states[0])).equals(await bitsOf(layer.apply(x) as dt.Tensor))).toBe(true);
     // Masking the last two timesteps equals running the first three.
     const masked = recurrence(layer.cell, x, [dt.zeros([N, U])], {
-      goBackwards: false, allOutputs: false, inputMask: null, recurrentMask: null, stepMask: (t) => dt.fill([N, 1], t < 3 ? 1 : 0),
+      goBackwards: false, allOutputs: false, inputMasks: null, recurrentMasks: null, stepMask: (t) => dt.fill([N, 1], t < 3 ? 1 : 0),
     });
     const first3 = layer.apply(dt.slice(x, [0, 0, 0], [N, 3, F])) as dt.Tensor;
     expect((await bitsOf(masked.states[0])).equals(await bitsOf(first3))).toBe(true);
@@ -172,17 +172,23 @@ describe('returnState, stateful, functional graphs', () => {
 });
 
 describe('dropout', () => {
-  it('masks drawn once per call: the input mask over every timestep, the recurrent mask the same at every step', async () => {
-    for (const kind of ['simple', 'lstm', 'gru'] as Kind[]) {
-      const cfg = { dropout: 0.3, recurrentDropout: 0.4, seed: 7, returnSequences: true };
+  it('masks drawn once per call and used at every timestep; one per gate with recurrentDropout (Keras\'s implementation 1)', async () => {
+    const cases: [Kind, Record<string, number>, number][] = [
+      ['simple', { dropout: 0.3, recurrentDropout: 0.4 }, 1], ['lstm', { dropout: 0.3, recurrentDropout: 0.4 }, 4],
+      ['gru', { dropout: 0.3, recurrentDropout: 0.4 }, 3], ['gru_before', { dropout: 0.3, recurrentDropout: 0.4 }, 3],
+      ['lstm', { dropout: 0.3 }, 1], ['gru', { recurrentDropout: 0.5 }, 3],
+    ];
+    for (const [kind, rates, count] of cases) {
+      const cfg = { ...rates, seed: 7, returnSequences: true };
       const layer = makeLayer(kind, cfg);
       const twin = makeLayer(kind, cfg);
       const x = xOf();
       const y = layer.apply(x, { training: true }) as dt.Tensor;
       // The twin's generator is in the same state: its masks are the ones the layer drew.
-      const m = twin.cell.dropoutMasks([N, 1, F], N, true);
-      const xm = dt.mul(x, m.input!);
-      const ref = await reference(layer, kind, xm, { recMask: m.recurrent! });
+      const m = twin.cell.dropoutMasks(N, F, true);
+      expect([m.input?.length, m.recurrent?.length]).toEqual([rates.dropout ? count : undefined, rates.recurrentDropout ? count : undefined]);
+      if (count > 1 && m.input) expect((await bitsOf(m.input[0])).equals(await bitsOf(m.input[1]))).toBe(false);
+      const ref = await reference(layer, kind, x, { inMasks: m.input ?? undefined, recMasks: m.recurrent ?? undefined });
       expectClose(await y.data(), ref.seq.data);
       // Inference: no dropout.
       const inf = await reference(layer, kind, x);
@@ -321,7 +327,7 @@ describe('regularizers and constraints (Keras\'s kernel/recurrent/bias/activity 
     expect([constraintOf(k), constraintOf(r)?.constructor.name, constraintOf(b)?.constructor.name]).toEqual([undefined, 'MaxNorm', 'NonNeg']);
     const [outs, losses] = collectLosses(() => l.apply(xOf()) as dt.Tensor[]);
     expect(losses.length).toBe(3);
-    const want = 0.01 * (await outs[0].data()).reduce((a, v) => a + v * v, 0);
+    const want = 0.01 * Array.from(await outs[0].data()).reduce((a, v) => a + v * v, 0);
     expect((await losses[0].data())[0]).toBeCloseTo(want, 5);
     expect(() => new L.GRU(2, { recurrentRegularizer: 'l3' as never })).toThrow(/GRUCell: /);
   });
