@@ -7,6 +7,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
+import { layerSeedGenerators } from '../../../src/nn/checkpoint/parts.ts';
 import { collectLosses, constraintOf, regularizerOf } from '../../../src/nn/layer-losses.ts';
 import { recurrence } from '../../../src/nn/layers/rnn.ts';
 import { resetNames } from '../../../src/nn/naming.ts';
@@ -214,6 +215,17 @@ describe('dropout', () => {
     const child = r.stdout.toString().trim();
     const { createHash } = await import('node:crypto');
     expect(child).toBe(`digest ${createHash('sha256').update(a.first).digest('hex')}`);
+  });
+
+  it('checkpoints find the seed generators of recurrent layers, inside Bidirectional and TimeDistributed too', () => {
+    const inp = dt.Input({ shape: [T, F] });
+    let h = new L.Bidirectional(new L.LSTM(U, { dropout: 0.2, returnSequences: true })).apply(inp) as dt.SymbolicTensor;
+    h = new L.TimeDistributed(new L.Dropout(0.5)).apply(h);
+    h = new L.GRU(U, { recurrentDropout: 0.1 }).apply(h) as dt.SymbolicTensor;
+    const model = new dt.Model({ inputs: inp, outputs: h });
+    expect([...layerSeedGenerators(model as never).keys()]).toEqual([
+      'bidirectional/bidirectional/forward_lstm', 'bidirectional/bidirectional/backward_lstm', 'time_distributed/dropout', 'gru',
+    ]);
   });
 
   it('the layer exposes its cell\'s seedGenerator (saved in checkpoints); none without dropout', () => {
