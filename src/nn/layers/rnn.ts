@@ -29,7 +29,12 @@ export interface RNNConfig extends LayerConfig {
   returnState?: boolean;
   /** Process the sequence from the last timestep to the first; with returnSequences the outputs are in that (reversed) order, as in Keras (default false). */
   goBackwards?: boolean;
-  /** Start each call from the previous call's final states (per sample index) instead of zeros (default false); {@link RNN.resetStates} clears them. */
+  /**
+   * Start each call from the previous call's final states (per sample index) instead of zeros (default false);
+   * {@link RNN.resetStates} clears them. The batch size must stay the same between resets. The states are plain
+   * tensors carried without gradient, not weights: they are not in `weights`, not saved by checkpoints or
+   * `saveWeights` (Keras 3 creates them untracked as well), so a resumed run starts them from zeros.
+   */
   stateful?: boolean;
 }
 
