@@ -7,7 +7,7 @@
  * first. The backward layer's sequence output is flipped along the time axis before merging.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, type Tensor, type Variable, ops } from '../../core/internal.ts';
+import { ArgumentError, type Tensor, type Variable, checkOptions, ops } from '../../core/internal.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
 import { RNN } from './rnn.ts';
 
@@ -122,6 +122,7 @@ export class Bidirectional extends Layer<Tensor | Tensor[], Tensor | Tensor[]> {
   }
 
   call(input: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[] {
+    checkOptions(`${this.label}.apply`, ctx, ['training']);
     const rs = this.forwardLayer.returnState;
     const f = this.forwardLayer.apply(this.half(input, 0), ctx);
     const b = this.backwardLayer.apply(this.half(input, 1), ctx);

@@ -17,7 +17,7 @@
  * creates them untracked as well) until {@link RNN.resetStates}.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, keep, noGrad, ops, tidy } from '../../core/internal.ts';
+import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, keep, noGrad, ops, tidy } from '../../core/internal.ts';
 import { type CallContext, Layer, type LayerConfig, type SymbolicShape, fmtShapes, fmtSym } from '../layer.ts';
 import type { RNNCell, RNNCellConfig } from './rnn-cells.ts';
 
@@ -193,6 +193,8 @@ export class RNN extends Layer<Tensor | Tensor[], Tensor | Tensor[]> {
   }
 
   call(input: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[] {
+    // Layer.apply hands list-or-tensor layers their call unchecked: check the options here.
+    checkOptions(`${this.label}.apply`, ctx, ['training']);
     const list = Array.isArray(input) ? input : [input];
     for (const t of list) assertLive(this.name, t);
     this.ensureBuilt(list.map((t) => t.shape));

@@ -360,6 +360,8 @@ describe('configuration and input errors', () => {
     expect(() => new L.Bidirectional(new L.LSTM(2), { backwardLayer: new L.LSTM(2) })).toThrow(/goBackwards to differ/);
     expect(() => new L.Bidirectional(new L.LSTM(2), { backwardLayer: new L.LSTM(2, { goBackwards: true, returnSequences: true }) })).toThrow(/returnSequences equal/);
     expect(() => new L.TimeDistributed(new L.Dense(2)).apply(dt.zeros([2, 3]))).toThrow(/TimeDistributed '.*': expected input of rank >= 3/);
+    expect(() => new L.LSTM(2).apply(dt.zeros([2, 3, 4]), { trainig: true } as never)).toThrow(/LSTM 'lstm.*'\.apply: unrecognized options \{trainig\}/);
+    expect(() => new L.Bidirectional(new L.GRU(2)).apply(dt.zeros([2, 3, 4]), 'x' as never)).toThrow(/Bidirectional '.*'\.apply: expected an options object/);
     const built = new L.LSTM(2);
     built.apply(dt.zeros([2, 3, 4]));
     expect(() => built.apply(dt.zeros([2, 3, 5]))).toThrow(/expected input of shape \(None, None, 4\)/);
