@@ -8,7 +8,7 @@
  * <out>/history.json and is compared with the previous run's there; the final weights digest is
  * printed.
  *
- * Usage: npm run example:sequence -- [--epochs 3] [--train-size 60000] [--test-size 10000]
+ * Usage: npm run example:sequence -- [--epochs 4] [--train-size 60000] [--test-size 10000]
  *                                    [--backend cpu|webgpu] [--seed 812] [--out sequence-run] [--threads N]
  *                                    [--quiet] [--checkpoint-every N] [--checkpoint-dir <out>/checkpoints]
  *                                    [--resume]
@@ -22,7 +22,7 @@ import { saveOrCompareRun } from './lib/run-record.ts';
 const PROGRAM = 'sequence';
 const UNITS = 64;   // LSTM units
 const BATCH = 128;  // images per step
-const opts = parseOptions(process.argv.slice(2), { name: PROGRAM, command: 'npm run example:sequence --', defaults: { epochs: 3, out: 'sequence-run' } });
+const opts = parseOptions(process.argv.slice(2), { name: PROGRAM, command: 'npm run example:sequence --', defaults: { epochs: 4, out: 'sequence-run' } });
 const t0 = performance.now();
 const log = (s = '') => process.stdout.write(s + '\n');
 
