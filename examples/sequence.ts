@@ -2,8 +2,9 @@
  * The third reference example: a recurrent classifier that reads each MNIST image as a sequence of
  * 28 rows of 28 pixels (Keras's classic "LSTM over MNIST rows"), reproducible to the bit. An LSTM
  * runs over the rows (Keras's defaults: tanh/sigmoid, orthogonal recurrent kernel, unitForgetBias)
- * and a Dense softmax reads its last output. The recurrence is a loop of ordinary ops whose every
- * sum has one written order, so the History and the weights are the same on every run, at any
+ * and a Dense softmax reads its last output; Adam with a cosine-decayed learning rate. The
+ * recurrence is a loop of ordinary ops whose every sum has one written order, so the History and
+ * the weights are the same on every run, at any
  * thread count, on the CPU and WebGPU backends, and after a resume. The History goes to
  * <out>/history.json and is compared with the previous run's there; the final weights digest is
  * printed.
@@ -61,7 +62,10 @@ const testData = dt.data.Dataset.fromTensorSlices([testImages, testLabels]).batc
 // ---------------------------------------------------------------- Train, evaluate, record
 const model = buildModel();
 if (!opts.quiet) model.summary();
-model.compile({ optimizer: new dt.optimizers.Adam({ learningRate: 2e-3 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+// Adam with Keras's CosineDecay from 3e-3 to 0 over the whole run (the optimizer's step count is checkpointed).
+const decaySteps = opts.epochs * Math.ceil(trainImages.shape[0] / BATCH);
+const learningRate = new dt.optimizers.schedules.CosineDecay({ initialLearningRate: 3e-3, decaySteps });
+model.compile({ optimizer: new dt.optimizers.Adam({ learningRate }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
 const history = await model.fit(trainData, { epochs: opts.epochs, validationData: testData, verbose: opts.quiet ? 0 : 1, ...fitCheckpointing });
 const [, accuracy] = await model.evaluate(testData, { verbose: 0 });
 log(`Model accuracy on test data: ${(accuracy * 100).toFixed(2)}%`);
