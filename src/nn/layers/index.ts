@@ -41,6 +41,6 @@ export { Dot, type DotConfig } from './dot.ts';
 export { add, average, concatenate, dot, maximum, minimum, multiply, subtract, type MergeFunction } from './merge-functions.ts';
 export { type BiasSpec, type DropoutMasks, GRUCell, type GRUCellConfig, LSTMCell, type LSTMCellConfig, RNNCell, type RNNCellConfig, SimpleRNNCell } from './rnn-cells.ts';
 export { RNN, type RNNConfig } from './rnn.ts';
-export { GRU, type GRUConfig, LSTM, type LSTMConfig, SimpleRNN, type SimpleRNNConfig } from './recurrent.ts';
+export { GRU, type GRUConfig, LSTM, type LSTMConfig, type RecurrentLayerConfig, SimpleRNN, type SimpleRNNConfig } from './recurrent.ts';
 export { Bidirectional, type BidirectionalConfig, type BidirectionalMergeMode } from './bidirectional.ts';
 export { TimeDistributed } from './time-distributed.ts';

@@ -50,6 +50,7 @@ abstract class CellLayer extends RNN {
     this.activityRegularizer = getRegularizer(this.constructor.name, config.activityRegularizer);
   }
 
+  /** The recurrence (see {@link RNN.call}), then the activity penalty on every output. */
   override call(input: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[] {
     const out = super.call(input, ctx);
     for (const y of Array.isArray(out) ? out : [out]) addActivityLoss(this.activityRegularizer, y);

@@ -192,6 +192,7 @@ export class RNN extends Layer<Tensor | Tensor[], Tensor | Tensor[]> {
     return this.returnState ? [out, ...this.cell.stateSize.map((u) => [n, u])] : out;
   }
 
+  /** Runs the cell over the sequence (`input`: the sequence, or `[sequence, ...initialStates]`). */
   call(input: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[] {
     // Layer.apply hands list-or-tensor layers their call unchecked: check the options here.
     checkOptions(`${this.label}.apply`, ctx, ['training']);
