@@ -24,6 +24,9 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     Merge: null, // abstract base of the merge layers
     Embedding: [5, 2], Masking: [], Conv1D: [4, 3], MaxPooling1D: [2], AveragePooling1D: [2], GlobalMaxPooling1D: [],
     GlobalAveragePooling1D: [], UpSampling1D: [2], ZeroPadding1D: [1], Cropping1D: [1], TextVectorization: [],
+    SimpleRNN: [2], LSTM: [2], GRU: [2], SimpleRNNCell: [2], LSTMCell: [2], GRUCell: [2], RNN: [new dt.layers.GRUCell(2)],
+    RNNCell: null, // abstract base of the cells
+    Bidirectional: [new dt.layers.LSTM(2)], TimeDistributed: [new dt.layers.Dense(2)],
   },
   optimizers: {
     Adam: [], SGD: [], Optimizer: null,

@@ -45,3 +45,8 @@ export { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPoolin
 export { Cropping1D, UpSampling1D, ZeroPadding1D } from './reshaping1d.ts';
 export { TextVectorization, type TextBatch, type TextStandardize, type TextVectorizationConfig } from './text-vectorization.ts';
 export type { LayerMask, MaskedOutput } from '../layer.ts';
+export { type BiasSpec, type DropoutMasks, GRUCell, type GRUCellConfig, LSTMCell, type LSTMCellConfig, RNNCell, type RNNCellConfig, SimpleRNNCell } from './rnn-cells.ts';
+export { RNN, type RNNConfig } from './rnn.ts';
+export { GRU, type GRUConfig, LSTM, type LSTMConfig, type RecurrentLayerConfig, SimpleRNN, type SimpleRNNConfig } from './recurrent.ts';
+export { Bidirectional, type BidirectionalConfig, type BidirectionalMergeMode } from './bidirectional.ts';
+export { TimeDistributed } from './time-distributed.ts';
