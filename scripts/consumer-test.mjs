@@ -55,9 +55,9 @@ const tarball = join(work, packed.filename);
 say(`packed ${packed.filename}: ${(packed.size / 1024).toFixed(0)} KiB (${(packed.unpackedSize / 1024 / 1024).toFixed(2)} MiB unpacked), ${packed.entryCount} files [${elapsed()}]`);
 for (const bad of ['test/', 'bench/', 'examples/', 'node_modules/', '.ci/', 'tools/', 'docs/api/']) {
   const hit = packed.files.find((f) => f.path.startsWith(bad));
-  if (hit) fail(`the tarball holds ${hit.path}: only dist/, src/, docs/*.md, README.md and package.json belong in it`);
+  if (hit) fail(`the tarball holds ${hit.path}: only dist/, src/, bin/, docs/*.md, README.md and package.json belong in it`);
 }
-for (const need of ['dist/index.js', 'dist/index.d.ts', 'dist/advanced.js', 'dist/advanced.d.ts', 'dist/kernels/cpu/worker.js']) {
+for (const need of ['dist/index.js', 'dist/index.d.ts', 'dist/advanced.js', 'dist/advanced.d.ts', 'dist/kernels/cpu/worker.js', 'bin/ditto.mjs', 'dist/cli/run.js']) {
   if (!packed.files.some((f) => f.path === need)) fail(`the tarball lacks ${need}`);
 }
 
@@ -67,6 +67,11 @@ mkdirSync(app);
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'ditto-consumer', version: '1.0.0', private: true }, null, 2));
 run(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: app });
 say(`installed into an empty project [${elapsed()}]`);
+
+// the `ditto` command (package.json bin) runs from the compiled dist/ in an installed package
+const usage = run(join(app, 'node_modules', '.bin', process.platform === 'win32' ? 'ditto.cmd' : 'ditto'), ['--help'], { cwd: app }).stdout;
+if (!/ditto diff <a> <b>/.test(usage)) fail(`npx ditto --help printed: ${usage}`);
+say(`npx ditto --help works from the installed package [${elapsed()}]`);
 
 // 3. plain JavaScript: train, evaluate, compare with the source
 copyFileSync(join(root, 'test/package/consumer-train.mjs'), join(app, 'consumer-train.mjs'));

@@ -4,6 +4,8 @@
  * over all 60,000 training images, validation on all 10,000 test images, seed 812).
  * Checkpoints (exact resume) are written with --checkpoint-every N (every N steps and every epoch)
  * or --resume (at least every epoch) into --checkpoint-dir (default <out>/checkpoints).
+ * A program may take one positional argument (examples/from-keras.ts: the Keras file) and a --save path; the
+ * others refuse both as unknown options.
  */
 import { join } from 'node:path';
 
@@ -23,6 +25,10 @@ export interface ExampleOptions {
   checkpointDir: string;
   /** Save a checkpoint every N optimizer steps (0: only at epoch ends, and only with --resume). */
   checkpointEvery: number;
+  /** The positional argument, for a program that takes one (ExampleProgram.positional). */
+  positional?: string;
+  /** --save PATH, for a program that takes it (ExampleProgram.savePath). */
+  save?: string;
   /** The options that determine the results (recorded in history.json). */
   recorded: { epochs: number; trainSize: number; testSize: number; seed: number };
 }
@@ -35,13 +41,18 @@ export interface ExampleProgram {
   command: string;
   /** Defaults that differ from the reference run's (2 epochs, 60000/10000 images, seed 812, out '.'). */
   defaults?: Partial<Pick<ExampleOptions, 'epochs' | 'trainSize' | 'testSize' | 'seed' | 'out'>>;
+  /** The label of a required positional argument in the usage line, e.g. '<file.keras|file.h5>' (none: refused). */
+  positional?: string;
+  /** Whether --save PATH is accepted, and its default's description for the usage line, e.g. '<out>/model.keras'. */
+  savePath?: string;
 }
 
 const REPRODUCIBILITY: ExampleProgram = { name: 'reproducibility', command: 'npm start --' };
 
 export function parseOptions(argv: readonly string[], program: ExampleProgram = REPRODUCIBILITY): ExampleOptions {
-  const usage = `usage: ${program.command} [--epochs N] [--train-size N] [--test-size N] [--backend cpu|webgpu] [--seed N] [--out DIR] [--threads N] [--quiet]\n`
-    + `${' '.repeat(program.command.length + 7)} [--checkpoint-every N] [--checkpoint-dir DIR] [--resume]`;
+  const head = `${program.command}${program.positional ? ` ${program.positional}` : ''}`;
+  const usage = `usage: ${head} [--epochs N] [--train-size N] [--test-size N] [--backend cpu|webgpu] [--seed N] [--out DIR] [--threads N] [--quiet]\n`
+    + `${' '.repeat(head.length + 7)} [--checkpoint-every N] [--checkpoint-dir DIR] [--resume]${program.savePath ? ` [--save PATH (default ${program.savePath})]` : ''}`;
   function fail(msg: string): never {
     process.stderr.write(`${program.name}: ${msg}\n${usage}\n`);
     process.exit(2);
@@ -74,10 +85,17 @@ export function parseOptions(argv: readonly string[], program: ExampleProgram = 
         o.backend = b;
         break;
       }
+      case '--save':
+        if (!program.savePath) fail(`unknown option ${argv[i]}`);
+        o.save = value() ?? fail('--save needs a path');
+        break;
       case '--help': case '-h': process.stdout.write(usage + '\n'); process.exit(0); break;
-      default: fail(`unknown option ${argv[i]}`);
+      default:
+        if (program.positional && o.positional === undefined && !argv[i].startsWith('-')) o.positional = argv[i];
+        else fail(`unknown option ${argv[i]}`);
     }
   }
+  if (program.positional && o.positional === undefined) fail(`expected ${program.positional}`);
   return {
     ...o,
     checkpointDir: o.checkpointDir ?? join(o.out, 'checkpoints'),

@@ -34,6 +34,11 @@ export interface Backend<H = unknown> {
   read(handle: H, dtype: DType, size: number): Promise<TypedArray>;
   /** Synchronous read where the device allows it (the CPU); undefined otherwise. */
   readSync?(handle: H, dtype: DType, size: number): TypedArray;
+  /**
+   * The buffer's contents without a copy, where the device allows it (the CPU): valid only until the next op or
+   * free, never to be written. Op traces (dt.debug.trace) hash outputs through it; undefined otherwise.
+   */
+  peekSync?(handle: H, dtype: DType, size: number): TypedArray;
   /** Releases the buffer. */
   free(handle: H): void;
   /**

@@ -10,6 +10,7 @@
 import type { BackendName } from './backend.ts';
 import { BACKENDS } from './backend-registry.ts';
 import * as ops from './ops/index.ts';
+import { finishEnvTrace } from './debug/trace.ts';
 import { noGrad as noGradScope } from './tape.ts';
 import { numTensors } from './tensor-bookkeeping.ts';
 import { bytesInUse } from './memory-budget.ts';
@@ -48,6 +49,11 @@ export {
 } from './errors.ts';
 export type { DType, TypedArray } from './dtype.ts';
 export type { BackendName } from './backend.ts';
+/**
+ * Debugging determinism (`dt.debug`): {@link debug.trace} records a fingerprint of every op's output (hash of the
+ * bits, statistics) so that `npx ditto diff` can name the first op where two runs diverge.
+ */
+export * as debug from './debug/index.ts';
 
 /**
  * Runs `fn` and disposes every tensor it created that it does not return (in an array or object too), like TF.js
@@ -136,7 +142,11 @@ export function sync(): Promise<void> {
   return BACKENDS.backend.sync();
 }
 
-/** Releases every backend's device (worker threads, the GPU device) so that the process can exit; tensors are unusable afterwards. */
-export function shutdown(): Promise<void> {
+/**
+ * Releases every backend's device (worker threads, the GPU device) so that the process can exit; tensors are unusable
+ * afterwards. A trace started by the `DITTO_TRACE` environment variable is finished first.
+ */
+export async function shutdown(): Promise<void> {
+  await finishEnvTrace();
   return BACKENDS.shutdown();
 }

@@ -8,6 +8,8 @@
 export * from './index.ts';
 export * as ops from './ops/index.ts';
 export { currentBackend } from './backend-registry.ts';
+export { withScope, withSideStream } from './debug/scope.ts';
+export { inTraceStep, type TraceOptions } from './debug/trace.ts';
 export { checkDType } from './dtype.ts';
 export { fmtShape } from './errors.ts';
 export { checkOptions } from './options.ts';

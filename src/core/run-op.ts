@@ -1,7 +1,8 @@
 /**
  * `runOp`, the one path by which every primitive op executes: check the inputs are live, infer
  * the output's shape and dtype (every argument check), allocate on the inputs' backend, run the
- * kernel, wrap the output, and record the op on open gradient tapes.
+ * kernel, wrap the output, record the op on open gradient tapes, and hand it to the op tracer when
+ * one records (debug/tracer.ts; one null check otherwise).
  * Part of src/core: imports nothing outside src/core.
  */
 import type { TensorInfo } from './backend.ts';
@@ -12,6 +13,7 @@ import type { OpName } from './ops/op-attrs.ts';
 import type { AnyOpDef, AttrsOf, OpDef, TensorSpec } from './ops/op-def.ts';
 import { sizeOf } from './shape.ts';
 import type { Storage } from './storage.ts';
+import { TRACING } from './debug/tracer.ts';
 import { isRecording, record } from './tape.ts';
 import { makeTensor } from './tensor-factory.ts';
 import { type Tensor, assertLive } from './tensor.ts';
@@ -44,5 +46,7 @@ export function runOp<O extends OpName | 'reshape'>(def: OpDef<O> | AnyOpDef, in
     result = makeTensor(storage, out.shape, out.dtype);
   }
   if (isRecording()) record(def, inputs, attrs, result);
+  const tracer = TRACING.tracer;
+  if (tracer !== null) tracer.op(def.name, inputs, result);
   return result;
 }

@@ -6,6 +6,8 @@
  * Part of src/core: imports nothing outside src/core.
  */
 import type { DType } from './dtype.ts';
+import { currentScope, withGradientScope } from './debug/scope.ts';
+import { TRACING } from './debug/tracer.ts';
 import { ShapeError, fmtShape } from './errors.ts';
 import type { AnyOpDef, GradOps } from './ops/op-def.ts';
 import { type Shape, shapesEqual } from './shape.ts';
@@ -23,6 +25,8 @@ interface Saved {
 
 interface TapeNode {
   readonly def: AnyOpDef;
+  /** The scope the forward op ran under, kept only while an op trace records (for its gradient's records). */
+  readonly scope?: string;
   readonly attrs: unknown;
   readonly inputs: readonly Saved[];
   readonly output: Saved;
@@ -49,7 +53,8 @@ export function record(def: AnyOpDef, inputs: readonly Tensor[], attrs: unknown,
     if (!inputs.some((t) => tape.active.has(t.id))) continue;
     if (!def.grad || output.dtype !== 'float32') continue;
     tape.active.add(output.id);
-    tape.nodes.push({ def, attrs, inputs: inputs.map(save), output: save(output) });
+    const scope = TRACING.tracer === null ? undefined : currentScope();
+    tape.nodes.push({ def, attrs, scope, inputs: inputs.map(save), output: save(output) });
   }
 }
 
@@ -107,7 +112,8 @@ export function backprop(tape: Tape, output: Tensor, dy: Tensor, sources: readon
     const inputs = node.inputs.map((s) => makeTensor(s.storage, s.shape, s.dtype));
     const out = makeTensor(node.output.storage, node.output.shape, node.output.dtype);
     const needs = node.inputs.map((s) => tape.active.has(s.id));
-    const inGrads = node.def.grad(g, { inputs, output: out, attrs: node.attrs as never, needs }, ops);
+    const run = () => node.def.grad!(g, { inputs, output: out, attrs: node.attrs as never, needs }, ops);
+    const inGrads = node.scope === undefined ? run() : withGradientScope(node.scope, node.def.name, run);
     for (let k = 0; k < node.inputs.length; k++) {
       const gi = inGrads[k];
       const src = node.inputs[k];
@@ -116,7 +122,8 @@ export function backprop(tape: Tape, output: Tensor, dy: Tensor, sources: readon
         throw new ShapeError(`${node.def.name}: gradient has shape ${fmtShape(gi.shape)} but its input has shape ${fmtShape(src.shape)} (engine bug)`);
       }
       const prev = grads.get(src.id);
-      grads.set(src.id, prev ? ops.add(prev, gi) : gi);
+      const sum = (): Tensor => ops.add(prev!, gi);
+      grads.set(src.id, !prev ? gi : node.scope === undefined ? sum() : withGradientScope(node.scope, 'accumulate', sum));
     }
   }
   // Each source gets its own tensor, even when two gradients are the same object (dy passed through).

@@ -18,6 +18,7 @@ import {
   type Node, type Stream, batchNode, cacheNode, checkCount, repeatNode, shuffleNode, skipNode, sourceNode, takeNode,
 } from './nodes.ts';
 import { SliceSource } from './source.ts';
+import { type GeneratorFn, type PaddedBatchOptions, generatorNode, paddedBatchNode } from './generator-source.ts';
 import type { TensorStructure } from './structure.ts';
 
 /**
@@ -31,6 +32,8 @@ export const AUTOTUNE_PARALLEL_CALLS = 4;
 export const AUTOTUNE_PREFETCH = 2;
 /** `cardinality()` of an infinite dataset (tf.data.INFINITE_CARDINALITY). */
 export const INFINITE_CARDINALITY = -1;
+/** `cardinality()` of a dataset whose length is not known ahead, such as `fromGenerator`'s (tf.data.UNKNOWN_CARDINALITY). */
+export const UNKNOWN_CARDINALITY = -2;
 
 /** Options of {@link Dataset.shuffle}. */
 export interface ShuffleOptions {
@@ -161,6 +164,26 @@ export class Dataset<T> implements AsyncIterable<T> {
   }
 
   /**
+   * A dataset whose elements are those `fn()` yields (tf.data `Dataset.from_generator`): `fn` returns a sync or async
+   * iterable (a generator) of elements, each a Tensor or an array / plain object of Tensors. `fn` is called again for
+   * every iteration, so it must yield the same elements each time for the pipeline to stay reproducible. The
+   * elements become the pipeline's: yield new tensors (the pipeline disposes them). Cardinality: unknown (-2).
+   * @example
+   * ```ts
+   * const seqs = [[5, 2], [7, 1, 9], [4]];
+   * const ds = dt.data.Dataset.fromGenerator(function* () {
+   *   for (const s of seqs) yield dt.tensor(s, [s.length], 'int32');
+   * }).paddedBatch(2); // [[5, 2, 0], [7, 1, 9]], then [[4]]
+   * ```
+   * @throws {@link ArgumentError} for a non-function (when created) or an element that is not made of Tensors (when
+   * iterated).
+   */
+  static fromGenerator<T>(fn: GeneratorFn<T>): Dataset<T> {
+    if (typeof fn !== 'function') throw new ArgumentError(`Dataset.fromGenerator: expected fn to be a function returning an iterable. Received: ${typeof fn}`);
+    return new Dataset<T>(generatorNode(fn));
+  }
+
+  /**
    * Randomly shuffles with tf.data's buffer semantics: each output is drawn uniformly from a buffer
    * of `bufferSize` upcoming elements (bufferSize >= the dataset's size: a uniform permutation).
    * The order of epoch e is a pure function of (seed, e), computed with counter-based random numbers: the same on
@@ -185,6 +208,20 @@ export class Dataset<T> implements AsyncIterable<T> {
     checkOptions('Dataset.batch', options, ['dropRemainder']);
     const n = positiveInt('Dataset.batch', 'batchSize', batchSize);
     return new Dataset(batchNode(this.node, n, options.dropRemainder ?? false), this.seeds);
+  }
+
+  /**
+   * Like {@link Dataset.batch}, for elements whose shapes differ (tf.data `padded_batch`): each component is padded
+   * at the end of every axis to the largest size in the batch (or to `paddedShapes`, where null / -1 means the
+   * largest) with `paddingValues` (default 0), then stacked. Sequences of token ids of different lengths become
+   * [B, longest] batches.
+   * @throws {@link ArgumentError} for a batch size that is not a positive integer or bad options; {@link ShapeError}
+   * (when iterated) for components of different ranks or dtypes, or larger than `paddedShapes`.
+   */
+  paddedBatch(batchSize: number, options: PaddedBatchOptions = {}): Dataset<T> {
+    checkOptions('Dataset.paddedBatch', options, ['paddingValues', 'paddedShapes', 'dropRemainder']);
+    const n = positiveInt('Dataset.paddedBatch', 'batchSize', batchSize);
+    return new Dataset(paddedBatchNode(this.node, n, options), this.seeds);
   }
 
   /**
@@ -239,6 +276,7 @@ export class Dataset<T> implements AsyncIterable<T> {
   /** Number of elements per iteration (INFINITE_CARDINALITY = -1 when infinite). */
   cardinality(): number {
     const c = this.node.cardinality;
+    if (Number.isNaN(c)) return UNKNOWN_CARDINALITY;
     return c === Infinity ? INFINITE_CARDINALITY : c;
   }
 

@@ -7,4 +7,6 @@ export {
   type IterateOptions, type ShuffleOptions,
 } from './dataset.ts';
 export type { MapFn } from './lookahead.ts';
+export { UNKNOWN_CARDINALITY } from './dataset.ts';
+export type { GeneratorFn, PaddedBatchOptions } from './generator-source.ts';
 export type { TensorStructure } from './structure.ts';

@@ -227,8 +227,9 @@ export function repeatNode<T>(parent: Node<T>, count: number): Node<T> {
 async function* repeatStream<T>(parent: Node<T>, count: number, inner: (e: number, r: number) => number, epoch: number, start: number): AsyncGenerator<T, undefined> {
   const c = parent.cardinality;
   if (c === 0) return undefined;
-  let r = c === Infinity ? 0 : Math.floor(start / c);
-  let s = c === Infinity ? start : start % c;
+  // An unknown length (NaN, fromGenerator) is read through like an infinite one.
+  let r = c === Infinity || Number.isNaN(c) ? 0 : Math.floor(start / c);
+  let s = c === Infinity || Number.isNaN(c) ? start : start % c;
   for (; r < count; r++, s = 0) {
     const up = parent.open(inner(epoch, r), s);
     try {

@@ -9,7 +9,7 @@
  */
 import { ArgumentError, ShapeError, Tensor, assertLive, checkOptions, fmtShape, ops, tidy } from '../core/internal.ts';
 import { mapGraph } from './graph.ts';
-import { type CallContext, type Layer, type ShapeOf, type SymbolicShape, fmtShapes, fmtSym } from './layer.ts';
+import { type CallContext, type Layer, type LayerMask, type MaskedOutput, type ShapeOf, type SymbolicShape, fmtShapes, fmtSym } from './layer.ts';
 import { InputLayer } from './layers/simple.ts';
 import { ModelBase } from './model-base.ts';
 import { formatSummary } from './summary.ts';
@@ -169,25 +169,49 @@ export class Functional extends ModelBase<Structure<Tensor>, Structure<Tensor>> 
   override call(x: Tensor, ctx?: CallContext): Tensor;
   override call(x: Structure<Tensor>, ctx?: CallContext): Structure<Tensor>;
   override call(x: Structure<Tensor>, ctx: CallContext = {}): Structure<Tensor> {
-    checkOptions(`${this.name}.call`, ctx, ['training']);
+    return tidy(() => this.applyWithMask(x, ctx).output);
+  }
+
+  /**
+   * Runs the graph (as {@link Functional.call | call}) with masks: each node's layer gets the masks of its inputs
+   * as `ctx.mask` (one mask, or a list in the order of its flattened inputs) and its outputs' masks come from
+   * `applyWithMask`. `ctx.mask`, if given, holds the model inputs' masks (one, or a list in `inputs`
+   * order). Returns the outputs and their masks (one per output, in `outputs` order; null when none has one).
+   */
+  override applyWithMask(x: Structure<Tensor>, ctx: CallContext = {}): MaskedOutput<Structure<Tensor>> {
+    checkOptions(`${this.name}.call`, ctx, ['training', 'mask']);
     const flat = this.flattenInputs(x);
     flat.forEach((t, i) => {
       assertLive(this.name, t);
       this.checkShape(i, t.shape, `x.shape=${fmtShape(t.shape)}`);
     });
+    const given = ctx.mask === undefined || ctx.mask === null ? [] : Array.isArray(ctx.mask) ? ctx.mask : [ctx.mask as Tensor];
+    if (given.length > 0 && given.length !== this.inputs.length) {
+      throw new ArgumentError(`${this.name}: expected one mask per input (${this.inputs.length}). Received: ${given.length} masks`);
+    }
     return tidy(() => {
       const values = new Map<SymbolicTensor, Tensor>();
+      const masks = new Map<SymbolicTensor, Tensor>();
       flat.forEach((t, i) => values.set(this.inputs[i], t.dtype === this.inputs[i].dtype ? t : ops.cast(t, this.inputs[i].dtype)));
+      this.inputs.forEach((s, i) => given[i] && masks.set(s, given[i]!));
       for (const node of this.runOrder) {
         const args = node.inputs instanceof SymbolicTensor ? values.get(node.inputs)! : packLike(node.inputs!, node.flatInputs.map((t) => values.get(t)!));
         const nodeCtx: CallContext = node.training !== undefined ? { training: node.training } : ctx.training !== undefined ? { training: ctx.training } : {};
-        const out = (node.layer as Layer<any, any>).apply(args, nodeCtx) as Structure<Tensor>;
+        const inMasks = node.flatInputs.map((t) => masks.get(t) ?? null);
+        if (inMasks.some((m) => m !== null)) nodeCtx.mask = node.inputs instanceof SymbolicTensor ? inMasks[0] : inMasks;
+        const { output: out, mask } = (node.layer as Layer<any, any>).applyWithMask(args, nodeCtx) as MaskedOutput<Structure<Tensor>>;
         const outFlat = out instanceof Tensor ? [out] : flattenStructure(out);
         node.flatOutputs.forEach((s, i) => values.set(s, outFlat[i]));
+        // One mask belongs to the first output (Keras's _set_mask_metadata zips the flattened outputs and masks).
+        const outMasks = Array.isArray(mask) ? mask : [mask];
+        node.flatOutputs.forEach((s, i) => outMasks[i] && masks.set(s, outMasks[i]!));
       }
       // The caller owns the outputs: an output that is one of the given tensors is returned as a copy.
       const outs = this.outputs.map((o) => values.get(o)!).map((t) => (flat.includes(t) ? ops.clone(t) : t));
-      return this.outputStructure instanceof SymbolicTensor ? outs[0] : packLike(this.outputStructure, outs);
+      const outMasks = this.outputs.map((o) => masks.get(o) ?? null).map((m) => (m && given.includes(m) ? ops.clone(m) : m));
+      const output = this.outputStructure instanceof SymbolicTensor ? outs[0] : packLike(this.outputStructure, outs);
+      const mask: LayerMask = outMasks.every((m) => m === null) ? null : outMasks.length === 1 ? outMasks[0] : outMasks;
+      return { output, mask };
     });
   }
 

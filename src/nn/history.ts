@@ -1,7 +1,8 @@
 /**
  * History (Keras): `history` maps each log key to its per-epoch values, `epoch` lists epoch
  * indices, `params` holds {verbose, epochs, steps}. `toJSON()` adds each value's float32 bit
- * pattern in hex, so bit-identity of two runs can be checked from the JSON alone.
+ * pattern in hex, so bit-identity of two runs can be checked from the JSON alone; `steps` holds the running logs
+ * after every optimizer step (fit's per-step series).
  * Part of src/nn: imports nothing outside src/nn.
  */
 /**
@@ -28,6 +29,22 @@ export interface HistoryJSON {
   epoch: number[];
   /** fit's parameters. */
   params: HistoryParams;
+  /** key -> float32 bits of each value, 8 hex digits. */
+  bits: Record<string, string[]>;
+  /** The per-step series ({@link History.steps}), when fit recorded any. */
+  steps?: HistorySteps;
+}
+
+/**
+ * The running logs after every optimizer step of fit ({@link History.steps}): `step[i]` is the global step number
+ * (from 1) after which `history[key][i]` was the running value; `bits` holds each value's float32 bits.
+ * @inline
+ */
+export interface HistorySteps {
+  /** Global optimizer step numbers, from 1. */
+  step: number[];
+  /** Log key -> the running value (Keras's running mean over the epoch so far) after each of those steps. */
+  history: Record<string, number[]>;
   /** key -> float32 bits of each value, 8 hex digits. */
   bits: Record<string, string[]>;
 }
@@ -62,6 +79,23 @@ export class History {
   /** fit's parameters: { verbose, epochs, steps }. */
   params: HistoryParams = { verbose: 1, epochs: 1, steps: null };
 
+  /**
+   * The per-step series: the running logs (loss and metrics, Keras's running mean over the epoch so far) after every
+   * optimizer step of fit, with the global step numbers; the same on every backend.
+   */
+  steps: {
+    /** Global optimizer step numbers, from 1. */
+    step: number[];
+    /** Log key -> the running value after each of those steps. */
+    history: Record<string, number[]>;
+  } = { step: [], history: {} };
+
+  /** Appends the running logs after global step `step` (from 1) to {@link History.steps}. */
+  recordStep(step: number, logs: Record<string, number>): void {
+    this.steps.step.push(step);
+    for (const [k, v] of Object.entries(logs)) (this.steps.history[k] ??= []).push(v);
+  }
+
   /** Appends one epoch's logs. */
   record(epoch: number, logs: Record<string, number>): void {
     this.epoch.push(epoch);
@@ -77,7 +111,16 @@ export class History {
       history[k] = this.history[k];
       bits[k] = this.history[k].map(f32Hex);
     }
-    return { history, epoch: this.epoch, params: this.params, bits };
+    const json: HistoryJSON = { history, epoch: this.epoch, params: this.params, bits };
+    if (this.steps.step.length) {
+      const sk = Object.keys(this.steps.history).sort();
+      json.steps = {
+        step: this.steps.step,
+        history: Object.fromEntries(sk.map((k) => [k, this.steps.history[k]])),
+        bits: Object.fromEntries(sk.map((k) => [k, this.steps.history[k].map(f32Hex)])),
+      };
+    }
+    return json;
   }
 
   /** A History from its JSON form (values are restored from the exact bits). */
@@ -90,6 +133,15 @@ export class History {
         u32[0] = parseInt(x, 16);
         return f32[0];
       });
+    }
+    if (j.steps) {
+      h.steps.step = [...j.steps.step];
+      for (const [k, hex] of Object.entries(j.steps.bits)) {
+        h.steps.history[k] = hex.map((x) => {
+          u32[0] = parseInt(x, 16);
+          return f32[0];
+        });
+      }
     }
     return h;
   }

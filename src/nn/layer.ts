@@ -7,7 +7,7 @@
  * (merge layers) sets `inputKind = 'list'`; models take any structure (`'any'`).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, ops, tidy } from '../core/internal.ts';
+import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, ops, tidy, withScope } from '../core/internal.ts';
 import { Node, type Structure, SymbolicTensor, flattenStructure, isShape, isSymbolic, packLike } from './symbolic.ts';
 
 /** The options every layer accepts ({@link LayerConfig}'s keys). */
@@ -33,6 +33,28 @@ export type SymbolicOf<T> = T extends Tensor ? SymbolicTensor : T extends readon
 export interface CallContext {
   /** Training mode (Keras's `training=True`): Dropout draws a new mask on every call. Default false (inference). */
   training?: boolean;
+  /**
+   * The input's mask (Keras's `mask` argument of `call`): a uint8 tensor, nonzero for the timesteps to use,
+   * usually [N, T] for an input [N, T, ...]; for a layer that takes a list, a list with one mask (or null) per input.
+   * Models fill it in from the layer that produced the input (`computeMask`); only layers with
+   * `supportsMasking` receive it. Pass it yourself for an eager call (Keras's `layer(x, mask=m)`).
+   */
+  mask?: LayerMask;
+}
+
+/**
+ * A mask travelling with a layer's input or output: a uint8 tensor (nonzero: keep), null for none, or for a layer
+ * with several inputs or outputs a list of them.
+ * @inline
+ */
+export type LayerMask = Tensor | null | readonly (Tensor | null)[];
+
+/** A layer's output together with the mask that travels with it (`applyWithMask`). */
+export interface MaskedOutput<Out> {
+  /** What {@link Layer.apply} returns. */
+  output: Out;
+  /** The output's mask (`computeMask`), null for none; a list for a layer with several outputs. */
+  mask: LayerMask;
 }
 
 /** Options every layer accepts (Keras's base `Layer` keyword arguments). */
@@ -42,8 +64,11 @@ export interface LayerConfig {
    * suffix, as Keras does (`conv2d`, `conv2d_1`, ...). Weights are named `<layer name>/<weight>`.
    */
   name?: string;
-  /** Input shape without the batch dimension (declares the model's input, like keras.Input). */
-  inputShape?: readonly number[];
+  /**
+   * Input shape without the batch dimension (declares the model's input, like keras.Input); null for a dimension
+   * that may change from batch to batch, such as the length of padded sequences (Keras's `shape=(None,)`).
+   */
+  inputShape?: readonly (number | null)[];
   /** Whether the layer's weights are trained (default true); false freezes them. */
   trainable?: boolean;
 }
@@ -77,7 +102,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
   /** The layer's name (see {@link LayerConfig.name}). */
   readonly name: string;
   /** The input shape given as `inputShape` in the config (without the batch dimension), if any. */
-  readonly declaredInputShape?: readonly number[];
+  readonly declaredInputShape?: readonly (number | null)[];
   private isTrainable: boolean;
   /** The input shape the layer was built with (batch dim null); a list of shapes for a layer that takes a list. */
   buildShape?: ShapeOf<In>;
@@ -88,6 +113,14 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
    * (models: a tensor, a list or a named object, checked by the model's own `call`).
    */
   protected readonly inputKind: 'tensor' | 'list' | 'any' = 'tensor';
+  /**
+   * Whether the layer takes a mask (Keras's `supports_masking`): such a layer receives its input's mask as
+   * `ctx.mask` in `call` and gives its output's with `computeMask` (by default the input's, unchanged).
+   * A layer without it that receives a mask in a model drops it, with a warning, as Keras 3 does. Default, as in
+   * Keras 3: true exactly when the class overrides `computeMask`; built-in layers that pass masks on set it.
+   */
+  supportsMasking: boolean;
+  private warnedMaskDropped = false;
   private isBuilt = false;
   /** The layer's weights; `declared`: whether the weight was created trainable (moving statistics are not). */
   private readonly ownWeights: { key: string; variable: Variable; declared: boolean }[] = [];
@@ -99,6 +132,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
    */
   constructor(config: LayerConfig = {}, ownKeys?: readonly string[]) {
     checkOptions(new.target.name, config, ownKeys && [...LAYER_CONFIG_KEYS, ...ownKeys]);
+    this.supportsMasking = this.computeMask !== Layer.prototype.computeMask;
     if (config.name !== undefined && (typeof config.name !== 'string' || !config.name)) {
       throw new ArgumentError(`${this.constructor.name}: expected a non-empty string name. Received: ${JSON.stringify(config.name)}`);
     }
@@ -108,8 +142,8 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
     }
     this.isTrainable = config.trainable ?? true;
     if (config.inputShape !== undefined) {
-      if (!Array.isArray(config.inputShape) || !config.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-        throw new ArgumentError(`${this.constructor.name}: expected inputShape of positive integers (without the batch dimension). Received: ${JSON.stringify(config.inputShape)}`);
+      if (!Array.isArray(config.inputShape) || !config.inputShape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
+        throw new ArgumentError(`${this.constructor.name}: expected inputShape of positive integers or null (without the batch dimension). Received: ${JSON.stringify(config.inputShape)}`);
       }
       this.declaredInputShape = [...config.inputShape];
     }
@@ -125,6 +159,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
     return this.isTrainable;
   }
 
+  /** Freezes (`false`) or unfreezes (`true`) the layer's weights, as Keras's `layer.trainable = ...` (see the getter). */
   set trainable(value: boolean) {
     if (typeof value !== 'boolean') throw new ArgumentError(`${this.label}.trainable: expected a boolean. Received: ${JSON.stringify(value)}`);
     this.isTrainable = value;
@@ -155,6 +190,39 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
   /** The forward computation (a layer that takes a list receives the list of tensors). */
   abstract call(x: In, ctx: CallContext): Out;
 
+  /**
+   * The mask of the output for input `inputs` whose mask is `previousMask` (Keras's `compute_mask`); called only
+   * when `supportsMasking`. Default: `previousMask` unchanged (elementwise and shape-preserving layers).
+   * Embedding (`maskZero`) and Masking make one; GlobalAveragePooling1D consumes it (null).
+   */
+  computeMask(_inputs: In, previousMask: LayerMask): LayerMask {
+    return previousMask;
+  }
+
+  /**
+   * `apply` on real tensors, with the mask that travels with `x` given as `ctx.mask`, returning the
+   * output and its mask. This is how Sequential and Functional models move masks from layer to layer (Keras attaches
+   * them to tensors as `_keras_mask`; here they travel beside the outputs): a layer with
+   * `supportsMasking` gets `ctx.mask` in `call` and its output mask is `computeMask`'s; a
+   * layer without it gets no mask, and a mask it receives is dropped with a warning (once per layer), as in Keras 3.
+   * Models override it to run their graph with the mask.
+   */
+  applyWithMask(x: In, ctx: CallContext = {}): MaskedOutput<Out> {
+    const mask = ctx.mask ?? null;
+    const present = Array.isArray(mask) ? mask.some((m) => m) : mask !== null;
+    if (!this.supportsMasking) {
+      if (present && !this.warnedMaskDropped) {
+        this.warnedMaskDropped = true;
+        console.warn(`Layer '${this.name}' (of type ${this.constructor.name}) was passed an input with a mask attached to it. However, this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.`);
+      }
+      const { mask: _dropped, ...rest } = ctx;
+      return { output: this.apply(x, rest), mask: null };
+    }
+    const inner: CallContext = present ? ctx : (({ mask: _none, ...rest }) => rest)(ctx);
+    const output = this.apply(x, inner);
+    return { output, mask: this.computeMask(x, present ? mask : null) };
+  }
+
   /** Checks an input shape before building/calling; throws a {@link ShapeError} naming the layer. Default: accepts any. */
   protected checkInput(_shape: ShapeOf<In>): void {}
 
@@ -174,7 +242,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
       }
       return;
     }
-    this.build(inputShape);
+    withScope(this.name, () => this.build(inputShape));
     const nulled = shapes.map((s) => [null, ...s.slice(1)]);
     this.buildShape = (isShape(inputShape) ? nulled[0] : packLike(inputShape as Structure<SymbolicShape>, nulled, isShape)) as unknown as ShapeOf<In>;
     this.built = true;
@@ -191,21 +259,26 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
   apply(x: In, ctx?: CallContext): Out;
   apply(x: SymbolicOf<In>, ctx?: CallContext): SymbolicOf<Out>;
   apply(x: In | SymbolicOf<In>, ctx: CallContext = {}): Out | SymbolicOf<Out> {
-    if (this.inputKind === 'any' && !hasSymbolic(x)) return this.call(x as In, ctx);
-    checkOptions(`${this.label}.apply`, ctx, ['training']);
+    // The layer's name scopes the ops it runs, for op traces (dt.debug.trace).
+    if (this.inputKind === 'any' && !hasSymbolic(x)) return withScope(this.name, () => this.call(x as In, ctx));
+    checkOptions(`${this.label}.apply`, ctx, ['training', 'mask']);
+    if (ctx.mask !== undefined && ctx.mask !== null) {
+      if (hasSymbolic(x)) throw new ArgumentError(`${this.label}: expected no mask on symbolic tensors (masks travel through a model's graph by themselves). Received: a mask`);
+      if (!this.supportsMasking) throw new ArgumentError(`${this.label}: expected no mask: this layer does not support masking (supportsMasking is false). Received: a mask`);
+    }
     if (hasSymbolic(x)) return this.applySymbolic(x as Structure<SymbolicTensor>, ctx) as SymbolicOf<Out>;
     if (this.inputKind === 'list') {
       const xs = this.expectList(x) as readonly Tensor[];
       for (const t of xs) assertLive(this.name, t);
       this.ensureBuilt(xs.map((t) => t.shape) as ShapeOf<In>);
-      return this.call(x as In, ctx);
+      return withScope(this.name, () => this.call(x as In, ctx));
     }
     const t = x as unknown as Tensor;
     assertLive(this.name, t);
     // [null, ...shape.slice(1)] would make a scalar look like rank 1: every layer input has a batch axis.
     if (t.rank === 0) throw new ShapeError(`${this.label}: expected input of rank >= 1 (a batch axis first). Received: input shape ()`);
     this.ensureBuilt([null, ...t.shape.slice(1)] as unknown as ShapeOf<In>);
-    return this.call(x as In, ctx);
+    return withScope(this.name, () => this.call(x as In, ctx));
   }
 
   /** `x` as a list, or an ArgumentError naming the layer (for layers whose `call` takes a list). */

@@ -11,6 +11,7 @@
  */
 import {
   ArgumentError, DTypeError, ShapeError, type Tensor, assertLive, checkIndices, fmtShape, ops, tidy,
+  withSideStream,
 } from '../core/internal.ts';
 import { deferCheck } from './deferred-checks.ts';
 import { KerasLoss, type LossConfig, type PerSample, checkAxisOption, checkBool, checkRange } from './loss-base.ts';
@@ -120,13 +121,16 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opti
 function checkLabels(fn: string, labels: Tensor, C: number): void {
   const read = labels.storage.backend.readSync;
   if (!read) {
-    const bad = tidy(() => {
-      const high = ops.cast(ops.greaterEqual(labels, C), 'int32');
-      const out = labels.dtype === 'int32' ? ops.add(high, ops.cast(ops.less(labels, 0), 'int32')) : high;
-      return ops.sum(out);
+    // A side stream for op traces: only backends without synchronous reads run these ops.
+    withSideStream('check', () => {
+      const bad = tidy(() => {
+        const high = ops.cast(ops.greaterEqual(labels, C), 'int32');
+        const out = labels.dtype === 'int32' ? ops.add(high, ops.cast(ops.less(labels, 0), 'int32')) : high;
+        return ops.sum(out);
+      });
+      deferCheck(`${fn}/labels`, bad, `${fn}: expected labels in [0, ${C}). Received: labels outside that range`);
+      bad.dispose();
     });
-    deferCheck(`${fn}/labels`, bad, `${fn}: expected labels in [0, ${C}). Received: labels outside that range`);
-    bad.dispose();
     return;
   }
   if (labels.dtype === 'int32') return checkIndices(fn, labels, C);

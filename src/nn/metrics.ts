@@ -5,7 +5,7 @@
  * Keras. 'accuracy' resolves from the shapes like Keras's compile utilities.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, type Tensor, type Variable, ops, tidy } from '../core/internal.ts';
+import { ArgumentError, type Tensor, type Variable, ops, tidy, withScope } from '../core/internal.ts';
 import { EXTRA_METRIC_FUNCTIONS, METRIC_ALIASES, extraMetric } from './metric-functions.ts';
 
 /**
@@ -67,7 +67,7 @@ export class MeanMetric {
   /** Applies the metric function to a batch and accumulates its values. */
   update(yTrue: Tensor, yPred: Tensor): void {
     if (!this.fn) throw new ArgumentError(`${this.name}: this metric has no function; use updateValues`);
-    tidy(() => this.updateValues(this.fn!(yTrue, yPred)));
+    withScope(this.name, () => tidy(() => this.updateValues(this.fn!(yTrue, yPred))));
   }
 
   /** total / count (0 when empty), a float32 scalar tensor. */

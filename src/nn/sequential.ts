@@ -4,8 +4,8 @@
  * (compile/fit/evaluate/predict) come from ModelBase, shared with Functional models.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, ShapeError, type Tensor, assertLive, checkOptions, fmtShape, ops, tidy } from '../core/internal.ts';
-import { type CallContext, Layer, type SymbolicShape, fmtSym } from './layer.ts';
+import { ArgumentError, ShapeError, type Tensor, assertLive, checkOptions, fmtShape, ops, tidy, withScope } from '../core/internal.ts';
+import { type CallContext, Layer, type LayerMask, type MaskedOutput, type SymbolicShape, fmtSym } from './layer.ts';
 import { InputLayer } from './layers/simple.ts';
 import { ModelBase } from './model-base.ts';
 import { formatSummary } from './summary.ts';
@@ -81,10 +81,12 @@ export class Sequential extends ModelBase {
   override build(inputShape: SymbolicShape): void {
     const input: SymbolicShape = [null, ...inputShape.slice(1)];
     let shape = input;
-    for (const l of this.layers) {
-      l.ensureBuilt(shape);
-      shape = l.computeOutputShape(shape);
-    }
+    withScope(this.name, () => {
+      for (const l of this.layers) {
+        l.ensureBuilt(shape);
+        shape = l.computeOutputShape(shape);
+      }
+    });
     // Recorded only once every layer accepted it: a rejected shape must not become the model's.
     this.inputShape = input;
   }
@@ -107,7 +109,16 @@ export class Sequential extends ModelBase {
    * model without layers.
    */
   override call(x: Tensor, ctx: CallContext = {}): Tensor {
-    checkOptions(`${this.name}.call`, ctx, ['training']);
+    return tidy(() => this.applyWithMask(x, ctx).output);
+  }
+
+  /**
+   * Runs the layers in order (as {@link Sequential.call | call}), moving the mask from layer to layer: each layer
+   * gets the previous one's output mask as `ctx.mask` (see `applyWithMask`); `ctx.mask`, if given, is the
+   * input's. Returns the output and its mask (null when no layer made one).
+   */
+  override applyWithMask(x: Tensor, ctx: CallContext = {}): MaskedOutput<Tensor> {
+    checkOptions(`${this.name}.call`, ctx, ['training', 'mask']);
     assertLive(this.name, x);
     if (this.layers.length === 0) throw new ArgumentError(`${this.name}: the model has no layers`);
     if (!this.inputShape) this.build([null, ...x.shape.slice(1)]);
@@ -115,12 +126,20 @@ export class Sequential extends ModelBase {
     if (x.rank !== expected.length || expected.some((d, i) => i > 0 && d !== null && d !== x.shape[i])) {
       throw new ShapeError(`${this.name}: expected input of shape ${fmtSym(expected)}. Received: x.shape=${fmtShape(x.shape)}`);
     }
-    return tidy(() => {
+    return withScope(this.name, () => tidy(() => {
       // Keras converts a model's inputs to its input dtype (float32): uint8 images work as they are.
       let y = x.dtype === 'float32' ? x : ops.cast(x, 'float32');
-      for (const l of this.layers) y = l.apply(y, ctx);
-      return y === x ? ops.clone(x) : y;
-    });
+      const { mask: given, ...layerCtx } = ctx;
+      let mask: LayerMask = given ?? null;
+      for (const l of this.layers) {
+        const r = l.applyWithMask(y, mask === null ? layerCtx : { ...layerCtx, mask });
+        y = r.output;
+        mask = r.mask;
+      }
+      // The mask given by the caller stays the caller's: a mask passed through unchanged is returned as a copy.
+      const out = mask === given && mask !== null ? (Array.isArray(mask) ? mask.map((m) => m && ops.clone(m)) : ops.clone(mask as Tensor)) : mask;
+      return { output: y === x ? ops.clone(x) : y, mask: out };
+    }));
   }
 
   /** The output shape of the last layer for an input shape (the model's, as a layer of another model). */

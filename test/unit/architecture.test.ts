@@ -246,6 +246,7 @@ const ALLOWED: Record<string, string[]> = {
   'kernels/webgpu': ['core', 'kernels/webgpu'],
   nn: ['core', 'nn'],
   data: ['core', 'data'],
+  cli: ['core', 'nn', 'cli'],
 };
 
 describe('dependency direction', () => {

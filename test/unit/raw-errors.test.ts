@@ -21,7 +21,7 @@ describe('raw errors from inside', () => {
     const m = model();
     expect(() => m.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', metrics: 'accuracy' as never })).toThrow(dt.ArgumentError);
     expect(() => m.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', metrics: 'accuracy' as never })).toThrow(
-      /^compile: expected metrics to be a list of metric names, e.g. metrics: \['accuracy'\]\. Received: metrics="accuracy"$/,
+      /^compile: expected metrics to be a list of metric names or dt.metrics.Metric instances, e.g. metrics: \['accuracy'\]\. Received: metrics="accuracy"$/,
     );
     m.dispose();
   });

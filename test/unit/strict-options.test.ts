@@ -22,6 +22,11 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
     RandomContrast: [0.1], RandomBrightness: [0.1], RandomImageLayer: null, // abstract base of the augmentation layers
     Add: [], Average: [], Concatenate: [], Dot: [1], Maximum: [], Minimum: [], Multiply: [], Subtract: [],
     Merge: null, // abstract base of the merge layers
+    Embedding: [5, 2], Masking: [], Conv1D: [4, 3], MaxPooling1D: [2], AveragePooling1D: [2], GlobalMaxPooling1D: [],
+    GlobalAveragePooling1D: [], UpSampling1D: [2], ZeroPadding1D: [1], Cropping1D: [1], TextVectorization: [],
+    SimpleRNN: [2], LSTM: [2], GRU: [2], SimpleRNNCell: [2], LSTMCell: [2], GRUCell: [2], RNN: [new dt.layers.GRUCell(2)],
+    RNNCell: null, // abstract base of the cells
+    Bidirectional: [new dt.layers.LSTM(2)], TimeDistributed: [new dt.layers.Dense(2)],
   },
   optimizers: {
     Adam: [], SGD: [], Optimizer: null,
@@ -107,13 +112,14 @@ describe('strict options', () => {
     expect(() => ds.batch(2, { drop_remainder: true } as never)).toThrow(/^Dataset.batch: unrecognized options \{drop_remainder\}/);
     expect(() => ds.shuffle(2, { sed: 1 } as never)).toThrow(/^Dataset.shuffle: unrecognized options \{sed\}/);
     expect(() => ds.map((v) => v, { parallel: 2 } as never)).toThrow(/^Dataset.map: unrecognized options \{parallel\}/);
+    expect(() => ds.paddedBatch(2, { padding_values: 0 } as never)).toThrow(/^Dataset.paddedBatch: unrecognized options \{padding_values\}/);
     await expect(dt.datasets.mnist.loadData('/path' as never)).rejects.toThrow(/^mnist.loadData: expected an options object\. Received: a string "\/path"$/);
     await expect(dt.datasets.mnist.loadData({ dir: '/x' } as never)).rejects.toThrow(/^mnist.loadData: unrecognized options \{dir\}\. Expected one of: path$/);
     expect(() => new dt.Sequential([], { nme: 'm' } as never)).toThrow(/^Sequential: unrecognized options \{nme\}/);
     const model = new dt.Sequential([dt.layers.Input({ shape: [2] }), new dt.layers.Dense(1)]);
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metric: ['accuracy'] } as never)).toThrow(/^compile: unrecognized options \{metric\}/);
     const one = dt.ones([1, 2]);
-    expect(() => model.call(one, { trainig: true } as never)).toThrow(/\.call: unrecognized options \{trainig\}\. Expected one of: training$/);
+    expect(() => model.call(one, { trainig: true } as never)).toThrow(/\.call: unrecognized options \{trainig\}\. Expected one of: training, mask$/);
     expect(() => model.layers[1].apply(one, 'train' as never)).toThrow(/^Dense '.*'\.apply: expected an options object\. Received: a string "train"$/);
     one.dispose();
     model.compile({ optimizer: 'sgd', loss: 'mse' });

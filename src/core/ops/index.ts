@@ -27,4 +27,5 @@ export * from './unary.ts';
 export * from './adam.ts';
 export * from './erf.ts';
 export * from './softplus.ts';
+export * from './batch-norm.ts';
 export * from './conv2d-bias-act.ts';

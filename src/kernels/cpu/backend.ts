@@ -4,8 +4,12 @@
  * (its hot loops WebAssembly SIMD, or plain scalar TypeScript where that is missing or turned
  * off) that rounds each arithmetic step to float32 and reduces in the engine's one fixed order,
  * whatever the thread count (setNumThreads / DITTO_THREADS) and whichever loops run.
- * Freed buffers are kept (up to CACHE_LIMIT bytes) and reused for allocations of the same byte
- * length: the first touch of fresh pages costs about as much as a simple kernel. A reused buffer
+ * Freed buffers are kept (up to the larger of CACHE_LIMIT bytes and the most bytes ever live at
+ * once) and reused for allocations of the same byte length: the first touch of fresh pages costs
+ * about as much as a simple kernel, and a SharedArrayBuffer dropped from the cache is freed only
+ * when V8 next collects garbage, which the small JavaScript heap of a training loop rarely asks
+ * for: a cache smaller than a step's working set made every step allocate afresh and the process
+ * grow by the dropped buffers (about 110 MB per step for the ResNet example). A reused buffer
  * is not cleared (Backend.alloc: contents unspecified); every kernel writes its whole output
  * (test/unit/cpu/writes-all-outputs.test.ts).
  * Part of src/kernels/cpu: imports src/core only.
@@ -20,7 +24,10 @@ import { CPU_KERNELS } from './kernels.ts';
 import { shutdownPool } from './thread-pool.ts';
 import type { CpuKernel } from './types.ts';
 
-/** Bytes of freed buffers kept for reuse (the oldest are dropped beyond it). */
+/**
+ * Bytes of freed buffers kept for reuse at least (the oldest are dropped beyond it, or beyond the peak
+ * of live bytes when that is larger: a training step then reuses the buffers of the previous one).
+ */
 const CACHE_LIMIT = 128 << 20;
 
 const MAX_LENGTH = constants.MAX_LENGTH;
@@ -32,6 +39,9 @@ export class CpuBackend implements Backend<TypedArray> {
     return gemmKernelKind() === 'simd' ? 'TypeScript + WebAssembly SIMD kernels, float32-exact' : 'TypeScript scalar kernels (no WebAssembly SIMD), float32-exact';
   }
   private live = 0;
+  /** Bytes of the live buffers, and the most there ever were at once (the cache keeps up to that much). */
+  private liveBytes = 0;
+  private peakBytes = 0;
   private readonly cache = new Map<number, SharedArrayBuffer[]>();
   /** The cached buffers, oldest first (a buffer freed twice must not be handed out twice). */
   private readonly cached = new Set<SharedArrayBuffer>();
@@ -48,13 +58,13 @@ export class CpuBackend implements Backend<TypedArray> {
     if (buf) {
       this.cached.delete(buf);
       this.cachedBytes -= bytes;
-      this.live++;
+      this.countAlloc(bytes);
       return viewOf(dtype, buf, 0, size);
     }
     // Counted once allocated: a failed allocation (RangeError) leaves the count as it was; allocate()
     // (core/memory-budget.ts) turns it into a ResourceExhaustedError naming the op.
     const out = allocArray(dtype, size, true);
-    this.live++;
+    this.countAlloc(out.byteLength);
     return out;
   }
 
@@ -70,14 +80,26 @@ export class CpuBackend implements Backend<TypedArray> {
     return handle.slice();
   }
 
+  peekSync(handle: TypedArray, _dtype: DType, size: number): TypedArray {
+    return handle.length === size ? handle : handle.subarray(0, size);
+  }
+
+  private countAlloc(bytes: number): void {
+    this.live++;
+    this.liveBytes += bytes;
+    if (this.liveBytes > this.peakBytes) this.peakBytes = this.liveBytes;
+  }
+
   free(handle: TypedArray): void {
     this.live--;
+    this.liveBytes -= handle.byteLength;
     const buf = handle.buffer;
     const bytes = buf.byteLength;
     if (!(buf instanceof SharedArrayBuffer) || bytes === 0 || handle.byteOffset !== 0 || handle.byteLength !== bytes) return;
-    if (bytes > CACHE_LIMIT || this.cached.has(buf)) return;
+    const limit = Math.max(CACHE_LIMIT, this.peakBytes);
+    if (bytes > limit || this.cached.has(buf)) return;
     for (const old of this.cached) {
-      if (this.cachedBytes + bytes <= CACHE_LIMIT) break;
+      if (this.cachedBytes + bytes <= limit) break;
       this.cached.delete(old);
       const same = this.cache.get(old.byteLength)!;
       same.splice(same.indexOf(old), 1);

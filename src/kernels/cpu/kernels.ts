@@ -5,6 +5,7 @@
  */
 import type { OpName } from '../../core/ops/op-attrs.ts';
 import { KERNELS as adam } from './adam.ts';
+import { KERNELS as batchNorm } from './batch-norm.ts';
 import { KERNELS as binary } from './binary.ts';
 import { KERNELS as conv2d } from './conv2d.ts';
 import { KERNELS as depthwiseConv2d } from './depthwise-conv2d.ts';
@@ -28,4 +29,5 @@ export const CPU_KERNELS: { [O in OpName]: CpuKernel<O> } = {
   ...specialUnary,
   ...imageTransform,
   ...depthwiseConv2d,
+  ...batchNorm,
 };

@@ -5,7 +5,7 @@
  * same bits. `TaskJobs` maps every task name to its job type: runJob and runSplit
  * (thread-pool.ts) are generic over the name, so a job is checked against its task at every call.
  * The `test.*` tasks exist for the pool's own tests (error and crash reporting, thread shares).
- * Part of src/kernels/cpu: imports the task modules (ew-tasks.ts, gemm-tasks.ts,
+ * Part of src/kernels/cpu: imports the task modules (ew-tasks.ts, gemm-tasks.ts, batch-norm-tasks.ts,
  * random-tasks.ts) and the WebAssembly modules they run; the worker threads load it.
  */
 import { isMainThread } from 'node:worker_threads';
@@ -13,6 +13,7 @@ import {
   type BinaryJob, type BinaryRowJob, type MaxPoolGradJob, type MaxPoolJob, type ReluGradJob, type ReluJob, type ResizeJob, type SumChunksJob, type WhereJob,
   runBinaryBlock, runBinaryRowBlock, runMaxPoolBlock, runMaxPoolGradBlock, runReluBlock, runReluGradBlock, runResizeBlock, runSumChunksBlock, runWhereBlock,
 } from './ew-tasks.ts';
+import { type BatchNormChunksJob, type BatchNormRowsJob, runBatchNormChunksBlock, runBatchNormRowsBlock } from './batch-norm-tasks.ts';
 import { type GemmJob, runGemmBlock } from './gemm-tasks.ts';
 import { type ImageTransformJob, runImageTransformBlock } from './image-transform-tasks.ts';
 import { type PhiloxJob, runPhiloxBlock } from './random-tasks.ts';
@@ -20,6 +21,7 @@ import { type WasmModule, compiledModules } from './wasm-builder.ts';
 import { ewAvailable } from './wasm-ew.ts';
 import { simdGemmModule } from './wasm-gemm.ts';
 import { simdPhiloxModule } from './wasm-philox.ts';
+import { bnAvailable } from './wasm-bn.ts';
 
 /** Job of the test tasks that write one word per thread or block into `out`, after spinning spinMs milliseconds. */
 export interface RecordJob {
@@ -42,6 +44,8 @@ export interface SplitJobs {
   maxPool2dGrad: MaxPoolGradJob;
   philoxUniform: PhiloxJob;
   imageTransform: ImageTransformJob;
+  batchNormChunks: BatchNormChunksJob;
+  batchNormRows: BatchNormRowsJob;
 }
 
 /** Every task's job, by task name. */
@@ -70,6 +74,7 @@ export function wasmModulesForWorkers(): Record<string, WasmModule> {
   simdGemmModule();
   simdPhiloxModule();
   ewAvailable();
+  bnAvailable();
   return compiledModules();
 }
 
@@ -96,6 +101,8 @@ export const TASKS: { readonly [T in TaskName]: BlockTask<T> } = {
   sumChunks: runSumChunksBlock,
   philoxUniform: runPhiloxBlock,
   imageTransform: runImageTransformBlock,
+  batchNormChunks: runBatchNormChunksBlock,
+  batchNormRows: runBatchNormRowsBlock,
   /** Test hook: a worker block throws (the main thread's blocks do nothing). */
   'test.throw': (job) => {
     if (!isMainThread) throw new Error(job.message);

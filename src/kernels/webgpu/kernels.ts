@@ -7,6 +7,7 @@
 import type { OpName } from '../../core/ops/op-attrs.ts';
 import { OP_NAMES } from '../../core/ops/op-def.ts';
 import { KERNELS as adam } from './adam.ts';
+import { KERNELS as batchNorm } from './batch-norm.ts';
 import { KERNELS as binary } from './binary.ts';
 import { KERNELS as conv2d } from './conv2d.ts';
 import { KERNELS as depthwiseConv2d } from './depthwise-conv2d.ts';
@@ -33,6 +34,7 @@ export const WEBGPU_KERNELS: WebGpuKernelTable = {
   ...specialUnary,
   ...imageTransform,
   ...depthwiseConv2d,
+  ...batchNorm,
   ...conv2dBiasAct,
 };
 

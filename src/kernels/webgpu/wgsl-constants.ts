@@ -11,6 +11,7 @@
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { ADAM_MODE } from './adam.ts';
+import { BN_MODE } from './batch-norm.ts';
 import { BINARY_OP, DTYPE_CODE } from './binary.ts';
 import { DEPTHWISE_MODE } from './depthwise-conv2d.ts';
 import { FILL_MODE } from './image-transform.ts';
@@ -46,6 +47,7 @@ export const WGSL_CONSTANT_GROUPS: Readonly<Record<string, Readonly<Record<strin
   'const/random-algos': prefixed('ALGO', RANDOM_ALGO),
   'const/image-transform': prefixed('FILL', FILL_MODE),
   'const/depthwise-modes': prefixed('DEPTHWISE', DEPTHWISE_MODE),
+  'const/batch-norm-modes': prefixed('BN', BN_MODE),
 };
 
 /** The WGSL text of one constant group. */

@@ -27,9 +27,10 @@ export interface BackupAndRestoreOptions {
  * random state, data position, metric accumulators, History, callback states) into `backupDir` after every epoch or
  * every `saveFreq` batches, and a fit that finds a checkpoint there resumes from it, so the interrupted run ends
  * with the bits of an uninterrupted one. When training ends (also when a callback stopped it), `backupDir` is
- * deleted if `deleteCheckpoint`. The program must build the same model, optimizer, callbacks and Dataset (same
- * shuffle seeds) and pass the same epochs; fit refuses a checkpoint that does not match. The training data must be
- * a Dataset; `fit`'s own `checkpoint` and `resumeFrom` cannot be combined with it.
+ * deleted if `deleteCheckpoint`. The program must build the same model, optimizer, callbacks and data (a Dataset
+ * with the same shuffle seeds, or the same arrays) and pass the same epochs; fit refuses a checkpoint that does not
+ * match. The training data must be a Dataset or arrays; `fit`'s own `checkpoint` and `resumeFrom` cannot be
+ * combined with it.
  *
  * @example
  * ```ts

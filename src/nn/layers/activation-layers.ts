@@ -32,6 +32,8 @@ export interface ReLUConfig extends LayerConfig {
  * @throws {@link ArgumentError} for a negative maxValue or negativeSlope, or options that are not finite numbers.
  */
 export class ReLU extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** Upper saturation value (null: none). */
   readonly maxValue: number | null;
   /** Slope below the threshold. */
@@ -71,6 +73,8 @@ export interface LeakyReLUConfig extends LayerConfig {
  * @throws {@link ArgumentError} for a negative or non-finite negativeSlope.
  */
 export class LeakyReLU extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** Slope below 0. */
   readonly negativeSlope: number;
 
@@ -104,6 +108,8 @@ export interface ELUConfig extends LayerConfig {
  * @throws {@link ArgumentError} for a non-finite alpha.
  */
 export class ELU extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** Scale of the negative part. */
   readonly alpha: number;
 
@@ -142,6 +148,8 @@ export interface PReLUConfig extends LayerConfig {
  * unknown non-batch dimension when built, or an input whose non-shared dimensions differ from the built ones.
  */
 export class PReLU extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** The shared axes (1-based), sorted, or null. */
   readonly sharedAxes: readonly number[] | null;
   /** The learned slope (after build). */

@@ -35,6 +35,8 @@ export interface DenseConfig extends LayerConfig, WeightOptionsConfig {
  * called on input of rank < 2 or with a different last dimension than it was built with.
  */
 export class Dense extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** Number of output features. */
   readonly units: number;
   /** Whether the layer has a bias. */

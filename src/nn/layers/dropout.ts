@@ -26,6 +26,8 @@ export interface DropoutConfig extends LayerConfig {
  * @throws {@link ArgumentError} for a rate outside [0, 1] or a seed that is not an integer.
  */
 export class Dropout extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** Fraction of the inputs to drop, in [0, 1]. */
   readonly rate: number;
   /** The mask's broadcast shape (see {@link DropoutConfig.noiseShape}). */

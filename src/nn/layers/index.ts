@@ -39,3 +39,14 @@ export { Add, Average, Maximum, Merge, Minimum, Multiply, Subtract } from './mer
 export { Concatenate, type ConcatenateConfig } from './concatenate.ts';
 export { Dot, type DotConfig } from './dot.ts';
 export { add, average, concatenate, dot, maximum, minimum, multiply, subtract, type MergeFunction } from './merge-functions.ts';
+export { Embedding, type EmbeddingConfig, Masking, type MaskingConfig } from './embedding.ts';
+export { Conv1D, type Conv1DConfig } from './conv1d.ts';
+export { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, type GlobalPooling1DConfig, type Pooling1DConfig } from './pooling1d.ts';
+export { Cropping1D, UpSampling1D, ZeroPadding1D } from './reshaping1d.ts';
+export { TextVectorization, type TextBatch, type TextStandardize, type TextVectorizationConfig } from './text-vectorization.ts';
+export type { LayerMask, MaskedOutput } from '../layer.ts';
+export { type BiasSpec, type DropoutMasks, GRUCell, type GRUCellConfig, LSTMCell, type LSTMCellConfig, RNNCell, type RNNCellConfig, SimpleRNNCell } from './rnn-cells.ts';
+export { RNN, type RNNConfig } from './rnn.ts';
+export { GRU, type GRUConfig, LSTM, type LSTMConfig, type RecurrentLayerConfig, SimpleRNN, type SimpleRNNConfig } from './recurrent.ts';
+export { Bidirectional, type BidirectionalConfig, type BidirectionalMergeMode } from './bidirectional.ts';
+export { TimeDistributed } from './time-distributed.ts';

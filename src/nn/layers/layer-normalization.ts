@@ -40,6 +40,8 @@ export interface LayerNormalizationConfig extends LayerConfig, NormalizationOpti
  * input without those axes or with an unknown size along one; {@link DTypeError} for a non-float32 input.
  */
 export class LayerNormalization extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** The normalized axes as given. */
   readonly axis: number | readonly number[];
   /** Added to the variance before the square root. */

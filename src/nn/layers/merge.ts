@@ -7,8 +7,8 @@
  * so a sum of n inputs has one fixed order; Average divides that sum by n.
  * Part of src/nn: imports src/core only.
  */
-import { ShapeError, type Tensor, ops } from '../../core/internal.ts';
-import { type CallContext, Layer, type LayerConfig, type SymbolicShape, fmtShapes } from '../layer.ts';
+import { ShapeError, type Tensor, ops, tidy } from '../../core/internal.ts';
+import { type CallContext, Layer, type LayerConfig, type LayerMask, type SymbolicShape, fmtShapes } from '../layer.ts';
 
 /**
  * The base of layers that merge a list of tensors (Keras's `Merge`): `apply([a, b, ...])` on tensors or symbolic
@@ -76,6 +76,20 @@ export abstract class Merge extends Layer<Tensor[], Tensor> {
       return y;
     });
     return this.mergeFunction(aligned);
+  }
+
+  /**
+   * The output's mask, Keras 3's Merge.compute_mask: null when no input has one, else the elementwise AND of the
+   * inputs' masks (an input without one does not restrict), uint8. So merge layers pass masks on (`supportsMasking`).
+   */
+  override computeMask(_xs: Tensor[], mask: LayerMask): Tensor | null {
+    const ms = (Array.isArray(mask) ? mask : [mask]).filter((m): m is Tensor => m !== null && m !== undefined);
+    if (ms.length === 0) return null;
+    return tidy(() => {
+      let all = ops.cast(ops.notEqual(ms[0], 0), 'int32');
+      for (const m of ms.slice(1)) all = ops.mul(all, ops.cast(ops.notEqual(m, 0), 'int32'));
+      return ops.notEqual(all, 0);
+    });
   }
 }
 

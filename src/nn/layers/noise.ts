@@ -41,6 +41,8 @@ function withNormal(x: Tensor, seed: [number, number], mean: number, stddev: num
  * @throws {@link ArgumentError} for a stddev outside [0, 1] (Keras 3 refuses it too) or a seed that is not an integer.
  */
 export class GaussianNoise extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** Standard deviation of the noise. */
   readonly stddev: number;
   /** The layer's seed generator (absent when stddev is 0); its state is saved in checkpoints. */
@@ -89,6 +91,8 @@ function checkRate(cls: string, rate: unknown, closed: boolean): number {
  * training call) or a seed that is not an integer.
  */
 export class GaussianDropout extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** The drop probability that sets the noise's variance rate / (1 - rate). */
   readonly rate: number;
   /** The layer's seed generator (absent when rate is 0); its state is saved in checkpoints. */
@@ -133,6 +137,8 @@ export interface SpatialDropout2DConfig extends NoiseConfig {
  * input that is not rank 4.
  */
 export class SpatialDropout2D extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** Fraction of the channels to drop, in [0, 1]. */
   readonly rate: number;
   /** The layer's seed generator (absent when rate is 0); its state is saved in checkpoints. */

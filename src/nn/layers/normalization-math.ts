@@ -15,7 +15,8 @@
  * the reduced axes, SUM_CHUNK = 256 terms per sequential chunk), the same on every backend and thread
  * count; every other step is one correctly rounded float32 + - * / or sqrt. `1 / sqrt(v)` is two
  * roundings where TensorFlow's rsqrt is one (not correctly rounded there either).
- * For later: an rsqrt primitive, or one fused kernel per normalization, would save passes over x.
+ * BatchNormalization's training with the channels last uses the fused primitives of src/core/ops/batch-norm.ts,
+ * which keep exactly these bits (test/ops/batch-norm.test.ts compares them with these functions).
  * Part of src/nn: imports src/core only.
  */
 import { type Tensor, noGrad, ops } from '../../core/internal.ts';

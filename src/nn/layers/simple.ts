@@ -38,6 +38,8 @@ export class Flatten extends Layer {
  * @throws {@link ArgumentError} for an unknown name.
  */
 export class Activation extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** The activation's Keras name. */
   readonly activationName: string;
   private readonly fn: ActivationFn;
@@ -59,8 +61,11 @@ export class Activation extends Layer {
 
 /** Options of {@link InputLayer} and {@link Input} (Keras's `keras.Input` arguments). */
 export interface InputConfig extends LayerConfig {
-  /** The input shape without the batch dimension, e.g. `[28, 28, 1]`. */
-  shape?: readonly number[];
+  /**
+   * The input shape without the batch dimension, e.g. `[28, 28, 1]`; null for a dimension that may change from batch
+   * to batch (`[null]` for token-id sequences padded to each batch's longest, Keras's `shape=(None,)`).
+   */
+  shape?: readonly (number | null)[];
   /** The dtype of the model input (default 'float32'): a model casts what it is given to it. */
   dtype?: 'float32' | 'int32';
   /** A fixed batch size for the symbolic tensor's shape (default: none, the batch dimension is null). */
@@ -75,6 +80,8 @@ export interface InputConfig extends LayerConfig {
  * @throws {@link ArgumentError} without a shape, or for a bad dtype or batch size.
  */
 export class InputLayer extends Layer {
+  /** Passes the input's mask on unchanged (Keras: `supports_masking = True`). */
+  override supportsMasking = true;
   /** The dtype of the model input. */
   readonly dtype: 'float32' | 'int32';
   /** The fixed batch size, if any. */

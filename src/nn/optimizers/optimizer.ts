@@ -7,7 +7,7 @@
  * per step on the host with float32 rounding at each step.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, ShapeError, type Tensor, type Variable, fmtShape, ops, tidy } from '../../core/internal.ts';
+import { ArgumentError, ShapeError, type Tensor, type Variable, fmtShape, ops, tidy, withScope } from '../../core/internal.ts';
 import { type BaseOptimizerOptions, type BaseSettings, applyWeightDecay, baseConfig, checkBaseOptions, clipGradients } from './base-options.ts';
 import { type LearningRate, checkLearningRate, learningRateAt, learningRateConfig } from './schedules/schedule.ts';
 
@@ -197,7 +197,8 @@ export abstract class Optimizer {
     }
     const vars = pairs.map(([, v]) => v);
     this.build(vars);
-    tidy(() => {
+    // Scoped for op traces (dt.debug.trace): the update's ops run under 'optimizer'.
+    withScope('optimizer', () => tidy(() => {
       const k = this.base.gradientAccumulationSteps;
       let grads = pairs.map(([g]) => g);
       if (k) {
@@ -214,7 +215,7 @@ export abstract class Optimizer {
         this.step(grads, vars);
       }
       this.afterUpdate(vars);
-    });
+    }));
     this.iterations++;
   }
 

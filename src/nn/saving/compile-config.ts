@@ -8,6 +8,7 @@
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError } from '../../core/internal.ts';
+import { getLoss } from '../losses.ts';
 import type { ModelBase } from '../model-base.ts';
 import {
   Adadelta, Adagrad, Adam, Adamax, AdamW, LearningRateSchedule, Lion, Nadam, Optimizer, RMSprop, SGD, schedules,
@@ -172,19 +173,58 @@ export function compileToKerasConfig(model: ModelBase<any, any>, compileOptions:
   };
 }
 
-/** A loss or metric entry of a compile_config as a name (Keras also writes serialized loss objects). */
-function lossName(v: unknown, where: string): unknown {
+/**
+ * Arguments of Keras 3's loss and metric classes at their defaults, as Keras's `get_config` writes them for an
+ * instance made with no arguments (`keras.losses.CategoricalCrossentropy()` writes `label_smoothing: 0.0, axis: -1`):
+ * by class name, and for every class. Such an entry reads back as its name, which ditto resolves to the same defaults.
+ */
+const DEFAULT_ARGS: Record<string, Record<string, unknown>> = {
+  '*': { from_logits: false, label_smoothing: 0, axis: -1, ignore_class: null },
+  BinaryFocalCrossentropy: { apply_class_balancing: false, alpha: 0.25, gamma: 2 },
+  Huber: { delta: 1 },
+  SparseTopKCategoricalAccuracy: { k: 5, from_sorted_ids: false },
+  TopKCategoricalAccuracy: { k: 5 },
+  BinaryAccuracy: { threshold: 0.5 },
+};
+
+/** Whether argument `k` = `x` of Keras class `cls` changes nothing when the entry is read back as its name. */
+function isDefaultArg(cls: string, k: string, x: unknown): boolean {
+  if (k === 'reduction') return x === null || x === 'sum_over_batch_size' || x === 'auto'; // Keras 3's and Keras 2's defaults
+  if (['name', 'dtype', 'fn'].includes(k) || x === null || x === false) return true;
+  const own = DEFAULT_ARGS[cls];
+  if (own && k in own) return own[k] === x;
+  return k in DEFAULT_ARGS['*'] && DEFAULT_ARGS['*'][k] === x;
+}
+
+/**
+ * A loss or metric entry of a compile_config as a name (Keras also writes serialized loss objects). A serialized
+ * loss reads back as its class name when ditto knows the class (its `name`, e.g. Huber's 'huber_loss', need not be a
+ * loss name); a metric as its name, the key of its logs.
+ */
+function lossName(v: unknown, where: string, kind: 'loss' | 'metric'): unknown {
   if (v === null || v === undefined || typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.map((x, i) => lossName(x, `${where}[${i}]`));
+  if (Array.isArray(v)) return v.map((x, i) => lossName(x, `${where}[${i}]`, kind));
   if (isObject(v) && typeof v.class_name === 'string') {
+    const cls = v.class_name;
     const cfg = isObject(v.config) ? v.config : {};
-    const rest = Object.keys(cfg).filter((k) => !['name', 'reduction', 'dtype', 'fn'].includes(k) && cfg[k] !== null && cfg[k] !== false);
-    if (rest.length) throw configError(where, `unsupported ${v.class_name} arguments ${rest.join(', ')} (ditto restores losses and metrics by name)`);
+    const rest = Object.keys(cfg).filter((k) => !isDefaultArg(cls, k, cfg[k]));
+    if (rest.length) throw configError(where, `unsupported ${cls} arguments ${rest.join(', ')} (ditto restores losses and metrics by name)`);
+    if (kind === 'loss' && knownLoss(cls)) return cls;
     // Keras 3 writes e.g. { class_name: 'SparseCategoricalCrossentropy', config: { name: 'sparse_categorical_crossentropy', ... } }
-    return typeof cfg.name === 'string' ? cfg.name : v.class_name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    return typeof cfg.name === 'string' ? cfg.name : cls.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   }
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, lossName(x, `${where}.${k}`)]));
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, lossName(x, `${where}.${k}`, kind)]));
   throw configError(where, `expected a loss or metric name. Received: ${JSON.stringify(v)}`, true);
+}
+
+/** Whether `dt.losses.get` resolves this name. */
+function knownLoss(name: string): boolean {
+  try {
+    getLoss(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -203,9 +243,9 @@ export function compileFromKerasConfig(cc: unknown): CompileOptions {
     if ((k === 'weighted_metrics' || k === 'sample_weight_mode') && (v === null || (Array.isArray(v) && v.length === 0))) continue;
     throw configError(where, `unsupported compile field ${k}=${JSON.stringify(v)?.slice(0, 80)}`);
   }
-  const out: Record<string, unknown> = { optimizer, loss: lossName(cc.loss, `${where}.loss`) };
+  const out: Record<string, unknown> = { optimizer, loss: lossName(cc.loss, `${where}.loss`, 'loss') };
   if (cc.metrics !== null && cc.metrics !== undefined) {
-    const metrics = lossName(cc.metrics, `${where}.metrics`);
+    const metrics = lossName(cc.metrics, `${where}.metrics`, 'metric');
     // Keras 2 nests metrics per output ([['accuracy']] for one output): one output's list is the list.
     out.metrics = Array.isArray(metrics) && metrics.length === 1 && Array.isArray(metrics[0]) ? metrics[0] : metrics;
   }

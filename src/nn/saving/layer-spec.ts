@@ -83,8 +83,11 @@ export function member(key: string, sub?: string): (layer: any) => unknown {
   };
 }
 
-/** Keys any layer config may carry with these values and which ditto ignores because they change nothing. */
-const HARMLESS: Record<string, (v: unknown) => boolean> = {
+/**
+ * Keys any layer config may carry with these values and which ditto ignores because they change nothing (listed in
+ * docs/saving.md by scripts/keras-support-doc.ts).
+ */
+export const HARMLESS_LAYER_KEYS: Readonly<Record<string, (v: unknown) => boolean>> = {
   data_format: (v) => v === 'channels_last' || v === null,
   quantization_config: (v) => v === null,
   lora_rank: (v) => v === null,
@@ -145,7 +148,7 @@ export class ConfigReader {
       if (this.used.has(k)) continue;
       const fixed = this.spec?.fixed;
       if (fixed && Object.hasOwn(fixed, k) && (JSON.stringify(fixed[k]) === JSON.stringify(v) || (k === 'data_format' && v === null))) continue;
-      const test = this.spec?.harmless?.[k] ?? HARMLESS[k] ?? ((k.endsWith('_regularizer') || k.endsWith('_constraint')) ? (x: unknown) => x === null : undefined);
+      const test = this.spec?.harmless?.[k] ?? HARMLESS_LAYER_KEYS[k] ?? ((k.endsWith('_regularizer') || k.endsWith('_constraint')) ? (x: unknown) => x === null : undefined);
       if (test && test(v)) continue;
       throw configError(this.where, `unsupported field ${k}=${JSON.stringify(v)?.slice(0, 120)} of ${this.className}: ditto cannot honour it`);
     }

@@ -12,6 +12,9 @@ import {
   Permute, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, ReLU,
   RepeatVector, Rescaling, Reshape, Resizing, SeparableConv2D, Softmax, SpatialDropout2D, Subtract, UpSampling2D, ZeroPadding2D,
 } from '../layers/index.ts';
+import {
+  AveragePooling1D, Conv1D, Cropping1D, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, MaxPooling1D, UpSampling1D, ZeroPadding1D,
+} from '../layers/index.ts';
 import { resolveInitializer } from '../initializers/index.ts';
 import { configError } from './keras-objects.ts';
 import { type FieldSpec, type LayerSpec, f, member } from './layer-spec.ts';
@@ -68,8 +71,8 @@ const INPUT_LAYER: LayerSpec = {
   fromConfig: (r) => {
     const name = r.take('name');
     const shape = r.take(r.has('batch_shape') ? 'batch_shape' : 'batch_input_shape');
-    if (!Array.isArray(shape) || shape.length < 1 || shape.slice(1).some((d) => !(Number.isInteger(d) && d > 0))) {
-      throw configError(r.where, `expected InputLayer batch_shape to be [batch, ...dims] with known dims. Received: ${JSON.stringify(shape)}`, !Array.isArray(shape));
+    if (!Array.isArray(shape) || shape.length < 1 || shape.slice(1).some((d) => !(d === null || (Number.isInteger(d) && d > 0)))) {
+      throw configError(r.where, `expected InputLayer batch_shape to be [batch, ...dims] with dims positive or null. Received: ${JSON.stringify(shape)}`, !Array.isArray(shape));
     }
     const dtype = r.take('dtype');
     const dt = dtype === undefined || dtype === null ? 'float32' : typeof dtype === 'string' ? dtype : (dtype as { config?: { name?: unknown } }).config?.name;
@@ -79,7 +82,7 @@ const INPUT_LAYER: LayerSpec = {
     }
     if (r.has('input_tensor') && r.take('input_tensor') !== null) throw configError(r.where, 'unsupported InputLayer field input_tensor');
     const b = shape[0];
-    return new InputLayer({ shape: shape.slice(1) as number[], dtype: dt, ...(Number.isInteger(b) ? { batchSize: b as number } : {}), ...(typeof name === 'string' ? { name } : {}) });
+    return new InputLayer({ shape: shape.slice(1) as (number | null)[], dtype: dt, ...(Number.isInteger(b) ? { batchSize: b as number } : {}), ...(typeof name === 'string' ? { name } : {}) });
   },
 };
 
@@ -180,4 +183,32 @@ export const BUILTIN_LAYER_SPECS: readonly LayerSpec[] = [
   merge('Add', Add), merge('Subtract', Subtract), merge('Multiply', Multiply), merge('Average', Average), merge('Maximum', Maximum), merge('Minimum', Minimum),
   { className: 'Concatenate', cls: Concatenate, fields: [f('axis', 'axis')] },
   { className: 'Dot', cls: Dot, args: [f('axes', 'axes')], fields: [f('normalize', 'normalize')] },
+  {
+    className: 'Embedding', cls: Embedding,
+    args: [f('input_dim', 'inputDim'), f('output_dim', 'outputDim')],
+    fields: [
+      f('embeddings_initializer', 'embeddingsInitializer', 'init', member('init')), f('embeddings_regularizer', 'embeddingsRegularizer', 'reg', member('regularizer')),
+      f('embeddings_constraint', 'embeddingsConstraint', 'con', member('constraint')), f('mask_zero', 'maskZero'),
+    ],
+    fixed: { activity_regularizer: null },
+    // Keras 2's input_length only declared the input shape; lora_rank null is no LoRA.
+    harmless: { input_length: () => true, lora_rank: (v) => v === null, lora_alpha: () => true },
+  },
+  { className: 'Masking', cls: Masking, fields: [f('mask_value', 'maskValue')] },
+  {
+    className: 'Conv1D', cls: Conv1D,
+    args: [f('filters', 'filters'), f('kernel_size', 'kernelSize', 'raw', (l: Conv1D) => [l.kernelSize])],
+    fields: [
+      f('strides', 'strides', 'raw', (l: Conv1D) => [l.strides]), f('padding', 'padding'), f('dilation_rate', 'dilationRate', 'raw', (l: Conv1D) => [l.dilationRate]),
+      f('groups', 'groups'), ...actBias('kernel_initializer', 'kernelInit'), ...WEIGHT_OPTIONS,
+    ],
+    fixed: CL,
+  },
+  { className: 'MaxPooling1D', cls: MaxPooling1D, args: [f('pool_size', 'poolSize', 'raw', (l: MaxPooling1D) => [l.poolSize])], fields: [f('padding', 'padding'), f('strides', 'strides', 'raw', (l: MaxPooling1D) => [l.strides])], fixed: CL },
+  { className: 'AveragePooling1D', cls: AveragePooling1D, args: [f('pool_size', 'poolSize', 'raw', (l: AveragePooling1D) => [l.poolSize])], fields: [f('padding', 'padding'), f('strides', 'strides', 'raw', (l: AveragePooling1D) => [l.strides])], fixed: CL },
+  { className: 'GlobalAveragePooling1D', cls: GlobalAveragePooling1D, fields: [f('keepdims', 'keepdims')], fixed: CL },
+  { className: 'GlobalMaxPooling1D', cls: GlobalMaxPooling1D, fields: [f('keepdims', 'keepdims')], fixed: CL },
+  { className: 'UpSampling1D', cls: UpSampling1D, args: [f('size', 'size')] },
+  { className: 'ZeroPadding1D', cls: ZeroPadding1D, args: [f('padding', 'padding')], fixed: CL },
+  { className: 'Cropping1D', cls: Cropping1D, args: [f('cropping', 'cropping')] },
 ];

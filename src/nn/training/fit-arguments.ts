@@ -35,7 +35,7 @@ export interface FitArguments {
 const FIT_OPTIONS = [
   'epochs', 'initialEpoch', 'validationData', 'callbacks', 'verbose', 'sink', 'logInterval', 'checkpoint', 'resumeFrom',
   'batchSize', 'shuffle', 'validationSplit', 'validationFreq', 'validationBatchSize', 'validationSteps', 'stepsPerEpoch',
-  'classWeight', 'sampleWeight',
+  'classWeight', 'sampleWeight', 'trace',
 ];
 
 /** Keras's validation_freq: an integer n (every n-th epoch) or a list of 1-based epochs. */

@@ -50,6 +50,7 @@ export function prepareFitResume(run: TrainingRun, opened: OpenedResume): Prepar
       const resumed = applyResume();
       run.history.history = resumed.history.history;
       run.history.epoch = resumed.history.epoch;
+      run.history.steps = resumed.history.steps;
       return { epoch: resumed.epoch, step: resumed.step, globalStep: resumed.globalStep, applyCallbackStates: resumed.applyCallbackStates };
     },
   };

@@ -8,7 +8,7 @@
  * (checkpoint), train-step.ts (one step), progbar-logger.ts (the progress bar).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError } from '../../core/internal.ts';
+import { ArgumentError, debug, inTraceStep } from '../../core/internal.ts';
 import { CallbackList, type Logs } from '../callbacks.ts';
 import { withBackup } from '../callbacks/backup-and-restore.ts';
 import type { TrainingRun } from '../checkpoint/training-run.ts';
@@ -24,6 +24,7 @@ import type { TrainableModel } from './model.ts';
 import type { FitOptions } from './options.ts';
 import { ProgbarLogger } from './progbar-logger.ts';
 import { disposePart } from './outputs.ts';
+import { StepSeries } from './step-series.ts';
 import { StepStream } from './step-stream.ts';
 import { trainStep } from './train-step.ts';
 
@@ -35,14 +36,17 @@ export async function fitModel(model: TrainableModel, x: unknown, y: unknown, o:
     throw new ArgumentError(`fit: this model is already training (a fit call on '${(model as { name?: string }).name ?? 'the model'}' has not finished). Await it before calling fit again, or train a second model. Received: a second fit call`);
   }
   training.add(model);
+  const cleanup: (() => void)[] = [];
   try {
-    return await runFit(model, x, y, o);
+    if (o.trace !== undefined) return await debug.trace(o.trace, () => runFit(model, x, y, o, cleanup));
+    return await runFit(model, x, y, o, cleanup);
   } finally {
+    for (const f of cleanup) f();
     training.delete(model);
   }
 }
 
-async function runFit(model: TrainableModel, x: unknown, y: unknown, options: FitOptions): Promise<History> {
+async function runFit(model: TrainableModel, x: unknown, y: unknown, options: FitOptions, cleanup: (() => void)[]): Promise<History> {
   // A BackupAndRestore callback turns into checkpoint (and resumeFrom when its directory holds a backup).
   const o = withBackup(options);
   const args = checkFitArguments(model, x, y, o);
@@ -60,6 +64,8 @@ async function runFit(model: TrainableModel, x: unknown, y: unknown, options: Fi
   callbacks.setModel(model);
   callbacks.setParams(history.params);
   const cadence = new LogCadence(o.callbacks ?? [], o.logInterval ?? 1);
+  const series = new StepSeries(c);
+  cleanup.push(() => series.dispose());
   model.stopTraining = false;
   const first: FitStart = resume ? resume.apply() : freshStart(initialEpoch);
   // stepsPerEpoch / validationSteps: the data are streams cut into epochs (step-stream.ts); a resume re-enters them
@@ -91,7 +97,7 @@ async function runFit(model: TrainableModel, x: unknown, y: unknown, options: Fi
         try {
           const by = checkBatch('fit', bx, y0);
           await callbacks.call('onBatchBegin', batch);
-          trainStep(model, c, bx, by, sw, args.data.classWeights);
+          inTraceStep(globalStep + 1, () => trainStep(model, c, bx, by, sw, args.data.classWeights));
         } finally {
           if (owned) {
             disposePart(bx);
@@ -99,19 +105,24 @@ async function runFit(model: TrainableModel, x: unknown, y: unknown, options: Fi
             disposePart(sw);
           }
         }
+        series.add(globalStep + 1);
         if (cadence.due()) logs = await readLogs(c);
         await callbacks.call('onBatchEnd', batch, logs);
         batch++;
         globalStep++;
         if (model.stopTraining) break;
         if (logs.loss !== undefined && !Number.isFinite(logs.loss)) throw nanError(epoch, batch, logs.loss);
-        if (checkpoints?.dueAfterStep(run, batch, globalStep)) await checkpoints.saveAfterStep(run, batches, epoch, batch, globalStep);
+        if (checkpoints?.dueAfterStep(run, batch, globalStep)) {
+          await series.flush(history);
+          await checkpoints.saveAfterStep(run, batches, epoch, batch, globalStep);
+        }
       }
       if (batch === 0) throw new ArgumentError(`fit: the dataset produced no batches in epoch ${epoch + 1}`);
       if (run.stepsPerEpoch === null) {
         history.params.steps = batch;
         run.stepsPerEpoch = batch;
       }
+      await series.flush(history);
       const epochLogs = await readLogs(c);
       if (!model.stopTraining && !Number.isFinite(epochLogs.loss)) throw nanError(epoch, batch, epochLogs.loss);
       if (validationData && args.shouldValidate(epoch)) Object.assign(epochLogs, await evaluateRun(model, c, valStream ?? validationData, 'val_'));

@@ -3,6 +3,7 @@
  * the public types behind `Sequential`'s methods, Keras keyword arguments in camelCase.
  * Part of src/nn: imports src/core only.
  */
+import type { TraceOptions } from '../../core/internal.ts';
 import type { CallbackLike } from '../callbacks.ts';
 import type { CheckpointOptions, ResumeSource } from '../checkpoint/checkpointer.ts';
 import type { Tensor } from '../../core/internal.ts';
@@ -129,6 +130,11 @@ export interface FitOptions {
    * anything else fails with a DataFormatError before any state is changed.
    */
   resumeFrom?: ResumeSource;
+  /**
+   * Record an op trace of this fit ({@link debug.TraceOptions}: path, steps, ops, values), as `dt.debug.trace` does;
+   * compare two traces with `npx ditto diff`.
+   */
+  trace?: TraceOptions;
 }
 
 /** Options of `Sequential.evaluate`. */

@@ -90,6 +90,15 @@ const SAMPLES: Sample[] = [
   { op: 'imageTransform', inputs: [f([3, 4, 5, 1]), f([1, 8])], attrs: { interpolation: 'nearest', fillMode: 'constant', fillValue: 2, outputShape: [4, 5] }, out: [[3, 4, 5, 1], 'float32'] },
   { op: 'randomUniform', inputs: [], attrs: { shape: [3, 7], algorithm: 'philox', key: [1, 2], counter: [3, 4, 5, 6] }, out: [[3, 7], 'float32'] },
   { op: 'randomUniform', inputs: [], attrs: { shape: [9], algorithm: 'threefry', key: [1, 2], counter: [0, 0, 0, 0] }, out: [[9], 'float32'] },
+  { op: 'batchNormMoments', inputs: [f([3, 5, 4])], attrs: {}, out: [[2, 4], 'float32'] },
+  { op: 'batchNormMoments', inputs: [f([64, 30, 32])], attrs: {}, out: [[2, 32], 'float32'] },
+  { op: 'batchNormTrain', inputs: [f([3, 5, 4]), f([2, 4]), f([4]), f([4])], attrs: { epsilon: 1e-3, scale: true, center: true }, out: [[3, 5, 4], 'float32'] },
+  { op: 'batchNormTrain', inputs: [f([64, 30, 32]), f([2, 32])], attrs: { epsilon: 1e-3, scale: false, center: false }, out: [[64, 30, 32], 'float32'] },
+  { op: 'batchNormGradSums', inputs: [f([3, 5, 4]), f([3, 5, 4]), f([2, 4])], attrs: {}, out: [[2, 4], 'float32'] },
+  { op: 'batchNormGradSums', inputs: [f([64, 30, 32]), f([64, 30, 32]), f([2, 32])], attrs: {}, out: [[2, 32], 'float32'] },
+  { op: 'batchNormGradInput', inputs: [f([3, 5, 4]), f([3, 5, 4]), f([2, 4]), f([2, 4]), f([4])], attrs: { epsilon: 1e-3, scale: true, center: false }, out: [[3, 5, 4], 'float32'] },
+  { op: 'batchNormGradInput', inputs: [f([64, 30, 32]), f([64, 30, 32]), f([2, 32]), f([2, 32])], attrs: { epsilon: 1e-3, scale: false, center: false }, out: [[64, 30, 32], 'float32'] },
+  { op: 'batchNormInfer', inputs: [f([3, 5, 4]), f([2, 4]), f([4])], attrs: { epsilon: 1e-3, scale: false, center: true }, out: [[3, 5, 4], 'float32'] },
 ];
 
 describe('every CPU kernel writes its whole output', () => {

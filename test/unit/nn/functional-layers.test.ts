@@ -27,7 +27,16 @@ const CASES: Record<string, { args: unknown[]; shape?: number[] } | null> = {
   RandomFlip: { args: ['horizontal'] }, RandomRotation: { args: [0.1] }, RandomTranslation: { args: [0.1, 0.1] },
   RandomZoom: { args: [0.1] }, RandomCrop: { args: [4, 4] }, RandomContrast: { args: [0.1] }, RandomBrightness: { args: [0.1] },
   DepthwiseConv2D: { args: [3] }, SeparableConv2D: { args: [4, 3] }, Conv2DTranspose: { args: [4, 3] },
+  Conv1D: { args: [4, 3], shape: [8, 3] }, MaxPooling1D: { args: [2], shape: [8, 3] }, AveragePooling1D: { args: [2], shape: [8, 3] },
+  GlobalMaxPooling1D: { args: [], shape: [8, 3] }, GlobalAveragePooling1D: { args: [], shape: [8, 3] }, UpSampling1D: { args: [2], shape: [8, 3] },
+  ZeroPadding1D: { args: [1], shape: [8, 3] }, Cropping1D: { args: [1], shape: [8, 3] }, Masking: { args: [], shape: [8, 3] },
+  // Embedding takes ids (functional graphs with masks: masking.test.ts); TextVectorization takes strings.
+  Embedding: null, TextVectorization: null,
+  SimpleRNN: { args: [4], shape: [5, 3] }, LSTM: { args: [4, { returnSequences: true }], shape: [5, 3] }, GRU: { args: [4], shape: [5, 3] },
+  RNN: { args: [new dt.layers.LSTMCell(4)], shape: [5, 3] }, Bidirectional: { args: [new dt.layers.GRU(4)], shape: [5, 3] },
+  TimeDistributed: { args: [new dt.layers.Dense(4)], shape: [5, 3] },
   // Not single-input layers, or not layers to construct: tested elsewhere.
+  SimpleRNNCell: null, LSTMCell: null, GRUCell: null, RNNCell: null, // cells take [x, ...states]: recurrent.test.ts
   Input: null, InputLayer: null, Layer: null, RandomImageLayer: null,
   Add: null, Average: null, Concatenate: null, Dot: null, Maximum: null, Minimum: null, Multiply: null, Subtract: null, Merge: null,
 };

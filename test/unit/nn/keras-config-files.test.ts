@@ -172,6 +172,40 @@ describe('optimizer and compile configs', () => {
     m.compile(c);
   });
 
+  it('Keras 3 serialized losses and metrics with their default arguments read back as their names; other arguments are refused', () => {
+    const ser = (module: string, className: string, config: Record<string, unknown>) => ({ module, class_name: className, config, registered_name: null });
+    // As Keras 3 writes keras.losses.CategoricalCrossentropy() and keras.metrics.SparseTopKCategoricalAccuracy() in compile_config.
+    const cc = {
+      optimizer: 'rmsprop',
+      loss: ser('keras.losses', 'CategoricalCrossentropy', { name: 'categorical_crossentropy', reduction: 'sum_over_batch_size', from_logits: false, label_smoothing: 0.0, axis: -1 }),
+      metrics: [
+        ser('keras.metrics', 'CategoricalAccuracy', { name: 'categorical_accuracy', dtype: 'float32' }),
+        ser('keras.metrics', 'TopKCategoricalAccuracy', { name: 'top_k_categorical_accuracy', dtype: 'float32', k: 5 }),
+      ],
+    };
+    const c = compileFromKerasConfig(cc);
+    // A loss by its class name (dt.losses.get resolves it; Huber's name 'huber_loss' is not a loss name), a metric by
+    // its name (the key of its logs).
+    expect([c.loss, c.metrics]).toEqual(['CategoricalCrossentropy', ['categorical_accuracy', 'top_k_categorical_accuracy']]);
+    const m = new dt.Sequential([dt.Input({ shape: [3] }), new dt.layers.Dense(2, { activation: 'softmax' })]);
+    m.compile(c);
+    const huber = compileFromKerasConfig({ optimizer: 'adam', loss: ser('keras.losses', 'Huber', { name: 'huber_loss', reduction: 'sum_over_batch_size', delta: 1.0 }) });
+    expect(huber.loss).toBe('Huber');
+    m.compile(huber);
+    expect(compileFromKerasConfig({ optimizer: 'adam', loss: ser('keras.losses', 'SparseCategoricalCrossentropy', { name: 'sparse_categorical_crossentropy', reduction: 'sum_over_batch_size', from_logits: false, ignore_class: null }) }).loss)
+      .toBe('SparseCategoricalCrossentropy');
+    m.dispose();
+    // Anything else would be lost by reading the entry as its name: refused, naming it.
+    const smoothed = { ...cc, loss: ser('keras.losses', 'CategoricalCrossentropy', { name: 'categorical_crossentropy', reduction: 'sum_over_batch_size', from_logits: false, label_smoothing: 0.1, axis: -1 }) };
+    expect(() => compileFromKerasConfig(smoothed)).toThrow(/unsupported CategoricalCrossentropy arguments label_smoothing/);
+    expect(() => compileFromKerasConfig({ ...cc, loss: ser('keras.losses', 'CategoricalCrossentropy', { name: 'categorical_crossentropy', reduction: 'sum', axis: -1 }) }))
+      .toThrow(/unsupported CategoricalCrossentropy arguments reduction/);
+    expect(() => compileFromKerasConfig({ ...cc, loss: ser('keras.losses', 'CategoricalCrossentropy', { name: 'categorical_crossentropy', from_logits: true }) }))
+      .toThrow(/unsupported CategoricalCrossentropy arguments from_logits/);
+    expect(() => compileFromKerasConfig({ ...cc, metrics: [ser('keras.metrics', 'TopKCategoricalAccuracy', { name: 'top_k_categorical_accuracy', k: 3 })] }))
+      .toThrow(/unsupported TopKCategoricalAccuracy arguments k/);
+  });
+
   it('refuses what it cannot honour, naming it', () => {
     expect(() => optimizerFromKerasConfig({ class_name: 'Ftrl', config: {} })).toThrow(/unsupported optimizer class 'Ftrl'/);
     expect(() => optimizerFromKerasConfig({ class_name: 'SGD', config: { learning_rate: 0.1, decay: 0.01 } })).toThrow(/unsupported field decay=0.01 of optimizer SGD \(at compile_config.optimizer\)/);

@@ -64,6 +64,18 @@ const CASES: Record<string, unknown[] | null> = {
   Concatenate: [{ axis: 1 }],
   Dot: [[1, 2], { normalize: true }],
   InputLayer: [{ shape: [5, 3], batchSize: 7, dtype: 'int32' }],
+  Embedding: [10, 4, { maskZero: true, embeddingsInitializer: new I.RandomNormal({ stddev: 0.1, seed: 2 }), embeddingsRegularizer: new dt.regularizers.L2({ l2: 0.01 }), embeddingsConstraint: new dt.constraints.NonNeg() }],
+  Masking: [{ maskValue: -1 }],
+  Conv1D: [4, 3, { padding: 'causal', dilationRate: 2, groups: 2, activation: 'relu', useBias: false, kernelInitializer: new I.HeNormal({ seed: 3 }), kernelRegularizer: 'l2' }],
+  MaxPooling1D: [3, { strides: 1, padding: 'same' }],
+  AveragePooling1D: [2, {}],
+  GlobalMaxPooling1D: [{ keepdims: true }],
+  GlobalAveragePooling1D: [{ keepdims: true }],
+  UpSampling1D: [3],
+  ZeroPadding1D: [[1, 2]],
+  Cropping1D: [[2, 0]],
+  // TextVectorization's vocabulary is a Keras asset file, not config: not serialized yet.
+  TextVectorization: null,
   // Not classes one serializes: a function, and abstract bases.
   Input: null, Layer: null, Merge: null, RandomImageLayer: null,
 };

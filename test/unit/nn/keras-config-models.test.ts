@@ -291,7 +291,8 @@ describe('config errors name the class, the field and where it sits', () => {
     expect(() => dt.models.modelFromJSON(dense({ kernel_regularizer: { class_name: 'L3', config: {} } }))).toThrow(/unsupported regularizer class 'L3'.*field kernel_regularizer/);
     expect(() => dt.models.modelFromJSON(dense({ kernel_initializer: { class_name: 'Foo', config: {} } }))).toThrow(/unsupported initializer.*Foo.*field kernel_initializer/);
     expect(() => dt.models.modelFromJSON(dense({ activation: 'swishy' }))).toThrow(/cannot build Dense: Dense: unknown activation 'swishy'/);
-    expect(() => dt.models.modelFromJSON(seqWith({ class_name: 'Conv1D', config: { name: 'c' } }))).toThrow(/unsupported Keras class 'Conv1D'/);
+    expect(() => dt.models.modelFromJSON(seqWith({ class_name: 'Conv3D', config: { name: 'c' } }))).toThrow(/unsupported Keras class 'Conv3D'/);
+    expect(() => dt.models.modelFromJSON(seqWith({ class_name: 'Conv1D', config: { name: 'c' } }))).toThrow(/missing field filters of Conv1D/); // Conv1D is supported (seq-inputs)
     const conv = seqWith({ class_name: 'Flatten', config: { name: 'f', data_format: 'channels_first' } });
     expect(() => dt.models.modelFromJSON(conv)).toThrow(/unsupported field data_format="channels_first" of Flatten/);
     // Harmless fields are accepted: trainable, float32 dtype, channels_last, null regularizers, quantization_config null.

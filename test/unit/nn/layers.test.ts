@@ -257,7 +257,7 @@ describe('layer errors', () => {
       [() => new L.Dense(2, { activation: 'gelu_fast' }), /^Dense: unknown activation 'gelu_fast'. Expected one of: relu, softmax, sigmoid, tanh, linear, relu6/],
       [() => new L.Dropout(1.5), /^Dropout: expected rate in \[0, 1\]. Received: rate=1.5/],
       [() => new L.Dropout(0.5, { seed: 0.5 }), /^Dropout: expected an integer seed. Received: seed=0.5/],
-      [() => new L.Dense(2, { inputShape: [0] }), /^Dense: expected inputShape of positive integers/],
+      [() => new L.Dense(2, { inputShape: [0] }), /^Dense: expected inputShape of positive integers or null/],
       [() => new L.Dense(2, { name: '' }), /^Dense: expected a non-empty string name/],
       [() => new L.InputLayer({}), /^InputLayer: expected a shape/],
       [() => new dt.Sequential([new L.Dense(1, { name: 'a' }), new L.Dense(1, { name: 'a' })]), /^Sequential.add: expected unique layer names. Received: a second layer named 'a'/],
