@@ -15,9 +15,8 @@
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
 import { runOp } from '../run-op.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
-import { type Conv2dOptions, conv2dGradFilter, conv2dGradInput, convAttrs } from './conv2d.ts';
+import { type Conv2dOptions, conv2dGradFilter, conv2dGradInput, convAttrs, inferConv2d } from './conv2d.ts';
 import { defineOp } from './op-def.ts';
-import { convWindow2d, expectRank4 } from './window.ts';
 
 /** The activations conv2dBiasAct fuses. */
 export type FusedActivation = 'relu' | 'linear';
@@ -35,22 +34,15 @@ declare module './op-attrs.ts' {
 const conv2dBiasActOp = defineOp({
   name: 'conv2dBiasAct',
   infer: ([x, w, b], a) => {
-    expectRank4('conv2dBiasAct', 'x', x.shape);
-    expectRank4('conv2dBiasAct', 'w', w.shape, '[kH, kW, C, F]');
-    if (x.dtype !== 'float32' || w.dtype !== 'float32' || b.dtype !== 'float32') {
-      throw new DTypeError(`conv2dBiasAct: expected float32 x, w and b. Received: x.dtype=${x.dtype}, w.dtype=${w.dtype}, b.dtype=${b.dtype}`);
-    }
-    if (x.shape[3] !== w.shape[2]) {
-      throw new ShapeError(`conv2dBiasAct: expected x channels (${x.shape[3]}) to equal w input channels (w.shape[2] = ${w.shape[2]}). Received: x.shape=${fmtShape(x.shape)}, w.shape=${fmtShape(w.shape)}`);
-    }
+    const shape = inferConv2d('conv2dBiasAct', x, w, a);
+    if (b.dtype !== 'float32') throw new DTypeError(`conv2dBiasAct: expected float32 b. Received: b.dtype=${b.dtype}`);
     if (b.shape.length !== 1 || b.shape[0] !== w.shape[3]) {
       throw new ShapeError(`conv2dBiasAct: expected b of shape [${w.shape[3]}] (one per filter). Received: b.shape=${fmtShape(b.shape)}`);
     }
     if (a.activation !== 'relu' && a.activation !== 'linear') {
       throw new ArgumentError(`conv2dBiasAct: expected activation 'relu' or 'linear'. Received: ${JSON.stringify(a.activation)}`);
     }
-    const g = convWindow2d('conv2dBiasAct', x.shape, [w.shape[0], w.shape[1]], a.strides, a.padding, a.dilations);
-    return { shape: [g.n, g.outH, g.outW, w.shape[3]], dtype: 'float32' };
+    return { shape, dtype: 'float32' };
   },
   grad: (dy, { inputs: [x, w, b], output, attrs: { activation, ...conv }, needs }, { reluGrad, reduceToShape }): (Tensor | null)[] => {
     const du = activation === 'relu' ? reluGrad(dy, output) : dy;

@@ -15,7 +15,7 @@ import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
 import { checkOptions } from '../options.ts';
 import { runOp } from '../run-op.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
-import { defineOp } from './op-def.ts';
+import { type TensorSpec, defineOp } from './op-def.ts';
 import type { ConvAttrs, Padding } from './op-attrs.ts';
 import { checkPadding, convWindow2d, expectRank4, pair } from './window.ts';
 
@@ -25,18 +25,26 @@ function checkFloat(fn: string, a: { dtype: string }, b: { dtype: string }, na: 
   }
 }
 
+/**
+ * conv2d's checks of x and w (rank, dtype, channels, window) with `fn` naming the op in the messages; returns the
+ * output shape. conv2dBiasAct runs them too, and Conv2D runs them as 'conv2d' (checkConv2dCall) before its fused
+ * op, so that its errors stay those of conv2d.
+ * @internal
+ */
+export function inferConv2d(fn: string, x: TensorSpec, w: TensorSpec, a: ConvAttrs): number[] {
+  expectRank4(fn, 'x', x.shape);
+  expectRank4(fn, 'w', w.shape, '[kH, kW, C, F]');
+  checkFloat(fn, x, w, 'x', 'w');
+  if (x.shape[3] !== w.shape[2]) {
+    throw new ShapeError(`${fn}: expected x channels (${x.shape[3]}) to equal w input channels (w.shape[2] = ${w.shape[2]}). Received: x.shape=${fmtShape(x.shape)}, w.shape=${fmtShape(w.shape)}`);
+  }
+  const g = convWindow2d(fn, x.shape, [w.shape[0], w.shape[1]], a.strides, a.padding, a.dilations);
+  return [g.n, g.outH, g.outW, w.shape[3]];
+}
+
 const conv2dOp = defineOp({
   name: 'conv2d',
-  infer: ([x, w], a) => {
-    expectRank4('conv2d', 'x', x.shape);
-    expectRank4('conv2d', 'w', w.shape, '[kH, kW, C, F]');
-    checkFloat('conv2d', x, w, 'x', 'w');
-    if (x.shape[3] !== w.shape[2]) {
-      throw new ShapeError(`conv2d: expected x channels (${x.shape[3]}) to equal w input channels (w.shape[2] = ${w.shape[2]}). Received: x.shape=${fmtShape(x.shape)}, w.shape=${fmtShape(w.shape)}`);
-    }
-    const g = convWindow2d('conv2d', x.shape, [w.shape[0], w.shape[1]], a.strides, a.padding, a.dilations);
-    return { shape: [g.n, g.outH, g.outW, w.shape[3]], dtype: 'float32' };
-  },
+  infer: ([x, w], a) => ({ shape: inferConv2d('conv2d', x, w, a), dtype: 'float32' }),
   grad: (dy, { inputs: [x, w], attrs, needs }): (Tensor | null)[] => [
     needs[0] ? runOp(conv2dGradInputOp, [dy, w], { ...attrs, inputShape: [...x.shape] }) : null,
     needs[1] ? runOp(conv2dGradFilterOp, [x, dy], { ...attrs, filterShape: [...w.shape] }) : null,
@@ -120,6 +128,17 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   assertLive('conv2d', x);
   assertLive('conv2d', w);
   return runOp(conv2dOp, [x, w], convAttrs('conv2d', options));
+}
+
+/**
+ * Every check {@link conv2d} makes before it runs (live operands, options, shapes and dtypes), with conv2d's
+ * messages, running nothing: for callers that run a fused op in its place (Conv2D and conv2dBiasAct).
+ * @internal
+ */
+export function checkConv2dCall(x: Tensor, w: Tensor, options: Conv2dOptions = {}): void {
+  assertLive('conv2d', x);
+  assertLive('conv2d', w);
+  inferConv2d('conv2d', x, w, convAttrs('conv2d', options));
 }
 
 /**

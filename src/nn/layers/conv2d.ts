@@ -144,7 +144,9 @@ export class Conv2D extends Layer {
     const out = tidy(() => {
       const o = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
       // bias + relu/linear fused into the convolution: the same bits as the three ops, without two passes
+      // (conv2d's own checks first, so that a bad input gets conv2d's error, as without the fusion)
       if (this.groups === 1 && this.bias && (this.activationName === 'relu' || this.activationName === 'linear')) {
+        ops.checkConv2dCall(x, this.kernel!, o);
         return ops.conv2dBiasAct(x, this.kernel!, this.bias, { ...o, activation: this.activationName });
       }
       let y = this.groups === 1 ? ops.conv2d(x, this.kernel!, o) : ops.groupedConv2d(x, this.kernel!, this.groups, o);
