@@ -5,12 +5,14 @@
  * legacy `.h5`: `model_weights/<layer name>/<weight_names[i]>`), and the math of Keras's layers written with the
  * float64 references of this folder. Covers the layer classes of the MNIST models in ../shared/keras-files:
  * InputLayer, Flatten, Reshape, Dense, Conv2D, Activation, MaxPooling2D, BatchNormalization (inference), Dropout
- * (identity at inference); activations linear, relu, softmax.
+ * (identity at inference), SimpleRNN / LSTM / GRU (rnn64.ts: default activations, no masks; the weights of a
+ * Keras 3 file are its cell's, `layers/lstm/cell/vars/<i>`); activations linear, relu, softmax.
  */
 import { conv2d } from './conv64.ts';
 import { maxPool2d, softmax } from './nn64.ts';
 import { batchNormInfer64 } from './norm64.ts';
 import { type A64, add, arr, map, reshape } from './ops64.ts';
+import { type Cell64, rnn64 } from './rnn64.ts';
 
 /** A Keras layer entry of a config: `{ class_name, config }`. */
 export interface KerasLayerEntry {
@@ -92,6 +94,15 @@ export function kerasSequential64(layers: readonly KerasLayerEntry[], weightsOf:
         const gamma = c.scale === false ? null : w[k++];
         const beta = c.center === false ? null : w[k++];
         h = batchNormInfer64(h, gamma, beta, w[k], w[k + 1], axis, c.epsilon);
+        break;
+      }
+      case 'SimpleRNN': case 'LSTM': case 'GRU': {
+        if ((c.activation ?? 'tanh') !== 'tanh' || (c.recurrent_activation ?? 'sigmoid') !== 'sigmoid' || c.go_backwards || c.return_state) {
+          throw new Error(`keras-sequential64: ${layer.class_name} with these options not covered`);
+        }
+        const kind: Cell64 = layer.class_name === 'SimpleRNN' ? 'simple' : layer.class_name === 'LSTM' ? 'lstm' : c.reset_after === false ? 'gru_before' : 'gru';
+        const { seq, states } = rnn64(kind, h, w[0], w[1], c.use_bias === false ? null : w[2]);
+        h = c.return_sequences ? seq : states[0];
         break;
       }
       default: throw new Error(`keras-sequential64: layer class ${layer.class_name} not covered`);

@@ -5,10 +5,13 @@
  * (or the given `backwardLayer`); both live under the wrapper's name, so the weights are
  * `bidirectional/forward_lstm/lstm_cell/kernel`, ... (Keras 3's variable paths), forward weights
  * first. The backward layer's sequence output is flipped along the time axis before merging.
+ * Masks: the input's [N, T] mask goes to both layers (the backward one walks it from the last
+ * timestep, with its sequence); with returnSequences both output zeros at masked timesteps (Keras
+ * forces zero_output_for_mask to return_sequences on its layers).
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, type Tensor, type Variable, checkOptions, ops } from '../../core/internal.ts';
-import { type CallContext, Layer, type LayerConfig, type SymbolicShape } from '../layer.ts';
+import { type CallContext, Layer, type LayerConfig, type LayerMask, type SymbolicShape } from '../layer.ts';
 import { RNN } from './rnn.ts';
 
 /** How {@link Bidirectional} combines the two outputs (Keras `merge_mode`). */
@@ -40,6 +43,8 @@ export class Bidirectional extends Layer<Tensor | Tensor[], Tensor | Tensor[]> {
   readonly backwardLayer: RNN;
   /** How the outputs are merged. */
   readonly mergeMode: BidirectionalMergeMode;
+  /** Takes masks (Keras `supports_masking`), passed to both layers. */
+  override supportsMasking = true;
 
   /**
    * @param layer the recurrent layer to run both ways (SimpleRNN, LSTM, GRU or RNN): a template, copied
@@ -67,6 +72,21 @@ export class Bidirectional extends Layer<Tensor | Tensor[], Tensor | Tensor[]> {
     } else {
       this.backwardLayer = layer.cloneWith({ name: `${this.name}/backward_${layer.name}`, goBackwards: !layer.goBackwards });
     }
+    // Keras: zero_output_for_mask = return_sequences on both layers.
+    this.forwardLayer.zeroMaskedOutputs = this.forwardLayer.returnSequences;
+    this.backwardLayer.zeroMaskedOutputs = this.backwardLayer.returnSequences;
+  }
+
+  /**
+   * The output's mask (Keras's Bidirectional.compute_mask): the input's mask with returnSequences (one per output
+   * with mergeMode null), else none; the states have none.
+   */
+  override computeMask(_input: Tensor | Tensor[], previousMask: LayerMask): LayerMask {
+    const m = Array.isArray(previousMask) ? previousMask[0] ?? null : previousMask;
+    const out = this.forwardLayer.returnSequences ? m : null;
+    const outs = this.mergeMode === null ? [out, out] : [out];
+    const all = [...outs, ...(this.forwardLayer.returnState ? Array.from({ length: 2 * this.stateCount }, () => null) : [])];
+    return all.length === 1 ? all[0] : all;
   }
 
   /** The two recurrent layers, forward first (their seed generators are checkpointed under these). */
@@ -122,10 +142,13 @@ export class Bidirectional extends Layer<Tensor | Tensor[], Tensor | Tensor[]> {
   }
 
   call(input: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[] {
-    checkOptions(`${this.label}.apply`, ctx, ['training']);
+    checkOptions(`${this.label}.apply`, ctx, ['training', 'mask']);
     const rs = this.forwardLayer.returnState;
-    const f = this.forwardLayer.apply(this.half(input, 0), ctx);
-    const b = this.backwardLayer.apply(this.half(input, 1), ctx);
+    // The sequence's mask only (initial states have none); each layer takes it as its own input's.
+    const mask = Array.isArray(ctx.mask) ? ctx.mask[0] ?? null : ctx.mask ?? null;
+    const inner: CallContext = mask ? { ...ctx, mask } : (({ mask: _m, ...rest }) => rest)(ctx);
+    const f = this.forwardLayer.apply(this.half(input, 0), inner);
+    const b = this.backwardLayer.apply(this.half(input, 1), inner);
     const [y, ...fStates] = rs ? (f as Tensor[]) : [f as Tensor];
     const [yb, ...bStates] = rs ? (b as Tensor[]) : [b as Tensor];
     let yr = yb;

@@ -15,10 +15,15 @@
  * is dispatched without waiting. Backpropagation through time is the autograd tape's reverse order.
  * Stateful layers keep their last states as plain tensors (not weights, not in checkpoints: Keras 3
  * creates them untracked as well) until {@link RNN.resetStates}.
+ * Masks (Keras's `mask` argument, `ctx.mask` [N, T], nonzero = keep): at a masked timestep the states
+ * keep their previous values and the output repeats the previous output (zeros before the first
+ * unmasked step), as Keras's backend `rnn` with zero_output_for_mask false; Bidirectional makes its
+ * layers output zeros there with returnSequences, as Keras forces zero_output_for_mask. A layer
+ * called without a mask runs no mask op (the same bits as before masks existed).
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, ShapeError, type Tensor, type Variable, assertLive, checkOptions, keep, noGrad, ops, tidy } from '../../core/internal.ts';
-import { type CallContext, Layer, type LayerConfig, type SymbolicShape, fmtShapes, fmtSym } from '../layer.ts';
+import { type CallContext, Layer, type LayerConfig, type LayerMask, type SymbolicShape, fmtShapes, fmtSym } from '../layer.ts';
 import type { RNNCell, RNNCellConfig } from './rnn-cells.ts';
 
 /** Options of {@link RNN} and the recurrent layers (Keras's keyword arguments, camelCase). */
@@ -44,18 +49,21 @@ export const RNN_KEYS: readonly string[] = ['returnSequences', 'returnState', 'g
 /**
  * The recurrence of {@link RNN}: runs `cell` over `seq` [N, T, F] from `initial` states; `inputMasks` ([N, F] each)
  * and `recurrentMasks` ([N, units] each) are the dropout masks of the call, one or one per gate (or null), the same
- * at every timestep. `stepMask` (for the masking layers to come) gives, per
- * timestep, a [N, 1] uint8 (comparison) or 0/1 tensor: where it is false the previous states and output are kept (Keras's rnn).
- * Returns the outputs in processing order (when `allOutputs`) and the final states.
+ * at every timestep. `stepMask` gives, per timestep t (the sequence's own index, also when going backwards), a [N, 1]
+ * uint8 (comparison) or 0/1 tensor: where it is false the previous states are kept and the output is the previous
+ * output (zeros before any; Keras's rnn), or zeros with `zeroMaskedOutputs` (Keras's zero_output_for_mask).
+ * Returns the outputs in processing order (when `allOutputs`), the last output and the final states.
  */
 export function recurrence(cell: RNNCell, seq: Tensor, initial: readonly Tensor[], opts: {
   goBackwards: boolean; allOutputs: boolean; inputMasks: readonly Tensor[] | null; recurrentMasks: readonly Tensor[] | null; stepMask?: (t: number) => Tensor;
-}): { outputs: Tensor[]; states: Tensor[] } {
+  zeroMaskedOutputs?: boolean;
+}): { outputs: Tensor[]; last: Tensor; states: Tensor[] } {
   const [n, steps, features] = seq.shape;
   // Time-major [T*N, F]: timestep t is rows [t*N, (t+1)*N).
   const tm = ops.reshape(ops.transpose(seq, [1, 0, 2]), [steps * n, features]);
   let states = [...initial];
   const outputs: Tensor[] = [];
+  let last: Tensor | null = null;
   for (let k = 0; k < steps; k++) {
     const t = opts.goBackwards ? steps - 1 - k : k;
     const xp = cell.projectInputs(ops.slice(tm, [t * n, 0], [n, features]), opts.inputMasks);
@@ -63,12 +71,14 @@ export function recurrence(cell: RNNCell, seq: Tensor, initial: readonly Tensor[
     if (opts.stepMask) {
       const m = opts.stepMask(t);
       const keepNew = m.dtype === 'uint8' ? m : ops.notEqual(m, 0);
+      const out = next[0];
+      last = ops.where(keepNew, out, opts.zeroMaskedOutputs || last === null ? ops.zerosLike(out) : last);
       next = next.map((s, i) => ops.where(keepNew, s, states[i]));
-    }
+    } else last = next[0];
     states = next;
-    if (opts.allOutputs) outputs.push(states[0]);
+    if (opts.allOutputs) outputs.push(last);
   }
-  return { outputs, states };
+  return { outputs, last: last!, states };
 }
 
 /**
@@ -94,6 +104,13 @@ export class RNN extends Layer<Tensor | Tensor[], Tensor | Tensor[]> {
   /** The options the layer was made with. */
   readonly rnnConfig: RNNConfig;
   private keptStates: Tensor[] | null = null;
+  /** Takes masks (Keras `supports_masking`): see {@link RNN.call} and {@link RNN.computeMask}. */
+  override supportsMasking = true;
+  /**
+   * Whether masked timesteps output zeros instead of the previous output (Keras's zero_output_for_mask): set by
+   * {@link Bidirectional} to returnSequences on its layers, as Keras does; false otherwise.
+   */
+  zeroMaskedOutputs = false;
 
   /**
    * @param cell the cell (SimpleRNNCell, LSTMCell, GRUCell or a user subclass of RNNCell)
@@ -192,10 +209,35 @@ export class RNN extends Layer<Tensor | Tensor[], Tensor | Tensor[]> {
     return this.returnState ? [out, ...this.cell.stateSize.map((u) => [n, u])] : out;
   }
 
-  /** Runs the cell over the sequence (`input`: the sequence, or `[sequence, ...initialStates]`). */
+  /**
+   * The output's mask (Keras's RNN.compute_mask): the input's [N, T] mask with returnSequences, else none; the states
+   * have none.
+   */
+  override computeMask(_input: Tensor | Tensor[], previousMask: LayerMask): LayerMask {
+    const m = Array.isArray(previousMask) ? previousMask[0] ?? null : previousMask;
+    const out = this.returnSequences ? m : null;
+    return this.returnState ? [out, ...this.cell.stateSize.map(() => null)] : out;
+  }
+
+  /** The sequence's mask of `ctx.mask` (the first of a list: initial states have none), checked against [N, T]. */
+  private sequenceMask(ctx: CallContext, seq: Tensor): Tensor | null {
+    const m = Array.isArray(ctx.mask) ? ctx.mask[0] ?? null : (ctx.mask as Tensor | null | undefined) ?? null;
+    if (m === null) return null;
+    const [n, t] = seq.shape;
+    if (m.rank !== 2 || m.shape[0] !== n || m.shape[1] !== t) {
+      throw new ShapeError(`${this.label}: expected a mask of shape [${n}, ${t}] (batch, timesteps). Received: a mask of shape [${m.shape.join(', ')}]`);
+    }
+    assertLive(this.name, m);
+    return m;
+  }
+
+  /**
+   * Runs the cell over the sequence (`input`: the sequence, or `[sequence, ...initialStates]`); `ctx.mask` [N, T]
+   * (nonzero: keep) skips the masked timesteps: the states stay, the output repeats the previous one.
+   */
   call(input: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[] {
     // Layer.apply hands list-or-tensor layers their call unchecked: check the options here.
-    checkOptions(`${this.label}.apply`, ctx, ['training']);
+    checkOptions(`${this.label}.apply`, ctx, ['training', 'mask']);
     const list = Array.isArray(input) ? input : [input];
     for (const t of list) assertLive(this.name, t);
     this.ensureBuilt(list.map((t) => t.shape));
@@ -208,14 +250,18 @@ export class RNN extends Layer<Tensor | Tensor[], Tensor | Tensor[]> {
     if (this.stateful && this.keptStates && this.keptStates[0].shape[0] !== n) {
       throw new ShapeError(`${this.label}: expected the batch size ${this.keptStates[0].shape[0]} of the previous call (stateful layer; resetStates() to change it). Received: input shape ${fmtSym(seq.shape)}`);
     }
+    const mask = this.sequenceMask(ctx, seq);
     const result = tidy(() => {
       const initial = given.length ? given : this.stateful && this.keptStates ? this.keptStates : this.cell.getInitialState(n);
       const masks = this.cell.dropoutMasks(n, seq.shape[2], ctx.training ?? false);
-      const { outputs, states } = recurrence(this.cell, seq, initial, {
+      // [N, T] -> per timestep [N, 1], nonzero: keep (uint8 whatever the mask's dtype).
+      const keep = mask ? ops.notEqual(mask, 0) : null;
+      const { outputs, last, states } = recurrence(this.cell, seq, initial, {
         goBackwards: this.goBackwards, allOutputs: this.returnSequences, inputMasks: masks.input, recurrentMasks: masks.recurrent,
+        ...(keep ? { stepMask: (t: number) => ops.slice(keep, [0, t], [n, 1]), zeroMaskedOutputs: this.zeroMaskedOutputs } : {}),
       });
       // Always a new tensor: the caller owns the output, distinct from the returned states.
-      const output = this.returnSequences ? ops.stack(outputs, 1) : ops.clone(states[0]);
+      const output = this.returnSequences ? ops.stack(outputs, 1) : ops.clone(last);
       return { output, states };
     });
     if (this.stateful) {

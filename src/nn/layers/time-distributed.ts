@@ -3,7 +3,7 @@
  * the time axis into the batch ([N*T, ...]), calling the layer once, and unfolding the result; the
  * weights are the wrapped layer's (shared by every timestep). Since each timestep is a separate row
  * of one call, a layer whose rows are computed independently (Dense, Conv2D, ...) gives the bits of
- * per-timestep calls.
+ * per-timestep calls. A mask [N, T] passes through unchanged (the wrapped layer is called without it).
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, ShapeError, type Tensor, type Variable, ops } from '../../core/internal.ts';
@@ -18,6 +18,8 @@ import { type CallContext, Layer, type LayerConfig, type SymbolicShape, fmtSym }
 export class TimeDistributed extends Layer {
   /** The wrapped layer. */
   readonly layer: Layer;
+  /** Passes its input's mask on (Keras `supports_masking`); the wrapped layer does not see it. */
+  override supportsMasking = true;
 
   /**
    * @param layer the layer to apply to each timestep
@@ -62,7 +64,8 @@ export class TimeDistributed extends Layer {
   call(x: Tensor, ctx: CallContext): Tensor {
     const [n, t, ...rest] = x.shape;
     const flat = ops.reshape(x, [n * t, ...rest]);
-    const y = this.layer.apply(flat, ctx);
+    const { mask: _mask, ...inner } = ctx;
+    const y = this.layer.apply(flat, inner);
     const out = ops.reshape(y, [n, t, ...y.shape.slice(1)]);
     if (y !== flat) y.dispose();
     flat.dispose();

@@ -11,7 +11,7 @@ import { Layer } from '../layer.ts';
 import { type KerasObject, configError, expectKerasObject } from './keras-objects.ts';
 import { BUILTIN_LAYER_SPECS } from './layer-table.ts';
 import {
-  ConfigReader, type LayerClass, type LayerSpec, type ReadContext, baseConfig, readBase, specFromConfig, specToConfig,
+  ConfigReader, type LayerClass, type LayerSpec, NESTED_LAYERS, type ReadContext, baseConfig, readBase, specFromConfig, specToConfig,
 } from './layer-spec.ts';
 
 const BY_CLASS = new Map<LayerClass, LayerSpec>();
@@ -175,3 +175,6 @@ export function layerFromKerasConfig(obj: unknown, options: FromConfigOptions = 
   }
   return layer;
 }
+
+NESTED_LAYERS.toConfig = layerToKerasConfig;
+NESTED_LAYERS.fromConfig = (obj, ctx, where) => layerFromKerasConfig(obj, { customObjects: ctx.customObjects, where, build: false });

@@ -69,6 +69,17 @@ export interface ReadContext {
   customObjects?: Record<string, unknown>;
 }
 
+/**
+ * How a wrapper's spec (RNN's cell, Bidirectional's and TimeDistributed's layers) translates the layers it holds:
+ * installed by layer-registry.ts, which imports the table (so the table cannot import it).
+ */
+export const NESTED_LAYERS: {
+  /** A layer's whole Keras object (layerToKerasConfig). */
+  toConfig?: (layer: Layer<any, any>) => KerasObject;
+  /** A layer from its Keras object, unbuilt (layerFromKerasConfig). */
+  fromConfig?: (obj: unknown, ctx: ReadContext, where: string) => Layer<any, any>;
+} = {};
+
 /** `f('use_bias', 'useBias')`: a field spec. */
 export function f(keras: string, ts: string, kind: FieldKind = 'raw', read?: (layer: any) => unknown): FieldSpec {
   return { keras, ts, kind, read };

@@ -18,6 +18,7 @@ import {
 import { resolveInitializer } from '../initializers/index.ts';
 import { configError } from './keras-objects.ts';
 import { type FieldSpec, type LayerSpec, f, member } from './layer-spec.ts';
+import { RNN_LAYER_SPECS } from './rnn-table.ts';
 
 const CL = { data_format: 'channels_last' };
 /** Keras's default for the optional value_range of its geometric image layers, which does not enter their math. */
@@ -211,4 +212,5 @@ export const BUILTIN_LAYER_SPECS: readonly LayerSpec[] = [
   { className: 'UpSampling1D', cls: UpSampling1D, args: [f('size', 'size')] },
   { className: 'ZeroPadding1D', cls: ZeroPadding1D, args: [f('padding', 'padding')], fixed: CL },
   { className: 'Cropping1D', cls: Cropping1D, args: [f('cropping', 'cropping')] },
+  ...RNN_LAYER_SPECS,
 ];

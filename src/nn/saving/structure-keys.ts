@@ -9,10 +9,19 @@
  * A variable's key is `<path>/vars/<i>`, i its index in the layer's weights (trainable first).
  * Examples: `layers/conv2d/vars/0`, `layers/conv2d_1/vars/1`, a nested model's
  * `layers/sequential/layers/dense/vars/0`; the root model's own group is `vars`.
+ * A layer that holds other layers as attributes (Keras walks every saveable attribute, sorted by
+ * name) has them under the attribute's name, its own `vars` group holding only its own variables:
+ * a recurrent layer's cell `layers/lstm/cell/vars/0..2` (`layers/lstm/vars` empty), Bidirectional's
+ * `layers/bidirectional/backward_layer/cell/vars/0` and `.../forward_layer/cell/vars/0`,
+ * TimeDistributed's `layers/time_distributed/layer/vars/0`. A sub-saveable's group is named by
+ * the last segment of its name (`lstm_cell`, Keras's name; ditto names it `lstm/lstm_cell`).
  * Part of src/nn: imports src/core only.
  */
 import type { Variable } from '../../core/internal.ts';
 import type { Layer } from '../layer.ts';
+import { Bidirectional } from '../layers/bidirectional.ts';
+import { RNN } from '../layers/rnn.ts';
+import { TimeDistributed } from '../layers/time-distributed.ts';
 import { toSnakeCase } from '../naming.ts';
 
 /** One variable of the model with its structure key. */
@@ -41,6 +50,14 @@ function isContainer(l: Layer<any, any>): l is Layer<any, any> & Container {
   return typeof (l as unknown as Partial<Container>).saveableLayers === 'function';
 }
 
+/** The layers a layer holds as attributes, by Keras's attribute name, in Keras's (sorted) order. */
+function attributeLayers(l: Layer<any, any>): [string, Layer<any, any>][] {
+  if (l instanceof RNN) return [['cell', l.cell]];
+  if (l instanceof Bidirectional) return [['backward_layer', l.backwardLayer], ['forward_layer', l.forwardLayer]];
+  if (l instanceof TimeDistributed) return [['layer', l.layer]];
+  return [];
+}
+
 function join(a: string, b: string): string {
   return a ? `${a}/${b}` : b;
 }
@@ -53,13 +70,16 @@ export function structureOf(model: Layer<any, any>): { entries: StructureEntry[]
   const entries: StructureEntry[] = [];
   const groups: StructureGroup[] = [];
   const visited = new Set<Layer<any, any>>();
-  const walk = (saveable: Layer<any, any>, path: string): void => {
+  const walk = (saveable: Layer<any, any>, path: string, sub = false): void => {
     if (visited.has(saveable)) return;
     visited.add(saveable);
     const vars = join(path, 'vars');
-    groups.push({ path: vars, name: saveable.name });
+    groups.push({ path: vars, name: sub ? saveable.name.slice(saveable.name.lastIndexOf('/') + 1) : saveable.name });
     if (!isContainer(saveable)) {
-      saveable.weights.forEach((v, i) => entries.push({ key: `${vars}/${i}`, variable: v }));
+      const children = attributeLayers(saveable);
+      const held = new Set(children.flatMap(([, c]) => c.weights));
+      saveable.weights.filter((v) => !held.has(v)).forEach((v, i) => entries.push({ key: `${vars}/${i}`, variable: v }));
+      for (const [attr, child] of children) walk(child, join(path, attr), true);
       return;
     }
     const used = new Map<string, number>();

@@ -46,7 +46,6 @@ function zipEntry(buf: Buffer, name: string): Buffer {
 }
 
 const configOf = (file: string): Record<string, any> => JSON.parse(zipEntry(readFileSync(resolve(DIR, file)), 'config.json').toString('utf8'));
-const hasLayer = (name: string): boolean => typeof (dt.layers as unknown as Record<string, unknown>)[name] === 'function';
 
 describe.skipIf(files.length === 0)('config.json of the real .keras files', () => {
   it('the folder holds the files this test knows', () => {
@@ -88,9 +87,13 @@ describe.skipIf(files.length === 0)('config.json of the real .keras files', () =
   it('written back, each parsable file\'s config is what Keras wrote, but for listed differences', () => {
     // The differences, each harmless to Keras's from_config: shared_object_id marks; compile_config (not part of
     // toJSON); InputLayer 'optional' and Dense 'quantization_config' (newer Keras only: older Keras 3 would refuse
-    // them); activity_regularizer null on Dense (Keras's base Layer accepts it); build_config on weightless layers.
-    const allowed = [/\.shared_object_id$/, /^\.compile_config$/, /\.config\.layers\[\d+\]\.config\.(optional|quantization_config|activity_regularizer)$/, /\.config\.layers\[\d+\]\.build_config$/];
-    for (const f of ['mnist-mlp-k3.14.keras', 'mnist-cnn-bn-k3.10.keras']) {
+    // them); activity_regularizer null on Dense (Keras's base Layer accepts it); build_config on weightless layers;
+    // the timesteps of a recurrent layer's build_config (null: ditto's recurrent layers build for any length).
+    const allowed = [
+      /\.shared_object_id$/, /^\.compile_config$/, /\.config\.layers\[\d+\]\.config\.(optional|quantization_config|activity_regularizer)$/, /\.config\.layers\[\d+\]\.build_config$/,
+      /\.config\.layers\[\d+\]\.build_config\.input_shape\[1\]$/,
+    ];
+    for (const f of ['mnist-mlp-k3.14.keras', 'mnist-cnn-bn-k3.10.keras', 'mnist-lstm-k3.9.keras']) {
       const real = configOf(f);
       const ours = JSON.parse(dt.models.modelFromJSON(real).toJSON());
       const diffs: string[] = [];
@@ -108,15 +111,13 @@ describe.skipIf(files.length === 0)('config.json of the real .keras files', () =
     }
   });
 
-  it('mnist-lstm-k3.9.keras: LSTM fails with the unsupported-class error naming it and its place (until ditto has LSTM)', () => {
+  it('mnist-lstm-k3.9.keras: the LSTM layers are read with every field of the file', () => {
     const cfg = configOf('mnist-lstm-k3.9.keras');
-    if (hasLayer('LSTM')) {
-      expect(dt.models.modelFromJSON(cfg).layers.map((l) => l.constructor.name)).toContain('LSTM');
-      return;
-    }
-    const i = cfg.config.layers.findIndex((l: { class_name: string }) => l.class_name === 'LSTM');
-    const name = cfg.config.layers[i].config.name;
-    expect(() => dt.models.modelFromJSON(cfg)).toThrow(`Keras config: unsupported Keras class 'LSTM': ditto has no such layer; a custom class needs dt.utils.registerKerasSerializable or customObjects (at ${cfg.config.name}/layers[${i}] ('${name}'))`);
+    const m = dt.models.modelFromJSON(cfg) as dt.Sequential;
+    const lstms = m.layers.filter((l) => l instanceof dt.layers.LSTM) as unknown as dt.layers.LSTM[];
+    expect(lstms.map((l) => [l.name, l.units, l.returnSequences])).toEqual([['lstm', 128, true], ['lstm_1', 128, false]]);
+    expect(lstms[0].cell.weights.map((w) => w.shape)).toEqual([[28, 512], [128, 512], [512]]);
+    m.dispose();
   });
 });
 

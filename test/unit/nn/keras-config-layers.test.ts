@@ -74,10 +74,19 @@ const CASES: Record<string, unknown[] | null> = {
   UpSampling1D: [3],
   ZeroPadding1D: [[1, 2]],
   Cropping1D: [[2, 0]],
+  SimpleRNN: [3, { activation: 'relu', returnSequences: true, goBackwards: true, dropout: 0.25, seed: 4, recurrentRegularizer: 'l2', activityRegularizer: 'l1' }],
+  LSTM: [4, { recurrentActivation: 'hard_sigmoid', unitForgetBias: false, returnState: true, kernelInitializer: new I.HeNormal({ seed: 3 }), biasConstraint: new dt.constraints.NonNeg(), recurrentDropout: 0.5 }],
+  GRU: [5, { resetAfter: false, stateful: true, useBias: false, recurrentInitializer: new I.Orthogonal({ gain: 2, seed: 1 }), kernelRegularizer: new dt.regularizers.L2({ l2: 0.01 }) }],
+  SimpleRNNCell: [3, { activation: 'sigmoid', dropout: 0.1, seed: 2 }],
+  LSTMCell: [4, { recurrentActivation: 'tanh', unitForgetBias: false, recurrentConstraint: new dt.constraints.MaxNorm({ maxValue: 2, axis: 0 }) }],
+  GRUCell: [5, { resetAfter: false, biasInitializer: 'ones' }],
+  RNN: [new dt.layers.LSTMCell(4, { name: 'my_cell', activation: 'relu' }), { returnSequences: true, goBackwards: true }],
+  Bidirectional: [new dt.layers.GRU(3, { returnSequences: true, name: 'g' }), { mergeMode: 'sum' }],
+  TimeDistributed: [new dt.layers.Dense(3, { activation: 'relu', name: 'd' })],
   // TextVectorization's vocabulary is a Keras asset file, not config: not serialized yet.
   TextVectorization: null,
   // Not classes one serializes: a function, and abstract bases.
-  Input: null, Layer: null, Merge: null, RandomImageLayer: null,
+  Input: null, Layer: null, Merge: null, RandomImageLayer: null, RNNCell: null,
 };
 
 const L = dt.layers as unknown as Record<string, unknown>;
@@ -119,7 +128,20 @@ describe('Keras config of every layer class', () => {
       const spec = specOf(layer)!;
       const fields = [...(spec.args ?? []), ...(spec.fields ?? [])];
       const renamed: Record<string, string> = { name: 'name', trainable: 'trainable', dataFormat: 'data_format', batchShape: 'batch_shape', dtype: 'dtype', activation: 'activation' };
+      // The wrappers' nested layers are Keras objects, each checked as its own class; RNN's getConfig flattens its cell's.
+      const nestedKeys = ['layer', 'backwardLayer', 'cell'];
+      const cellSpec = layer instanceof dt.layers.RNN && name === 'RNN' ? specOf(layer.cell)! : undefined;
       for (const [k, v0] of Object.entries(own)) {
+        if (nestedKeys.includes(k)) {
+          expect(keras[k === 'backwardLayer' ? 'backward_layer' : k], `${name}.${k}`).toMatchObject({ module: 'keras.layers' });
+          continue;
+        }
+        if (cellSpec && !fields.some((fs) => fs.ts === k) && !['name', 'trainable', 'dtype'].includes(k)) {
+          const fs = [...(cellSpec.args ?? []), ...(cellSpec.fields ?? [])].find((x) => x.ts === k);
+          expect(fs, `${name}.getConfig().${k} has no Keras field in the cell`).toBeDefined();
+          expect((keras.cell as { config: Record<string, unknown> }).config[fs!.keras], `${name}.${k}`).toEqual(v0 ?? null);
+          continue;
+        }
         if (name === 'InputLayer' && k === 'trainable') continue; // Keras's InputLayer config has no trainable
         // ditto's own serialized initializers are { className, config }; Keras's { module, class_name, config, ... }.
         const v = v0 !== null && typeof v0 === 'object' && 'className' in v0 ? { module: 'keras.initializers', class_name: (v0 as { className: string }).className, config: (v0 as unknown as { config: unknown }).config, registered_name: null } : v0;

@@ -271,16 +271,16 @@ describe('config errors name the class, the field and where it sits', () => {
   });
 
   it('unknown class: names the class and its path', () => {
-    const json = seqWith({ module: 'keras.layers', class_name: 'GRU', config: { name: 'gru_7', units: 4 } });
+    const json = seqWith({ module: 'keras.layers', class_name: 'ConvLSTM1D', config: { name: 'gru_7', units: 4 } });
     expect(() => dt.models.modelFromJSON(json)).toThrow(dt.ArgumentError);
-    expect(() => dt.models.modelFromJSON(json)).toThrow("Keras config: unsupported Keras class 'GRU': ditto has no such layer; a custom class needs dt.utils.registerKerasSerializable or customObjects (at seq/layers[1] ('gru_7'))");
+    expect(() => dt.models.modelFromJSON(json)).toThrow("Keras config: unsupported Keras class 'ConvLSTM1D': ditto has no such layer; a custom class needs dt.utils.registerKerasSerializable or customObjects (at seq/layers[1] ('gru_7'))");
   });
 
   it('unknown class inside a nested model: the whole path', () => {
-    const inner = JSON.parse(seqWith({ class_name: 'Bidirectional', config: { name: 'bi' } }));
+    const inner = JSON.parse(seqWith({ class_name: 'ConvLSTM1D', config: { name: 'bi' } }));
     inner.config.name = 'inner';
     const json = JSON.stringify({ class_name: 'Sequential', config: { name: 'outer', layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 5, 4], name: 'i0' } }, inner] } });
-    expect(() => dt.models.modelFromJSON(json)).toThrow(/unsupported Keras class 'Bidirectional'.*\(at outer\/layers\[1\] \('inner'\) > inner\/layers\[1\] \('bi'\)\)$/);
+    expect(() => dt.models.modelFromJSON(json)).toThrow(/unsupported Keras class 'ConvLSTM1D'.*\(at outer\/layers\[1\] \('inner'\) > inner\/layers\[1\] \('bi'\)\)$/);
   });
 
   it('unsupported field values', () => {

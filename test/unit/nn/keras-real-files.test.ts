@@ -3,8 +3,8 @@
  * copied into this repository) through `dt.models.loadModel`, compiled and not: each model ditto has the layers for
  * predicts the first MNIST test images (pixels / 255, shaped as the model's InputLayer) as a float64 forward pass of
  * the same file's weights does (test/reference/keras-sequential64.ts reads the config and the HDF5 datasets by the
- * file's own keys, independently of ditto's reader), within float32 rounding; the LSTM model, until ditto has LSTM,
- * fails with the unsupported-class error naming it and its place. The full 10,000-image accuracies are measured by
+ * file's own keys, independently of ditto's reader), within float32 rounding (the LSTM model too: its weights sit
+ * under each layer's `cell` group). The full 10,000-image accuracies are measured by
  * scripts/keras-files-accuracy.ts (too slow for the suite).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -28,6 +28,7 @@ const MODELS: Record<string, { loss: string; optimizer: string; iterations: numb
   'mnist-mlp-k3.14-legacy.h5': { loss: 'sparse_categorical_crossentropy', optimizer: 'Adam', iterations: 0 }, // legacy optimizer_weights are not read
   'mnist-cnn-bn-k3.10.keras': { loss: 'categorical_crossentropy', optimizer: 'Adam', iterations: -1 }, // -1: only > 0 checked
   'mnist-cnn-dropout-k2.10.h5': { loss: 'categorical_crossentropy', optimizer: 'Adam', iterations: 0 },
+  'mnist-lstm-k3.9.keras': { loss: 'sparse_categorical_crossentropy', optimizer: 'Adam', iterations: -1 },
 };
 const N = 16; // MNIST test images per model
 
@@ -54,7 +55,8 @@ async function reference(file: string): Promise<{ layers: KerasLayerEntry[]; wei
       layers,
       weightsOf: (_l, i) => {
         const g = (a.weights.children.get('layers') as H5Group).children.get(keys[i]) as H5Group;
-        const vars = g.children.get('vars') as H5Group;
+        // A recurrent layer's variables are its cell's (Keras 3 walks the layer's `cell` attribute).
+        const vars = ((g.children.get('cell') as H5Group | undefined) ?? g).children.get('vars') as H5Group;
         return Array.from({ length: vars.children.size }, (_, j) => a64(vars.children.get(String(j)) as H5Dataset));
       },
     };
@@ -74,7 +76,7 @@ async function reference(file: string): Promise<{ layers: KerasLayerEntry[]; wei
 
 describe.skipIf(present.length === 0)('the real Keras files of ../shared/keras-files', () => {
   it('the folder holds the files this test knows', () => {
-    expect(present.sort()).toEqual([...Object.keys(MODELS), 'mnist-lstm-k3.9.keras', 'mnist-mlp-k3.14.weights.h5'].sort());
+    expect(present.sort()).toEqual([...Object.keys(MODELS), 'mnist-mlp-k3.14.weights.h5'].sort());
   });
 
   for (const [file, expected] of Object.entries(MODELS)) {
@@ -122,19 +124,5 @@ describe.skipIf(present.length === 0)('the real Keras files of ../shared/keras-f
     // its weights and Adam state through loadWeights: keras-weights-h5.test.ts
     await expect(dt.models.loadModel(resolve(DIR, 'mnist-mlp-k3.14.weights.h5'))).rejects
       .toThrow(/^loadModel: .*mnist-mlp-k3\.14\.weights\.h5: expected a Keras full model with a 'model_config' attribute\. Received: an HDF5 file without one \(a weights-only file\? load it with model\.loadWeights\)$/);
-  });
-
-  it.runIf(present.includes('mnist-lstm-k3.9.keras'))('mnist-lstm-k3.9.keras: LSTM is ditto\'s, or the error names the unsupported class and where it sits', async () => {
-    const hasLstm = typeof (dt.layers as unknown as Record<string, unknown>).LSTM === 'function';
-    const load = dt.models.loadModel(resolve(DIR, 'mnist-lstm-k3.9.keras'));
-    if (hasLstm) {
-      const m = await load;
-      expect(m.layers.map((l) => l.constructor.name)).toContain('LSTM');
-      m.dispose();
-    } else {
-      await expect(load).rejects.toThrow(dt.ArgumentError);
-      await expect(dt.models.loadModel(resolve(DIR, 'mnist-lstm-k3.9.keras'), { compile: false })).rejects
-        .toThrow("Keras config: unsupported Keras class 'LSTM': ditto has no such layer; a custom class needs dt.utils.registerKerasSerializable or customObjects (at sequential/layers[2] ('lstm'))");
-    }
   });
 });

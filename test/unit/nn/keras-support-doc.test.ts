@@ -40,7 +40,7 @@ describe('docs/saving.md: supported Keras classes and fields', () => {
       throw new Error('no error');
     };
     const quoted = [
-      message(() => dt.models.modelFromJSON(seq({ module: 'keras.layers', class_name: 'GRU', config: { name: 'gru', units: 3 } }))),
+      message(() => dt.models.modelFromJSON(seq({ module: 'keras.layers', class_name: 'ConvLSTM1D', config: { name: 'conv_lstm1d', filters: 3 } }))),
       message(() => dt.models.modelFromJSON(seq(dense({ lora_rank: 4 })))),
       message(() => dt.models.modelFromJSON({ module: 'keras', class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 4], dtype: 'float32', sparse: true, name: 'i' } }] } })),
       message(() => dt.models.modelFromJSON({ module: 'keras.layers', class_name: 'Dense', config: { units: 2 } })),
