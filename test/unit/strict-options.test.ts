@@ -30,7 +30,7 @@ const POSITIONAL: Record<string, Record<string, unknown[] | null>> = {
   },
   optimizers: {
     Adam: [], SGD: [], Optimizer: null,
-    Adadelta: [], Adagrad: [], Adamax: [], AdamW: [], Lion: [], Nadam: [], RMSprop: [], LearningRateSchedule: null, // the schedules need arguments: tested in schedules.test.ts
+    Adadelta: [], Adagrad: [], Adamax: [], AdamW: [], Lion: [], Nadam: [], RMSprop: [], Ftrl: [], LearningRateSchedule: null, // the schedules need arguments: tested in schedules.test.ts
   },
   initializers: {
     Constant: [], GlorotNormal: [], GlorotUniform: [], HeNormal: [], HeUniform: [], Identity: [], LecunNormal: [],

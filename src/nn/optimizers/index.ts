@@ -1,6 +1,6 @@
 /**
  * Optimizers (`dt.optimizers`), Keras 3's, with their defaults and update rules: SGD, RMSprop,
- * Adam, AdamW, Adamax, Nadam, Adagrad, Adadelta, Lion; learning-rate schedules
+ * Adam, AdamW, Adamax, Nadam, Adagrad, Adadelta, Lion, Ftrl; learning-rate schedules
  * (`dt.optimizers.schedules`); and `getOptimizer` for the Keras names.
  * @privateRemarks Part of src/nn: imports src/core only.
  * @packageDocumentation
@@ -11,6 +11,7 @@ import { Adagrad } from './adagrad.ts';
 import { Adam } from './adam.ts';
 import { Adamax } from './adamax.ts';
 import { AdamW } from './adamw.ts';
+import { Ftrl } from './ftrl.ts';
 import { Lion } from './lion.ts';
 import { Nadam } from './nadam.ts';
 import { Optimizer } from './optimizer.ts';
@@ -23,6 +24,7 @@ export { Adam, type AdamOptions } from './adam.ts';
 export { Adamax, type AdamaxOptions } from './adamax.ts';
 export { AdamW } from './adamw.ts';
 export type { BaseOptimizerOptions } from './base-options.ts';
+export { Ftrl, type FtrlOptions } from './ftrl.ts';
 export { Lion, type LionOptions } from './lion.ts';
 export { Nadam, type NadamOptions } from './nadam.ts';
 export { Optimizer } from './optimizer.ts';
@@ -41,11 +43,12 @@ const BY_NAME: Record<string, () => Optimizer> = {
   adagrad: () => new Adagrad(),
   adadelta: () => new Adadelta(),
   lion: () => new Lion(),
+  ftrl: () => new Ftrl(),
 };
 
 /**
  * An optimizer from a Keras name ('sgd', 'rmsprop', 'adam', 'adamw', 'adamax', 'nadam', 'adagrad', 'adadelta',
- * 'lion'; case-insensitive, with default arguments) or an instance (returned as is).
+ * 'lion', 'ftrl'; case-insensitive, with default arguments) or an instance (returned as is).
  * @throws {@link ArgumentError} for another name.
  */
 export function getOptimizer(id: string | Optimizer): Optimizer {

@@ -11,7 +11,7 @@ import { ArgumentError } from '../../core/internal.ts';
 import { getLoss } from '../losses.ts';
 import type { ModelBase } from '../model-base.ts';
 import {
-  Adadelta, Adagrad, Adam, Adamax, AdamW, LearningRateSchedule, Lion, Nadam, Optimizer, RMSprop, SGD, schedules,
+  Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, LearningRateSchedule, Lion, Nadam, Optimizer, RMSprop, SGD, schedules,
 } from '../optimizers/index.ts';
 import type { CompileOptions } from '../training/options.ts';
 import { type KerasObject, configError, expectKerasObject, isObject } from './keras-objects.ts';
@@ -29,6 +29,12 @@ const OPTIMIZERS: readonly { className: string; cls: Ctor; fields: Record<string
   { className: 'Adagrad', cls: Adagrad as unknown as Ctor, fields: { initial_accumulator_value: 'initialAccumulatorValue', epsilon: 'epsilon' } },
   { className: 'Adadelta', cls: Adadelta as unknown as Ctor, fields: { rho: 'rho', epsilon: 'epsilon' } },
   { className: 'Lion', cls: Lion as unknown as Ctor, fields: { beta_1: 'beta1', beta_2: 'beta2' } },
+  {
+    className: 'Ftrl', cls: Ftrl as unknown as Ctor, fields: {
+      learning_rate_power: 'learningRatePower', initial_accumulator_value: 'initialAccumulatorValue', l1_regularization_strength: 'l1RegularizationStrength',
+      l2_regularization_strength: 'l2RegularizationStrength', l2_shrinkage_regularization_strength: 'l2ShrinkageRegularizationStrength', beta: 'beta',
+    },
+  },
 ];
 
 /** The base optimizer fields (Keras key -> ditto option), in Keras's get_config order. */

@@ -208,7 +208,7 @@ describe('optimizer and compile configs', () => {
   });
 
   it('refuses what it cannot honour, naming it', () => {
-    expect(() => optimizerFromKerasConfig({ class_name: 'Ftrl', config: {} })).toThrow(/unsupported optimizer class 'Ftrl'/);
+    expect(() => optimizerFromKerasConfig({ class_name: 'Muon', config: {} })).toThrow(/unsupported optimizer class 'Muon'/);
     expect(() => optimizerFromKerasConfig({ class_name: 'SGD', config: { learning_rate: 0.1, decay: 0.01 } })).toThrow(/unsupported field decay=0.01 of optimizer SGD \(at compile_config.optimizer\)/);
     expect(() => optimizerFromKerasConfig({ class_name: 'Adam', config: { loss_scale_factor: 128 } })).toThrow(/loss_scale_factor=128/);
     expect(() => compileFromKerasConfig({ optimizer: 'adam', loss: 'mse', steps_per_execution: 4 })).toThrow(/unsupported compile field steps_per_execution=4/);
