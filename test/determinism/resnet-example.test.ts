@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../util/subprocess.ts';
 import { itWebGpu, webgpuUnavailableInChild } from '../util/webgpu.ts';
 
-const SUBSET = ['--train-size', '128', '--test-size', '64', '--epochs', '1', '--quiet'];
+// Batches of 128: 256 images are 2 steps per epoch.
+const SUBSET = ['--train-size', '256', '--test-size', '64', '--epochs', '1', '--quiet'];
 const root = mkdtempSync(join(tmpdir(), 'ditto-resnet-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -68,8 +69,8 @@ describe('examples/resnet.ts (subset)', () => {
   }, 300_000);
 
   it('a run killed during a checkpoint write and resumed ends with the uninterrupted history.json', async () => {
-    // 2 steps per epoch, 2 epochs: checkpoints at steps 2 (epoch end), 3... the crash tears ckpt-3.
-    const args = ['--train-size', '128', '--test-size', '64', '--epochs', '2', '--quiet', '--backend', 'cpu', '--checkpoint-every', '1'];
+    // 2 steps per epoch (batches of 128), 2 epochs: checkpoints at steps 1, 2 (epoch end), 3...; the crash tears ckpt-3.
+    const args = ['--train-size', '256', '--test-size', '64', '--epochs', '2', '--quiet', '--backend', 'cpu', '--checkpoint-every', '1'];
     const [fresh, killed] = await Promise.all([
       example('fresh', args),
       example('killed', args, { DITTO_TEST_CRASH: 'checkpoint-write:3' }),

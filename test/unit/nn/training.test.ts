@@ -197,7 +197,7 @@ describe('bad input: clear errors, nothing leaked', () => {
     const model = smallCnn();
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     expect(() => model.compile({ optimizer: 'adam', loss: 'ctc' })).toThrow(/^losses.get: unknown loss 'ctc'/);
-    expect(() => model.compile({ optimizer: 'rmsprops', loss: 'mse' })).toThrow(/^compile: unknown optimizer "rmsprops". Expected one of 'sgd', 'rmsprop', .*'lion' or an Optimizer instance/);
+    expect(() => model.compile({ optimizer: 'rmsprops', loss: 'mse' })).toThrow(/^compile: unknown optimizer "rmsprops". Expected one of 'sgd', 'rmsprop', .*'lion', 'ftrl' or an Optimizer instance/);
     expect(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['aucc'] })).toThrow(/^compile: unknown metric 'aucc'/);
     expect(() => model.compile({ loss: 'mse' } as dt.CompileOptions)).toThrow(/^compile: expected an optimizer/);
     expect(() => model.compile({ optimizer: 'adam' } as dt.CompileOptions)).toThrow(/^compile: expected a loss/);
