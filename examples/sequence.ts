@@ -17,8 +17,8 @@
  */
 import * as dt from '../src/index.ts';
 import { checkpointing } from './lib/checkpointing.ts';
+import { mnistData, trainAndRecord } from './lib/mnist-run.ts';
 import { parseOptions } from './lib/options.ts';
-import { saveOrCompareRun } from './lib/run-record.ts';
 
 const PROGRAM = 'sequence';
 const UNITS = 64;   // LSTM units
@@ -45,35 +45,6 @@ function buildModel(): dt.Model {
 }
 
 
-// ---------------------------------------------------------------- Data
-const [[trainImagesAll, trainLabelsAll], [testImagesAll, testLabelsAll]] = await dt.datasets.mnist.loadData();
-const subset = (t: dt.Tensor, n: number) => (n >= t.shape[0] ? t : dt.slice(t, 0, n));
-const trainImages = subset(trainImagesAll, opts.trainSize);
-const trainLabels = subset(trainLabelsAll, opts.trainSize);
-const testImages = subset(testImagesAll, opts.testSize);
-const testLabels = subset(testLabelsAll, opts.testSize);
-
-const trainData = dt.data.Dataset.fromTensorSlices([trainImages, trainLabels])
-  .shuffle(trainImages.shape[0])
-  .batch(BATCH)
-  .prefetch(dt.data.AUTOTUNE);
-const testData = dt.data.Dataset.fromTensorSlices([testImages, testLabels]).batch(500);
-
-// ---------------------------------------------------------------- Train, evaluate, record
-const model = buildModel();
-if (!opts.quiet) model.summary();
-// Adam with Keras's CosineDecay from 3e-3 to 0 over the whole run (the optimizer's step count is checkpointed).
-const decaySteps = opts.epochs * Math.ceil(trainImages.shape[0] / BATCH);
-const learningRate = new dt.optimizers.schedules.CosineDecay({ initialLearningRate: 3e-3, decaySteps });
-model.compile({ optimizer: new dt.optimizers.Adam({ learningRate }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
-const history = await model.fit(trainData, { epochs: opts.epochs, validationData: testData, verbose: opts.quiet ? 0 : 1, ...fitCheckpointing });
-const [, accuracy] = await model.evaluate(testData, { verbose: 0 });
-log(`Model accuracy on test data: ${(accuracy * 100).toFixed(2)}%`);
-const digest = await dt.utils.weightsDigest(model);
-model.dispose();
-
-saveOrCompareRun(opts, history, digest, dt.getBackend(), log);
-log(`Final weights digest (SHA-256): ${digest}`);
-log(`Wall time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-await dt.shutdown();
-process.exit(0);
+// ---------------------------------------------------------------- Data, train, evaluate, record
+const data = await mnistData(opts, BATCH);
+await trainAndRecord(buildModel(), data, { opts, batch: BATCH, fitCheckpointing, log, t0 });
