@@ -6,36 +6,16 @@
  * the reason without an adapter, failing under REQUIRE_WEBGPU=1); and a run killed while writing a
  * checkpoint, resumed with --resume, ends with the uninterrupted run's history.json.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../util/subprocess.ts';
+import { type ExampleRun, exampleRunner } from '../util/example-run.ts';
 import { itWebGpu, webgpuUnavailableInChild } from '../util/webgpu.ts';
 
 // Batches of 128: 256 images are 2 steps per epoch.
 const SUBSET = ['--train-size', '256', '--test-size', '64', '--epochs', '1', '--quiet'];
-const root = mkdtempSync(join(tmpdir(), 'ditto-resnet-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-interface Run { stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null; out: string }
-
-/** Runs the example in one fresh Node process with its own --out directory. */
-function example(name: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const out = join(root, name);
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/resnet.ts', ...args, '--out', out], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
-    child.on('error', rej);
-    child.on('close', (code, signal) => res({ stdout, stderr, code, signal, out }));
-  });
-}
-
-const history = (r: Run) => readFileSync(join(r.out, 'history.json'));
+const runner = exampleRunner('examples/resnet.ts');
+afterAll(() => runner.cleanup());
+const example = runner.run;
+const history = (r: ExampleRun) => runner.history(r);
 
 // Asked in a child process: this file only spawns processes and never starts Dawn itself.
 const unavailable = await webgpuUnavailableInChild();
