@@ -17,7 +17,7 @@
 import * as dt from '../src/index.ts';
 import { checkpointing } from './lib/checkpointing.ts';
 import { parseOptions } from './lib/options.ts';
-import { pyRepr } from './lib/py-format.ts';
+import { pyRepr } from '../src/nn/callbacks/py-format.ts';
 import { saveOrCompareRun } from './lib/run-record.ts';
 
 const opts = parseOptions(process.argv.slice(2));

@@ -26,7 +26,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as dt from '../src/index.ts';
 import { parseOptions } from './lib/options.ts';
-import { pyRepr } from './lib/py-format.ts';
+import { pyRepr } from '../src/nn/callbacks/py-format.ts';
 import { saveOrCompareRun } from './lib/run-record.ts';
 
 const PROGRAM = 'training-guide';

@@ -2,8 +2,7 @@
  * Python's number formatting as Keras callbacks use it: `repr(float)` (CSVLogger's cells, Keras's messages) and
  * `str.format` path templates (ModelCheckpoint's `weights.{epoch:02d}-{val_loss:.2f}.safetensors`) with the
  * format-spec subset Keras users write: `[0][width][.precision][d|f|e]`. Fixed and exponent forms round the exact
- * binary value half to even, as Python does (JavaScript's toFixed rounds ties up). pyRepr is a copy of
- * examples/lib/py-format.ts.
+ * binary value half to even, as Python does (JavaScript's toFixed rounds ties up). The examples print with pyRepr too.
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError } from '../../core/internal.ts';
