@@ -1,65 +1,9 @@
 /**
  * Proof for the ResNet example (examples/resnet.ts: functional API, BatchNormalization, Add skips,
- * seeded RandomRotation/RandomTranslation/RandomZoom) on a CI-sized subset of MNIST: fresh processes
- * with 1, 2 and 3 CPU threads write byte-identical history.json files (History bits and weights
- * digest); another seed gives another digest; the WebGPU backend gives the CPU's bits (skipped with
- * the reason without an adapter, failing under REQUIRE_WEBGPU=1); and a run killed while writing a
- * checkpoint, resumed with --resume, ends with the uninterrupted run's history.json.
+ * seeded RandomRotation/RandomTranslation/RandomZoom) on a CI-sized subset of MNIST: the examples' determinism
+ * suite (test/util/example-run.ts): 1, 2 and 3 threads in fresh processes, another seed, WebGPU vs CPU, and a
+ * kill during a checkpoint write resumed with --resume, all compared by history.json bytes.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { type ExampleRun, exampleRunner } from '../util/example-run.ts';
-import { itWebGpu, webgpuUnavailableInChild } from '../util/webgpu.ts';
+import { exampleDeterminismSuite } from '../util/example-run.ts';
 
-// Batches of 128: 256 images are 2 steps per epoch.
-const SUBSET = ['--train-size', '256', '--test-size', '64', '--epochs', '1', '--quiet'];
-const runner = exampleRunner('examples/resnet.ts');
-afterAll(() => runner.cleanup());
-const example = runner.run;
-const history = (r: ExampleRun) => runner.history(r);
-
-// Asked in a child process: this file only spawns processes and never starts Dawn itself.
-const unavailable = await webgpuUnavailableInChild();
-
-describe('examples/resnet.ts (subset)', () => {
-  it('gives the same bits with 1, 2 and 3 threads in fresh processes; another seed differs', async () => {
-    const [a, b, c, d] = await Promise.all([
-      example('t1', [...SUBSET, '--backend', 'cpu', '--threads', '1']),
-      example('t2', [...SUBSET, '--backend', 'cpu', '--threads', '2']),
-      example('t3', [...SUBSET, '--backend', 'cpu', '--threads', '3']),
-      example('s813', [...SUBSET, '--backend', 'cpu', '--seed', '813']),
-    ]);
-    for (const r of [a, b, c, d]) expect(r.code, r.stderr).toBe(0);
-    expect(history(a).equals(history(b))).toBe(true);
-    expect(history(a).equals(history(c))).toBe(true);
-    const ha = JSON.parse(history(a).toString());
-    expect(ha.weightsDigest).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.parse(history(d).toString()).weightsDigest).not.toBe(ha.weightsDigest);
-    expect(Object.keys(ha.history)).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
-    expect(a.stdout).toMatch(/Final weights digest \(SHA-256\): [0-9a-f]{64}/);
-  }, 300_000);
-
-  itWebGpu('gives the same History bits and weights digest on WebGPU as on the CPU', unavailable, async () => {
-    const [cpu, gpu] = await Promise.all([example('cpu', [...SUBSET, '--backend', 'cpu']), example('gpu', [...SUBSET, '--backend', 'webgpu'])]);
-    expect(cpu.code, cpu.stderr).toBe(0);
-    expect(gpu.code, gpu.stderr).toBe(0);
-    const [hc, hg] = [JSON.parse(history(cpu).toString()), JSON.parse(history(gpu).toString())];
-    expect(hg.backend).toBe('webgpu');
-    expect(hg.bits).toEqual(hc.bits);
-    expect(hg.weightsDigest).toBe(hc.weightsDigest);
-  }, 300_000);
-
-  it('a run killed during a checkpoint write and resumed ends with the uninterrupted history.json', async () => {
-    // 2 steps per epoch (batches of 128), 2 epochs: checkpoints at steps 1, 2 (epoch end), 3...; the crash tears ckpt-3.
-    const args = ['--train-size', '256', '--test-size', '64', '--epochs', '2', '--quiet', '--backend', 'cpu', '--checkpoint-every', '1'];
-    const [fresh, killed] = await Promise.all([
-      example('fresh', args),
-      example('killed', args, { DITTO_TEST_CRASH: 'checkpoint-write:3' }),
-    ]);
-    expect(fresh.code, fresh.stderr).toBe(0);
-    expect(killed.signal).toBe('SIGKILL');
-    const resumed = await example('killed', [...args, '--resume']);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(/--resume: continuing from .*ckpt-000000002/);
-    expect(history(resumed).equals(history(fresh))).toBe(true);
-  }, 300_000);
-});
+await exampleDeterminismSuite('examples/resnet.ts');
