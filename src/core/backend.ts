@@ -4,6 +4,7 @@
  * Part of src/core: imports nothing outside src/core.
  */
 import type { DType, TypedArray } from './dtype.ts';
+import type { Fingerprint } from './debug/fingerprint.ts';
 import type { OpAttrMap, OpName } from './ops/op-attrs.ts';
 import type { Shape } from './shape.ts';
 
@@ -39,6 +40,12 @@ export interface Backend<H = unknown> {
    * free, never to be written. Op traces (dt.debug.trace) hash outputs through it; undefined otherwise.
    */
   peekSync?(handle: H, dtype: DType, size: number): TypedArray;
+  /**
+   * The op-trace fingerprint (src/core/debug/fingerprint.ts) of the buffer's first `size` elements, computed where
+   * the data lives (the CPU: on its worker threads); it must equal `fingerprint` of the buffer's contents. Where
+   * undefined, traces read the buffer and compute it on the host.
+   */
+  fingerprint?(handle: H, dtype: DType, size: number): Fingerprint;
   /** Releases the buffer. */
   free(handle: H): void;
   /**

@@ -43,6 +43,7 @@ export class BitFlipBackend implements Backend {
   write(...a: Parameters<CpuBackend['write']>) { return this.inner.write(...a); }
   read(...a: Parameters<CpuBackend['read']>) { return this.inner.read(...a); }
   readSync(...a: Parameters<CpuBackend['readSync']>) { return this.inner.readSync(...a); }
+  fingerprint(...a: Parameters<CpuBackend['fingerprint']>) { return this.inner.fingerprint(...a); }
   free(...a: Parameters<CpuBackend['free']>) { return this.inner.free(...a); }
   liveBuffers() { return this.inner.liveBuffers(); }
   supports(...a: Parameters<CpuBackend['supports']>) { return this.inner.supports(...a); }

@@ -10,8 +10,12 @@ import { readFileSync } from 'node:fs';
 import { DataFormatError } from '../errors.ts';
 import type { TracePhase } from './scope.ts';
 
-/** The format version written in every header. */
-export const TRACE_FORMAT_VERSION = 1;
+/**
+ * The format version written in every header. 2: the fingerprint hash is the chunked MurmurHash3-based hash of
+ * fingerprint.ts and the mean is summed in its order (version 1: the first 64 bits of a SHA-1, the mean in index
+ * order). Traces of different versions cannot be compared: readTrace refuses any other version.
+ */
+export const TRACE_FORMAT_VERSION = 2;
 
 /** The first line of a trace: what produced it (informational: diffs compare the records). */
 export interface TraceHeader {
@@ -100,7 +104,11 @@ export function readTrace(path: string): Trace {
     }
   };
   const header = lines.length ? (parse(lines[0], 0) as TraceHeader) : undefined;
-  if (!header || header.dittoTrace !== TRACE_FORMAT_VERSION) {
+  const version = (header as { dittoTrace?: unknown } | null | undefined)?.dittoTrace;
+  if (typeof version === 'number' && version !== TRACE_FORMAT_VERSION) {
+    throw new DataFormatError(`readTrace: ${path}: expected a ditto trace of format version ${TRACE_FORMAT_VERSION}. Received: a trace of format version ${version}, whose hashes and statistics are computed differently: record both traces with the same ditto version`);
+  }
+  if (!header || version !== TRACE_FORMAT_VERSION) {
     throw new DataFormatError(`readTrace: ${path}: expected a ditto trace (version ${TRACE_FORMAT_VERSION} header line). Received: ${lines.length ? lines[0].slice(0, 80) : 'an empty file'}`);
   }
   return { header, records: lines.slice(1).map((l, i) => parse(l, i + 1) as TraceRecord) };

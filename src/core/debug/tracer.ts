@@ -2,7 +2,9 @@
  * The op tracer: while a trace records, `runOp` hands it every executed op (the only cost when no trace records is
  * one null check there). For each op of the chosen steps it writes a {@link TraceRecord}: step, stream, op, scope,
  * phase, the hashes of the inputs, the output's shape, dtype, hash and statistics (and, in values mode, its bytes).
- * Outputs are read back from the device: at once where the backend reads synchronously (the CPU), otherwise (WebGPU)
+ * The fingerprint is computed by the backend where it offers one (Backend.fingerprint: the CPU, on its worker
+ * threads), otherwise on this thread from the output's contents, read back from the device: at once where the
+ * backend reads synchronously, otherwise (WebGPU)
  * the op's output buffer is kept alive and its read queued, one read at a time, and the records are written in
  * sequence order as the reads complete. A tensor's hash is remembered per storage, so an input produced by a traced op is not
  * read again; other inputs (uploaded data, ops outside the chosen steps) are read when first used.
@@ -13,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import type { DType, TypedArray } from '../dtype.ts';
 import { type Storage, releaseStorage } from '../storage.ts';
 import type { Tensor } from '../tensor.ts';
-import { fingerprint } from './fingerprint.ts';
+import { type Fingerprint, fingerprint } from './fingerprint.ts';
 import { currentPhase, currentScope, currentSideStream } from './scope.ts';
 import { TRACE_FORMAT_VERSION, type TraceHeader, type TraceRecord } from './trace-format.ts';
 
@@ -90,20 +92,19 @@ export class Tracer {
     const ins = inputs.map((t) => this.hashOf(t.storage));
     const storage = output.storage;
     const shape = [...output.shape];
-    const read = this.read(storage);
-    const finish = (data: TypedArray, inHashes: string[]): [string, string] => {
-      const f = fingerprint(data, storage.dtype);
+    const data = o.values || !storage.backend.fingerprint ? this.read(storage) : null;
+    const fp = this.fingerprintOf(storage, data);
+    const finish = (f: Fingerprint, d: TypedArray | null, inHashes: string[]): string => {
       const rec: TraceRecord = { ...base, in: inHashes, shape, dtype: output.dtype, ...f };
-      if (o.values) rec.v = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
-      return [JSON.stringify(rec), f.hash];
+      if (d && o.values) rec.v = Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
+      return JSON.stringify(rec);
     };
-    if (!(read instanceof Promise) && ins.every((h) => typeof h === 'string')) {
-      const [line, hash] = finish(read, ins as string[]);
-      this.hashes.set(storage, hash);
-      this.emit(line);
+    if (!(fp instanceof Promise) && !(data instanceof Promise) && ins.every((h) => typeof h === 'string')) {
+      this.hashes.set(storage, fp.hash);
+      this.emit(finish(fp, data, ins as string[]));
       return;
     }
-    const done = Promise.all([read, Promise.all(ins)]).then(([data, inHashes]) => finish(data, inHashes));
+    const done = Promise.all([fp, data, Promise.all(ins)]).then(([f, d, inHashes]) => [finish(f, d, inHashes), f.hash] as const);
     const hash = done.then(([, h]) => h);
     hash.catch(() => {});
     this.hashes.set(storage, hash);
@@ -127,11 +128,22 @@ export class Tracer {
   private hashOf(s: Storage): Hash {
     const known = this.hashes.get(s);
     if (known !== undefined) return known;
-    const data = this.read(s);
-    const h = data instanceof Promise ? data.then((d) => fingerprint(d, s.dtype).hash) : fingerprint(data, s.dtype).hash;
+    const f = this.fingerprintOf(s, s.backend.fingerprint ? null : this.read(s));
+    const h = f instanceof Promise ? f.then((x) => x.hash) : f.hash;
     if (h instanceof Promise) h.catch(() => {});
     this.hashes.set(s, h);
     return h;
+  }
+
+  /**
+   * The fingerprint of `s`: computed by the backend where it offers it (the CPU, on its threads), else from `data`
+   * (its contents, as read()) on this thread: the same function, so traces agree across backends.
+   */
+  private fingerprintOf(s: Storage, data: TypedArray | Promise<TypedArray> | null): Fingerprint | Promise<Fingerprint> {
+    const b = s.backend;
+    if (b.fingerprint) return b.fingerprint(s.handle, s.dtype, s.size);
+    if (data === null) data = this.read(s);
+    return data instanceof Promise ? data.then((d) => fingerprint(d, s.dtype)) : fingerprint(data, s.dtype);
   }
 
   /**

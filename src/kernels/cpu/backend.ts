@@ -21,7 +21,8 @@ import { UnsupportedOpError } from '../../core/errors.ts';
 import type { OpAttrMap, OpName } from '../../core/ops/op-attrs.ts';
 import { gemmKernelKind } from './gemm-tasks.ts';
 import { CPU_KERNELS } from './kernels.ts';
-import { shutdownPool } from './thread-pool.ts';
+import { runSplit, shutdownPool } from './thread-pool.ts';
+import { FINGERPRINT_WORK_PER_CHUNK, type Fingerprint, combineFingerprintChunks, fingerprintChunkCount, fingerprintParts } from './fingerprint-tasks.ts';
 import type { CpuKernel } from './types.ts';
 
 /**
@@ -82,6 +83,17 @@ export class CpuBackend implements Backend<TypedArray> {
 
   peekSync(handle: TypedArray, _dtype: DType, size: number): TypedArray {
     return handle.length === size ? handle : handle.subarray(0, size);
+  }
+
+  /**
+   * The op-trace fingerprint of the buffer's first `size` elements, its chunks shared out to the worker threads
+   * (fingerprint-tasks.ts): the same result as core's `fingerprint` of the data, at every thread count.
+   */
+  fingerprint(handle: TypedArray, dtype: DType, size: number): Fingerprint {
+    const chunks = fingerprintChunkCount(size);
+    const parts = fingerprintParts(chunks);
+    runSplit('fingerprint', { data: handle, dtype, n: size, chunks, parts }, chunks, { workPerUnit: FINGERPRINT_WORK_PER_CHUNK, minBlock: 4, out: parts });
+    return combineFingerprintChunks(dtype, size, parts);
   }
 
   private countAlloc(bytes: number): void {

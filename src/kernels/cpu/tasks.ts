@@ -6,7 +6,7 @@
  * (thread-pool.ts) are generic over the name, so a job is checked against its task at every call.
  * The `test.*` tasks exist for the pool's own tests (error and crash reporting, thread shares).
  * Part of src/kernels/cpu: imports the task modules (ew-tasks.ts, gemm-tasks.ts, batch-norm-tasks.ts,
- * random-tasks.ts) and the WebAssembly modules they run; the worker threads load it.
+ * random-tasks.ts, fingerprint-tasks.ts) and the WebAssembly modules they run; the worker threads load it.
  */
 import { isMainThread } from 'node:worker_threads';
 import {
@@ -17,11 +17,13 @@ import { type BatchNormChunksJob, type BatchNormRowsJob, runBatchNormChunksBlock
 import { type GemmJob, runGemmBlock } from './gemm-tasks.ts';
 import { type ImageTransformJob, runImageTransformBlock } from './image-transform-tasks.ts';
 import { type PhiloxJob, runPhiloxBlock } from './random-tasks.ts';
+import { type FingerprintJob, runFingerprintBlock } from './fingerprint-tasks.ts';
 import { type WasmModule, compiledModules } from './wasm-builder.ts';
 import { ewAvailable } from './wasm-ew.ts';
 import { simdGemmModule } from './wasm-gemm.ts';
 import { simdPhiloxModule } from './wasm-philox.ts';
 import { bnAvailable } from './wasm-bn.ts';
+import { simdFingerprintModule } from './wasm-fingerprint.ts';
 
 /** Job of the test tasks that write one word per thread or block into `out`, after spinning spinMs milliseconds. */
 export interface RecordJob {
@@ -46,6 +48,7 @@ export interface SplitJobs {
   imageTransform: ImageTransformJob;
   batchNormChunks: BatchNormChunksJob;
   batchNormRows: BatchNormRowsJob;
+  fingerprint: FingerprintJob;
 }
 
 /** Every task's job, by task name. */
@@ -75,6 +78,7 @@ export function wasmModulesForWorkers(): Record<string, WasmModule> {
   simdPhiloxModule();
   ewAvailable();
   bnAvailable();
+  simdFingerprintModule();
   return compiledModules();
 }
 
@@ -103,6 +107,7 @@ export const TASKS: { readonly [T in TaskName]: BlockTask<T> } = {
   imageTransform: runImageTransformBlock,
   batchNormChunks: runBatchNormChunksBlock,
   batchNormRows: runBatchNormRowsBlock,
+  fingerprint: runFingerprintBlock,
   /** Test hook: a worker block throws (the main thread's blocks do nothing). */
   'test.throw': (job) => {
     if (!isMainThread) throw new Error(job.message);

@@ -10,7 +10,8 @@
  * Floating-point instructions are limited to what keeps the engine's exactness contract:
  * IEEE binary32 add, sub, mul, div, comparisons and bit operations, lane by lane (WebAssembly
  * specifies them rounded to nearest-even with subnormals, never fused); there is no fused
- * multiply-add here (relaxed SIMD is not used).
+ * multiply-add here (relaxed SIMD is not used). For op-trace statistics (wasm-fingerprint.ts): the exact
+ * binary32 -> binary64 conversion, binary64 add (rounded to nearest-even) and the selections pmin/pmax.
  * Every module imports its memory as env.mem; every function takes i32 parameters only and
  * returns nothing.
  */
@@ -62,6 +63,7 @@ const SIMD = {
   'i64x2.extmul_low_i32x4_u': 0xde, 'i64x2.extmul_high_i32x4_u': 0xdf,
   'f32x4.add': 0xe4, 'f32x4.sub': 0xe5, 'f32x4.mul': 0xe6, 'f32x4.div': 0xe7,
   'f32x4.convert_i32x4_u': 0xfb,
+  'i32x4.lt_s': 0x39, 'i32x4.gt_s': 0x3b, 'f32x4.pmin': 0xea, 'f32x4.pmax': 0xeb, 'f64x2.promote_low_f32x4': 0x5f, 'f64x2.add': 0xf0,
 } as const;
 
 /** Plain opcodes of the instructions without immediates. */
