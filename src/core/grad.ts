@@ -6,6 +6,7 @@
  */
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from './errors.ts';
 import * as ops from './ops/index.ts';
+import { withGradientScope } from './debug/scope.ts';
 import { backprop, popTape, pushTape, releaseTape } from './tape.ts';
 import { peekNextId } from './tensor-bookkeeping.ts';
 import { Tensor, type Variable, assertLive } from './tensor.ts';
@@ -45,7 +46,11 @@ function differentiate(fn: string, f: () => unknown, sources: readonly Tensor[])
       throw new ShapeError(`${fn}: expected f to return a float32 scalar (one element). Received: shape=${fmtShape(value.shape)}, dtype=${value.dtype}`);
     }
     const out = value;
-    const grads = tidy(() => backprop(tape, out, ops.ones(out.shape), sources, ops));
+    // Op traces record the seed (ones) as a gradient of the op that produced the value, under its scope.
+    const last = tape.nodes.at(-1);
+    const seed = (): Tensor => ops.ones(out.shape);
+    const dy = last?.scope !== undefined && last.output.id === out.id ? withGradientScope(last.scope, 'seed', seed) : seed();
+    const grads = tidy(() => backprop(tape, out, dy, sources, ops));
     return { value: out, grads };
   } finally {
     // Also when f throws: the storage the tape kept alive is released.

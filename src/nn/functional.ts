@@ -7,7 +7,7 @@
  * training API come from ModelBase; the summary has Keras's "Connected to" column.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, ShapeError, Tensor, assertLive, checkOptions, fmtShape, ops, tidy } from '../core/internal.ts';
+import { ArgumentError, ShapeError, Tensor, assertLive, checkOptions, fmtShape, ops, tidy, withScope } from '../core/internal.ts';
 import { mapGraph } from './graph.ts';
 import { type CallContext, type Layer, type LayerMask, type MaskedOutput, type ShapeOf, type SymbolicShape, fmtShapes, fmtSym } from './layer.ts';
 import { InputLayer } from './layers/simple.ts';
@@ -189,7 +189,8 @@ export class Functional extends ModelBase<Structure<Tensor>, Structure<Tensor>> 
     if (given.length > 0 && given.length !== this.inputs.length) {
       throw new ArgumentError(`${this.name}: expected one mask per input (${this.inputs.length}). Received: ${given.length} masks`);
     }
-    return tidy(() => {
+    // The model's name scopes its layers' ops for op traces (dt.debug.trace), as Sequential's does.
+    return withScope(this.name, () => tidy(() => {
       const values = new Map<SymbolicTensor, Tensor>();
       const masks = new Map<SymbolicTensor, Tensor>();
       flat.forEach((t, i) => values.set(this.inputs[i], t.dtype === this.inputs[i].dtype ? t : ops.cast(t, this.inputs[i].dtype)));
@@ -212,7 +213,7 @@ export class Functional extends ModelBase<Structure<Tensor>, Structure<Tensor>> 
       const output = this.outputStructure instanceof SymbolicTensor ? outs[0] : packLike(this.outputStructure, outs);
       const mask: LayerMask = outMasks.every((m) => m === null) ? null : outMasks.length === 1 ? outMasks[0] : outMasks;
       return { output, mask };
-    });
+    }));
   }
 
   /** The real inputs in `inputs` order, checked against the structure of `inputs`. */

@@ -196,8 +196,8 @@ export abstract class Optimizer {
       }
     }
     const vars = pairs.map(([, v]) => v);
-    this.build(vars);
-    // Scoped for op traces (dt.debug.trace): the update's ops run under 'optimizer'.
+    // Scoped for op traces (dt.debug.trace): the slots' creation and the update's ops run under 'optimizer'.
+    withScope('optimizer', () => this.build(vars));
     withScope('optimizer', () => tidy(() => {
       const k = this.base.gradientAccumulationSteps;
       let grads = pairs.map(([g]) => g);

@@ -7,7 +7,7 @@
  * accumulators (and its checkpoints) never see validation data.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, checkOptions, currentBackend, tidy } from '../../core/internal.ts';
+import { ArgumentError, checkOptions, currentBackend, tidy, withScope } from '../../core/internal.ts';
 import type { Logs } from '../callbacks.ts';
 import { collectLosses, totalLoss } from '../layer-losses.ts';
 import { MeanMetric } from '../metrics.ts';
@@ -20,7 +20,7 @@ import { readLogs } from './logging.ts';
 import { restoreState, snapshotState } from './metric-trackers.ts';
 import type { TrainableModel } from './model.ts';
 import type { BatchSource, EvaluateOptions } from './options.ts';
-import { type BatchPart, batchSizeOf, disposePart, isBatchPart, lossOf, predictionsOf, sampleWeightsOf, targetsOf, updateMetrics } from './outputs.ts';
+import { type BatchPart, batchSizeOf, disposePart, isBatchPart, lossOf, predictionsOf, sampleWeightsOf, targetsOf, trackLoss, updateMetrics } from './outputs.ts';
 import { StepStream } from './step-stream.ts';
 
 /** Keras's test step on one batch: the loss (with regularization penalties) and metrics into `c`'s trackers. */
@@ -31,7 +31,7 @@ export function testStep(model: TrainableModel, c: Compiled, x: BatchPart, y: Ba
     const preds = predictionsOf(c, out);
     const n = batchSizeOf(x);
     const { total, parts } = lossOf(c, ys, preds, sampleWeightsOf(fn, c, sw));
-    c.lossTracker.updateValues(totalLoss(model, total, activity), n);
+    trackLoss(c, withScope('loss', () => totalLoss(model, total, activity)), n);
     updateMetrics(c, ys, preds, n, parts);
   });
 }

@@ -7,7 +7,7 @@
  * metrics as `<output>_<metric>`. A model with one output takes the single-output path unchanged.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, ShapeError, Tensor, fmtShape, ops } from '../../core/internal.ts';
+import { ArgumentError, ShapeError, Tensor, fmtShape, ops, withScope } from '../../core/internal.ts';
 import { MeanMetric, resolveMetric } from '../metrics.ts';
 import { type Structure, flattenStructure, isPlainObject } from '../symbolic.ts';
 import { type Compiled, ensureMetrics } from './compile.ts';
@@ -94,41 +94,56 @@ export function sampleWeightsOf(fn: string, c: Compiled, sw: BatchPart | undefin
   return targetsOf(`${fn}: sampleWeight`, c, sw);
 }
 
-/** The total loss and, with several outputs, each output's unweighted loss (each weighted by its sample weights, if any). */
+/**
+ * The total loss and, with several outputs, each output's unweighted loss (each weighted by its sample weights, if any).
+ * Op traces record it under the scope `loss`, each output's loss under `loss/<output name>`.
+ */
 export function lossOf(c: Compiled, ys: readonly Tensor[], preds: readonly Tensor[], sws?: readonly (Tensor | undefined)[]): { total: Tensor; parts?: Tensor[] } {
-  if (!c.outputs) return { total: sws?.[0] ? c.loss.call(ys[0], preds[0], sws[0]) : c.loss.call(ys[0], preds[0]) };
-  const parts = c.outputs.map((o, i) => (sws?.[i] ? o.loss.call(ys[i], preds[i], sws[i]) : o.loss.call(ys[i], preds[i])));
-  let total: Tensor | undefined;
-  parts.forEach((p, i) => {
-    const w = c.outputs![i].weight;
-    const v = w === undefined ? p : ops.mul(p, w);
-    total = total === undefined ? v : ops.add(total, v);
+  return withScope('loss', () => {
+    if (!c.outputs) return { total: sws?.[0] ? c.loss.call(ys[0], preds[0], sws[0]) : c.loss.call(ys[0], preds[0]) };
+    const parts = c.outputs.map((o, i) => withScope(o.name, () => (sws?.[i] ? o.loss.call(ys[i], preds[i], sws[i]) : o.loss.call(ys[i], preds[i]))));
+    let total: Tensor | undefined;
+    parts.forEach((p, i) => {
+      const w = c.outputs![i].weight;
+      const v = w === undefined ? p : ops.mul(p, w);
+      total = total === undefined ? v : ops.add(total, v);
+    });
+    return { total: total!, parts };
   });
-  return { total: total!, parts };
+}
+
+/** Adds a batch's total loss to the loss tracker (op traces: scope `metrics/loss`, as Keras's tracker 'loss'). */
+export function trackLoss(c: Compiled, value: Tensor, n: number): void {
+  withScope('metrics', () => withScope('loss', () => c.lossTracker.updateValues(value, n)));
 }
 
 /**
  * Updates the metrics (and, with several outputs, the outputs' loss trackers) with a batch of `n` samples. As
- * Keras's `metrics` (not `weighted_metrics`), the metrics are not weighted by sample weights.
+ * Keras's `metrics` (not `weighted_metrics`), the metrics are not weighted by sample weights. Op traces record each
+ * under `metrics/<name>` (the name Keras logs, e.g. `metrics/accuracy`, `metrics/out_1_loss`).
  */
 export function updateMetrics(c: Compiled, ys: readonly Tensor[], preds: readonly Tensor[], n: number, parts?: readonly Tensor[]): void {
-  if (!c.outputs) {
-    ensureMetrics(c, ys[0], preds[0]);
-    for (const m of c.metrics) m.tracker!.update(ys[0], preds[0]);
-    return;
-  }
-  for (const m of c.metrics) {
-    const o = m.output!;
-    if (m.isLoss) {
-      (m.tracker as MeanMetric).updateValues(parts![o], n);
-      continue;
+  // MeanMetric.update pushes its own name; other trackers (user Metric objects, the loss parts) get it here.
+  const scoped = (m: { id: string; tracker?: unknown }, f: () => void): void => (m.tracker instanceof MeanMetric ? f() : withScope(m.id, f));
+  withScope('metrics', () => {
+    if (!c.outputs) {
+      ensureMetrics(c, ys[0], preds[0]);
+      for (const m of c.metrics) scoped(m, () => m.tracker!.update(ys[0], preds[0]));
+      return;
     }
-    if (!m.fn && !m.stateful) {
-      m.fn = resolveMetric(m.metric!, ys[o].shape, preds[o].shape);
-      m.tracker = new MeanMetric(m.id, m.fn);
+    for (const m of c.metrics) {
+      const o = m.output!;
+      if (m.isLoss) {
+        withScope(m.id, () => (m.tracker as MeanMetric).updateValues(parts![o], n));
+        continue;
+      }
+      if (!m.fn && !m.stateful) {
+        m.fn = resolveMetric(m.metric!, ys[o].shape, preds[o].shape);
+        m.tracker = new MeanMetric(m.id, m.fn);
+      }
+      scoped(m, () => m.tracker!.update(ys[o], preds[o]));
     }
-    m.tracker!.update(ys[o], preds[o]);
-  }
+  });
 }
 
 /** Disposes every tensor of a batch part. */

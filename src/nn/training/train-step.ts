@@ -3,12 +3,12 @@
  * optimizer update, and the loss tracker and metrics updated on the device, all inside `tidy`.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, type Tensor, keep, tidy, variableGrads } from '../../core/internal.ts';
+import { ArgumentError, type Tensor, keep, tidy, variableGrads, withScope } from '../../core/internal.ts';
 import { applyConstraints, collectLosses, totalLoss } from '../layer-losses.ts';
 import { type ClassWeights, classSampleWeights } from './class-weight.ts';
 import type { Compiled } from './compile.ts';
 import type { TrainableModel } from './model.ts';
-import { type BatchPart, batchSizeOf, leaves, lossOf, predictionsOf, sampleWeightsOf, targetsOf, updateMetrics } from './outputs.ts';
+import { type BatchPart, batchSizeOf, leaves, lossOf, predictionsOf, sampleWeightsOf, targetsOf, trackLoss, updateMetrics } from './outputs.ts';
 
 /**
  * One optimizer step on a batch; updates the loss tracker and metrics (and the outputs' loss trackers). `sw`: the
@@ -34,11 +34,11 @@ export function trainStep(model: TrainableModel, c: Compiled, x: BatchPart, y: B
         preds = predictionsOf(c, out).map((p) => keep(p));
         const loss = lossOf(c, ys, preds, sws);
         parts = loss.parts?.map((p) => keep(p));
-        return totalLoss(model, loss.total, activity);
+        return withScope('loss', () => totalLoss(model, loss.total, activity));
       }, vars);
       c.optimizer.applyGradients(grads.map((g, i) => [g, vars[i]] as const));
       applyConstraints(model);
-      c.lossTracker.updateValues(value, n);
+      trackLoss(c, value, n);
       updateMetrics(c, ys, preds!, n, parts);
     } finally {
       for (const p of preds ?? []) p.dispose();
