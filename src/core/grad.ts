@@ -49,8 +49,10 @@ function differentiate(fn: string, f: () => unknown, sources: readonly Tensor[])
     // Op traces record the seed (ones) as a gradient of the op that produced the value, under its scope.
     const last = tape.nodes.at(-1);
     const seed = (): Tensor => ops.ones(out.shape);
-    const dy = last?.scope !== undefined && last.output.id === out.id ? withGradientScope(last.scope, 'seed', seed) : seed();
-    const grads = tidy(() => backprop(tape, out, dy, sources, ops));
+    const grads = tidy(() => {
+      const dy = last?.scope !== undefined && last.output.id === out.id ? withGradientScope(last.scope, 'seed', seed) : seed();
+      return backprop(tape, out, dy, sources, ops);
+    });
     return { value: out, grads };
   } finally {
     // Also when f throws: the storage the tape kept alive is released.
