@@ -213,7 +213,7 @@ export class Functional extends ModelBase<Structure<Tensor>, Structure<Tensor>> 
       const output = this.outputStructure instanceof SymbolicTensor ? outs[0] : packLike(this.outputStructure, outs);
       const mask: LayerMask = outMasks.every((m) => m === null) ? null : outMasks.length === 1 ? outMasks[0] : outMasks;
       return { output, mask };
-    }));
+    }), this);
   }
 
   /** The real inputs in `inputs` order, checked against the structure of `inputs`. */

@@ -242,7 +242,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
       }
       return;
     }
-    withScope(this.name, () => this.build(inputShape));
+    withScope(this.name, () => this.build(inputShape), this);
     const nulled = shapes.map((s) => [null, ...s.slice(1)]);
     this.buildShape = (isShape(inputShape) ? nulled[0] : packLike(inputShape as Structure<SymbolicShape>, nulled, isShape)) as unknown as ShapeOf<In>;
     this.built = true;
@@ -260,7 +260,7 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
   apply(x: SymbolicOf<In>, ctx?: CallContext): SymbolicOf<Out>;
   apply(x: In | SymbolicOf<In>, ctx: CallContext = {}): Out | SymbolicOf<Out> {
     // The layer's name scopes the ops it runs, for op traces (dt.debug.trace).
-    if (this.inputKind === 'any' && !hasSymbolic(x)) return withScope(this.name, () => this.call(x as In, ctx));
+    if (this.inputKind === 'any' && !hasSymbolic(x)) return withScope(this.name, () => this.call(x as In, ctx), this);
     checkOptions(`${this.label}.apply`, ctx, ['training', 'mask']);
     if (ctx.mask !== undefined && ctx.mask !== null) {
       if (hasSymbolic(x)) throw new ArgumentError(`${this.label}: expected no mask on symbolic tensors (masks travel through a model's graph by themselves). Received: a mask`);
@@ -271,14 +271,14 @@ export abstract class Layer<In = Tensor, Out = Tensor> {
       const xs = this.expectList(x) as readonly Tensor[];
       for (const t of xs) assertLive(this.name, t);
       this.ensureBuilt(xs.map((t) => t.shape) as ShapeOf<In>);
-      return withScope(this.name, () => this.call(x as In, ctx));
+      return withScope(this.name, () => this.call(x as In, ctx), this);
     }
     const t = x as unknown as Tensor;
     assertLive(this.name, t);
     // [null, ...shape.slice(1)] would make a scalar look like rank 1: every layer input has a batch axis.
     if (t.rank === 0) throw new ShapeError(`${this.label}: expected input of rank >= 1 (a batch axis first). Received: input shape ()`);
     this.ensureBuilt([null, ...t.shape.slice(1)] as unknown as ShapeOf<In>);
-    return withScope(this.name, () => this.call(x as In, ctx));
+    return withScope(this.name, () => this.call(x as In, ctx), this);
   }
 
   /** `x` as a list, or an ArgumentError naming the layer (for layers whose `call` takes a list). */

@@ -86,7 +86,7 @@ export class Sequential extends ModelBase {
         l.ensureBuilt(shape);
         shape = l.computeOutputShape(shape);
       }
-    });
+    }, this);
     // Recorded only once every layer accepted it: a rejected shape must not become the model's.
     this.inputShape = input;
   }
@@ -139,7 +139,7 @@ export class Sequential extends ModelBase {
       // The mask given by the caller stays the caller's: a mask passed through unchanged is returned as a copy.
       const out = mask === given && mask !== null ? (Array.isArray(mask) ? mask.map((m) => m && ops.clone(m)) : ops.clone(mask as Tensor)) : mask;
       return { output: y === x ? ops.clone(x) : y, mask: out };
-    }));
+    }), this);
   }
 
   /** The output shape of the last layer for an input shape (the model's, as a layer of another model). */

@@ -2,7 +2,8 @@
  * The scopes op traces record in a fit step, as Keras names them: the loss under `loss` (each output's under
  * `loss/<output>`), the loss tracker under `metrics/loss`, each metric under `metrics/<name>` (as Keras logs it), the
  * optimizer's update under `optimizer`; and a functional model (dt.Input, layers, new dt.Model) with a Sequential
- * nested in it traces its layers under `<model>/<layer>` and `<model>/<sequential>/<layer>`, forward and gradient.
+ * nested in it traces its layers under `<model>/<layer>` and `<model>/<sequential>/<layer>`, forward and gradient;
+ * a model run by `apply` scopes its layers once (not `<model>/<model>/<layer>`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,5 +93,23 @@ describe('op trace scopes of a functional model with a nested Sequential', () =>
     expect(s.get('func/block/inner_drop gradient')?.length).toBeGreaterThan(0);
     expect([...s.keys()].filter((k) => !/^(func\/(first|head|block\/inner_(dense|drop))|loss|metrics\/loss|optimizer) (forward|gradient)$/.test(k))).toEqual([]);
     m.dispose();
+  });
+
+  it('a model scopes its layers once, whether run by apply, call or fit', async () => {
+    const input = dt.Input({ shape: [5] });
+    const m = new dt.Model({ inputs: input, outputs: new dt.layers.Dense(3, { name: 'f1' }).apply(input), name: 'fm' });
+    const s = new dt.Sequential([dt.layers.Input({ shape: [5] }), new dt.layers.Dense(2, { name: 's1' })], { name: 'sm' });
+    const path = join(dir, 'apply.jsonl');
+    await dt.debug.trace({ path }, () => dt.tidy(() => {
+      m.apply(dt.ones([2, 5]));
+      s.apply(dt.ones([2, 5]));
+      m.call(dt.ones([2, 5]));
+      s.call(dt.ones([2, 5]));
+    }));
+    const scopes = dt.debug.readTrace(path).records.map((r) => r.scope);
+    expect(new Set(scopes.filter((x) => x !== ''))).toEqual(new Set(['fm/f1', 'sm/s1']));
+    expect(scopes.filter((x) => x === 'fm/f1').length).toBe(scopes.filter((x) => x === 'sm/s1').length);
+    m.dispose();
+    s.dispose();
   });
 });

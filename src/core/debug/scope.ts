@@ -9,17 +9,26 @@
 export type TracePhase = 'forward' | 'gradient';
 
 const stack: string[] = [];
+/** Who pushed each entry of `stack` (a layer or model; null for plain names). */
+const owners: (object | null)[] = [];
 let phase: TracePhase = 'forward';
 /** The forward op whose gradient is running ('' outside backprop). */
 let gradientOf = '';
 
-/** Runs `fn` with `name` pushed on the scope stack (a layer's name, 'loss', 'optimizer', ...). */
-export function withScope<T>(name: string, fn: () => T): T {
+/**
+ * Runs `fn` with `name` pushed on the scope stack (a layer's name, 'loss', 'optimizer', ...). With an `owner` (the
+ * layer or model), nothing is pushed when the innermost entry is already that owner's: a model's `apply` and the
+ * `applyWithMask` it reaches through `call` both scope it, once.
+ */
+export function withScope<T>(name: string, fn: () => T, owner: object | null = null): T {
+  if (owner !== null && owners.length > 0 && owners[owners.length - 1] === owner) return fn();
   stack.push(name);
+  owners.push(owner);
   try {
     return fn();
   } finally {
     stack.pop();
+    owners.pop();
   }
 }
 
@@ -61,8 +70,12 @@ export function currentPhase(): { phase: TracePhase; of: string } {
  */
 export function withGradientScope<T>(scope: string, of: string, fn: () => T): T {
   const saved = stack.splice(0, stack.length);
+  const savedOwners = owners.splice(0, owners.length);
   const [p, o] = [phase, gradientOf];
-  if (scope) stack.push(scope);
+  if (scope) {
+    stack.push(scope);
+    owners.push(null);
+  }
   phase = 'gradient';
   gradientOf = of;
   try {
@@ -70,6 +83,8 @@ export function withGradientScope<T>(scope: string, of: string, fn: () => T): T 
   } finally {
     stack.length = 0;
     stack.push(...saved);
+    owners.length = 0;
+    owners.push(...savedOwners);
     phase = p;
     gradientOf = o;
   }
