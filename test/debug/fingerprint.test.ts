@@ -3,7 +3,8 @@
  * (an independent scalar implementation written from that text agrees); any single bit flip and any swap of two
  * different words change it (fast-check, and every bit of a few words exhaustively); the statistics follow their
  * documented order; the CPU backend's fingerprint (WebAssembly SIMD chunks on the worker threads) equals the
- * TypeScript function on NaNs, infinities, subnormals, -0, int32, bool, empty and odd sizes, at 1 and 2 threads;
+ * TypeScript function on NaNs, infinities, subnormals, -0, int32, bool and uint8 bytes, empty and odd sizes, at 1
+ * and 2 threads;
  * and traces of another format version are refused with a clear error, by readTrace and by `ditto diff`.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -199,6 +200,7 @@ describe('the CPU backend computes the same fingerprint on its threads', () => {
       out.push([`float32 n=${n}`, samples(n, 7 * n + 3), 'float32']);
       out.push([`int32 n=${n}`, words(n, n + 5), 'int32']);
       out.push([`bool n=${n}`, new Uint8Array(n).map((_, k) => (k * 7) % 3 === 0 ? 1 : 0), 'uint8']);
+      out.push([`uint8 0..255 n=${n}`, new Uint8Array(n).map((_, k) => (k * 97 + (k >> 5)) % 256), 'uint8']);
     }
     out.push(['all NaN', new Float32Array(9000).fill(NaN), 'float32']);
     out.push(['all -0', new Float32Array(5000).fill(-0), 'float32']);
@@ -209,7 +211,7 @@ describe('the CPU backend computes the same fingerprint on its threads', () => {
 
   for (const threads of [1, 2]) {
     it(`equals fingerprint() of the data at ${threads} thread(s), in parallel blocks`, () => {
-      // The float32 chunks run the WebAssembly SIMD pass (unless DITTO_CPU_WASM=0 turns it off).
+      // The float32 and uint8 chunks run the WebAssembly SIMD passes (unless DITTO_CPU_WASM=0 turns them off).
       expect(simdFingerprintModule() === null).toBe(process.env.DITTO_CPU_WASM === '0');
       dt.config.setNumThreads(threads);
       setParallelMinWork(0);

@@ -1,7 +1,7 @@
 /**
  * Op-trace fingerprints on the CPU backend's threads (Backend.fingerprint, used by dt.debug.trace): a tensor's
  * chunks of FINGERPRINT_CHUNK elements are shared out in blocks of whole chunks; each thread writes the partial
- * hashes and statistics of its chunks (float32: the WebAssembly SIMD pass of wasm-fingerprint.ts; otherwise, or
+ * hashes and statistics of its chunks (float32 and uint8: the WebAssembly SIMD passes of wasm-fingerprint.ts; int32, or
  * without SIMD, src/core/debug/fingerprint.ts fingerprintChunks) into one shared array, and
  * the main thread combines them in chunk order (combineFingerprintChunks). Chunk boundaries depend only on element
  * indices, so the fingerprint is the same at every thread count and equal to the TypeScript `fingerprint` of the data.
@@ -11,7 +11,7 @@ import type { DType, TypedArray } from '../../core/dtype.ts';
 import {
   FINGERPRINT_CHUNK, FINGERPRINT_PART, type Fingerprint, combineFingerprintChunks, fingerprintChunkCount, fingerprintChunks,
 } from '../../core/debug/fingerprint.ts';
-import { fingerprintChunksSimd } from './wasm-fingerprint.ts';
+import { fingerprintByteChunksSimd, fingerprintChunksSimd } from './wasm-fingerprint.ts';
 
 /** A 'fingerprint' job: the first `n` elements of `data`, its `chunks` chunks' partials into `parts`. */
 export interface FingerprintJob {
@@ -27,6 +27,7 @@ export function runFingerprintBlock(j: FingerprintJob, i: number, block: number)
   const c0 = i * block;
   const c1 = Math.min(j.chunks, c0 + block);
   if (j.dtype === 'float32' && fingerprintChunksSimd(j.data as Float32Array, j.n, c0, c1, j.parts)) return;
+  if (j.dtype === 'uint8' && fingerprintByteChunksSimd(j.data as Uint8Array, j.n, c0, c1, j.parts)) return;
   fingerprintChunks(j.data, j.dtype, j.n, c0, c1, j.parts);
 }
 

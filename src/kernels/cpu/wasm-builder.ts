@@ -64,6 +64,8 @@ const SIMD = {
   'f32x4.add': 0xe4, 'f32x4.sub': 0xe5, 'f32x4.mul': 0xe6, 'f32x4.div': 0xe7,
   'f32x4.convert_i32x4_u': 0xfb,
   'i32x4.lt_s': 0x39, 'i32x4.gt_s': 0x3b, 'f32x4.pmin': 0xea, 'f32x4.pmax': 0xeb, 'f64x2.promote_low_f32x4': 0x5f, 'f64x2.add': 0xf0,
+  'i16x8.extend_low_i8x16_u': 0x89, 'i16x8.extend_high_i8x16_u': 0x8a, 'i32x4.extend_low_i16x8_u': 0xa9,
+  'i32x4.extend_high_i16x8_u': 0xaa, 'i8x16.min_u': 0x77, 'i8x16.max_u': 0x79,
 } as const;
 
 /** Plain opcodes of the instructions without immediates. */

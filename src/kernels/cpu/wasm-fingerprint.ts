@@ -7,11 +7,12 @@
  * (f64x2.promote_low_f32x4 is exact, f64x2.add rounds like a JavaScript `+`; a non-finite value adds +0, which
  * changes no sum that starts at +0), min and max of the finite values (pmin/pmax of the value, or of an infinity
  * that never wins), and the NaN, infinite and subnormal counts. The tensor's last 1-15 elements past a multiple of
- * 16 are added here in TypeScript with the same step. The result equals the TypeScript loops' bit for bit
- * (test/debug/fingerprint.test.ts).
+ * 16 are added here in TypeScript with the same step. uint8 (bool) data runs the same lanes on its bytes widened
+ * to words (`bytes`), with exact i32 sums and unsigned byte min and max. The results equal the TypeScript loops'
+ * bit for bit (test/debug/fingerprint.test.ts).
  * Part of src/kernels/cpu: imports src/core and wasm-builder.ts.
  *
- * Memory: words at byte 0 (FINGERPRINT_CHUNK * 4 bytes); results at OUT: the lanes (four i32x4), the sums of lanes
+ * Memory: words (or bytes) at byte 0 (FINGERPRINT_CHUNK * 4 bytes); results of `chunk` at OUT: the lanes (four i32x4), the sums of lanes
  * 0-1 and 2-3 (f64x2 each), min, max (f32x4), NaN, infinite, subnormal counts (i32x4).
  */
 import { FINGERPRINT_CHUNK, FINGERPRINT_PART, LANES, LANE_SEEDS, foldLanes, hashStep } from '../../core/debug/fingerprint.ts';
@@ -23,6 +24,54 @@ const INF = 0x7f800000;
 const NEG_INF = 0xff800000 | 0;
 /** Byte indices of an i8x16.shuffle picking i32 lanes. */
 const lanes32 = (...ls: number[]): number[] => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+
+/**
+ * With four words on the stack, lanes of `l`: l = step(l, w) lane by lane, k = imul(rotl(imul(w, c1), 15), c2);
+ * l = imul(rotl(l ^ k, 13), 5) + c3 (local `k` is scratch).
+ */
+function hashStep4(f: Fn, l: string): void {
+  f.vConst(0xcc9e2d51 | 0).op('i32x4.mul').set('k');
+  f.get('k').i32(15).op('i32x4.shl').get('k').i32(17).op('i32x4.shr_u').op('v128.or').vConst(0x1b873593).op('i32x4.mul').set('k');
+  f.get(l).get('k').op('v128.xor').set(l);
+  f.get(l).i32(13).op('i32x4.shl').get(l).i32(19).op('i32x4.shr_u').op('v128.or').vConst(5).op('i32x4.mul')
+    .vConst(0xe6546b64 | 0).op('i32x4.add').set(l);
+}
+
+/**
+ * bytes(n16): the first 16 * n16 bytes (uint8 values, each one word) at byte 0: the lanes at OUT, the i32 sums of
+ * lanes i mod 4 at OUT + 64 (exact: at most 4096 * 255 each), the bytes' min and max (i8x16, unsigned) at OUT + 80
+ * and OUT + 96.
+ */
+function bytesFn(): Fn {
+  const f = new Fn('bytes', ['n16']);
+  f.local('p').local('end');
+  for (const v of ['b', 'h', 'w', 'k', 'sum', 'mn', 'mx', 'l0', 'l1', 'l2', 'l3']) f.local(v, V128);
+  f.get('n16').i32(4).op('i32.shl').set('end');
+  for (let c = 0; c < 4; c++) f.vConst(LANE_SEEDS[4 * c], LANE_SEEDS[4 * c + 1], LANE_SEEDS[4 * c + 2], LANE_SEEDS[4 * c + 3]).set(`l${c}`);
+  f.vZero().set('sum');
+  f.vConst(-1).set('mn');
+  f.vZero().set('mx');
+  f.i32(0).set('p');
+  f.block().loop();
+  f.get('p').get('end').op('i32.ge_u').brIf(1);
+  f.get('p').vLoad().set('b');
+  f.get('mn').get('b').op('i8x16.min_u').set('mn');
+  f.get('mx').get('b').op('i8x16.max_u').set('mx');
+  // bytes 4c..4c+3 widened to the words of lanes 4c..4c+3
+  for (let c = 0; c < 4; c++) {
+    if (c % 2 === 0) f.get('b').op(c ? 'i16x8.extend_high_i8x16_u' : 'i16x8.extend_low_i8x16_u').set('h');
+    f.get('h').op(c % 2 ? 'i32x4.extend_high_i16x8_u' : 'i32x4.extend_low_i16x8_u').set('w');
+    f.get('sum').get('w').op('i32x4.add').set('sum');
+    f.get('w');
+    hashStep4(f, `l${c}`);
+  }
+  f.get('p').i32(16).add().set('p');
+  f.br(0);
+  f.end().end();
+  const store = (v: string, off: number): void => void f.i32(OUT).get(v).vStore(off);
+  ['l0', 'l1', 'l2', 'l3', 'sum', 'mn', 'mx'].forEach((v, i) => store(v, 16 * i));
+  return f;
+}
 
 /** chunk(n16): the first 16 * n16 words at byte 0; results at OUT. */
 function chunkFn(): Fn {
@@ -55,12 +104,9 @@ function chunkFn(): Fn {
     f.get('s23').get('vs').get('vs').shuffle(lanes32(2, 3, 2, 3)).op('f64x2.promote_low_f32x4').op('f64x2.add').set('s23');
     f.get('mn').get('w').vConst(INF).get('fin').op('v128.bitselect').op('f32x4.pmin').set('mn');
     f.get('mx').get('w').vConst(NEG_INF).get('fin').op('v128.bitselect').op('f32x4.pmax').set('mx');
-    // k = imul(rotl(imul(w, c1), 15), c2); l = imul(rotl(l ^ k, 13), 5) + c3, NaNs as 0x7fc00000
-    f.vConst(0x7fc00000).get('w').get('nan').op('v128.bitselect').vConst(0xcc9e2d51 | 0).op('i32x4.mul').set('k');
-    f.get('k').i32(15).op('i32x4.shl').get('k').i32(17).op('i32x4.shr_u').op('v128.or').vConst(0x1b873593).op('i32x4.mul').set('k');
-    f.get(l).get('k').op('v128.xor').set(l);
-    f.get(l).i32(13).op('i32x4.shl').get(l).i32(19).op('i32x4.shr_u').op('v128.or').vConst(5).op('i32x4.mul')
-      .vConst(0xe6546b64 | 0).op('i32x4.add').set(l);
+    // the hash of the word, NaNs as 0x7fc00000
+    f.vConst(0x7fc00000).get('w').get('nan').op('v128.bitselect');
+    hashStep4(f, l);
   }
   f.get('p').i32(64).add().set('p');
   f.br(0);
@@ -72,15 +118,17 @@ function chunkFn(): Fn {
 
 let compiled: WasmModule | null | undefined;
 
-/** The compiled module (exports chunk), or null without WebAssembly SIMD (the TypeScript loops then). */
+/** The compiled module (exports chunk and bytes), or null without WebAssembly SIMD (the TypeScript loops then). */
 export function simdFingerprintModule(): WasmModule | null {
-  if (compiled === undefined) compiled = compileOrNull('fingerprint', () => moduleBytes([chunkFn()], ['chunk']));
+  if (compiled === undefined) compiled = compileOrNull('fingerprint', () => moduleBytes([chunkFn(), bytesFn()], ['chunk', 'bytes']));
   return compiled;
 }
 
 interface Instance {
   chunk: KernelFn;
+  bytes: KernelFn;
   words: Int32Array;
+  u8: Uint8Array;
   i32: Int32Array;
   f32: Float32Array;
   f64: Float64Array;
@@ -92,9 +140,9 @@ function instance(): Instance | null {
   const module = simdFingerprintModule();
   if (!module) return (inst = null);
   const mem = newMemory(BYTES);
-  const { chunk } = instantiate(module, mem, ['chunk']);
+  const { chunk, bytes } = instantiate(module, mem, ['chunk', 'bytes']);
   const buf = mem.buffer;
-  return (inst = { chunk, words: new Int32Array(buf, 0, FINGERPRINT_CHUNK), i32: new Int32Array(buf, OUT, 48), f32: new Float32Array(buf, OUT, 48), f64: new Float64Array(buf, OUT, 24) });
+  return (inst = { chunk, bytes, words: new Int32Array(buf, 0, FINGERPRINT_CHUNK), u8: new Uint8Array(buf), i32: new Int32Array(buf, OUT, 48), f32: new Float32Array(buf, OUT, 48), f64: new Float64Array(buf, OUT, 24) });
 }
 
 /**
@@ -147,6 +195,51 @@ export function fingerprintChunksSimd(f: Float32Array, n: number, c0: number, c1
     parts[o + 5] = nan;
     parts[o + 6] = inf;
     parts[o + 7] = sub;
+  }
+  return true;
+}
+
+/**
+ * The partials of chunks c0..c1-1 of the uint8 data `a` (its first n elements) into `parts`, as fingerprintChunks
+ * computes them (integer sums are exact in any order); false (nothing written) where WebAssembly SIMD is unavailable.
+ */
+export function fingerprintByteChunksSimd(a: Uint8Array, n: number, c0: number, c1: number, parts: Float64Array): boolean {
+  const m = instance();
+  if (!m) return false;
+  const { u8, i32 } = m;
+  const l = new Int32Array(LANES);
+  for (let c = c0; c < c1; c++) {
+    const s = c * FINGERPRINT_CHUNK;
+    const e = Math.min(n, s + FINGERPRINT_CHUNK);
+    const n16 = (e - s) >> 4;
+    u8.set(a.subarray(s, s + 16 * n16), 0);
+    m.bytes(n16);
+    for (let j = 0; j < LANES; j++) l[j] = i32[j];
+    let sum = i32[16] + i32[17] + i32[18] + i32[19];
+    let min = Infinity;
+    let max = -Infinity;
+    if (n16 > 0) {
+      for (let j = 0; j < 16; j++) {
+        min = Math.min(min, u8[OUT + 80 + j]);
+        max = Math.max(max, u8[OUT + 96 + j]);
+      }
+    }
+    for (let i = s + 16 * n16; i < e; i++) {
+      const v = a[i];
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      const j = (i - s) & 15;
+      l[j] = hashStep(l[j], v);
+    }
+    const o = c * FINGERPRINT_PART;
+    foldLanes(l, parts, o);
+    parts[o + 2] = sum;
+    parts[o + 3] = min;
+    parts[o + 4] = max;
+    parts[o + 5] = 0;
+    parts[o + 6] = 0;
+    parts[o + 7] = 0;
   }
   return true;
 }
