@@ -1,9 +1,11 @@
 /**
  * Fingerprints of tensor contents for op traces: a 64-bit non-cryptographic hash of the stored bits and statistics
- * (min, max and mean of the finite values, counts of NaN, infinite and subnormal values), computed in one pass over
- * fixed chunks of the data. The hash is of the bits, never of decimal text, so the same tensor gives the same
- * fingerprint in every process, on every backend and machine; the CPU backend computes the chunks on its worker
- * threads (Backend.fingerprint) with these same functions, so the result never depends on the thread count.
+ * (min, max and mean of the finite values, counts of NaN, infinite and subnormal values), computed chunk by chunk
+ * (fixed chunks of 4096 elements, each read while it is in cache) and combined in chunk order. The hash is of the
+ * bits, never of decimal text, so the same tensor gives the same fingerprint in every process, on every backend and
+ * machine; the CPU backend computes the chunks on its worker threads (Backend.fingerprint: a WebAssembly SIMD form
+ * of the same definition, src/kernels/cpu/wasm-fingerprint.ts, tested equal to these functions), so the result never
+ * depends on the thread count.
  * Part of src/core: imports nothing outside src/core.
  *
  * The hash, precisely (trace format version 2; all arithmetic on unsigned 32-bit words, `imul` the low 32 bits of
@@ -20,7 +22,7 @@
  *   order. The chunk's pair is (step(...step(step(l[0], l[1]), l[2])..., l[7]), the same over l[8] .. l[15]).
  * - The tensor: H = 0x9e3779b9 ^ tag, L = 0x7f4a7c15 ^ tag with tag 1 for float32, 2 for int32, 3 for uint8; for
  *   each chunk in order H = step(H, chunk's first), L = step(L, chunk's second); then H = fmix(step(H, n)),
- *   L = fmix(step(L, n)) with n the element count. The hash is H then L as 16 lower-case hex digits.
+ *   L = fmix(step(L, n)) with n the element count (mod 2^32). The hash is H then L as 16 lower-case hex digits.
  * Every step is a bijection of the changed word for the others fixed, so any change of a single element (any bit
  * flip) changes the hash, always; other changes (two words swapped, ...) collide with probability about 2^-32 or
  * less.
