@@ -15,7 +15,7 @@ import { instantiate, newMemory } from './wasm-builder.ts';
 import { simdPhiloxModule } from './wasm-philox.ts';
 
 /** Blocks generated per call (the heap holds 4 floats per block; the SIMD one 12 more, for a partial group of 4). */
-const GROUPS_PER_CALL = 1 << 14;
+export const GROUPS_PER_CALL = 1 << 14;
 /** 2^-23: m * 2^-23 is exact for every 23-bit m. */
 const TWO_M23 = 1.1920928955078125e-7;
 
@@ -24,7 +24,7 @@ const TWO_M23 = 1.1920928955078125e-7;
  * block g at counter (c0 + g, c1, c2, c3) (the caller guarantees c0 + g does not wrap), word w
  * of Philox4x32-10(counter, key) as f32(w & 0x7FFFFF) * 2^-23.
  */
-interface Generator {
+export interface Generator {
   run(groups: number, key0: number, key1: number, c0: number, c1: number, c2: number, c3: number): void;
   heap: Float32Array;
 }
@@ -56,7 +56,7 @@ export function simdPhilox(capacity = GROUPS_PER_CALL): Generator | null {
 let gen: Generator | null = null;
 
 /** This thread's generator: the WebAssembly SIMD one if available, else the scalar one. */
-function generator(): Generator {
+export function generator(): Generator {
   gen ??= simdPhilox() ?? scalarPhilox();
   return gen;
 }
