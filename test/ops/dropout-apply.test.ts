@@ -104,6 +104,33 @@ describe('dropoutApply on the CPU: the bits of randomUniform, the keep test, mul
     });
   }
 
+  it('keeps exactly the composite\'s elements at the keep bound (a uniform equal to f32(rate) or f32(1 - rate))', async () => {
+    const r = new Lcg(77);
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      for (const algorithm of ['philox', 'threefry'] as const) {
+        const s: Stream = { algorithm, key: [r.int(2 ** 32), r.int(2 ** 32)], counter: algorithm === 'philox' ? [r.int(2 ** 32), 0, 0, 0] : [0, 0, 0, 0] };
+        const shape = [3, 40003];
+        const n = size(shape);
+        const ut = adv.randomUniform(shape, s);
+        const u = await ut.data();
+        ut.dispose();
+        const x = dt.tensor(fill(r, n, true), shape);
+        for (const k of [0, 1, 2, 3, 4, 17, n >> 1, n - 2, n - 1]) {
+          if (!(u[k] > 0)) continue;
+          // philox keeps u >= f32(rate): rate = u[k] puts element k on the bound (kept); threefry keeps
+          // u < f32(1 - rate): rate = 1 - u[k] (exact) puts it on the bound (dropped)
+          const rate = algorithm === 'philox' ? u[k] : 1 - u[k];
+          const y = adv.dropoutApply(x, rate, s);
+          const want = composite(x, rate, s);
+          expectBitsEqual(await y.data(), await want.data(), `${algorithm} bound at element ${k}, ${threads} threads`);
+          dt.dispose([y, want]);
+        }
+        x.dispose();
+      }
+    }
+  });
+
   it('equals the host reference dropoutValues (a Keras-exact model, no device ops)', async () => {
     const r = new Lcg(9);
     for (const algorithm of ['philox', 'threefry'] as const) {
@@ -191,6 +218,15 @@ for (const algorithm of ['philox', 'threefry'] as const) {
   const s: Stream = { algorithm, key: [0x9e3779b9, 12345], counter: algorithm === 'philox' ? [0xfffffffe, 0xffffffff, 0, 0] : [0, 0, 0, 0] };
   for (const [shape, rate] of [[[5], 0.5], [[7, 3], 0.25], [[64, 6, 6, 32], 0.25], [[3, 40001], 0.9], [[2, 5, 5, 4], 1e-40]] as const) {
     agreement.push({ name: `dropoutApply ${algorithm} [${shape}] rate ${rate}`, inputs: [input([...shape], uni(-3, 3))], run: ([x]) => adv.dropoutApply(x, rate, s) });
+  }
+  // a rate that puts elements 5 and 6 exactly on the keep bound (kept by philox's >=, dropped by threefry's <)
+  for (const k of [5, 6]) {
+    await dt.setBackend('cpu');
+    const ut = adv.randomUniform([9, 11], s);
+    const u = (await ut.data())[k];
+    ut.dispose();
+    const rate = algorithm === 'philox' ? u : 1 - u;
+    agreement.push({ name: `dropoutApply ${algorithm} on the bound at element ${k}`, inputs: [input([9, 11], uni(-3, 3))], run: ([x]) => adv.dropoutApply(x, rate, s) });
   }
   agreement.push({ name: `dropoutApply ${algorithm} specials`, inputs: [input([8, 33], withSpecials())], run: ([x]) => adv.dropoutApply(x, 0.3, s) });
   agreement.push({

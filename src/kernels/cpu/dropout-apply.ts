@@ -10,6 +10,13 @@ import { runSplit } from './thread-pool.ts';
 import { type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 const f = Math.fround;
+const bits = new Uint32Array(1);
+const floatView = new Float32Array(bits.buffer);
+/** The float32 bit pattern of v (a float32 value), as an int32 for WebAssembly. */
+const f32Bits = (v: number): number => {
+  floatView[0] = v;
+  return bits[0] | 0;
+};
 
 export const dropoutApply: CpuKernel<'dropoutApply'> = ([x], a, out) => {
   const d = floats(out);
@@ -24,8 +31,12 @@ export const dropoutApply: CpuKernel<'dropoutApply'> = ([x], a, out) => {
     counter: [a.counter[0], a.counter[1], a.counter[2], a.counter[3]],
     bound: philox ? f(a.rate) : f(1 - a.rate),
     factor: dropoutScale(a.rate, a.algorithm).factor,
+    boundBits: 0,
+    factorBits: 0,
     units: philox ? Math.ceil(n / 4) : Math.ceil(n / 2),
   };
+  job.boundBits = f32Bits(job.bound);
+  job.factorBits = f32Bits(job.factor);
   if (job.units < 1 << 13) runDropoutBlock(job, 0, job.units);
   else runSplit('dropoutApply', job, job.units, { workPerUnit: philox ? 220 : 400, minBlock: 1 << 11, out: d });
 };

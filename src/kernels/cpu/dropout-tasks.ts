@@ -2,8 +2,9 @@
  * The loops of dropoutApply (src/core/ops/dropout-apply.ts has the recipe) that any pool thread can
  * run, and the job of their pool task: each output element is a function of its index, the stream
  * and x[i] only (no reduction), so every thread count and every split gives the same bits.
- *  - philox: 4-word blocks; the uniforms of a range come from this thread's Philox generator
- *    (random-tasks.ts: WebAssembly SIMD where available, else the scalar one), each element then
+ *  - philox: 4-word blocks; this thread's Philox generator (random-tasks.ts) applies the keep test
+ *    and the scaling in its WebAssembly SIMD loop (wasm-philox.ts 'dropout': f32x4.ge, f32x4.mul,
+ *    v128.and) where available; else the scalar generator's uniforms and a plain loop,
  *    out = u >= f32(rate) ? f32(x * factor) : +0. u is a multiple of 2^-23, so this float test is the
  *    integer rule m >= ceil(f32(rate) * 2^23) exactly; x * factor is exact in float64 and rounded
  *    once by the Float32Array store (the bits of the mul kernel, NaN payloads quieted alike).
@@ -29,6 +30,9 @@ export interface DropoutJob {
   bound: number;
   /** philox: f32(1 / (1 - rate)), multiplied; threefry: f32(1 - rate), divided by. */
   factor: number;
+  /** bound and factor as float32 bits (for the WebAssembly loop). */
+  boundBits: number;
+  factorBits: number;
   /** philox: ceil(n / 4) blocks; threefry: ceil(n / 2) pairs. */
   units: number;
 }
@@ -52,10 +56,16 @@ export function philoxDropoutRange(j: DropoutJob, g0: number, g1: number): void 
     const c3 = (j.counter[3] + k) >>> 0;
     // blocks g .. g + count - 1 have word 0 = c0 .. c0 + count - 1, without wrapping
     const count = Math.min(GROUPS_PER_CALL, g1 - g, 2 ** 32 - c0);
-    gen.run(count, j.key[0] | 0, j.key[1] | 0, c0 | 0, c1 | 0, c2 | 0, c3 | 0);
     const i0 = 4 * g;
     const m = Math.min(4 * count, n - i0);
-    for (let t = 0; t < m; t++) out[i0 + t] = heap[t] >= bound ? x[i0 + t] * factor : 0;
+    if (gen.dropout) {
+      heap.set(x.subarray(i0, i0 + m), gen.src!);
+      gen.dropout(count, j.key[0] | 0, j.key[1] | 0, c0 | 0, c1 | 0, c2 | 0, c3 | 0, j.boundBits, j.factorBits);
+      out.set(heap.subarray(0, m), i0);
+    } else {
+      gen.run(count, j.key[0] | 0, j.key[1] | 0, c0 | 0, c1 | 0, c2 | 0, c3 | 0);
+      for (let t = 0; t < m; t++) out[i0 + t] = heap[t] >= bound ? x[i0 + t] * factor : 0;
+    }
     g += count;
   }
 }
