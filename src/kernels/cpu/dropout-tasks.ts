@@ -18,6 +18,8 @@ import { GROUPS_PER_CALL, generator } from './random-tasks.ts';
 
 /** 2^-23: m * 2^-23 is exact for every 23-bit m. */
 const TWO_M23 = 1.1920928955078125e-7;
+/** Blocks per WebAssembly call: x in and out stay in cache (32 KiB each). */
+const DROPOUT_GROUPS = 2048;
 
 /** Task 'dropoutApply' (split by Philox blocks or threefry pairs). */
 export interface DropoutJob {
@@ -55,7 +57,7 @@ export function philoxDropoutRange(j: DropoutJob, g0: number, g1: number): void 
     k = k === 1 && c2 === 0 ? 1 : 0;
     const c3 = (j.counter[3] + k) >>> 0;
     // blocks g .. g + count - 1 have word 0 = c0 .. c0 + count - 1, without wrapping
-    const count = Math.min(GROUPS_PER_CALL, g1 - g, 2 ** 32 - c0);
+    const count = Math.min(gen.dropout ? DROPOUT_GROUPS : GROUPS_PER_CALL, g1 - g, 2 ** 32 - c0);
     const i0 = 4 * g;
     const m = Math.min(4 * count, n - i0);
     if (gen.dropout) {
