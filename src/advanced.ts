@@ -40,6 +40,7 @@ export { reluGrad } from './core/ops/unary.ts';
 export { conv2dBiasAct, type Conv2dBiasActOptions, type FusedActivation } from './core/ops/conv2d-bias-act.ts';
 export { adamMoment, adamVelocity, adamStep } from './core/ops/adam.ts';
 export { randomUniform, type RandomUniformAttrs } from './core/ops/random-uniform.ts';
+export { dropoutApply, type DropoutApplyAttrs } from './core/ops/dropout-apply.ts';
 export { AUTOTUNE_PARALLEL_CALLS, AUTOTUNE_PREFETCH } from './data/dataset.ts';
 export { SHUFFLE_TAG, shuffleOrder, shuffleSampler, shuffleStateWords, type ShuffleSampler } from './data/shuffle-order.ts';
 export { encodeSafetensors, decodeSafetensors } from './nn/safetensors.ts';

@@ -2,7 +2,7 @@
  * Op traces and their diff find where two runs diverge: a bit flipped in one op's output at one step (injected
  * through the backend interface) is named exactly (step, op, layer, element index, 1 ulp); traces of the same small
  * fit are identical on 1 and 2 CPU threads and on CPU and WebGPU; two seeds diverge at the first random op
- * (Dropout's randomUniform); and tracing leaves the trained weights' bits unchanged.
+ * (Dropout's dropoutApply, which draws its mask); and tracing leaves the trained weights' bits unchanged.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,13 +110,13 @@ describe('dt.debug.trace and diffTraces', () => {
     expect(d.onlyInA + d.onlyInB).toBe(0);
   });
 
-  it('two seeds diverge at the first random op (Dropout\'s randomUniform)', async () => {
+  it('two seeds diverge at the first random op (Dropout\'s dropoutApply)', async () => {
     const a = await run('seed7.jsonl', { seed: 7 });
     const b = await run('seed8.jsonl', { seed: 8 });
     const d = diff(a.path, b.path);
-    const firstRandom = dt.debug.readTrace(a.path).records.find((r) => r.op === 'randomUniform')!;
+    const firstRandom = dt.debug.readTrace(a.path).records.find((r) => r.op === 'dropoutApply')!;
     expect(firstRandom).toBeDefined();
-    expect(d.root).toMatchObject({ kind: 'op', op: 'randomUniform', seq: firstRandom.seq, step: 1, scope: 'seq/drop' });
+    expect(d.root).toMatchObject({ kind: 'op', op: 'dropoutApply', seq: firstRandom.seq, step: 1, scope: 'seq/drop' });
   });
 
   it('a trace of every op (no steps) includes model building and agrees with itself', async () => {

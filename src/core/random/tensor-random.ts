@@ -1,7 +1,8 @@
 /**
  * Tensor-level stateless random functions (the `dt.random.stateless*` API): uniform / normal / truncated normal
  * computed on the host by the Keras-exact value generators and uploaded (identical on every backend), and dropout
- * composed on the device from the `randomUniform` op, comparisons, `where` and mul/div (so its gradient flows).
+ * on the device: the fused `dropoutApply` op for a full-size mask, else composed from the `randomUniform` op,
+ * comparisons, `where` and mul/div (both with gradients, the same bits).
  * Part of src/core: imports nothing outside src/core. (The rest of src/core/random stays tensor-free.)
  */
 import { type DType, checkDType } from '../dtype.ts';
@@ -10,6 +11,7 @@ import { div, mul } from '../ops/binary.ts';
 import { greaterEqual, less, where } from '../ops/compare.ts';
 import { clone, tensor, zeros } from '../ops/creation.ts';
 import { randomUniform } from '../ops/random-uniform.ts';
+import { dropoutApply } from '../ops/dropout-apply.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { checkOptions } from '../options.ts';
 import { tidy } from '../tidy.ts';
@@ -171,8 +173,9 @@ function resolveNoiseShape(fn: string, xShape: readonly number[], noiseShape: re
  * philox (tf.nn.experimental.stateless_dropout): u = randomUniform(noiseShape); keep = u >= f32(rate);
  *   out = keep ? f32(x * f32(1 / (1 - rate))) : 0.
  * threefry (Keras on JAX): keep = u < f32(1 - rate); out = keep ? f32(x / f32(1 - rate)) : 0.
- * Runs on the device (randomUniform + greaterEqual/less + mul/div + where), equal bit for bit to the host
- * reference dropoutValues; the gradient is dx = where(keep, dy, 0) scaled the same way.
+ * Runs on the device, equal bit for bit to the host reference dropoutValues: a full-size mask in one pass
+ * (the dropoutApply op), a broadcast one (noiseShape with 1s) composed of randomUniform + greaterEqual/less +
+ * mul/div + where; the gradient is dx = where(keep, dy, 0) scaled the same way (the same bits either way).
  * @param x float32 [...shape]
  * @param rate drop probability in [0, 1]
  * @param seed [s0, s1] integers
@@ -191,6 +194,12 @@ export function statelessDropout(x: Tensor, rate: number, seed: readonly [number
   if (rate === 0) return clone(x);
   if (rate === 1) return zeros(x.shape);
   const algorithm = r.algorithm;
+  if (noiseShape.every((d, i) => d === x.shape[i])) {
+    // One pass: the bits of the composite below (src/core/ops/dropout-apply.ts), its gradient the same op on dy.
+    const kc = algorithm === 'philox' ? philoxKeyCounterForSeed(r.seed, options.castSeed ?? true) : { key: threefryKeyForSeed(r.seed), counter: [0, 0, 0, 0] };
+    return dropoutApply(x, rate, { algorithm, key: kc.key, counter: kc.counter });
+  }
+  // A broadcast mask (noiseShape with 1s): the composite over the noise shape.
   return tidy(() => {
     if (algorithm === 'philox') {
       const kc = philoxKeyCounterForSeed(r.seed, options.castSeed ?? true);

@@ -9,6 +9,7 @@ import { KERNELS as batchNorm } from './batch-norm.ts';
 import { KERNELS as binary } from './binary.ts';
 import { KERNELS as conv2d } from './conv2d.ts';
 import { KERNELS as depthwiseConv2d } from './depthwise-conv2d.ts';
+import { KERNELS as dropoutApply } from './dropout-apply.ts';
 import { KERNELS as fillCast } from './fill-cast.ts';
 import { KERNELS as gather } from './gather.ts';
 import { KERNELS as imageTransform } from './image-transform.ts';
@@ -30,4 +31,5 @@ export const CPU_KERNELS: { [O in OpName]: CpuKernel<O> } = {
   ...imageTransform,
   ...depthwiseConv2d,
   ...batchNorm,
+  ...dropoutApply,
 };

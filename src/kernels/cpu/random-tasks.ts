@@ -15,7 +15,7 @@ import { instantiate, newMemory } from './wasm-builder.ts';
 import { simdPhiloxModule } from './wasm-philox.ts';
 
 /** Blocks generated per call (the heap holds 4 floats per block; the SIMD one 12 more, for a partial group of 4). */
-const GROUPS_PER_CALL = 1 << 14;
+export const GROUPS_PER_CALL = 1 << 14;
 /** 2^-23: m * 2^-23 is exact for every 23-bit m. */
 const TWO_M23 = 1.1920928955078125e-7;
 
@@ -24,9 +24,16 @@ const TWO_M23 = 1.1920928955078125e-7;
  * block g at counter (c0 + g, c1, c2, c3) (the caller guarantees c0 + g does not wrap), word w
  * of Philox4x32-10(counter, key) as f32(w & 0x7FFFFF) * 2^-23.
  */
-interface Generator {
+export interface Generator {
   run(groups: number, key0: number, key1: number, c0: number, c1: number, c2: number, c3: number): void;
   heap: Float32Array;
+  /**
+   * The WebAssembly one only: as run, but writes dropoutApply's u >= bound ? f32(x * factor) : +0 to heap[0..)
+   * from the 4 * groups floats x at heap[src..) (bound and factor as float32 bits; see wasm-philox.ts).
+   */
+  dropout?(groups: number, key0: number, key1: number, c0: number, c1: number, c2: number, c3: number, boundBits: number, factorBits: number): void;
+  /** Float index in heap of the dropout source region (4 * capacity floats). */
+  src?: number;
 }
 
 /** The plain scalar generator (see Generator): one block at a time through philox4x32Into. */
@@ -48,15 +55,21 @@ export function scalarPhilox(capacity = GROUPS_PER_CALL): Generator {
 export function simdPhilox(capacity = GROUPS_PER_CALL): Generator | null {
   const module = simdPhiloxModule();
   if (!module) return null;
-  const mem = newMemory(capacity * 16 + 64);
-  const { run } = instantiate(module, mem, ['run']);
-  return { run: (groups, key0, key1, c0, c1, c2, c3) => run(0, groups, key0, key1, c0, c1, c2, c3), heap: new Float32Array(mem.buffer) };
+  const src = capacity * 16 + 64;
+  const mem = newMemory(2 * src + 64);
+  const { run, dropout } = instantiate(module, mem, ['run', 'dropout']);
+  return {
+    run: (groups, key0, key1, c0, c1, c2, c3) => run(0, groups, key0, key1, c0, c1, c2, c3),
+    dropout: (groups, key0, key1, c0, c1, c2, c3, boundBits, factorBits) => dropout(0, groups, key0, key1, c0, c1, c2, c3, src, boundBits, factorBits),
+    heap: new Float32Array(mem.buffer),
+    src: src >> 2,
+  };
 }
 
 let gen: Generator | null = null;
 
 /** This thread's generator: the WebAssembly SIMD one if available, else the scalar one. */
-function generator(): Generator {
+export function generator(): Generator {
   gen ??= simdPhilox() ?? scalarPhilox();
   return gen;
 }

@@ -17,6 +17,7 @@ import { type BatchNormChunksJob, type BatchNormRowsJob, runBatchNormChunksBlock
 import { type GemmJob, runGemmBlock } from './gemm-tasks.ts';
 import { type ImageTransformJob, runImageTransformBlock } from './image-transform-tasks.ts';
 import { type PhiloxJob, runPhiloxBlock } from './random-tasks.ts';
+import { type DropoutJob, runDropoutBlock } from './dropout-tasks.ts';
 import { type FingerprintJob, runFingerprintBlock } from './fingerprint-tasks.ts';
 import { type WasmModule, compiledModules } from './wasm-builder.ts';
 import { ewAvailable } from './wasm-ew.ts';
@@ -45,6 +46,7 @@ export interface SplitJobs {
   maxPool2d: MaxPoolJob;
   maxPool2dGrad: MaxPoolGradJob;
   philoxUniform: PhiloxJob;
+  dropoutApply: DropoutJob;
   imageTransform: ImageTransformJob;
   batchNormChunks: BatchNormChunksJob;
   batchNormRows: BatchNormRowsJob;
@@ -104,6 +106,7 @@ export const TASKS: { readonly [T in TaskName]: BlockTask<T> } = {
   maxPool2dGrad: runMaxPoolGradBlock,
   sumChunks: runSumChunksBlock,
   philoxUniform: runPhiloxBlock,
+  dropoutApply: runDropoutBlock,
   imageTransform: runImageTransformBlock,
   batchNormChunks: runBatchNormChunksBlock,
   batchNormRows: runBatchNormRowsBlock,

@@ -13,6 +13,8 @@
  * philox4x32Into (src/core/random/philox.ts). A 4 x 4 transpose puts block g's words at
  * dst + 16g, each mapped to f32(y & 0x7FFFFF) * 2^-23 (an exact conversion and an exact
  * multiply by a power of two): the bits of the scalar form.
+ * dropout(dst, groups, key0, key1, c0, c1, c2, c3, src, bound, factor) is the same loop applying
+ * dropoutApply's keep test and scaling to x at byte src (src/core/ops/dropout-apply.ts, dropout-tasks.ts).
  */
 import { Fn, V128, type WasmModule, compileOrNull, moduleBytes } from './wasm-builder.ts';
 
@@ -28,10 +30,21 @@ const lanes32 = (...ls: number[]): number[] => ls.flatMap((l) => [4 * l, 4 * l +
 /** The high words of two i64x2 products: u64 lanes 0, 1 of a then 0, 1 of b. */
 const HIGH_WORDS = lanes32(1, 3, 5, 7);
 
-function runFn(): Fn {
-  const f = new Fn('run', ['dst', 'groups', 'key0', 'key1', 'c0', 'c1', 'c2', 'c3']);
+/**
+ * run (dropout false) or dropout (true): the same stream; dropout also reads x at byte src (4 * groups
+ * floats, and up to 12 more) and writes u >= bound ? f32(x * factor) : +0 instead of u (bound and factor
+ * passed as float32 bits): f32x4.ge, then f32x4.mul (the mul kernel's instruction, operands in its order)
+ * masked by v128.and, which is where(keep, product, 0) lane by lane.
+ */
+function runFn(dropout = false): Fn {
+  const f = new Fn(dropout ? 'dropout' : 'run', dropout ? ['dst', 'groups', 'key0', 'key1', 'c0', 'c1', 'c2', 'c3', 'src', 'bound', 'factor'] : ['dst', 'groups', 'key0', 'key1', 'c0', 'c1', 'c2', 'c3']);
   f.local('end').local('r').local('k0').local('k1');
   for (const v of ['x0', 'x1', 'x2', 'x3', 'm0', 'm1', 'lo0', 'hi0', 'lo1', 'hi1', 'ta', 'tb', 'mask', 'scale']) f.local(v, V128);
+  if (dropout) {
+    for (const v of ['vb', 'vf', 'keep']) f.local(v, V128);
+    f.get('bound').op('i32x4.splat').set('vb');
+    f.get('factor').op('i32x4.splat').set('vf');
+  }
   f.get('dst').get('groups').i32(16).mul().add().set('end');
   f.vConst(M0).set('m0');
   f.vConst(M1).set('m1');
@@ -70,6 +83,14 @@ function runFn(): Fn {
   f.get('x0').get('x1').shuffle(lanes32(0, 4, 1, 5)).set('ta'); // x0_0 x1_0 x0_1 x1_1
   f.get('x2').get('x3').shuffle(lanes32(0, 4, 1, 5)).set('tb'); // x2_0 x3_0 x2_1 x3_1
   const out = (a: string, b: string, sel: readonly number[], off: number): void => {
+    if (dropout) {
+      f.get(a).get(b).shuffle(sel).get('mask').op('v128.and').op('f32x4.convert_i32x4_u').get('scale').op('f32x4.mul');
+      f.get('vb').op('f32x4.ge').set('keep');
+      f.get('dst');
+      f.get('src').vLoad(off).get('vf').op('f32x4.mul').get('keep').op('v128.and');
+      f.vStore(off);
+      return;
+    }
     f.get('dst');
     f.get(a).get(b).shuffle(sel).get('mask').op('v128.and').op('f32x4.convert_i32x4_u').get('scale').op('f32x4.mul');
     f.vStore(off);
@@ -82,6 +103,7 @@ function runFn(): Fn {
   out('ta', 'tb', lanes32(2, 3, 6, 7), 48);
   f.get('c0').i32(4).add().set('c0');
   f.get('dst').i32(64).add().set('dst');
+  if (dropout) f.get('src').i32(64).add().set('src');
   f.br(0);
   f.end().end();
   return f;
@@ -91,6 +113,6 @@ let compiled: WasmModule | null | undefined;
 
 /** The compiled module (exports run), or null without WebAssembly SIMD (the scalar form then). */
 export function simdPhiloxModule(): WasmModule | null {
-  if (compiled === undefined) compiled = compileOrNull('philox', () => moduleBytes([runFn()], ['run']));
+  if (compiled === undefined) compiled = compileOrNull('philox', () => moduleBytes([runFn(), runFn(true)], ['run', 'dropout']));
   return compiled;
 }

@@ -16,6 +16,7 @@ import { KERNELS as imageTransform } from './image-transform.ts';
 import type { GpuKernel } from './kernel-util.ts';
 import { KERNELS as matmul } from './matmul.ts';
 import { KERNELS as conv2dBiasAct } from './conv2d-bias-act.ts';
+import { KERNELS as dropoutApply } from './dropout-apply.ts';
 import { KERNELS as movement } from './movement.ts';
 import { KERNELS as pool } from './pool.ts';
 import { KERNELS as randomUniform } from './random-uniform.ts';
@@ -36,6 +37,7 @@ export const WEBGPU_KERNELS: WebGpuKernelTable = {
   ...depthwiseConv2d,
   ...batchNorm,
   ...conv2dBiasAct,
+  ...dropoutApply,
 };
 
 /** Primitive ops (OP_NAMES order) that have no WebGPU kernel (none while the table type is total and OP_NAMES lists OpName). */

@@ -69,6 +69,8 @@ await record('sum C=32', dt.sum(dy, [0, 1, 2]));
 await record('resizeBilinear', dt.resizeBilinear(t([16, 28, 28, 1], 17), [32, 32]));
 await record('resizeBilinear C=3', dt.resizeBilinear(t([5, 9, 7, 3], 18), [13, 4]));
 await record('randomUniform', adv.randomUniform([1000, 999], { algorithm: 'philox', key: [5, 6], counter: [0xfffffff0, 0xffffffff, 0, 0] }));
+await record('dropoutApply', adv.dropoutApply(dy1, 0.3, { algorithm: 'philox', key: [5, 6], counter: [0xfffffff0, 0xffffffff, 0, 0] }));
+await record('dropoutApply threefry', adv.dropoutApply(dy1, 0.3, { algorithm: 'threefry', key: [5, 6] }));
 setParallelMinWork();
 
 // A few training steps of the reference CNN.
