@@ -1,11 +1,12 @@
 // requires: lib/index, lib/float-bits, lib/pool, const/pool-modes
-// pool2d-grad-windows: maxPool2dGrad (mode 0) and avgPool2dGrad (mode 1), NHWC, for windows that
+// pool2d-grad-windows: maxPool2dGrad (mode 0; mode 2 with reluMask) and avgPool2dGrad (mode 1), NHWC, for windows that
 // do not overlap (sH >= kH and sW >= kW), one invocation per output window (n, oh, ow) and group
 // of 4 channels: it writes every valid input position of its window once, so no position is
 // written twice. With at most one window per position, the CPU's window-by-window sum
 // (src/kernels/cpu/pool.ts) is dx = f32(+0 + term) for a covered position:
 //   max: term = dy[n,oh,ow,c] at the window's first maximum (row-major scan of the valid
-//        elements, NaN wins; lib/pool.wgsl), +0 (no term) elsewhere in the window;
+//        elements, NaN wins; lib/pool.wgsl), +0 (no term) elsewhere in the window; mode 2 (max
+//        masked by relu's gradient, x > 0 ? dx : +0): +0 also at a maximum that is not > 0;
 //   avg: term = f32(dy[n,oh,ow,c] / count) at every valid position.
 // +0 + term differs from term only for term = -0, which becomes +0. Positions outside every
 // window keep +0 from a fill the host records first (omitted when the windows tile the input).
@@ -50,7 +51,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let c1 = min(g.C, c0 + 4u);
   for (var c = c0; c < c1; c = c + 1u) {
     let d = dy[q * g.C + c];
-    if (MODE == POOL_MAX) {
+    if (MODE != POOL_AVG) {
       var best = 0u;
       var bh = 0u;
       var bw = 0u;
@@ -67,9 +68,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
       }
       let t = plus_zero(d);
+      let keep = MODE != POOL_MAX_RELU || f32_positive_bits(best);
       for (var ih = bd.x; ih < bd.y; ih = ih + 1u) {
         for (var iw = bd.z; iw < bd.w; iw = iw + 1u) {
-          out[((n * g.H + ih) * g.W + iw) * g.C + c] = select(0.0, t, ih == bh && iw == bw);
+          out[((n * g.H + ih) * g.W + iw) * g.C + c] = select(0.0, t, keep && ih == bh && iw == bw);
         }
       }
     } else {

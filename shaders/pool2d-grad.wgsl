@@ -1,10 +1,12 @@
 // requires: lib/index, lib/float-bits, lib/pool, const/pool-modes
-// pool2d-grad: maxPool2dGrad (mode 0) and avgPool2dGrad (mode 1), NHWC, one invocation per
+// pool2d-grad: maxPool2dGrad (mode 0; mode 2 with reluMask) and avgPool2dGrad (mode 1), NHWC, one invocation per
 // input position (n, ih, iw, c), a gather (no scatter-add), as src/kernels/cpu/pool.ts:
 //   dx = +0, then for every window (oh, ow) containing the position, in row-major order:
 //     max: if the window's first maximum (recomputed, NaN wins) is this position, dx += dy[n,oh,ow,c]
 //     avg: dx += f32(dy[n,oh,ow,c] / count(oh, ow))
 //   each add rounded to f32: the sequential sum the CPU's window-by-window loop produces.
+//   mode 2 (max masked by relu's gradient): dx = +0 where x is not > 0 (NaN, zeros, negatives:
+//   the bits of reluGrad(dx, x)), the max sum elsewhere.
 // Bindings: 0 dy (read), 1 x (read; unused by avg, which binds dy twice), 2 out (read_write),
 // 3 params. Dispatch: ceil(n / WG) workgroups, x*y*z grid.
 
@@ -47,6 +49,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     return;
   }
   let g = params.g;
+  if (g.mode == POOL_MAX_RELU && !f32_positive_bits(x[i])) {
+    out[i] = 0.0;
+    return;
+  }
   let c = i % g.C;
   let q = i / g.C;
   let iw = q % g.W;
@@ -71,7 +77,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var ow = owLo; ow < owHi; ow = ow + 1u) {
       let o = ((n * g.outH + oh) * g.outW + ow) * g.C + c;
       let bd = pool_bounds(g, oh, ow);
-      if (g.mode == POOL_MAX) {
+      if (g.mode != POOL_AVG) {
         if (is_argmax(g, bd, n, c, ih, iw)) {
           acc = acc + dy[o];
         }

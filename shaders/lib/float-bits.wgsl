@@ -47,6 +47,11 @@ fn f32_le(a: u32, b: u32) -> bool {
   return f32_key(a) <= f32_key(b);
 }
 
+// b > 0 (relu's gradient mask): sign clear, not zero, not NaN (+Inf counts).
+fn f32_positive_bits(b: u32) -> bool {
+  return (b >> 31u) == 0u && b != 0u && b <= 0x7f800000u;
+}
+
 // int32 -> float32 rounded to nearest, ties to even (what a Float32Array store of an int does),
 // without relying on the driver's conversion rounding.
 fn i32_to_f32_rne(v: i32) -> f32 {

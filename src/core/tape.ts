@@ -105,6 +105,13 @@ export function releaseTape(tape: Tape): void {
 export function backprop(tape: Tape, output: Tensor, dy: Tensor, sources: readonly Tensor[], ops: GradOps): Tensor[] {
   const grads = new Map<number, Tensor>();
   grads.set(output.id, dy);
+  // The node that produced each recorded tensor, for GradContext.reluMasked.
+  const producers = new Map<number, TapeNode>();
+  for (const n of tape.nodes) producers.set(n.output.id, n);
+  const reluMasked = (s: Saved): boolean => {
+    const p = producers.get(s.id);
+    return p?.def.masksOutputGrad?.(p.attrs) === true;
+  };
   for (let i = tape.nodes.length - 1; i >= 0; i--) {
     const node = tape.nodes[i];
     const g = grads.get(node.output.id);
@@ -112,7 +119,8 @@ export function backprop(tape: Tape, output: Tensor, dy: Tensor, sources: readon
     const inputs = node.inputs.map((s) => makeTensor(s.storage, s.shape, s.dtype));
     const out = makeTensor(node.output.storage, node.output.shape, node.output.dtype);
     const needs = node.inputs.map((s) => tape.active.has(s.id));
-    const run = () => node.def.grad!(g, { inputs, output: out, attrs: node.attrs as never, needs }, ops);
+    const masked = node.inputs.map(reluMasked);
+    const run = () => node.def.grad!(g, { inputs, output: out, attrs: node.attrs as never, needs, reluMasked: masked }, ops);
     const inGrads = node.scope === undefined ? run() : withGradientScope(node.scope, node.def.name, run);
     for (let k = 0; k < node.inputs.length; k++) {
       const gi = inGrads[k];

@@ -8,7 +8,8 @@
  * determinism: z[n,oh,ow,f] is conv2d's sum (src/core/ops/conv2d.ts, order S over
  * k = (kh*kW + kw)*C + c); then one rounded add and the activation, elementwise. No other reduction.
  * Gradient: the ops the unfused graph runs, on the same values: du = reluGrad(dy, y) (relu's
- * gradient from its output: y > 0 exactly where the pre-activation is > 0) or dy, then
+ * gradient from its output: y > 0 exactly where the pre-activation is > 0; skipped for a dy that
+ * is already masked so, src/core/ops/relu-mask.ts) or dy, then
  * db = reduceToShape(du, [F]) (add's gradient), dx = conv2dGradInput(du, w), dw = conv2dGradFilter(x, du).
  * Part of src/core.
  */
@@ -17,6 +18,7 @@ import { runOp } from '../run-op.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { type Conv2dOptions, conv2dGradFilter, conv2dGradInput, convAttrs, inferConv2d } from './conv2d.ts';
 import { defineOp } from './op-def.ts';
+import { isReluMasked } from './relu-mask.ts';
 
 /** The activations conv2dBiasAct fuses. */
 export type FusedActivation = 'relu' | 'linear';
@@ -44,8 +46,10 @@ const conv2dBiasActOp = defineOp({
     }
     return { shape, dtype: 'float32' };
   },
+  // A dy already masked by output > 0 (a pool gradient folded the mask in: relu-mask.ts) is du itself.
+  masksOutputGrad: (a) => a.activation === 'relu',
   grad: (dy, { inputs: [x, w, b], output, attrs: { activation, ...conv }, needs }, { reluGrad, reduceToShape }): (Tensor | null)[] => {
-    const du = activation === 'relu' ? reluGrad(dy, output) : dy;
+    const du = activation === 'relu' && !isReluMasked(dy, output) ? reluGrad(dy, output) : dy;
     const o: Conv2dOptions = conv;
     return [
       needs[0] ? conv2dGradInput(du, w, x.shape, o) : null,

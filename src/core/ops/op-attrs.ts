@@ -257,7 +257,13 @@ export interface OpAttrMap {
   /** 2-D max pooling. */
   maxPool2d: PoolAttrs;
   /** maxPool2d's gradient (inputs dy, x): to each window's first maximum. */
-  maxPool2dGrad: PoolAttrs;
+  maxPool2dGrad: PoolAttrs & {
+    /**
+     * true: dx masked by relu's gradient, x > 0 ? dx : +0 (the bits of reluGrad(maxPool2dGrad(dy, x), x)),
+     * in the same pass; absent: no mask. Set by maxPool2d's gradient only (src/core/ops/relu-mask.ts).
+     */
+    reluMask?: boolean;
+  };
   /** 2-D average pooling over valid elements. */
   avgPool2d: PoolAttrs;
   /** avgPool2d's gradient (input dy). */

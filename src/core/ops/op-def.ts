@@ -27,6 +27,12 @@ export interface GradContext<A> {
   readonly attrs: A;
   /** needs[i]: whether input i's gradient is used; a grad function may return null where false. */
   readonly needs: readonly boolean[];
+  /**
+   * reluMasked[i]: input i is the output of an op recorded on the same tape whose definition says
+   * {@link OpDef.masksOutputGrad} (relu, conv2dBiasAct 'relu'), so this gradient may return input i's
+   * gradient already masked by input i > 0 (and marked: relu-mask.ts) without changing a bit.
+   */
+  readonly reluMasked: readonly boolean[];
 }
 
 /** The op functions a gradient is written with, handed to it by the backward pass. */
@@ -43,6 +49,12 @@ export interface OpDef<O extends OpName | 'reshape'> {
   readonly grad?: GradFn<AttrsOf<O>>;
   /** A view op shares its input's storage and runs no kernel (reshape). */
   readonly view?: boolean;
+  /**
+   * Whether (for these attrs) the gradient starts by masking dy with relu's gradient at the output y
+   * (y > 0 ? dy : +0, or the same mask from the input) and skips that mask for a dy marked as
+   * already masked for y (relu-mask.ts): the gradient reaching y may then be masked earlier.
+   */
+  readonly masksOutputGrad?: (attrs: AttrsOf<O>) => boolean;
 }
 
 export type AttrsOf<O extends OpName | 'reshape'> = O extends OpName ? OpAttrMap[O] : { shape: number[] };
@@ -55,6 +67,8 @@ export interface AnyOpDef {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly grad?: GradFn<any>;
   readonly view?: boolean;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly masksOutputGrad?: (attrs: any) => boolean;
 }
 
 const names: OpName[] = [];

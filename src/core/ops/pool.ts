@@ -4,7 +4,8 @@
  *  - maxPool2d: the window is scanned row-major (ph, then pw) skipping padding; the first
  *    maximum wins ties; NaN wins over numbers. maxPool2dGrad gives each input position a
  *    sequential sum from +0 over windows (oh, ow) row-major of dy[n,oh,ow,c] for the windows
- *    whose first maximum is that position (a gather; no scatter-add).
+ *    whose first maximum is that position (a gather; no scatter-add). With the internal attr
+ *    reluMask, then x > 0 ? sum : +0 (the bits of reluGrad of that result; relu-mask.ts).
  *  - avgPool2d: a sequential sum from +0 (no chunk tree, whatever the window size) over the
  *    window's valid elements in row-major order (ph, then pw), divided (IEEE float32 division)
  *    by the number of valid elements (TensorFlow excludes padding).
@@ -18,6 +19,7 @@ import { runOp } from '../run-op.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { defineOp } from './op-def.ts';
 import type { Padding, PoolAttrs } from './op-attrs.ts';
+import { markReluMasked } from './relu-mask.ts';
 import { checkPadding, expectRank4, pair, window2d } from './window.ts';
 
 function inferPool(fn: string) {
@@ -45,10 +47,15 @@ const maxPoolGradOp = defineOp({
   },
 });
 
+// When x is a relu output on the same tape (reluMasked), relu's gradient mask x > 0 is applied in
+// the pool gradient's own pass and the result marked, so relu's (or conv2dBiasAct's) gradient skips
+// its reluGrad pass: the bits of reluGrad(maxPool2dGrad(dy, x), x) either way (relu-mask.ts).
 const maxPoolOp = defineOp({
   name: 'maxPool2d',
   infer: inferPool('maxPool2d'),
-  grad: (dy, { inputs: [x], attrs }) => [runOp(maxPoolGradOp, [dy, x], attrs)],
+  grad: (dy, { inputs: [x], attrs, reluMasked }) => [
+    reluMasked[0] ? markReluMasked(runOp(maxPoolGradOp, [dy, x], { ...attrs, reluMask: true }), x) : runOp(maxPoolGradOp, [dy, x], attrs),
+  ],
 });
 
 const avgPoolGradOp = defineOp({

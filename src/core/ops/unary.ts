@@ -12,11 +12,13 @@ import { shapesEqual } from '../shape.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { type GradFn, defineOp } from './op-def.ts';
 import type { NoAttrs } from './op-attrs.ts';
+import { isReluMasked } from './relu-mask.ts';
 
 type UnaryName = 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'square' | 'relu' | 'sigmoid' | 'tanh';
 
-function unary(name: UnaryName, dtypes: readonly DType[], grad?: GradFn<NoAttrs>) {
+function unary(name: UnaryName, dtypes: readonly DType[], grad?: GradFn<NoAttrs>, masksOutputGrad?: () => boolean) {
   return defineOp({
+    masksOutputGrad,
     name,
     infer: ([x]) => {
       if (!dtypes.includes(x.dtype)) {
@@ -38,8 +40,11 @@ const expOp = unary('exp', FLOAT, (dy, { output: y }, { mul }) => [mul(dy, y)]);
 const logOp = unary('log', FLOAT, (dy, { inputs: [x] }, { div }) => [div(dy, x)]);
 const sqrtOp = unary('sqrt', FLOAT, (dy, { output: y }, { div, mul }) => [div(dy, mul(y, 2))]);
 const squareOp = unary('square', SIGNED, (dy, { inputs: [x] }, { mul }) => [mul(dy, mul(x, 2))]);
-// The gradient is the primitive reluGrad: one pass, the bits of where(greater(x, 0), dy, 0).
-const reluOp = unary('relu', SIGNED, (dy, { inputs: [x] }, { greater, where }) => [x.dtype === 'float32' ? reluGrad(dy, x) : where(greater(x, 0), dy, 0)]);
+// The gradient is the primitive reluGrad: one pass, the bits of where(greater(x, 0), dy, 0); none
+// for a dy already masked by y > 0 (a pool gradient folded the mask in: relu-mask.ts).
+const reluOp = unary('relu', SIGNED, (dy, { inputs: [x], output: y }, { greater, where }) => [
+  x.dtype !== 'float32' ? where(greater(x, 0), dy, 0) : isReluMasked(dy, y) ? dy : reluGrad(dy, x),
+], () => true);
 
 /**
  * reluGrad(dy, x) = x > 0 ? dy : +0 elementwise (float32, equal shapes): relu's gradient in one

@@ -219,10 +219,11 @@ export function maxPoolImages(g: PoolGeometry, src: NumArray, dst: NumArray, n0:
 
 /**
  * maxPool2dGrad: dx of images n0..n1-1 = +0, then window by window (n, oh, ow row-major) dy is
- * added at the window's first maximum, channel by channel: dx = f32(dx + dy).
+ * added at the window's first maximum, channel by channel: dx = f32(dx + dy). reluMask: the add is
+ * made only where that maximum is > 0 (the position's x), so dx = x > 0 ? dx : +0 (reluGrad's bits).
  */
-export function maxPoolGradImages(g: PoolGeometry, src: NumArray, gy: Float32Array, dx: Float32Array, n0: number, n1: number): void {
-  if (simdPool2(g) && src instanceof Float32Array) return ewPool2Grad(src, gy, dx, g.inH, g.inW, g.C, n0, n1);
+export function maxPoolGradImages(g: PoolGeometry, src: NumArray, gy: Float32Array, dx: Float32Array, n0: number, n1: number, reluMask = false): void {
+  if (simdPool2(g) && src instanceof Float32Array) return ewPool2Grad(src, gy, dx, g.inH, g.inW, g.C, n0, n1, reluMask);
   const { C, inH, inW, kH, kW, sH, sW, outH, outW, padTop, padLeft } = g;
   const best = new Float64Array(C);
   const at = new Int32Array(C);
@@ -259,7 +260,7 @@ export function maxPoolGradImages(g: PoolGeometry, src: NumArray, gy: Float32Arr
             }
             v = src[s3 + c];
             if (v > b || (v !== v && b === b)) i = s3 + c;
-            dx[i] = fround(dx[i] + gy[o + c]);
+            if (!reluMask || src[i] > 0) dx[i] = fround(dx[i] + gy[o + c]);
           }
           continue;
         }
@@ -282,7 +283,7 @@ export function maxPoolGradImages(g: PoolGeometry, src: NumArray, gy: Float32Arr
         }
         for (let c = 0; c < C; c++) {
           const i = at[c];
-          dx[i] = fround(dx[i] + gy[o + c]);
+          if (!reluMask || src[i] > 0) dx[i] = fround(dx[i] + gy[o + c]);
         }
       }
     }
@@ -310,12 +311,14 @@ export interface MaxPoolGradJob {
   dy: Float32Array;
   out: Float32Array;
   images: number;
+  /** Mask dx by x > 0 (relu's gradient) in the same pass. */
+  reluMask: boolean;
 }
 
 /** Images [i*block, (i+1)*block) of a 'maxPool2dGrad' job. */
 export function runMaxPoolGradBlock(j: MaxPoolGradJob, i: number, block: number): void {
   const [n0, n1] = range(i, block, j.images);
-  maxPoolGradImages(j.g, j.x, j.dy, j.out, n0, n1);
+  maxPoolGradImages(j.g, j.x, j.dy, j.out, n0, n1, j.reluMask);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@
  *    element is the start, a later one replaces the best if it is greater, or NaN over a number.
  *  - maxPool2dGrad: window by window in row-major order (n, oh, ow, then c), dy is added into dx
  *    at the window's first maximum: dx = f32(dx + dy), dx starting at +0. For each input position
- *    this is exactly the documented gather order, S over windows (oh, ow) row-major.
+ *    this is exactly the documented gather order, S over windows (oh, ow) row-major. With reluMask
+ *    the adds go only to positions with x > 0 (the others keep +0): x > 0 ? dx : +0, the bits of
+ *    reluGrad(dx, x), as every add to a position is made or skipped by that one test.
  *  - avgPool2d: f32 sum of the window's valid elements row-major from +0, divided by their count.
  *  - avgPool2dGrad: window by window, f32(dy / count) added into each valid element of the window.
  * The loops run over channels innermost (NHWC rows are contiguous) and allocate only one
@@ -63,7 +65,7 @@ export const maxPool2d: CpuKernel<'maxPool2d'> = ([x], a, out) => {
 
 export const maxPool2dGrad: CpuKernel<'maxPool2dGrad'> = ([dy, x], a, out) => {
   const g = geometry('maxPool2dGrad', x.shape, a);
-  runSplit('maxPool2dGrad', { g: poolGeometry(g), x: x.handle, dy: floats(dy), out: floats(out), images: g.n }, g.n, { workPerUnit: imageWork(g), minBlock: 1, out: out.handle });
+  runSplit('maxPool2dGrad', { g: poolGeometry(g), x: x.handle, dy: floats(dy), out: floats(out), images: g.n, reluMask: a.reluMask === true }, g.n, { workPerUnit: imageWork(g), minBlock: 1, out: out.handle });
 };
 
 export const avgPool2d: CpuKernel<'avgPool2d'> = ([x], a, out) => {

@@ -49,7 +49,7 @@ const COMPARE_FORMS = ['vv', 'vs'] as const satisfies readonly EwCompareForm[];
 /** Every function of the module. */
 type EwFnName =
   | `${EwForm}_${EwFloatOp}` | `row_${EwFloatOp}` | `${EwCompareForm}_${EwCompareOp}` | `where_${EwForm}`
-  | 'relu' | 'reluGrad' | 'colsum' | 'pool2' | 'pool2Grad';
+  | 'relu' | 'reluGrad' | 'colsum' | 'pool2' | 'pool2Grad' | 'pool2GradRelu';
 
 const entries = <K extends string, V>(o: Record<K, V>): [K, V][] => Object.entries(o) as [K, V][];
 
@@ -218,7 +218,8 @@ function colSumFn(): Fn<EwFnName> {
  * pool2Grad(x, g, d, rows, W, C) writes dx for those input rows: f32(+0 + g) at each window's
  * first maximum, +0 elsewhere (windows do not overlap, so that is the whole sum). The scan is
  * maxPoolImages's: start at (0, 0), then (0, 1), (1, 0), (1, 1); a value replaces the best if it
- * is greater, or NaN over a number.
+ * is greater, or NaN over a number. pool2GradRelu: the same, with f32(+0 + g) also masked by
+ * best > 0 (the winner's own word, so x > 0 ? dx : +0 at every position: reluGrad's bits).
  */
 function poolFns(): Fn<EwFnName>[] {
   const decl = (f: Fn): void => {
@@ -270,7 +271,12 @@ function poolFns(): Fn<EwFnName>[] {
   const pool = new Fn('pool2', ['x', 'd', 'rows', 'W', 'C']);
   decl(pool);
   loops(pool, () => pool.get('d').get('oo').add().get('best').vStore());
-  const grad = new Fn('pool2Grad', ['x', 'g', 'd', 'rows', 'W', 'C']);
+  return [pool, poolGradFn('pool2Grad', decl, loops, false), poolGradFn('pool2GradRelu', decl, loops, true)];
+}
+
+/** pool2Grad, or pool2GradRelu (reluMask): see poolFns. */
+function poolGradFn(name: 'pool2Grad' | 'pool2GradRelu', decl: (f: Fn) => void, loops: (f: Fn, body: () => void) => void, reluMask: boolean): Fn<EwFnName> {
+  const grad = new Fn(name, ['x', 'g', 'd', 'rows', 'W', 'C']);
   decl(grad);
   // dx of these input rows starts at +0 (positions outside every window stay +0)
   grad.get('rows').get('row').mul().i32(1).op('i32.shl').set('xo');
@@ -283,7 +289,10 @@ function poolFns(): Fn<EwFnName>[] {
   grad.end().end();
   loops(grad, () => {
     // gv = f32(+0 + g); the winner is the last k with m_k set, else position 0
-    grad.get('g').get('oo').add().vLoad().vZero().op('f32x4.add').set('gv');
+    grad.get('g').get('oo').add().vLoad().vZero().op('f32x4.add');
+    // reluMask: and (best > 0), false for NaN and for both zeros
+    if (reluMask) grad.get('best').vZero().op('f32x4.gt').op('v128.and');
+    grad.set('gv');
     const store = (k: number, mask: () => void): void => {
       grad.get('d').get('xo').add();
       if (k & 1) grad.get('C').i32(4).mul().add();
@@ -297,7 +306,7 @@ function poolFns(): Fn<EwFnName>[] {
     store(1, () => grad.get('m1').get('m2').get('m3').op('v128.or').op('v128.andnot'));
     store(0, () => grad.get('m1').get('m2').op('v128.or').get('m3').op('v128.or').op('v128.not'));
   });
-  return [pool, grad];
+  return grad;
 }
 
 let fnList: Fn<EwFnName>[] | null = null;
@@ -456,8 +465,11 @@ export function ewPool2(x: Float32Array, d: Float32Array, H: number, W: number, 
   }
 }
 
-/** maxPool2dGrad 2 x 2 / 2 'valid' of images [n0, n1): dx [N, H, W, C] from x and dy (ewPool2Fits(W, C)). */
-export function ewPool2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, H: number, W: number, C: number, n0: number, n1: number): void {
+/**
+ * maxPool2dGrad 2 x 2 / 2 'valid' of images [n0, n1): dx [N, H, W, C] from x and dy (ewPool2Fits(W, C));
+ * reluMask: masked by x > 0 (pool2GradRelu).
+ */
+export function ewPool2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, H: number, W: number, C: number, n0: number, n1: number, reluMask = false): void {
   const e = instance();
   const outH = H >> 1;
   const outW = W >> 1;
@@ -467,7 +479,7 @@ export function ewPool2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, 
       const rows = Math.min(perChunk, outH - oh);
       put(x, (n * H + 2 * oh) * W * C, 2 * rows * W * C, RA);
       put(g, (n * outH + oh) * outW * C, rows * outW * C, RB);
-      e.pool2Grad(RA, RB, RD, rows, W, C);
+      (reluMask ? e.pool2GradRelu : e.pool2Grad)(RA, RB, RD, rows, W, C);
       take(dx, (n * H + 2 * oh) * W * C, 2 * rows * W * C, RD);
     }
     // an odd last row belongs to no window

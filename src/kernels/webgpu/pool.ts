@@ -9,8 +9,11 @@ import { window2d, type Window2d } from '../../core/ops/window.ts';
 import { ParamWriter, bind, WG, grid, type GpuInfo, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
 import { fillWords } from './movement.ts';
 
-/** Modes of shaders/pool2d*.wgsl (override MODE, params.mode). */
-export const POOL_MODE = { max: 0, avg: 1 } as const;
+/**
+ * Modes of shaders/pool2d*.wgsl (override MODE, params.mode); maxRelu (gradients only): maxPool2dGrad
+ * with reluMask, dx masked by x > 0 in the same pass.
+ */
+export const POOL_MODE = { max: 0, avg: 1, maxRelu: 2 } as const;
 
 /** The `PoolGeom` struct of shaders/lib/pool.wgsl followed by the element count. */
 function params(g: Window2d, mode: number, n: number): Uint32Array {
@@ -59,7 +62,7 @@ function backward(ctx: KernelContext, mode: number, g: Window2d, dy: GpuInfo, x:
 }
 
 export const maxPool2dGrad: GpuKernel<'maxPool2dGrad'> = (ctx, [dy, x], a, out) => {
-  backward(ctx, POOL_MODE.max, geometry('maxPool2dGrad', x.shape, a), dy, x, out);
+  backward(ctx, a.reluMask === true ? POOL_MODE.maxRelu : POOL_MODE.max, geometry('maxPool2dGrad', x.shape, a), dy, x, out);
 };
 
 export const avgPool2dGrad: GpuKernel<'avgPool2dGrad'> = (ctx, [dy], a, out) => {
