@@ -116,6 +116,17 @@ export function maxPool2dGrad(dy: Tensor, x: Tensor, options: PoolOptions = {}):
   return runOp(maxPoolGradOp, [dy, x], poolAttrs('maxPool2dGrad', options));
 }
 
+/**
+ * Internal (not part of the public API; for tests): `reluGrad(maxPool2dGrad(dy, x), x)` in one pass, the op
+ * maxPool2d's gradient runs when x is a relu output (relu-mask.ts): dx where x > 0, +0 elsewhere.
+ */
+export function maxPool2dGradReluMasked(dy: Tensor, x: Tensor, options: PoolOptions = {}): Tensor {
+  assertLive('maxPool2dGrad', dy);
+  assertLive('maxPool2dGrad', x);
+  expectRank4('maxPool2dGrad', 'x', x.shape);
+  return runOp(maxPoolGradOp, [dy, x], { ...poolAttrs('maxPool2dGrad', options), reluMask: true });
+}
+
 /** Gradient of avgPool2d: spreads dy evenly over each window's valid elements. */
 export function avgPool2dGrad(dy: Tensor, inputShape: readonly number[], options: PoolOptions = {}): Tensor {
   assertLive('avgPool2dGrad', dy);
