@@ -101,6 +101,8 @@ export function releaseTape(tape: Tape): void {
  * Nodes run in reverse recording order and contributions to a tensor used several times are
  * summed in that order: the result is a pure function of the program. Sources the output does
  * not depend on get zeros. `ops`: the op functions (this module sits below them, so they are passed in).
+ * Each gradient also learns which of its inputs are outputs of relu-masking ops on this tape
+ * (GradContext.reluMasked: maxPool2d then folds relu's gradient into its own; ops/relu-mask.ts).
  */
 export function backprop(tape: Tape, output: Tensor, dy: Tensor, sources: readonly Tensor[], ops: GradOps): Tensor[] {
   const grads = new Map<number, Tensor>();
