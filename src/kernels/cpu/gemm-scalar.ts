@@ -39,6 +39,8 @@ export interface GemmKernel {
    * kernel) they pack as every other job does, with the same bits.
    */
   dgemm: ((prow: number, pterm: number, pb: number, ldb: number, pt: number, ldt: number, mt: number, nt: number, kc: number, store: number) => void) | null;
+  /** dgemm3: dgemm with 3-row tiles (wasm-gemm.ts), or null (this scalar kernel). */
+  dgemm3: GemmKernel['dgemm'];
   /** epi(pt, ldt, rows, pbias, nv, relu), or null: conv2dBiasAct's epilogue (wasm-gemm.ts); null: gemm-tasks.ts's loop. */
   epi: ((pt: number, ldt: number, rows: number, pbias: number, nv: number, relu: number) => void) | null;
 }
@@ -113,6 +115,7 @@ export function scalarGemmKernel(heap: ArrayBuffer): GemmKernel {
     packB: (dst, lb, nl, tab, kc) => pack(NR, dst, lb, nl, tab, kc),
     packc: null,
     dgemm: null,
+    dgemm3: null,
     epi: null,
   };
 }

@@ -51,7 +51,8 @@
  * the tile loop. There the micro-kernel's dgemm reads the operands unpacked: conv2d's A from the
  * slab through the row bases and the term offset table (the very addresses packA would gather),
  * its B from the filter [K, F] copied once per job; conv2dGradFilter's A from the slab through the
- * tap offsets (rows) and the position bases (terms), its B from the chunk's dy rows [256, F]. Same
+ * tap offsets (rows) and the position bases (terms), its B from the chunk's dy rows [256, F], in
+ * tiles of 3 rows (dgemm3) where these waste fewer rows than tiles of 4 (9 taps: 9 rows, not 12). Same
  * values, same per-output operations in the same order, so the same bits (tested against the
  * packed path and the frozen reference kernels, test/unit/cpu/conv-small-channels.test.ts). Tile
  * rows past M repeat the last row and columns past N read the floats that follow: lanes that are
@@ -233,7 +234,7 @@ function ensureHeap(floats: number, want: GemmKernelKind): void {
       if (module === null) throw new Error('gemm task: no WebAssembly SIMD module on this thread');
       memory = newMemory(Math.max(HEAP_BYTES, need) + page);
       const e = instantiate(module, memory, GEMM_EXPORTS);
-      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, epi: e.epi };
+      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, dgemm3: e.dgemm3, epi: e.epi };
     } else {
       memory.grow(Math.ceil((need - heapBytes) / page) + 16);
     }
@@ -776,14 +777,17 @@ function runSplitBlock(j: GemmJob & { splitK: true }, L: Layout, b: number, mi: 
   const h = H;
   const k0 = ch * SUM_CHUNK;
   const kc = Math.min(SUM_CHUNK, j.K - k0);
-  const dgemm = kern().dgemm;
-  if (j.kind === 'conv2dGradFilter' && j.direct && dgemm !== null) {
-    // unpacked (header): rows = tap offsets, terms = position bases, B = dy rows k0..k0+kc-1
+  const { dgemm, dgemm3 } = kern();
+  if (j.kind === 'conv2dGradFilter' && j.direct && dgemm !== null && dgemm3 !== null) {
+    // unpacked (header): rows = tap offsets, terms = position bases, B = dy rows k0..k0+kc-1;
+    // tiles of 3 rows where they waste fewer rows than tiles of MR (e.g. 9 taps: 3 tiles of 3, not of 4)
+    const t3 = Math.ceil(mc / 3);
+    const three = 3 * t3 < mt * MR;
     xSlab(j, k0, k0 + kc, L.opA, HI, L.tabA);
-    tapRowTable(j, L.aPanels, m0, mc, mt * MR);
+    tapRowTable(j, L.aPanels, m0, mc, three ? 3 * t3 : mt * MR);
     H.set(j.dy.subarray(k0 * j.F, (k0 + kc) * j.F), L.opB);
     packedSeq = -1;
-    dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, kc, 1);
+    (three ? dgemm3 : dgemm)(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, three ? t3 : mt, nt, kc, 1);
     copyOut(h, L.t, ldt, j.parts, ((b * chunks + ch) * M + m0) * N + n0, N, mc, nc);
     return;
   }

@@ -35,6 +35,10 @@
  * row k of an unpacked row-major operand). Each tile (same MR x NR shape, T layout, chunking and
  * store rule as gemm) does the same f32x4.mul and f32x4.add per term in the same k order as gemm
  * on the packed panels of the same A and B, so every output has the same bits.
+ * dgemm3 is dgemm with tiles of 3 rows (row bases of tile i at prow + 12*i, T rows 3*i..3*i+2), for
+ * blocks whose row count is a multiple of 3 and not of 4 (conv2dGradFilter's 9 taps of a 3x3
+ * filter on one channel: three 3-row tiles instead of three 4-row tiles, a quarter of them waste):
+ * per output the same operations in the same order as dgemm.
  * epi(pt, ldt, rows, pbias, nv, relu) is conv2dBiasAct's epilogue on a block's totals T: for each
  * of `rows` rows and nv vectors, t = f32x4.add(t, bias[4v..4v+3]) (the add op's f32(z + b)), then
  * with relu set t = t > 0 || t is NaN ? t : +0 as a lane mask (wasm-ew.ts's relu, bit for bit).
@@ -208,8 +212,8 @@ function packcFn(): Fn {
  * are loaded once; per term, its offset, the NV B vectors at pb (then pb += ldb) and one splat per
  * row, and the same multiply-add per accumulator, in the same order, as tileFn.
  */
-function directTileFn(MR: number, NV: number): Fn {
-  const f = new Fn('dtile', ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'kc', 'store']);
+function directTileFn(MR: number, NV: number, name = 'dtile'): Fn {
+  const f = new Fn(name, ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'kc', 'store']);
   f.local('k').local('n').local('pe').local('q').local('o');
   for (let r = 0; r < MR; r++) f.local(`r${r}`);
   for (let v = 0; v < NV; v++) f.local(`b${v}`, V128);
@@ -249,9 +253,9 @@ function directTileFn(MR: number, NV: number): Fn {
   return f;
 }
 
-/** All tiles of a block, unpacked (function 6; calls dtile): see the header's dgemm. */
-function directGemmFn(MR: number, NR: number): Fn {
-  const f = new Fn('dgemm', ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store']);
+/** All tiles of a block, unpacked (function 6; calls dtile, function `tile`): see the header's dgemm. */
+function directGemmFn(MR: number, NR: number, name = 'dgemm', tile = 5): Fn {
+  const f = new Fn(name, ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store']);
   f.local('i').local('j').local('qb').local('qt');
   f.block().loop();
   f.get('i').get('mt').geS().brIf(1);
@@ -260,7 +264,7 @@ function directGemmFn(MR: number, NR: number): Fn {
   f.i32(0).set('j');
   f.block().loop();
   f.get('j').get('nt').geS().brIf(1);
-  f.get('prow').get('pterm').get('qb').get('ldb').get('qt').get('ldt').get('kc').get('store').call(5);
+  f.get('prow').get('pterm').get('qb').get('ldb').get('qt').get('ldt').get('kc').get('store').call(tile);
   f.get('qb').i32(4 * NR).add().set('qb');
   f.get('qt').i32(4 * NR).add().set('qt');
   f.get('j').i32(1).add().set('j');
@@ -301,11 +305,12 @@ function epilogueFn(): Fn {
 }
 
 /** The exported functions (see the header). */
-export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm', 'epi'] as const;
+export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm', 'epi', 'dgemm3'] as const;
 
 /** The module's bytes: memory imported as env.mem; exports GEMM_EXPORTS. */
 export function simdGemmBytes(MR = SIMD_MR, NV = SIMD_NV): Uint8Array {
-  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn(), directTileFn(MR, NV), directGemmFn(MR, 4 * NV), epilogueFn()], GEMM_EXPORTS);
+  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn(), directTileFn(MR, NV), directGemmFn(MR, 4 * NV), epilogueFn(),
+    directTileFn(3, NV, 'dtile3'), directGemmFn(3, 4 * NV, 'dgemm3', 8)], GEMM_EXPORTS);
 }
 
 let compiled: WasmModule | null | undefined;

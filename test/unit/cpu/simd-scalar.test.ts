@@ -27,7 +27,7 @@ function simdKernel(init: Float32Array): { k: GemmKernel; heap: Float32Array } {
   const e = instantiate(module, mem, GEMM_EXPORTS);
   const heap = new Float32Array(mem.buffer, 0, BYTES / 4);
   heap.set(init);
-  return { k: { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, epi: e.epi }, heap };
+  return { k: { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, dgemm3: e.dgemm3, epi: e.epi }, heap };
 }
 
 /** The scalar kernel on a fresh ArrayBuffer holding `init`. */
