@@ -61,7 +61,9 @@
  * Epilogue (conv2d jobs with `bias`, conv2dBiasAct): before a block's totals are copied out, each
  * output becomes f32(z + bias[f]) and, with `relu`, z > 0 || z is NaN ? z : +0: the add and relu
  * ops' own float32 operations (wasm-gemm.ts epi, or epilogueLoop), once per output. Split-K jobs
- * apply it to the finished outputs (gemm.ts).
+ * apply it to the finished outputs (gemm.ts). The few-channel path (one chunk of terms) has its
+ * tiles apply those operations to their sums in registers before storing them (dgemm's store bits),
+ * instead of a pass over the block.
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { type GemmKernel, scalarGemmKernel } from './gemm-scalar.ts';
@@ -787,7 +789,7 @@ function runSplitBlock(j: GemmJob & { splitK: true }, L: Layout, b: number, mi: 
     tapRowTable(j, L.aPanels, m0, mc, three ? 3 * t3 : mt * MR);
     H.set(j.dy.subarray(k0 * j.F, (k0 + kc) * j.F), L.opB);
     packedSeq = -1;
-    (three ? dgemm3 : dgemm)(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, three ? t3 : mt, nt, kc, 1);
+    (three ? dgemm3 : dgemm)(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, three ? t3 : mt, nt, kc, 1, 0);
     copyOut(h, L.t, ldt, j.parts, ((b * chunks + ch) * M + m0) * N + n0, N, mc, nc);
     return;
   }
@@ -840,8 +842,11 @@ export function runGemmBlock(j: GemmJob, index: number): void {
     xSlab(j, m0, m0 + mc, L.opA, HI, L.aPanels);
     HI.fill(HI[L.aPanels + mc - 1], L.aPanels + mc, L.aPanels + mt * MR);
     convTermTable(j, L.tabA, 0, K);
-    k.dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, K, K <= SUM_CHUNK ? 1 : 0);
-    if (j.bias) epilogue(j, L, h, L.t, ldt, mc, n0, nc);
+    // one chunk: the tiles apply the epilogue to their sums before storing them (wasm-gemm.ts dgemm)
+    const fused = j.bias !== undefined && K <= SUM_CHUNK;
+    const store = K <= SUM_CHUNK ? 1 | (fused ? (j.relu ? 6 : 2) : 0) : 0;
+    k.dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, K, store, (L.bias + n0) << 2);
+    if (j.bias && !fused) epilogue(j, L, h, L.t, ldt, mc, n0, nc);
     copyOut(h, L.t, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
     return;
   }

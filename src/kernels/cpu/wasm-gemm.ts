@@ -28,13 +28,16 @@
  * float at byte I[lb/4 + r] + I[tab/4 + k], lanes r >= nl are +0 (as gemm-scalar.ts's packers);
  * packc(dst, base, tab, kc, lanes) does the same for full panels whose lanes are consecutive floats
  * (base + 4r), copying whole vectors. Packing only moves floats.
- * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store) is the unpacked ("direct") form of gemm
+ * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store, pbias) is the unpacked ("direct") form of gemm
  * used for convolutions with few input channels, whose panels are too short to be worth packing:
  * A[r, k] is the float at byte I[prow/4 + r] + I[pterm/4 + k] (a row base plus a term offset; row
  * bases of tile i at prow + 4*MR*i) and B[c, k] the float at byte pb + k*ldb + 4c (column c of
  * row k of an unpacked row-major operand). Each tile (same MR x NR shape, T layout, chunking and
  * store rule as gemm) does the same f32x4.mul and f32x4.add per term in the same k order as gemm
- * on the packed panels of the same A and B, so every output has the same bits.
+ * on the packed panels of the same A and B, so every output has the same bits. With store bits 2
+ * (and 4) set, for a single chunk (kc <= 256), each tile applies conv2dBiasAct's epilogue (epi
+ * below: f32x4.add with the bias vectors at pbias + 4*NR*j + 16v, then relu) to its sums before
+ * storing them: epi's operations on the same values, so the bits of gemm + epi.
  * dgemm3 is dgemm with tiles of 3 rows (row bases of tile i at prow + 12*i, T rows 3*i..3*i+2), for
  * blocks whose row count is a multiple of 3 and not of 4 (conv2dGradFilter's 9 taps of a 3x3
  * filter on one channel: three 3-row tiles instead of three 4-row tiles, a quarter of them waste):
@@ -213,7 +216,7 @@ function packcFn(): Fn {
  * row, and the same multiply-add per accumulator, in the same order, as tileFn.
  */
 function directTileFn(MR: number, NV: number, name = 'dtile'): Fn {
-  const f = new Fn(name, ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'kc', 'store']);
+  const f = new Fn(name, ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'kc', 'store', 'pbias']);
   f.local('k').local('n').local('pe').local('q').local('o');
   for (let r = 0; r < MR; r++) f.local(`r${r}`);
   for (let v = 0; v < NV; v++) f.local(`b${v}`, V128);
@@ -237,6 +240,19 @@ function directTileFn(MR: number, NV: number, name = 'dtile'): Fn {
   f.get('pterm').i32(4).add().tee('pterm').get('pe').ltU().brIf(0);
   f.end().end();
   f.get('store').if_();
+  // store bit 2 (one chunk only): the epilogue on the sums, epi's operations: c = f32x4.add(c, bias), then relu (bit 4)
+  f.get('store').i32(2).op('i32.and').if_();
+  for (let v = 0; v < NV; v++) f.get('pbias').vLoad(16 * v).set(`b${v}`);
+  for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.get(`c${r}_${v}`).get(`b${v}`).vAdd().set(`c${r}_${v}`);
+  f.get('store').i32(4).op('i32.and').if_();
+  for (let r = 0; r < MR; r++) {
+    for (let v = 0; v < NV; v++) {
+      const c = `c${r}_${v}`;
+      f.get(c).get(c).vZero().op('f32x4.gt').get(c).get(c).op('f32x4.ne').op('v128.or').op('v128.and').set(c);
+    }
+  }
+  f.end();
+  f.end();
   for (let r = 0; r < MR; r++) {
     f.get('pt').get('ldt').i32(r).mul().add().set('q');
     for (let v = 0; v < NV; v++) f.get('q').get(`c${r}_${v}`).vStore(16 * v);
@@ -255,17 +271,19 @@ function directTileFn(MR: number, NV: number, name = 'dtile'): Fn {
 
 /** All tiles of a block, unpacked (function 6; calls dtile, function `tile`): see the header's dgemm. */
 function directGemmFn(MR: number, NR: number, name = 'dgemm', tile = 5): Fn {
-  const f = new Fn(name, ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store']);
-  f.local('i').local('j').local('qb').local('qt');
+  const f = new Fn(name, ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store', 'pbias']);
+  f.local('i').local('j').local('qb').local('qt').local('qc');
   f.block().loop();
   f.get('i').get('mt').geS().brIf(1);
   f.get('pb').set('qb');
   f.get('pt').get('i').i32(MR).mul().get('ldt').mul().add().set('qt');
   f.i32(0).set('j');
+  f.get('pbias').set('qc');
   f.block().loop();
   f.get('j').get('nt').geS().brIf(1);
-  f.get('prow').get('pterm').get('qb').get('ldb').get('qt').get('ldt').get('kc').get('store').call(tile);
+  f.get('prow').get('pterm').get('qb').get('ldb').get('qt').get('ldt').get('kc').get('store').get('qc').call(tile);
   f.get('qb').i32(4 * NR).add().set('qb');
+  f.get('qc').i32(4 * NR).add().set('qc');
   f.get('qt').i32(4 * NR).add().set('qt');
   f.get('j').i32(1).add().set('j');
   f.br(0);
