@@ -491,13 +491,13 @@ function xSlab(j: ConvGeometry & { x: Float32Array }, q0: number, q1: number, ds
     const ohE = Math.floor(qe / outW);
     const first = ohS * sH;
     const rows = (ohE - ohS) * sH + kH;
+    // window bases, output row by output row: (d + ((oh - ohS)*sH*Wp + ow*sW)*C) * 4 bytes
     let t = at + n * perImage + qs - q0;
-    for (let q = qs, oh = ohS, ow = qs - ohS * outW; q <= qe; q++, t++) {
-      out[t] = (d + ((oh - ohS) * sH * Wp + ow * sW) * C) * 4;
-      if (++ow === outW) {
-        ow = 0;
-        oh++;
-      }
+    const step = sW * C * 4;
+    for (let oh = ohS, ow0 = qs - ohS * outW; oh <= ohE; oh++, ow0 = 0) {
+      const ow1 = oh === ohE ? qe - ohE * outW : outW - 1;
+      let o = (d + (oh - ohS) * sH * Wp * C + ow0 * sW * C) * 4;
+      for (let ow = ow0; ow <= ow1; ow++, t++, o += step) out[t] = o;
     }
     for (let r = 0; r < rows; r++, d += rowLen) {
       const ih = first + r - padTop;
@@ -506,8 +506,7 @@ function xSlab(j: ConvGeometry & { x: Float32Array }, q0: number, q1: number, ds
         continue;
       }
       if (padLeft > 0) h.fill(0, d, d + padLeft * C);
-      const s = ((n * inH + ih) * inW) * C;
-      h.set(x.subarray(s, s + cols * C), d + padLeft * C);
+      copyRun(x, ((n * inH + ih) * inW) * C, cols * C, d + padLeft * C);
       if (padLeft + cols < Wp) h.fill(0, d + (padLeft + cols) * C, d + rowLen);
     }
   }
