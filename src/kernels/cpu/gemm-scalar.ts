@@ -39,6 +39,8 @@ export interface GemmKernel {
    * kernel) they pack as every other job does, with the same bits.
    */
   dgemm: ((prow: number, pterm: number, pb: number, ldb: number, pt: number, ldt: number, mt: number, nt: number, kc: number, store: number, pbias: number) => void) | null;
+  /** packt(dst, lb, tab, kc): packA for full 4-lane panels with terms in groups of 4 consecutive floats (wasm-gemm.ts), or null. */
+  packt: ((dst: number, lb: number, tab: number, kc: number) => void) | null;
   /** dgemm3: dgemm with 3-row tiles (wasm-gemm.ts), or null (this scalar kernel). */
   dgemm3: GemmKernel['dgemm'];
   /** epi(pt, ldt, rows, pbias, nv, relu), or null: conv2dBiasAct's epilogue (wasm-gemm.ts); null: gemm-tasks.ts's loop. */
@@ -116,6 +118,7 @@ export function scalarGemmKernel(heap: ArrayBuffer): GemmKernel {
     packc: null,
     dgemm: null,
     dgemm3: null,
+    packt: null,
     epi: null,
   };
 }

@@ -236,7 +236,7 @@ function ensureHeap(floats: number, want: GemmKernelKind): void {
       if (module === null) throw new Error('gemm task: no WebAssembly SIMD module on this thread');
       memory = newMemory(Math.max(HEAP_BYTES, need) + page);
       const e = instantiate(module, memory, GEMM_EXPORTS);
-      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, dgemm3: e.dgemm3, epi: e.epi };
+      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, dgemm3: e.dgemm3, packt: e.packt, epi: e.epi };
     } else {
       memory.grow(Math.ceil((need - heapBytes) / page) + 16);
     }
@@ -435,6 +435,12 @@ function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: numb
   const lb = L.lanes;
   const k = kern();
   const packc = k.packc;
+  // A terms in groups of 4 consecutive floats (e.g. conv2d with C % 4 = 0): packt's transposes
+  let packt = isA && lanes === 4 && kc % 4 === 0 ? k.packt : null;
+  for (let t = 0; packt !== null && t < kc; t += 4) {
+    const o = hi[tab + t];
+    if (hi[tab + t + 1] !== o + 4 || hi[tab + t + 2] !== o + 8 || hi[tab + t + 3] !== o + 12) packt = null;
+  }
   for (let i = 0; i < np; i++) {
     const nl = Math.min(lanes, rows - lanes * i);
     if (packc && nl === lanes) {
@@ -453,7 +459,8 @@ function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: numb
       const r = lanes * i + l;
       hi[lb + l] = bases ? bases[r] : (first + r * stride) * 4;
     }
-    if (isA) k.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
+    if (packt !== null && nl === lanes) packt((dst << 2) + i * bytes, lb << 2, tab << 2, kc);
+    else if (isA) k.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
     else k.packB((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
   }
 }

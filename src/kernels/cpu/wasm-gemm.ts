@@ -27,7 +27,9 @@
  * packA / packB(dst, lb, nl, tab, kc) gather an MR- / NR-lane panel: lane r < nl of term k is the
  * float at byte I[lb/4 + r] + I[tab/4 + k], lanes r >= nl are +0 (as gemm-scalar.ts's packers);
  * packc(dst, base, tab, kc, lanes) does the same for full panels whose lanes are consecutive floats
- * (base + 4r), copying whole vectors. Packing only moves floats.
+ * (base + 4r), copying whole vectors; packt(dst, lb, tab, kc) packs a full 4-lane A panel whose
+ * terms come in groups of 4 consecutive floats by vector loads and 4 x 4 transposes (packtFn).
+ * Packing only moves floats.
  * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store, pbias) is the unpacked ("direct") form of gemm
  * used for convolutions with few input channels, whose panels are too short to be worth packing:
  * A[r, k] is the float at byte I[prow/4 + r] + I[pterm/4 + k] (a row base plus a term offset; row
@@ -211,6 +213,42 @@ function packcFn(): Fn {
 }
 
 /**
+ * packt(dst, lb, tab, kc): a full 4-lane panel whose terms come in groups of 4 consecutive floats
+ * (kc a multiple of 4; I[tab/4 + k + i] = I[tab/4 + k] + 4i for k a multiple of 4 and i < 4): per
+ * group, one vector load per lane and a 4 x 4 transpose by shuffles into the panel's 4 term
+ * vectors. The same floats in the same places as packA.
+ */
+function packtFn(): Fn {
+  const f = new Fn('packt', ['dst', 'lb', 'tab', 'kc']);
+  f.local('end').local('o');
+  for (let r = 0; r < 4; r++) f.local(`b${r}`);
+  for (let r = 0; r < 4; r++) f.local(`v${r}`, V128);
+  f.local('t0', V128).local('t1', V128).local('t2', V128).local('t3', V128);
+  for (let r = 0; r < 4; r++) f.get('lb').i32Load(4 * r).set(`b${r}`);
+  f.get('tab').get('kc').i32(4).mul().add().set('end');
+  const bytes = (lanes: number[]): number[] => lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+  f.block().loop();
+  f.get('tab').get('end').ltU().eqz().brIf(1);
+  f.get('tab').i32Load().set('o');
+  for (let r = 0; r < 4; r++) f.get(`b${r}`).get('o').add().vLoad().set(`v${r}`);
+  // t0 = (v0.0 v1.0 v0.1 v1.1), t1 = (v2.0 v3.0 v2.1 v3.1), t2 = (v0.2 v1.2 v0.3 v1.3), t3 likewise
+  f.get('v0').get('v1').shuffle(bytes([0, 4, 1, 5])).set('t0');
+  f.get('v2').get('v3').shuffle(bytes([0, 4, 1, 5])).set('t1');
+  f.get('v0').get('v1').shuffle(bytes([2, 6, 3, 7])).set('t2');
+  f.get('v2').get('v3').shuffle(bytes([2, 6, 3, 7])).set('t3');
+  // term i of the group: (v0.i v1.i v2.i v3.i)
+  f.get('dst').get('t0').get('t1').shuffle(bytes([0, 1, 4, 5])).vStore(0);
+  f.get('dst').get('t0').get('t1').shuffle(bytes([2, 3, 6, 7])).vStore(16);
+  f.get('dst').get('t2').get('t3').shuffle(bytes([0, 1, 4, 5])).vStore(32);
+  f.get('dst').get('t2').get('t3').shuffle(bytes([2, 3, 6, 7])).vStore(48);
+  f.get('dst').i32(64).add().set('dst');
+  f.get('tab').i32(16).add().set('tab');
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/**
  * One MR x NR tile over kc terms read unpacked (function 5, see the header's dgemm): the row bases
  * are loaded once; per term, its offset, the NV B vectors at pb (then pb += ldb) and one splat per
  * row, and the same multiply-add per accumulator, in the same order, as tileFn.
@@ -323,12 +361,12 @@ function epilogueFn(): Fn {
 }
 
 /** The exported functions (see the header). */
-export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm', 'epi', 'dgemm3'] as const;
+export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm', 'epi', 'dgemm3', 'packt'] as const;
 
 /** The module's bytes: memory imported as env.mem; exports GEMM_EXPORTS. */
 export function simdGemmBytes(MR = SIMD_MR, NV = SIMD_NV): Uint8Array {
   return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn(), directTileFn(MR, NV), directGemmFn(MR, 4 * NV), epilogueFn(),
-    directTileFn(3, NV, 'dtile3'), directGemmFn(3, 4 * NV, 'dgemm3', 8)], GEMM_EXPORTS);
+    directTileFn(3, NV, 'dtile3'), directGemmFn(3, 4 * NV, 'dgemm3', 8), packtFn()], GEMM_EXPORTS);
 }
 
 let compiled: WasmModule | null | undefined;
