@@ -42,7 +42,9 @@
  * memcpy): a sub-matrix, or for the convolutions a "slab" of the few zero-padded input rows the
  * block's positions read (for conv2dGradInput the zero-dilated, padded dy rows). The kernel's
  * `pack` then gathers the panels (MR rows of A, NR columns of B) through a table of byte offsets:
- * A[m, k] = slab[base(m) + off(k)] (whole vectors where a panel's lanes are consecutive floats).
+ * A[m, k] = slab[base(m) + off(k)] (whole vectors where a panel's lanes are consecutive floats;
+ * vector loads and 4 x 4 transposes, packt, where an A panel's terms come in groups of 4
+ * consecutive floats, e.g. conv2d with C % 4 = 0).
  * Memory stays bounded by the block: panels, T, one operand block and one slab.
  *
  * Few input channels (`direct` jobs, chosen by conv2d.ts for C <= 4; SIMD kernel only): the
