@@ -34,11 +34,15 @@ export interface GemmKernel {
   packB(dst: number, lb: number, nl: number, tab: number, kc: number): void;
   packc: ((dst: number, base: number, tab: number, kc: number, lanes: number) => void) | null;
   /**
-   * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store), or null: gemm on unpacked operands
+   * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store, pbias), or null: gemm on unpacked operands
    * (wasm-gemm.ts's header), the small-channel convolutions' path; where it is null (this scalar
    * kernel) they pack as every other job does, with the same bits.
    */
-  dgemm: ((prow: number, pterm: number, pb: number, ldb: number, pt: number, ldt: number, mt: number, nt: number, kc: number, store: number) => void) | null;
+  dgemm: ((prow: number, pterm: number, pb: number, ldb: number, pt: number, ldt: number, mt: number, nt: number, kc: number, store: number, pbias: number) => void) | null;
+  /** packt(dst, lb, tab, kc): packA for full 4-lane panels with terms in groups of 4 consecutive floats (wasm-gemm.ts), or null. */
+  packt: ((dst: number, lb: number, tab: number, kc: number) => void) | null;
+  /** dgemm3: dgemm with 3-row tiles (wasm-gemm.ts), or null (this scalar kernel). */
+  dgemm3: GemmKernel['dgemm'];
   /** epi(pt, ldt, rows, pbias, nv, relu), or null: conv2dBiasAct's epilogue (wasm-gemm.ts); null: gemm-tasks.ts's loop. */
   epi: ((pt: number, ldt: number, rows: number, pbias: number, nv: number, relu: number) => void) | null;
 }
@@ -113,6 +117,8 @@ export function scalarGemmKernel(heap: ArrayBuffer): GemmKernel {
     packB: (dst, lb, nl, tab, kc) => pack(NR, dst, lb, nl, tab, kc),
     packc: null,
     dgemm: null,
+    dgemm3: null,
+    packt: null,
     epi: null,
   };
 }

@@ -42,7 +42,9 @@
  * memcpy): a sub-matrix, or for the convolutions a "slab" of the few zero-padded input rows the
  * block's positions read (for conv2dGradInput the zero-dilated, padded dy rows). The kernel's
  * `pack` then gathers the panels (MR rows of A, NR columns of B) through a table of byte offsets:
- * A[m, k] = slab[base(m) + off(k)] (whole vectors where a panel's lanes are consecutive floats).
+ * A[m, k] = slab[base(m) + off(k)] (whole vectors where a panel's lanes are consecutive floats;
+ * vector loads and 4 x 4 transposes, packt, where an A panel's terms come in groups of 4
+ * consecutive floats, e.g. conv2d with C % 4 = 0).
  * Memory stays bounded by the block: panels, T, one operand block and one slab.
  *
  * Few input channels (`direct` jobs, chosen by conv2d.ts for C <= 4; SIMD kernel only): the
@@ -51,7 +53,8 @@
  * the tile loop. There the micro-kernel's dgemm reads the operands unpacked: conv2d's A from the
  * slab through the row bases and the term offset table (the very addresses packA would gather),
  * its B from the filter [K, F] copied once per job; conv2dGradFilter's A from the slab through the
- * tap offsets (rows) and the position bases (terms), its B from the chunk's dy rows [256, F]. Same
+ * tap offsets (rows) and the position bases (terms), its B from the chunk's dy rows [256, F], in
+ * tiles of 3 rows (dgemm3) where these waste fewer rows than tiles of 4 (9 taps: 9 rows, not 12). Same
  * values, same per-output operations in the same order, so the same bits (tested against the
  * packed path and the frozen reference kernels, test/unit/cpu/conv-small-channels.test.ts). Tile
  * rows past M repeat the last row and columns past N read the floats that follow: lanes that are
@@ -60,7 +63,9 @@
  * Epilogue (conv2d jobs with `bias`, conv2dBiasAct): before a block's totals are copied out, each
  * output becomes f32(z + bias[f]) and, with `relu`, z > 0 || z is NaN ? z : +0: the add and relu
  * ops' own float32 operations (wasm-gemm.ts epi, or epilogueLoop), once per output. Split-K jobs
- * apply it to the finished outputs (gemm.ts).
+ * apply it to the finished outputs (gemm.ts). The few-channel path (one chunk of terms) has its
+ * tiles apply those operations to their sums in registers before storing them (dgemm's store bits),
+ * instead of a pass over the block.
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { type GemmKernel, scalarGemmKernel } from './gemm-scalar.ts';
@@ -233,7 +238,7 @@ function ensureHeap(floats: number, want: GemmKernelKind): void {
       if (module === null) throw new Error('gemm task: no WebAssembly SIMD module on this thread');
       memory = newMemory(Math.max(HEAP_BYTES, need) + page);
       const e = instantiate(module, memory, GEMM_EXPORTS);
-      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, epi: e.epi };
+      KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, dgemm3: e.dgemm3, packt: e.packt, epi: e.epi };
     } else {
       memory.grow(Math.ceil((need - heapBytes) / page) + 16);
     }
@@ -432,6 +437,12 @@ function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: numb
   const lb = L.lanes;
   const k = kern();
   const packc = k.packc;
+  // A terms in groups of 4 consecutive floats (e.g. conv2d with C % 4 = 0): packt's transposes
+  let packt = isA && lanes === 4 && kc % 4 === 0 ? k.packt : null;
+  for (let t = 0; packt !== null && t < kc; t += 4) {
+    const o = hi[tab + t];
+    if (hi[tab + t + 1] !== o + 4 || hi[tab + t + 2] !== o + 8 || hi[tab + t + 3] !== o + 12) packt = null;
+  }
   for (let i = 0; i < np; i++) {
     const nl = Math.min(lanes, rows - lanes * i);
     if (packc && nl === lanes) {
@@ -450,7 +461,8 @@ function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: numb
       const r = lanes * i + l;
       hi[lb + l] = bases ? bases[r] : (first + r * stride) * 4;
     }
-    if (isA) k.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
+    if (packt !== null && nl === lanes) packt((dst << 2) + i * bytes, lb << 2, tab << 2, kc);
+    else if (isA) k.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
     else k.packB((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
   }
 }
@@ -488,13 +500,13 @@ function xSlab(j: ConvGeometry & { x: Float32Array }, q0: number, q1: number, ds
     const ohE = Math.floor(qe / outW);
     const first = ohS * sH;
     const rows = (ohE - ohS) * sH + kH;
+    // window bases, output row by output row: (d + ((oh - ohS)*sH*Wp + ow*sW)*C) * 4 bytes
     let t = at + n * perImage + qs - q0;
-    for (let q = qs, oh = ohS, ow = qs - ohS * outW; q <= qe; q++, t++) {
-      out[t] = (d + ((oh - ohS) * sH * Wp + ow * sW) * C) * 4;
-      if (++ow === outW) {
-        ow = 0;
-        oh++;
-      }
+    const step = sW * C * 4;
+    for (let oh = ohS, ow0 = qs - ohS * outW; oh <= ohE; oh++, ow0 = 0) {
+      const ow1 = oh === ohE ? qe - ohE * outW : outW - 1;
+      let o = (d + (oh - ohS) * sH * Wp * C + ow0 * sW * C) * 4;
+      for (let ow = ow0; ow <= ow1; ow++, t++, o += step) out[t] = o;
     }
     for (let r = 0; r < rows; r++, d += rowLen) {
       const ih = first + r - padTop;
@@ -503,8 +515,7 @@ function xSlab(j: ConvGeometry & { x: Float32Array }, q0: number, q1: number, ds
         continue;
       }
       if (padLeft > 0) h.fill(0, d, d + padLeft * C);
-      const s = ((n * inH + ih) * inW) * C;
-      h.set(x.subarray(s, s + cols * C), d + padLeft * C);
+      copyRun(x, ((n * inH + ih) * inW) * C, cols * C, d + padLeft * C);
       if (padLeft + cols < Wp) h.fill(0, d + (padLeft + cols) * C, d + rowLen);
     }
   }
@@ -776,14 +787,17 @@ function runSplitBlock(j: GemmJob & { splitK: true }, L: Layout, b: number, mi: 
   const h = H;
   const k0 = ch * SUM_CHUNK;
   const kc = Math.min(SUM_CHUNK, j.K - k0);
-  const dgemm = kern().dgemm;
-  if (j.kind === 'conv2dGradFilter' && j.direct && dgemm !== null) {
-    // unpacked (header): rows = tap offsets, terms = position bases, B = dy rows k0..k0+kc-1
+  const { dgemm, dgemm3 } = kern();
+  if (j.kind === 'conv2dGradFilter' && j.direct && dgemm !== null && dgemm3 !== null) {
+    // unpacked (header): rows = tap offsets, terms = position bases, B = dy rows k0..k0+kc-1;
+    // tiles of 3 rows where they waste fewer rows than tiles of MR (e.g. 9 taps: 3 tiles of 3, not of 4)
+    const t3 = Math.ceil(mc / 3);
+    const three = 3 * t3 < mt * MR;
     xSlab(j, k0, k0 + kc, L.opA, HI, L.tabA);
-    tapRowTable(j, L.aPanels, m0, mc, mt * MR);
+    tapRowTable(j, L.aPanels, m0, mc, three ? 3 * t3 : mt * MR);
     H.set(j.dy.subarray(k0 * j.F, (k0 + kc) * j.F), L.opB);
     packedSeq = -1;
-    dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, kc, 1);
+    (three ? dgemm3 : dgemm)(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, three ? t3 : mt, nt, kc, 1, 0);
     copyOut(h, L.t, ldt, j.parts, ((b * chunks + ch) * M + m0) * N + n0, N, mc, nc);
     return;
   }
@@ -836,8 +850,11 @@ export function runGemmBlock(j: GemmJob, index: number): void {
     xSlab(j, m0, m0 + mc, L.opA, HI, L.aPanels);
     HI.fill(HI[L.aPanels + mc - 1], L.aPanels + mc, L.aPanels + mt * MR);
     convTermTable(j, L.tabA, 0, K);
-    k.dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, K, K <= SUM_CHUNK ? 1 : 0);
-    if (j.bias) epilogue(j, L, h, L.t, ldt, mc, n0, nc);
+    // one chunk: the tiles apply the epilogue to their sums before storing them (wasm-gemm.ts dgemm)
+    const fused = j.bias !== undefined && K <= SUM_CHUNK;
+    const store = K <= SUM_CHUNK ? 1 | (fused ? (j.relu ? 6 : 2) : 0) : 0;
+    k.dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, K, store, (L.bias + n0) << 2);
+    if (j.bias && !fused) epilogue(j, L, h, L.t, ldt, mc, n0, nc);
     copyOut(h, L.t, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
     return;
   }

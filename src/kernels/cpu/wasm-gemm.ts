@@ -27,14 +27,23 @@
  * packA / packB(dst, lb, nl, tab, kc) gather an MR- / NR-lane panel: lane r < nl of term k is the
  * float at byte I[lb/4 + r] + I[tab/4 + k], lanes r >= nl are +0 (as gemm-scalar.ts's packers);
  * packc(dst, base, tab, kc, lanes) does the same for full panels whose lanes are consecutive floats
- * (base + 4r), copying whole vectors. Packing only moves floats.
- * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store) is the unpacked ("direct") form of gemm
+ * (base + 4r), copying whole vectors; packt(dst, lb, tab, kc) packs a full 4-lane A panel whose
+ * terms come in groups of 4 consecutive floats by vector loads and 4 x 4 transposes (packtFn).
+ * Packing only moves floats.
+ * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store, pbias) is the unpacked ("direct") form of gemm
  * used for convolutions with few input channels, whose panels are too short to be worth packing:
  * A[r, k] is the float at byte I[prow/4 + r] + I[pterm/4 + k] (a row base plus a term offset; row
  * bases of tile i at prow + 4*MR*i) and B[c, k] the float at byte pb + k*ldb + 4c (column c of
  * row k of an unpacked row-major operand). Each tile (same MR x NR shape, T layout, chunking and
  * store rule as gemm) does the same f32x4.mul and f32x4.add per term in the same k order as gemm
- * on the packed panels of the same A and B, so every output has the same bits.
+ * on the packed panels of the same A and B, so every output has the same bits. With store bits 2
+ * (and 4) set, for a single chunk (kc <= 256), each tile applies conv2dBiasAct's epilogue (epi
+ * below: f32x4.add with the bias vectors at pbias + 4*NR*j + 16v, then relu) to its sums before
+ * storing them: epi's operations on the same values, so the bits of gemm + epi.
+ * dgemm3 is dgemm with tiles of 3 rows (row bases of tile i at prow + 12*i, T rows 3*i..3*i+2), for
+ * blocks whose row count is a multiple of 3 and not of 4 (conv2dGradFilter's 9 taps of a 3x3
+ * filter on one channel: three 3-row tiles instead of three 4-row tiles, a quarter of them waste):
+ * per output the same operations in the same order as dgemm.
  * epi(pt, ldt, rows, pbias, nv, relu) is conv2dBiasAct's epilogue on a block's totals T: for each
  * of `rows` rows and nv vectors, t = f32x4.add(t, bias[4v..4v+3]) (the add op's f32(z + b)), then
  * with relu set t = t > 0 || t is NaN ? t : +0 as a lane mask (wasm-ew.ts's relu, bit for bit).
@@ -204,12 +213,48 @@ function packcFn(): Fn {
 }
 
 /**
+ * packt(dst, lb, tab, kc): a full 4-lane panel whose terms come in groups of 4 consecutive floats
+ * (kc a multiple of 4; I[tab/4 + k + i] = I[tab/4 + k] + 4i for k a multiple of 4 and i < 4): per
+ * group, one vector load per lane and a 4 x 4 transpose by shuffles into the panel's 4 term
+ * vectors. The same floats in the same places as packA.
+ */
+function packtFn(): Fn {
+  const f = new Fn('packt', ['dst', 'lb', 'tab', 'kc']);
+  f.local('end').local('o');
+  for (let r = 0; r < 4; r++) f.local(`b${r}`);
+  for (let r = 0; r < 4; r++) f.local(`v${r}`, V128);
+  f.local('t0', V128).local('t1', V128).local('t2', V128).local('t3', V128);
+  for (let r = 0; r < 4; r++) f.get('lb').i32Load(4 * r).set(`b${r}`);
+  f.get('tab').get('kc').i32(4).mul().add().set('end');
+  const bytes = (lanes: number[]): number[] => lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+  f.block().loop();
+  f.get('tab').get('end').ltU().eqz().brIf(1);
+  f.get('tab').i32Load().set('o');
+  for (let r = 0; r < 4; r++) f.get(`b${r}`).get('o').add().vLoad().set(`v${r}`);
+  // t0 = (v0.0 v1.0 v0.1 v1.1), t1 = (v2.0 v3.0 v2.1 v3.1), t2 = (v0.2 v1.2 v0.3 v1.3), t3 likewise
+  f.get('v0').get('v1').shuffle(bytes([0, 4, 1, 5])).set('t0');
+  f.get('v2').get('v3').shuffle(bytes([0, 4, 1, 5])).set('t1');
+  f.get('v0').get('v1').shuffle(bytes([2, 6, 3, 7])).set('t2');
+  f.get('v2').get('v3').shuffle(bytes([2, 6, 3, 7])).set('t3');
+  // term i of the group: (v0.i v1.i v2.i v3.i)
+  f.get('dst').get('t0').get('t1').shuffle(bytes([0, 1, 4, 5])).vStore(0);
+  f.get('dst').get('t0').get('t1').shuffle(bytes([2, 3, 6, 7])).vStore(16);
+  f.get('dst').get('t2').get('t3').shuffle(bytes([0, 1, 4, 5])).vStore(32);
+  f.get('dst').get('t2').get('t3').shuffle(bytes([2, 3, 6, 7])).vStore(48);
+  f.get('dst').i32(64).add().set('dst');
+  f.get('tab').i32(16).add().set('tab');
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/**
  * One MR x NR tile over kc terms read unpacked (function 5, see the header's dgemm): the row bases
  * are loaded once; per term, its offset, the NV B vectors at pb (then pb += ldb) and one splat per
  * row, and the same multiply-add per accumulator, in the same order, as tileFn.
  */
-function directTileFn(MR: number, NV: number): Fn {
-  const f = new Fn('dtile', ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'kc', 'store']);
+function directTileFn(MR: number, NV: number, name = 'dtile'): Fn {
+  const f = new Fn(name, ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'kc', 'store', 'pbias']);
   f.local('k').local('n').local('pe').local('q').local('o');
   for (let r = 0; r < MR; r++) f.local(`r${r}`);
   for (let v = 0; v < NV; v++) f.local(`b${v}`, V128);
@@ -233,6 +278,19 @@ function directTileFn(MR: number, NV: number): Fn {
   f.get('pterm').i32(4).add().tee('pterm').get('pe').ltU().brIf(0);
   f.end().end();
   f.get('store').if_();
+  // store bit 2 (one chunk only): the epilogue on the sums, epi's operations: c = f32x4.add(c, bias), then relu (bit 4)
+  f.get('store').i32(2).op('i32.and').if_();
+  for (let v = 0; v < NV; v++) f.get('pbias').vLoad(16 * v).set(`b${v}`);
+  for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.get(`c${r}_${v}`).get(`b${v}`).vAdd().set(`c${r}_${v}`);
+  f.get('store').i32(4).op('i32.and').if_();
+  for (let r = 0; r < MR; r++) {
+    for (let v = 0; v < NV; v++) {
+      const c = `c${r}_${v}`;
+      f.get(c).get(c).vZero().op('f32x4.gt').get(c).get(c).op('f32x4.ne').op('v128.or').op('v128.and').set(c);
+    }
+  }
+  f.end();
+  f.end();
   for (let r = 0; r < MR; r++) {
     f.get('pt').get('ldt').i32(r).mul().add().set('q');
     for (let v = 0; v < NV; v++) f.get('q').get(`c${r}_${v}`).vStore(16 * v);
@@ -249,19 +307,21 @@ function directTileFn(MR: number, NV: number): Fn {
   return f;
 }
 
-/** All tiles of a block, unpacked (function 6; calls dtile): see the header's dgemm. */
-function directGemmFn(MR: number, NR: number): Fn {
-  const f = new Fn('dgemm', ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store']);
-  f.local('i').local('j').local('qb').local('qt');
+/** All tiles of a block, unpacked (function 6; calls dtile, function `tile`): see the header's dgemm. */
+function directGemmFn(MR: number, NR: number, name = 'dgemm', tile = 5): Fn {
+  const f = new Fn(name, ['prow', 'pterm', 'pb', 'ldb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store', 'pbias']);
+  f.local('i').local('j').local('qb').local('qt').local('qc');
   f.block().loop();
   f.get('i').get('mt').geS().brIf(1);
   f.get('pb').set('qb');
   f.get('pt').get('i').i32(MR).mul().get('ldt').mul().add().set('qt');
   f.i32(0).set('j');
+  f.get('pbias').set('qc');
   f.block().loop();
   f.get('j').get('nt').geS().brIf(1);
-  f.get('prow').get('pterm').get('qb').get('ldb').get('qt').get('ldt').get('kc').get('store').call(5);
+  f.get('prow').get('pterm').get('qb').get('ldb').get('qt').get('ldt').get('kc').get('store').get('qc').call(tile);
   f.get('qb').i32(4 * NR).add().set('qb');
+  f.get('qc').i32(4 * NR).add().set('qc');
   f.get('qt').i32(4 * NR).add().set('qt');
   f.get('j').i32(1).add().set('j');
   f.br(0);
@@ -301,11 +361,12 @@ function epilogueFn(): Fn {
 }
 
 /** The exported functions (see the header). */
-export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm', 'epi'] as const;
+export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm', 'epi', 'dgemm3', 'packt'] as const;
 
 /** The module's bytes: memory imported as env.mem; exports GEMM_EXPORTS. */
 export function simdGemmBytes(MR = SIMD_MR, NV = SIMD_NV): Uint8Array {
-  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn(), directTileFn(MR, NV), directGemmFn(MR, 4 * NV), epilogueFn()], GEMM_EXPORTS);
+  return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn(), directTileFn(MR, NV), directGemmFn(MR, 4 * NV), epilogueFn(),
+    directTileFn(3, NV, 'dtile3'), directGemmFn(3, 4 * NV, 'dgemm3', 8), packtFn()], GEMM_EXPORTS);
 }
 
 let compiled: WasmModule | null | undefined;

@@ -4,7 +4,8 @@
  * the bits of the packed path and of the frozen v1 kernels (test/reference/cpu-v1) for many
  * geometries: 1-5 input channels (5: just past the path), odd sizes, filter counts that are not
  * multiples of 8, strides 1-3, 'valid'/'same' padding, dilations (against the packed path),
- * position counts that put conv2dGradFilter in split-K mode with partial chunks, and NaN/Inf/-0
+ * position counts that put conv2dGradFilter in split-K mode with partial chunks (tap counts that
+ * take its 3-row tiles, dgemm3: 9, 27, 49, 75, and 4-row ones: 12, 36), and NaN/Inf/-0
  * inputs; with 1, 2 and 3 threads, every job parallel. Outputs start NaN-filled, so an output the
  * path skips shows up.
  */
@@ -40,6 +41,9 @@ function cases(): Case[] {
   out.push({ x: [6, 25, 19, 2], w: [2, 3, 2, 7], s: [1, 2], p: 'valid' });
   out.push({ x: [2, 40, 37, 4], w: [3, 3, 4, 33], s: [1, 1], p: 'same' });
   out.push({ x: [3, 33, 30, 1], w: [7, 7, 1, 5], s: [3, 3], p: 'same' });
+  // 3-row tiles (dgemm3: 27 and 75 taps) with non-finite values, several column tiles and a partial one
+  out.push({ x: [3, 26, 30, 3], w: [3, 3, 3, 44], s: [1, 1], p: 'same', special: 0.03 });
+  out.push({ x: [2, 35, 33, 3], w: [5, 5, 3, 11], s: [1, 1], p: 'valid', special: 0.02 });
   out.push({ x: [4, 30, 30, 5], w: [3, 3, 5, 9], s: [1, 1], p: 'valid' }); // C = 5: the packed path
   out.push({ x: [2, 9, 9, 1], w: [11, 11, 1, 4], s: [1, 1], p: 'same' }); // K = 121
   out.push({ x: [1, 20, 20, 3], w: [9, 10, 3, 6], s: [1, 1], p: 'same' }); // K = 270 > 256: conv2d packed

@@ -27,7 +27,7 @@ function simdKernel(init: Float32Array): { k: GemmKernel; heap: Float32Array } {
   const e = instantiate(module, mem, GEMM_EXPORTS);
   const heap = new Float32Array(mem.buffer, 0, BYTES / 4);
   heap.set(init);
-  return { k: { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, epi: e.epi }, heap };
+  return { k: { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, dgemm3: e.dgemm3, packt: e.packt, epi: e.epi }, heap };
 }
 
 /** The scalar kernel on a fresh ArrayBuffer holding `init`. */
@@ -123,6 +123,28 @@ describe('WebAssembly SIMD vs scalar micro-kernels', () => {
     const simd = run(simdKernel(init));
     const scalar = run(scalarKernel(init));
     expect(firstDifference(simd, scalar)).toBeNull();
+  });
+
+  it('packt (4-lane A panels, terms in groups of 4 consecutive floats) moves the floats packA moves', () => {
+    const init = heapInit(11);
+    const I = new Int32Array(init.buffer);
+    const kc = 36;
+    const tab = 100000;
+    const lb = 100100;
+    for (let k = 0; k < kc; k++) I[tab + k] = 4 * (97 * (k >> 2) + 4 * ((k >> 2) % 3) + (k & 3)); // groups of 4
+    for (let r = 0; r < SIMD_MR; r++) I[lb + r] = 4 * (29 * r + 5 - 3 * (r & 1)); // lanes not consecutive
+    const D = 110000;
+    const run = ({ k, heap }: { k: GemmKernel; heap: Float32Array }, t: boolean): Float32Array => {
+      heap.fill(-1, D, D + SIMD_MR * kc + 8);
+      if (t && k.packt) k.packt(4 * D, 4 * lb, 4 * tab, kc);
+      else k.packA(4 * D, 4 * lb, SIMD_MR, 4 * tab, kc);
+      return heap.slice(D, D + SIMD_MR * kc + 8);
+    };
+    const s = simdKernel(init);
+    expect(s.k.packt).not.toBeNull();
+    const packed = run(s, true);
+    expect(firstDifference(packed, run(scalarKernel(init), false))).toBeNull();
+    expect(firstDifference(packed, run(simdKernel(init), false))).toBeNull();
   });
 
   it('Philox uniforms: the same bits for random keys and counters, any group count', () => {
