@@ -50,9 +50,10 @@ export async function writeReport(runArgs: readonly string[], out: string, trace
 body { font-family: sans-serif; margin: 24px; color: #222; }
 figure { display: inline-block; margin: 8px 16px 16px 0; vertical-align: top; }
 figcaption { font-weight: bold; margin-bottom: 4px; }
-table { border-collapse: collapse; font-size: 13px; }
+table { border-collapse: collapse; font-size: 13px; max-width: 100%; }
 td, th { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
-pre { background: #f6f6f6; padding: 8px; font-size: 12px; overflow-x: auto; }
+td.wrap { overflow-wrap: anywhere; }
+pre { background: #f6f6f6; padding: 8px; font-size: 12px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
 .marker { color: #d62728; }
 </style></head><body>
 <h1>ditto run report</h1>
@@ -75,7 +76,8 @@ function factsTable(runs: readonly Run[]): string {
   const row = (r: Run): string => {
     const o = r.record.options ?? {};
     const cells = [r.label, o.seed ?? '-', r.record.backend ?? '-', r.record.backendDescription ?? '-', r.record.threads ?? '-', r.record.weightsDigest ?? '-', JSON.stringify(o), r.path];
-    return `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
+    // The digest, options and path may be long: those cells wrap anywhere, so the table fits the page.
+    return `<tr>${cells.map((c, i) => `<td${i >= 5 ? ' class="wrap"' : ''}>${esc(c)}</td>`).join('')}</tr>`;
   };
   return `<table><tr><th>run</th><th>seed</th><th>backend</th><th>adapter / kernels</th><th>threads</th><th>weights digest (SHA-256)</th><th>options</th><th>file</th></tr>${runs.map(row).join('')}</table>`;
 }
