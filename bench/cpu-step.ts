@@ -8,7 +8,9 @@
  * is printed, medians are reported, and each step line also gives the median CPU time of all
  * threads per step and the share of parallel blocks the workers ran (on a busy machine the
  * second thread finds no free core: wall time stays near the CPU time). --profile adds the
- * per-op time of each step (CpuBackend.prototype.run patched).
+ * per-op time of each step (CpuBackend.prototype.run patched; wall and CPU time of all threads)
+ * and, on 2+ threads, the share of
+ * each op's parallel blocks that the workers ran and its blocks per call.
  * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--profile]
  */
 import { loadavg } from 'node:os';
@@ -33,19 +35,27 @@ const median = (xs: number[]) => {
 const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-/** Per-op time (ms) recorded while `profiling` is on. */
-const opTimes = new Map<string, { ms: number; n: number }>();
+/** Per-op time (ms), parallel blocks and blocks the main thread ran, recorded while `profiling` is on. */
+const opTimes = new Map<string, { ms: number; cpu: number; n: number; blocks: number; main: number }>();
 let profiling = false;
 if (PROFILE) {
   const run = CpuBackend.prototype.run;
   CpuBackend.prototype.run = function (this: CpuBackend, op, inputs, attrs, out) {
+    const b0 = parallelBlockCounts();
+    const c0 = profiling ? process.cpuUsage() : null;
     const t = performance.now();
     run.call(this, op, inputs, attrs, out);
-    if (!profiling) return;
+    if (!profiling || c0 === null) return;
+    const ms = performance.now() - t;
+    const c = process.cpuUsage(c0);
+    const b1 = parallelBlockCounts();
     const key = `${op} ${inputs.map((i) => `[${i.shape.join(',')}]`).join(' ')}`;
-    const e = opTimes.get(key) ?? { ms: 0, n: 0 };
-    e.ms += performance.now() - t;
+    const e = opTimes.get(key) ?? { ms: 0, cpu: 0, n: 0, blocks: 0, main: 0 };
+    e.ms += ms;
+    e.cpu += (c.user + c.system) / 1000;
     e.n++;
+    e.blocks += b1.blocks - b0.blocks;
+    e.main += b1.main - b0.main;
     opTimes.set(key, e);
   } as typeof run;
 }
@@ -124,7 +134,10 @@ for (const threads of THREADS) {
   console.log(`train step, ${threads} thread${threads > 1 ? 's' : ''}: median ${median(times).toFixed(1)} ms  (steps: ${fmt(times)}; CPU time of all threads: median ${median(cpuTimes).toFixed(0)} ms;${share} load ${load()})`);
   if (PROFILE) {
     const rows = [...opTimes.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
-    for (const [k, v] of rows) console.log(`  ${(v.ms / STEPS).toFixed(2).padStart(8)} ms  x${(v.n / STEPS).toFixed(0)}  ${k}`);
+    for (const [k, v] of rows) {
+      const share = v.blocks ? `workers ${(100 * (1 - v.main / v.blocks)).toFixed(0).padStart(3)}% of ${(v.blocks / v.n).toFixed(0).padStart(4)} blocks` : ' '.repeat(24);
+      console.log(`  ${(v.ms / STEPS).toFixed(2).padStart(8)} ms (CPU ${(v.cpu / STEPS).toFixed(2).padStart(5)})  x${(v.n / STEPS).toFixed(0)}  ${threads > 1 ? `${share}  ` : ''}${k}`);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * What the main thread and the CPU pool workers share (thread-pool.ts, worker.ts): the layout of
- * a job's control words, the job message and the worker's start data.
+ * a job's control words and of the pool's doorbells, the job message and the worker's start data.
  * Part of src/kernels/cpu: imports tasks.ts and wasm-builder.ts (types only).
  */
 import type { TaskJobs, TaskName } from './tasks.ts';
@@ -12,6 +12,15 @@ export const CTL_NEXT = 0;
 export const CTL_DONE = 1;
 /** ... and 0, or the (1-based) index of the first worker that failed. */
 export const CTL_ERR = 2;
+
+/**
+ * The pool's doorbells (an Int32Array over a SharedArrayBuffer): worker w (1-based) parks in
+ * Atomics.wait on word BELL_STRIDE * w, which the main thread increments and notifies after
+ * posting it a job; words on separate 64-byte lines. Word BELL_PARK_MS: how long an idle worker
+ * stays parked before it goes back to its event loop.
+ */
+export const BELL_STRIDE = 16;
+export const BELL_PARK_MS = 0;
 
 /** A job posted to the workers: blocks 0..nBlocks-1 of `job` for task `task`, `block` units each. */
 export type JobMessage<T extends TaskName = TaskName> = {
@@ -25,6 +34,8 @@ export interface WorkerData {
   /** The shared error-message buffer: per thread a slot of slotBytes bytes (length word, UTF-8 text). */
   errors: SharedArrayBuffer;
   slotBytes: number;
+  /** The pool's doorbells (BELL_STRIDE, BELL_PARK_MS). */
+  bells: SharedArrayBuffer;
   /** The main thread's compiled WebAssembly modules, by name (tasks.ts wasmModulesForWorkers). */
   wasm: Record<string, WasmModule>;
 }

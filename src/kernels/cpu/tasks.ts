@@ -33,6 +33,18 @@ export interface RecordJob {
 }
 
 /**
+ * Job of the test task that stamps, per block, when it started (`t[i]`: process.hrtime in ns)
+ * and on which thread (`who[i]`, thread index + 1); a block on the main thread then spins until
+ * every block is stamped or waitMs passed (so that a worker that wakes late still gets one). `payload` stands for a real job's fields.
+ */
+export interface StampJob {
+  t: Float64Array;
+  who: Int32Array;
+  waitMs: number;
+  payload?: unknown;
+}
+
+/**
  * The jobs of the tasks that runSplit (thread-pool.ts) shares out in blocks of `block` units:
  * outputs, rows, images or 4-word Philox blocks.
  */
@@ -61,6 +73,8 @@ export interface TaskJobs extends SplitJobs {
   'test.exit': Record<string, never>;
   'test.record': RecordJob;
   'test.simd': RecordJob;
+  'test.stamp': StampJob;
+  'test.arrival': RecordJob;
 }
 
 export type TaskName = keyof TaskJobs;
@@ -70,6 +84,15 @@ export type SplitTaskName = keyof SplitJobs;
 export type BlockTask<T extends TaskName> = (job: TaskJobs[T], index: number, block: number) => void;
 
 let threadIndex = 0;
+
+/** How a worker's current job reached it: by its doorbell while parked, or as an event-loop message (worker.ts). */
+export type JobArrival = 'bell' | 'event';
+let jobArrival: JobArrival = 'event';
+
+/** Called by a worker before each job: how the job arrived (for the 'test.arrival' task). */
+export function setJobArrival(a: JobArrival): void {
+  jobArrival = a;
+}
 
 /**
  * Compiles every WebAssembly SIMD module on this thread (where available) and returns them by
@@ -111,9 +134,9 @@ export const TASKS: { readonly [T in TaskName]: BlockTask<T> } = {
   batchNormChunks: runBatchNormChunksBlock,
   batchNormRows: runBatchNormRowsBlock,
   fingerprint: runFingerprintBlock,
-  /** Test hook: a worker block throws (the main thread's blocks do nothing). */
+  /** Test hook: a worker block throws (the main thread's blocks do nothing), saying how its job arrived. */
   'test.throw': (job) => {
-    if (!isMainThread) throw new Error(job.message);
+    if (!isMainThread) throw new Error(`${job.message} (job by ${jobArrival})`);
   },
   /** Test hook: a worker calls process.exit in the middle of a job. */
   'test.exit': () => {
@@ -134,6 +157,22 @@ export const TASKS: { readonly [T in TaskName]: BlockTask<T> } = {
   'test.simd': (job) => {
     spin(job.spinMs);
     job.out[threadIndex] = (simdGemmModule() ? 1 : 0) + (simdPhiloxModule() ? 2 : 0) + (ewAvailable() ? 4 : 0);
+  },
+  /**
+   * Test hook, after spinning job.spinMs: out[i] = 0 if the main thread ran block i, 1 if a worker
+   * that took the job by its doorbell, 2 if a worker that took it from its event loop.
+   */
+  'test.arrival': (job, i) => {
+    spin(job.spinMs);
+    job.out[i] = threadIndex === 0 ? 0 : jobArrival === 'bell' ? 1 : 2;
+  },
+  /** Test and benchmark hook (bench/pool-latency.ts): see StampJob. */
+  'test.stamp': (job, i) => {
+    Atomics.store(job.who, i, threadIndex + 1);
+    job.t[i] = Number(process.hrtime.bigint());
+    if (threadIndex !== 0) return;
+    const until = Date.now() + job.waitMs;
+    while (Date.now() < until && job.who.some((w, k) => k !== i && Atomics.load(job.who, k) === 0));
   },
 };
 

@@ -11,7 +11,9 @@
  *
  * Protocol (worker side in worker.ts, shared definitions in pool-protocol.ts): `backend.run` is
  * synchronous, so the main thread posts { task, job, ctl, nBlocks, block } to the workers
- * (tensor storage is SharedArrayBuffers, shared, not copied), then claims blocks itself from the
+ * (tensor storage is SharedArrayBuffers, shared, not copied) and rings each one's doorbell (a
+ * worker parked after its last job wakes from Atomics.wait and takes the message at once; one that
+ * idled back to its event loop, after PARK_MS, gets it as an event), then claims blocks itself from the
  * same counter (Atomics.add on ctl[NEXT]) and finally blocks in Atomics.wait on ctl[DONE] until
  * every claimed block is counted. A worker that throws or exits during a job records ctl[ERR]
  * and its message before counting its block, and the main thread throws a BackendError and
@@ -33,7 +35,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError, BackendError } from '../../core/errors.ts';
-import { CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData } from './pool-protocol.ts';
+import { BELL_PARK_MS, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData } from './pool-protocol.ts';
 import { type SplitTaskName, type TaskJobs, type TaskName, isTaskName, runTask, wasmModulesForWorkers } from './tasks.ts';
 
 /** Bytes of each thread's slot in the shared error-message buffer. */
@@ -42,6 +44,9 @@ const SLOT_BYTES = 2048;
 const SLICE_MS = 50;
 /** With no block finished for this long, the pool is declared dead. */
 const WATCHDOG_MS = 120_000;
+/** An idle worker stays parked on its doorbell this long before it goes back to its event loop. */
+const PARK_MS = 500;
+let parkMs = PARK_MS;
 
 let requestedThreads: number | null = null;
 
@@ -70,6 +75,8 @@ export function getNumThreads(): number {
 interface Pool {
   readonly workers: Worker[];
   readonly errors: SharedArrayBuffer;
+  /** The workers' doorbells and the park time (pool-protocol.ts BELL_STRIDE, BELL_PARK_MS). */
+  readonly bells: Int32Array;
   /** Set (asynchronously, by worker events) when a worker failed outside a job. */
   failure: string | null;
   closing: boolean;
@@ -103,12 +110,14 @@ function workerEntry(): { entry: URL | string; eval: boolean } {
 
 function startPool(size: number): Pool {
   const errors = new SharedArrayBuffer(SLOT_BYTES * (size + 1));
-  const p: Pool = { workers: [], errors, failure: null, closing: false };
+  const bells = new Int32Array(new SharedArrayBuffer(4 * BELL_STRIDE * (size + 1)));
+  bells[BELL_PARK_MS] = parkMs;
+  const p: Pool = { workers: [], errors, bells, failure: null, closing: false };
   // the main thread's compiled WebAssembly modules: every thread shares the code and its tier-up
   const wasm = wasmModulesForWorkers();
   const { entry, eval: isEval } = workerEntry();
   for (let i = 1; i <= size; i++) {
-    const workerData: WorkerData = { index: i, errors, slotBytes: SLOT_BYTES, wasm };
+    const workerData: WorkerData = { index: i, errors, slotBytes: SLOT_BYTES, bells: bells.buffer as SharedArrayBuffer, wasm };
     const w = new Worker(entry, { eval: isEval, workerData });
     w.on('error', (e) => {
       if (!p.closing) p.failure ??= `CPU worker thread ${i} failed: ${e?.stack ?? String(e)}`;
@@ -144,6 +153,15 @@ function poolOf(size: number): Pool {
 export function shutdownPool(): Promise<void> {
   scratch.clear();
   return pool ? stopPool(pool) : Promise.resolve();
+}
+
+/**
+ * Test hook: how long (ms) an idle worker stays parked on its doorbell before it returns to its
+ * event loop; no argument restores the default. Applies to the running pool's next idle period.
+ */
+export function setParkMs(ms = PARK_MS): void {
+  parkMs = ms;
+  if (pool) Atomics.store(pool.bells, BELL_PARK_MS, ms);
 }
 
 /** Number of live pool workers (for tests). */
@@ -224,7 +242,12 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
   const ctl = new Int32Array(new SharedArrayBuffer(16));
   const helpers = Math.min(p.workers.length, o.workersOnly ? nBlocks : nBlocks - 1);
   const msg: JobMessage<T> = { task, job, ctl: ctl.buffer, nBlocks, block };
-  for (let w = 0; w < helpers; w++) p.workers[w].postMessage(msg);
+  for (let w = 0; w < helpers; w++) {
+    p.workers[w].postMessage(msg);
+    // a parked worker wakes on its doorbell and takes the message from its port; one in its event loop gets it as an event
+    Atomics.add(p.bells, BELL_STRIDE * (w + 1), 1);
+    Atomics.notify(p.bells, BELL_STRIDE * (w + 1), 1);
+  }
 
   let mainError: unknown = null;
   let claimed = nBlocks;

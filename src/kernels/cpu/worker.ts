@@ -4,19 +4,26 @@
  *
  * For each posted job { task, job, ctl, nBlocks, block } the worker claims blocks with
  * Atomics.add(ctl[NEXT]) until none is left, runs each with TASKS[task], and counts it in
- * ctl[DONE] (notifying the main thread when it finished the last block). A failure (an exception,
+ * ctl[DONE] (notifying the main thread when it finished the last block). After a job the worker
+ * parks on its doorbell (Atomics.wait: woken within microseconds) and takes the next job from its
+ * port synchronously (receiveMessageOnPort); after an idle while it returns to its event loop,
+ * where the next job arrives as a 'message' event (slower to wake). A failure (an exception,
  * or process.exit during a job) is recorded before its block is counted: ctl[ERR] = 1 + the
  * worker's index (first failure wins) and the message in the worker's slot of the shared error
  * buffer, and the main thread is notified, so the main thread throws a BackendError instead of
  * waiting forever.
  * Part of src/kernels/cpu: imports tasks.ts, wasm-builder.ts and pool-protocol.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData } from './pool-protocol.ts';
-import { isTaskName, runTask, setThreadIndex } from './tasks.ts';
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { BELL_PARK_MS, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData } from './pool-protocol.ts';
+import { type JobArrival, isTaskName, runTask, setJobArrival, setThreadIndex } from './tasks.ts';
 import { adoptModules } from './wasm-builder.ts';
 
-const { index, errors, slotBytes, wasm } = workerData as WorkerData;
+const { index, errors, slotBytes, wasm, bells: bellWords } = workerData as WorkerData;
+if (parentPort === null) throw new Error('worker.ts runs only as a CPU pool worker thread');
+const port: MessagePort = parentPort;
+const bells = new Int32Array(bellWords);
+const bell = BELL_STRIDE * index;
 setThreadIndex(index);
 // the main thread's compiled WebAssembly SIMD modules (none where it has no SIMD)
 adoptModules(wasm);
@@ -44,7 +51,8 @@ process.on('exit', (code) => {
   Atomics.notify(current, CTL_DONE);
 });
 
-parentPort?.on('message', (msg: JobMessage) => {
+/** Runs the blocks of one job that this worker claims. */
+function runJobMessage(msg: JobMessage): void {
   const ctl = new Int32Array(msg.ctl);
   const n = msg.nBlocks;
   current = ctl;
@@ -74,4 +82,44 @@ parentPort?.on('message', (msg: JobMessage) => {
     current = null;
     inBlock = false;
   }
+}
+
+/** The job that woke this worker from its event loop (serve takes it). */
+let pending: JobMessage | null = null;
+
+/**
+ * Runs the pending job (from the event loop), then stays parked on this worker's doorbell, taking
+ * each next job synchronously from the port as soon as the bell rings, until no job came for
+ * bells[BELL_PARK_MS] ms; then returns to the event loop (idle: no CPU, and the process may exit).
+ * determinism: how a job arrives never changes which outputs a block computes.
+ */
+function serve(): void {
+  let msg = pending;
+  pending = null;
+  let arrival: JobArrival = 'event';
+  let idleSince = 0;
+  for (;;) {
+    if (msg !== null) {
+      setJobArrival(arrival);
+      runJobMessage(msg);
+      msg = null;
+      idleSince = performance.now();
+    }
+    // read the bell before looking at the port: a job posted after the look rings a newer bell
+    const seen = Atomics.load(bells, bell);
+    const next = receiveMessageOnPort(port);
+    if (next !== undefined) {
+      msg = next.message as JobMessage;
+      arrival = 'bell';
+      continue;
+    }
+    const left = Atomics.load(bells, BELL_PARK_MS) - (performance.now() - idleSince);
+    if (left <= 0) return;
+    Atomics.wait(bells, bell, seen, left);
+  }
+}
+
+port.on('message', (msg: JobMessage) => {
+  pending = msg;
+  serve();
 });

@@ -1,19 +1,29 @@
 /**
  * The CPU worker pool: thread-count configuration, work really shared with the workers, a worker
  * that throws or exits during a job surfaces as a BackendError (no hang) and the pool restarts,
- * shutdown terminates the workers, and idle workers never keep the process alive.
+ * whether the job woke it on its doorbell (parked) or from its event loop, shutdown terminates the
+ * workers, and idle workers never keep the process alive, parked or not.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
-import { getNumThreads, poolSize, runJob, runSplit, setNumThreads, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
+import { getNumThreads, poolSize, runJob, runSplit, setNumThreads, setParkMs, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
 import { runTs } from '../../util/subprocess.ts';
 
 const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
 
 describe('CPU worker pool', () => {
   afterAll(async () => {
+    setParkMs();
     await shutdownPool();
   });
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** How the worker got a 1-block job: 1 by its doorbell (parked), 2 from its event loop. */
+  const arrival = (): number => {
+    const out = shared(1);
+    runJob('test.arrival', { out }, 1, { work: 1e9, out, workersOnly: true });
+    return out[0];
+  };
 
   it('setNumThreads validates its argument; getNumThreads reads it back (dt.config)', () => {
     expect(() => dt.config.setNumThreads(0)).toThrow(dt.ArgumentError);
@@ -50,12 +60,55 @@ describe('CPU worker pool', () => {
     expect([...out]).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
   });
 
+  it('a parked worker takes the next job by its doorbell; after the park time, from its event loop', async () => {
+    setNumThreads(2);
+    setParkMs();
+    arrival();
+    // parked after its job: the next ones ring its doorbell
+    expect([arrival(), arrival(), arrival()]).toEqual([1, 1, 1]);
+    setParkMs(20);
+    expect(arrival()).toBe(1);
+    await sleep(200);
+    // it went back to its event loop: the job arrives as a message event, and it parks again
+    expect(arrival()).toBe(2);
+    expect(arrival()).toBe(1);
+    await sleep(200);
+    setParkMs();
+    expect(arrival()).toBe(2);
+    // a job of many blocks shared with the main thread, right after (the worker takes it by its bell)
+    const out = shared(64);
+    out.fill(-1);
+    runJob('test.arrival', { out, spinMs: 1 }, 64, { work: 1e9, out });
+    expect(out.every((v) => v === 0 || v === 1)).toBe(true);
+  });
+
+  it('a worker that throws on a job from its doorbell or from its event loop becomes a BackendError, and the pool recovers', async () => {
+    setNumThreads(2);
+    setParkMs();
+    arrival();
+    const out = shared(8);
+    expect(() => runJob('test.throw', { message: 'parked failure' }, 8, { work: 1e9, out, workersOnly: true }))
+      .toThrow(/CPU worker thread 1 failed in a 'test.throw' job: Error: parked failure \(job by bell\)/);
+    setParkMs(5);
+    arrival();
+    await sleep(100);
+    expect(() => runJob('test.throw', { message: 'idle failure' }, 8, { work: 1e9, out, workersOnly: true }))
+      .toThrow(/CPU worker thread 1 failed in a 'test.throw' job: Error: idle failure \(job by event\)/);
+    setParkMs();
+    expect(arrival()).toBe(2);
+    expect(arrival()).toBe(1);
+  });
+
   it('a worker that exits during a job becomes a BackendError, not a hang', () => {
     setNumThreads(2);
     const out = shared(4);
     const t0 = Date.now();
     expect(() => runJob('test.exit', {}, 4, { work: 1e9, out, workersOnly: true })).toThrow(/exited \(code 3\) during a 'test.exit' job/);
     expect(Date.now() - t0).toBeLessThan(10_000);
+    runJob('test.record', { out }, 4, { work: 1e9, out, workersOnly: true });
+    expect([...out]).toEqual([1, 1, 1, 1]);
+    // again with the worker parked on its doorbell (it just ran a job)
+    expect(() => runJob('test.exit', {}, 4, { work: 1e9, out, workersOnly: true })).toThrow(/exited \(code 3\) during a 'test.exit' job/);
     runJob('test.record', { out }, 4, { work: 1e9, out, workersOnly: true });
     expect([...out]).toEqual([1, 1, 1, 1]);
   });
@@ -94,13 +147,16 @@ describe('CPU worker pool', () => {
   });
 
   it('idle workers do not keep a process alive, dt.shutdown() exits promptly, DITTO_THREADS is checked', async () => {
-    const [idle, shut, bad] = await Promise.all([
+    const [idle, idleLoop, shut, bad] = await Promise.all([
       runTs('test/unit/cpu/scripts/pool-exit.ts', ['idle'], { DITTO_THREADS: '3' }, 60_000),
+      runTs('test/unit/cpu/scripts/pool-exit.ts', ['idle-loop'], { DITTO_THREADS: '3' }, 60_000),
       runTs('test/unit/cpu/scripts/pool-exit.ts', ['shutdown'], { DITTO_THREADS: '3' }, 60_000),
       runTs('test/unit/cpu/scripts/pool-exit.ts', ['idle'], { DITTO_THREADS: 'two' }, 60_000),
     ]);
     expect(idle.code, idle.stderr).toBe(0);
     expect(idle.stdout.toString().trim()).toBe('workers=2');
+    expect(idleLoop.code, idleLoop.stderr).toBe(0);
+    expect(idleLoop.stdout.toString().trim()).toBe('workers=2');
     expect(shut.code, shut.stderr).toBe(0);
     expect(shut.stdout.toString().trim()).toBe('workers=2 after=0');
     expect(bad.code).not.toBe(0);
