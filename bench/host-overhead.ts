@@ -13,9 +13,11 @@
  * Rounds alternate nothing by themselves: to compare two trees, run this script from each, alternating, and
  * compare medians. `--cpu-prof` runs (node --cpu-prof) can be summarised with bench/cpuprof-summary.ts.
  * Usage: npx tsx bench/host-overhead.ts [--backend cpu|webgpu] [--threads 1] [--steps 50] [--warmup 5]
- *        [--rounds 3] [--null-kernels]
+ *        [--rounds 3] [--null-kernels] [--cpu-profile FILE.cpuprofile]
+ * --cpu-profile writes a V8 CPU profile of the last round's timed steps only (no warm-up, no pipeline compiles).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import * as dt from '../src/index.ts';
 import * as adv from '../src/advanced.ts';
@@ -35,6 +37,7 @@ const STEPS = Number(opt('steps', '50'));
 const WARMUP = Number(opt('warmup', '5'));
 const ROUNDS = Number(opt('rounds', '3'));
 const NULL_KERNELS = args.includes('--null-kernels');
+const PROFILE_OUT = opt('cpu-profile', '');
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -97,6 +100,12 @@ const model = dittoModel();
 const b = mnistBatch(64);
 const x = dt.tensor(b.x, [b.n, IMAGE, IMAGE, 1]);
 const y = dt.tensor(b.y, [b.n], 'int32');
+const session = PROFILE_OUT ? new Session() : undefined;
+if (session) {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+}
 
 for (let round = 0; round < ROUNDS; round++) {
   const cpu: number[] = [];
@@ -118,6 +127,7 @@ for (let round = 0; round < ROUNDS; round++) {
           kern.push(kernelMs - k0);
         }
         if (i === WARMUP) {
+          if (session && round === ROUNDS - 1) await session.post('Profiler.start');
           th0 = threadMs();
           calls = kernelCalls;
         }
@@ -131,6 +141,7 @@ for (let round = 0; round < ROUNDS; round++) {
   };
   await model.fit(source, { epochs: 1, verbose: 0 });
   const th = threadMs();
+  if (session && round === ROUNDS - 1) writeFileSync(PROFILE_OUT, JSON.stringify((await session.post('Profiler.stop')).profile));
   const host = cpu.map((c, i) => c - kern[i]);
   const parts = [`step CPU ${median(cpu).toFixed(2)} ms`, `wall ${median(wall).toFixed(2)} ms`];
   if (BACKEND === 'cpu' && !NULL_KERNELS) parts.push(`in kernels ${median(kern).toFixed(2)} ms`, `host ${median(host).toFixed(2)} ms`);
