@@ -9,11 +9,15 @@
  *    nothing on the host path depends on them; ops with non-float32 outputs, small, still run, for the deferred
  *    label checks). The least noisy host number; works on both backends;
  *  - webgpu backend: the main thread's CPU time per step (/proc/self/task/<pid>/stat, 10 ms ticks summed over
- *    the timed steps: JS, dispatch recording, Dawn), and the other threads' (lavapipe).
+ *    the timed steps: JS, dispatch recording, Dawn, and its spinning in waits), the other threads' (lavapipe),
+ *    the wall time inside `backend.run` (recording the dispatches) per step, and the bind groups created per step
+ *    (mean; a cached one costs nothing) with the wall time spent creating them.
  * Rounds alternate nothing by themselves: to compare two trees, run this script from each, alternating, and
  * compare medians. `--cpu-prof` runs (node --cpu-prof) can be summarised with bench/cpuprof-summary.ts.
  * Usage: npx tsx bench/host-overhead.ts [--backend cpu|webgpu] [--threads 1] [--steps 50] [--warmup 5]
- *        [--rounds 3] [--null-kernels] [--cpu-profile FILE.cpuprofile]
+ *        [--rounds 3] [--null-kernels] [--sync] [--cpu-profile FILE.cpuprofile]
+ * --sync waits for the device before each step (outside the timed interval), so that a WebGPU step is recorded while
+ * lavapipe's threads are idle: its recording time is then the main thread's own work, not the two cores' contention.
  * --cpu-profile writes a V8 CPU profile of the last round's timed steps only (no warm-up, no pipeline compiles).
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -38,6 +42,7 @@ const WARMUP = Number(opt('warmup', '5'));
 const ROUNDS = Number(opt('rounds', '3'));
 const NULL_KERNELS = args.includes('--null-kernels');
 const PROFILE_OUT = opt('cpu-profile', '');
+const SYNC = args.includes('--sync');
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -88,10 +93,28 @@ if (NULL_KERNELS) {
     kernelCalls++;
   } as typeof realRun;
 } else {
+  // WebGPU: backend.run records dispatches on the main thread; its wall time per step (the main thread's own
+  // recording work, unless the thread is preempted: medians) is kernelMs here.
   proto.run = function (this: Backend, op, inputs, attrs, out) {
+    const t0 = performance.now();
     realRun.call(this, op, inputs, attrs, out);
+    kernelMs += performance.now() - t0;
     kernelCalls++;
   } as typeof realRun;
+}
+/** WebGPU: bind groups created (and the wall ms spent creating them) since the last reset. */
+let groupsMade = 0;
+let groupsMs = 0;
+if (BACKEND === 'webgpu') {
+  const dev = Object.getPrototypeOf((backend as unknown as { gpu: { device: GPUDevice } }).gpu.device) as GPUDevice;
+  const create = dev.createBindGroup;
+  dev.createBindGroup = function (this: GPUDevice, d: GPUBindGroupDescriptor) {
+    const t0 = performance.now();
+    const g = create.call(this, d);
+    groupsMs += performance.now() - t0;
+    groupsMade++;
+    return g;
+  };
 }
 console.log(`host overhead: ${BACKEND} (${backend.description}), ${THREADS} thread(s), ${NULL_KERNELS ? 'null kernels' : 'real kernels'}, node ${process.version}, load ${load()}`);
 
@@ -119,6 +142,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const source = {
     async *[Symbol.asyncIterator]() {
       for (let i = 0; i < WARMUP + STEPS + 1; i++) {
+        if (SYNC) await backend.sync();
         const c = cpuNow();
         const t = performance.now();
         if (i > WARMUP) {
@@ -127,6 +151,8 @@ for (let round = 0; round < ROUNDS; round++) {
           kern.push(kernelMs - k0);
         }
         if (i === WARMUP) {
+          groupsMade = 0;
+          groupsMs = 0;
           if (session && round === ROUNDS - 1) await session.post('Profiler.start');
           th0 = threadMs();
           calls = kernelCalls;
@@ -145,6 +171,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const host = cpu.map((c, i) => c - kern[i]);
   const parts = [`step CPU ${median(cpu).toFixed(2)} ms`, `wall ${median(wall).toFixed(2)} ms`];
   if (BACKEND === 'cpu' && !NULL_KERNELS) parts.push(`in kernels ${median(kern).toFixed(2)} ms`, `host ${median(host).toFixed(2)} ms`);
+  if (BACKEND === 'webgpu' && !NULL_KERNELS) parts.push(`recording (backend.run, wall) ${median(kern).toFixed(2)} ms`, `bind groups created ${(groupsMade / STEPS).toFixed(1)} (${(groupsMs / STEPS).toFixed(2)} ms)`);
   parts.push(`main thread ${((th.main - th0.main) / STEPS).toFixed(2)} ms`, `other threads ${((th.other - th0.other) / STEPS).toFixed(2)} ms`);
   parts.push(`${((kernelCalls - calls) / STEPS).toFixed(0)} backend.run calls`);
   console.log(`round ${round + 1}: medians over ${STEPS} steps: ${parts.join(', ')}; load ${load()}`);
