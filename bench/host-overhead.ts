@@ -15,7 +15,9 @@
  * Rounds alternate nothing by themselves: to compare two trees, run this script from each, alternating, and
  * compare medians. `--cpu-prof` runs (node --cpu-prof) can be summarised with bench/cpuprof-summary.ts.
  * Usage: npx tsx bench/host-overhead.ts [--backend cpu|webgpu] [--threads 1] [--steps 50] [--warmup 5]
- *        [--rounds 3] [--null-kernels] [--sync] [--cpu-profile FILE.cpuprofile]
+ *        [--rounds 3] [--null-kernels] [--callback] [--sync] [--cpu-profile FILE.cpuprofile]
+ * --callback adds a no-op per-batch callback (an onBatchEnd override, as bench/cpu-step.ts's timer): fit then reads
+ * the logs after every batch.
  * --sync waits for the device before each step (outside the timed interval), so that a WebGPU step is recorded while
  * lavapipe's threads are idle: its recording time is then the main thread's own work, not the two cores' contention.
  * --cpu-profile writes a V8 CPU profile of the last round's timed steps only (no warm-up, no pipeline compiles).
@@ -43,6 +45,7 @@ const ROUNDS = Number(opt('rounds', '3'));
 const NULL_KERNELS = args.includes('--null-kernels');
 const PROFILE_OUT = opt('cpu-profile', '');
 const SYNC = args.includes('--sync');
+const CALLBACK = args.includes('--callback');
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -165,7 +168,10 @@ for (let round = 0; round < ROUNDS; round++) {
       }
     },
   };
-  await model.fit(source, { epochs: 1, verbose: 0 });
+  class NoOp extends dt.Callback {
+    override onBatchEnd(): void {}
+  }
+  await model.fit(source, { epochs: 1, verbose: 0, callbacks: CALLBACK ? [new NoOp()] : [] });
   const th = threadMs();
   if (session && round === ROUNDS - 1) writeFileSync(PROFILE_OUT, JSON.stringify((await session.post('Profiler.stop')).profile));
   const host = cpu.map((c, i) => c - kern[i]);
