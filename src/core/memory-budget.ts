@@ -50,26 +50,32 @@ export function allocate(backend: Backend, fn: string, shape: readonly number[],
   const bytes = size * bytesPerElement(dtype);
   const used = bytesInUse(backend);
   const max = getMemoryLimit();
-  // the message's start, built only when an allocation fails
-  const what = (): string => `${fn}: expected an allocation within the memory limit. Received: shape=${fmtShape(shape)} of ${dtype}, ${bytes} bytes`;
   const perBuffer = backend.maxBufferBytes?.(dtype);
   if (perBuffer !== undefined && bytes > perBuffer) {
-    throw new ResourceExhaustedError(`${what()}, over the ${perBuffer}-byte largest buffer of the '${backend.name}' backend`, fn, [...shape], bytes);
+    throw new ResourceExhaustedError(`${refusal(fn, shape, dtype, bytes)}, over the ${perBuffer}-byte largest buffer of the '${backend.name}' backend`, fn, [...shape], bytes);
   }
   if (used + bytes > max) {
-    throw new ResourceExhaustedError(`${what()}, with ${used} bytes in use on '${backend.name}' of a ${max}-byte limit (dt.config.setMemoryLimit)`, fn, [...shape], bytes);
+    throw new ResourceExhaustedError(`${refusal(fn, shape, dtype, bytes)}, with ${used} bytes in use on '${backend.name}' of a ${max}-byte limit (dt.config.setMemoryLimit)`, fn, [...shape], bytes);
   }
   let handle: unknown;
   try {
     handle = backend.alloc(dtype, size);
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new ResourceExhaustedError(`${what()}, which the '${backend.name}' backend could not allocate (${e.message})`, fn, [...shape], bytes);
+      throw new ResourceExhaustedError(`${refusal(fn, shape, dtype, bytes)}, which the '${backend.name}' backend could not allocate (${e.message})`, fn, [...shape], bytes);
     }
     throw e;
   }
   inUse.set(backend, used + bytes);
   return handle;
+}
+
+/**
+ * The start of a refused allocation's message, built only when one fails (a module function, not a closure made on
+ * every allocation: under tsx each named closure costs an Object.defineProperty).
+ */
+function refusal(fn: string, shape: readonly number[], dtype: DType, bytes: number): string {
+  return `${fn}: expected an allocation within the memory limit. Received: shape=${fmtShape(shape)} of ${dtype}, ${bytes} bytes`;
 }
 
 /** Frees a buffer that {@link allocate} returned and uncounts its bytes. */

@@ -10,7 +10,7 @@ import { BACKENDS } from './backend-registry.ts';
 import { BackendError } from './errors.ts';
 import { allocate, release } from './memory-budget.ts';
 import type { OpName } from './ops/op-attrs.ts';
-import type { AnyOpDef, AttrsOf, OpDef, TensorSpec } from './ops/op-def.ts';
+import type { AnyOpDef, AttrsOf, OpDef } from './ops/op-def.ts';
 import { sizeOf } from './shape.ts';
 import type { Storage } from './storage.ts';
 import { TRACING } from './debug/tracer.ts';
@@ -20,23 +20,26 @@ import { type Tensor, assertLive } from './tensor.ts';
 
 /** Checks, allocates, runs the kernel, and records the op on active tapes. */
 export function runOp<O extends OpName | 'reshape'>(def: OpDef<O> | AnyOpDef, inputs: readonly Tensor[], attrs: AttrsOf<O>): Tensor {
-  for (const t of inputs) assertLive(def.name, t);
-  const specs: TensorSpec[] = inputs.map((t) => ({ shape: t.shape, dtype: t.dtype }));
-  const out = def.infer(specs, attrs);
+  const n = inputs.length;
+  for (let i = 0; i < n; i++) assertLive(def.name, inputs[i]);
+  // A tensor is a TensorSpec (its shape and dtype, both read-only): `infer` reads the inputs themselves, no copies.
+  const out = def.infer(inputs, attrs);
   let result: Tensor;
   if (def.view) {
     result = makeTensor(inputs[0].storage, out.shape, out.dtype);
   } else {
-    const backend = inputs.length ? inputs[0].storage.backend : BACKENDS.backend;
-    for (const t of inputs) {
+    const backend = n ? inputs[0].storage.backend : BACKENDS.backend;
+    const infos = new Array<TensorInfo>(n);
+    for (let i = 0; i < n; i++) {
+      const t = inputs[i];
       if (t.storage.backend !== backend) {
         throw new BackendError(`${def.name}: expected all inputs on one backend. Received: tensors on '${backend.name}' and '${t.storage.backend.name}'`);
       }
+      infos[i] = { handle: t.storage.handle, shape: t.shape, dtype: t.dtype };
     }
     const size = sizeOf(out.shape);
     const handle = allocate(backend, def.name, out.shape, out.dtype, size);
     const storage: Storage = { backend, handle, dtype: out.dtype, size, refs: 0 };
-    const infos: TensorInfo[] = inputs.map((t) => ({ handle: t.storage.handle, shape: t.shape, dtype: t.dtype }));
     try {
       backend.run(def.name as OpName, infos, attrs as never, { handle, shape: out.shape, dtype: out.dtype });
     } catch (e) {

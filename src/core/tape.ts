@@ -49,13 +49,18 @@ export function isRecording(): boolean {
 
 /** Records `def` run on `inputs` on every open tape that watches one of them. */
 export function record(def: AnyOpDef, inputs: readonly Tensor[], attrs: unknown, output: Tensor): void {
+  if (!def.grad || output.dtype !== 'float32') return;
   for (const tape of tapes) {
-    if (!inputs.some((t) => tape.active.has(t.id))) continue;
-    if (!def.grad || output.dtype !== 'float32') continue;
+    if (!watchesAny(tape, inputs)) continue;
     tape.active.add(output.id);
     const scope = TRACING.tracer === null ? undefined : currentScope();
     tape.nodes.push({ def, attrs, scope, inputs: inputs.map(save), output: save(output) });
   }
+}
+
+function watchesAny(tape: Tape, inputs: readonly Tensor[]): boolean {
+  for (const t of inputs) if (tape.active.has(t.id)) return true;
+  return false;
 }
 
 function save(t: Tensor): Saved {
@@ -110,30 +115,35 @@ export function backprop(tape: Tape, output: Tensor, dy: Tensor, sources: readon
   // The node that produced each recorded tensor, for GradContext.reluMasked.
   const producers = new Map<number, TapeNode>();
   for (const n of tape.nodes) producers.set(n.output.id, n);
-  const reluMasked = (s: Saved): boolean => {
-    const p = producers.get(s.id);
-    return p?.def.masksOutputGrad?.(p.attrs) === true;
-  };
+  // No closures are made per node where no trace records (under tsx each named closure costs a defineProperty).
   for (let i = tape.nodes.length - 1; i >= 0; i--) {
     const node = tape.nodes[i];
     const g = grads.get(node.output.id);
-    if (!g || !node.def.grad) continue;
-    const inputs = node.inputs.map((s) => makeTensor(s.storage, s.shape, s.dtype));
+    const grad = node.def.grad;
+    if (!g || !grad) continue;
+    const k = node.inputs.length;
+    const inputs = new Array<Tensor>(k);
+    const needs = new Array<boolean>(k);
+    const masked = new Array<boolean>(k);
+    for (let j = 0; j < k; j++) {
+      const s = node.inputs[j];
+      inputs[j] = makeTensor(s.storage, s.shape, s.dtype);
+      needs[j] = tape.active.has(s.id);
+      masked[j] = reluMasked(producers, s);
+    }
     const out = makeTensor(node.output.storage, node.output.shape, node.output.dtype);
-    const needs = node.inputs.map((s) => tape.active.has(s.id));
-    const masked = node.inputs.map(reluMasked);
-    const run = () => node.def.grad!(g, { inputs, output: out, attrs: node.attrs as never, needs, reluMasked: masked }, ops);
-    const inGrads = node.scope === undefined ? run() : withGradientScope(node.scope, node.def.name, run);
-    for (let k = 0; k < node.inputs.length; k++) {
-      const gi = inGrads[k];
-      const src = node.inputs[k];
-      if (!gi || !tape.active.has(src.id)) continue;
+    const ctx = { inputs, output: out, attrs: node.attrs as never, needs, reluMasked: masked };
+    const scope = node.scope;
+    const inGrads = scope === undefined ? grad(g, ctx, ops) : withGradientScope(scope, node.def.name, () => grad(g, ctx, ops));
+    for (let j = 0; j < k; j++) {
+      const gi = inGrads[j];
+      const src = node.inputs[j];
+      if (!gi || !needs[j]) continue;
       if (!shapesEqual(gi.shape, src.shape)) {
         throw new ShapeError(`${node.def.name}: gradient has shape ${fmtShape(gi.shape)} but its input has shape ${fmtShape(src.shape)} (engine bug)`);
       }
       const prev = grads.get(src.id);
-      const sum = (): Tensor => ops.add(prev!, gi);
-      grads.set(src.id, !prev ? gi : node.scope === undefined ? sum() : withGradientScope(node.scope, 'accumulate', sum));
+      grads.set(src.id, !prev ? gi : scope === undefined ? ops.add(prev, gi) : withGradientScope(scope, 'accumulate', () => ops.add(prev, gi)));
     }
   }
   // Each source gets its own tensor, even when two gradients are the same object (dy passed through).
@@ -145,4 +155,10 @@ export function backprop(tape: Tape, output: Tensor, dy: Tensor, sources: readon
     handedOut.add(g);
     return g;
   });
+}
+
+/** Whether recorded tensor `s` is the output of a relu-masking op on the tape (GradContext.reluMasked). */
+function reluMasked(producers: ReadonlyMap<number, TapeNode>, s: Saved): boolean {
+  const p = producers.get(s.id);
+  return p?.def.masksOutputGrad?.(p.attrs) === true;
 }

@@ -37,15 +37,24 @@ const isCompareOp = (op: string): op is EwCompareOp => (EW_COMPARE_OPS as readon
 function simdForm(c: Collapsed, k: number): 'vv' | 'vs' | 'sv' | 'row' | null {
   const [n0, , n2] = c.dims;
   const s = c.strides;
-  const dense = (st: number[]) => st[2] === 1 && (n0 === 1 || st[0] === c.dims[1] * n2) && (c.dims[1] === 1 || st[1] === n2);
-  const scalar = (st: number[]) => st[0] === 0 && st[1] === 0 && st[2] === 0;
   const a = s[k];
   const b = s[k + 1];
-  if (dense(a) && dense(b)) return 'vv';
-  if (dense(a) && scalar(b)) return 'vs';
-  if (scalar(a) && dense(b)) return 'sv';
-  if (k === 0 && n0 === 1 && dense(a) && b[0] === 0 && b[1] === 0 && b[2] === 1 && n2 % 4 === 0 && n2 <= MAX_COLS) return 'row';
+  if (isDense(c, a) && isDense(c, b)) return 'vv';
+  if (isDense(c, a) && isScalar(b)) return 'vs';
+  if (isScalar(a) && isDense(c, b)) return 'sv';
+  if (k === 0 && n0 === 1 && isDense(c, a) && b[0] === 0 && b[1] === 0 && b[2] === 1 && n2 % 4 === 0 && n2 <= MAX_COLS) return 'row';
   return null;
+}
+
+/** Whether operand strides `st` walk the collapsed dims `c` densely (row-major, no broadcast). */
+function isDense(c: Collapsed, st: number[]): boolean {
+  const [n0, n1, n2] = c.dims;
+  return st[2] === 1 && (n0 === 1 || st[0] === n1 * n2) && (n1 === 1 || st[1] === n2);
+}
+
+/** Whether operand strides `st` broadcast one element (a scalar). */
+function isScalar(st: number[]): boolean {
+  return st[0] === 0 && st[1] === 0 && st[2] === 0;
 }
 
 /**

@@ -5,6 +5,10 @@
  * stream, which the GPU executes in order. Nothing here calls `queue.writeBuffer`.
  * Buffers evicted from a full pool are destroyed only after the commands that may still use
  * them were submitted (`afterSubmit`).
+ * `acquire` hands out the oldest free buffer of the class (the lowest creation number), not the last released:
+ * which buffer an op gets then depends only on which buffers are free, not on the order they were freed in, so a
+ * training step binds the same buffers as the step before, whatever ran in between (a log read), and the command
+ * stream finds its cached bind groups again (a new one costs 15-40 us of host time).
  * Part of src/kernels/webgpu: imports src/core only.
  */
 
@@ -41,7 +45,10 @@ export interface PoolStats {
 
 /** A pool of storage buffers for one device. */
 export class BufferPool {
+  /** Free buffers per size class, highest creation number first (`pop` takes the oldest). */
   private readonly free = new Map<number, GPUBuffer[]>();
+  /** Creation number of every buffer this pool made. */
+  private readonly order = new WeakMap<GPUBuffer, number>();
   private readonly doomed: GPUBuffer[] = [];
   private pooledBytes = 0;
   private inUse = 0;
@@ -62,7 +69,9 @@ export class BufferPool {
       return list.pop()!;
     }
     this.created++;
-    return this.device.createBuffer({ size: cls, usage: TENSOR_USAGE });
+    const buffer = this.device.createBuffer({ size: cls, usage: TENSOR_USAGE });
+    this.order.set(buffer, this.created);
+    return buffer;
   }
 
   /** Returns a buffer obtained from `acquire`. */
@@ -75,7 +84,16 @@ export class BufferPool {
     }
     let list = this.free.get(cls);
     if (!list) this.free.set(cls, (list = []));
-    list.push(buffer);
+    // Insert keeping the list in decreasing creation number (binary search; lists are short).
+    const n = this.order.get(buffer) ?? 0;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.order.get(list[mid]) ?? 0) > n) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, buffer);
     this.pooledBytes += cls;
   }
 

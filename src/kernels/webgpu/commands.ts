@@ -99,6 +99,10 @@ export class CommandStream {
   private pass: GPUComputePassEncoder | null = null;
   private readonly uniform: GPUBuffer;
   private readonly uniformHost = new Uint8Array(UNIFORM_BYTES);
+  /** The same arena as 32-bit words (params are written through it). */
+  private readonly uniformWords = new Uint32Array(this.uniformHost.buffer);
+  /** The pipeline last set on the open pass (null: none yet). */
+  private passPipeline: GPUComputePipeline | null = null;
   private uniformUsed = 0;
   private staging: { buffer: GPUBuffer; bytes: Uint8Array; used: number } | null = null;
   private readonly mapped: GPUBuffer[] = [];
@@ -145,6 +149,7 @@ export class CommandStream {
     if (this.pass) {
       this.pass.end();
       this.pass = null;
+      this.passPipeline = null;
     }
   }
 
@@ -162,36 +167,27 @@ export class CommandStream {
     const pbytes = params.byteLength;
     if (this.uniformUsed + pbytes > UNIFORM_BYTES || this.pending >= MAX_PENDING_DISPATCHES || (this.prof && this.prof.labels.length >= QUERY_PAIRS)) this.flush();
     const offset = this.uniformUsed;
-    this.uniformHost.set(new Uint8Array(params.buffer, params.byteOffset, pbytes), offset);
+    // (offset: a multiple of the alignment, 16 or more; params: whole 32-bit words)
+    this.uniformWords.set(params, offset >> 2);
     this.uniformUsed = offset + Math.ceil(pbytes / this.align) * this.align;
 
     const pipeline = this.pipelines.get(name, constants);
-    const maxBinding = this.dev.limits.maxStorageBufferBindingSize;
-    // Bind groups are reused: a training step binds the same pooled buffers every time.
+    // Bind groups are reused: a training step binds the same pooled buffers every time. The key is built without
+    // intermediate arrays or closures (this runs for every dispatch); the entries only when a group is created.
     let key = `${name}|${pbytes}`;
-    const ranges: [number, number][] = [];
     for (const b of bindings) {
       const off = b.offset ?? 0;
-      const size = Math.max(4, Math.ceil(Math.min(b.bytes ?? b.buffer.size, b.buffer.size - off) / 4) * 4);
-      if (size > maxBinding) {
-        throw new BackendError(`webgpu: ${name}: a tensor of ${size} bytes exceeds the device's maxStorageBufferBindingSize (${maxBinding} bytes), and this op does not split large tensors`);
-      }
+      const size = this.bindingSize(name, b, off);
       let id = this.bufferIds.get(b.buffer);
       if (id === undefined) this.bufferIds.set(b.buffer, (id = this.nextBufferId++));
       key += `|${id}:${off}:${size}`;
-      ranges.push([off, size]);
     }
-    const layout = this.pipelines.layout(name);
-    const entriesFor = (uniform: GPUBuffer): GPUBindGroupEntry[] => [
-      ...bindings.map((b, i) => ({ binding: i, resource: { buffer: b.buffer, offset: ranges[i][0], size: ranges[i][1] } })),
-      { binding: bindings.length, resource: { buffer: uniform, offset: 0, size: pbytes } },
-    ];
     let group = this.groups.get(key);
     if (!group) {
       // Groups of buffers destroyed since (evicted from the pool) are never looked up again; the
       // cache is emptied when it grows large.
       if (this.groups.size >= MAX_CACHED_GROUPS) this.groups.clear();
-      group = this.device.createBindGroup({ layout, entries: entriesFor(this.uniform) });
+      group = this.device.createBindGroup({ layout: this.pipelines.layout(name), entries: this.entries(name, bindings, this.uniform, pbytes) });
       this.groups.set(key, group);
     }
     if (this.prof) {
@@ -201,17 +197,47 @@ export class CommandStream {
       // The replay copy binds its own copy of the params (the arena is rewritten every batch).
       const own = this.device.createBuffer({ size: Math.max(16, pbytes), usage: BUF_UNIFORM | BUF_COPY_DST });
       this.device.queue.writeBuffer(own, 0, params.buffer, params.byteOffset, pbytes);
-      const replay = this.device.createBindGroup({ layout, entries: entriesFor(own) });
+      const replay = this.device.createBindGroup({ layout: this.pipelines.layout(name), entries: this.entries(name, bindings, own, pbytes) });
       this.prof.recorded.push({ label: `${this.label}/${name}`, pipeline, group: replay, groups: [groups[0], groups[1], groups[2]] });
       this.pass = this.enc().beginComputePass({ timestampWrites: { querySet: this.prof.set, beginningOfPassWriteIndex: 2 * q, endOfPassWriteIndex: 2 * q + 1 } });
+      this.passPipeline = null;
     }
-    if (!this.pass) this.pass = this.enc().beginComputePass();
-    this.pass.setPipeline(pipeline);
+    if (!this.pass) {
+      this.pass = this.enc().beginComputePass();
+      this.passPipeline = null;
+    }
+    // A pass keeps its pipeline between dispatches: set it only when it changes (one Dawn call less).
+    if (this.passPipeline !== pipeline) {
+      this.pass.setPipeline(pipeline);
+      this.passPipeline = pipeline;
+    }
     this.pass.setBindGroup(0, group, [offset]);
     this.pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     this.pending++;
     this.st.dispatches++;
     this.pendingCost += options.cost ?? groups[0] * groups[1] * groups[2] * 64;
+  }
+
+  /** The bound size of `b` (from byte `off`): whole words, at least one; refused beyond the device's binding limit. */
+  private bindingSize(name: ShaderName, b: Binding, off: number): number {
+    const size = Math.max(4, Math.ceil(Math.min(b.bytes ?? b.buffer.size, b.buffer.size - off) / 4) * 4);
+    const maxBinding = this.dev.limits.maxStorageBufferBindingSize;
+    if (size > maxBinding) {
+      throw new BackendError(`webgpu: ${name}: a tensor of ${size} bytes exceeds the device's maxStorageBufferBindingSize (${maxBinding} bytes), and this op does not split large tensors`);
+    }
+    return size;
+  }
+
+  /** Bind group entries: the storage `bindings` at 0..k-1, then `uniform`'s first `pbytes` bytes at k. */
+  private entries(name: ShaderName, bindings: readonly Binding[], uniform: GPUBuffer, pbytes: number): GPUBindGroupEntry[] {
+    const entries: GPUBindGroupEntry[] = [];
+    for (let i = 0; i < bindings.length; i++) {
+      const b = bindings[i];
+      const offset = b.offset ?? 0;
+      entries.push({ binding: i, resource: { buffer: b.buffer, offset, size: this.bindingSize(name, b, offset) } });
+    }
+    entries.push({ binding: bindings.length, resource: { buffer: uniform, offset: 0, size: pbytes } });
+    return entries;
   }
 
   /** Records a buffer-to-buffer copy (offsets and size multiples of 4). */

@@ -97,14 +97,16 @@ export class ParamWriter {
    */
   strided(s: Merged, origin = 0, bases: readonly number[] = []): this {
     this.align16();
-    const put = (a: readonly number[]) => {
-      for (let i = 0; i < 8; i++) this.words.push((a[i] ?? 0) >>> 0);
-    };
-    put(s.shape);
-    for (let k = 0; k < 3; k++) put(s.strides[k] ?? []);
+    this.put8(s.shape);
+    for (let k = 0; k < 3; k++) this.put8(s.strides[k] ?? []);
     this.words.push(origin >>> 0, 0, 0, 0);
     for (let k = 0; k < 4; k++) this.words.push((bases[k] ?? 0) >>> 0);
     return this;
+  }
+
+  /** Eight words from `a` (missing ones 0); a method, not a closure made per call. */
+  private put8(a: readonly number[]): void {
+    for (let i = 0; i < 8; i++) this.words.push((a[i] ?? 0) >>> 0);
   }
 
   finish(): Uint32Array {

@@ -3,6 +3,11 @@
  * and the metrics are stacked on the device (no read), and read back together when the epoch ends or a checkpoint
  * is saved. Every step is recorded on every backend, so the series is the same on the CPU and on WebGPU, whatever
  * the cadence of the progress bar's log reads.
+ * The values are appended to one chunk tensor (concat; the old chunk disposed) until it would exceed
+ * {@link CHUNK_VALUES} elements, rather than kept as one small tensor per step: a tensor held per step took one more
+ * buffer out of the backend's pool every step, so the buffers every later op got shifted from step to step, and on
+ * WebGPU about 55 of a step's 170 dispatches bound a new set of buffers (a new bind group: 15-40 us each). A chunk
+ * that is replaced every step leaves the pool as it was.
  * Part of src/nn: imports src/core only.
  */
 import { type Tensor, ops, tidy } from '../../core/internal.ts';
@@ -10,9 +15,16 @@ import type { History } from '../history.ts';
 import type { Compiled } from './compile.ts';
 import { type MetricTracker, checkScalarResult } from './metric-trackers.ts';
 
+/** Elements per chunk of kept values: 64 float32 are 256 bytes, the WebGPU pool's smallest buffer. */
+const CHUNK_VALUES = 64;
+
 /** The per-step running logs of one fit, kept on the device until {@link StepSeries.flush}. */
 export class StepSeries {
-  private pending: { step: number; keys: string[]; values: Tensor }[] = [];
+  /** The steps kept, in order, with their keys (their values follow each other in the chunks). */
+  private pending: { step: number; keys: string[] }[] = [];
+  /** Full chunks, then the chunk being appended to (null: none yet). */
+  private full: Tensor[] = [];
+  private chunk: Tensor | null = null;
 
   constructor(private readonly c: Compiled) {}
 
@@ -25,7 +37,24 @@ export class StepSeries {
       checkScalarResult(id, r);
       return r.rank === 0 ? r : ops.reshape(r, []);
     })));
-    this.pending.push({ step, keys: trackers.map(([k]) => k), values });
+    const chunk = this.chunk;
+    if (chunk !== null && chunk.size + values.size <= CHUNK_VALUES) {
+      this.chunk = tidy(() => ops.concat([chunk, values], 0));
+      chunk.dispose();
+      values.dispose();
+    } else {
+      if (chunk !== null) this.full.push(chunk);
+      this.chunk = values;
+    }
+    this.pending.push({ step, keys: trackers.map(([k]) => k) });
+  }
+
+  /** The chunks (all values kept, in step order), handed over: the series holds none afterwards. */
+  private takeChunks(): Tensor[] {
+    const all = this.chunk === null ? this.full : [...this.full, this.chunk];
+    this.full = [];
+    this.chunk = null;
+    return all;
   }
 
   /** Reads the kept logs (one device read) and appends them to `history.steps`. */
@@ -33,13 +62,14 @@ export class StepSeries {
     const p = this.pending;
     if (!p.length) return;
     this.pending = [];
+    const chunks = this.takeChunks();
     let data: Float32Array;
     try {
-      const all = tidy(() => ops.concat(p.map((x) => x.values), 0));
+      const all = tidy(() => ops.concat(chunks, 0));
       data = (await all.data()) as Float32Array;
       all.dispose();
     } finally {
-      for (const x of p) x.values.dispose();
+      for (const c of chunks) c.dispose();
     }
     let at = 0;
     for (const x of p) {
@@ -53,7 +83,7 @@ export class StepSeries {
 
   /** Releases what was not read (fit stopped by an error). */
   dispose(): void {
-    for (const x of this.pending) x.values.dispose();
+    for (const c of this.takeChunks()) c.dispose();
     this.pending = [];
   }
 }
