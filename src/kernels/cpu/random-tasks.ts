@@ -12,9 +12,9 @@
 
 import { philox4x32Into } from '../../core/random/philox.ts';
 import { instantiate, newMemory } from './wasm-builder.ts';
-import { simdPhiloxModule } from './wasm-philox.ts';
+import { PHILOX_OVERRUN, simdPhiloxModule } from './wasm-philox.ts';
 
-/** Blocks generated per call (the heap holds 4 floats per block; the SIMD one 12 more, for a partial group of 4). */
+/** Blocks generated per call (the heap holds 4 floats per block; the SIMD one PHILOX_OVERRUN bytes more, for a partial step). */
 export const GROUPS_PER_CALL = 1 << 14;
 /** 2^-23: m * 2^-23 is exact for every 23-bit m. */
 const TWO_M23 = 1.1920928955078125e-7;
@@ -55,8 +55,8 @@ export function scalarPhilox(capacity = GROUPS_PER_CALL): Generator {
 export function simdPhilox(capacity = GROUPS_PER_CALL): Generator | null {
   const module = simdPhiloxModule();
   if (!module) return null;
-  const src = capacity * 16 + 64;
-  const mem = newMemory(2 * src + 64);
+  const src = capacity * 16 + PHILOX_OVERRUN;
+  const mem = newMemory(2 * src + PHILOX_OVERRUN);
   const { run, dropout } = instantiate(module, mem, ['run', 'dropout']);
   return {
     run: (groups, key0, key1, c0, c1, c2, c3) => run(0, groups, key0, key1, c0, c1, c2, c3),

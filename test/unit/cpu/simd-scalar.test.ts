@@ -152,13 +152,37 @@ describe('WebAssembly SIMD vs scalar micro-kernels', () => {
     const simd = simdPhilox(4096);
     const scalar = scalarPhilox(4096);
     expect(simd).not.toBeNull();
-    for (const groups of [1, 2, 3, 4, 5, 1003, 4096]) {
+    for (const groups of [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 1003, 4096]) {
       const k0 = rng.int(0, 0xffffffff) | 0;
       const k1 = rng.int(0, 0xffffffff) | 0;
       const c = [rng.int(0, 0x7fffffff), rng.int(0, 0xffffffff) | 0, 0xffffffff | 0, rng.int(0, 9)];
       simd!.run(groups, k0, k1, c[0], c[1], c[2], c[3]);
       scalar.run(groups, k0, k1, c[0], c[1], c[2], c[3]);
       expect(firstDifference(simd!.heap.slice(0, 4 * groups), scalar.heap.slice(0, 4 * groups)), `groups ${groups}`).toBeNull();
+    }
+  });
+
+  it('Philox dropout: the keep test and scaling on the scalar uniforms, bit for bit, any group count (specials in x)', () => {
+    const rng = new Rng(10);
+    const simd = simdPhilox(4096)!;
+    const scalar = scalarPhilox(4096);
+    const f32 = new Float32Array(2);
+    const u32 = new Uint32Array(f32.buffer);
+    const specials = [NaN, Infinity, -Infinity, -0, 0, 1e-45, -1e-45, 1e-39, 3.4e38, -3.4e38];
+    for (const groups of [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 1003, 2048]) {
+      const k0 = rng.int(0, 0xffffffff) | 0;
+      const k1 = rng.int(0, 0xffffffff) | 0;
+      const c = [rng.int(0, 0x7fffffff), rng.int(0, 0xffffffff) | 0, rng.int(0, 9), 0];
+      const x = new Float32Array(4 * groups);
+      for (let i = 0; i < x.length; i++) x[i] = i % 7 === 3 ? specials[i % specials.length] : (rng.int(0, 2000000) - 1000000) / 997;
+      f32[0] = Math.fround(0.3);
+      f32[1] = Math.fround(1 / 0.7);
+      simd.heap.set(x, simd.src!);
+      simd.dropout!(groups, k0, k1, c[0], c[1], c[2], c[3], u32[0] | 0, u32[1] | 0);
+      scalar.run(groups, k0, k1, c[0], c[1], c[2], c[3]);
+      const want = new Float32Array(4 * groups);
+      for (let i = 0; i < want.length; i++) want[i] = scalar.heap[i] >= f32[0] ? x[i] * f32[1] : 0;
+      expect(firstDifference(simd.heap.slice(0, 4 * groups), want), `groups ${groups}`).toBeNull();
     }
   });
 });
