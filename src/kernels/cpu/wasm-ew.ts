@@ -49,7 +49,7 @@ const COMPARE_FORMS = ['vv', 'vs'] as const satisfies readonly EwCompareForm[];
 /** Every function of the module. */
 type EwFnName =
   | `${EwForm}_${EwFloatOp}` | `row_${EwFloatOp}` | `${EwCompareForm}_${EwCompareOp}` | `where_${EwForm}`
-  | 'relu' | 'reluGrad' | 'colsum' | 'pool2' | 'pool2Grad' | 'pool2GradRelu';
+  | 'relu' | 'reluGrad' | 'colsum' | 'colsum16' | 'colsum32' | 'pool2' | 'pool2Grad' | 'pool2GradRelu';
 
 const entries = <K extends string, V>(o: Record<K, V>): [K, V][] => Object.entries(o) as [K, V][];
 
@@ -213,6 +213,36 @@ function colSumFn(): Fn<EwFnName> {
 }
 
 /**
+ * colsum16 / colsum32(x, t, n = rows * C, C), C a multiple of 16 / 32: the same sums as colsum, strip by
+ * strip of 16 / 32 columns, each strip's accumulators held in 4 / 8 v128 locals over all the rows (loaded
+ * from t before and stored after): every column still adds its rows in order, one f32 add each.
+ */
+function colSumStripFn(width: 16 | 32): Fn<EwFnName> {
+  const f = new Fn(width === 16 ? 'colsum16' : 'colsum32', ['a', 't', 'n', 'C']);
+  const K = width / 4;
+  f.local('q').local('pa').local('end').local('step');
+  for (let k = 0; k < K; k++) f.local(`acc${k}`, V128);
+  f.get('a').get('n').i32(2).op('i32.shl').add().set('end');
+  f.get('C').i32(2).op('i32.shl').set('step');
+  f.i32(0).set('q'); // byte offset of the strip in a row
+  f.block().loop();
+  f.get('q').get('step').op('i32.ge_s').brIf(1);
+  for (let k = 0; k < K; k++) f.get('t').get('q').add().vLoad(16 * k).set(`acc${k}`);
+  f.get('a').get('q').add().set('pa');
+  f.block().loop();
+  f.get('pa').get('end').op('i32.ge_u').brIf(1);
+  for (let k = 0; k < K; k++) f.get(`acc${k}`).get('pa').vLoad(16 * k).op('f32x4.add').set(`acc${k}`);
+  f.get('pa').get('step').add().set('pa');
+  f.br(0);
+  f.end().end();
+  for (let k = 0; k < K; k++) f.get('t').get('q').add().get(`acc${k}`).vStore(16 * k);
+  f.get('q').i32(4 * width).add().set('q');
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/**
  * 2 x 2 max pooling, stride 2, no padding, of `rows` output rows (input rows 2r, 2r + 1 of W
  * columns, C channels, C % 4 == 0): pool2(x, d, rows, W, C) writes the window maxima;
  * pool2Grad(x, g, d, rows, W, C) writes dx for those input rows: f32(+0 + g) at each window's
@@ -312,7 +342,7 @@ function poolGradFn(name: 'pool2Grad' | 'pool2GradRelu', decl: (f: Fn) => void, 
 let fnList: Fn<EwFnName>[] | null = null;
 /** The module's functions (function i has index i), assembled once per thread. */
 function allFns(): Fn<EwFnName>[] {
-  fnList ??= [...binaryFns(), ...compareFns(), ...whereFns(), ...reluFns(), colSumFn(), ...poolFns()];
+  fnList ??= [...binaryFns(), ...compareFns(), ...whereFns(), ...reluFns(), colSumFn(), colSumStripFn(16), colSumStripFn(32), ...poolFns()];
   return fnList;
 }
 
@@ -490,17 +520,19 @@ export function ewPool2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, 
 /**
  * Column sums of rows [r0, r1) of x (rows of C floats, C % 4 == 0) from +0, each column's rows
  * added in order: out[o + c] = S_seq(x[r, c], r = r0..r1-1). Rows of up to MAX_COLS columns are
- * copied several at a time; wider rows are summed in strips of MAX_COLS columns.
+ * copied several at a time (summed by colsum32 / colsum16 where C allows: accumulators in registers);
+ * wider rows are summed in strips of MAX_COLS columns.
  */
 export function ewColSum(x: Float32Array, C: number, r0: number, r1: number, out: Float32Array, o: number): void {
   const e = instance();
   if (C <= MAX_COLS) {
     HF.fill(0, RT >> 2, (RT >> 2) + C);
     const rows = Math.max(1, Math.floor(CHUNK / C));
+    const colsum = C % 32 === 0 ? e.colsum32 : C % 16 === 0 ? e.colsum16 : e.colsum;
     for (let r = r0; r < r1; r += rows) {
       const len = Math.min(rows, r1 - r) * C;
       put(x, r * C, len, RA);
-      e.colsum(RA, RT, len, C);
+      colsum(RA, RT, len, C);
     }
     out.set(HF.subarray(RT >> 2, (RT >> 2) + C), o);
     return;

@@ -338,7 +338,7 @@ function simdElementwiseTests(threads: number): void {
   });
 
   it('column sums and 2 x 2 max pooling', () => {
-    for (const shape of [[8, 30, 30, 32], [3, 700, 36], [600, 4], [260, 9000]]) {
+    for (const shape of [[8, 30, 30, 32], [3, 700, 36], [3, 700, 48], [900, 16], [2, 300, 96], [600, 4], [260, 9000]]) {
       const x = randomInfo(rng, shape, 'float32', { special: 0.01 });
       const axes = shape.length === 4 ? [0, 1, 2] : shape.length === 3 ? [1] : [0];
       check('sum', v1red.sum as AnyKernel, [x], { axes, keepDims: false }, shape.filter((_, i) => !axes.includes(i)));
