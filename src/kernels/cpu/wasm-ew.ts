@@ -15,8 +15,8 @@
  *
  * Memory of a thread (byte offsets): three float regions A, B, D of CHUNK floats, a byte region
  * C (conditions, comparison results) of CHUNK bytes, each with 64 bytes of slack (loops run in
- * whole vectors past the end; those lanes are never copied out), a scalar slot S (16 bytes), and
- * the column accumulators T.
+ * whole vectors past the end; those lanes are never copied out), a scalar slot S (16 bytes; also
+ * the fast pooling loops' NaN flag), and the column accumulators T.
  */
 import { Fn, V128, type Instr, type KernelFn, type WasmModule, compileOrNull, instantiate, moduleBytes, newMemory } from './wasm-builder.ts';
 
@@ -49,7 +49,7 @@ const COMPARE_FORMS = ['vv', 'vs'] as const satisfies readonly EwCompareForm[];
 /** Every function of the module. */
 type EwFnName =
   | `${EwForm}_${EwFloatOp}` | `row_${EwFloatOp}` | `${EwCompareForm}_${EwCompareOp}` | `where_${EwForm}`
-  | 'relu' | 'reluGrad' | 'colsum' | 'colsum16' | 'colsum32' | 'pool2' | 'pool2Grad' | 'pool2GradRelu';
+  | 'relu' | 'reluGrad' | 'colsum' | 'colsum16' | 'colsum32' | 'pool2' | 'pool2Grad' | 'pool2GradRelu' | 'pool2Fast' | 'pool2GradFast' | 'pool2GradReluFast';
 
 const entries = <K extends string, V>(o: Record<K, V>): [K, V][] => Object.entries(o) as [K, V][];
 
@@ -250,16 +250,22 @@ function colSumStripFn(width: 16 | 32): Fn<EwFnName> {
  * maxPoolImages's: start at (0, 0), then (0, 1), (1, 0), (1, 1); a value replaces the best if it
  * is greater, or NaN over a number. pool2GradRelu: the same, with f32(+0 + g) also masked by
  * best > 0 (the winner's own word, so x > 0 ? dx : +0 at every position: reluGrad's bits).
+ * pool2Fast, pool2GradFast, pool2GradReluFast (one more parameter, `flag`): the same without the NaN
+ * terms (m_k = v_k > best, best = f32x4.pmax(best, v_k), which is best < v_k ? v_k : best), exact when no
+ * input of the call is NaN; they store at byte `flag` 16 bytes that are non-zero if some window's
+ * f32((v0 + v1) + (v2 + v3)) is NaN (every window with a NaN input, and possibly others, e.g. with
+ * +Inf and -Inf), and the driver then reruns the call with the full function, which rewrites every output.
  */
 function poolFns(): Fn<EwFnName>[] {
   const decl = (f: Fn): void => {
     f.local('r').local('ow').local('c').local('xo').local('row').local('oo').local('outW');
-    for (const v of ['v0', 'v1', 'v2', 'v3', 'best', 'm1', 'm2', 'm3', 'gv']) f.local(v, V128);
+    for (const v of ['v0', 'v1', 'v2', 'v3', 'best', 'm1', 'm2', 'm3', 'gv', 'nan']) f.local(v, V128);
+    f.vZero().set('nan');
     f.get('W').i32(1).op('i32.shr_u').set('outW');
     f.get('W').get('C').mul().i32(2).op('i32.shl').set('row'); // bytes of an input row
   };
   // for each output position and each 4 channels: xo = byte offset of the window's (0, 0) element, oo = output offset
-  const loops = (f: Fn, body: () => void): void => {
+  const loops = (f: Fn, body: () => void, fast = false, masks = true): void => {
     f.i32(0).set('r');
     f.block().loop();
     f.get('r').get('rows').op('i32.ge_s').brIf(1);
@@ -267,21 +273,29 @@ function poolFns(): Fn<EwFnName>[] {
     f.block().loop();
     f.get('ow').get('outW').op('i32.ge_s').brIf(1);
     f.i32(0).set('c');
+    // xo = ((2r * W + 2ow) * C + c) * 4, oo = ((r * outW + ow) * C + c) * 4, stepped by 16 bytes with c
+    f.get('r').i32(1).op('i32.shl').get('W').mul().get('ow').i32(1).op('i32.shl').add().get('C').mul().i32(2).op('i32.shl').set('xo');
+    f.get('r').get('outW').mul().get('ow').add().get('C').mul().i32(2).op('i32.shl').set('oo');
     f.block().loop();
     f.get('c').get('C').op('i32.ge_s').brIf(1);
-    // xo = ((2r * W + 2ow) * C + c) * 4
-    f.get('r').i32(1).op('i32.shl').get('W').mul().get('ow').i32(1).op('i32.shl').add().get('C').mul().get('c').add().i32(2).op('i32.shl').set('xo');
-    // oo = ((r * outW + ow) * C + c) * 4
-    f.get('r').get('outW').mul().get('ow').add().get('C').mul().get('c').add().i32(2).op('i32.shl').set('oo');
     for (let k = 0; k < 4; k++) {
       f.get('x').get('xo').add();
       if (k & 1) f.get('C').i32(4).mul().add();
       if (k & 2) f.get('row').add();
       f.vLoad().set(`v${k}`);
     }
-    // best = v0; for k = 1..3: m_k = v_k > best | (v_k is NaN & best is not); best = m_k ? v_k : best
     f.get('v0').set('best');
-    for (let k = 1; k < 4; k++) {
+    if (fast) {
+      // best = v0; for k = 1..3: m_k = v_k > best; best = pmax(best, v_k); nan |= NaN lanes of (v0 + v1) + (v2 + v3)
+      for (let k = 1; k < 4; k++) {
+        if (masks) f.get(`v${k}`).get('best').op('f32x4.gt').set(`m${k}`);
+        f.get('best').get(`v${k}`).op('f32x4.pmax').set('best');
+      }
+      f.get('v0').get('v1').op('f32x4.add').get('v2').get('v3').op('f32x4.add').op('f32x4.add').tee('gv');
+      f.get('gv').op('f32x4.ne').get('nan').op('v128.or').set('nan');
+    }
+    // best = v0; for k = 1..3: m_k = v_k > best | (v_k is NaN & best is not); best = m_k ? v_k : best
+    for (let k = 1; k < 4 && !fast; k++) {
       f.get(`v${k}`).get('best').op('f32x4.gt');
       f.get(`v${k}`).get(`v${k}`).op('f32x4.ne').get('best').get('best').op('f32x4.eq').op('v128.and');
       f.op('v128.or').set(`m${k}`);
@@ -289,6 +303,8 @@ function poolFns(): Fn<EwFnName>[] {
     }
     body();
     f.get('c').i32(4).add().set('c');
+    f.get('xo').i32(16).add().set('xo');
+    f.get('oo').i32(16).add().set('oo');
     f.br(0);
     f.end().end();
     f.get('ow').i32(1).add().set('ow');
@@ -297,18 +313,25 @@ function poolFns(): Fn<EwFnName>[] {
     f.get('r').i32(1).add().set('r');
     f.br(0);
     f.end().end();
+    if (fast) f.get('flag').get('nan').vStore();
   };
-  const pool = new Fn('pool2', ['x', 'd', 'rows', 'W', 'C']);
-  decl(pool);
-  loops(pool, () => pool.get('d').get('oo').add().get('best').vStore());
-  return [pool, poolGradFn('pool2Grad', decl, loops, false), poolGradFn('pool2GradRelu', decl, loops, true)];
+  const fns: Fn<EwFnName>[] = [];
+  for (const fast of [false, true]) {
+    const pool = new Fn(fast ? 'pool2Fast' : 'pool2', fast ? ['x', 'd', 'rows', 'W', 'C', 'flag'] : ['x', 'd', 'rows', 'W', 'C']);
+    decl(pool);
+    loops(pool, () => pool.get('d').get('oo').add().get('best').vStore(), fast, false);
+    fns.push(pool, poolGradFn(fast ? 'pool2GradFast' : 'pool2Grad', decl, loops, false, fast), poolGradFn(fast ? 'pool2GradReluFast' : 'pool2GradRelu', decl, loops, true, fast));
+  }
+  return fns;
 }
 
-/** pool2Grad, or pool2GradRelu (reluMask): see poolFns. */
-function poolGradFn(name: 'pool2Grad' | 'pool2GradRelu', decl: (f: Fn) => void, loops: (f: Fn, body: () => void) => void, reluMask: boolean): Fn<EwFnName> {
-  const grad = new Fn(name, ['x', 'g', 'd', 'rows', 'W', 'C']);
+/** pool2Grad, or pool2GradRelu (reluMask), or their fast forms: see poolFns. */
+function poolGradFn(name: 'pool2Grad' | 'pool2GradRelu' | 'pool2GradFast' | 'pool2GradReluFast', decl: (f: Fn) => void, loops: (f: Fn, body: () => void, fast: boolean) => void, reluMask: boolean, fast: boolean): Fn<EwFnName> {
+  const grad = new Fn(name, fast ? ['x', 'g', 'd', 'rows', 'W', 'C', 'flag'] : ['x', 'g', 'd', 'rows', 'W', 'C']);
   decl(grad);
-  // dx of these input rows starts at +0 (positions outside every window stay +0)
+  // dx of these input rows starts at +0 where W is odd (the last column is outside every window and stays +0);
+  // for an even W the windows cover every position and each is stored below
+  grad.get('W').i32(1).op('i32.and').if_();
   grad.get('rows').get('row').mul().i32(1).op('i32.shl').set('xo');
   grad.i32(0).set('oo');
   grad.block().loop();
@@ -317,6 +340,7 @@ function poolGradFn(name: 'pool2Grad' | 'pool2GradRelu', decl: (f: Fn) => void, 
   grad.get('oo').i32(16).add().set('oo');
   grad.br(0);
   grad.end().end();
+  grad.end();
   loops(grad, () => {
     // gv = f32(+0 + g); the winner is the last k with m_k set, else position 0
     grad.get('g').get('oo').add().vLoad().vZero().op('f32x4.add');
@@ -335,7 +359,7 @@ function poolGradFn(name: 'pool2Grad' | 'pool2GradRelu', decl: (f: Fn) => void, 
     store(2, () => grad.get('m2').get('m3').op('v128.andnot'));
     store(1, () => grad.get('m1').get('m2').get('m3').op('v128.or').op('v128.andnot'));
     store(0, () => grad.get('m1').get('m2').op('v128.or').get('m3').op('v128.or').op('v128.not'));
-  });
+  }, fast);
   return grad;
 }
 
@@ -369,6 +393,7 @@ export const EW_COMPARE_OPS = Object.keys(CMP_OPS) as EwCompareOp[];
 /** This thread's instance (created on first use) and float / byte views of its memory. */
 let E: Record<EwFnName, KernelFn> | null = null;
 let HF = new Float32Array(0);
+let HI = new Int32Array(0);
 let H8 = new Uint8Array(0);
 
 function instance(): Record<EwFnName, KernelFn> {
@@ -378,6 +403,7 @@ function instance(): Record<EwFnName, KernelFn> {
     const mem = newMemory(BYTES);
     E = instantiate(module, mem, allFns().map((f) => f.name));
     HF = new Float32Array(mem.buffer);
+    HI = new Int32Array(mem.buffer);
     H8 = new Uint8Array(mem.buffer);
   }
   return E;
@@ -471,6 +497,9 @@ export function ewReluGrad(g: Float32Array, x: Float32Array, d: Float32Array, o0
   }
 }
 
+/** Whether the last fast pooling call flagged a possible NaN input (its 16 bytes at RS). */
+const sawNaN = (): boolean => (HI[RS >> 2] | HI[(RS >> 2) + 1] | HI[(RS >> 2) + 2] | HI[(RS >> 2) + 3]) !== 0;
+
 /** Whether 2 x 2 stride-2 unpadded pooling of rows of W columns and C channels takes ewPool2 / ewPool2Grad. */
 export function ewPool2Fits(W: number, C: number): boolean {
   return C % 4 === 0 && W >= 2 && 2 * W * C <= CHUNK && ewAvailable();
@@ -489,7 +518,8 @@ export function ewPool2(x: Float32Array, d: Float32Array, H: number, W: number, 
     for (let oh = 0; oh < outH; oh += perChunk) {
       const rows = Math.min(perChunk, outH - oh);
       put(x, (n * H + 2 * oh) * W * C, 2 * rows * W * C, RA);
-      e.pool2(RA, RD, rows, W, C);
+      e.pool2Fast(RA, RD, rows, W, C, RS);
+      if (sawNaN()) e.pool2(RA, RD, rows, W, C);
       take(d, (n * outH + oh) * outW * C, rows * outW * C, RD);
     }
   }
@@ -509,7 +539,8 @@ export function ewPool2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, 
       const rows = Math.min(perChunk, outH - oh);
       put(x, (n * H + 2 * oh) * W * C, 2 * rows * W * C, RA);
       put(g, (n * outH + oh) * outW * C, rows * outW * C, RB);
-      (reluMask ? e.pool2GradRelu : e.pool2Grad)(RA, RB, RD, rows, W, C);
+      (reluMask ? e.pool2GradReluFast : e.pool2GradFast)(RA, RB, RD, rows, W, C, RS);
+      if (sawNaN()) (reluMask ? e.pool2GradRelu : e.pool2Grad)(RA, RB, RD, rows, W, C);
       take(dx, (n * H + 2 * oh) * W * C, 2 * rows * W * C, RD);
     }
     // an odd last row belongs to no window

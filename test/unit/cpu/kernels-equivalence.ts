@@ -352,6 +352,49 @@ function simdElementwiseTests(threads: number): void {
       check('maxPool2dGrad', v1pool.maxPool2dGrad as AnyKernel, [dy, x], attrs, xs);
     }
   });
+
+  it('2 x 2 max pooling with a few specials: windows with NaN (any payload), +Inf and -Inf, ties of -0 and +0', () => {
+    // The SIMD loop first runs without NaN terms and reruns a chunk whose windows may hold a NaN: here
+    // most chunks are NaN-free, some hold one NaN, one +Inf with -Inf (flagged, no NaN), or only infinities.
+    const attrs = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' };
+    const masked = { ...attrs, reluMask: true };
+    for (const xs of [[6, 30, 30, 32], [5, 13, 13, 8], [3, 9, 14, 4]]) {
+      const x = randomInfo(rng, xs, 'float32', { levels: 3 });
+      const h = x.handle as Float32Array;
+      const bits = new Uint32Array(h.buffer, h.byteOffset, h.length);
+      const [, H, W, C] = xs;
+      const at = (n: number, y: number, w: number, c: number): number => ((n * H + y) * W + w) * C + c;
+      for (let i = 0; i < h.length; i += 3) if (h[i] === 0) h[i] = -0;
+      bits[at(1, 2, 4, 1)] = 0x7fc00001; // NaN at a window's (0, 0)
+      bits[at(1, 7, 3, 2)] = 0xffa00002; // signalling-payload NaN at (1, 1) of another
+      h[at(2, 4, 4, 0)] = Infinity; // +Inf and -Inf in one window, no NaN
+      h[at(2, 5, 5, 0)] = -Infinity;
+      h[at(3, 0, 1, 3)] = Infinity;
+      h[at(3, 1, 1, 3)] = Infinity;
+      for (let c = 0; c < C; c++) {
+        // a window of -0 then +0 (the first is kept) and one of all -1 (ties)
+        h[at(0, 0, 0, c)] = -0;
+        h[at(0, 0, 1, c)] = 0;
+        h[at(0, 1, 0, c)] = 0;
+        h[at(0, 1, 1, c)] = -0;
+        for (const [y, w] of [[2, 2], [2, 3], [3, 2], [3, 3]]) h[at(0, y, w, c)] = -1;
+      }
+      const yShape = poolOutShape(xs, [2, 2], [2, 2], 'valid');
+      const dy = randomInfo(rng, yShape, 'float32', { special: 0.002 });
+      check('maxPool2d', v1pool.maxPool2d as AnyKernel, [x], attrs, yShape);
+      check('maxPool2dGrad', v1pool.maxPool2dGrad as AnyKernel, [dy, x], attrs, xs);
+      // with relu's mask: the bits of reluGrad(v1 maxPool2dGrad(dy, x), x)
+      const dx = outputInfo(xs, 'float32', false);
+      (v1pool.maxPool2dGrad as AnyKernel)([dy, x], attrs as never, dx);
+      const want = outputInfo(xs, 'float32', false);
+      const dxBits = new Uint32Array((dx.handle as Float32Array).buffer);
+      const wantBits = new Uint32Array((want.handle as Float32Array).buffer);
+      for (let i = 0; i < h.length; i++) wantBits[i] = h[i] > 0 ? dxBits[i] : 0; // reluGrad: x > 0 ? dx : +0
+      const got = outputInfo(xs, 'float32', true);
+      NEW.maxPool2dGrad([dy, x], masked as never, got);
+      expect(firstDifference(got.handle, want.handle, true), `masked [${xs}]`).toBeNull();
+    }
+  });
 }
 
 for (const threads of [1, 3]) {
