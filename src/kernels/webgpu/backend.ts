@@ -26,6 +26,7 @@ import { CommandStream, type ProfileReport, type RecordedDispatch, type StreamSt
 import { GpuDevice } from './device.ts';
 import type { GpuHandle, GpuKernel, KernelContext } from './kernel-util.ts';
 import { WEBGPU_KERNELS } from './kernels.ts';
+import { fillWords } from './movement.ts';
 import { PipelineCache, type PipelineStats } from './pipelines.ts';
 import { runSelfTest, type SelfTestResult } from './self-test.ts';
 
@@ -153,6 +154,15 @@ export class WebGpuBackend implements Backend<GpuHandle> {
     const h = this.handle(handle, 'write');
     if (data.length !== h.size) {
       throw new ArgumentError(`webgpu: write: expected ${h.size} elements. Received: ${data.length}`);
+    }
+    if (data.length === 1) {
+      // A scalar (a step records about 18: the numbers in ops like mul(x, 2)) is written by the fill shader with its
+      // 32-bit word (the typed array's own bits, NaN payloads included): a dispatch in the open compute pass rather
+      // than a staged copy, which would end the pass and start another.
+      const word = dtype === 'uint8' ? (data as Uint8Array)[0] : new Uint32Array(data.buffer, data.byteOffset, 1)[0];
+      if (this.stream.profiling) this.stream.label = 'write';
+      fillWords(this.ctx, h.buffer, 1, word);
+      return;
     }
     const words = dtype === 'uint8' ? Uint32Array.from(data as Uint8Array) : data;
     this.stream.upload(h.buffer, 0, new Uint8Array(words.buffer, words.byteOffset, words.byteLength));

@@ -61,33 +61,45 @@ export function f32Bits(v: number): number {
  * vec4 arrays 16-byte aligned; the result is padded to a multiple of 16 bytes.
  */
 export class ParamWriter {
-  private readonly words: number[] = [];
+  /** The words written so far are words[0, n): a typed array (grown when full), so `finish` copies nothing. */
+  private words = new Uint32Array(64);
+  private n = 0;
+
+  /** Appends one word (stored as ToUint32(v), the bits `v >>> 0` gives). */
+  private push(v: number): void {
+    if (this.n === this.words.length) {
+      const grown = new Uint32Array(2 * this.n);
+      grown.set(this.words);
+      this.words = grown;
+    }
+    this.words[this.n++] = v;
+  }
 
   u32(...vs: number[]): this {
-    for (const v of vs) this.words.push(v >>> 0);
+    for (let i = 0; i < vs.length; i++) this.push(vs[i] >>> 0);
     return this;
   }
 
   i32(v: number): this {
-    this.words.push(v | 0);
+    this.push(v | 0);
     return this;
   }
 
   f32(v: number): this {
-    this.words.push(f32Bits(v));
+    this.push(f32Bits(v));
     return this;
   }
 
   /** Pads to a 16-byte boundary. */
   align16(): this {
-    while (this.words.length % 4) this.words.push(0);
+    while (this.n % 4) this.push(0);
     return this;
   }
 
   /** A vec4<u32> (16-byte aligned) from up to 4 values (missing ones are 0). */
   vec4(vs: readonly number[]): this {
     this.align16();
-    for (let i = 0; i < 4; i++) this.words.push((vs[i] ?? 0) >>> 0);
+    for (let i = 0; i < 4; i++) this.push((vs[i] ?? 0) >>> 0);
     return this;
   }
 
@@ -99,21 +111,23 @@ export class ParamWriter {
     this.align16();
     this.put8(s.shape);
     for (let k = 0; k < 3; k++) this.put8(s.strides[k] ?? []);
-    this.words.push(origin >>> 0, 0, 0, 0);
-    for (let k = 0; k < 4; k++) this.words.push((bases[k] ?? 0) >>> 0);
+    this.push(origin >>> 0);
+    this.push(0);
+    this.push(0);
+    this.push(0);
+    for (let k = 0; k < 4; k++) this.push((bases[k] ?? 0) >>> 0);
     return this;
   }
 
   /** Eight words from `a` (missing ones 0); a method, not a closure made per call. */
   private put8(a: readonly number[]): void {
-    for (let i = 0; i < 8; i++) this.words.push((a[i] ?? 0) >>> 0);
+    for (let i = 0; i < 8; i++) this.push((a[i] ?? 0) >>> 0);
   }
 
+  /** The words written, padded to 16 bytes: a view of this writer's own array (write nothing after finishing). */
   finish(): Uint32Array {
     this.align16();
-    const out = new Uint32Array(this.words.length);
-    for (let i = 0; i < this.words.length; i++) out[i] = this.words[i];
-    return out;
+    return this.words.subarray(0, this.n);
   }
 }
 

@@ -7,7 +7,10 @@
  * {@link CHUNK_VALUES} elements, rather than kept as one small tensor per step: a tensor held per step took one more
  * buffer out of the backend's pool every step, so the buffers every later op got shifted from step to step, and on
  * WebGPU about 55 of a step's 170 dispatches bound a new set of buffers (a new bind group: 15-40 us each). A chunk
- * that is replaced every step leaves the pool as it was.
+ * that is replaced every step leaves the pool as it was. Full chunks are appended to one tensor of all earlier values
+ * (concat, the old one disposed) rather than kept one by one: a full chunk kept took a 256-byte buffer, the class of
+ * every scalar, out of the pool every 32 steps, and the step after created about 55 bind groups, their number falling
+ * back only over the next 30 steps; the growing tensor moves through larger size classes, which few ops use.
  * Part of src/nn: imports src/core only.
  */
 import { type Tensor, ops, tidy } from '../../core/internal.ts';
@@ -22,8 +25,8 @@ const CHUNK_VALUES = 64;
 export class StepSeries {
   /** The steps kept, in order, with their keys (their values follow each other in the chunks). */
   private pending: { step: number; keys: string[] }[] = [];
-  /** Full chunks, then the chunk being appended to (null: none yet). */
-  private full: Tensor[] = [];
+  /** The values of the full chunks, in one tensor, and the chunk being appended to (null: none yet). */
+  private full: Tensor | null = null;
   private chunk: Tensor | null = null;
 
   constructor(private readonly c: Compiled) {}
@@ -43,7 +46,15 @@ export class StepSeries {
       chunk.dispose();
       values.dispose();
     } else {
-      if (chunk !== null) this.full.push(chunk);
+      if (chunk !== null) {
+        const full = this.full;
+        if (full === null) this.full = chunk;
+        else {
+          this.full = tidy(() => ops.concat([full, chunk], 0));
+          full.dispose();
+          chunk.dispose();
+        }
+      }
       this.chunk = values;
     }
     this.pending.push({ step, keys: trackers.map(([k]) => k) });
@@ -51,8 +62,10 @@ export class StepSeries {
 
   /** The chunks (all values kept, in step order), handed over: the series holds none afterwards. */
   private takeChunks(): Tensor[] {
-    const all = this.chunk === null ? this.full : [...this.full, this.chunk];
-    this.full = [];
+    const all: Tensor[] = [];
+    if (this.full !== null) all.push(this.full);
+    if (this.chunk !== null) all.push(this.chunk);
+    this.full = null;
     this.chunk = null;
     return all;
   }
