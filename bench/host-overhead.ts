@@ -22,7 +22,7 @@
  * lavapipe's threads are idle: its recording time is then the main thread's own work, not the two cores' contention.
  * --cpu-profile writes a V8 CPU profile of the last round's timed steps only (no warm-up, no pipeline compiles).
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import * as dt from '../src/index.ts';
@@ -30,6 +30,7 @@ import * as adv from '../src/advanced.ts';
 import type { Backend } from '../src/core/backend.ts';
 import { IMAGE, mnistBatch } from './lib/data.ts';
 import { dittoModel } from './lib/models.ts';
+import { threadCpuMs } from './lib/thread-cpu.ts';
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 const args = process.argv.slice(2);
@@ -55,22 +56,6 @@ const cpuNow = () => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
 };
-/** CPU ms of the main thread and of all other threads, from /proc (10 ms ticks). */
-function threadMs(): { main: number; other: number } {
-  let main = 0;
-  let other = 0;
-  for (const id of readdirSync('/proc/self/task')) {
-    try {
-      const f = readFileSync(`/proc/self/task/${id}/stat`, 'utf8').split(') ')[1].split(' ');
-      const t = (Number(f[11]) + Number(f[12])) * 10;
-      if (Number(id) === process.pid) main += t;
-      else other += t;
-    } catch {
-      // thread exited
-    }
-  }
-  return { main, other };
-}
 
 await dt.setBackend(BACKEND);
 dt.config.setNumThreads(THREADS);
@@ -141,7 +126,7 @@ for (let round = 0; round < ROUNDS; round++) {
   let c0 = 0;
   let t0 = 0;
   let k0 = 0;
-  let th0 = threadMs();
+  let th0 = threadCpuMs();
   const source = {
     async *[Symbol.asyncIterator]() {
       for (let i = 0; i < WARMUP + STEPS + 1; i++) {
@@ -157,7 +142,7 @@ for (let round = 0; round < ROUNDS; round++) {
           groupsMade = 0;
           groupsMs = 0;
           if (session && round === ROUNDS - 1) await session.post('Profiler.start');
-          th0 = threadMs();
+          th0 = threadCpuMs();
           calls = kernelCalls;
         }
         if (i === WARMUP + STEPS) break;
@@ -172,7 +157,7 @@ for (let round = 0; round < ROUNDS; round++) {
     override onBatchEnd(): void {}
   }
   await model.fit(source, { epochs: 1, verbose: 0, callbacks: CALLBACK ? [new NoOp()] : [] });
-  const th = threadMs();
+  const th = threadCpuMs();
   if (session && round === ROUNDS - 1) writeFileSync(PROFILE_OUT, JSON.stringify((await session.post('Profiler.stop')).profile));
   const host = cpu.map((c, i) => c - kern[i]);
   const parts = [`step CPU ${median(cpu).toFixed(2)} ms`, `wall ${median(wall).toFixed(2)} ms`];

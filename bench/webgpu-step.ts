@@ -11,13 +11,13 @@
  * the machine may be shared.
  * Usage: XDG_RUNTIME_DIR=/tmp [DITTO_WEBGPU_PROFILE=1] npx tsx bench/webgpu-step.ts [--steps 8] [--warmup 2] [--profile [--ops] [--profile-steps 2] [--replay [--replay-reps 5]]]
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as dt from '../src/index.ts';
 import * as adv from '../src/advanced.ts';
 import { WebGpuBackend } from '../src/kernels/webgpu/index.ts';
 import { mnistBatch, IMAGE } from './lib/data.ts';
 import { dittoModel } from './lib/models.ts';
+import { threadCpuMs } from './lib/thread-cpu.ts';
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 const args = process.argv.slice(2);
@@ -49,22 +49,6 @@ const source = (n: number): dt.BatchSource => ({
   },
 });
 
-/** CPU ms of the main thread and of all other threads (lavapipe's workers, Dawn, V8 helpers). */
-function cpuMs(): { main: number; other: number } {
-  let main = 0;
-  let other = 0;
-  for (const id of readdirSync('/proc/self/task')) {
-    try {
-      const f = readFileSync(`/proc/self/task/${id}/stat`, 'utf8').split(') ')[1].split(' ');
-      const t = (Number(f[11]) + Number(f[12])) * 10;
-      if (Number(id) === process.pid) main += t;
-      else other += t;
-    } catch {
-      // thread exited
-    }
-  }
-  return { main, other };
-}
 
 type Counters = { dispatches: number; submits: number; uploads: number; readbacks: number; created: number; compiled: number };
 const counters = (): Counters => {
@@ -94,14 +78,14 @@ class StepTimer extends dt.Callback {
   }
 }
 const timer = new StepTimer();
-let cpuAtTimed = cpuMs();
+let cpuAtTimed = threadCpuMs();
 class CpuMark extends dt.Callback {
   override onBatchEnd(batch: number): void {
-    if (batch === WARMUP - 1) cpuAtTimed = cpuMs();
+    if (batch === WARMUP - 1) cpuAtTimed = threadCpuMs();
   }
 }
 await model.fit(source(WARMUP + STEPS), { epochs: 1, verbose: 0, callbacks: [timer, new CpuMark()] });
-const cpuEnd = cpuMs();
+const cpuEnd = threadCpuMs();
 const timed = timer.ms.slice(WARMUP);
 console.log(`steps (ms): warm-up ${timer.ms.slice(0, WARMUP).map((x) => x.toFixed(0)).join(' ')} | timed ${timed.map((x) => x.toFixed(0)).join(' ')}`);
 console.log(`median ${median(timed).toFixed(1)} ms/step, load average ${load()}`);
@@ -157,11 +141,11 @@ if (PROFILE) {
       pass.setBindGroup(0, d.group, [0]);
       for (let i = 0; i < REPLAY; i++) pass.dispatchWorkgroups(...d.groups);
       pass.end();
-      const c0 = cpuMs().other;
+      const c0 = threadCpuMs().other;
       const t0 = performance.now();
       device.queue.submit([enc.finish()]);
       await device.queue.onSubmittedWorkDone();
-      const ms = (cpuMs().other - c0) / REPLAY;
+      const ms = (threadCpuMs().other - c0) / REPLAY;
       if (args.includes('--replay-verbose')) console.log(`${d.label}: ${ms.toFixed(1)} ms cpu, ${((performance.now() - t0) / REPLAY).toFixed(1)} ms wall`);
       total += ms;
       const e = cpu.get(d.label) ?? { ms: 0, n: 0 };

@@ -10,12 +10,13 @@
  *   gradients);
  * - CPU vs WebGPU bit for bit (the agreement harness), forward and gradients.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
 import * as adv from '../../src/advanced.ts';
-import { setNumThreads, setParallelMinWork } from '../../src/kernels/cpu/thread-pool.ts';
+import { setNumThreads } from '../../src/kernels/cpu/thread-pool.ts';
 import { describeAgreement, input, uni, withFiniteSpecials, withSpecials, type AgreementCase } from '../agreement/harness.ts';
 import { expectBitsEqual } from '../util/compare.ts';
+import { cpuWithEveryJobParallel } from '../util/cpu-every-job-parallel.ts';
 import { Lcg } from '../util/gradcheck.ts';
 import { webgpuUnavailable } from '../util/webgpu.ts';
 
@@ -53,14 +54,7 @@ const unfused = (x: dt.Tensor, w: dt.Tensor, b: dt.Tensor, o: dt.Conv2dOptions, 
 };
 
 describe('conv2dBiasAct on the CPU: the bits of conv2d, add and relu', () => {
-  beforeAll(async () => {
-    await dt.setBackend('cpu');
-    setParallelMinWork(1);
-  });
-  afterAll(() => {
-    setParallelMinWork();
-    setNumThreads(2);
-  });
+  cpuWithEveryJobParallel();
 
   for (const threads of [1, 2, 3]) {
     it(`forward and gradients, ${threads} thread${threads > 1 ? 's' : ''}`, async () => {

@@ -10,14 +10,15 @@
  * - statelessDropout and the Dropout layer run it for a full-size mask, the composite for a broadcast one;
  * - clear errors; CPU vs WebGPU bit for bit (the agreement harness), forward and gradients.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
 import * as adv from '../../src/advanced.ts';
 import { dropoutScale, dropoutValues } from '../../src/core/random/dropout.ts';
-import { setNumThreads, setParallelMinWork } from '../../src/kernels/cpu/thread-pool.ts';
+import { setNumThreads } from '../../src/kernels/cpu/thread-pool.ts';
 import { describeAgreement, input, uni, withSpecials, type AgreementCase } from '../agreement/harness.ts';
 import { arr } from '../reference/ops64.ts';
 import { expectBitsEqual } from '../util/compare.ts';
+import { cpuWithEveryJobParallel } from '../util/cpu-every-job-parallel.ts';
 import { expectGradcheck, Lcg, uniform } from '../util/gradcheck.ts';
 import { webgpuUnavailable } from '../util/webgpu.ts';
 
@@ -70,14 +71,7 @@ function cases(): Case[] {
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 describe('dropoutApply on the CPU: the bits of randomUniform, the keep test, mul/div and where', () => {
-  beforeAll(async () => {
-    await dt.setBackend('cpu');
-    setParallelMinWork(1);
-  });
-  afterAll(() => {
-    setParallelMinWork();
-    setNumThreads(2);
-  });
+  cpuWithEveryJobParallel();
 
   for (const threads of [1, 2, 3]) {
     it(`forward and gradient equal the composite's, ${threads} thread${threads > 1 ? 's' : ''}`, async () => {

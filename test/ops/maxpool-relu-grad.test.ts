@@ -12,15 +12,16 @@
  * - WebGPU: the same bits as its own unfused sequence and as the CPU (both shaders: the window
  *   shader for non-overlapping windows, the gather for overlapping ones), kernel and graph.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../src/index.ts';
 import * as adv from '../../src/advanced.ts';
 import { type PoolOptions, maxPool2dGradReluMasked } from '../../src/core/ops/pool.ts';
-import { setNumThreads, setParallelMinWork } from '../../src/kernels/cpu/thread-pool.ts';
+import { setNumThreads } from '../../src/kernels/cpu/thread-pool.ts';
 import { describeAgreement, input, ints, quarters, uni, withSpecials, type AgreementCase, type Gen } from '../agreement/harness.ts';
 import * as N from '../reference/nn64.ts';
 import * as R from '../reference/ops64.ts';
 import { expectBitsEqual } from '../util/compare.ts';
+import { cpuWithEveryJobParallel } from '../util/cpu-every-job-parallel.ts';
 import { type GradCheckSpec, Lcg, describeGradcheck, uniform } from '../util/gradcheck.ts';
 import { describeWebGpu, webgpuUnavailable } from '../util/webgpu.ts';
 
@@ -160,14 +161,7 @@ async function checkGraph(c: GraphCase, seed: number, specials: boolean): Promis
 }
 
 describe('maxPool2dGrad with relu\'s mask on the CPU: the bits of reluGrad(maxPool2dGrad(dy, x), x)', () => {
-  beforeAll(async () => {
-    await dt.setBackend('cpu');
-    setParallelMinWork(1);
-  });
-  afterAll(() => {
-    setParallelMinWork();
-    setNumThreads(2);
-  });
+  cpuWithEveryJobParallel();
 
   for (const threads of [1, 2]) {
     it(`kernel, ${threads} thread${threads > 1 ? 's' : ''}`, async () => {
