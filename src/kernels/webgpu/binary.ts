@@ -8,7 +8,7 @@ import type { DType } from '../../core/dtype.ts';
 import type { OpName } from '../../core/ops/op-attrs.ts';
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
 import type { Binding } from './commands.ts';
-import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, bindingLimits, grid, mergeDims, planChunks, windowBinding, type GpuInfo, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
+import { ELEMENTS_PER_INVOCATION, ParamWriter, WG, grid, mergeDims, planChunks, windowBinding, type GpuInfo, type GpuKernel, type KernelContext, type GpuKernels } from './kernel-util.ts';
 
 /** Op codes of shaders/binary.wgsl (override OP; shared through wgsl-constants.ts). */
 export const BINARY_OP = {
@@ -43,27 +43,19 @@ function broadcastDispatch(ctx: KernelContext, op: string, shader: 'binary' | 'w
   for (let i = 0; i < k; i++) strides.push(broadcastStrides(ins[i].shape, s));
   strides.push(stridesOf(s));
   const m = mergeDims(op, s, strides);
-  // Every operand fits one binding (the usual case): one dispatch binding whole tensors from element 0, the chunk
-  // below with all window bases 0 (the same params and bindings, without building the plan).
-  const { maxWords } = bindingLimits(ctx.limits);
-  let fits = n <= maxWords;
-  for (let i = 0; i < k && fits; i++) fits = ins[i].handle.size <= maxWords;
-  if (fits) {
-    const w = new ParamWriter().strided(m).u32(n, m.shape.length);
-    tail(w);
-    const bindings: Binding[] = [];
-    for (let i = 0; i < k; i++) bindings.push({ buffer: ins[i].handle.buffer, offset: 0, bytes: Math.max(1, ins[i].handle.size) * 4 });
-    bindings.push({ buffer: out.handle.buffer, offset: 0, bytes: Math.max(1, n) * 4 });
-    ctx.stream.dispatch(shader, bindings, w.finish(), grid(Math.ceil(n / ELEMENTS_PER_INVOCATION), WG, ctx.limits), { constants, cost: n });
-    return;
-  }
   const operands = [...ins.map((t, i) => ({ strides: m.strides[i], off: 0, words: t.handle.size })), { strides: m.strides[k], off: 0, words: n }];
   for (const c of planChunks(op, m.shape, operands, ctx.limits)) {
     const len = c.e1 - c.e0;
-    const bases = [...c.windows.slice(0, k).map((w) => w.base), 0, 0].slice(0, 3);
-    const w = new ParamWriter().strided(m, c.e0, [...bases, c.windows[k].base]).u32(len, m.shape.length);
+    // window bases of up to 3 inputs (0 where absent), then the output's; one binding per operand
+    const bases = [0, 0, 0, c.windows[k].base];
+    const bindings: Binding[] = [];
+    for (let i = 0; i < k; i++) {
+      if (i < 3) bases[i] = c.windows[i].base;
+      bindings.push(windowBinding(ins[i].handle.buffer, c.windows[i]));
+    }
+    bindings.push(windowBinding(out.handle.buffer, c.windows[k]));
+    const w = new ParamWriter().strided(m, c.e0, bases).u32(len, m.shape.length);
     tail(w);
-    const bindings = [...ins.map((t, i) => windowBinding(t.handle.buffer, c.windows[i])), windowBinding(out.handle.buffer, c.windows[k])];
     ctx.stream.dispatch(shader, bindings, w.finish(), grid(Math.ceil(len / ELEMENTS_PER_INVOCATION), WG, ctx.limits), { constants, cost: len });
   }
 }
