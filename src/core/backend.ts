@@ -61,6 +61,12 @@ export interface Backend<H = unknown> {
   supports(op: OpName): boolean;
   /** Waits until all queued work has finished. */
   sync(): Promise<void>;
+  /**
+   * Marks the end of one step of work (a batch of fit, evaluate or predict) and waits until the device is at most
+   * about one step behind, so that the host does not queue unbounded work ahead of an asynchronous device. Absent
+   * where `run` finishes the work before it returns (the CPU).
+   */
+  pace?(): Promise<void>;
   /** Releases the device. The backend is unusable afterwards. */
   dispose(): Promise<void>;
 }

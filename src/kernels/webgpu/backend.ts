@@ -215,6 +215,13 @@ export class WebGpuBackend implements Backend<GpuHandle> {
     this.gpu.check('sync');
   }
 
+  /** Ends a step: submits it with a fence and waits (sleeping) until the device has at most this step left to run. */
+  async pace(): Promise<void> {
+    this.gpu.check('pace');
+    await this.stream.mark('pace');
+    this.gpu.check('pace');
+  }
+
   /** Submits recorded work without waiting. */
   flush(): void {
     this.gpu.check('flush');

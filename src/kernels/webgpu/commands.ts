@@ -13,12 +13,19 @@
  *  - Uploads are staged inside the stream (a mapped staging buffer plus a copy command), never
  *    with `queue.writeBuffer`, which would run before commands encoded but not yet submitted and
  *    could overwrite a pooled buffer that pending commands still read.
+ *  - Step marks (`mark`, the backend's `pace`): fit, evaluate and predict mark the end of each
+ *    batch's work with a fence (a 4-byte buffer cleared in that submission; mapping it resolves
+ *    when that submission has run, even while later ones still run) and wait for the mark
+ *    before, so the host records at most one step ahead of the device: the GPU always has the
+ *    next step queued, memory and the sleep below stay bounded by a step, and a progress bar
+ *    shows what the device has done. Without marks the host would record a whole epoch in a
+ *    fraction of a second and then wait for all of it.
  *  - Waits sleep first: Dawn spins the JS thread while a GPU promise is pending, taking a core
  *    from lavapipe. Each dispatch carries a rough cost; a wait sleeps for most of the predicted
- *    time left (cost since the last wait x a learned ns-per-unit rate, less the time since the
- *    first of those dispatches was submitted) before awaiting. Waits for work that compiled
- *    pipelines (first use) neither sleep nor teach the rate, so warm-up does not inflate later
- *    sleeps. DITTO_WEBGPU_SLEEP=0 disables it.
+ *    time left (the cost of what it waits for beyond the last observed completion x a learned
+ *    ns-per-unit rate, less the time the device has worked on it) before awaiting. Waits for work
+ *    that compiled pipelines (first use) neither sleep nor teach the rate, so warm-up does not
+ *    inflate later sleeps. DITTO_WEBGPU_SLEEP=0 disables it; DITTO_WEBGPU_WAIT_LOG=1 logs each wait.
  *  - Profiling (DITTO_WEBGPU_PROFILE=1 and a device with 'timestamp-query'; bench/webgpu-step.ts):
  *    every dispatch gets its own compute pass with timestamps, labelled `<op>/<shader>` (the op
  *    from `label`), and `profile()` returns the GPU time per label. Off by default: passes then
@@ -60,12 +67,19 @@ export interface DispatchOptions {
 }
 
 const SLEEP = process.env.DITTO_WEBGPU_SLEEP !== '0';
+/** DITTO_WEBGPU_WAIT_LOG=1: one line per wait on stderr (cost, rate, predicted, slept, awaited), for tuning. */
+const WAIT_LOG = process.env.DITTO_WEBGPU_WAIT_LOG === '1';
 /** Predicted waits shorter than this (ms) are not worth a sleep. */
 const MIN_SLEEP_MS = 2;
 /** Share of the predicted time slept before awaiting. */
 const SLEEP_FRACTION = 0.85;
-/** Waits for less work than this (cost units) neither sleep nor teach the rate (overhead dominates). */
-const MIN_LEARN_COST = 1e6;
+/**
+ * Waits for less work than this (cost units; ~30 ms on lavapipe) neither sleep nor teach the rate: a wait's fixed
+ * overhead (several ms on lavapipe) would dominate and inflate the rate.
+ */
+const MIN_LEARN_COST = 1e7;
+/** Step marks the host may run ahead of the device (`mark` waits for older ones). */
+const MAX_MARKS_AHEAD = 1;
 /** Fixed cost of a wait (submit, map, copy), excluded when learning the rate. */
 const WAIT_OVERHEAD_MS = 0.5;
 
@@ -98,6 +112,9 @@ export interface StreamStats {
   submits: number;
   uploads: number;
   readbacks: number;
+  /** Step marks made (`mark`), and those whose work is not yet known to have run. */
+  marks: number;
+  marksAhead: number;
 }
 
 /** The least power of two >= `n` (n >= 1). */
@@ -128,13 +145,22 @@ export class CommandStream {
   private nextBufferId = 1;
   private pending = 0;
   private readonly align: number;
-  private readonly st: StreamStats = { dispatches: 0, submits: 0, uploads: 0, readbacks: 0 };
-  /** Cost recorded since the last wait, and the learned cost rate (ns per unit). */
-  private pendingCost = 0;
+  private readonly st: Omit<StreamStats, 'marksAhead'> = { dispatches: 0, submits: 0, uploads: 0, readbacks: 0, marks: 0 };
+  /**
+   * Cost (cumulative, cost units) of the dispatches recorded, submitted, and known to have run (when that was last
+   * observed: doneAt), and the learned cost rate (ns per unit).
+   */
+  private recordedCost = 0;
+  private submittedCost = 0;
+  private doneCost = 0;
+  private doneAt = 0;
   private nsPerUnit = 0;
-  /** When the first batch since the last wait was submitted (null: none yet). */
-  private firstSubmitAt: number | null = null;
+  /** Submissions with work not yet known to have run, as pairs: time submitted, submittedCost after it. */
+  private readonly submits: number[] = [];
   private compiledAtLastWait = 0;
+  /** Step marks not yet waited for (oldest first): the fence and the submitted cost it follows. */
+  private readonly marks: { fence: GPUBuffer; cost: number }[] = [];
+  private readonly freeFences: GPUBuffer[] = [];
   /** Whether dispatches are timed (DITTO_WEBGPU_PROFILE=1). */
   get profiling(): boolean {
     return this.prof !== null;
@@ -230,7 +256,7 @@ export class CommandStream {
     this.pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     this.pending++;
     this.st.dispatches++;
-    this.pendingCost += options.cost ?? groups[0] * groups[1] * groups[2] * 64;
+    this.recordedCost += options.cost ?? groups[0] * groups[1] * groups[2] * 64;
   }
 
   /** The key number and size of `buffer` (looked up once per buffer). */
@@ -329,7 +355,10 @@ export class CommandStream {
     this.uniformUsed = 0;
     this.pending = 0;
     this.st.submits++;
-    this.firstSubmitAt ??= performance.now();
+    if (this.recordedCost > this.submittedCost) {
+      this.submittedCost = this.recordedCost;
+      this.submits.push(performance.now(), this.submittedCost);
+    }
     this.pool.afterSubmit();
   }
 
@@ -341,7 +370,7 @@ export class CommandStream {
     this.flush();
     this.st.readbacks++;
     try {
-      await this.wait(() => rb.mapAsync(MAP_MODE_READ), during);
+      await this.wait(this.submittedCost, () => rb.mapAsync(MAP_MODE_READ), during);
       return rb.getMappedRange(0, size).slice(0, bytes);
     } finally {
       if (rb.mapState === 'mapped') rb.unmap();
@@ -352,26 +381,49 @@ export class CommandStream {
   /** Waits until every submitted command has executed (raced against device loss). */
   async idle(during: string): Promise<void> {
     this.flush();
-    await this.wait(() => this.device.queue.onSubmittedWorkDone(), during);
+    await this.wait(this.submittedCost, () => this.device.queue.onSubmittedWorkDone(), during);
   }
 
   /**
-   * Waits for submitted work: sleeps for most of the predicted time first (so the JS thread does
-   * not spin while the GPU works), then awaits `start()` raced against device loss, and updates
-   * the cost rate from what it observed.
+   * Marks the end of one step's work (submitting it, with a fence) and waits until at most MAX_MARKS_AHEAD marks are
+   * still running: the host stays one step ahead of the device.
    */
-  private async wait<T>(start: () => Promise<T>, during: string): Promise<T> {
-    const cost = this.pendingCost;
-    this.pendingCost = 0;
+  async mark(during: string): Promise<void> {
+    const fence = this.freeFences.pop() ?? this.device.createBuffer({ size: 4, usage: BUF_MAP_READ | BUF_COPY_DST, label: 'ditto step mark' });
+    this.endPass();
+    this.enc().clearBuffer(fence);
+    this.flush();
+    this.marks.push({ fence, cost: this.submittedCost });
+    this.st.marks++;
+    while (this.marks.length > MAX_MARKS_AHEAD) {
+      const m = this.marks.shift()!;
+      if (m.cost > this.doneCost) await this.wait(m.cost, () => m.fence.mapAsync(MAP_MODE_READ), during);
+      if (m.fence.mapState === 'mapped') m.fence.unmap();
+      this.freeFences.push(m.fence);
+    }
+  }
+
+  /**
+   * Waits for the submitted work up to cumulative cost `target` (`start()` resolves when it has run): sleeps for most
+   * of the predicted time first (so the JS thread does not spin while the GPU works), then awaits `start()` raced
+   * against device loss, and updates the cost rate from what it observed.
+   */
+  private async wait<T>(target: number, start: () => Promise<T>, during: string): Promise<T> {
+    const cost = target - this.doneCost;
     const now = performance.now();
-    // The GPU has been working since the first submission after the last wait.
-    const since = this.firstSubmitAt ?? now;
-    this.firstSubmitAt = null;
-    // Pipelines compiled in this batch (first use of a kernel) make its duration unrepresentative.
+    // The device has worked on it since the first submission after the last observed completion (or since then).
+    let since = now;
+    for (let i = 0; i < this.submits.length; i += 2) {
+      if (this.submits[i + 1] > this.doneCost) {
+        since = Math.max(this.submits[i], this.doneAt);
+        break;
+      }
+    }
+    // Pipelines compiled since the last wait (first use of a kernel) make its duration unrepresentative.
     const compiled = this.pipelines.stats().compiled;
     const learn = cost >= MIN_LEARN_COST && compiled === this.compiledAtLastWait;
     this.compiledAtLastWait = compiled;
-    // Predicted time left: the whole batch's predicted duration less what already elapsed.
+    // Predicted time left: what it waits for, at the learned rate, less what already elapsed.
     const remaining = learn && this.nsPerUnit > 0 ? (cost * this.nsPerUnit) / 1e6 - (now - since) : 0;
     const slept = SLEEP && remaining >= MIN_SLEEP_MS;
     if (slept) await new Promise((r) => setTimeout(r, remaining * SLEEP_FRACTION));
@@ -387,6 +439,14 @@ export class CommandStream {
         this.nsPerUnit *= 0.8; // finished while sleeping: predict less next time
       }
     }
+    if (target > this.doneCost) {
+      this.doneCost = target;
+      this.doneAt = t2;
+      let k = 0;
+      while (k < this.submits.length && this.submits[k + 1] <= target) k += 2;
+      this.submits.splice(0, k);
+    }
+    if (WAIT_LOG) console.error(`webgpu wait (${during}): cost ${(cost / 1e6).toFixed(2)}M units, rate ${this.nsPerUnit.toFixed(3)} ns/unit${learn ? '' : ' (not learned)'}, running ${(now - since).toFixed(1)} ms, predicted left ${remaining.toFixed(1)} ms, slept ${slept ? (t1 - now).toFixed(1) : 0} ms, then awaited ${(t2 - t1).toFixed(1)} ms`);
     return result;
   }
 
@@ -417,7 +477,9 @@ export class CommandStream {
   }
 
   stats(): StreamStats {
-    return { ...this.st };
+    let marksAhead = 0;
+    for (const m of this.marks) if (m.cost > this.doneCost) marksAhead++;
+    return { ...this.st, marksAhead };
   }
 
   /** Releases the stream's own buffers. */
@@ -425,6 +487,8 @@ export class CommandStream {
     this.encoder = null;
     this.pass = null;
     for (const b of this.mapped.splice(0)) b.destroy();
+    for (const m of this.marks.splice(0)) m.fence.destroy();
+    for (const f of this.freeFences.splice(0)) f.destroy();
     this.uniform.destroy();
   }
 }

@@ -73,6 +73,8 @@ export async function evaluateRun(model: TrainableModel, c: Compiled, data: Batc
         }
       }
       batch++;
+      // an asynchronous device (WebGPU) runs at most about a batch behind
+      await currentBackend().pace?.();
       if (bar) bar.update(batch, currentBackend().readSync ? await readLogs(local) : {}, false);
     }
     if (batch === 0) throw new ArgumentError('evaluate: the dataset produced no batches');

@@ -8,7 +8,7 @@
  * (checkpoint), train-step.ts (one step), progbar-logger.ts (the progress bar).
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, debug, inTraceStep } from '../../core/internal.ts';
+import { ArgumentError, currentBackend, debug, inTraceStep } from '../../core/internal.ts';
 import { CallbackList, type Logs } from '../callbacks.ts';
 import { withBackup } from '../callbacks/backup-and-restore.ts';
 import type { TrainingRun } from '../checkpoint/training-run.ts';
@@ -106,6 +106,8 @@ async function runFit(model: TrainableModel, x: unknown, y: unknown, options: Fi
           }
         }
         series.add(globalStep + 1);
+        // an asynchronous device (WebGPU) runs at most about a step behind: the host does not queue an epoch ahead
+        await currentBackend().pace?.();
         if (cadence.due()) logs = await readLogs(c);
         await callbacks.call('onBatchEnd', batch, logs);
         batch++;

@@ -5,7 +5,7 @@
  * outputs, the result has the structure of the model's outputs, each concatenated.
  * Part of src/nn: imports src/core only.
  */
-import { ArgumentError, Tensor, assertLive, checkOptions, ops, tidy } from '../../core/internal.ts';
+import { ArgumentError, Tensor, assertLive, checkOptions, currentBackend, ops, tidy } from '../../core/internal.ts';
 import { type Structure, packLike } from '../symbolic.ts';
 import { checkFinite, checkSource, iterate, ownsElements, unpack } from './batches.ts';
 import { positiveInt } from './fit-data.ts';
@@ -32,6 +32,8 @@ export async function predictModel(model: TrainableModel, x: BatchPart | BatchSo
       for (let i = 0; i < end; i += batchSize) {
         const n = Math.min(batchSize, end - i);
         parts.push(tidy(() => model.call(x instanceof Tensor ? ops.slice(x, i, n) : packLike(x, xs.map((t) => ops.slice(t, i, n))), { training: false })));
+        // an asynchronous device (WebGPU) runs at most about a batch behind
+        await currentBackend().pace?.();
       }
     } else {
       checkSource('predict', x);
@@ -50,6 +52,7 @@ export async function predictModel(model: TrainableModel, x: BatchPart | BatchSo
               disposePart(sw);
             }
           }
+          await currentBackend().pace?.();
         }
       } finally {
         await stream?.close();
