@@ -158,6 +158,8 @@ export class CommandStream {
   /** Submissions with work not yet known to have run, as pairs: time submitted, submittedCost after it. */
   private readonly submits: number[] = [];
   private compiledAtLastWait = 0;
+  /** Waits for MIN_LEARN_COST or more since the last one that compiled pipelines. */
+  private warmWaits = 0;
   /** Step marks not yet waited for (oldest first): the fence and the submitted cost it follows. */
   private readonly marks: { fence: GPUBuffer; cost: number }[] = [];
   private readonly freeFences: GPUBuffer[] = [];
@@ -421,7 +423,10 @@ export class CommandStream {
     }
     // Pipelines compiled since the last wait (first use of a kernel) make its duration unrepresentative.
     const compiled = this.pipelines.stats().compiled;
-    const learn = cost >= MIN_LEARN_COST && compiled === this.compiledAtLastWait;
+    // (and so does the wait after one: the first runs of new pipelines on lavapipe are slower)
+    const warm = compiled === this.compiledAtLastWait;
+    const learn = cost >= MIN_LEARN_COST && warm && this.warmWaits > 0;
+    this.warmWaits = !warm ? 0 : cost >= MIN_LEARN_COST ? this.warmWaits + 1 : this.warmWaits;
     this.compiledAtLastWait = compiled;
     // Predicted time left: what it waits for, at the learned rate, less what already elapsed.
     const remaining = learn && this.nsPerUnit > 0 ? (cost * this.nsPerUnit) / 1e6 - (now - since) : 0;
@@ -433,8 +438,9 @@ export class CommandStream {
     if (learn) {
       if (!slept || t2 - t1 > 0.5) {
         // the work outlasted any sleep: the elapsed time (less a fixed overhead) measures it
+        // (at most twice the rate so far: one stall of a busy machine does not make the next waits oversleep)
         const observed = (Math.max(0, t2 - since - WAIT_OVERHEAD_MS) * 1e6) / cost;
-        this.nsPerUnit = this.nsPerUnit > 0 ? 0.7 * this.nsPerUnit + 0.3 * observed : observed;
+        this.nsPerUnit = this.nsPerUnit > 0 ? 0.7 * this.nsPerUnit + 0.3 * Math.min(observed, 2 * this.nsPerUnit) : observed;
       } else {
         this.nsPerUnit *= 0.8; // finished while sleeping: predict less next time
       }
