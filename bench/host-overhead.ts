@@ -10,7 +10,10 @@
  *    label checks). The least noisy host number; works on both backends;
  *  - webgpu backend: the main thread's CPU time per step (/proc/self/task/<pid>/stat, 10 ms ticks summed over
  *    the timed steps: JS, dispatch recording, Dawn, and its spinning in waits), the other threads' (lavapipe),
- *    the wall time inside `backend.run` (recording the dispatches) per step, and the bind groups created per step
+ *    the wall time inside `backend.run` (recording the dispatches) per step, the host work per step (the main
+ *    thread's CPU time, from /proc/thread-self/schedstat, less its CPU time inside the command stream's waits: the
+ *    JavaScript and Dawn calls that record and submit a step, garbage collection included; robust to lavapipe's
+ *    threads taking the cores, unlike wall times), and the bind groups created per step
  *    (mean; a cached one costs nothing) with the wall time spent creating them.
  * Rounds alternate nothing by themselves: to compare two trees, run this script from each, alternating, and
  * compare medians. `--cpu-prof` runs (node --cpu-prof) can be summarised with bench/cpuprof-summary.ts.
@@ -30,7 +33,7 @@ import * as adv from '../src/advanced.ts';
 import type { Backend } from '../src/core/backend.ts';
 import { IMAGE, mnistBatch } from './lib/data.ts';
 import { dittoModel } from './lib/models.ts';
-import { threadCpuMs } from './lib/thread-cpu.ts';
+import { ownCpuNs, threadCpuMs } from './lib/thread-cpu.ts';
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 const args = process.argv.slice(2);
@@ -90,6 +93,25 @@ if (NULL_KERNELS) {
     kernelCalls++;
   } as typeof realRun;
 }
+/**
+ * WebGPU: the main thread's CPU time inside the command stream's waits (sleeping costs none; Dawn's spin loop does),
+ * so that a step's host work is its main-thread CPU time less this: the JavaScript and Dawn calls that record and
+ * submit it, garbage collection included.
+ */
+let waitCpuNs = 0;
+if (BACKEND === 'webgpu') {
+  const stream = (backend as unknown as { stream: object }).stream;
+  const sp = Object.getPrototypeOf(stream) as { wait: (...a: unknown[]) => Promise<unknown> };
+  const realWait = sp.wait;
+  sp.wait = async function (this: unknown, ...a: unknown[]) {
+    const c0 = ownCpuNs();
+    try {
+      return await realWait.apply(this, a);
+    } finally {
+      waitCpuNs += ownCpuNs() - c0;
+    }
+  };
+}
 /** WebGPU: bind groups created (and the wall ms spent creating them) since the last reset. */
 let groupsMade = 0;
 let groupsMs = 0;
@@ -122,7 +144,10 @@ for (let round = 0; round < ROUNDS; round++) {
   const cpu: number[] = [];
   const wall: number[] = [];
   const kern: number[] = [];
+  const hostCpu: number[] = [];
   let calls = 0;
+  let m0 = 0;
+  let w0 = 0;
   let c0 = 0;
   let t0 = 0;
   let k0 = 0;
@@ -133,7 +158,9 @@ for (let round = 0; round < ROUNDS; round++) {
         if (SYNC) await backend.sync();
         const c = cpuNow();
         const t = performance.now();
+        const m = ownCpuNs();
         if (i > WARMUP) {
+          hostCpu.push((m - m0 - (waitCpuNs - w0)) / 1e6);
           cpu.push(c - c0);
           wall.push(t - t0);
           kern.push(kernelMs - k0);
@@ -149,6 +176,8 @@ for (let round = 0; round < ROUNDS; round++) {
         c0 = c;
         t0 = t;
         k0 = kernelMs;
+        m0 = m;
+        w0 = waitCpuNs;
         yield [x, y];
       }
     },
@@ -162,7 +191,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const host = cpu.map((c, i) => c - kern[i]);
   const parts = [`step CPU ${median(cpu).toFixed(2)} ms`, `wall ${median(wall).toFixed(2)} ms`];
   if (BACKEND === 'cpu' && !NULL_KERNELS) parts.push(`in kernels ${median(kern).toFixed(2)} ms`, `host ${median(host).toFixed(2)} ms`);
-  if (BACKEND === 'webgpu' && !NULL_KERNELS) parts.push(`recording (backend.run, wall) ${median(kern).toFixed(2)} ms`, `bind groups created ${(groupsMade / STEPS).toFixed(1)} (${(groupsMs / STEPS).toFixed(2)} ms)`);
+  if (BACKEND === 'webgpu' && !NULL_KERNELS) parts.push(`recording (backend.run, wall) ${median(kern).toFixed(2)} ms`, `host work (main thread CPU outside waits) ${median(hostCpu).toFixed(2)} ms`, `bind groups created ${(groupsMade / STEPS).toFixed(1)} (${(groupsMs / STEPS).toFixed(2)} ms)`);
   parts.push(`main thread ${((th.main - th0.main) / STEPS).toFixed(2)} ms`, `other threads ${((th.other - th0.other) / STEPS).toFixed(2)} ms`);
   parts.push(`${((kernelCalls - calls) / STEPS).toFixed(0)} backend.run calls`);
   console.log(`round ${round + 1}: medians over ${STEPS} steps: ${parts.join(', ')}; load ${load()}`);

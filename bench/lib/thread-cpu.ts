@@ -1,7 +1,8 @@
 /**
  * CPU time of this process's threads from /proc/self/task/<tid>/stat (Linux; 10 ms ticks): the main thread's and
  * all the others' (CPU workers, lavapipe's threads, Dawn, V8 helpers). Used by bench/webgpu-step.ts and
- * bench/host-overhead.ts, where the threads that matter are not the process's own JavaScript.
+ * bench/host-overhead.ts, where the threads that matter are not the process's own JavaScript. `ownCpuNs`: the calling
+ * thread's CPU time in nanoseconds (/proc/thread-self/schedstat), precise enough to time one step's host work.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -20,4 +21,9 @@ export function threadCpuMs(): { main: number; other: number } {
     }
   }
   return { main, other };
+}
+
+/** CPU time of the calling thread in ns (/proc/thread-self/schedstat: time on the CPU). */
+export function ownCpuNs(): number {
+  return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
 }
