@@ -163,7 +163,6 @@ export class CommandStream {
   /** Step marks not yet waited for (oldest first): the fence and the submitted cost it follows. */
   private readonly marks: { fence: GPUBuffer; cost: number }[] = [];
   private readonly freeFences: GPUBuffer[] = [];
-  private markReturnedAt = 0;
   /** Whether dispatches are timed (DITTO_WEBGPU_PROFILE=1). */
   get profiling(): boolean {
     return this.prof !== null;
@@ -398,15 +397,12 @@ export class CommandStream {
     this.flush();
     this.marks.push({ fence, cost: this.submittedCost });
     this.st.marks++;
-    // the host's time for this step (from the last mark's return): the device must not run dry while it records
-    const hostMs = this.markReturnedAt > 0 ? performance.now() - this.markReturnedAt : 0;
     while (this.marks.length > MAX_MARKS_AHEAD) {
       const m = this.marks.shift()!;
-      if (m.cost > this.doneCost) await this.wait(m.cost, () => m.fence.mapAsync(MAP_MODE_READ), during, hostMs);
+      if (m.cost > this.doneCost) await this.wait(m.cost, () => m.fence.mapAsync(MAP_MODE_READ), during);
       if (m.fence.mapState === 'mapped') m.fence.unmap();
       this.freeFences.push(m.fence);
     }
-    this.markReturnedAt = performance.now();
   }
 
   /**
@@ -414,7 +410,7 @@ export class CommandStream {
    * of the predicted time first (so the JS thread does not spin while the GPU works), then awaits `start()` raced
    * against device loss, and updates the cost rate from what it observed.
    */
-  private async wait<T>(target: number, start: () => Promise<T>, during: string, hostMs?: number): Promise<T> {
+  private async wait<T>(target: number, start: () => Promise<T>, during: string): Promise<T> {
     const cost = target - this.doneCost;
     const now = performance.now();
     // The device has worked on it since the first submission after the last observed completion (or since then).
@@ -434,17 +430,8 @@ export class CommandStream {
     this.compiledAtLastWait = compiled;
     // Predicted time left: what it waits for, at the learned rate, less what already elapsed.
     const remaining = learn && this.nsPerUnit > 0 ? (cost * this.nsPerUnit) / 1e6 - (now - since) : 0;
-    // A step mark (hostMs given) has the next step queued behind it, so waking a little after the mark's predicted end
-    // leaves the device busy and finds the fence done (no spinning): it sleeps until then plus up to a quarter of the
-    // queued step, less twice the host's time per step (the device must not run dry while the host records the
-    // next). Other waits (reads, sync) have nothing queued behind them: SLEEP_FRACTION of the prediction.
-    let sleepMs = remaining * SLEEP_FRACTION;
-    if (hostMs !== undefined && remaining > 0) {
-      const queuedMs = ((this.submittedCost - target) * this.nsPerUnit) / 1e6;
-      sleepMs = remaining + Math.max(0, Math.min(0.25 * queuedMs, queuedMs - 2 * hostMs));
-    }
     const slept = SLEEP && remaining >= MIN_SLEEP_MS;
-    if (slept) await new Promise((r) => setTimeout(r, sleepMs));
+    if (slept) await new Promise((r) => setTimeout(r, remaining * SLEEP_FRACTION));
     const t1 = performance.now();
     const result = await this.dev.guard(start(), during);
     const t2 = performance.now();
@@ -455,8 +442,7 @@ export class CommandStream {
         const observed = (Math.max(0, t2 - since - WAIT_OVERHEAD_MS) * 1e6) / cost;
         this.nsPerUnit = this.nsPerUnit > 0 ? 0.7 * this.nsPerUnit + 0.3 * Math.min(observed, 2 * this.nsPerUnit) : observed;
       } else {
-        // finished while sleeping: predict less next time (a mark's sleep goes past its predicted end on purpose)
-        this.nsPerUnit *= hostMs === undefined ? 0.8 : 0.95;
+        this.nsPerUnit *= 0.8; // finished while sleeping: predict less next time
       }
     }
     if (target > this.doneCost) {
