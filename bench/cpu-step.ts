@@ -11,13 +11,19 @@
  * per-op time of each step (CpuBackend.prototype.run patched; wall and CPU time of all threads)
  * and, on 2+ threads, the share of
  * each op's parallel blocks that the workers ran and its blocks per call.
- * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--profile]
+ * --trace (with --profile) adds, per op and step, the pool's own account (thread-pool.ts
+ * setPoolTrace): time in parallel jobs, in jobs run inline and outside any job; per parallel
+ * job, the median time from runJob's call until the worker took the message (wake) and started
+ * its first block (late: summed over the step, a job it never joined counting whole), the main
+ * thread's wait for the worker's last block (wait) and the worker's idle time at the end (idle).
+ * --dump <op> prints each parallel job of the ops named <op...> (us from runJob's call).
+ * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--profile [--trace [--dump conv2dGradInput]]]
  */
 import { loadavg } from 'node:os';
 import * as dt from '../src/index.ts';
 import * as adv from '../src/advanced.ts';
 import { CpuBackend } from '../src/kernels/cpu/index.ts';
-import { parallelBlockCounts } from '../src/kernels/cpu/thread-pool.ts';
+import { type JobTrace, parallelBlockCounts, setPoolTrace, takePoolTrace } from '../src/kernels/cpu/thread-pool.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -27,6 +33,9 @@ const opt = (name: string, dflt: string) => {
 const STEPS = Number(opt('steps', '7'));
 const THREADS = opt('threads', '1,2').split(',').map(Number);
 const PROFILE = args.includes('--profile');
+const TRACE = PROFILE && args.includes('--trace');
+/** --dump <op>: with --trace, one line per parallel job of the ops whose key starts with <op> (times in us from runJob's call). */
+const DUMP = opt('dump', '');
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,10 +46,36 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /** Per-op time (ms), parallel blocks and blocks the main thread ran, recorded while `profiling` is on. */
 const opTimes = new Map<string, { ms: number; cpu: number; n: number; blocks: number; main: number }>();
+/** Per op (--trace), in ms summed over the measured steps, and each parallel job's wake latency (us). */
+interface OpTrace { par: number; inline: number; late: number; wait: number; idle: number; jobs: number; wakes: number[] }
+const opTraces = new Map<string, OpTrace>();
+if (TRACE) setPoolTrace(true);
+
+function addTrace(key: string, jobs: JobTrace[]): void {
+  const e = opTraces.get(key) ?? { par: 0, inline: 0, late: 0, wait: 0, idle: 0, jobs: 0, wakes: [] };
+  for (const j of jobs) {
+    const ms = (j.end - j.start) / 1000;
+    if (DUMP && key.startsWith(DUMP) && j.parallel) console.log(`dump ${j.task} n=${j.nBlocks} main=${j.mainBlocks} mainFirst=${(j.mainFirst - j.start).toFixed(0)} mainLast=${(j.mainLast - j.start).toFixed(0)} end=${(j.end - j.start).toFixed(0)} ` + j.workers.map((w) => `wake=${(w.wake - j.start).toFixed(0)} first=${(w.first - j.start).toFixed(0)} last=${(w.last - j.start).toFixed(0)} blocks=${w.blocks}`).join(' '));
+    if (!j.parallel) {
+      e.inline += ms;
+      continue;
+    }
+    e.par += ms;
+    e.jobs++;
+    e.wait += (j.end - (j.mainBlocks ? j.mainLast : j.start)) / 1000;
+    for (const w of j.workers) {
+      if (w.wake > 0) e.wakes.push(w.wake - j.start);
+      e.late += w.blocks ? (w.first - j.start) / 1000 : ms;
+      if (w.blocks) e.idle += Math.max(0, j.end - w.last) / 1000;
+    }
+  }
+  opTraces.set(key, e);
+}
 let profiling = false;
 if (PROFILE) {
   const run = CpuBackend.prototype.run;
   CpuBackend.prototype.run = function (this: CpuBackend, op, inputs, attrs, out) {
+    if (TRACE) takePoolTrace();
     const b0 = parallelBlockCounts();
     const c0 = profiling ? process.cpuUsage() : null;
     const t = performance.now();
@@ -57,6 +92,7 @@ if (PROFILE) {
     e.blocks += b1.blocks - b0.blocks;
     e.main += b1.main - b0.main;
     opTimes.set(key, e);
+    if (TRACE) addTrace(key, takePoolTrace());
   } as typeof run;
 }
 
@@ -126,6 +162,7 @@ async function trainSteps(threads: number, warm: number, steps: number): Promise
 
 for (const threads of THREADS) {
   opTimes.clear();
+  opTraces.clear();
   const before = parallelBlockCounts();
   const times = await trainSteps(threads, 2, STEPS);
   const after = parallelBlockCounts();
@@ -137,6 +174,24 @@ for (const threads of THREADS) {
     for (const [k, v] of rows) {
       const share = v.blocks ? `workers ${(100 * (1 - v.main / v.blocks)).toFixed(0).padStart(3)}% of ${(v.blocks / v.n).toFixed(0).padStart(4)} blocks` : ' '.repeat(24);
       console.log(`  ${(v.ms / STEPS).toFixed(2).padStart(8)} ms (CPU ${(v.cpu / STEPS).toFixed(2).padStart(5)})  x${(v.n / STEPS).toFixed(0)}  ${threads > 1 ? `${share}  ` : ''}${k}`);
+    }
+    if (TRACE && threads > 1) {
+      console.log('  pool trace, ms per step: par = in parallel jobs, inline = jobs run on the main thread alone, out = outside jobs;');
+      console.log('  late = worker not yet running (from runJob), wait = main thread waiting for the worker, idle = worker done before the job; wake = median us to the worker taking the job');
+      const all = { par: 0, inline: 0, out: 0, late: 0, wait: 0, idle: 0, jobs: 0 };
+      const traced = [...opTraces.entries()].sort((a, b) => (b[1].late + b[1].wait + b[1].idle) - (a[1].late + a[1].wait + a[1].idle));
+      for (const [k, t] of traced) {
+        const v = opTimes.get(k);
+        if (!v) continue;
+        const out = v.ms - t.par - t.inline;
+        all.par += t.par; all.inline += t.inline; all.out += out; all.late += t.late; all.wait += t.wait; all.idle += t.idle; all.jobs += t.jobs;
+        if (t.par + t.inline < 0.05 * STEPS && out < 0.1 * STEPS) continue;
+        const wake = t.wakes.length ? median(t.wakes).toFixed(0) : '-';
+        const f = (x: number) => (x / STEPS).toFixed(2).padStart(6);
+        console.log(`  par ${f(t.par)} inline ${f(t.inline)} out ${f(out)} | jobs ${(t.jobs / STEPS).toFixed(0).padStart(2)} late ${f(t.late)} wait ${f(t.wait)} idle ${f(t.idle)} wake ${wake.padStart(5)}  ${k}`);
+      }
+      const f = (x: number) => (x / STEPS).toFixed(2);
+      console.log(`  all ops: par ${f(all.par)} inline ${f(all.inline)} out ${f(all.out)} | ${(all.jobs / STEPS).toFixed(0)} parallel jobs a step, late ${f(all.late)} wait ${f(all.wait)} idle ${f(all.idle)}`);
     }
   }
 }

@@ -24,8 +24,23 @@ export const BELL_PARK_MS = 0;
 
 /** A job posted to the workers: blocks 0..nBlocks-1 of `job` for task `task`, `block` units each. */
 export type JobMessage<T extends TaskName = TaskName> = {
-  [K in T]: { task: K; job: TaskJobs[K]; ctl: SharedArrayBuffer; nBlocks: number; block: number };
+  [K in T]: { task: K; job: TaskJobs[K]; ctl: SharedArrayBuffer; nBlocks: number; block: number; trace?: SharedArrayBuffer };
 }[T];
+
+/**
+ * A traced job's worker words (thread-pool.ts setPoolTrace; a Float64Array over JobMessage.trace,
+ * TRACE_STRIDE words per worker w at (w - 1) * TRACE_STRIDE): when the worker took the message,
+ * started its first block and finished its last (microseconds, the hrtime clock that every thread
+ * shares), and how many blocks it ran. Written before the block is counted in ctl[DONE].
+ */
+export const TRACE_WAKE = 0;
+export const TRACE_FIRST = 1;
+export const TRACE_LAST = 2;
+export const TRACE_BLOCKS = 3;
+export const TRACE_STRIDE = 4;
+
+/** Microseconds on the hrtime clock (the same on every thread): the trace's time stamps. */
+export const traceNow = (): number => Number(process.hrtime.bigint()) / 1000;
 
 /** A worker's workerData. */
 export interface WorkerData {

@@ -35,7 +35,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError, BackendError } from '../../core/errors.ts';
-import { BELL_PARK_MS, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData } from './pool-protocol.ts';
+import {
+  BELL_PARK_MS, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
+} from './pool-protocol.ts';
 import { type SplitTaskName, type TaskJobs, type TaskName, isTaskName, runTask, wasmModulesForWorkers } from './tasks.ts';
 
 /** Bytes of each thread's slot in the shared error-message buffer. */
@@ -196,6 +198,43 @@ export function sharedScratch(key: string, floats: number): Float32Array {
   return s.length === floats ? s : s.subarray(0, floats);
 }
 
+/**
+ * One job's timing while tracing is on (setPoolTrace; bench/cpu-step.ts --trace), in microseconds
+ * on the hrtime clock every thread shares. Inline jobs (run on the main thread alone) have
+ * parallel false and only start, end and mainBlocks. For each worker that took part: when it
+ * took the message (wake; 0 if it never did before the job ended), started its first block and
+ * finished its last (0 if it ran none), and its block count.
+ */
+export interface JobTrace {
+  task: TaskName;
+  nBlocks: number;
+  work: number;
+  parallel: boolean;
+  /** runJob called. */
+  start: number;
+  /** The main thread starts its first block (0 if it ran none) and finishes its last. */
+  mainFirst: number;
+  mainLast: number;
+  /** runJob returns. */
+  end: number;
+  mainBlocks: number;
+  workers: { wake: number; first: number; last: number; blocks: number }[];
+}
+
+let traces: JobTrace[] | null = null;
+
+/** Starts (true) or stops recording a JobTrace per job; off by default (it then costs one test per job). */
+export function setPoolTrace(on: boolean): void {
+  traces = on ? [] : null;
+}
+
+/** The jobs traced since the last call (or since tracing started). */
+export function takePoolTrace(): JobTrace[] {
+  const t = traces ?? [];
+  if (traces) traces = [];
+  return t;
+}
+
 let nextSeq = 1;
 
 /** A fresh job number: each job's identity for the per-thread packed-operand caches. */
@@ -233,15 +272,21 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
   const threads = getNumThreads();
   const parallel = threads > 1 && (nBlocks > 1 || o.workersOnly) && (o.work >= parallelMinWork || o.workersOnly) && o.out.buffer instanceof SharedArrayBuffer;
   if (!parallel) {
+    const t0 = traces ? traceNow() : 0;
     for (let i = 0; i < nBlocks; i++) runTask(task, job, i, block);
+    if (traces) {
+      const t1 = traceNow();
+      traces.push({ task, nBlocks, work: o.work, parallel: false, start: t0, mainFirst: t0, mainLast: t1, end: t1, mainBlocks: nBlocks, workers: [] });
+    }
     return;
   }
+  const tr = traces ? { start: traceNow(), buf: new Float64Array(new SharedArrayBuffer(8 * TRACE_STRIDE * (threads - 1))), mainFirst: 0, mainLast: 0, mainBlocks: 0 } : null;
   const p = poolOf(threads - 1);
   parallelJobs++;
   parallelBlocks += nBlocks;
   const ctl = new Int32Array(new SharedArrayBuffer(16));
   const helpers = Math.min(p.workers.length, o.workersOnly ? nBlocks : nBlocks - 1);
-  const msg: JobMessage<T> = { task, job, ctl: ctl.buffer, nBlocks, block };
+  const msg: JobMessage<T> = tr ? { task, job, ctl: ctl.buffer, nBlocks, block, trace: tr.buf.buffer as SharedArrayBuffer } : { task, job, ctl: ctl.buffer, nBlocks, block };
   for (let w = 0; w < helpers; w++) {
     p.workers[w].postMessage(msg);
     // a parked worker wakes on its doorbell and takes the message from its port; one in its event loop gets it as an event
@@ -264,12 +309,14 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
       const i = Atomics.add(ctl, CTL_NEXT, 1);
       if (i >= nBlocks) break;
       mainBlocks++;
+      if (tr && tr.mainBlocks++ === 0) tr.mainFirst = traceNow();
       try {
         runTask(task, job, i, block);
       } catch (e) {
         mainError = e;
         stop();
       }
+      if (tr) tr.mainLast = traceNow();
       Atomics.add(ctl, CTL_DONE, 1);
       if (mainError) break;
     }
@@ -288,6 +335,14 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
       throw new BackendError(`cpu: no worker thread finished a block of a '${task}' job for ${WATCHDOG_MS / 1000} s (a worker died?); the worker pool restarts on the next parallel op`);
     }
     Atomics.wait(ctl, CTL_DONE, done, SLICE_MS);
+  }
+  if (tr && traces) {
+    const workers = [];
+    for (let w = 0; w < helpers; w++) {
+      const b = w * TRACE_STRIDE;
+      workers.push({ wake: tr.buf[b + TRACE_WAKE], first: tr.buf[b + TRACE_FIRST], last: tr.buf[b + TRACE_LAST], blocks: tr.buf[b + TRACE_BLOCKS] });
+    }
+    traces.push({ task, nBlocks, work: o.work, parallel: true, start: tr.start, mainFirst: tr.mainFirst, mainLast: tr.mainLast, end: traceNow(), mainBlocks: tr.mainBlocks, workers });
   }
   if (mainError) throw mainError;
   const failed = Atomics.load(ctl, CTL_ERR);

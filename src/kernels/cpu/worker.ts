@@ -15,7 +15,9 @@
  * Part of src/kernels/cpu: imports tasks.ts, wasm-builder.ts and pool-protocol.ts.
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { BELL_PARK_MS, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData } from './pool-protocol.ts';
+import {
+  BELL_PARK_MS, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
+} from './pool-protocol.ts';
 import { type JobArrival, isTaskName, runTask, setJobArrival, setThreadIndex } from './tasks.ts';
 import { adoptModules } from './wasm-builder.ts';
 
@@ -57,6 +59,10 @@ function runJobMessage(msg: JobMessage): void {
   const n = msg.nBlocks;
   current = ctl;
   currentTask = msg.task;
+  // a traced job (thread-pool.ts setPoolTrace): this worker's stamps, written before each block is counted
+  const tr = msg.trace ? new Float64Array(msg.trace) : null;
+  const t0 = (index - 1) * TRACE_STRIDE;
+  if (tr) tr[t0 + TRACE_WAKE] = traceNow();
   try {
     if (!isTaskName(msg.task)) {
       fail(ctl, `CPU worker thread ${index}: unknown task '${msg.task}'`);
@@ -68,6 +74,7 @@ function runJobMessage(msg: JobMessage): void {
       if (i >= n) break;
       let ok = false;
       inBlock = true;
+      if (tr && tr[t0 + TRACE_BLOCKS] === 0) tr[t0 + TRACE_FIRST] = traceNow();
       try {
         runTask(msg.task, msg.job, i, msg.block);
         ok = true;
@@ -75,6 +82,10 @@ function runJobMessage(msg: JobMessage): void {
         fail(ctl, `CPU worker thread ${index} failed in a '${msg.task}' job: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
       }
       inBlock = false;
+      if (tr) {
+        tr[t0 + TRACE_LAST] = traceNow();
+        tr[t0 + TRACE_BLOCKS]++;
+      }
       if (Atomics.add(ctl, CTL_DONE, 1) + 1 === n || !ok) Atomics.notify(ctl, CTL_DONE);
       if (!ok) break;
     }

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
-import { getNumThreads, poolSize, runJob, runSplit, setNumThreads, setParkMs, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
+import { getNumThreads, poolSize, runJob, runSplit, setNumThreads, setParkMs, setPoolTrace, shutdownPool, takePoolTrace } from '../../../src/kernels/cpu/thread-pool.ts';
 import { runTs } from '../../util/subprocess.ts';
 
 const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
@@ -111,6 +111,34 @@ describe('CPU worker pool', () => {
     expect(() => runJob('test.exit', {}, 4, { work: 1e9, out, workersOnly: true })).toThrow(/exited \(code 3\) during a 'test.exit' job/);
     runJob('test.record', { out }, 4, { work: 1e9, out, workersOnly: true });
     expect([...out]).toEqual([1, 1, 1, 1]);
+  });
+
+  it('the trace accounts for every block and orders each thread\'s stamps; off, it records nothing', () => {
+    setNumThreads(2);
+    const out = shared(64);
+    runJob('test.record', { out }, 2, { work: 1e9, out, workersOnly: true });
+    setPoolTrace(true);
+    try {
+      runJob('test.record', { out, spinMs: 1 }, 64, { work: 1e9, out });
+      const small = shared(3);
+      runJob('test.record', { out: small }, 3, { work: 1, out: small });
+      const [par, inline] = takePoolTrace();
+      expect(par.parallel).toBe(true);
+      expect(par.nBlocks).toBe(64);
+      const w = par.workers[0];
+      expect(par.mainBlocks + w.blocks).toBe(64);
+      expect(par.mainBlocks).toBe([...out].filter((t) => t === 0).length);
+      expect(w.blocks).toBe([...out].filter((t) => t === 1).length);
+      expect(par.start).toBeLessThanOrEqual(par.end);
+      if (par.mainBlocks) expect(par.start <= par.mainFirst && par.mainFirst <= par.mainLast && par.mainLast <= par.end).toBe(true);
+      if (w.blocks) expect(par.start <= w.wake && w.wake <= w.first && w.first <= w.last && w.last <= par.end).toBe(true);
+      expect(inline).toMatchObject({ parallel: false, nBlocks: 3, mainBlocks: 3, workers: [] });
+      expect(takePoolTrace()).toEqual([]);
+    } finally {
+      setPoolTrace(false);
+    }
+    runJob('test.record', { out }, 64, { work: 1e9, out });
+    expect(takePoolTrace()).toEqual([]);
   });
 
   it('an unknown task is a BackendError', () => {
