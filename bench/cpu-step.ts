@@ -19,6 +19,7 @@
  * --dump <op> prints each parallel job of the ops named <op...> (us from runJob's call).
  * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--profile [--trace [--dump conv2dGradInput]]]
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as dt from '../src/index.ts';
 import * as adv from '../src/advanced.ts';
@@ -51,6 +52,9 @@ interface OpTrace { par: number; inline: number; late: number; wait: number; idl
 const opTraces = new Map<string, OpTrace>();
 if (TRACE) setPoolTrace(true);
 
+/** Start and end (us) of every parallel job while profiling (--trace), for the gaps between them. */
+const spans: [number, number][] = [];
+
 function addTrace(key: string, jobs: JobTrace[]): void {
   const e = opTraces.get(key) ?? { par: 0, inline: 0, late: 0, wait: 0, idle: 0, jobs: 0, wakes: [] };
   for (const j of jobs) {
@@ -62,6 +66,7 @@ function addTrace(key: string, jobs: JobTrace[]): void {
     }
     e.par += ms;
     e.jobs++;
+    spans.push([j.start, j.end]);
     e.wait += (j.end - (j.mainBlocks ? j.mainLast : j.start)) / 1000;
     for (const w of j.workers) {
       if (w.wake > 0) e.wakes.push(w.wake - j.start);
@@ -124,26 +129,40 @@ for (let i = 0; i < 4; i++) {
 
 /** CPU time (ms, all threads of the process) of each measured step of the last trainSteps call. */
 let cpuTimes: number[] = [];
+/** The main thread's run-queue wait (ms: runnable, but no core free) in each measured step (Linux; else empty). */
+let queueWaits: number[] = [];
+const queueWaitMs = (): number => {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[1]) / 1e6;
+  } catch {
+    return NaN;
+  }
+};
 
 /** Runs `warm` + `steps` training steps on `threads` threads; returns the measured step times. */
 async function trainSteps(threads: number, warm: number, steps: number): Promise<number[]> {
   cpuTimes = [];
+  queueWaits = [];
   dt.config.setNumThreads(threads);
   const times: number[] = [];
   let t0 = 0;
   let c0 = process.cpuUsage();
+  let q0 = 0;
   let batch = 0;
   class Timer extends dt.Callback {
     override onBatchBegin(): void {
       profiling = PROFILE && batch >= warm;
       t0 = performance.now();
       c0 = process.cpuUsage();
+      q0 = queueWaitMs();
     }
     override onBatchEnd(): void {
       if (batch++ >= warm) {
         times.push(performance.now() - t0);
         const c = process.cpuUsage(c0);
         cpuTimes.push((c.user + c.system) / 1000);
+        const q = queueWaitMs() - q0;
+        if (q === q) queueWaits.push(q);
       }
       profiling = false;
     }
@@ -163,12 +182,13 @@ async function trainSteps(threads: number, warm: number, steps: number): Promise
 for (const threads of THREADS) {
   opTimes.clear();
   opTraces.clear();
+  spans.length = 0;
   const before = parallelBlockCounts();
   const times = await trainSteps(threads, 2, STEPS);
   const after = parallelBlockCounts();
   const blocks = after.blocks - before.blocks;
   const share = blocks ? ` workers ran ${(100 * (1 - (after.main - before.main) / blocks)).toFixed(0)}% of ${blocks} parallel blocks;` : '';
-  console.log(`train step, ${threads} thread${threads > 1 ? 's' : ''}: median ${median(times).toFixed(1)} ms  (steps: ${fmt(times)}; CPU time of all threads: median ${median(cpuTimes).toFixed(0)} ms;${share} load ${load()})`);
+  console.log(`train step, ${threads} thread${threads > 1 ? 's' : ''}: median ${median(times).toFixed(1)} ms  (steps: ${fmt(times)}; CPU time of all threads: median ${median(cpuTimes).toFixed(0)} ms;${share}${queueWaits.length ? ` main thread waiting for a core: median ${median(queueWaits).toFixed(2)} ms a step;` : ''} load ${load()})`);
   if (PROFILE) {
     const rows = [...opTimes.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
     for (const [k, v] of rows) {
@@ -191,6 +211,13 @@ for (const threads of THREADS) {
         console.log(`  par ${f(t.par)} inline ${f(t.inline)} out ${f(out)} | jobs ${(t.jobs / STEPS).toFixed(0).padStart(2)} late ${f(t.late)} wait ${f(t.wait)} idle ${f(t.idle)} wake ${wake.padStart(5)}  ${k}`);
       }
       const f = (x: number) => (x / STEPS).toFixed(2);
+      const wakes = [...opTraces.values()].flatMap((t) => t.wakes).sort((a, b) => a - b);
+      const qw = (p: number) => wakes[Math.min(wakes.length - 1, Math.floor(p * wakes.length))].toFixed(0);
+      const missed = all.jobs - wakes.length;
+      if (wakes.length) console.log(`  wake (us from runJob to the worker taking the job): p10 ${qw(0.1)} p25 ${qw(0.25)} median ${qw(0.5)} p75 ${qw(0.75)} p90 ${qw(0.9)}; jobs over before it did: ${(missed / STEPS).toFixed(1)} a step`);
+      const gaps = spans.slice(1).map(([s0], i) => s0 - spans[i][1]).filter((g) => g < 20_000).sort((a, b) => a - b);
+      const q = (p: number) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))].toFixed(0);
+      if (gaps.length) console.log(`  gaps between consecutive parallel jobs of a step (us): p25 ${q(0.25)} median ${q(0.5)} p75 ${q(0.75)} p90 ${q(0.9)}`);
       console.log(`  all ops: par ${f(all.par)} inline ${f(all.inline)} out ${f(all.out)} | ${(all.jobs / STEPS).toFixed(0)} parallel jobs a step, late ${f(all.late)} wait ${f(all.wait)} idle ${f(all.idle)}`);
     }
   }

@@ -21,6 +21,14 @@ export const CTL_ERR = 2;
  */
 export const BELL_STRIDE = 16;
 export const BELL_PARK_MS = 0;
+/**
+ * Word BELL_SPIN_US: how long (microseconds) a worker that just finished a job polls its doorbell
+ * (Atomics.load, no system call) before it parks in Atomics.wait: a job posted meanwhile (the next
+ * op of a training step, typically 0.1-0.2 ms later) starts without a thread wake-up.
+ */
+export const BELL_SPIN_US = 1;
+/** Word BELL_SPIN_GATED: 1 = spin only where spin-gate.ts allows it (the default), 0 = always (a test hook). */
+export const BELL_SPIN_GATED = 2;
 
 /** A job posted to the workers: blocks 0..nBlocks-1 of `job` for task `task`, `block` units each. */
 export type JobMessage<T extends TaskName = TaskName> = {

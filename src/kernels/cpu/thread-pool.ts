@@ -36,8 +36,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError, BackendError } from '../../core/errors.ts';
 import {
-  BELL_PARK_MS, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
+  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
 } from './pool-protocol.ts';
+import { spinAllowed } from './spin-gate.ts';
 import { type SplitTaskName, type TaskJobs, type TaskName, isTaskName, runTask, wasmModulesForWorkers } from './tasks.ts';
 
 /** Bytes of each thread's slot in the shared error-message buffer. */
@@ -49,6 +50,29 @@ const WATCHDOG_MS = 120_000;
 /** An idle worker stays parked on its doorbell this long before it goes back to its event loop. */
 const PARK_MS = 500;
 let parkMs = PARK_MS;
+/**
+ * How long (us) a worker polls its doorbell after a job before parking, and the main thread polls
+ * a job's done count before it sleeps in Atomics.wait for the workers' last blocks: most gaps
+ * between the parallel jobs of a training step are 0.05-0.2 ms, and a sleeping thread's wake-up
+ * costs 50 us to several ms on a virtual machine. 0 turns the spins off. DITTO_CPU_SPIN_US
+ * (environment) overrides the default.
+ */
+const SPIN_US = 300;
+
+function spinFromEnv(): number {
+  const env = process.env.DITTO_CPU_SPIN_US;
+  if (env === undefined || env === '') return SPIN_US;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 0 || n > 100_000) {
+    throw new ArgumentError(`DITTO_CPU_SPIN_US: expected an integer in [0, 100000]. Received: DITTO_CPU_SPIN_US=${JSON.stringify(env)}`);
+  }
+  return n;
+}
+/** A spin stops when the clock jumps this much (ms) between two reads: the thread was preempted. */
+const SPIN_JUMP_MS = 0.05;
+let workerSpinUs = spinFromEnv();
+let mainSpinUs = workerSpinUs;
+let spinGated = true;
 
 let requestedThreads: number | null = null;
 
@@ -114,6 +138,8 @@ function startPool(size: number): Pool {
   const errors = new SharedArrayBuffer(SLOT_BYTES * (size + 1));
   const bells = new Int32Array(new SharedArrayBuffer(4 * BELL_STRIDE * (size + 1)));
   bells[BELL_PARK_MS] = parkMs;
+  bells[BELL_SPIN_US] = workerSpinUs;
+  bells[BELL_SPIN_GATED] = spinGated ? 1 : 0;
   const p: Pool = { workers: [], errors, bells, failure: null, closing: false };
   // the main thread's compiled WebAssembly modules: every thread shares the code and its tier-up
   const wasm = wasmModulesForWorkers();
@@ -164,6 +190,21 @@ export function shutdownPool(): Promise<void> {
 export function setParkMs(ms = PARK_MS): void {
   parkMs = ms;
   if (pool) Atomics.store(pool.bells, BELL_PARK_MS, ms);
+}
+
+/**
+ * Test and benchmark hook: the spins (us) of a worker after a job and of the main thread before it
+ * sleeps waiting for the workers (see SPIN_US), and whether they are gated (spin-gate.ts: only
+ * while the thread gets a core at once) or always run; no argument restores the defaults.
+ */
+export function setSpinUs(worker = spinFromEnv(), main = worker, gated = true): void {
+  workerSpinUs = worker;
+  mainSpinUs = main;
+  spinGated = gated;
+  if (pool) {
+    Atomics.store(pool.bells, BELL_SPIN_US, worker);
+    Atomics.store(pool.bells, BELL_SPIN_GATED, gated ? 1 : 0);
+  }
 }
 
 /** Number of live pool workers (for tests). */
@@ -323,10 +364,20 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
   }
   let lastDone = -1;
   let lastProgress = Date.now();
+  // poll first (mainSpinUs): the workers' last blocks usually end within a block's time, and a sleeping main thread wakes late
+  // (cut short when the clock jumps: this thread lost its core, and spinning would delay the worker that shares it)
+  let spinAt = mainSpinUs > 0 ? performance.now() : 0;
+  if (spinAt !== 0 && spinGated && !spinAllowed(spinAt)) spinAt = 0;
+  const spinEnd = spinAt + mainSpinUs / 1000;
   for (;;) {
     if (Atomics.load(ctl, CTL_ERR) !== 0) stop();
     const done = Atomics.load(ctl, CTL_DONE);
     if (done >= claimed) break;
+    if (spinAt !== 0) {
+      const t = performance.now();
+      spinAt = t < spinEnd && (t - spinAt < SPIN_JUMP_MS || !spinGated) ? t : 0;
+      if (spinAt !== 0) continue;
+    }
     if (done !== lastDone) {
       lastDone = done;
       lastProgress = Date.now();

@@ -5,7 +5,7 @@
  * For each posted job { task, job, ctl, nBlocks, block } the worker claims blocks with
  * Atomics.add(ctl[NEXT]) until none is left, runs each with TASKS[task], and counts it in
  * ctl[DONE] (notifying the main thread when it finished the last block). After a job the worker
- * parks on its doorbell (Atomics.wait: woken within microseconds) and takes the next job from its
+ * polls its doorbell briefly (a spin of BELL_SPIN_US), then parks on it (Atomics.wait: woken within microseconds) and takes the next job from its
  * port synchronously (receiveMessageOnPort); after an idle while it returns to its event loop,
  * where the next job arrives as a 'message' event (slower to wake). A failure (an exception,
  * or process.exit during a job) is recorded before its block is counted: ctl[ERR] = 1 + the
@@ -16,10 +16,11 @@
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
-  BELL_PARK_MS, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
+  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
 } from './pool-protocol.ts';
 import { type JobArrival, isTaskName, runTask, setJobArrival, setThreadIndex } from './tasks.ts';
 import { adoptModules } from './wasm-builder.ts';
+import { spinAllowed } from './spin-gate.ts';
 
 const { index, errors, slotBytes, wasm, bells: bellWords } = workerData as WorkerData;
 if (parentPort === null) throw new Error('worker.ts runs only as a CPU pool worker thread');
@@ -95,12 +96,16 @@ function runJobMessage(msg: JobMessage): void {
   }
 }
 
+/** A spin stops when the clock jumps this much (ms) between two reads: the thread was preempted. */
+const SPIN_JUMP_MS = 0.05;
+
 /** The job that woke this worker from its event loop (serve takes it). */
 let pending: JobMessage | null = null;
 
 /**
- * Runs the pending job (from the event loop), then stays parked on this worker's doorbell, taking
- * each next job synchronously from the port as soon as the bell rings, until no job came for
+ * Runs the pending job (from the event loop), then polls this worker's doorbell for
+ * bells[BELL_SPIN_US] microseconds and stays parked on it after that, taking each next job
+ * synchronously from the port as soon as the bell rings, until no job came for
  * bells[BELL_PARK_MS] ms; then returns to the event loop (idle: no CPU, and the process may exit).
  * determinism: how a job arrives never changes which outputs a block computes.
  */
@@ -109,21 +114,46 @@ function serve(): void {
   pending = null;
   let arrival: JobArrival = 'event';
   let idleSince = 0;
+  /** Whether this idle period's spin is over (it runs once, right after a job). */
+  let spun = true;
+  /** Whether the spin saw the bell ring (the job is then taken as 'spin'). */
+  let caught = false;
   for (;;) {
     if (msg !== null) {
       setJobArrival(arrival);
       runJobMessage(msg);
       msg = null;
       idleSince = performance.now();
+      spun = false;
     }
     // read the bell before looking at the port: a job posted after the look rings a newer bell
     const seen = Atomics.load(bells, bell);
     const next = receiveMessageOnPort(port);
     if (next !== undefined) {
       msg = next.message as JobMessage;
-      arrival = 'bell';
+      // 'spin': taken without parking while spins are on (during the spin, or already there when the last job ended)
+      arrival = caught || (!spun && Atomics.load(bells, BELL_SPIN_US) > 0) ? 'spin' : 'bell';
+      caught = false;
       continue;
     }
+    // a short bounded spin first (bells[BELL_SPIN_US] after the last job): a job posted meanwhile
+    // starts without a wake-up; a ring shows as a new bell word, whose message is then on the port
+    // (cut short when the clock jumps: this thread lost its core, so the cores are oversubscribed
+    // and spinning would only delay the thread that shares ours)
+    if (!spun && Atomics.load(bells, BELL_SPIN_US) > 0) {
+      spun = true;
+      const gated = Atomics.load(bells, BELL_SPIN_GATED) !== 0;
+      if (gated && !spinAllowed(performance.now())) continue;
+      const spinEnd = idleSince + Atomics.load(bells, BELL_SPIN_US) / 1000;
+      const jump = gated ? SPIN_JUMP_MS : Infinity;
+      let t = performance.now();
+      for (let prev = t; Atomics.load(bells, bell) === seen && t < spinEnd && t - prev < jump; prev = t) t = performance.now();
+      if (Atomics.load(bells, bell) !== seen) {
+        caught = true;
+        continue;
+      }
+    }
+    spun = true;
     const left = Atomics.load(bells, BELL_PARK_MS) - (performance.now() - idleSince);
     if (left <= 0) return;
     Atomics.wait(bells, bell, seen, left);

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
-import { getNumThreads, poolSize, runJob, runSplit, setNumThreads, setParkMs, setPoolTrace, shutdownPool, takePoolTrace } from '../../../src/kernels/cpu/thread-pool.ts';
+import { getNumThreads, poolSize, runJob, runSplit, setNumThreads, setParallelMinWork, setParkMs, setPoolTrace, setSpinUs, shutdownPool, takePoolTrace } from '../../../src/kernels/cpu/thread-pool.ts';
 import { runTs } from '../../util/subprocess.ts';
 
 const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
@@ -14,6 +14,7 @@ const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
 describe('CPU worker pool', () => {
   afterAll(async () => {
     setParkMs();
+    setSpinUs();
     await shutdownPool();
   });
 
@@ -63,6 +64,7 @@ describe('CPU worker pool', () => {
   it('a parked worker takes the next job by its doorbell; after the park time, from its event loop', async () => {
     setNumThreads(2);
     setParkMs();
+    setSpinUs(0);
     arrival();
     // parked after its job: the next ones ring its doorbell
     expect([arrival(), arrival(), arrival()]).toEqual([1, 1, 1]);
@@ -80,11 +82,74 @@ describe('CPU worker pool', () => {
     out.fill(-1);
     runJob('test.arrival', { out, spinMs: 1 }, 64, { work: 1e9, out });
     expect(out.every((v) => v === 0 || v === 1)).toBe(true);
+    setSpinUs();
+  });
+
+  it('a worker polling its doorbell right after a job takes the next one by its spin; every block runs exactly once', async () => {
+    setNumThreads(2);
+    setParkMs();
+    // spins long enough to catch back-to-back jobs even on a busy machine, and not gated (always on)
+    setSpinUs(200_000, 2_000, false);
+    try {
+      arrival();
+      expect([arrival(), arrival(), arrival()]).toEqual([3, 3, 3]);
+      // after the spin it parks: the next job rings the parked worker's bell
+      setSpinUs(1_000, 2_000, false);
+      arrival();
+      await sleep(50);
+      expect(arrival()).toBe(1);
+      setSpinUs(200_000, 2_000, false);
+      arrival();
+      for (const [nBlocks, spinMs] of [[64, 0], [7, 1], [2, 0], [33, 0.2]] as const) {
+        for (let rep = 0; rep < 20; rep++) {
+          const out = shared(nBlocks);
+          runJob('test.count', { out, spinMs }, nBlocks, { work: 1e9, out });
+          expect([...out]).toEqual(new Array(nBlocks).fill(1));
+        }
+      }
+      const out = shared(64);
+      out.fill(-1);
+      runJob('test.arrival', { out, spinMs: 0.5 }, 64, { work: 1e9, out });
+      expect(out.every((v) => v === 0 || v === 3)).toBe(true);
+    } finally {
+      setSpinUs();
+    }
+  });
+
+  it('op results are the same bits whether the worker spins, parks or is absent', async () => {
+    const r = (seed: number) => dt.tensor(Float32Array.from({ length: 64 * 15 * 15 * 8 }, (_, i) => Math.sin(seed * 1000 + i * 0.37)), [64, 15, 15, 8]);
+    const x = r(1);
+    const w = dt.tensor(Float32Array.from({ length: 3 * 3 * 8 * 16 }, (_, i) => Math.cos(i * 0.11)), [3, 3, 8, 16]);
+    const run = async (): Promise<number[]> => {
+      const y = dt.conv2d(x, w);
+      const p = dt.maxPool2d(y);
+      const s = dt.sum(p.mul(p), [0, 1, 2]);
+      const bits = [...new Uint32Array((await p.data() as Float32Array).buffer), ...new Uint32Array((await s.data() as Float32Array).buffer)];
+      dt.dispose([y, p, s]);
+      return bits;
+    };
+    await dt.setBackend('cpu');
+    setParallelMinWork(1);
+    try {
+      setNumThreads(1);
+      const one = await run();
+      setNumThreads(2);
+      const variants: [number, number, boolean][] = [[0, 0, true], [200_000, 2_000, false], [300, 300, true]];
+      for (const [worker, main, gated] of variants) {
+        setSpinUs(worker, main, gated);
+        expect(await run()).toEqual(one);
+        expect(await run()).toEqual(one);
+      }
+    } finally {
+      setSpinUs();
+      setParallelMinWork();
+    }
   });
 
   it('a worker that throws on a job from its doorbell or from its event loop becomes a BackendError, and the pool recovers', async () => {
     setNumThreads(2);
     setParkMs();
+    setSpinUs(0);
     arrival();
     const out = shared(8);
     expect(() => runJob('test.throw', { message: 'parked failure' }, 8, { work: 1e9, out, workersOnly: true }))
@@ -97,6 +162,7 @@ describe('CPU worker pool', () => {
     setParkMs();
     expect(arrival()).toBe(2);
     expect(arrival()).toBe(1);
+    setSpinUs();
   });
 
   it('a worker that exits during a job becomes a BackendError, not a hang', () => {
