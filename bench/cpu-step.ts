@@ -17,14 +17,15 @@
  * its first block (late: summed over the step, a job it never joined counting whole), the main
  * thread's wait for the worker's last block (wait) and the worker's idle time at the end (idle).
  * --dump <op> prints each parallel job of the ops named <op...> (us from runJob's call).
- * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--profile [--trace [--dump conv2dGradInput]]]
+ * --spin worker,main[,ungated] sets the pool's spins (us; thread-pool.ts setSpinUs).
+ * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--spin 300,300] [--profile [--trace [--dump conv2dGradInput]]]
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as dt from '../src/index.ts';
 import * as adv from '../src/advanced.ts';
 import { CpuBackend } from '../src/kernels/cpu/index.ts';
-import { type JobTrace, parallelBlockCounts, setPoolTrace, takePoolTrace } from '../src/kernels/cpu/thread-pool.ts';
+import { type JobTrace, aloneJobCount, parallelBlockCounts, setPoolTrace, setSpinUs, takePoolTrace } from '../src/kernels/cpu/thread-pool.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -37,6 +38,12 @@ const PROFILE = args.includes('--profile');
 const TRACE = PROFILE && args.includes('--trace');
 /** --dump <op>: with --trace, one line per parallel job of the ops whose key starts with <op> (times in us from runJob's call). */
 const DUMP = opt('dump', '');
+/** --spin worker,main[,ungated]: the pool's spins in us (thread-pool.ts setSpinUs); default: the engine's. */
+const SPIN = opt('spin', '');
+if (SPIN) {
+  const [w, m, g] = SPIN.split(',');
+  setSpinUs(Number(w), Number(m ?? w), g !== 'ungated');
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,7 +55,7 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 /** Per-op time (ms), parallel blocks and blocks the main thread ran, recorded while `profiling` is on. */
 const opTimes = new Map<string, { ms: number; cpu: number; n: number; blocks: number; main: number }>();
 /** Per op (--trace), in ms summed over the measured steps, and each parallel job's wake latency (us). */
-interface OpTrace { par: number; inline: number; late: number; wait: number; idle: number; jobs: number; wakes: number[] }
+interface OpTrace { par: number; inline: number; late: number; wait: number; idle: number; jobs: number; wakes: number[]; how: Record<string, number> }
 const opTraces = new Map<string, OpTrace>();
 if (TRACE) setPoolTrace(true);
 
@@ -56,10 +63,10 @@ if (TRACE) setPoolTrace(true);
 const spans: [number, number][] = [];
 
 function addTrace(key: string, jobs: JobTrace[]): void {
-  const e = opTraces.get(key) ?? { par: 0, inline: 0, late: 0, wait: 0, idle: 0, jobs: 0, wakes: [] };
+  const e = opTraces.get(key) ?? { par: 0, inline: 0, late: 0, wait: 0, idle: 0, jobs: 0, wakes: [], how: {} };
   for (const j of jobs) {
     const ms = (j.end - j.start) / 1000;
-    if (DUMP && key.startsWith(DUMP) && j.parallel) console.log(`dump ${j.task} n=${j.nBlocks} main=${j.mainBlocks} mainFirst=${(j.mainFirst - j.start).toFixed(0)} mainLast=${(j.mainLast - j.start).toFixed(0)} end=${(j.end - j.start).toFixed(0)} ` + j.workers.map((w) => `wake=${(w.wake - j.start).toFixed(0)} first=${(w.first - j.start).toFixed(0)} last=${(w.last - j.start).toFixed(0)} blocks=${w.blocks}`).join(' '));
+    if (DUMP && key.startsWith(DUMP) && j.parallel) console.log(`dump ${j.task} n=${j.nBlocks} main=${j.mainBlocks} mainFirst=${(j.mainFirst - j.start).toFixed(0)} mainLast=${(j.mainLast - j.start).toFixed(0)} end=${(j.end - j.start).toFixed(0)} ` + j.workers.map((w) => `how=${w.how} wake=${(w.wake - j.start).toFixed(0)} first=${(w.first - j.start).toFixed(0)} last=${(w.last - j.start).toFixed(0)} blocks=${w.blocks}`).join(' '));
     if (!j.parallel) {
       e.inline += ms;
       continue;
@@ -70,6 +77,7 @@ function addTrace(key: string, jobs: JobTrace[]): void {
     e.wait += (j.end - (j.mainBlocks ? j.mainLast : j.start)) / 1000;
     for (const w of j.workers) {
       if (w.wake > 0) e.wakes.push(w.wake - j.start);
+      e.how[w.how || 'missed'] = (e.how[w.how || 'missed'] ?? 0) + 1;
       e.late += w.blocks ? (w.first - j.start) / 1000 : ms;
       if (w.blocks) e.idle += Math.max(0, j.end - w.last) / 1000;
     }
@@ -184,11 +192,13 @@ for (const threads of THREADS) {
   opTraces.clear();
   spans.length = 0;
   const before = parallelBlockCounts();
+  const alone0 = aloneJobCount();
   const times = await trainSteps(threads, 2, STEPS);
   const after = parallelBlockCounts();
+  const alone = (aloneJobCount() - alone0) / (STEPS + 2);
   const blocks = after.blocks - before.blocks;
-  const share = blocks ? ` workers ran ${(100 * (1 - (after.main - before.main) / blocks)).toFixed(0)}% of ${blocks} parallel blocks;` : '';
-  console.log(`train step, ${threads} thread${threads > 1 ? 's' : ''}: median ${median(times).toFixed(1)} ms  (steps: ${fmt(times)}; CPU time of all threads: median ${median(cpuTimes).toFixed(0)} ms;${share}${queueWaits.length ? ` main thread waiting for a core: median ${median(queueWaits).toFixed(2)} ms a step;` : ''} load ${load()})`);
+  const share = (blocks ? ` workers ran ${(100 * (1 - (after.main - before.main) / blocks)).toFixed(0)}% of ${blocks} parallel blocks;` : '') + (alone ? ` jobs run alone (cores busy): ${alone.toFixed(1)} a step;` : '');
+  console.log(`train step, ${threads} thread${threads > 1 ? 's' : ''}: median ${median(times).toFixed(1)} ms  (steps: ${fmt(times)}; CPU time of all threads: median ${median(cpuTimes).toFixed(0)} ms;${share}${queueWaits.length ? ` main thread waiting for a core: median ${median(queueWaits).toFixed(2)} ms a step, step less that wait: median ${median(times.map((t, i) => t - queueWaits[i])).toFixed(1)} ms;` : ''} load ${load()})`);
   if (PROFILE) {
     const rows = [...opTimes.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
     for (const [k, v] of rows) {
@@ -214,7 +224,10 @@ for (const threads of THREADS) {
       const wakes = [...opTraces.values()].flatMap((t) => t.wakes).sort((a, b) => a - b);
       const qw = (p: number) => wakes[Math.min(wakes.length - 1, Math.floor(p * wakes.length))].toFixed(0);
       const missed = all.jobs - wakes.length;
-      if (wakes.length) console.log(`  wake (us from runJob to the worker taking the job): p10 ${qw(0.1)} p25 ${qw(0.25)} median ${qw(0.5)} p75 ${qw(0.75)} p90 ${qw(0.9)}; jobs over before it did: ${(missed / STEPS).toFixed(1)} a step`);
+      const how: Record<string, number> = {};
+      for (const t of opTraces.values()) for (const [k, n] of Object.entries(t.how)) how[k] = (how[k] ?? 0) + n;
+      const hows = Object.entries(how).map(([k, n]) => `${k} ${(n / STEPS).toFixed(1)}`).join(', ');
+      if (wakes.length) console.log(`  wake (us from runJob to the worker taking the job): p10 ${qw(0.1)} p25 ${qw(0.25)} median ${qw(0.5)} p75 ${qw(0.75)} p90 ${qw(0.9)}; jobs over before it did: ${(missed / STEPS).toFixed(1)} a step; taken a step: ${hows}`);
       const gaps = spans.slice(1).map(([s0], i) => s0 - spans[i][1]).filter((g) => g < 20_000).sort((a, b) => a - b);
       const q = (p: number) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))].toFixed(0);
       if (gaps.length) console.log(`  gaps between consecutive parallel jobs of a step (us): p25 ${q(0.25)} median ${q(0.5)} p75 ${q(0.75)} p90 ${q(0.9)}`);

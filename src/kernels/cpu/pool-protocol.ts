@@ -39,13 +39,15 @@ export type JobMessage<T extends TaskName = TaskName> = {
  * A traced job's worker words (thread-pool.ts setPoolTrace; a Float64Array over JobMessage.trace,
  * TRACE_STRIDE words per worker w at (w - 1) * TRACE_STRIDE): when the worker took the message,
  * started its first block and finished its last (microseconds, the hrtime clock that every thread
- * shares), and how many blocks it ran. Written before the block is counted in ctl[DONE].
+ * shares), how many blocks it ran and how the job reached it. Written before the block is counted in ctl[DONE].
  */
 export const TRACE_WAKE = 0;
 export const TRACE_FIRST = 1;
 export const TRACE_LAST = 2;
 export const TRACE_BLOCKS = 3;
-export const TRACE_STRIDE = 4;
+/** How the job reached the worker: 1 spin, 2 bell (parked), 3 event (tasks.ts JobArrival). */
+export const TRACE_HOW = 4;
+export const TRACE_STRIDE = 5;
 
 /** Microseconds on the hrtime clock (the same on every thread): the trace's time stamps. */
 export const traceNow = (): number => Number(process.hrtime.bigint()) / 1000;

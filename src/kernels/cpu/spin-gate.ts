@@ -6,8 +6,10 @@
  * /proc/thread-self/schedstat: the time it was runnable but not running) at most every CHECK_MS:
  * above MAX_WAIT of the wall time since the last check, the thread does not spin until a later
  * check finds it below again. Where the file cannot be read, spins are allowed.
- * Every thread (main, each worker) has its own copy of this module's state.
- * determinism: only when threads poll and sleep; never which outputs a block computes.
+ * The main thread also uses the share to run jobs alone while the cores are oversubscribed
+ * (thread-pool.ts, dynamic threads). Every thread (main, each worker) has its own copy of this
+ * module's state.
+ * determinism: only when threads poll, sleep or share a job; never which outputs a block computes.
  * Part of src/kernels/cpu: imports node:fs only (thread-pool.ts and worker.ts use it).
  */
 import { readFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ const CHECK_MS = 20;
 const MAX_WAIT = 0.05;
 
 let readable = true;
-let allowed = true;
+let share = 0;
 let nextCheck = 0;
 let lastWall = 0;
 let lastWait = -1;
@@ -34,18 +36,26 @@ function runQueueWaitMs(): number {
   }
 }
 
-/** Whether this thread may spin now (`now`: performance.now()). Costs one comparison between checks. */
-export function spinAllowed(now: number): boolean {
-  if (!readable || now < nextCheck) return allowed;
+/**
+ * The share of wall time this thread spent waiting for a core over its last check interval (about
+ * CHECK_MS, reread at most that often; `now`: performance.now()); 0 where it cannot be read.
+ */
+export function coreWaitShare(now: number): number {
+  if (!readable || now < nextCheck) return share;
   nextCheck = now + CHECK_MS;
   const wait = runQueueWaitMs();
   if (wait < 0) {
     readable = false;
-    allowed = true;
-    return allowed;
+    share = 0;
+    return share;
   }
-  if (lastWait >= 0) allowed = wait - lastWait <= MAX_WAIT * (now - lastWall);
+  if (lastWait >= 0 && now > lastWall) share = (wait - lastWait) / (now - lastWall);
   lastWait = wait;
   lastWall = now;
-  return allowed;
+  return share;
+}
+
+/** Whether this thread may spin now (`now`: performance.now()). Costs one comparison between checks. */
+export function spinAllowed(now: number): boolean {
+  return coreWaitShare(now) <= MAX_WAIT;
 }

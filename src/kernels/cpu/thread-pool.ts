@@ -36,9 +36,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError, BackendError } from '../../core/errors.ts';
 import {
-  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
+  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_HOW, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
 } from './pool-protocol.ts';
-import { spinAllowed } from './spin-gate.ts';
+import { coreWaitShare, spinAllowed } from './spin-gate.ts';
 import { type SplitTaskName, type TaskJobs, type TaskName, isTaskName, runTask, wasmModulesForWorkers } from './tasks.ts';
 
 /** Bytes of each thread's slot in the shared error-message buffer. */
@@ -259,7 +259,8 @@ export interface JobTrace {
   /** runJob returns. */
   end: number;
   mainBlocks: number;
-  workers: { wake: number; first: number; last: number; blocks: number }[];
+  /** how: '' if the worker had not taken the job when it ended. */
+  workers: { wake: number; first: number; last: number; blocks: number; how: '' | 'spin' | 'bell' | 'event' }[];
 }
 
 let traces: JobTrace[] | null = null;
@@ -298,9 +299,50 @@ export interface RunOptions {
 const PARALLEL_MIN_WORK = 1 << 19;
 let parallelMinWork = PARALLEL_MIN_WORK;
 
-/** Test hook: the smallest job (in work units) that runs in parallel; no argument restores the default. */
-export function setParallelMinWork(work = PARALLEL_MIN_WORK): void {
-  parallelMinWork = work;
+/**
+ * Dynamic threads (as OpenMP's OMP_DYNAMIC): while the main thread waits for a core more than
+ * BUSY_SHARE of the time (spin-gate.ts coreWaitShare: other processes hold the cores), jobs run on
+ * the main thread alone for at least BUSY_HOLD_MS. A worker that shares a core with other work is
+ * preempted for a scheduler slice (milliseconds) in the middle of a block it claimed, and the
+ * main thread can only wait for it: there, one thread is faster than two. DITTO_CPU_DYNAMIC=0
+ * turns it off; so does setParallelMinWork (tests that force jobs parallel).
+ */
+const BUSY_SHARE = 0.25;
+const BUSY_HOLD_MS = 100;
+let dynamicThreads = process.env.DITTO_CPU_DYNAMIC !== '0';
+let aloneUntil = 0;
+let aloneJobs = 0;
+
+/** Whether jobs now run on the main thread alone (dynamic threads). */
+function coresBusy(): boolean {
+  const now = performance.now();
+  if (now < aloneUntil) return true;
+  if (coreWaitShare(now) <= BUSY_SHARE) return false;
+  aloneUntil = now + BUSY_HOLD_MS;
+  return true;
+}
+
+/**
+ * Test hook: dynamic threads on or off (no argument: the default, on unless DITTO_CPU_DYNAMIC=0),
+ * and acting as if the cores were busy for the next `busyMs` milliseconds (0: as measured).
+ */
+export function setDynamicThreads(on = process.env.DITTO_CPU_DYNAMIC !== '0', busyMs = 0): void {
+  dynamicThreads = on;
+  aloneUntil = busyMs > 0 ? performance.now() + busyMs : 0;
+}
+
+/** Jobs that ran on the main thread alone because the cores were busy (dynamic threads), since the process started. */
+export function aloneJobCount(): number {
+  return aloneJobs;
+}
+
+/**
+ * Test hook: the smallest job (in work units) that runs in parallel, and dynamic threads off
+ * (jobs at or above it always use the workers); no argument restores both defaults.
+ */
+export function setParallelMinWork(work?: number): void {
+  parallelMinWork = work ?? PARALLEL_MIN_WORK;
+  dynamicThreads = work === undefined && process.env.DITTO_CPU_DYNAMIC !== '0';
 }
 
 /**
@@ -311,7 +353,11 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
   if (!isTaskName(task)) throw new BackendError(`cpu: unknown task '${String(task)}'`);
   const block = o.block ?? 1;
   const threads = getNumThreads();
-  const parallel = threads > 1 && (nBlocks > 1 || o.workersOnly) && (o.work >= parallelMinWork || o.workersOnly) && o.out.buffer instanceof SharedArrayBuffer;
+  let parallel = threads > 1 && (nBlocks > 1 || o.workersOnly) && (o.work >= parallelMinWork || o.workersOnly) && o.out.buffer instanceof SharedArrayBuffer;
+  if (parallel && dynamicThreads && !o.workersOnly && coresBusy()) {
+    parallel = false;
+    aloneJobs++;
+  }
   if (!parallel) {
     const t0 = traces ? traceNow() : 0;
     for (let i = 0; i < nBlocks; i++) runTask(task, job, i, block);
@@ -391,7 +437,8 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
     const workers = [];
     for (let w = 0; w < helpers; w++) {
       const b = w * TRACE_STRIDE;
-      workers.push({ wake: tr.buf[b + TRACE_WAKE], first: tr.buf[b + TRACE_FIRST], last: tr.buf[b + TRACE_LAST], blocks: tr.buf[b + TRACE_BLOCKS] });
+      const how = (['', 'spin', 'bell', 'event'] as const)[tr.buf[b + TRACE_HOW]] ?? '';
+      workers.push({ wake: tr.buf[b + TRACE_WAKE], first: tr.buf[b + TRACE_FIRST], last: tr.buf[b + TRACE_LAST], blocks: tr.buf[b + TRACE_BLOCKS], how });
     }
     traces.push({ task, nBlocks, work: o.work, parallel: true, start: tr.start, mainFirst: tr.mainFirst, mainLast: tr.mainLast, end: traceNow(), mainBlocks: tr.mainBlocks, workers });
   }
@@ -406,6 +453,15 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
   }
 }
 
+/**
+ * Blocks per thread of a runSplit job: enough that a worker that wakes late still gets its share
+ * and that the last block, which one thread finishes while the other waits, is short.
+ * determinism: blocks are ranges of whole outputs (elements, rows, images, Philox blocks), each
+ * computed alone in its fixed order, so the block size never changes a bit.
+ */
+const SPLIT_BLOCKS_PER_THREAD = 8;
+let splitBlocksPerThread = Number(process.env.DITTO_CPU_SPLIT_BLOCKS) || SPLIT_BLOCKS_PER_THREAD;
+
 export interface SplitOptions {
   /** Work per unit in the units of RunOptions.work (a multiply-add is 1; an elementwise op about 4). */
   workPerUnit: number;
@@ -417,11 +473,11 @@ export interface SplitOptions {
 
 /**
  * Runs a job over `total` units (elements, rows, images, Philox blocks) in blocks of `block`
- * units (passed to the task): about four blocks per thread, at least o.minBlock units each (in
+ * units (passed to the task): about SPLIT_BLOCKS_PER_THREAD blocks per thread, at least o.minBlock units each (in
  * parallel only when big enough).
  */
 export function runSplit<T extends SplitTaskName>(task: T, job: TaskJobs[T], total: number, o: SplitOptions): void {
   if (total <= 0) return;
-  const block = Math.max(o.minBlock, Math.ceil(total / (4 * getNumThreads())));
+  const block = Math.max(o.minBlock, Math.ceil(total / (splitBlocksPerThread * getNumThreads())));
   runJob(task, job, Math.ceil(total / block), { work: total * o.workPerUnit, out: o.out, block });
 }

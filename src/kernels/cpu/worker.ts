@@ -16,7 +16,7 @@
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
-  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
+  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_HOW, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
 } from './pool-protocol.ts';
 import { type JobArrival, isTaskName, runTask, setJobArrival, setThreadIndex } from './tasks.ts';
 import { adoptModules } from './wasm-builder.ts';
@@ -33,6 +33,8 @@ adoptModules(wasm);
 const errLen = new Int32Array(errors);
 const errText = new Uint8Array(errors);
 
+/** How the running job arrived (for the trace). */
+let arrivalNow: JobArrival = 'event';
 /** The running job's control words and task name, and whether a block is in progress. */
 let current: Int32Array | null = null;
 let currentTask = '';
@@ -63,7 +65,10 @@ function runJobMessage(msg: JobMessage): void {
   // a traced job (thread-pool.ts setPoolTrace): this worker's stamps, written before each block is counted
   const tr = msg.trace ? new Float64Array(msg.trace) : null;
   const t0 = (index - 1) * TRACE_STRIDE;
-  if (tr) tr[t0 + TRACE_WAKE] = traceNow();
+  if (tr) {
+    tr[t0 + TRACE_WAKE] = traceNow();
+    tr[t0 + TRACE_HOW] = arrivalNow === 'spin' ? 1 : arrivalNow === 'bell' ? 2 : 3;
+  }
   try {
     if (!isTaskName(msg.task)) {
       fail(ctl, `CPU worker thread ${index}: unknown task '${msg.task}'`);
@@ -121,6 +126,7 @@ function serve(): void {
   for (;;) {
     if (msg !== null) {
       setJobArrival(arrival);
+      arrivalNow = arrival;
       runJobMessage(msg);
       msg = null;
       idleSince = performance.now();

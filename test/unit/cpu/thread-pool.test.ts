@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
-import { getNumThreads, poolSize, runJob, runSplit, setNumThreads, setParallelMinWork, setParkMs, setPoolTrace, setSpinUs, shutdownPool, takePoolTrace } from '../../../src/kernels/cpu/thread-pool.ts';
+import { aloneJobCount, getNumThreads, setDynamicThreads, parallelJobCount, poolSize, runJob, runSplit, setNumThreads, setParallelMinWork, setParkMs, setPoolTrace, setSpinUs, shutdownPool, takePoolTrace } from '../../../src/kernels/cpu/thread-pool.ts';
 import { runTs } from '../../util/subprocess.ts';
 
 const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
@@ -116,6 +116,34 @@ describe('CPU worker pool', () => {
     }
   });
 
+  it('while the cores are busy, jobs run on the main thread alone (dynamic threads), except where tests force them parallel', () => {
+    setNumThreads(2);
+    const out = shared(64);
+    runJob('test.record', { out }, 64, { work: 1e9, out });
+    setDynamicThreads(true, 60_000);
+    try {
+      const jobs = parallelJobCount();
+      const alone = aloneJobCount();
+      out.fill(-1);
+      runJob('test.record', { out, spinMs: 0.05 }, 64, { work: 1e9, out });
+      expect([...out]).toEqual(new Array(64).fill(0));
+      expect(parallelJobCount()).toBe(jobs);
+      expect(aloneJobCount()).toBe(alone + 1);
+      // workers-only jobs and a forced threshold still use the workers
+      runJob('test.record', { out }, 4, { work: 1e9, out, workersOnly: true });
+      expect([...out.subarray(0, 4)]).toEqual([1, 1, 1, 1]);
+      setParallelMinWork(1);
+      const counts = shared(64);
+      runJob('test.count', { out: counts, spinMs: 0.05 }, 64, { work: 1e9, out: counts });
+      expect([...counts]).toEqual(new Array(64).fill(1));
+      expect(parallelJobCount()).toBe(jobs + 2);
+      expect(aloneJobCount()).toBe(alone + 1);
+    } finally {
+      setParallelMinWork();
+      setDynamicThreads();
+    }
+  });
+
   it('op results are the same bits whether the worker spins, parks or is absent', async () => {
     const r = (seed: number) => dt.tensor(Float32Array.from({ length: 64 * 15 * 15 * 8 }, (_, i) => Math.sin(seed * 1000 + i * 0.37)), [64, 15, 15, 8]);
     const x = r(1);
@@ -140,9 +168,18 @@ describe('CPU worker pool', () => {
         expect(await run()).toEqual(one);
         expect(await run()).toEqual(one);
       }
+      // dynamic threads: the main thread alone while the cores are busy
+      setSpinUs();
+      setParallelMinWork();
+      setDynamicThreads(true, 60_000);
+      const alone = aloneJobCount();
+      expect(await run()).toEqual(one);
+      expect(aloneJobCount()).toBeGreaterThan(alone);
+      setDynamicThreads();
     } finally {
       setSpinUs();
       setParallelMinWork();
+      setDynamicThreads();
     }
   });
 
