@@ -15,11 +15,13 @@
  * worker parked after its last job wakes from Atomics.wait and takes the message at once; one that
  * idled back to its event loop, after PARK_MS, gets it as an event), then claims blocks itself from the
  * same counter (Atomics.add on ctl[NEXT]) and finally blocks in Atomics.wait on ctl[DONE] until
- * every claimed block is counted. A worker that throws or exits during a job records ctl[ERR]
- * and its message before counting its block, and the main thread throws a BackendError and
+ * every claimed block is counted (polling first for up to SPIN_US, as a worker polls its doorbell
+ * after a job, while spin-gate.ts finds that the thread gets a core at once). A worker that
+ * throws or exits during a job records ctl[ERR] and its message before counting its block, and the main thread throws a BackendError and
  * restarts the pool on the next job; a worker that dies without running any JavaScript (out of
  * memory) is caught by a watchdog (no block finished for WATCHDOG_MS). Jobs below a size
- * threshold run inline on the main thread.
+ * threshold run inline on the main thread, and so do all jobs while other work holds the cores
+ * (dynamic threads, below). setPoolTrace records each job's timing (bench/cpu-step.ts --trace).
  *
  * Typing: runJob and runSplit are generic over the task name, and the job must be that task's
  * (tasks.ts TaskJobs), so every call site is checked.
@@ -30,7 +32,7 @@
  * thread (tsx/esm/api register()) and then imports ./worker.ts; a loader passed in execArgv
  * (`--import tsx`) does not apply to a worker's entry module on Node 20. Where tsx cannot be
  * resolved, the worker imports ./worker.ts as it is (a runtime that runs TypeScript itself).
- * Part of src/kernels/cpu: imports src/core/errors.ts, tasks.ts and pool-protocol.ts.
+ * Part of src/kernels/cpu: imports src/core/errors.ts, tasks.ts, pool-protocol.ts and spin-gate.ts.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';

@@ -5,14 +5,16 @@
  * For each posted job { task, job, ctl, nBlocks, block } the worker claims blocks with
  * Atomics.add(ctl[NEXT]) until none is left, runs each with TASKS[task], and counts it in
  * ctl[DONE] (notifying the main thread when it finished the last block). After a job the worker
- * polls its doorbell briefly (a spin of BELL_SPIN_US), then parks on it (Atomics.wait: woken within microseconds) and takes the next job from its
- * port synchronously (receiveMessageOnPort); after an idle while it returns to its event loop,
+ * polls its doorbell for up to bells[BELL_SPIN_US] microseconds where spin-gate.ts allows it (a job
+ * posted meanwhile starts within microseconds), then parks on it (Atomics.wait: woken in 20 us to
+ * a few ms on a virtual machine) and takes the next job from its port synchronously
+ * (receiveMessageOnPort); after an idle while it returns to its event loop,
  * where the next job arrives as a 'message' event (slower to wake). A failure (an exception,
  * or process.exit during a job) is recorded before its block is counted: ctl[ERR] = 1 + the
  * worker's index (first failure wins) and the message in the worker's slot of the shared error
  * buffer, and the main thread is notified, so the main thread throws a BackendError instead of
  * waiting forever.
- * Part of src/kernels/cpu: imports tasks.ts, wasm-builder.ts and pool-protocol.ts.
+ * Part of src/kernels/cpu: imports tasks.ts, wasm-builder.ts, pool-protocol.ts and spin-gate.ts.
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
