@@ -18,14 +18,15 @@
  * thread's wait for the worker's last block (wait) and the worker's idle time at the end (idle).
  * --dump <op> prints each parallel job of the ops named <op...> (us from runJob's call).
  * --spin worker,main[,ungated] sets the pool's spins (us; thread-pool.ts setSpinUs).
- * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--spin 300,300] [--profile [--trace [--dump conv2dGradInput]]]
+ * --ab alternates, step by step, the pool settings before the scaling round and the defaults.
+ * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--ab] [--spin 300,300] [--profile [--trace [--dump conv2dGradInput]]]
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as dt from '../src/index.ts';
 import * as adv from '../src/advanced.ts';
 import { CpuBackend } from '../src/kernels/cpu/index.ts';
-import { type JobTrace, aloneJobCount, parallelBlockCounts, setPoolTrace, setSpinUs, takePoolTrace } from '../src/kernels/cpu/thread-pool.ts';
+import { type JobTrace, aloneJobCount, parallelBlockCounts, setDynamicThreads, setPoolTrace, setSpinUs, setSplitBlocksPerThread, takePoolTrace } from '../src/kernels/cpu/thread-pool.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -38,6 +39,12 @@ const PROFILE = args.includes('--profile');
 const TRACE = PROFILE && args.includes('--trace');
 /** --dump <op>: with --trace, one line per parallel job of the ops whose key starts with <op> (times in us from runJob's call). */
 const DUMP = opt('dump', '');
+/**
+ * --ab: a paired comparison under the same machine load: steps alternate between the pool's
+ * settings before the scaling round (no spins, no dynamic threads, 4 blocks per thread in runSplit
+ * jobs) and the defaults; prints each side's median and the median of the per-pair differences.
+ */
+const AB = args.includes('--ab');
 /** --spin worker,main[,ungated]: the pool's spins in us (thread-pool.ts setSpinUs); default: the engine's. */
 const SPIN = opt('spin', '');
 if (SPIN) {
@@ -160,6 +167,12 @@ async function trainSteps(threads: number, warm: number, steps: number): Promise
   class Timer extends dt.Callback {
     override onBatchBegin(): void {
       profiling = PROFILE && batch >= warm;
+      if (AB) {
+        const before = batch % 2 === 0;
+        setSpinUs(before ? 0 : undefined, before ? 0 : undefined);
+        setDynamicThreads(before ? false : undefined);
+        setSplitBlocksPerThread(before ? 4 : undefined);
+      }
       t0 = performance.now();
       c0 = process.cpuUsage();
       q0 = queueWaitMs();
@@ -198,6 +211,15 @@ for (const threads of THREADS) {
   const alone = (aloneJobCount() - alone0) / (STEPS + 2);
   const blocks = after.blocks - before.blocks;
   const share = (blocks ? ` workers ran ${(100 * (1 - (after.main - before.main) / blocks)).toFixed(0)}% of ${blocks} parallel blocks;` : '') + (alone ? ` jobs run alone (cores busy): ${alone.toFixed(1)} a step;` : '');
+  if (AB) {
+    // steps alternate before/after from the first timed step on (warm-up 2 keeps the parity)
+    const bef = times.filter((_, i) => i % 2 === 0);
+    const aft = times.filter((_, i) => i % 2 === 1);
+    const diffs = aft.map((t, i) => t - bef[i]);
+    const qb = queueWaits.filter((_, i) => i % 2 === 0);
+    const qa = queueWaits.filter((_, i) => i % 2 === 1);
+    console.log(`A/B, ${threads} thread${threads > 1 ? 's' : ''}: before ${median(bef).toFixed(1)} ms, after ${median(aft).toFixed(1)} ms, median pair difference ${median(diffs).toFixed(1)} ms (${diffs.filter((d) => d < 0).length}/${diffs.length} pairs faster); main thread waiting for a core ${qb.length ? median(qb).toFixed(1) : '-'} / ${qa.length ? median(qa).toFixed(1) : '-'} ms`);
+  }
   console.log(`train step, ${threads} thread${threads > 1 ? 's' : ''}: median ${median(times).toFixed(1)} ms  (steps: ${fmt(times)}; CPU time of all threads: median ${median(cpuTimes).toFixed(0)} ms;${share}${queueWaits.length ? ` main thread waiting for a core: median ${median(queueWaits).toFixed(2)} ms a step, step less that wait: median ${median(times.map((t, i) => t - queueWaits[i])).toFixed(1)} ms;` : ''} load ${load()})`);
   if (PROFILE) {
     const rows = [...opTimes.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);

@@ -21,6 +21,7 @@ const MAX_WAIT = 0.05;
 
 let readable = true;
 let share = 0;
+let intervals = 0;
 let nextCheck = 0;
 let lastWall = 0;
 let lastWait = -1;
@@ -49,10 +50,18 @@ export function coreWaitShare(now: number): number {
     share = 0;
     return share;
   }
-  if (lastWait >= 0 && now > lastWall) share = (wait - lastWait) / (now - lastWall);
+  if (lastWait >= 0 && now > lastWall) {
+    share = (wait - lastWait) / (now - lastWall);
+    intervals++;
+  }
   lastWait = wait;
   lastWall = now;
   return share;
+}
+
+/** The number of the interval coreWaitShare's value comes from (it grows by one per check). */
+export function coreWaitInterval(): number {
+  return intervals;
 }
 
 /** Whether this thread may spin now (`now`: performance.now()). Costs one comparison between checks. */

@@ -40,7 +40,7 @@ import { ArgumentError, BackendError } from '../../core/errors.ts';
 import {
   BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_HOW, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
 } from './pool-protocol.ts';
-import { coreWaitShare, spinAllowed } from './spin-gate.ts';
+import { coreWaitInterval, coreWaitShare, spinAllowed } from './spin-gate.ts';
 import { type SplitTaskName, type TaskJobs, type TaskName, isTaskName, runTask, wasmModulesForWorkers } from './tasks.ts';
 
 /** Bytes of each thread's slot in the shared error-message buffer. */
@@ -302,9 +302,9 @@ const PARALLEL_MIN_WORK = 1 << 19;
 let parallelMinWork = PARALLEL_MIN_WORK;
 
 /**
- * Dynamic threads (as OpenMP's OMP_DYNAMIC): while the main thread waits for a core more than
- * BUSY_SHARE of the time (spin-gate.ts coreWaitShare: other processes hold the cores), jobs run on
- * the main thread alone for at least BUSY_HOLD_MS. A worker that shares a core with other work is
+ * Dynamic threads (as OpenMP's OMP_DYNAMIC): once the main thread waited for a core more than
+ * BUSY_SHARE of the time in two consecutive check intervals (spin-gate.ts coreWaitShare: other
+ * processes hold the cores), jobs run on the main thread alone for BUSY_HOLD_MS. A worker that shares a core with other work is
  * preempted for a scheduler slice (milliseconds) in the middle of a block it claimed, and the
  * main thread can only wait for it: there, one thread is faster than two. DITTO_CPU_DYNAMIC=0
  * turns it off; so does setParallelMinWork (tests that force jobs parallel).
@@ -315,11 +315,27 @@ let dynamicThreads = process.env.DITTO_CPU_DYNAMIC !== '0';
 let aloneUntil = 0;
 let aloneJobs = 0;
 
-/** Whether jobs now run on the main thread alone (dynamic threads). */
+/** The last check interval (spin-gate.ts) seen over BUSY_SHARE, or -1. */
+let busyWindow = -1;
+
+/**
+ * Whether jobs now run on the main thread alone (dynamic threads): from the second consecutive
+ * check interval over BUSY_SHARE on (one busy interval is often a short burst of other work).
+ */
 function coresBusy(): boolean {
   const now = performance.now();
   if (now < aloneUntil) return true;
-  if (coreWaitShare(now) <= BUSY_SHARE) return false;
+  const share = coreWaitShare(now);
+  const interval = coreWaitInterval();
+  if (share <= BUSY_SHARE) {
+    busyWindow = -1;
+    return false;
+  }
+  if (busyWindow < 0 || interval === busyWindow) {
+    if (busyWindow < 0) busyWindow = interval;
+    return false;
+  }
+  busyWindow = -1;
   aloneUntil = now + BUSY_HOLD_MS;
   return true;
 }
@@ -462,7 +478,12 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
  * computed alone in its fixed order, so the block size never changes a bit.
  */
 const SPLIT_BLOCKS_PER_THREAD = 8;
-let splitBlocksPerThread = Number(process.env.DITTO_CPU_SPLIT_BLOCKS) || SPLIT_BLOCKS_PER_THREAD;
+let splitBlocksPerThread = SPLIT_BLOCKS_PER_THREAD;
+
+/** Benchmark hook: blocks per thread of runSplit jobs; no argument restores the default. */
+export function setSplitBlocksPerThread(n = SPLIT_BLOCKS_PER_THREAD): void {
+  splitBlocksPerThread = n;
+}
 
 export interface SplitOptions {
   /** Work per unit in the units of RunOptions.work (a multiply-add is 1; an elementwise op about 4). */
