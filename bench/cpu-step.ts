@@ -18,8 +18,9 @@
  * thread's wait for the worker's last block (wait) and the worker's idle time at the end (idle).
  * --dump <op> prints each parallel job of the ops named <op...> (us from runJob's call).
  * --spin worker,main[,ungated] sets the pool's spins (us; thread-pool.ts setSpinUs).
- * --ab alternates, step by step, the pool settings before the scaling round and the defaults.
- * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--ab] [--spin 300,300] [--profile [--trace [--dump conv2dGradInput]]]
+ * --ab alternates, step by step, the pool settings before the scaling round and the defaults
+ * (--ab-only spin|dynamic|split: that setting alone).
+ * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--ab | --ab-only dynamic] [--spin 300,300] [--profile [--trace [--dump conv2dGradInput]]]
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -44,7 +45,9 @@ const DUMP = opt('dump', '');
  * settings before the scaling round (no spins, no dynamic threads, 4 blocks per thread in runSplit
  * jobs) and the defaults; prints each side's median and the median of the per-pair differences.
  */
-const AB = args.includes('--ab');
+const AB = args.includes('--ab') || args.includes('--ab-only');
+/** --ab-only spin|dynamic|split: alternate that setting alone. */
+const AB_ONLY = opt('ab-only', '');
 /** --spin worker,main[,ungated]: the pool's spins in us (thread-pool.ts setSpinUs); default: the engine's. */
 const SPIN = opt('spin', '');
 if (SPIN) {
@@ -169,9 +172,9 @@ async function trainSteps(threads: number, warm: number, steps: number): Promise
       profiling = PROFILE && batch >= warm;
       if (AB) {
         const before = batch % 2 === 0;
-        setSpinUs(before ? 0 : undefined, before ? 0 : undefined);
-        setDynamicThreads(before ? false : undefined);
-        setSplitBlocksPerThread(before ? 4 : undefined);
+        if (AB_ONLY === '' || AB_ONLY === 'spin') setSpinUs(before ? 0 : undefined, before ? 0 : undefined);
+        if (AB_ONLY === '' || AB_ONLY === 'dynamic') setDynamicThreads(before ? false : undefined);
+        if (AB_ONLY === '' || AB_ONLY === 'split') setSplitBlocksPerThread(before ? 4 : undefined);
       }
       t0 = performance.now();
       c0 = process.cpuUsage();
