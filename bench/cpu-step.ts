@@ -87,7 +87,8 @@ function addTrace(key: string, jobs: JobTrace[]): void {
     e.wait += (j.end - (j.mainBlocks ? j.mainLast : j.start)) / 1000;
     for (const w of j.workers) {
       if (w.wake > 0) e.wakes.push(w.wake - j.start);
-      e.how[w.how || 'missed'] = (e.how[w.how || 'missed'] ?? 0) + 1;
+      const k = w.how === 'bell' ? `bell (spin ${w.spin})` : w.how || 'missed';
+      e.how[k] = (e.how[k] ?? 0) + 1;
       e.late += w.blocks ? (w.first - j.start) / 1000 : ms;
       if (w.blocks) e.idle += Math.max(0, j.end - w.last) / 1000;
     }

@@ -47,7 +47,9 @@ export const TRACE_LAST = 2;
 export const TRACE_BLOCKS = 3;
 /** How the job reached the worker: 1 spin, 2 bell (parked), 3 event (tasks.ts JobArrival). */
 export const TRACE_HOW = 4;
-export const TRACE_STRIDE = 5;
+/** How the worker's spin before this job ended: 0 no spin, 1 gate closed, 2 timed out, 3 clock jump, 4 caught the job. */
+export const TRACE_SPIN = 5;
+export const TRACE_STRIDE = 6;
 
 /** Microseconds on the hrtime clock (the same on every thread): the trace's time stamps. */
 export const traceNow = (): number => Number(process.hrtime.bigint()) / 1000;

@@ -38,7 +38,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError, BackendError } from '../../core/errors.ts';
 import {
-  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_HOW, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
+  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_HOW, TRACE_SPIN, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
 } from './pool-protocol.ts';
 import { coreWaitInterval, coreWaitShare, spinAllowed } from './spin-gate.ts';
 import { type SplitTaskName, type TaskJobs, type TaskName, isTaskName, runTask, wasmModulesForWorkers } from './tasks.ts';
@@ -261,8 +261,8 @@ export interface JobTrace {
   /** runJob returns. */
   end: number;
   mainBlocks: number;
-  /** how: '' if the worker had not taken the job when it ended. */
-  workers: { wake: number; first: number; last: number; blocks: number; how: '' | 'spin' | 'bell' | 'event' }[];
+  /** how: '' if the worker had not taken the job when it ended; spin: how its spin before the job ended. */
+  workers: { wake: number; first: number; last: number; blocks: number; how: '' | 'spin' | 'bell' | 'event'; spin: 'none' | 'gated' | 'timeout' | 'jump' | 'caught' }[];
 }
 
 let traces: JobTrace[] | null = null;
@@ -456,7 +456,8 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
     for (let w = 0; w < helpers; w++) {
       const b = w * TRACE_STRIDE;
       const how = (['', 'spin', 'bell', 'event'] as const)[tr.buf[b + TRACE_HOW]] ?? '';
-      workers.push({ wake: tr.buf[b + TRACE_WAKE], first: tr.buf[b + TRACE_FIRST], last: tr.buf[b + TRACE_LAST], blocks: tr.buf[b + TRACE_BLOCKS], how });
+      const spin = (['none', 'gated', 'timeout', 'jump', 'caught'] as const)[tr.buf[b + TRACE_SPIN]] ?? 'none';
+      workers.push({ wake: tr.buf[b + TRACE_WAKE], first: tr.buf[b + TRACE_FIRST], last: tr.buf[b + TRACE_LAST], blocks: tr.buf[b + TRACE_BLOCKS], how, spin });
     }
     traces.push({ task, nBlocks, work: o.work, parallel: true, start: tr.start, mainFirst: tr.mainFirst, mainLast: tr.mainLast, end: traceNow(), mainBlocks: tr.mainBlocks, workers });
   }

@@ -18,7 +18,7 @@
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
-  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_HOW, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
+  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_HOW, TRACE_SPIN, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
 } from './pool-protocol.ts';
 import { type JobArrival, isTaskName, runTask, setJobArrival, setThreadIndex } from './tasks.ts';
 import { adoptModules } from './wasm-builder.ts';
@@ -35,6 +35,8 @@ adoptModules(wasm);
 const errLen = new Int32Array(errors);
 const errText = new Uint8Array(errors);
 
+/** How the last spin ended (for the trace: pool-protocol.ts TRACE_SPIN). */
+let spinEnd = 0;
 /** How the running job arrived (for the trace). */
 let arrivalNow: JobArrival = 'event';
 /** The running job's control words and task name, and whether a block is in progress. */
@@ -70,6 +72,7 @@ function runJobMessage(msg: JobMessage): void {
   if (tr) {
     tr[t0 + TRACE_WAKE] = traceNow();
     tr[t0 + TRACE_HOW] = arrivalNow === 'spin' ? 1 : arrivalNow === 'bell' ? 2 : 3;
+    tr[t0 + TRACE_SPIN] = spinEnd;
   }
   try {
     if (!isTaskName(msg.task)) {
@@ -133,6 +136,7 @@ function serve(): void {
       msg = null;
       idleSince = performance.now();
       spun = false;
+      spinEnd = 0;
     }
     // read the bell before looking at the port: a job posted after the look rings a newer bell
     const seen = Atomics.load(bells, bell);
@@ -151,15 +155,21 @@ function serve(): void {
     if (!spun && Atomics.load(bells, BELL_SPIN_US) > 0) {
       spun = true;
       const gated = Atomics.load(bells, BELL_SPIN_GATED) !== 0;
-      if (gated && !spinAllowed(performance.now())) continue;
-      const spinEnd = idleSince + Atomics.load(bells, BELL_SPIN_US) / 1000;
+      if (gated && !spinAllowed(performance.now())) {
+        spinEnd = 1;
+        continue;
+      }
+      const until = idleSince + Atomics.load(bells, BELL_SPIN_US) / 1000;
       const jump = gated ? SPIN_JUMP_MS : Infinity;
       let t = performance.now();
-      for (let prev = t; Atomics.load(bells, bell) === seen && t < spinEnd && t - prev < jump; prev = t) t = performance.now();
+      let prev = t;
+      for (; Atomics.load(bells, bell) === seen && t < until && t - prev < jump; t = performance.now()) prev = t;
       if (Atomics.load(bells, bell) !== seen) {
+        spinEnd = 4;
         caught = true;
         continue;
       }
+      spinEnd = t - prev >= jump ? 3 : 2;
     }
     spun = true;
     const left = Atomics.load(bells, BELL_PARK_MS) - (performance.now() - idleSince);
