@@ -19,7 +19,7 @@
  * --dump <op> prints each parallel job of the ops named <op...> (us from runJob's call).
  * --spin worker,main[,ungated] sets the pool's spins (us; thread-pool.ts setSpinUs).
  * --ab alternates, step by step, the pool settings before the scaling round and the defaults
- * (--ab-only spin|dynamic|split: that setting alone).
+ * (--ab-only spin|dynamic|split: that setting alone; gate: gated against ungated spins).
  * Usage: npx tsx bench/cpu-step.ts [--steps 7] [--threads 1,2] [--ab | --ab-only dynamic] [--spin 300,300] [--profile [--trace [--dump conv2dGradInput]]]
  */
 import { readFileSync } from 'node:fs';
@@ -46,7 +46,7 @@ const DUMP = opt('dump', '');
  * jobs) and the defaults; prints each side's median and the median of the per-pair differences.
  */
 const AB = args.includes('--ab') || args.includes('--ab-only');
-/** --ab-only spin|dynamic|split: alternate that setting alone. */
+/** --ab-only spin|dynamic|split: alternate that setting alone; gate: gated spins (before) against ungated ones (after). */
 const AB_ONLY = opt('ab-only', '');
 /** --spin worker,main[,ungated]: the pool's spins in us (thread-pool.ts setSpinUs); default: the engine's. */
 const SPIN = opt('spin', '');
@@ -176,6 +176,8 @@ async function trainSteps(threads: number, warm: number, steps: number): Promise
         if (AB_ONLY === '' || AB_ONLY === 'spin') setSpinUs(before ? 0 : undefined, before ? 0 : undefined);
         if (AB_ONLY === '' || AB_ONLY === 'dynamic') setDynamicThreads(before ? false : undefined);
         if (AB_ONLY === '' || AB_ONLY === 'split') setSplitBlocksPerThread(before ? 4 : undefined);
+        // gate: both sides spin; before with the spin gate, after without it
+        if (AB_ONLY === 'gate') setSpinUs(undefined, undefined, before);
       }
       t0 = performance.now();
       c0 = process.cpuUsage();
