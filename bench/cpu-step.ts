@@ -11,6 +11,8 @@
  * per-op time of each step (CpuBackend.prototype.run patched; wall and CPU time of all threads)
  * and, on 2+ threads, the share of
  * each op's parallel blocks that the workers ran and its blocks per call.
+ * The step line also gives the time fit spends between steps (onBatchEnd to the next onBatchBegin; with
+ * --profile its ops are listed as '(between steps)') and the main thread's wait for a core (Linux).
  * --trace (with --profile) adds, per op and step, the pool's own account (thread-pool.ts
  * setPoolTrace): time in parallel jobs, in jobs run inline and outside any job; per parallel
  * job, the median time from runJob's call until the worker took the message (wake) and started
@@ -96,6 +98,8 @@ function addTrace(key: string, jobs: JobTrace[]): void {
   opTraces.set(key, e);
 }
 let profiling = false;
+/** Whether the ops now run between two steps (after onBatchEnd, before the next onBatchBegin): keys get a prefix. */
+let between = false;
 if (PROFILE) {
   const run = CpuBackend.prototype.run;
   CpuBackend.prototype.run = function (this: CpuBackend, op, inputs, attrs, out) {
@@ -108,7 +112,7 @@ if (PROFILE) {
     const ms = performance.now() - t;
     const c = process.cpuUsage(c0);
     const b1 = parallelBlockCounts();
-    const key = `${op} ${inputs.map((i) => `[${i.shape.join(',')}]`).join(' ')}`;
+    const key = `${between ? '(between steps) ' : ''}${op} ${inputs.map((i) => `[${i.shape.join(',')}]`).join(' ')}`;
     const e = opTimes.get(key) ?? { ms: 0, cpu: 0, n: 0, blocks: 0, main: 0 };
     e.ms += ms;
     e.cpu += (c.user + c.system) / 1000;
@@ -148,6 +152,8 @@ for (let i = 0; i < 4; i++) {
 
 /** CPU time (ms, all threads of the process) of each measured step of the last trainSteps call. */
 let cpuTimes: number[] = [];
+/** Time (ms) between the end of a measured step and the next step's onBatchBegin (fit's own work between batches). */
+let gaps: number[] = [];
 /** The main thread's run-queue wait (ms: runnable, but no core free) in each measured step (Linux; else empty). */
 let queueWaits: number[] = [];
 const queueWaitMs = (): number => {
@@ -168,8 +174,12 @@ async function trainSteps(threads: number, warm: number, steps: number): Promise
   let c0 = process.cpuUsage();
   let q0 = 0;
   let batch = 0;
+  let lastEnd = 0;
+  gaps = [];
   class Timer extends dt.Callback {
     override onBatchBegin(): void {
+      if (batch > warm) gaps.push(performance.now() - lastEnd);
+      between = false;
       profiling = PROFILE && batch >= warm;
       if (AB) {
         const before = batch % 2 === 0;
@@ -191,7 +201,9 @@ async function trainSteps(threads: number, warm: number, steps: number): Promise
         const q = queueWaitMs() - q0;
         if (q === q) queueWaits.push(q);
       }
-      profiling = false;
+      lastEnd = performance.now();
+      between = true;
+      profiling = PROFILE && batch > warm;
     }
   }
   const source = {
@@ -226,7 +238,7 @@ for (const threads of THREADS) {
     const qa = queueWaits.filter((_, i) => i % 2 === 1);
     console.log(`A/B, ${threads} thread${threads > 1 ? 's' : ''}: before ${median(bef).toFixed(1)} ms, after ${median(aft).toFixed(1)} ms, median pair difference ${median(diffs).toFixed(1)} ms (${diffs.filter((d) => d < 0).length}/${diffs.length} pairs faster); main thread waiting for a core ${qb.length ? median(qb).toFixed(1) : '-'} / ${qa.length ? median(qa).toFixed(1) : '-'} ms`);
   }
-  console.log(`train step, ${threads} thread${threads > 1 ? 's' : ''}: median ${median(times).toFixed(1)} ms  (steps: ${fmt(times)}; CPU time of all threads: median ${median(cpuTimes).toFixed(0)} ms;${share}${queueWaits.length ? ` main thread waiting for a core: median ${median(queueWaits).toFixed(2)} ms a step, step less that wait: median ${median(times.map((t, i) => t - queueWaits[i])).toFixed(1)} ms;` : ''} load ${load()})`);
+  console.log(`train step, ${threads} thread${threads > 1 ? 's' : ''}: median ${median(times).toFixed(1)} ms  (steps: ${fmt(times)}; CPU time of all threads: median ${median(cpuTimes).toFixed(0)} ms;${share}${gaps.length ? ` between steps: median ${median(gaps).toFixed(2)} ms;` : ''}${queueWaits.length ? ` main thread waiting for a core: median ${median(queueWaits).toFixed(2)} ms a step, step less that wait: median ${median(times.map((t, i) => t - queueWaits[i])).toFixed(1)} ms;` : ''} load ${load()})`);
   if (PROFILE) {
     const rows = [...opTimes.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
     for (const [k, v] of rows) {
