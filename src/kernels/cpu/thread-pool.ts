@@ -303,39 +303,40 @@ let parallelMinWork = PARALLEL_MIN_WORK;
 
 /**
  * Dynamic threads (as OpenMP's OMP_DYNAMIC): once the main thread waited for a core more than
- * BUSY_SHARE of the time in two consecutive check intervals (spin-gate.ts coreWaitShare: other
+ * BUSY_SHARE of the time in BUSY_INTERVALS consecutive check intervals (spin-gate.ts coreWaitShare: other
  * processes hold the cores), jobs run on the main thread alone for BUSY_HOLD_MS. A worker that shares a core with other work is
  * preempted for a scheduler slice (milliseconds) in the middle of a block it claimed, and the
  * main thread can only wait for it: there, one thread is faster than two. DITTO_CPU_DYNAMIC=0
  * turns it off; so does setParallelMinWork (tests that force jobs parallel).
  */
-const BUSY_SHARE = 0.25;
+const BUSY_SHARE = 0.35;
 const BUSY_HOLD_MS = 100;
 let dynamicThreads = process.env.DITTO_CPU_DYNAMIC !== '0';
 let aloneUntil = 0;
 let aloneJobs = 0;
 
-/** The last check interval (spin-gate.ts) seen over BUSY_SHARE, or -1. */
-let busyWindow = -1;
+/** Consecutive check intervals over BUSY_SHARE before jobs run alone. */
+const BUSY_INTERVALS = 3;
+/** The last check interval (spin-gate.ts) counted, and how many consecutive ones were over BUSY_SHARE. */
+let lastInterval = -1;
+let busyIntervals = 0;
 
 /**
- * Whether jobs now run on the main thread alone (dynamic threads): from the second consecutive
- * check interval over BUSY_SHARE on (one busy interval is often a short burst of other work).
+ * Whether jobs now run on the main thread alone (dynamic threads): from the BUSY_INTERVALS-th
+ * consecutive check interval over BUSY_SHARE on (fewer are often a short burst of other work, or
+ * of V8's compiler threads while the code warms up).
  */
 function coresBusy(): boolean {
   const now = performance.now();
   if (now < aloneUntil) return true;
   const share = coreWaitShare(now);
   const interval = coreWaitInterval();
-  if (share <= BUSY_SHARE) {
-    busyWindow = -1;
-    return false;
+  if (interval !== lastInterval) {
+    lastInterval = interval;
+    busyIntervals = share > BUSY_SHARE ? busyIntervals + 1 : 0;
   }
-  if (busyWindow < 0 || interval === busyWindow) {
-    if (busyWindow < 0) busyWindow = interval;
-    return false;
-  }
-  busyWindow = -1;
+  if (busyIntervals < BUSY_INTERVALS) return false;
+  busyIntervals = 0;
   aloneUntil = now + BUSY_HOLD_MS;
   return true;
 }
