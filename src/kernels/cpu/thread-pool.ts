@@ -20,8 +20,8 @@
  * throws or exits during a job records ctl[ERR] and its message before counting its block, and the main thread throws a BackendError and
  * restarts the pool on the next job; a worker that dies without running any JavaScript (out of
  * memory) is caught by a watchdog (no block finished for WATCHDOG_MS). Jobs below a size
- * threshold run inline on the main thread, and so do all jobs while other work holds the cores
- * (dynamic threads, below). setPoolTrace records each job's timing (bench/cpu-step.ts --trace).
+ * threshold run inline on the main thread, and, with dynamic threads on (below), so do all jobs
+ * while other work holds the cores. setPoolTrace records each job's timing (bench/cpu-step.ts --trace).
  *
  * Typing: runJob and runSplit are generic over the task name, and the job must be that task's
  * (tasks.ts TaskJobs), so every call site is checked.
@@ -302,16 +302,20 @@ const PARALLEL_MIN_WORK = 1 << 19;
 let parallelMinWork = PARALLEL_MIN_WORK;
 
 /**
- * Dynamic threads (as OpenMP's OMP_DYNAMIC): once the main thread waited for a core more than
- * BUSY_SHARE of the time in BUSY_INTERVALS consecutive check intervals (spin-gate.ts coreWaitShare: other
- * processes hold the cores), jobs run on the main thread alone for BUSY_HOLD_MS. A worker that shares a core with other work is
- * preempted for a scheduler slice (milliseconds) in the middle of a block it claimed, and the
- * main thread can only wait for it: there, one thread is faster than two. DITTO_CPU_DYNAMIC=0
- * turns it off; so does setParallelMinWork (tests that force jobs parallel).
+ * Dynamic threads (as OpenMP's OMP_DYNAMIC; off unless DITTO_CPU_DYNAMIC=1): once the main thread
+ * waited for a core more than BUSY_SHARE of the time in BUSY_INTERVALS consecutive check intervals
+ * (spin-gate.ts coreWaitShare: other processes hold the cores), jobs run on the main thread alone
+ * for BUSY_HOLD_MS. A worker that shares a core with other work is preempted for a scheduler slice
+ * (milliseconds) in the middle of a block it claimed, and the main thread can only wait for it.
+ * Whether one thread then beats two depends on the other work: against another session's
+ * multi-threaded runs a step gained 3-5 ms in 45; against two single-threaded busy loops it lost
+ * 10-20 ms in 55 (two threads also win a larger share of the cores). Hence off by default.
+ * setParallelMinWork (tests that force jobs parallel) turns it off.
  */
 const BUSY_SHARE = 0.35;
-const BUSY_HOLD_MS = 100;
-let dynamicThreads = process.env.DITTO_CPU_DYNAMIC !== '0';
+const BUSY_HOLD_MS = 250;
+const dynamicFromEnv = (): boolean => process.env.DITTO_CPU_DYNAMIC === '1';
+let dynamicThreads = dynamicFromEnv();
 let aloneUntil = 0;
 let aloneJobs = 0;
 
@@ -342,10 +346,10 @@ function coresBusy(): boolean {
 }
 
 /**
- * Test hook: dynamic threads on or off (no argument: the default, on unless DITTO_CPU_DYNAMIC=0),
+ * Test hook: dynamic threads on or off (no argument: the default, off unless DITTO_CPU_DYNAMIC=1),
  * and acting as if the cores were busy for the next `busyMs` milliseconds (0: as measured).
  */
-export function setDynamicThreads(on = process.env.DITTO_CPU_DYNAMIC !== '0', busyMs = 0): void {
+export function setDynamicThreads(on = dynamicFromEnv(), busyMs = 0): void {
   dynamicThreads = on;
   aloneUntil = busyMs > 0 ? performance.now() + busyMs : 0;
 }
@@ -361,7 +365,7 @@ export function aloneJobCount(): number {
  */
 export function setParallelMinWork(work?: number): void {
   parallelMinWork = work ?? PARALLEL_MIN_WORK;
-  dynamicThreads = work === undefined && process.env.DITTO_CPU_DYNAMIC !== '0';
+  dynamicThreads = work === undefined && dynamicFromEnv();
 }
 
 /**
