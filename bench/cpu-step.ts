@@ -29,7 +29,9 @@ import { loadavg } from 'node:os';
 import * as dt from '../src/index.ts';
 import * as adv from '../src/advanced.ts';
 import { CpuBackend } from '../src/kernels/cpu/index.ts';
-import { type JobTrace, aloneJobCount, parallelBlockCounts, setDynamicThreads, setPoolTrace, setSpinUs, setSplitBlocksPerThread, takePoolTrace } from '../src/kernels/cpu/thread-pool.ts';
+import { aloneJobCount, setDynamicThreads } from '../src/kernels/cpu/dynamic-threads.ts';
+import { type JobTrace, setPoolTrace, takePoolTrace } from '../src/kernels/cpu/pool-trace.ts';
+import { parallelBlockCounts, setSpinUs, setSplitBlocksPerThread } from '../src/kernels/cpu/thread-pool.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {

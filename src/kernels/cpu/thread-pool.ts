@@ -17,11 +17,12 @@
  * same counter (Atomics.add on ctl[NEXT]) and finally blocks in Atomics.wait on ctl[DONE] until
  * every claimed block is counted (polling first for up to SPIN_US, as a worker polls its doorbell
  * after a job, while spin-gate.ts finds that the thread gets a core at once). A worker that
- * throws or exits during a job records ctl[ERR] and its message before counting its block, and the main thread throws a BackendError and
- * restarts the pool on the next job; a worker that dies without running any JavaScript (out of
- * memory) is caught by a watchdog (no block finished for WATCHDOG_MS). Jobs below a size
- * threshold run inline on the main thread, and, with dynamic threads on (below), so do all jobs
- * while other work holds the cores. setPoolTrace records each job's timing (bench/cpu-step.ts --trace).
+ * throws or exits during a job records ctl[ERR] and its message before counting its block, and
+ * the main thread throws a BackendError and restarts the pool on the next job; a worker that dies
+ * without running any JavaScript (out of memory) is caught by a watchdog (no block finished for
+ * WATCHDOG_MS). Jobs below a size threshold run inline on the main thread, and so do all jobs
+ * while other work holds the cores if dynamic threads are on (dynamic-threads.ts, off by
+ * default). pool-trace.ts records each job's timing while tracing is on (bench/cpu-step.ts --trace).
  *
  * Typing: runJob and runSplit are generic over the task name, and the job must be that task's
  * (tasks.ts TaskJobs), so every call site is checked.
@@ -32,15 +33,16 @@
  * thread (tsx/esm/api register()) and then imports ./worker.ts; a loader passed in execArgv
  * (`--import tsx`) does not apply to a worker's entry module on Node 20. Where tsx cannot be
  * resolved, the worker imports ./worker.ts as it is (a runtime that runs TypeScript itself).
- * Part of src/kernels/cpu: imports src/core/errors.ts, tasks.ts, pool-protocol.ts and spin-gate.ts.
+ * Part of src/kernels/cpu: imports src/core/errors.ts, tasks.ts, pool-protocol.ts, spin-gate.ts,
+ * dynamic-threads.ts and pool-trace.ts.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError, BackendError } from '../../core/errors.ts';
-import {
-  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_HOW, TRACE_SPIN, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
-} from './pool-protocol.ts';
-import { coreWaitInterval, coreWaitShare, spinAllowed } from './spin-gate.ts';
+import { BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData, traceNow } from './pool-protocol.ts';
+import { runAlone, setDynamicThreads } from './dynamic-threads.ts';
+import { closeTrace, openTrace, traceInline, tracing } from './pool-trace.ts';
+import { spinAllowed } from './spin-gate.ts';
 import { type SplitTaskName, type TaskJobs, type TaskName, isTaskName, runTask, wasmModulesForWorkers } from './tasks.ts';
 
 /** Bytes of each thread's slot in the shared error-message buffer. */
@@ -241,44 +243,6 @@ export function sharedScratch(key: string, floats: number): Float32Array {
   return s.length === floats ? s : s.subarray(0, floats);
 }
 
-/**
- * One job's timing while tracing is on (setPoolTrace; bench/cpu-step.ts --trace), in microseconds
- * on the hrtime clock every thread shares. Inline jobs (run on the main thread alone) have
- * parallel false and only start, end and mainBlocks. For each worker that took part: when it
- * took the message (wake; 0 if it never did before the job ended), started its first block and
- * finished its last (0 if it ran none), and its block count.
- */
-export interface JobTrace {
-  task: TaskName;
-  nBlocks: number;
-  work: number;
-  parallel: boolean;
-  /** runJob called. */
-  start: number;
-  /** The main thread starts its first block (0 if it ran none) and finishes its last. */
-  mainFirst: number;
-  mainLast: number;
-  /** runJob returns. */
-  end: number;
-  mainBlocks: number;
-  /** how: '' if the worker had not taken the job when it ended; spin: how its spin before the job ended. */
-  workers: { wake: number; first: number; last: number; blocks: number; how: '' | 'spin' | 'bell' | 'event'; spin: 'none' | 'gated' | 'timeout' | 'jump' | 'caught' }[];
-}
-
-let traces: JobTrace[] | null = null;
-
-/** Starts (true) or stops recording a JobTrace per job; off by default (it then costs one test per job). */
-export function setPoolTrace(on: boolean): void {
-  traces = on ? [] : null;
-}
-
-/** The jobs traced since the last call (or since tracing started). */
-export function takePoolTrace(): JobTrace[] {
-  const t = traces ?? [];
-  if (traces) traces = [];
-  return t;
-}
-
 let nextSeq = 1;
 
 /** A fresh job number: each job's identity for the per-thread packed-operand caches. */
@@ -302,70 +266,12 @@ const PARALLEL_MIN_WORK = 1 << 19;
 let parallelMinWork = PARALLEL_MIN_WORK;
 
 /**
- * Dynamic threads (as OpenMP's OMP_DYNAMIC; off unless DITTO_CPU_DYNAMIC=1): once the main thread
- * waited for a core more than BUSY_SHARE of the time in BUSY_INTERVALS consecutive check intervals
- * (spin-gate.ts coreWaitShare: other processes hold the cores), jobs run on the main thread alone
- * for BUSY_HOLD_MS. A worker that shares a core with other work is preempted for a scheduler slice
- * (milliseconds) in the middle of a block it claimed, and the main thread can only wait for it.
- * Whether one thread then beats two depends on the other work: against another session's
- * multi-threaded runs a step gained 3-5 ms in 45; against two single-threaded busy loops it lost
- * 10-20 ms in 55 (two threads also win a larger share of the cores). Hence off by default.
- * setParallelMinWork (tests that force jobs parallel) turns it off.
- */
-const BUSY_SHARE = 0.35;
-const BUSY_HOLD_MS = 250;
-const dynamicFromEnv = (): boolean => process.env.DITTO_CPU_DYNAMIC === '1';
-let dynamicThreads = dynamicFromEnv();
-let aloneUntil = 0;
-let aloneJobs = 0;
-
-/** Consecutive check intervals over BUSY_SHARE before jobs run alone. */
-const BUSY_INTERVALS = 3;
-/** The last check interval (spin-gate.ts) counted, and how many consecutive ones were over BUSY_SHARE. */
-let lastInterval = -1;
-let busyIntervals = 0;
-
-/**
- * Whether jobs now run on the main thread alone (dynamic threads): from the BUSY_INTERVALS-th
- * consecutive check interval over BUSY_SHARE on (fewer are often a short burst of other work, or
- * of V8's compiler threads while the code warms up).
- */
-function coresBusy(): boolean {
-  const now = performance.now();
-  if (now < aloneUntil) return true;
-  const share = coreWaitShare(now);
-  const interval = coreWaitInterval();
-  if (interval !== lastInterval) {
-    lastInterval = interval;
-    busyIntervals = share > BUSY_SHARE ? busyIntervals + 1 : 0;
-  }
-  if (busyIntervals < BUSY_INTERVALS) return false;
-  busyIntervals = 0;
-  aloneUntil = now + BUSY_HOLD_MS;
-  return true;
-}
-
-/**
- * Test hook: dynamic threads on or off (no argument: the default, off unless DITTO_CPU_DYNAMIC=1),
- * and acting as if the cores were busy for the next `busyMs` milliseconds (0: as measured).
- */
-export function setDynamicThreads(on = dynamicFromEnv(), busyMs = 0): void {
-  dynamicThreads = on;
-  aloneUntil = busyMs > 0 ? performance.now() + busyMs : 0;
-}
-
-/** Jobs that ran on the main thread alone because the cores were busy (dynamic threads), since the process started. */
-export function aloneJobCount(): number {
-  return aloneJobs;
-}
-
-/**
  * Test hook: the smallest job (in work units) that runs in parallel, and dynamic threads off
  * (jobs at or above it always use the workers); no argument restores both defaults.
  */
 export function setParallelMinWork(work?: number): void {
   parallelMinWork = work ?? PARALLEL_MIN_WORK;
-  dynamicThreads = work === undefined && dynamicFromEnv();
+  setDynamicThreads(work === undefined ? undefined : false);
 }
 
 /**
@@ -377,20 +283,14 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
   const block = o.block ?? 1;
   const threads = getNumThreads();
   let parallel = threads > 1 && (nBlocks > 1 || o.workersOnly) && (o.work >= parallelMinWork || o.workersOnly) && o.out.buffer instanceof SharedArrayBuffer;
-  if (parallel && dynamicThreads && !o.workersOnly && coresBusy()) {
-    parallel = false;
-    aloneJobs++;
-  }
+  if (parallel && !o.workersOnly && runAlone()) parallel = false;
   if (!parallel) {
-    const t0 = traces ? traceNow() : 0;
+    const t0 = tracing() ? traceNow() : 0;
     for (let i = 0; i < nBlocks; i++) runTask(task, job, i, block);
-    if (traces) {
-      const t1 = traceNow();
-      traces.push({ task, nBlocks, work: o.work, parallel: false, start: t0, mainFirst: t0, mainLast: t1, end: t1, mainBlocks: nBlocks, workers: [] });
-    }
+    if (t0 !== 0) traceInline(task, nBlocks, o.work, t0);
     return;
   }
-  const tr = traces ? { start: traceNow(), buf: new Float64Array(new SharedArrayBuffer(8 * TRACE_STRIDE * (threads - 1))), mainFirst: 0, mainLast: 0, mainBlocks: 0 } : null;
+  const tr = tracing() ? openTrace(threads - 1) : null;
   const p = poolOf(threads - 1);
   parallelJobs++;
   parallelBlocks += nBlocks;
@@ -456,16 +356,7 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
     }
     Atomics.wait(ctl, CTL_DONE, done, SLICE_MS);
   }
-  if (tr && traces) {
-    const workers = [];
-    for (let w = 0; w < helpers; w++) {
-      const b = w * TRACE_STRIDE;
-      const how = (['', 'spin', 'bell', 'event'] as const)[tr.buf[b + TRACE_HOW]] ?? '';
-      const spin = (['none', 'gated', 'timeout', 'jump', 'caught'] as const)[tr.buf[b + TRACE_SPIN]] ?? 'none';
-      workers.push({ wake: tr.buf[b + TRACE_WAKE], first: tr.buf[b + TRACE_FIRST], last: tr.buf[b + TRACE_LAST], blocks: tr.buf[b + TRACE_BLOCKS], how, spin });
-    }
-    traces.push({ task, nBlocks, work: o.work, parallel: true, start: tr.start, mainFirst: tr.mainFirst, mainLast: tr.mainLast, end: traceNow(), mainBlocks: tr.mainBlocks, workers });
-  }
+  if (tr) closeTrace(tr, task, nBlocks, o.work, helpers);
   if (mainError) throw mainError;
   const failed = Atomics.load(ctl, CTL_ERR);
   if (failed !== 0) {

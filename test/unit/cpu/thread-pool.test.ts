@@ -6,7 +6,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
-import { aloneJobCount, getNumThreads, setDynamicThreads, parallelJobCount, poolSize, runJob, runSplit, setNumThreads, setParallelMinWork, setParkMs, setPoolTrace, setSpinUs, shutdownPool, takePoolTrace } from '../../../src/kernels/cpu/thread-pool.ts';
+import { aloneJobCount, setDynamicThreads } from '../../../src/kernels/cpu/dynamic-threads.ts';
+import { setPoolTrace, takePoolTrace } from '../../../src/kernels/cpu/pool-trace.ts';
+import { getNumThreads, parallelJobCount, poolSize, runJob, runSplit, setNumThreads, setParallelMinWork, setParkMs, setSpinUs, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
 import { runTs } from '../../util/subprocess.ts';
 
 const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
