@@ -21,11 +21,38 @@ export const CTL_ERR = 2;
  */
 export const BELL_STRIDE = 16;
 export const BELL_PARK_MS = 0;
+/**
+ * Word BELL_SPIN_US: how long (microseconds) a worker that just finished a job polls its doorbell
+ * (Atomics.load, no system call) before it parks in Atomics.wait: a job posted meanwhile (the next
+ * op of a training step, typically 0.1-0.2 ms later) starts without a thread wake-up.
+ */
+export const BELL_SPIN_US = 1;
+/** Word BELL_SPIN_GATED: 1 = spin only where spin-gate.ts allows it (the default), 0 = always (a test hook). */
+export const BELL_SPIN_GATED = 2;
 
 /** A job posted to the workers: blocks 0..nBlocks-1 of `job` for task `task`, `block` units each. */
 export type JobMessage<T extends TaskName = TaskName> = {
-  [K in T]: { task: K; job: TaskJobs[K]; ctl: SharedArrayBuffer; nBlocks: number; block: number };
+  [K in T]: { task: K; job: TaskJobs[K]; ctl: SharedArrayBuffer; nBlocks: number; block: number; trace?: SharedArrayBuffer };
 }[T];
+
+/**
+ * A traced job's worker words (thread-pool.ts setPoolTrace; a Float64Array over JobMessage.trace,
+ * TRACE_STRIDE words per worker w at (w - 1) * TRACE_STRIDE): when the worker took the message,
+ * started its first block and finished its last (microseconds, the hrtime clock that every thread
+ * shares), how many blocks it ran and how the job reached it. Written before the block is counted in ctl[DONE].
+ */
+export const TRACE_WAKE = 0;
+export const TRACE_FIRST = 1;
+export const TRACE_LAST = 2;
+export const TRACE_BLOCKS = 3;
+/** How the job reached the worker: 1 spin, 2 bell (parked), 3 event (tasks.ts JobArrival). */
+export const TRACE_HOW = 4;
+/** How the worker's spin before this job ended: 0 no spin, 1 gate closed, 2 timed out, 3 clock jump, 4 caught the job. */
+export const TRACE_SPIN = 5;
+export const TRACE_STRIDE = 6;
+
+/** Microseconds on the hrtime clock (the same on every thread): the trace's time stamps. */
+export const traceNow = (): number => Number(process.hrtime.bigint()) / 1000;
 
 /** A worker's workerData. */
 export interface WorkerData {

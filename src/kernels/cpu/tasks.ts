@@ -75,6 +75,7 @@ export interface TaskJobs extends SplitJobs {
   'test.simd': RecordJob;
   'test.stamp': StampJob;
   'test.arrival': RecordJob;
+  'test.count': RecordJob;
 }
 
 export type TaskName = keyof TaskJobs;
@@ -85,8 +86,11 @@ export type BlockTask<T extends TaskName> = (job: TaskJobs[T], index: number, bl
 
 let threadIndex = 0;
 
-/** How a worker's current job reached it: by its doorbell while parked, or as an event-loop message (worker.ts). */
-export type JobArrival = 'bell' | 'event';
+/**
+ * How a worker's current job reached it (worker.ts): while it polled its doorbell right after a
+ * job (spin), by its doorbell while parked (bell), or as an event-loop message (event).
+ */
+export type JobArrival = 'spin' | 'bell' | 'event';
 let jobArrival: JobArrival = 'event';
 
 /** Called by a worker before each job: how the job arrived (for the 'test.arrival' task). */
@@ -160,11 +164,17 @@ export const TASKS: { readonly [T in TaskName]: BlockTask<T> } = {
   },
   /**
    * Test hook, after spinning job.spinMs: out[i] = 0 if the main thread ran block i, 1 if a worker
-   * that took the job by its doorbell, 2 if a worker that took it from its event loop.
+   * that took the job by its doorbell while parked, 2 if a worker that took it from its event
+   * loop, 3 if a worker that saw its doorbell ring while polling it right after its last job.
    */
   'test.arrival': (job, i) => {
     spin(job.spinMs);
-    job.out[i] = threadIndex === 0 ? 0 : jobArrival === 'bell' ? 1 : 2;
+    job.out[i] = threadIndex === 0 ? 0 : jobArrival === 'bell' ? 1 : jobArrival === 'event' ? 2 : 3;
+  },
+  /** Test hook, after spinning job.spinMs: counts the runs of block i in out[i] (each block must run exactly once). */
+  'test.count': (job, i) => {
+    spin(job.spinMs);
+    Atomics.add(job.out, i, 1);
   },
   /** Test and benchmark hook (bench/pool-latency.ts): see StampJob. */
   'test.stamp': (job, i) => {

@@ -15,11 +15,14 @@
  * worker parked after its last job wakes from Atomics.wait and takes the message at once; one that
  * idled back to its event loop, after PARK_MS, gets it as an event), then claims blocks itself from the
  * same counter (Atomics.add on ctl[NEXT]) and finally blocks in Atomics.wait on ctl[DONE] until
- * every claimed block is counted. A worker that throws or exits during a job records ctl[ERR]
- * and its message before counting its block, and the main thread throws a BackendError and
- * restarts the pool on the next job; a worker that dies without running any JavaScript (out of
- * memory) is caught by a watchdog (no block finished for WATCHDOG_MS). Jobs below a size
- * threshold run inline on the main thread.
+ * every claimed block is counted (polling first for up to SPIN_US, as a worker polls its doorbell
+ * after a job, while spin-gate.ts finds that the thread gets a core at once). A worker that
+ * throws or exits during a job records ctl[ERR] and its message before counting its block, and
+ * the main thread throws a BackendError and restarts the pool on the next job; a worker that dies
+ * without running any JavaScript (out of memory) is caught by a watchdog (no block finished for
+ * WATCHDOG_MS). Jobs below a size threshold run inline on the main thread, and so do all jobs
+ * while other work holds the cores if dynamic threads are on (dynamic-threads.ts, off by
+ * default). pool-trace.ts records each job's timing while tracing is on (bench/cpu-step.ts --trace).
  *
  * Typing: runJob and runSplit are generic over the task name, and the job must be that task's
  * (tasks.ts TaskJobs), so every call site is checked.
@@ -30,12 +33,16 @@
  * thread (tsx/esm/api register()) and then imports ./worker.ts; a loader passed in execArgv
  * (`--import tsx`) does not apply to a worker's entry module on Node 20. Where tsx cannot be
  * resolved, the worker imports ./worker.ts as it is (a runtime that runs TypeScript itself).
- * Part of src/kernels/cpu: imports src/core/errors.ts, tasks.ts and pool-protocol.ts.
+ * Part of src/kernels/cpu: imports src/core/errors.ts, tasks.ts, pool-protocol.ts, spin-gate.ts,
+ * dynamic-threads.ts and pool-trace.ts.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError, BackendError } from '../../core/errors.ts';
-import { BELL_PARK_MS, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData } from './pool-protocol.ts';
+import { BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData, traceNow } from './pool-protocol.ts';
+import { runAlone, setDynamicThreads } from './dynamic-threads.ts';
+import { closeTrace, openTrace, traceInline, tracing } from './pool-trace.ts';
+import { spinAllowed } from './spin-gate.ts';
 import { type SplitTaskName, type TaskJobs, type TaskName, isTaskName, runTask, wasmModulesForWorkers } from './tasks.ts';
 
 /** Bytes of each thread's slot in the shared error-message buffer. */
@@ -47,6 +54,29 @@ const WATCHDOG_MS = 120_000;
 /** An idle worker stays parked on its doorbell this long before it goes back to its event loop. */
 const PARK_MS = 500;
 let parkMs = PARK_MS;
+/**
+ * How long (us) a worker polls its doorbell after a job before parking, and the main thread polls
+ * a job's done count before it sleeps in Atomics.wait for the workers' last blocks: most gaps
+ * between the parallel jobs of a training step are 0.05-0.2 ms, and a sleeping thread's wake-up
+ * costs 50 us to several ms on a virtual machine. 0 turns the spins off. DITTO_CPU_SPIN_US
+ * (environment) overrides the default.
+ */
+const SPIN_US = 300;
+
+function spinFromEnv(): number {
+  const env = process.env.DITTO_CPU_SPIN_US;
+  if (env === undefined || env === '') return SPIN_US;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 0 || n > 100_000) {
+    throw new ArgumentError(`DITTO_CPU_SPIN_US: expected an integer in [0, 100000]. Received: DITTO_CPU_SPIN_US=${JSON.stringify(env)}`);
+  }
+  return n;
+}
+/** A spin stops when the clock jumps this much (ms) between two reads: the thread was preempted. */
+const SPIN_JUMP_MS = 0.05;
+let workerSpinUs = spinFromEnv();
+let mainSpinUs = workerSpinUs;
+let spinGated = true;
 
 let requestedThreads: number | null = null;
 
@@ -112,6 +142,8 @@ function startPool(size: number): Pool {
   const errors = new SharedArrayBuffer(SLOT_BYTES * (size + 1));
   const bells = new Int32Array(new SharedArrayBuffer(4 * BELL_STRIDE * (size + 1)));
   bells[BELL_PARK_MS] = parkMs;
+  bells[BELL_SPIN_US] = workerSpinUs;
+  bells[BELL_SPIN_GATED] = spinGated ? 1 : 0;
   const p: Pool = { workers: [], errors, bells, failure: null, closing: false };
   // the main thread's compiled WebAssembly modules: every thread shares the code and its tier-up
   const wasm = wasmModulesForWorkers();
@@ -162,6 +194,21 @@ export function shutdownPool(): Promise<void> {
 export function setParkMs(ms = PARK_MS): void {
   parkMs = ms;
   if (pool) Atomics.store(pool.bells, BELL_PARK_MS, ms);
+}
+
+/**
+ * Test and benchmark hook: the spins (us) of a worker after a job and of the main thread before it
+ * sleeps waiting for the workers (see SPIN_US), and whether they are gated (spin-gate.ts: only
+ * while the thread gets a core at once) or always run; no argument restores the defaults.
+ */
+export function setSpinUs(worker = spinFromEnv(), main = worker, gated = true): void {
+  workerSpinUs = worker;
+  mainSpinUs = main;
+  spinGated = gated;
+  if (pool) {
+    Atomics.store(pool.bells, BELL_SPIN_US, worker);
+    Atomics.store(pool.bells, BELL_SPIN_GATED, gated ? 1 : 0);
+  }
 }
 
 /** Number of live pool workers (for tests). */
@@ -218,9 +265,13 @@ export interface RunOptions {
 const PARALLEL_MIN_WORK = 1 << 19;
 let parallelMinWork = PARALLEL_MIN_WORK;
 
-/** Test hook: the smallest job (in work units) that runs in parallel; no argument restores the default. */
-export function setParallelMinWork(work = PARALLEL_MIN_WORK): void {
-  parallelMinWork = work;
+/**
+ * Test hook: the smallest job (in work units) that runs in parallel, and dynamic threads off
+ * (jobs at or above it always use the workers); no argument restores both defaults.
+ */
+export function setParallelMinWork(work?: number): void {
+  parallelMinWork = work ?? PARALLEL_MIN_WORK;
+  setDynamicThreads(work === undefined ? undefined : false);
 }
 
 /**
@@ -231,17 +282,21 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
   if (!isTaskName(task)) throw new BackendError(`cpu: unknown task '${String(task)}'`);
   const block = o.block ?? 1;
   const threads = getNumThreads();
-  const parallel = threads > 1 && (nBlocks > 1 || o.workersOnly) && (o.work >= parallelMinWork || o.workersOnly) && o.out.buffer instanceof SharedArrayBuffer;
+  let parallel = threads > 1 && (nBlocks > 1 || o.workersOnly) && (o.work >= parallelMinWork || o.workersOnly) && o.out.buffer instanceof SharedArrayBuffer;
+  if (parallel && !o.workersOnly && runAlone()) parallel = false;
   if (!parallel) {
+    const t0 = tracing() ? traceNow() : 0;
     for (let i = 0; i < nBlocks; i++) runTask(task, job, i, block);
+    if (t0 !== 0) traceInline(task, nBlocks, o.work, t0);
     return;
   }
+  const tr = tracing() ? openTrace(threads - 1) : null;
   const p = poolOf(threads - 1);
   parallelJobs++;
   parallelBlocks += nBlocks;
   const ctl = new Int32Array(new SharedArrayBuffer(16));
   const helpers = Math.min(p.workers.length, o.workersOnly ? nBlocks : nBlocks - 1);
-  const msg: JobMessage<T> = { task, job, ctl: ctl.buffer, nBlocks, block };
+  const msg: JobMessage<T> = tr ? { task, job, ctl: ctl.buffer, nBlocks, block, trace: tr.buf.buffer as SharedArrayBuffer } : { task, job, ctl: ctl.buffer, nBlocks, block };
   for (let w = 0; w < helpers; w++) {
     p.workers[w].postMessage(msg);
     // a parked worker wakes on its doorbell and takes the message from its port; one in its event loop gets it as an event
@@ -264,22 +319,34 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
       const i = Atomics.add(ctl, CTL_NEXT, 1);
       if (i >= nBlocks) break;
       mainBlocks++;
+      if (tr && tr.mainBlocks++ === 0) tr.mainFirst = traceNow();
       try {
         runTask(task, job, i, block);
       } catch (e) {
         mainError = e;
         stop();
       }
+      if (tr) tr.mainLast = traceNow();
       Atomics.add(ctl, CTL_DONE, 1);
       if (mainError) break;
     }
   }
   let lastDone = -1;
   let lastProgress = Date.now();
+  // poll first (mainSpinUs): the workers' last blocks usually end within a block's time, and a sleeping main thread wakes late
+  // (cut short when the clock jumps: this thread lost its core, and spinning would delay the worker that shares it)
+  let spinAt = mainSpinUs > 0 ? performance.now() : 0;
+  if (spinAt !== 0 && spinGated && !spinAllowed(spinAt)) spinAt = 0;
+  const spinEnd = spinAt + mainSpinUs / 1000;
   for (;;) {
     if (Atomics.load(ctl, CTL_ERR) !== 0) stop();
     const done = Atomics.load(ctl, CTL_DONE);
     if (done >= claimed) break;
+    if (spinAt !== 0) {
+      const t = performance.now();
+      spinAt = t < spinEnd && (t - spinAt < SPIN_JUMP_MS || !spinGated) ? t : 0;
+      if (spinAt !== 0) continue;
+    }
     if (done !== lastDone) {
       lastDone = done;
       lastProgress = Date.now();
@@ -289,6 +356,7 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
     }
     Atomics.wait(ctl, CTL_DONE, done, SLICE_MS);
   }
+  if (tr) closeTrace(tr, task, nBlocks, o.work, helpers);
   if (mainError) throw mainError;
   const failed = Atomics.load(ctl, CTL_ERR);
   if (failed !== 0) {
@@ -298,6 +366,20 @@ export function runJob<T extends TaskName>(task: T, job: TaskJobs[T], nBlocks: n
     void stopPool(p);
     throw new BackendError(`cpu: ${text}; the worker pool restarts on the next parallel op`);
   }
+}
+
+/**
+ * Blocks per thread of a runSplit job: enough that a worker that wakes late still gets its share
+ * and that the last block, which one thread finishes while the other waits, is short.
+ * determinism: blocks are ranges of whole outputs (elements, rows, images, Philox blocks), each
+ * computed alone in its fixed order, so the block size never changes a bit.
+ */
+const SPLIT_BLOCKS_PER_THREAD = 8;
+let splitBlocksPerThread = SPLIT_BLOCKS_PER_THREAD;
+
+/** Benchmark hook: blocks per thread of runSplit jobs; no argument restores the default. */
+export function setSplitBlocksPerThread(n = SPLIT_BLOCKS_PER_THREAD): void {
+  splitBlocksPerThread = n;
 }
 
 export interface SplitOptions {
@@ -311,11 +393,11 @@ export interface SplitOptions {
 
 /**
  * Runs a job over `total` units (elements, rows, images, Philox blocks) in blocks of `block`
- * units (passed to the task): about four blocks per thread, at least o.minBlock units each (in
+ * units (passed to the task): about SPLIT_BLOCKS_PER_THREAD blocks per thread, at least o.minBlock units each (in
  * parallel only when big enough).
  */
 export function runSplit<T extends SplitTaskName>(task: T, job: TaskJobs[T], total: number, o: SplitOptions): void {
   if (total <= 0) return;
-  const block = Math.max(o.minBlock, Math.ceil(total / (4 * getNumThreads())));
+  const block = Math.max(o.minBlock, Math.ceil(total / (splitBlocksPerThread * getNumThreads())));
   runJob(task, job, Math.ceil(total / block), { work: total * o.workPerUnit, out: o.out, block });
 }

@@ -6,7 +6,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
-import { getNumThreads, poolSize, runJob, runSplit, setNumThreads, setParkMs, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
+import { aloneJobCount, setDynamicThreads } from '../../../src/kernels/cpu/dynamic-threads.ts';
+import { setPoolTrace, takePoolTrace } from '../../../src/kernels/cpu/pool-trace.ts';
+import { getNumThreads, parallelJobCount, poolSize, runJob, runSplit, setNumThreads, setParallelMinWork, setParkMs, setSpinUs, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
 import { runTs } from '../../util/subprocess.ts';
 
 const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
@@ -14,6 +16,7 @@ const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
 describe('CPU worker pool', () => {
   afterAll(async () => {
     setParkMs();
+    setSpinUs();
     await shutdownPool();
   });
 
@@ -63,6 +66,7 @@ describe('CPU worker pool', () => {
   it('a parked worker takes the next job by its doorbell; after the park time, from its event loop', async () => {
     setNumThreads(2);
     setParkMs();
+    setSpinUs(0);
     arrival();
     // parked after its job: the next ones ring its doorbell
     expect([arrival(), arrival(), arrival()]).toEqual([1, 1, 1]);
@@ -80,11 +84,111 @@ describe('CPU worker pool', () => {
     out.fill(-1);
     runJob('test.arrival', { out, spinMs: 1 }, 64, { work: 1e9, out });
     expect(out.every((v) => v === 0 || v === 1)).toBe(true);
+    setSpinUs();
+  });
+
+  it('a worker polling its doorbell right after a job takes the next one by its spin; every block runs exactly once', async () => {
+    setNumThreads(2);
+    setParkMs();
+    // spins long enough to catch back-to-back jobs even on a busy machine, and not gated (always on)
+    setSpinUs(200_000, 2_000, false);
+    try {
+      arrival();
+      expect([arrival(), arrival(), arrival()]).toEqual([3, 3, 3]);
+      // after the spin it parks: the next job rings the parked worker's bell
+      setSpinUs(1_000, 2_000, false);
+      arrival();
+      await sleep(50);
+      expect(arrival()).toBe(1);
+      setSpinUs(200_000, 2_000, false);
+      arrival();
+      for (const [nBlocks, spinMs] of [[64, 0], [7, 1], [2, 0], [33, 0.2]] as const) {
+        for (let rep = 0; rep < 20; rep++) {
+          const out = shared(nBlocks);
+          runJob('test.count', { out, spinMs }, nBlocks, { work: 1e9, out });
+          expect([...out]).toEqual(new Array(nBlocks).fill(1));
+        }
+      }
+      const out = shared(64);
+      out.fill(-1);
+      runJob('test.arrival', { out, spinMs: 0.5 }, 64, { work: 1e9, out });
+      expect(out.every((v) => v === 0 || v === 3)).toBe(true);
+    } finally {
+      setSpinUs();
+    }
+  });
+
+  it('while the cores are busy, jobs run on the main thread alone (dynamic threads), except where tests force them parallel', () => {
+    setNumThreads(2);
+    const out = shared(64);
+    runJob('test.record', { out }, 64, { work: 1e9, out });
+    setDynamicThreads(true, 60_000);
+    try {
+      const jobs = parallelJobCount();
+      const alone = aloneJobCount();
+      out.fill(-1);
+      runJob('test.record', { out, spinMs: 0.05 }, 64, { work: 1e9, out });
+      expect([...out]).toEqual(new Array(64).fill(0));
+      expect(parallelJobCount()).toBe(jobs);
+      expect(aloneJobCount()).toBe(alone + 1);
+      // workers-only jobs and a forced threshold still use the workers
+      runJob('test.record', { out }, 4, { work: 1e9, out, workersOnly: true });
+      expect([...out.subarray(0, 4)]).toEqual([1, 1, 1, 1]);
+      setParallelMinWork(1);
+      const counts = shared(64);
+      runJob('test.count', { out: counts, spinMs: 0.05 }, 64, { work: 1e9, out: counts });
+      expect([...counts]).toEqual(new Array(64).fill(1));
+      expect(parallelJobCount()).toBe(jobs + 2);
+      expect(aloneJobCount()).toBe(alone + 1);
+    } finally {
+      setParallelMinWork();
+      setDynamicThreads();
+    }
+  });
+
+  it('op results are the same bits whether the worker spins, parks or is absent', async () => {
+    const r = (seed: number) => dt.tensor(Float32Array.from({ length: 64 * 15 * 15 * 8 }, (_, i) => Math.sin(seed * 1000 + i * 0.37)), [64, 15, 15, 8]);
+    const x = r(1);
+    const w = dt.tensor(Float32Array.from({ length: 3 * 3 * 8 * 16 }, (_, i) => Math.cos(i * 0.11)), [3, 3, 8, 16]);
+    const run = async (): Promise<number[]> => {
+      const y = dt.conv2d(x, w);
+      const p = dt.maxPool2d(y);
+      const s = dt.sum(p.mul(p), [0, 1, 2]);
+      const bits = [...new Uint32Array((await p.data() as Float32Array).buffer), ...new Uint32Array((await s.data() as Float32Array).buffer)];
+      dt.dispose([y, p, s]);
+      return bits;
+    };
+    await dt.setBackend('cpu');
+    setParallelMinWork(1);
+    try {
+      setNumThreads(1);
+      const one = await run();
+      setNumThreads(2);
+      const variants: [number, number, boolean][] = [[0, 0, true], [200_000, 2_000, false], [300, 300, true]];
+      for (const [worker, main, gated] of variants) {
+        setSpinUs(worker, main, gated);
+        expect(await run()).toEqual(one);
+        expect(await run()).toEqual(one);
+      }
+      // dynamic threads: the main thread alone while the cores are busy
+      setSpinUs();
+      setParallelMinWork();
+      setDynamicThreads(true, 60_000);
+      const alone = aloneJobCount();
+      expect(await run()).toEqual(one);
+      expect(aloneJobCount()).toBeGreaterThan(alone);
+      setDynamicThreads();
+    } finally {
+      setSpinUs();
+      setParallelMinWork();
+      setDynamicThreads();
+    }
   });
 
   it('a worker that throws on a job from its doorbell or from its event loop becomes a BackendError, and the pool recovers', async () => {
     setNumThreads(2);
     setParkMs();
+    setSpinUs(0);
     arrival();
     const out = shared(8);
     expect(() => runJob('test.throw', { message: 'parked failure' }, 8, { work: 1e9, out, workersOnly: true }))
@@ -97,6 +201,7 @@ describe('CPU worker pool', () => {
     setParkMs();
     expect(arrival()).toBe(2);
     expect(arrival()).toBe(1);
+    setSpinUs();
   });
 
   it('a worker that exits during a job becomes a BackendError, not a hang', () => {
@@ -111,6 +216,34 @@ describe('CPU worker pool', () => {
     expect(() => runJob('test.exit', {}, 4, { work: 1e9, out, workersOnly: true })).toThrow(/exited \(code 3\) during a 'test.exit' job/);
     runJob('test.record', { out }, 4, { work: 1e9, out, workersOnly: true });
     expect([...out]).toEqual([1, 1, 1, 1]);
+  });
+
+  it('the trace accounts for every block and orders each thread\'s stamps; off, it records nothing', () => {
+    setNumThreads(2);
+    const out = shared(64);
+    runJob('test.record', { out }, 2, { work: 1e9, out, workersOnly: true });
+    setPoolTrace(true);
+    try {
+      runJob('test.record', { out, spinMs: 1 }, 64, { work: 1e9, out });
+      const small = shared(3);
+      runJob('test.record', { out: small }, 3, { work: 1, out: small });
+      const [par, inline] = takePoolTrace();
+      expect(par.parallel).toBe(true);
+      expect(par.nBlocks).toBe(64);
+      const w = par.workers[0];
+      expect(par.mainBlocks + w.blocks).toBe(64);
+      expect(par.mainBlocks).toBe([...out].filter((t) => t === 0).length);
+      expect(w.blocks).toBe([...out].filter((t) => t === 1).length);
+      expect(par.start).toBeLessThanOrEqual(par.end);
+      if (par.mainBlocks) expect(par.start <= par.mainFirst && par.mainFirst <= par.mainLast && par.mainLast <= par.end).toBe(true);
+      if (w.blocks) expect(par.start <= w.wake && w.wake <= w.first && w.first <= w.last && w.last <= par.end).toBe(true);
+      expect(inline).toMatchObject({ parallel: false, nBlocks: 3, mainBlocks: 3, workers: [] });
+      expect(takePoolTrace()).toEqual([]);
+    } finally {
+      setPoolTrace(false);
+    }
+    runJob('test.record', { out }, 64, { work: 1e9, out });
+    expect(takePoolTrace()).toEqual([]);
   });
 
   it('an unknown task is a BackendError', () => {
