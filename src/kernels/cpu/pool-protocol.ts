@@ -45,11 +45,23 @@ export const TRACE_WAKE = 0;
 export const TRACE_FIRST = 1;
 export const TRACE_LAST = 2;
 export const TRACE_BLOCKS = 3;
-/** How the job reached the worker: 1 spin, 2 bell (parked), 3 event (tasks.ts JobArrival). */
+/** How the job reached the worker: its index in TRACE_HOW_NAMES (tasks.ts JobArrival; '': not taken). */
 export const TRACE_HOW = 4;
-/** How the worker's spin before this job ended: 0 no spin, 1 gate closed, 2 timed out, 3 clock jump, 4 caught the job. */
+/** How the worker's spin before this job ended: its index in TRACE_SPIN_NAMES. */
 export const TRACE_SPIN = 5;
 export const TRACE_STRIDE = 6;
+/** The codes of TRACE_HOW (a code is its name's index). */
+export const TRACE_HOW_NAMES = ['', 'spin', 'bell', 'event'] as const;
+/** The codes of TRACE_SPIN: no spin, gate closed (spin-gate.ts), timed out, clock jump (preempted), caught the job. */
+export const TRACE_SPIN_NAMES = ['none', 'gated', 'timeout', 'jump', 'caught'] as const;
+export type TraceSpinEnd = (typeof TRACE_SPIN_NAMES)[number];
+
+/**
+ * A spin (a worker's on its doorbell, the main thread's on a job's done count) stops when the clock jumps this much
+ * (ms) between two reads: the thread was preempted, so the cores are oversubscribed and spinning would only delay the
+ * thread that shares its core.
+ */
+export const SPIN_JUMP_MS = 0.05;
 
 /** Microseconds on the hrtime clock (the same on every thread): the trace's time stamps. */
 export const traceNow = (): number => Number(process.hrtime.bigint()) / 1000;

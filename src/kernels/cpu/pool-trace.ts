@@ -6,7 +6,7 @@
  * done); off, runJob pays one test per job.
  * Part of src/kernels/cpu: imports pool-protocol.ts and tasks.ts (types).
  */
-import { TRACE_BLOCKS, TRACE_FIRST, TRACE_HOW, TRACE_LAST, TRACE_SPIN, TRACE_STRIDE, TRACE_WAKE, traceNow } from './pool-protocol.ts';
+import { TRACE_BLOCKS, TRACE_FIRST, TRACE_HOW, TRACE_HOW_NAMES, TRACE_LAST, TRACE_SPIN, TRACE_SPIN_NAMES, TRACE_STRIDE, TRACE_WAKE, type TraceSpinEnd, traceNow } from './pool-protocol.ts';
 import type { TaskName } from './tasks.ts';
 
 /**
@@ -30,7 +30,7 @@ export interface JobTrace {
   end: number;
   mainBlocks: number;
   /** how: '' if the worker had not taken the job when it ended; spin: how its spin before the job ended. */
-  workers: { wake: number; first: number; last: number; blocks: number; how: '' | 'spin' | 'bell' | 'event'; spin: 'none' | 'gated' | 'timeout' | 'jump' | 'caught' }[];
+  workers: { wake: number; first: number; last: number; blocks: number; how: '' | 'spin' | 'bell' | 'event'; spin: TraceSpinEnd }[];
 }
 
 let traces: JobTrace[] | null = null;
@@ -78,8 +78,8 @@ export function closeTrace(tr: OpenTrace, task: TaskName, nBlocks: number, work:
   const workers: JobTrace['workers'] = [];
   for (let w = 0; w < helpers; w++) {
     const b = w * TRACE_STRIDE;
-    const how = (['', 'spin', 'bell', 'event'] as const)[tr.buf[b + TRACE_HOW]] ?? '';
-    const spin = (['none', 'gated', 'timeout', 'jump', 'caught'] as const)[tr.buf[b + TRACE_SPIN]] ?? 'none';
+    const how = TRACE_HOW_NAMES[tr.buf[b + TRACE_HOW]] ?? '';
+    const spin = TRACE_SPIN_NAMES[tr.buf[b + TRACE_SPIN]] ?? 'none';
     workers.push({ wake: tr.buf[b + TRACE_WAKE], first: tr.buf[b + TRACE_FIRST], last: tr.buf[b + TRACE_LAST], blocks: tr.buf[b + TRACE_BLOCKS], how, spin });
   }
   traces.push({ task, nBlocks, work, parallel: true, start: tr.start, mainFirst: tr.mainFirst, mainLast: tr.mainLast, end: traceNow(), mainBlocks: tr.mainBlocks, workers });

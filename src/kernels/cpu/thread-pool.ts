@@ -39,7 +39,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError, BackendError } from '../../core/errors.ts';
-import { BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, type WorkerData, traceNow } from './pool-protocol.ts';
+import { BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, SPIN_JUMP_MS, type WorkerData, traceNow } from './pool-protocol.ts';
 import { runAlone, setDynamicThreads } from './dynamic-threads.ts';
 import { closeTrace, openTrace, traceInline, tracing } from './pool-trace.ts';
 import { spinAllowed } from './spin-gate.ts';
@@ -72,8 +72,6 @@ function spinFromEnv(): number {
   }
   return n;
 }
-/** A spin stops when the clock jumps this much (ms) between two reads: the thread was preempted. */
-const SPIN_JUMP_MS = 0.05;
 let workerSpinUs = spinFromEnv();
 let mainSpinUs = workerSpinUs;
 let spinGated = true;

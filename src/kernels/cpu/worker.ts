@@ -18,7 +18,7 @@
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
-  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, TRACE_BLOCKS, TRACE_FIRST, TRACE_LAST, TRACE_HOW, TRACE_SPIN, TRACE_STRIDE, TRACE_WAKE, type WorkerData, traceNow,
+  BELL_PARK_MS, BELL_SPIN_GATED, BELL_SPIN_US, BELL_STRIDE, CTL_DONE, CTL_ERR, CTL_NEXT, type JobMessage, SPIN_JUMP_MS, TRACE_BLOCKS, TRACE_FIRST, TRACE_HOW, TRACE_HOW_NAMES, TRACE_LAST, TRACE_SPIN, TRACE_SPIN_NAMES, TRACE_STRIDE, TRACE_WAKE, type TraceSpinEnd, type WorkerData, traceNow,
 } from './pool-protocol.ts';
 import { type JobArrival, isTaskName, runTask, setJobArrival, setThreadIndex } from './tasks.ts';
 import { adoptModules } from './wasm-builder.ts';
@@ -36,7 +36,7 @@ const errLen = new Int32Array(errors);
 const errText = new Uint8Array(errors);
 
 /** How the last spin ended (for the trace: pool-protocol.ts TRACE_SPIN). */
-let spinEnd = 0;
+let spinEnd: TraceSpinEnd = 'none';
 /** How the running job arrived (for the trace). */
 let arrivalNow: JobArrival = 'event';
 /** The running job's control words and task name, and whether a block is in progress. */
@@ -71,8 +71,8 @@ function runJobMessage(msg: JobMessage): void {
   const t0 = (index - 1) * TRACE_STRIDE;
   if (tr) {
     tr[t0 + TRACE_WAKE] = traceNow();
-    tr[t0 + TRACE_HOW] = arrivalNow === 'spin' ? 1 : arrivalNow === 'bell' ? 2 : 3;
-    tr[t0 + TRACE_SPIN] = spinEnd;
+    tr[t0 + TRACE_HOW] = TRACE_HOW_NAMES.indexOf(arrivalNow);
+    tr[t0 + TRACE_SPIN] = TRACE_SPIN_NAMES.indexOf(spinEnd);
   }
   try {
     if (!isTaskName(msg.task)) {
@@ -106,9 +106,6 @@ function runJobMessage(msg: JobMessage): void {
   }
 }
 
-/** A spin stops when the clock jumps this much (ms) between two reads: the thread was preempted. */
-const SPIN_JUMP_MS = 0.05;
-
 /** The job that woke this worker from its event loop (serve takes it). */
 let pending: JobMessage | null = null;
 
@@ -136,7 +133,7 @@ function serve(): void {
       msg = null;
       idleSince = performance.now();
       spun = false;
-      spinEnd = 0;
+      spinEnd = 'none';
     }
     // read the bell before looking at the port: a job posted after the look rings a newer bell
     const seen = Atomics.load(bells, bell);
@@ -156,7 +153,7 @@ function serve(): void {
       spun = true;
       const gated = Atomics.load(bells, BELL_SPIN_GATED) !== 0;
       if (gated && !spinAllowed(performance.now())) {
-        spinEnd = 1;
+        spinEnd = 'gated';
         continue;
       }
       const until = idleSince + Atomics.load(bells, BELL_SPIN_US) / 1000;
@@ -165,11 +162,11 @@ function serve(): void {
       let prev = t;
       for (; Atomics.load(bells, bell) === seen && t < until && t - prev < jump; t = performance.now()) prev = t;
       if (Atomics.load(bells, bell) !== seen) {
-        spinEnd = 4;
+        spinEnd = 'caught';
         caught = true;
         continue;
       }
-      spinEnd = t - prev >= jump ? 3 : 2;
+      spinEnd = t - prev >= jump ? 'jump' : 'timeout';
     }
     spun = true;
     const left = Atomics.load(bells, BELL_PARK_MS) - (performance.now() - idleSince);
