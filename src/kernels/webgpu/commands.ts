@@ -78,6 +78,8 @@ const SLEEP_FRACTION = 0.85;
  * overhead (several ms on lavapipe) would dominate and inflate the rate.
  */
 const MIN_LEARN_COST = 1e7;
+/** Submissions remembered for the waits' predictions (see flush). */
+const MAX_SUBMITS_KEPT = 64;
 /** Step marks the host may run ahead of the device (`mark` waits for older ones). */
 const MAX_MARKS_AHEAD = 1;
 /** Fixed cost of a wait (submit, map, copy), excluded when learning the rate. */
@@ -360,6 +362,9 @@ export class CommandStream {
     if (this.recordedCost > this.submittedCost) {
       this.submittedCost = this.recordedCost;
       this.submits.push(performance.now(), this.submittedCost);
+      // Work recorded without any wait (no read, no pace) would grow the list forever: drop the second oldest entry.
+      // A wait after it then takes the device's start from an earlier submission, which only shortens its sleep.
+      if (this.submits.length > 2 * MAX_SUBMITS_KEPT) this.submits.splice(2, 2);
     }
     this.pool.afterSubmit();
   }

@@ -2,7 +2,8 @@
  * Step pacing on the WebGPU backend (commands.ts `mark`, the backend's `pace`): after each `pace()` the device has at
  * most the last step left to run (the host never queues more than one step ahead), marks already passed are not
  * waited for again, results are unchanged, and fit, evaluate and predict pace once per batch (so a progress bar shows
- * what the device has done, and an epoch is not recorded ahead in one go). The CPU backend has no `pace`: its kernels
+ * what the device has done, and an epoch is not recorded ahead in one go); what the stream remembers of submissions for
+ * its wait predictions stays bounded when nothing waits. The CPU backend has no `pace`: its kernels
  * finish before `run` returns. Skips without an adapter unless REQUIRE_WEBGPU=1 (test/util/webgpu.ts).
  */
 import { afterAll, expect, it } from 'vitest';
@@ -64,6 +65,25 @@ describeWebGpu('WebGPU step pacing', unavailable, () => {
     expect(c.stats().stream.marks).toBe(0);
     const unpaced = (await c.read(x2, 'float32', n * n)) as Float32Array;
     expect(Buffer.from(paced.buffer).equals(Buffer.from(unpaced.buffer))).toBe(true);
+  });
+
+  it('remembers a bounded number of submissions when work is recorded and submitted without any wait', async () => {
+    const b = (await createWebGpuBackend({ selfTest: false })) as WebGpuBackend;
+    own.push(b);
+    const info = (handle: ReturnType<WebGpuBackend['alloc']>) => ({ handle, shape: [64], dtype: 'float32' as const });
+    const x = b.alloc('float32', 64);
+    b.write(x, 'float32', new Float32Array(64).fill(1));
+    const submits = (b as unknown as { stream: { submits: number[] } }).stream.submits;
+    for (let i = 0; i < 300; i++) {
+      const y = b.alloc('float32', 64);
+      b.run('relu', [info(x)], {}, info(y));
+      b.flush();
+      b.free(y);
+    }
+    expect(b.stats().stream.submits).toBeGreaterThanOrEqual(300);
+    expect(submits.length).toBeLessThanOrEqual(128);
+    await b.sync();
+    expect(submits.length).toBe(0);
   });
 
   it('fit, evaluate and predict pace once per batch', async () => {
