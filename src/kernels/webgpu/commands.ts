@@ -25,7 +25,8 @@
  *    time left (the cost of what it waits for beyond the last observed completion x a learned
  *    ns-per-unit rate, less the time the device has worked on it) before awaiting. Waits for work
  *    that compiled pipelines (first use) neither sleep nor teach the rate, so warm-up does not
- *    inflate later sleeps. DITTO_WEBGPU_SLEEP=0 disables it; DITTO_WEBGPU_WAIT_LOG=1 logs each wait.
+ *    inflate later sleeps (the rules: wait-rate.ts). DITTO_WEBGPU_SLEEP=0 disables it; DITTO_WEBGPU_WAIT_LOG=1
+ *    logs each wait.
  *  - Profiling (DITTO_WEBGPU_PROFILE=1 and a device with 'timestamp-query'; bench/webgpu-step.ts):
  *    every dispatch gets its own compute pass with timestamps, labelled `<op>/<shader>` (the op
  *    from `label`), and `profile()` returns the GPU time per label. Off by default: passes then
@@ -37,6 +38,7 @@ import type { GpuDevice } from './device.ts';
 import type { BufferPool } from './buffer-pool.ts';
 import type { PipelineCache } from './pipelines.ts';
 import type { ShaderName } from './shaders.gen.ts';
+import { WaitRate } from './wait-rate.ts';
 
 const UNIFORM_BYTES = 256 * 1024;
 /** Largest shared staging buffer; uploads above a quarter of it get their own. */
@@ -69,21 +71,10 @@ export interface DispatchOptions {
 const SLEEP = process.env.DITTO_WEBGPU_SLEEP !== '0';
 /** DITTO_WEBGPU_WAIT_LOG=1: one line per wait on stderr (cost, rate, predicted, slept, awaited), for tuning. */
 const WAIT_LOG = process.env.DITTO_WEBGPU_WAIT_LOG === '1';
-/** Predicted waits shorter than this (ms) are not worth a sleep. */
-const MIN_SLEEP_MS = 2;
-/** Share of the predicted time slept before awaiting. */
-const SLEEP_FRACTION = 0.85;
-/**
- * Waits for less work than this (cost units; ~30 ms on lavapipe) neither sleep nor teach the rate: a wait's fixed
- * overhead (several ms on lavapipe) would dominate and inflate the rate.
- */
-const MIN_LEARN_COST = 1e7;
 /** Submissions remembered for the waits' predictions (see flush). */
 const MAX_SUBMITS_KEPT = 64;
 /** Step marks the host may run ahead of the device (`mark` waits for older ones). */
 const MAX_MARKS_AHEAD = 1;
-/** Fixed cost of a wait (submit, map, copy), excluded when learning the rate. */
-const WAIT_OVERHEAD_MS = 0.5;
 
 /**
  * A storage buffer bound to a shader: `bytes` bytes (default: the whole buffer) from byte
@@ -150,18 +141,15 @@ export class CommandStream {
   private readonly st: Omit<StreamStats, 'marksAhead'> = { dispatches: 0, submits: 0, uploads: 0, readbacks: 0, marks: 0 };
   /**
    * Cost (cumulative, cost units) of the dispatches recorded, submitted, and known to have run (when that was last
-   * observed: doneAt), and the learned cost rate (ns per unit).
+   * observed: doneAt); the learned cost rate and its rules are `rate` (wait-rate.ts).
    */
   private recordedCost = 0;
   private submittedCost = 0;
   private doneCost = 0;
   private doneAt = 0;
-  private nsPerUnit = 0;
+  private readonly rate = new WaitRate(SLEEP);
   /** Submissions with work not yet known to have run, as pairs: time submitted, submittedCost after it. */
   private readonly submits: number[] = [];
-  private compiledAtLastWait = 0;
-  /** Waits for MIN_LEARN_COST or more since the last one that compiled pipelines. */
-  private warmWaits = 0;
   /** Step marks not yet waited for (oldest first): the fence and the submitted cost it follows. */
   private readonly marks: { fence: GPUBuffer; cost: number }[] = [];
   private readonly freeFences: GPUBuffer[] = [];
@@ -426,30 +414,13 @@ export class CommandStream {
         break;
       }
     }
-    // Pipelines compiled since the last wait (first use of a kernel) make its duration unrepresentative.
-    const compiled = this.pipelines.stats().compiled;
-    // (and so does the wait after one: the first runs of new pipelines on lavapipe are slower)
-    const warm = compiled === this.compiledAtLastWait;
-    const learn = cost >= MIN_LEARN_COST && warm && this.warmWaits > 0;
-    this.warmWaits = !warm ? 0 : cost >= MIN_LEARN_COST ? this.warmWaits + 1 : this.warmWaits;
-    this.compiledAtLastWait = compiled;
-    // Predicted time left: what it waits for, at the learned rate, less what already elapsed.
-    const remaining = learn && this.nsPerUnit > 0 ? (cost * this.nsPerUnit) / 1e6 - (now - since) : 0;
-    const slept = SLEEP && remaining >= MIN_SLEEP_MS;
-    if (slept) await new Promise((r) => setTimeout(r, remaining * SLEEP_FRACTION));
+    // Pipelines compiled since the last wait (first use of a kernel) make its duration unrepresentative (wait-rate.ts).
+    const plan = this.rate.plan(cost, this.pipelines.stats().compiled, now - since);
+    if (plan.sleepMs > 0) await new Promise((r) => setTimeout(r, plan.sleepMs));
     const t1 = performance.now();
     const result = await this.dev.guard(start(), during);
     const t2 = performance.now();
-    if (learn) {
-      if (!slept || t2 - t1 > 0.5) {
-        // the work outlasted any sleep: the elapsed time (less a fixed overhead) measures it
-        // (at most twice the rate so far: one stall of a busy machine does not make the next waits oversleep)
-        const observed = (Math.max(0, t2 - since - WAIT_OVERHEAD_MS) * 1e6) / cost;
-        this.nsPerUnit = this.nsPerUnit > 0 ? 0.7 * this.nsPerUnit + 0.3 * Math.min(observed, 2 * this.nsPerUnit) : observed;
-      } else {
-        this.nsPerUnit *= 0.8; // finished while sleeping: predict less next time
-      }
-    }
+    this.rate.observe(plan, cost, t2 - t1, t2 - since);
     if (target > this.doneCost) {
       this.doneCost = target;
       this.doneAt = t2;
@@ -457,7 +428,7 @@ export class CommandStream {
       while (k < this.submits.length && this.submits[k + 1] <= target) k += 2;
       this.submits.splice(0, k);
     }
-    if (WAIT_LOG) console.error(`webgpu wait (${during}): cost ${(cost / 1e6).toFixed(2)}M units, rate ${this.nsPerUnit.toFixed(3)} ns/unit${learn ? '' : ' (not learned)'}, running ${(now - since).toFixed(1)} ms, predicted left ${remaining.toFixed(1)} ms, slept ${slept ? (t1 - now).toFixed(1) : 0} ms, then awaited ${(t2 - t1).toFixed(1)} ms`);
+    if (WAIT_LOG) console.error(`webgpu wait (${during}): cost ${(cost / 1e6).toFixed(2)}M units, rate ${this.rate.nsPerUnit.toFixed(3)} ns/unit${plan.learn ? '' : ' (not learned)'}, running ${(now - since).toFixed(1)} ms, predicted left ${plan.predictedMs.toFixed(1)} ms, slept ${plan.sleepMs > 0 ? (t1 - now).toFixed(1) : 0} ms, then awaited ${(t2 - t1).toFixed(1)} ms`);
     return result;
   }
 
