@@ -108,6 +108,8 @@ export interface StreamStats {
   /** Step marks made (`mark`), and those whose work is not yet known to have run. */
   marks: number;
   marksAhead: number;
+  /** Bind groups created for dispatches (not found in the cache: a dispatch bound a new set of buffers). */
+  bindGroups: number;
 }
 
 /** The least power of two >= `n` (n >= 1). */
@@ -138,7 +140,7 @@ export class CommandStream {
   private nextBufferId = 1;
   private pending = 0;
   private readonly align: number;
-  private readonly st: Omit<StreamStats, 'marksAhead'> = { dispatches: 0, submits: 0, uploads: 0, readbacks: 0, marks: 0 };
+  private readonly st: Omit<StreamStats, 'marksAhead'> = { dispatches: 0, submits: 0, uploads: 0, readbacks: 0, marks: 0, bindGroups: 0 };
   /**
    * Cost (cumulative, cost units) of the dispatches recorded, submitted, and known to have run (when that was last
    * observed: doneAt); the learned cost rate and its rules are `rate` (wait-rate.ts).
@@ -222,6 +224,7 @@ export class CommandStream {
       if (this.groups.size >= MAX_CACHED_GROUPS) this.groups.clear();
       group = this.device.createBindGroup({ layout: this.pipelines.layout(name), entries: this.entries(name, bindings, this.uniform, pbytes) });
       this.groups.set(key, group);
+      this.st.bindGroups++;
     }
     if (this.prof) {
       this.endPass();
