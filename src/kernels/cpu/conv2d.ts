@@ -13,7 +13,9 @@
  *  - conv2dGradFilter: dw[kh,kw,c,f] = S over p = (n*outH + oh)*outW + ow of x[n,ih,iw,c] * dy[n,oh,ow,f]
  * A term outside the input (padding) or without a matching output enters as +0 * w (or x * +0),
  * which for finite values gives the bits of skipping it (an accumulator that starts at +0 never
- * becomes -0, and s + (±0) = s).
+ * becomes -0, and s + (±0) = s). conv2dGradInput does skip the taps kh without a dy row when its
+ * filter is all finite (one pass over w per call; gemm-tasks.ts, "Zero taps"); with an Inf or a
+ * NaN in w, +0 * w is NaN and every term is computed.
  * Few input channels (C <= SMALL_C, e.g. a first layer on grey images): conv2d (when K = kH*kW*C
  * <= 256) and conv2dGradFilter (in split-K mode) read their operands unpacked (gemm-tasks.ts,
  * "Few input channels"): the same terms in the same order, so the same bits.
@@ -43,6 +45,29 @@ export function setSmallChannelPath(on: boolean): void {
   smallChannelPath = on;
 }
 
+let zeroTapSkip = true;
+
+/** Test hook: turns conv2dGradInput's skipping of the taps without a dy row off (false) or back on (true, the default). */
+export function setZeroTapSkip(on: boolean): void {
+  zeroTapSkip = on;
+}
+
+let lastSkipped = false;
+
+/** Test hook: whether the last conv2dGradInput call skipped (the hook on and its filter all finite). */
+export function lastGradInputSkipped(): boolean {
+  return lastSkipped;
+}
+
+/** Whether every float of w is finite (no Inf, no NaN): then +0 * w is ±0 for every w (gemm-tasks.ts, "Zero taps"). */
+function allFinite(w: Float32Array): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const v = w[i];
+    if (v - v !== 0) return false;
+  }
+  return true;
+}
+
 /** Whether a convolution with C input channels takes the unpacked path. */
 const direct = (C: number): boolean => smallChannelPath && C <= SMALL_C && gemmKernelKind() === 'simd';
 
@@ -61,7 +86,10 @@ export const conv2d: CpuKernel<'conv2d'> = ([x, w], a, out) => {
 export const conv2dGradInput: CpuKernel<'conv2dGradInput'> = ([dy, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
   const g = convWindow2d('conv2dGradInput', a.inputShape, [kH, kW], a.strides, a.padding, a.dilations);
-  gemmJob({ kind: 'conv2dGradInput', dy: floats(dy), w: floats(w), ...geometry(g, C, F) }, g.n * g.inH * g.inW, C, kH * kW * F, floats(out));
+  const wf = floats(w);
+  const skipZeroTaps = zeroTapSkip && allFinite(wf);
+  lastSkipped = skipZeroTaps;
+  gemmJob({ kind: 'conv2dGradInput', dy: floats(dy), w: wf, ...geometry(g, C, F), skipZeroTaps }, g.n * g.inH * g.inW, C, kH * kW * F, floats(out));
 };
 
 export const conv2dGradFilter: CpuKernel<'conv2dGradFilter'> = ([x, dy], a, out) => {

@@ -60,6 +60,23 @@
  * rows past M repeat the last row and columns past N read the floats that follow: lanes that are
  * never copied out.
  *
+ * Zero taps (conv2dGradInput jobs with `skipZeroTaps`, set by conv2d.ts when every float of the
+ * filter is finite): the terms of tap kh for a dx row ih whose dy row does not exist (ih + padTop
+ * - kh*dH not a multiple of sH in [0, (outH - 1)*sH]; e.g. for a 'valid' 3x3 convolution, the
+ * rows ih < 2 and ih > inH - 3) are A = +0 from the slab's zero rows. Each A panel (MR rows) is
+ * packed and run through the micro-kernel only over k in [khLo*kW*F, (khHi + 1)*kW*F), khLo..khHi
+ * the first and last tap with a dy row for any of its rows (the union: a panel's rows may straddle
+ * two image rows or images), clipped to the K-block (tapRanges; the micro-kernels' `pr` ranges).
+ * Every kept term keeps its index k, and the micro-kernels end their chunks at the multiples of
+ * 256 of k counted from the whole reduction's k = 0 (K-blocks start at such multiples), so the
+ * summation tree S is the one documented above with some terms left out. Exactness: a dropped term
+ * is f32(+0 * w), which is +0 or -0 for every finite w; a chunk accumulator starts at +0 and so
+ * never is -0 (x + y is -0 only when both are -0), and acc + (±0) = acc for every other acc (NaN
+ * and Inf included): dropping the term leaves the bits. A chunk left with no terms is +0, and the
+ * total plus +0 is the total (same argument); a panel with no tap at all (possible with strides or
+ * dilations) gives +0 totals, as the full loop does. With an Inf or NaN in w, +0 * w is NaN and
+ * must be computed: such jobs run the full loop. Rows are never dropped, and B is packed whole.
+ *
  * Epilogue (conv2d jobs with `bias`, conv2dBiasAct): before a block's totals are copied out, each
  * output becomes f32(z + bias[f]) and, with `relu`, z > 0 || z is NaN ? z : +0: the add and relu
  * ops' own float32 operations (wasm-gemm.ts epi, or epilogueLoop), once per output. Split-K jobs
@@ -166,6 +183,8 @@ export interface Conv2dGradInputOperands extends ConvGeometry {
   kind: 'conv2dGradInput';
   dy: Float32Array;
   w: Float32Array;
+  /** Every float of w is finite: the tiles may drop the taps without a dy row (header, "Zero taps"). */
+  skipZeroTaps?: boolean;
 }
 
 export interface Conv2dGradFilterOperands extends ConvGeometry {
@@ -201,6 +220,8 @@ interface Layout {
   tabA: number;
   tabB: number;
   lanes: number;
+  /** Per A panel [lo, hi) term ranges of the current K-block (Zero taps; Int32). */
+  ranges: number;
   opB: number;
   opA: number;
   /** conv2dBiasAct's bias, zero-padded to whole tiles. */
@@ -344,7 +365,8 @@ function makeLayout(j: GemmJob): Layout {
   const tabA = t + Mb * Nb;
   const tabB = tabA + Kc;
   const lanes = tabB + Kc;
-  const opB = lanes + 64; // lane bases of one panel (MR or NR <= 64)
+  const ranges = lanes + 64; // lane bases of one panel (MR or NR <= 64)
+  const opB = ranges + 2 * Math.ceil(Mb / MR);
   let opBSize = Nb * Kc;
   let opASize = Mb * Kc;
   if (j.kind === 'conv2d') {
@@ -363,7 +385,7 @@ function makeLayout(j: GemmJob): Layout {
   const opA = opB + opBSize;
   const bias = opA + opASize;
   const biasSize = j.kind === 'conv2d' && j.bias ? roundUp(j.F, NR) + NR : 0;
-  return { aPanels, bPanels, t, tabA, tabB, lanes, opB, opA, bias, end: bias + biasSize };
+  return { aPanels, bPanels, t, tabA, tabB, lanes, ranges, opB, opA, bias, end: bias + biasSize };
 }
 
 /** Prepares this thread for job j (heap size, layout, conv2dGradInput's filter copy). */
@@ -376,6 +398,7 @@ function prepare(j: GemmJob): Layout {
     H.fill(0, L.bias, L.end);
     H.set(j.bias, L.bias);
   }
+  if (j.kind === 'conv2dGradInput' && j.skipZeroTaps) gradInputTaps(j);
   preparedSeq = j.seq;
   layout = L;
   return L;
@@ -427,9 +450,10 @@ function linearTable(tab: number, kc: number, stride: number): void {
 /**
  * Packs the panels of rows r = 0..rows-1 (MR per A panel, NR per B panel) at float offset dst:
  * lane r of term k is the float at byte base(r) + table[k]; base(r) = (first + r * stride) * 4
- * when `bases` is null.
+ * when `bases` is null. With `ranges` (a heap Int32 offset, A panels only), panel i gets only its
+ * terms HI[ranges + 2i] .. HI[ranges + 2i + 1] - 1, at their places (the tiles read no others).
  */
-function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: number, tab: number, first: number, stride: number, bases: Int32Array | null): void {
+function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: number, tab: number, first: number, stride: number, bases: Int32Array | null, ranges = 0): void {
   const lanes = isA ? MR : NR;
   const np = Math.ceil(rows / lanes);
   const bytes = lanes * kc * 4;
@@ -445,6 +469,16 @@ function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: numb
   }
   for (let i = 0; i < np; i++) {
     const nl = Math.min(lanes, rows - lanes * i);
+    // terms lo..lo+n-1 of panel i: at byte d of the panel, through the table from byte tb
+    let lo = 0;
+    let n = kc;
+    if (ranges !== 0) {
+      lo = hi[ranges + 2 * i];
+      n = hi[ranges + 2 * i + 1] - lo;
+      if (n === 0) continue;
+    }
+    const d = (dst << 2) + i * bytes + lo * lanes * 4;
+    const tb = (tab + lo) << 2;
     if (packc && nl === lanes) {
       // lanes at consecutive floats: whole vectors per term (the SIMD kernel's packc)
       const b0 = bases ? bases[lanes * i] : (first + lanes * i * stride) * 4;
@@ -453,7 +487,7 @@ function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: numb
         for (let l = 1; l < lanes; l++) if (bases[lanes * i + l] !== b0 + 4 * l) contiguous = false;
       } else contiguous = stride === 1;
       if (contiguous) {
-        packc((dst << 2) + i * bytes, b0, tab << 2, kc, lanes);
+        packc(d, b0, tb, n, lanes);
         continue;
       }
     }
@@ -461,9 +495,9 @@ function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: numb
       const r = lanes * i + l;
       hi[lb + l] = bases ? bases[r] : (first + r * stride) * 4;
     }
-    if (packt !== null && nl === lanes) packt((dst << 2) + i * bytes, lb << 2, tab << 2, kc);
-    else if (isA) k.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
-    else k.packB((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
+    if (packt !== null && nl === lanes && lo % 4 === 0 && n % 4 === 0) packt(d, lb << 2, tb, n);
+    else if (isA) k.packA(d, lb << 2, nl, tb, n);
+    else k.packB(d, lb << 2, nl, tb, n);
   }
 }
 
@@ -669,11 +703,14 @@ function tapRowTable(j: ConvGeometry, at: number, m0: number, mc: number, count:
   tapOffsets(j, m0, mc, HI, at, count);
 }
 
-/** Stages the A panels of block rows m0..m0+mc for terms k0..k0+kc. */
-function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: number, kc: number, rowBases: Int32Array | null): void {
+/**
+ * Stages the A panels of block rows m0..m0+mc for terms k0..k0+kc (with `ranges`, a heap Int32
+ * offset from tapRanges, only each panel's range).
+ */
+function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: number, kc: number, rowBases: Int32Array | null, ranges = 0): void {
   const hi = HI;
   if ((j.kind === 'conv2d' || j.kind === 'conv2dGradInput') && tabSeq === j.seq && tabK0 === k0 && preparedSeq === j.seq) {
-    return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+    return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases, ranges);
   }
   tabSeq = j.seq;
   tabK0 = k0;
@@ -701,7 +738,7 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
           kk++;
         }
       }
-      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases, ranges);
     }
     case 'conv2dGradFilter': {
       // rows m = (kh*kW + kw)*C + c at (kh*dH*Wp + kw*dW)*C + c; terms p = k0..k0+kc-1 at pos(p)
@@ -711,6 +748,72 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
       return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, bs);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zero taps (header): conv2dGradInput jobs with a finite filter run each A panel only over the
+// taps kh that have a dy row for at least one of its rows.
+
+/** Per input row ih of the prepared job: the first and the last tap kh with a dy row (first > last: none). */
+let tapLo = new Int32Array(0);
+let tapHi = new Int32Array(0);
+
+/** Fills tapLo, tapHi for job j: tap kh has a dy row for ih when th = ih + padTop - kh*dH is a multiple of sH in [0, (outH - 1)*sH]. */
+function gradInputTaps(j: Conv2dGradInputOperands): void {
+  const { inH, kH, dH, sH, outH, padTop } = j;
+  if (tapLo.length < inH) {
+    tapLo = new Int32Array(inH);
+    tapHi = new Int32Array(inH);
+  }
+  for (let ih = 0; ih < inH; ih++) {
+    let lo = kH;
+    let hi = -1;
+    for (let kh = 0; kh < kH; kh++) {
+      const th = ih + padTop - kh * dH;
+      if (th >= 0 && th % sH === 0 && th / sH < outH) {
+        if (lo === kH) lo = kh;
+        hi = kh;
+      }
+    }
+    tapLo[ih] = lo;
+    tapHi[ih] = hi;
+  }
+}
+
+/**
+ * The term range of each A panel of block rows m0..m0+mc within the K-block k0..k0+kc-1, written
+ * as [lo, hi) pairs relative to k0 at HI[L.ranges ..]: the terms of taps khLo..khHi, the first and
+ * last tap with a dy row for any of the panel's rows (rows may straddle image rows or images), or
+ * [0, 0) where there is none. Returns L.ranges, or 0 where the job does not skip or every panel
+ * needs all kc terms.
+ */
+function tapRanges(j: GemmJob, L: Layout, m0: number, mc: number, k0: number, kc: number): number {
+  if (j.kind !== 'conv2dGradInput' || !j.skipZeroTaps) return 0;
+  const { inH, inW, kH } = j;
+  const per = j.kW * j.F;
+  const perImage = inH * inW;
+  const hi = HI;
+  let partial = false;
+  for (let i = 0, r0 = 0; r0 < mc; i++, r0 += MR) {
+    let lo = kH;
+    let last = -1;
+    for (let m = m0 + r0, end = m0 + Math.min(mc, r0 + MR); m < end; m++) {
+      const ih = Math.floor((m % perImage) / inW);
+      if (tapLo[ih] < lo) lo = tapLo[ih];
+      if (tapHi[ih] > last) last = tapHi[ih];
+    }
+    let s = 0;
+    let e = 0;
+    if (lo <= last) {
+      s = Math.max(lo * per - k0, 0);
+      e = Math.min((last + 1) * per - k0, kc);
+      if (s >= e) s = e = 0;
+    }
+    hi[L.ranges + 2 * i] = s;
+    hi[L.ranges + 2 * i + 1] = e;
+    if (s !== 0 || e !== kc) partial = true;
+  }
+  return partial ? L.ranges : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -803,8 +906,10 @@ function runSplitBlock(j: GemmJob & { splitK: true }, L: Layout, b: number, mi: 
   }
   stageB(j, L, b, n0, nc, k0, kc);
   packedSeq = -1;
-  stageA(j, L, b, m0, mc, k0, kc, stageARows(j, L, m0, mc));
-  kern().gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, 1);
+  const rows = stageARows(j, L, m0, mc);
+  const pr = tapRanges(j, L, m0, mc, k0, kc);
+  stageA(j, L, b, m0, mc, k0, kc, rows, pr);
+  kern().gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, 1, pr << 2);
   // T = the chunk sum of every output
   copyOut(h, L.t, ldt, j.parts, ((b * chunks + ch) * M + m0) * N + n0, N, mc, nc);
 }
@@ -870,8 +975,9 @@ export function runGemmBlock(j: GemmJob, index: number): void {
       packedSeq = j.seq;
       packedKey = key;
     }
-    stageA(j, L, b, m0, mc, k0, kc, rowBases);
-    k.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, K <= SUM_CHUNK ? 1 : 0);
+    const pr = tapRanges(j, L, m0, mc, k0, kc);
+    stageA(j, L, b, m0, mc, k0, kc, rowBases, pr);
+    k.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, K <= SUM_CHUNK ? 1 : 0, pr << 2);
     if (lv) {
       chunks += Math.ceil(kc / SUM_CHUNK);
       if (chunks === SUM_CHUNK) {
