@@ -60,13 +60,16 @@
  * rows past M repeat the last row and columns past N read the floats that follow: lanes that are
  * never copied out.
  *
- * Zero taps (conv2dGradInput jobs with `skipZeroTaps`, set by conv2d.ts when every float of the
- * filter is finite): the terms of tap kh for a dx row ih whose dy row does not exist (ih + padTop
- * - kh*dH not a multiple of sH in [0, (outH - 1)*sH]; e.g. for a 'valid' 3x3 convolution, the
- * rows ih < 2 and ih > inH - 3) are A = +0 from the slab's zero rows. Each A panel (MR rows) is
- * packed and run through the micro-kernel only over k in [khLo*kW*F, (khHi + 1)*kW*F), khLo..khHi
- * the first and last tap with a dy row for any of its rows (the union: a panel's rows may straddle
- * two image rows or images), clipped to the K-block (tapRanges; the micro-kernels' `pr` ranges).
+ * Zero taps (conv2dGradInput jobs, and conv2d jobs on the packed path, with `skipZeroTaps`, set by
+ * conv2d.ts when every float of the filter is finite): a tap kh reads an input row that does not
+ * exist for some image rows, and those terms are A = +0 from the slab's zero rows:
+ *  conv2dGradInput  dx row ih, dy row (ih + padTop - kh*dH) / sH, absent unless that is an integer
+ *                   in [0, outH) (e.g. for a 'valid' 3x3 convolution, the rows ih < 2, ih > inH - 3);
+ *  conv2d           y row oh, x row oh*sH + kh*dH - padTop, absent outside [0, inH) (padding, 'same').
+ * Each A panel (MR rows) is packed and run through the micro-kernel only over k in
+ * [khLo*kW*F, (khHi + 1)*kW*F) (conv2d: C for F), khLo..khHi the first and last tap with an input
+ * row for any of its rows (the union: a panel's rows may straddle two image rows or images),
+ * clipped to the K-block (tapRanges; the micro-kernels' `pr` ranges).
  * Every kept term keeps its index k, and the micro-kernels end their chunks at the multiples of
  * 256 of k counted from the whole reduction's k = 0 (K-blocks start at such multiples), so the
  * summation tree S is the one documented above with some terms left out. Exactness: a dropped term
@@ -177,6 +180,8 @@ export interface Conv2dOperands extends ConvGeometry {
   /** conv2dBiasAct's epilogue (see "Epilogue" in the header): y = f32(z + bias[f]), then relu if set. */
   bias?: Float32Array;
   relu?: boolean;
+  /** Every float of w is finite: the packed path's tiles may drop the taps kh outside x (header, "Zero taps"). */
+  skipZeroTaps?: boolean;
 }
 
 export interface Conv2dGradInputOperands extends ConvGeometry {
@@ -398,7 +403,7 @@ function prepare(j: GemmJob): Layout {
     H.fill(0, L.bias, L.end);
     H.set(j.bias, L.bias);
   }
-  if (j.kind === 'conv2dGradInput' && j.skipZeroTaps) gradInputTaps(j);
+  if ((j.kind === 'conv2dGradInput' || j.kind === 'conv2d') && j.skipZeroTaps) rowTaps(j);
   preparedSeq = j.seq;
   layout = L;
   return L;
@@ -722,7 +727,7 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
     }
     case 'conv2d': {
       convTermTable(j, L.tabA, k0, kc);
-      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases, ranges);
     }
     case 'conv2dGradInput': {
       // off(k) = -(kh*dH*Wd + kw*dW)*F + f for k = (kh*kW + kw)*F + f
@@ -751,56 +756,66 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
 }
 
 // ---------------------------------------------------------------------------------------------
-// Zero taps (header): conv2dGradInput jobs with a finite filter run each A panel only over the
-// taps kh that have a dy row for at least one of its rows.
+// Zero taps (header): convolution jobs with a finite filter run each A panel only over the taps kh
+// that read an existing input row (conv2d: an x row; conv2dGradInput: a dy row) for at least one of
+// its rows.
 
-/** Per input row ih of the prepared job: the first and the last tap kh with a dy row (first > last: none). */
+/** Per image row of the prepared job's A rows (conv2d: oh; conv2dGradInput: ih): the first and the last tap kh with a row (first > last: none). */
 let tapLo = new Int32Array(0);
 let tapHi = new Int32Array(0);
 
-/** Fills tapLo, tapHi for job j: tap kh has a dy row for ih when th = ih + padTop - kh*dH is a multiple of sH in [0, (outH - 1)*sH]. */
-function gradInputTaps(j: Conv2dGradInputOperands): void {
+/**
+ * Fills tapLo, tapHi for job j. conv2d: tap kh reads x row oh*sH + kh*dH - padTop, which must lie
+ * in [0, inH). conv2dGradInput: tap kh reads dy row th / sH for th = ih + padTop - kh*dH, which
+ * must be a multiple of sH in [0, (outH - 1)*sH].
+ */
+function rowTaps(j: Conv2dOperands | Conv2dGradInputOperands): void {
   const { inH, kH, dH, sH, outH, padTop } = j;
-  if (tapLo.length < inH) {
-    tapLo = new Int32Array(inH);
-    tapHi = new Int32Array(inH);
+  const grad = j.kind === 'conv2dGradInput';
+  const rows = grad ? inH : outH;
+  if (tapLo.length < rows) {
+    tapLo = new Int32Array(rows);
+    tapHi = new Int32Array(rows);
   }
-  for (let ih = 0; ih < inH; ih++) {
+  for (let r = 0; r < rows; r++) {
     let lo = kH;
     let hi = -1;
     for (let kh = 0; kh < kH; kh++) {
-      const th = ih + padTop - kh * dH;
-      if (th >= 0 && th % sH === 0 && th / sH < outH) {
+      const th = r + padTop - kh * dH;
+      const ih = r * sH + kh * dH - padTop;
+      if (grad ? th >= 0 && th % sH === 0 && th / sH < outH : ih >= 0 && ih < inH) {
         if (lo === kH) lo = kh;
         hi = kh;
       }
     }
-    tapLo[ih] = lo;
-    tapHi[ih] = hi;
+    tapLo[r] = lo;
+    tapHi[r] = hi;
   }
 }
 
 /**
  * The term range of each A panel of block rows m0..m0+mc within the K-block k0..k0+kc-1, written
- * as [lo, hi) pairs relative to k0 at HI[L.ranges ..]: the terms of taps khLo..khHi, the first and
- * last tap with a dy row for any of the panel's rows (rows may straddle image rows or images), or
- * [0, 0) where there is none. Returns L.ranges, or 0 where the job does not skip or every panel
- * needs all kc terms.
+ * as [lo, hi) pairs relative to k0 at HI[L.ranges ..]: the terms of taps khLo..khHi (k from
+ * khLo*kW*F to (khHi + 1)*kW*F, F read as C for conv2d), the first and last tap with an input row
+ * for any of the panel's rows (rows may straddle image rows or images), or [0, 0) where there is
+ * none. Returns L.ranges, or 0 where the job does not skip or every panel needs all kc terms.
  */
 function tapRanges(j: GemmJob, L: Layout, m0: number, mc: number, k0: number, kc: number): number {
-  if (j.kind !== 'conv2dGradInput' || !j.skipZeroTaps) return 0;
-  const { inH, inW, kH } = j;
-  const per = j.kW * j.F;
-  const perImage = inH * inW;
+  if ((j.kind !== 'conv2dGradInput' && j.kind !== 'conv2d') || !j.skipZeroTaps) return 0;
+  const grad = j.kind === 'conv2dGradInput';
+  const W = grad ? j.inW : j.outW;
+  const per = j.kW * (grad ? j.F : j.C);
+  const perImage = (grad ? j.inH : j.outH) * W;
+  const kH = j.kH;
   const hi = HI;
   let partial = false;
   for (let i = 0, r0 = 0; r0 < mc; i++, r0 += MR) {
     let lo = kH;
     let last = -1;
     for (let m = m0 + r0, end = m0 + Math.min(mc, r0 + MR); m < end; m++) {
-      const ih = Math.floor((m % perImage) / inW);
-      if (tapLo[ih] < lo) lo = tapLo[ih];
-      if (tapHi[ih] > last) last = tapHi[ih];
+      const row = Math.floor((m % perImage) / W);
+      if (tapLo[row] < lo) lo = tapLo[row];
+      if (tapHi[row] > last) last = tapHi[row];
     }
     let s = 0;
     let e = 0;

@@ -1,19 +1,21 @@
 /**
- * conv2dGradInput's skipping of the taps without a dy row (gemm-tasks.ts "Zero taps"; only when
- * the filter is all finite) gives the bits of the full loop (conv2d.ts setZeroTapSkip(false))
- * and of the frozen v1 kernel (test/reference/cpu-v1, no dilations) for many geometries: 'valid'
- * and 'same', strides 1-2 (and 3), dilations 1-2, odd sizes, batch 1 and several, F and C not
- * multiples of 4, K = kH*kW*F below, across 256 and 512 (F = 64 with 3x3: K = 576) and across
- * K-blocks (K = 1152), split-K jobs, and dy with NaN/Inf/-0; with 1 and 2 threads, every job
- * parallel. Filters with Inf or NaN (and -0, subnormals) must take the full loop and give its
- * bits (a dropped +0 * Inf would lose the NaN); finite filters with -0 and subnormals skip.
+ * The convolutions' skipping of the taps without an input row (gemm-tasks.ts "Zero taps"; only
+ * when the filter is all finite): conv2dGradInput (taps without a dy row) and conv2d /
+ * conv2dBiasAct on the packed path (taps in the padding rows) give the bits of the full loop
+ * (conv2d.ts setZeroTapSkip(false)) and of the frozen v1 kernels (test/reference/cpu-v1; no
+ * dilations) for many geometries: 'valid' and 'same', strides 1-2 (and 3), dilations 1-2, odd
+ * sizes, batch 1 and several, F and C not multiples of 4, K = kH*kW*F below, across 256 and 512
+ * (F = 64 with 3x3: K = 576) and across K-blocks (K = 1152), split-K jobs, and dy and x with
+ * NaN/Inf/-0; with 1 and 2 threads, every job parallel. Filters with Inf or NaN (and -0,
+ * subnormals) must take the full loop and give its bits (a dropped +0 * Inf would lose the NaN);
+ * finite filters with -0 and subnormals skip.
  * Outputs start NaN-filled, so an output the path misses shows up. NaN outputs must be NaN (sign
  * and payload not compared, helpers.ts firstDifference); every other bit pattern must match.
  * A module of suites, imported by conv-zero-taps.test.ts (WebAssembly SIMD micro-kernel) and
  * conv-zero-taps-scalar.test.ts (DITTO_CPU_WASM=0: the scalar one).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { lastGradInputSkipped, setZeroTapSkip } from '../../../src/kernels/cpu/conv2d.ts';
+import { lastZeroTapSkip, setZeroTapSkip } from '../../../src/kernels/cpu/conv2d.ts';
 import { gemmKernelKind, planGemm } from '../../../src/kernels/cpu/gemm-tasks.ts';
 import { CPU_KERNELS } from '../../../src/kernels/cpu/kernels.ts';
 import { setNumThreads, setParallelMinWork, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
@@ -57,6 +59,12 @@ export function zeroTapCases(): Case[] {
   out.push({ x: [4, 9, 3, 5], w: [5, 3, 5, 19], s: [1, 1], p: 'valid' });
   out.push({ x: [1, 23, 2, 11], w: [7, 1, 11, 37], s: [1, 1], p: 'same' });
   out.push({ x: [6, 5, 1, 3], w: [4, 1, 3, 10], s: [1, 1], p: 'valid' });
+  // conv2d 'same' with many input channels: K = kH*kW*C = 360 (C % 4 = 0: packt), 630 (split-K),
+  // 1080 (K-blocks of 512), 2 x 5 taps with C = 33
+  out.push({ x: [2, 9, 11, 40], w: [3, 3, 40, 8], s: [1, 1], p: 'same' });
+  out.push({ x: [1, 8, 7, 70], w: [3, 3, 70, 5], s: [1, 1], p: 'same', special: 0.01 });
+  out.push({ x: [2, 12, 12, 120], w: [3, 3, 120, 64], s: [1, 1], p: 'same' });
+  out.push({ x: [3, 7, 10, 33], w: [2, 5, 33, 17], s: [2, 1], p: 'same', d: [2, 1] });
   return out;
 }
 
@@ -74,7 +82,18 @@ function gradInput(skip: boolean, dy: Info, w: Info, c: Case): { out: Info; skip
   setZeroTapSkip(skip);
   const out = outputInfo(c.x, 'float32', true);
   NEW.conv2dGradInput([dy, w], attrsOf(c) as never, out);
-  return { out, skipped: lastGradInputSkipped() };
+  return { out, skipped: lastZeroTapSkip() };
+}
+
+const fwdAttrs = (c: Case): object => ({ strides: c.s, padding: c.p, ...(c.d ? { dilations: c.d } : {}) });
+
+/** conv2d (b null) or conv2dBiasAct with relu with skipping on or off into a NaN-filled output. */
+function forward(skip: boolean, x: Info, w: Info, b: Info | null, c: Case): { out: Info; skipped: boolean } {
+  setZeroTapSkip(skip);
+  const out = outputInfo(dyShape(c), 'float32', true);
+  if (b) NEW.conv2dBiasAct([x, w, b], { ...fwdAttrs(c), activation: 'relu' } as never, out);
+  else NEW.conv2d([x, w], fwdAttrs(c) as never, out);
+  return { out, skipped: lastZeroTapSkip() };
 }
 
 function expectSame(a: Info, b: Info, what: string): void {
@@ -92,6 +111,14 @@ export function zeroTapSuites(): void {
       expect(Ks.some((K) => K > 1024)).toBe(true);
       const split = zeroTapCases().filter((c) => planGemm(1, c.x[0] * c.x[1] * c.x[2], c.x[3], c.w[0] * c.w[1] * c.w[3], 2).splitK);
       expect(split.length).toBeGreaterThan(0);
+      // conv2d: 'same' cases with K = kH*kW*C across 256, split-K, and in K-blocks
+      const plans = zeroTapCases().filter((c) => c.p === 'same').map((c) => {
+        const y = dyShape(c);
+        return { K: c.w[0] * c.w[1] * c.w[2], plan: planGemm(1, y[0] * y[1] * y[2], c.w[3], c.w[0] * c.w[1] * c.w[2], 2) };
+      });
+      expect(plans.some((p) => p.K > 256 && !p.plan.splitK)).toBe(true);
+      expect(plans.some((p) => p.K > 256 && p.plan.splitK)).toBe(true);
+      expect(plans.some((p) => !p.plan.splitK && p.plan.Kc < p.K)).toBe(true);
     });
 
     for (const threads of [1, 2]) {
@@ -126,6 +153,31 @@ export function zeroTapSuites(): void {
           }
         });
 
+        it('conv2d and conv2dBiasAct, finite filters: skipping the padding taps gives the bits of the full loop and of the v1 kernel', () => {
+          const rng = new Rng(83 + threads);
+          let skipped = 0;
+          for (const c of zeroTapCases()) {
+            const w = randomInfo(rng, c.w, 'float32');
+            const wf = w.handle as Float32Array;
+            for (let i = 0; i < wf.length; i += 7) wf[i] = i % 2 ? -0 : i % 3 ? 1e-40 : -3e-39;
+            const x = randomInfo(rng, c.x, 'float32', { special: c.special });
+            const b = randomInfo(rng, [c.w[3]], 'float32');
+            const on = forward(true, x, w, null, c);
+            if (on.skipped) skipped++;
+            expectSame(on.out, forward(false, x, w, null, c).out, `conv2d skip vs full ${nameOf(c)}`);
+            if (!c.d) {
+              const want = outputInfo(dyShape(c), 'float32', false);
+              v1conv.conv2d([x, w] as never, fwdAttrs(c) as never, want as never);
+              expectSame(on.out, want, `conv2d skip vs v1 ${nameOf(c)}`);
+            }
+            const onB = forward(true, x, w, b, c);
+            expect(onB.skipped).toBe(on.skipped);
+            expectSame(onB.out, forward(false, x, w, b, c).out, `conv2dBiasAct skip vs full ${nameOf(c)}`);
+          }
+          // most 'same' cases skip (not those with C <= 4 and K <= 256 on the SIMD kernel: the unpacked path)
+          expect(skipped).toBeGreaterThan(10);
+        });
+
         it('filters with Inf or NaN take the full loop: +0 * Inf and +0 * NaN stay NaN', () => {
           const rng = new Rng(91 + threads);
           let lost = 0;
@@ -146,8 +198,22 @@ export function zeroTapSuites(): void {
                 expectSame(on.out, want, `${bad} in w: vs v1 ${nameOf(c)}`);
               }
               expect(on.skipped, nameOf(c)).toBe(false);
-              // how many NaN outputs come only from +0 * w terms (for the count below)
+              // how many NaN outputs there are (for the count below)
               lost += (off.out.handle as Float32Array).filter((v) => Number.isNaN(v)).length;
+              // conv2d and conv2dBiasAct on the same filter (x with dy's seed stream)
+              const x = randomInfo(rng, c.x, 'float32', { special: c.special });
+              const fOn = forward(true, x, w, null, c);
+              expectSame(fOn.out, forward(false, x, w, null, c).out, `${bad} in w: conv2d ${nameOf(c)}`);
+              if (!c.d) {
+                const want = outputInfo(dyShape(c), 'float32', false);
+                v1conv.conv2d([x, w] as never, fwdAttrs(c) as never, want as never);
+                expectSame(fOn.out, want, `${bad} in w: conv2d vs v1 ${nameOf(c)}`);
+              }
+              expect(fOn.skipped, nameOf(c)).toBe(false);
+              const b = randomInfo(rng, [c.w[3]], 'float32');
+              const bOn = forward(true, x, w, b, c);
+              expectSame(bOn.out, forward(false, x, w, b, c).out, `${bad} in w: conv2dBiasAct ${nameOf(c)}`);
+              expect(bOn.skipped, nameOf(c)).toBe(false);
             }
           }
           // the cases do produce NaN outputs, so a dropped +0 * Inf would show
