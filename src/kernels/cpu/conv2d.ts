@@ -13,7 +13,10 @@
  *  - conv2dGradFilter: dw[kh,kw,c,f] = S over p = (n*outH + oh)*outW + ow of x[n,ih,iw,c] * dy[n,oh,ow,f]
  * A term outside the input (padding) or without a matching output enters as +0 * w (or x * +0),
  * which for finite values gives the bits of skipping it (an accumulator that starts at +0 never
- * becomes -0, and s + (±0) = s).
+ * becomes -0, and s + (±0) = s). conv2dGradInput, and conv2d on its packed path, do skip the taps
+ * kh without an input row (dy row; x row in the padding) when the filter is all finite (one pass
+ * over w per call; gemm-tasks.ts, "Zero taps"); with an Inf or a NaN in w, +0 * w is NaN and every
+ * term is computed.
  * Few input channels (C <= SMALL_C, e.g. a first layer on grey images): conv2d (when K = kH*kW*C
  * <= 256) and conv2dGradFilter (in split-K mode) read their operands unpacked (gemm-tasks.ts,
  * "Few input channels"): the same terms in the same order, so the same bits.
@@ -43,6 +46,42 @@ export function setSmallChannelPath(on: boolean): void {
   smallChannelPath = on;
 }
 
+let zeroTapSkip = true;
+
+/** Test hook: turns the skipping of taps without an input row (gemm-tasks.ts "Zero taps") off (false) or back on (true, the default). */
+export function setZeroTapSkip(on: boolean): void {
+  zeroTapSkip = on;
+}
+
+let lastSkipped = false;
+
+/** Test hook: whether the last conv2d, conv2dBiasAct or conv2dGradInput call dropped zero taps. */
+export function lastZeroTapSkip(): boolean {
+  return lastSkipped;
+}
+
+/** Whether every float of w is finite (no Inf, no NaN): then +0 * w is ±0 for every w (gemm-tasks.ts, "Zero taps"). */
+function allFinite(w: Float32Array): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const v = w[i];
+    if (v - v !== 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a job may drop its zero taps (gemm-tasks.ts "Zero taps"): the hook is on, some image row
+ * of A has a tap without an input row (`rows`: conv2d's padding rows; conv2dGradInput almost always)
+ * and every float of w is finite (checked last: one pass over w).
+ */
+function skipTaps(rows: boolean, w: Float32Array): boolean {
+  lastSkipped = zeroTapSkip && rows && allFinite(w);
+  return lastSkipped;
+}
+
+/** conv2d: whether some output row's window reaches a padding row (above x or below it). */
+const paddedRows = (g: ConvWindow2d): boolean => g.padTop > 0 || (g.outH - 1) * g.sH + (g.kH - 1) * g.dH - g.padTop >= g.inH;
+
 /** Whether a convolution with C input channels takes the unpacked path. */
 const direct = (C: number): boolean => smallChannelPath && C <= SMALL_C && gemmKernelKind() === 'simd';
 
@@ -55,13 +94,17 @@ export const conv2d: CpuKernel<'conv2d'> = ([x, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
   const g = convWindow2d('conv2d', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
   const K = kH * kW * C;
-  gemmJob({ kind: 'conv2d', x: floats(x), w: floats(w), ...geometry(g, C, F), direct: direct(C) && K <= 256 }, g.n * g.outH * g.outW, F, K, floats(out));
+  const d = direct(C) && K <= 256;
+  const wf = floats(w);
+  gemmJob({ kind: 'conv2d', x: floats(x), w: wf, ...geometry(g, C, F), direct: d, skipZeroTaps: skipTaps(!d && paddedRows(g), wf) }, g.n * g.outH * g.outW, F, K, floats(out));
 };
 
 export const conv2dGradInput: CpuKernel<'conv2dGradInput'> = ([dy, w], a, out) => {
   const [kH, kW, C, F] = w.shape;
   const g = convWindow2d('conv2dGradInput', a.inputShape, [kH, kW], a.strides, a.padding, a.dilations);
-  gemmJob({ kind: 'conv2dGradInput', dy: floats(dy), w: floats(w), ...geometry(g, C, F) }, g.n * g.inH * g.inW, C, kH * kW * F, floats(out));
+  const wf = floats(w);
+  const skipZeroTaps = skipTaps(true, wf);
+  gemmJob({ kind: 'conv2dGradInput', dy: floats(dy), w: wf, ...geometry(g, C, F), skipZeroTaps }, g.n * g.inH * g.inW, C, kH * kW * F, floats(out));
 };
 
 export const conv2dGradFilter: CpuKernel<'conv2dGradFilter'> = ([x, dy], a, out) => {
@@ -78,7 +121,10 @@ export const conv2dBiasAct: CpuKernel<'conv2dBiasAct'> = ([x, w, b], a, out) => 
   const [kH, kW, C, F] = w.shape;
   const g = convWindow2d('conv2dBiasAct', x.shape, [kH, kW], a.strides, a.padding, a.dilations);
   const K = kH * kW * C;
-  const job = { kind: 'conv2d', x: floats(x), w: floats(w), ...geometry(g, C, F), direct: direct(C) && K <= 256, bias: floats(b), relu: a.activation === 'relu' } as const;
+  const d = direct(C) && K <= 256;
+  const wf = floats(w);
+  const skipZeroTaps = skipTaps(!d && paddedRows(g), wf);
+  const job = { kind: 'conv2d', x: floats(x), w: wf, ...geometry(g, C, F), direct: d, bias: floats(b), relu: a.activation === 'relu', skipZeroTaps } as const;
   gemmJob(job, g.n * g.outH * g.outW, F, K, floats(out));
 };
 

@@ -20,8 +20,11 @@ import { SIMD_MR, SIMD_NR } from './wasm-gemm.ts';
 
 /**
  * A GEMM micro-kernel over one thread's heap (byte offsets throughout):
- *  - gemm(pa, pb, pt, ldt, mt, nt, kc, store): the mt x nt tiles of a block (A panels 4*MR*kc
- *    bytes apart, B panels 4*NR*kc bytes apart, tile (i, j) of T at pt + MR*i*ldt + 4*NR*j);
+ *  - gemm(pa, pb, pt, ldt, mt, nt, kc, store, pr): the mt x nt tiles of a block (A panels 4*MR*kc
+ *    bytes apart, B panels 4*NR*kc bytes apart, tile (i, j) of T at pt + MR*i*ldt + 4*NR*j), over
+ *    terms 0..kc-1, or (pr != 0) the tiles of row panel i over terms lo..hi-1 only, with
+ *    lo = I[pr/4 + 2i] <= hi = I[pr/4 + 2i + 1] <= kc (the other terms are never read; chunk
+ *    boundaries stay at the multiples of 256 of k; lo = hi: +0 sums);
  *  - packA / packB(dst, lb, nl, tab, kc): an MR- / NR-lane panel: lane r < nl of term k is the
  *    float at byte I[lb/4 + r] + I[tab/4 + k], lanes r >= nl are +0;
  *  - packc(dst, base, tab, kc, lanes), or null: the same for a full panel whose lanes are
@@ -29,7 +32,7 @@ import { SIMD_MR, SIMD_NR } from './wasm-gemm.ts';
  * Packing only moves float32 values.
  */
 export interface GemmKernel {
-  gemm(pa: number, pb: number, pt: number, ldt: number, mt: number, nt: number, kc: number, store: number): void;
+  gemm(pa: number, pb: number, pt: number, ldt: number, mt: number, nt: number, kc: number, store: number, pr: number): void;
   packA(dst: number, lb: number, nl: number, tab: number, kc: number): void;
   packB(dst: number, lb: number, nl: number, tab: number, kc: number): void;
   packc: ((dst: number, base: number, tab: number, kc: number, lanes: number) => void) | null;
@@ -58,17 +61,20 @@ export function scalarGemmKernel(heap: ArrayBuffer): GemmKernel {
   const I = new Int32Array(heap);
 
   /**
-   * One MR x NR tile over kc terms (float offsets a, b, t; ldt in floats): row by row, the NR
-   * outputs of a row side by side (eight independent sums), each in its own k order.
+   * One MR x NR tile over terms k0..kc-1 of its panels (float offsets a, b, t of the panels' term 0;
+   * ldt in floats): row by row, the NR outputs of a row side by side (eight independent sums), each
+   * in its own k order, in chunks that end at the multiples of 256 of k (the first one starts at k0;
+   * an empty range is one empty chunk: +0 sums, stored or added).
    */
-  function tile(a0: number, b0: number, t0: number, ldt: number, kc: number, store: boolean): void {
+  function tile(a0: number, b0: number, t0: number, ldt: number, k0: number, kc: number, store: boolean): void {
     for (let r = 0; r < MR; r++) {
       const t = t0 + r * ldt;
-      let a = a0 + r;
-      let b = b0;
+      let a = a0 + r + k0 * MR;
+      let b = b0 + k0 * NR;
       let first = store;
-      for (let k = 0; k < kc; ) {
-        const end = Math.min(kc, k + 256);
+      let k = k0;
+      do {
+        const end = Math.min(kc, (k & -256) + 256);
         let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
         for (; k < end; k++, a += MR, b += NR) {
           const x = H[a];
@@ -91,7 +97,7 @@ export function scalarGemmKernel(heap: ArrayBuffer): GemmKernel {
           H[t + 4] = fround(H[t + 4] + c4); H[t + 5] = fround(H[t + 5] + c5);
           H[t + 6] = fround(H[t + 6] + c6); H[t + 7] = fround(H[t + 7] + c7);
         }
-      }
+      } while (k < kc);
     }
   }
 
@@ -107,10 +113,12 @@ export function scalarGemmKernel(heap: ArrayBuffer): GemmKernel {
   }
 
   return {
-    gemm(pa, pb, pt, ldt, mt, nt, kc, store) {
+    gemm(pa, pb, pt, ldt, mt, nt, kc, store, pr) {
       const ld = ldt >> 2;
       for (let i = 0; i < mt; i++) {
-        for (let j = 0; j < nt; j++) tile((pa >> 2) + i * MR * kc, (pb >> 2) + j * NR * kc, (pt >> 2) + i * MR * ld + j * NR, ld, kc, store !== 0);
+        const lo = pr !== 0 ? I[(pr >> 2) + 2 * i] : 0;
+        const hi = pr !== 0 ? I[(pr >> 2) + 2 * i + 1] : kc;
+        for (let j = 0; j < nt; j++) tile((pa >> 2) + i * MR * kc, (pb >> 2) + j * NR * kc, (pt >> 2) + i * MR * ld + j * NR, ld, lo, hi, store !== 0);
       }
     },
     packA: (dst, lb, nl, tab, kc) => pack(MR, dst, lb, nl, tab, kc),

@@ -60,6 +60,26 @@
  * rows past M repeat the last row and columns past N read the floats that follow: lanes that are
  * never copied out.
  *
+ * Zero taps (conv2dGradInput jobs, and conv2d jobs on the packed path, with `skipZeroTaps`, set by
+ * conv2d.ts when every float of the filter is finite): a tap kh reads an input row that does not
+ * exist for some image rows, and those terms are A = +0 from the slab's zero rows:
+ *  conv2dGradInput  dx row ih, dy row (ih + padTop - kh*dH) / sH, absent unless that is an integer
+ *                   in [0, outH) (e.g. for a 'valid' 3x3 convolution, the rows ih < 2, ih > inH - 3);
+ *  conv2d           y row oh, x row oh*sH + kh*dH - padTop, absent outside [0, inH) (padding, 'same').
+ * Each A panel (MR rows) is packed and run through the micro-kernel only over k in
+ * [khLo*kW*F, (khHi + 1)*kW*F) (conv2d: C for F), khLo..khHi the first and last tap with an input
+ * row for any of its rows (the union: a panel's rows may straddle two image rows or images),
+ * clipped to the K-block (tapRanges; the micro-kernels' `pr` ranges).
+ * Every kept term keeps its index k, and the micro-kernels end their chunks at the multiples of
+ * 256 of k counted from the whole reduction's k = 0 (K-blocks start at such multiples), so the
+ * summation tree S is the one documented above with some terms left out. Exactness: a dropped term
+ * is f32(+0 * w), which is +0 or -0 for every finite w; a chunk accumulator starts at +0 and so
+ * never is -0 (x + y is -0 only when both are -0), and acc + (±0) = acc for every other acc (NaN
+ * and Inf included): dropping the term leaves the bits. A chunk left with no terms is +0, and the
+ * total plus +0 is the total (same argument); a panel with no tap at all (possible with strides or
+ * dilations) gives +0 totals, as the full loop does. With an Inf or NaN in w, +0 * w is NaN and
+ * must be computed: such jobs run the full loop. Rows are never dropped, and B is packed whole.
+ *
  * Epilogue (conv2d jobs with `bias`, conv2dBiasAct): before a block's totals are copied out, each
  * output becomes f32(z + bias[f]) and, with `relu`, z > 0 || z is NaN ? z : +0: the add and relu
  * ops' own float32 operations (wasm-gemm.ts epi, or epilogueLoop), once per output. Split-K jobs
@@ -160,12 +180,16 @@ export interface Conv2dOperands extends ConvGeometry {
   /** conv2dBiasAct's epilogue (see "Epilogue" in the header): y = f32(z + bias[f]), then relu if set. */
   bias?: Float32Array;
   relu?: boolean;
+  /** Every float of w is finite: the packed path's tiles may drop the taps kh outside x (header, "Zero taps"). */
+  skipZeroTaps?: boolean;
 }
 
 export interface Conv2dGradInputOperands extends ConvGeometry {
   kind: 'conv2dGradInput';
   dy: Float32Array;
   w: Float32Array;
+  /** Every float of w is finite: the tiles may drop the taps without a dy row (header, "Zero taps"). */
+  skipZeroTaps?: boolean;
 }
 
 export interface Conv2dGradFilterOperands extends ConvGeometry {
@@ -201,6 +225,8 @@ interface Layout {
   tabA: number;
   tabB: number;
   lanes: number;
+  /** Per A panel [lo, hi) term ranges of the current K-block (Zero taps; Int32). */
+  ranges: number;
   opB: number;
   opA: number;
   /** conv2dBiasAct's bias, zero-padded to whole tiles. */
@@ -344,7 +370,8 @@ function makeLayout(j: GemmJob): Layout {
   const tabA = t + Mb * Nb;
   const tabB = tabA + Kc;
   const lanes = tabB + Kc;
-  const opB = lanes + 64; // lane bases of one panel (MR or NR <= 64)
+  const ranges = lanes + 64; // lane bases of one panel (MR or NR <= 64)
+  const opB = ranges + 2 * Math.ceil(Mb / MR);
   let opBSize = Nb * Kc;
   let opASize = Mb * Kc;
   if (j.kind === 'conv2d') {
@@ -363,7 +390,7 @@ function makeLayout(j: GemmJob): Layout {
   const opA = opB + opBSize;
   const bias = opA + opASize;
   const biasSize = j.kind === 'conv2d' && j.bias ? roundUp(j.F, NR) + NR : 0;
-  return { aPanels, bPanels, t, tabA, tabB, lanes, opB, opA, bias, end: bias + biasSize };
+  return { aPanels, bPanels, t, tabA, tabB, lanes, ranges, opB, opA, bias, end: bias + biasSize };
 }
 
 /** Prepares this thread for job j (heap size, layout, conv2dGradInput's filter copy). */
@@ -376,6 +403,7 @@ function prepare(j: GemmJob): Layout {
     H.fill(0, L.bias, L.end);
     H.set(j.bias, L.bias);
   }
+  if ((j.kind === 'conv2dGradInput' || j.kind === 'conv2d') && j.skipZeroTaps) rowTaps(j);
   preparedSeq = j.seq;
   layout = L;
   return L;
@@ -427,9 +455,10 @@ function linearTable(tab: number, kc: number, stride: number): void {
 /**
  * Packs the panels of rows r = 0..rows-1 (MR per A panel, NR per B panel) at float offset dst:
  * lane r of term k is the float at byte base(r) + table[k]; base(r) = (first + r * stride) * 4
- * when `bases` is null.
+ * when `bases` is null. With `ranges` (a heap Int32 offset, A panels only), panel i gets only its
+ * terms HI[ranges + 2i] .. HI[ranges + 2i + 1] - 1, at their places (the tiles read no others).
  */
-function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: number, tab: number, first: number, stride: number, bases: Int32Array | null): void {
+function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: number, tab: number, first: number, stride: number, bases: Int32Array | null, ranges = 0): void {
   const lanes = isA ? MR : NR;
   const np = Math.ceil(rows / lanes);
   const bytes = lanes * kc * 4;
@@ -445,6 +474,16 @@ function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: numb
   }
   for (let i = 0; i < np; i++) {
     const nl = Math.min(lanes, rows - lanes * i);
+    // terms lo..lo+n-1 of panel i: at byte d of the panel, through the table from byte tb
+    let lo = 0;
+    let n = kc;
+    if (ranges !== 0) {
+      lo = hi[ranges + 2 * i];
+      n = hi[ranges + 2 * i + 1] - lo;
+      if (n === 0) continue;
+    }
+    const d = (dst << 2) + i * bytes + lo * lanes * 4;
+    const tb = (tab + lo) << 2;
     if (packc && nl === lanes) {
       // lanes at consecutive floats: whole vectors per term (the SIMD kernel's packc)
       const b0 = bases ? bases[lanes * i] : (first + lanes * i * stride) * 4;
@@ -453,7 +492,7 @@ function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: numb
         for (let l = 1; l < lanes; l++) if (bases[lanes * i + l] !== b0 + 4 * l) contiguous = false;
       } else contiguous = stride === 1;
       if (contiguous) {
-        packc((dst << 2) + i * bytes, b0, tab << 2, kc, lanes);
+        packc(d, b0, tb, n, lanes);
         continue;
       }
     }
@@ -461,9 +500,9 @@ function packPanels(L: Layout, isA: boolean, dst: number, rows: number, kc: numb
       const r = lanes * i + l;
       hi[lb + l] = bases ? bases[r] : (first + r * stride) * 4;
     }
-    if (packt !== null && nl === lanes) packt((dst << 2) + i * bytes, lb << 2, tab << 2, kc);
-    else if (isA) k.packA((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
-    else k.packB((dst << 2) + i * bytes, lb << 2, nl, tab << 2, kc);
+    if (packt !== null && nl === lanes && lo % 4 === 0 && n % 4 === 0) packt(d, lb << 2, tb, n);
+    else if (isA) k.packA(d, lb << 2, nl, tb, n);
+    else k.packB(d, lb << 2, nl, tb, n);
   }
 }
 
@@ -669,11 +708,14 @@ function tapRowTable(j: ConvGeometry, at: number, m0: number, mc: number, count:
   tapOffsets(j, m0, mc, HI, at, count);
 }
 
-/** Stages the A panels of block rows m0..m0+mc for terms k0..k0+kc. */
-function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: number, kc: number, rowBases: Int32Array | null): void {
+/**
+ * Stages the A panels of block rows m0..m0+mc for terms k0..k0+kc (with `ranges`, a heap Int32
+ * offset from tapRanges, only each panel's range).
+ */
+function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: number, kc: number, rowBases: Int32Array | null, ranges = 0): void {
   const hi = HI;
   if ((j.kind === 'conv2d' || j.kind === 'conv2dGradInput') && tabSeq === j.seq && tabK0 === k0 && preparedSeq === j.seq) {
-    return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+    return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases, ranges);
   }
   tabSeq = j.seq;
   tabK0 = k0;
@@ -685,7 +727,7 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
     }
     case 'conv2d': {
       convTermTable(j, L.tabA, k0, kc);
-      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases, ranges);
     }
     case 'conv2dGradInput': {
       // off(k) = -(kh*dH*Wd + kw*dW)*F + f for k = (kh*kW + kw)*F + f
@@ -701,7 +743,7 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
           kk++;
         }
       }
-      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases);
+      return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, rowBases, ranges);
     }
     case 'conv2dGradFilter': {
       // rows m = (kh*kW + kw)*C + c at (kh*dH*Wp + kw*dW)*C + c; terms p = k0..k0+kc-1 at pos(p)
@@ -711,6 +753,82 @@ function stageA(j: GemmJob, L: Layout, b: number, m0: number, mc: number, k0: nu
       return packPanels(L, true, L.aPanels, mc, kc, L.tabA, 0, 0, bs);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zero taps (header): convolution jobs with a finite filter run each A panel only over the taps kh
+// that read an existing input row (conv2d: an x row; conv2dGradInput: a dy row) for at least one of
+// its rows.
+
+/** Per image row of the prepared job's A rows (conv2d: oh; conv2dGradInput: ih): the first and the last tap kh with a row (first > last: none). */
+let tapLo = new Int32Array(0);
+let tapHi = new Int32Array(0);
+
+/**
+ * Fills tapLo, tapHi for job j. conv2d: tap kh reads x row oh*sH + kh*dH - padTop, which must lie
+ * in [0, inH). conv2dGradInput: tap kh reads dy row th / sH for th = ih + padTop - kh*dH, which
+ * must be a multiple of sH in [0, (outH - 1)*sH].
+ */
+function rowTaps(j: Conv2dOperands | Conv2dGradInputOperands): void {
+  const { inH, kH, dH, sH, outH, padTop } = j;
+  const grad = j.kind === 'conv2dGradInput';
+  const rows = grad ? inH : outH;
+  if (tapLo.length < rows) {
+    tapLo = new Int32Array(rows);
+    tapHi = new Int32Array(rows);
+  }
+  for (let r = 0; r < rows; r++) {
+    let lo = kH;
+    let hi = -1;
+    for (let kh = 0; kh < kH; kh++) {
+      const th = r + padTop - kh * dH;
+      const ih = r * sH + kh * dH - padTop;
+      if (grad ? th >= 0 && th % sH === 0 && th / sH < outH : ih >= 0 && ih < inH) {
+        if (lo === kH) lo = kh;
+        hi = kh;
+      }
+    }
+    tapLo[r] = lo;
+    tapHi[r] = hi;
+  }
+}
+
+/**
+ * The term range of each A panel of block rows m0..m0+mc within the K-block k0..k0+kc-1, written
+ * as [lo, hi) pairs relative to k0 at HI[L.ranges ..]: the terms of taps khLo..khHi (k from
+ * khLo*kW*F to (khHi + 1)*kW*F, F read as C for conv2d), the first and last tap with an input row
+ * for any of the panel's rows (rows may straddle image rows or images), or [0, 0) where there is
+ * none. Returns L.ranges, or 0 where the job does not skip or every panel needs all kc terms.
+ */
+function tapRanges(j: GemmJob, L: Layout, m0: number, mc: number, k0: number, kc: number): number {
+  if ((j.kind !== 'conv2dGradInput' && j.kind !== 'conv2d') || !j.skipZeroTaps) return 0;
+  const grad = j.kind === 'conv2dGradInput';
+  const W = grad ? j.inW : j.outW;
+  const per = j.kW * (grad ? j.F : j.C);
+  const perImage = (grad ? j.inH : j.outH) * W;
+  const kH = j.kH;
+  const hi = HI;
+  let partial = false;
+  for (let i = 0, r0 = 0; r0 < mc; i++, r0 += MR) {
+    let lo = kH;
+    let last = -1;
+    for (let m = m0 + r0, end = m0 + Math.min(mc, r0 + MR); m < end; m++) {
+      const row = Math.floor((m % perImage) / W);
+      if (tapLo[row] < lo) lo = tapLo[row];
+      if (tapHi[row] > last) last = tapHi[row];
+    }
+    let s = 0;
+    let e = 0;
+    if (lo <= last) {
+      s = Math.max(lo * per - k0, 0);
+      e = Math.min((last + 1) * per - k0, kc);
+      if (s >= e) s = e = 0;
+    }
+    hi[L.ranges + 2 * i] = s;
+    hi[L.ranges + 2 * i + 1] = e;
+    if (s !== 0 || e !== kc) partial = true;
+  }
+  return partial ? L.ranges : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -803,8 +921,10 @@ function runSplitBlock(j: GemmJob & { splitK: true }, L: Layout, b: number, mi: 
   }
   stageB(j, L, b, n0, nc, k0, kc);
   packedSeq = -1;
-  stageA(j, L, b, m0, mc, k0, kc, stageARows(j, L, m0, mc));
-  kern().gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, 1);
+  const rows = stageARows(j, L, m0, mc);
+  const pr = tapRanges(j, L, m0, mc, k0, kc);
+  stageA(j, L, b, m0, mc, k0, kc, rows, pr);
+  kern().gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, 1, pr << 2);
   // T = the chunk sum of every output
   copyOut(h, L.t, ldt, j.parts, ((b * chunks + ch) * M + m0) * N + n0, N, mc, nc);
 }
@@ -870,8 +990,9 @@ export function runGemmBlock(j: GemmJob, index: number): void {
       packedSeq = j.seq;
       packedKey = key;
     }
-    stageA(j, L, b, m0, mc, k0, kc, rowBases);
-    k.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, K <= SUM_CHUNK ? 1 : 0);
+    const pr = tapRanges(j, L, m0, mc, k0, kc);
+    stageA(j, L, b, m0, mc, k0, kc, rowBases, pr);
+    k.gemm(L.aPanels << 2, L.bPanels << 2, L.t << 2, ldt << 2, mt, nt, kc, K <= SUM_CHUNK ? 1 : 0, pr << 2);
     if (lv) {
       chunks += Math.ceil(kc / SUM_CHUNK);
       if (chunks === SUM_CHUNK) {

@@ -22,8 +22,12 @@
  * f32(a * b) in k order; then t = f32(t + chunk), or, for the first chunk when `store` is set,
  * t = chunk (the same value: a sum that starts at +0 is never -0).
  *
- * Exports: gemm(pa, pb, pt, ldt, mt, nt, kc, store) runs the mt x nt tiles of a block (A panels
- * 4*MR*kc bytes apart, B panels 4*NR*kc bytes apart, tile (i, j) of T at pt + MR*i*ldt + 4*NR*j);
+ * Exports: gemm(pa, pb, pt, ldt, mt, nt, kc, store, pr) runs the mt x nt tiles of a block (A panels
+ * 4*MR*kc bytes apart, B panels 4*NR*kc bytes apart, tile (i, j) of T at pt + MR*i*ldt + 4*NR*j)
+ * over terms 0..kc-1, or, with pr != 0, the tiles of row panel i over terms lo..hi-1 only
+ * (lo = I[pr/4 + 2i] <= hi = I[pr/4 + 2i + 1] <= kc; the other terms are never read): the chunks
+ * still end at the multiples of 256 of k, so each output adds its remaining terms exactly as the
+ * whole loop would (lo = hi: +0 sums; gemm-tasks.ts says when dropped terms change nothing);
  * packA / packB(dst, lb, nl, tab, kc) gather an MR- / NR-lane panel: lane r < nl of term k is the
  * float at byte I[lb/4 + r] + I[tab/4 + k], lanes r >= nl are +0 (as gemm-scalar.ts's packers);
  * packc(dst, base, tab, kc, lanes) does the same for full panels whose lanes are consecutive floats
@@ -60,21 +64,29 @@ export const SIMD_MR = 4;
 export const SIMD_NV = 2;
 export const SIMD_NR = 4 * SIMD_NV;
 
-/** One MR x NR tile over kc terms (function 0). */
+/**
+ * One MR x NR tile over terms k0..kc-1 of its panels (function 0): pa and pb point at term k0's
+ * row of the A and B panels; chunk boundaries stay at the multiples of 256 of the term index, so
+ * the first chunk runs from k0 to the next boundary (all of chunk 0 when k0 = 0); an empty range
+ * (k0 = kc) gives one empty chunk: +0 sums, stored or added.
+ */
 function tileFn(MR: number, NV: number): Fn {
   const NR = 4 * NV;
-  const f = new Fn('tile', ['pa', 'pb', 'pt', 'ldt', 'kc', 'store']);
-  f.local('k').local('n').local('pe').local('q');
+  const f = new Fn('tile', ['pa', 'pb', 'pt', 'ldt', 'kc', 'store', 'k']);
+  f.local('n').local('pe').local('q');
   for (let v = 0; v < NV; v++) f.local(`b${v}`, V128);
   f.local('a', V128);
   for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.local(`c${r}_${v}`, V128);
   f.block().loop();
-  // n = min(256, kc - k); k += n
-  f.get('kc').get('k').sub().tee('n').i32(256).gtS().if_().i32(256).set('n').end();
+  // n = min(kc, next chunk boundary after k) - k; k += n
+  f.get('k').i32(-256).op('i32.and').i32(256).add().set('n');
+  f.get('n').get('kc').gtS().if_().get('kc').set('n').end();
+  f.get('n').get('k').sub().set('n');
   f.get('k').get('n').add().set('k');
   for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.vZero().set(`c${r}_${v}`);
   f.get('pa').get('n').i32(4 * MR).mul().add().set('pe');
   // one term per iteration: c[r][v] = c[r][v] + A[r, k] * B[4v..4v+3, k]
+  f.get('n').if_();
   f.block().loop();
   for (let v = 0; v < NV; v++) f.get('pb').vLoad(16 * v).set(`b${v}`);
   for (let r = 0; r < MR; r++) {
@@ -84,6 +96,7 @@ function tileFn(MR: number, NV: number): Fn {
   f.get('pb').i32(4 * NR).add().set('pb');
   f.get('pa').i32(4 * MR).add().tee('pa').get('pe').ltU().brIf(0);
   f.end().end();
+  f.end();
   // the chunk sums enter the totals: t = c (first chunk, store) or t = f32(t + c)
   f.get('store').if_();
   for (let r = 0; r < MR; r++) {
@@ -102,20 +115,30 @@ function tileFn(MR: number, NV: number): Fn {
   return f;
 }
 
-/** All tiles of a block (function 1; calls tile). */
+/**
+ * All tiles of a block (function 1; calls tile). pr = 0: every tile over terms 0..kc-1; else the
+ * tiles of row panel i over terms I[pr/4 + 2i] .. I[pr/4 + 2i + 1] - 1 only (the header's ranges).
+ */
 function gemmFn(MR: number, NR: number): Fn {
-  const f = new Fn('gemm', ['pa', 'pb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store']);
-  f.local('i').local('j').local('qb').local('qt').local('panelA').local('panelB');
+  const f = new Fn('gemm', ['pa', 'pb', 'pt', 'ldt', 'mt', 'nt', 'kc', 'store', 'pr']);
+  f.local('i').local('j').local('qb').local('qt').local('panelA').local('panelB').local('lo').local('hi').local('qa');
   f.get('kc').i32(4 * MR).mul().set('panelA');
   f.get('kc').i32(4 * NR).mul().set('panelB');
+  f.get('kc').set('hi');
   f.block().loop();
   f.get('i').get('mt').geS().brIf(1);
-  f.get('pb').set('qb');
+  f.get('pr').if_();
+  f.get('pr').get('i').i32(8).mul().add().tee('qa').i32Load().set('lo');
+  f.get('qa').i32Load(4).set('hi');
+  f.end();
+  // term lo of the A panel and of each B panel
+  f.get('pb').get('lo').i32(4 * NR).mul().add().set('qb');
+  f.get('pa').get('lo').i32(4 * MR).mul().add().set('qa');
   f.get('pt').get('i').i32(MR).mul().get('ldt').mul().add().set('qt');
   f.i32(0).set('j');
   f.block().loop();
   f.get('j').get('nt').geS().brIf(1);
-  f.get('pa').get('qb').get('qt').get('ldt').get('kc').get('store').call(0);
+  f.get('qa').get('qb').get('qt').get('ldt').get('hi').get('store').get('lo').call(0);
   f.get('qb').get('panelB').add().set('qb');
   f.get('qt').i32(4 * NR).add().set('qt');
   f.get('j').i32(1).add().set('j');

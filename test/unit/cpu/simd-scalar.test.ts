@@ -72,8 +72,8 @@ describe('WebAssembly SIMD vs scalar micro-kernels', () => {
     const run = ({ k, heap }: { k: GemmKernel; heap: Float32Array }): Float32Array => {
       // 3 x 2 tiles (12 x 16 outputs) over 700 terms accumulated into T (zeroed), then over 200 terms stored
       heap.fill(0, T, T + 2 * 12 * 16);
-      k.gemm(0, 4 * 60000, 4 * T, 4 * 16, 3, 2, 700, 0);
-      k.gemm(4 * 20000, 4 * 90000, 4 * (T + 12 * 16), 4 * 16, 3, 2, 200, 1);
+      k.gemm(0, 4 * 60000, 4 * T, 4 * 16, 3, 2, 700, 0, 0);
+      k.gemm(4 * 20000, 4 * 90000, 4 * (T + 12 * 16), 4 * 16, 3, 2, 200, 1, 0);
       return heap.slice(T, T + 2 * 12 * 16);
     };
     const simd = run(simdKernel(init));
@@ -97,6 +97,45 @@ describe('WebAssembly SIMD vs scalar micro-kernels', () => {
       }
     }
     expect(firstDifference(other, simd.slice(0, 12 * 16), true)).not.toBeNull();
+  });
+
+  it('GEMM tiles over per-panel term ranges (pr): the same bits, chunks at the multiples of 256 of k, empty ranges +0', () => {
+    // 5 A panels x 2 B panels over kc = 700 terms; ranges: whole, inside chunk 0, across 256 and 512,
+    // ending at 512 exactly, empty; A lane 3 of panel 1 and B lane 7 carry non-finite values
+    const kc = 700;
+    const ranges = [[0, 700], [96, 200], [100, 600], [256, 512], [0, 0]];
+    const init = heapInit(43, (i) => (i >= SIMD_MR * kc && i < 2 * SIMD_MR * kc && i % SIMD_MR === 3) || (i >= 60000 && i % SIMD_NR === 7));
+    const I = new Int32Array(init.buffer);
+    const PR = 119000;
+    ranges.forEach(([lo, hi], i) => {
+      I[PR + 2 * i] = lo;
+      I[PR + 2 * i + 1] = hi;
+    });
+    const T = 120000;
+    const n = 5 * SIMD_MR * 16;
+    const run = ({ k, heap }: { k: GemmKernel; heap: Float32Array }, pr: number, store: number): Float32Array => {
+      heap.fill(store ? NaN : 0, T, T + n);
+      k.gemm(0, 4 * 60000, 4 * T, 4 * 16, 5, 2, kc, store, pr);
+      return heap.slice(T, T + n);
+    };
+    for (const store of [0, 1]) {
+      const simd = run(simdKernel(init), 4 * PR, store);
+      const scalar = run(scalarKernel(init), 4 * PR, store);
+      expect(simd.some((v) => !Number.isFinite(v))).toBe(true);
+      expect(firstDifference(simd, scalar, true), `store ${store}`).toBeNull();
+      // the empty panel gives +0 totals
+      expect(firstDifference(simd.slice(4 * SIMD_MR * 16), new Float32Array(SIMD_MR * 16))).toBeNull();
+      // with A zeroed outside each panel's range (finite B: no NaN or Inf in the rows of panels 0 and 2-4),
+      // the full loop gives the same bits: the dropped terms were +0 * b
+      const zeroed = init.slice();
+      ranges.forEach(([lo, hi], i) => {
+        for (let k = 0; k < kc; k++) if (k < lo || k >= hi) zeroed.fill(0, (i * kc + k) * SIMD_MR, (i * kc + k + 1) * SIMD_MR);
+      });
+      for (let i = 60000; i < 60000 + 2 * SIMD_NR * kc; i++) if (!Number.isFinite(zeroed[i])) zeroed[i] = 1.5;
+      const ranged = run(simdKernel(zeroed), 4 * PR, store);
+      expect(firstDifference(ranged, run(simdKernel(zeroed), 0, store), true), `store ${store}: ranged vs full, SIMD`).toBeNull();
+      expect(firstDifference(ranged, run(scalarKernel(zeroed), 0, store), true), `store ${store}: ranged vs full, scalar`).toBeNull();
+    }
   });
 
   it('GEMM packers: full and partial panels through offset tables, and packc, move the same floats', () => {
