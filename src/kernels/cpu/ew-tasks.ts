@@ -21,7 +21,7 @@
  */
 
 import { BINARY, type BinaryLoopName, type NumArray } from './broadcast.gen.ts';
-import { type EwCompareForm, type EwCompareOp, type EwFloatOp, type EwForm, ewAvailable, ewBinary, ewColSum, ewCompare, ewPool2, ewPool2Fits, ewPool2Grad, ewRelu, ewReluGrad, ewRow, ewWhere } from './wasm-ew.ts';
+import { type EwCompareForm, type EwCompareOp, type EwFloatOp, type EwForm, ewAvailable, ewBinary, ewColSum, ewColSumStrip, ewCompare, ewPool2, ewPool2Fits, ewPool2Grad, ewRelu, ewReluGrad, ewRow, ewWhere } from './wasm-ew.ts';
 
 const fround = Math.fround;
 
@@ -326,8 +326,24 @@ export function runMaxPoolGradBlock(j: MaxPoolGradJob, i: number, block: number)
 // group o covers rows j*256 .. min(R, (j+1)*256)-1: part[(o*chunks + j)*inner + t] =
 // S(x[o, r, t] for those rows), sequential from +0.
 
-/** Chunk sums of chunks j0..j1-1 of group o. */
-export function chunkSums(x: NumArray, R: number, inner: number, o: number, j0: number, j1: number, chunks: number, part: Float32Array): void {
+/** Chunk sums of chunks j0..j1-1 of group o (columns c0..c1-1 of inner; inner > 1 where that is not all of them). */
+export function chunkSums(x: NumArray, R: number, inner: number, o: number, j0: number, j1: number, chunks: number, part: Float32Array, c0 = 0, c1 = inner): void {
+  if (c0 !== 0 || c1 !== inner) {
+    if (inner % 4 === 0 && c0 % 4 === 0 && c1 % 4 === 0 && x instanceof Float32Array && ewAvailable()) {
+      for (let jc = j0; jc < j1; jc++) ewColSumStrip(x, inner, c0, c1 - c0, o * R + jc * 256, o * R + Math.min(R, (jc + 1) * 256), part, (o * chunks + jc) * inner + c0);
+      return;
+    }
+    for (let jc = j0; jc < j1; jc++) {
+      const p = (o * chunks + jc) * inner;
+      part.fill(0, p + c0, p + c1);
+      const r1 = Math.min(R, (jc + 1) * 256);
+      for (let r = jc * 256; r < r1; r++) {
+        const s = (o * R + r) * inner;
+        for (let t = c0; t < c1; t++) part[p + t] = fround(part[p + t] + x[s + t]);
+      }
+    }
+    return;
+  }
   if (inner === 1) {
     for (let jc = j0; jc < j1; jc++) {
       let acc = 0;
@@ -354,7 +370,8 @@ export function chunkSums(x: NumArray, R: number, inner: number, o: number, j0: 
 
 /**
  * Task 'sumChunks': the chunk sums `part` [outer, chunks, inner] of x [outer, R, inner], in
- * blocks of `block` chunks of one output group: block i = (group o, its chunk range).
+ * blocks of `block` chunks of one output group: block i = (group o, its chunk range); with
+ * `span`, blocks of `span` columns with all chunks: block i = (group o, its column range).
  */
 export interface SumChunksJob {
   x: NumArray;
@@ -363,10 +380,19 @@ export interface SumChunksJob {
   outer: number;
   chunks: number;
   part: Float32Array;
+  /** Columns per block (a multiple of 4 where inner is), instead of blocks of chunks. */
+  span?: number;
 }
 
-/** Block i of a 'sumChunks' job (blocks of `block` chunks; see SumChunksJob). */
+/** Block i of a 'sumChunks' job (blocks of `block` chunks, or of `span` columns; see SumChunksJob). */
 export function runSumChunksBlock(j: SumChunksJob, i: number, block: number): void {
+  if (j.span !== undefined) {
+    const strips = Math.ceil(j.inner / j.span);
+    const o = Math.floor(i / strips);
+    const c0 = (i - o * strips) * j.span;
+    chunkSums(j.x, j.R, j.inner, o, 0, j.chunks, j.chunks, j.part, c0, Math.min(j.inner, c0 + j.span));
+    return;
+  }
   const perGroup = Math.ceil(j.chunks / block);
   const o = Math.floor(i / perGroup);
   const j0 = (i - o * perGroup) * block;

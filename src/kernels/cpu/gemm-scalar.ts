@@ -46,6 +46,8 @@ export interface GemmKernel {
   packt: ((dst: number, lb: number, tab: number, kc: number) => void) | null;
   /** dgemm3: dgemm with 3-row tiles (wasm-gemm.ts), or null (this scalar kernel). */
   dgemm3: GemmKernel['dgemm'];
+  /** packm(dst, base, tab, kc, lanes, np): packc for np side-by-side panels whose lanes are consecutive floats across them (wasm-gemm.ts), or null. */
+  packm: ((dst: number, base: number, tab: number, kc: number, lanes: number, np: number) => void) | null;
   /** epi(pt, ldt, rows, pbias, nv, relu), or null: conv2dBiasAct's epilogue (wasm-gemm.ts); null: gemm-tasks.ts's loop. */
   epi: ((pt: number, ldt: number, rows: number, pbias: number, nv: number, relu: number) => void) | null;
 }
@@ -126,6 +128,7 @@ export function scalarGemmKernel(heap: ArrayBuffer): GemmKernel {
     packc: null,
     dgemm: null,
     dgemm3: null,
+    packm: null,
     packt: null,
     epi: null,
   };

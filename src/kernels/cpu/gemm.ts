@@ -7,7 +7,8 @@
  * with S the engine's summation tree (src/core/reduction-order.ts): chunks of 256 terms summed
  * from +0, then the chunk sums summed from +0 (and higher levels above 65536 terms). In split-K
  * mode the threads compute the chunk sums (level 0) of disjoint chunks and sumChunked adds each
- * output's chunk sums with the upper levels in chunk order: the same S, bit for bit.
+ * output's chunk sums with the upper levels in chunk order: the same S, bit for bit (on one
+ * thread each block adds its chunk sums in order itself: gemm-tasks.ts planGemm, `whole`).
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { type GemmOperands, epilogueLoop, planGemm } from './gemm-tasks.ts';
@@ -30,9 +31,14 @@ export function runGemm(job: GemmOperands, batch: number, M: number, N: number, 
     runJob('gemm', { ...job, ...plan, splitK: false, seq: jobSeq(), M, N, K, out }, plan.blocks, { work, out });
     return;
   }
-  const parts = sharedScratch('gemm.parts', batch * plan.chunks * M * N);
-  runJob('gemm', { ...job, ...plan, splitK: true, seq: jobSeq(), M, N, K, parts }, plan.blocks, { work, out: parts });
-  sumChunked(parts, batch, plan.chunks, M * N, out);
+  if (plan.whole) {
+    // one thread: each block adds its outputs' chunk sums in order itself (planGemm)
+    runJob('gemm', { ...job, ...plan, splitK: true, whole: true, seq: jobSeq(), M, N, K, parts: out }, plan.blocks, { work, out });
+  } else {
+    const parts = sharedScratch('gemm.parts', batch * plan.chunks * M * N);
+    runJob('gemm', { ...job, ...plan, splitK: true, seq: jobSeq(), M, N, K, parts }, plan.blocks, { work, out: parts });
+    sumChunked(parts, batch, plan.chunks, M * N, out);
+  }
   // conv2dBiasAct: the epilogue on the finished outputs (gemm-tasks.ts, "Epilogue")
   if (job.kind === 'conv2d' && job.bias) epilogueLoop(out, 0, N, batch * M, job.bias, 0, N, job.relu === true);
 }

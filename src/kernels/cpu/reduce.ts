@@ -6,13 +6,16 @@
  * A float sum over contiguous axes (x as [outer, R, inner]) is computed as the tree's level 0,
  * the chunk sums of 256 consecutive reduced rows (ew-tasks.ts, split between threads by chunk),
  * then, per output, sumTree over its chunk sums in order: exactly S(x) for every R (two levels
- * up to 65536 terms, more above), whatever the thread count.
+ * up to 65536 terms, more above), whatever the thread count. With R <= 256 and wide rows the one
+ * chunk sum of each output is its sum, computed in place (in blocks of columns, split between
+ * threads).
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { SUM_CHUNK, sumTree } from '../../core/reduction-order.ts';
 import type { ReduceAttrs } from '../../core/ops/op-attrs.ts';
 import { sizeOf, stridesOf } from '../../core/shape.ts';
 import { runJob, sharedScratch } from './thread-pool.ts';
+import { MAX_COLS } from './wasm-ew.ts';
 import { type CpuInfo, type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 const f32 = Math.fround;
@@ -89,6 +92,15 @@ function sumStrided(x: ArrayLike<number>, base: number, R: number, inner: number
  */
 export function sumChunked(x: CpuInfo['handle'], outer: number, R: number, inner: number, out: Float32Array): void {
   const chunks = Math.ceil(R / SUM_CHUNK);
+  if (chunks === 1 && inner > MAX_COLS) {
+    // one chunk of rows wider than the SIMD column sums hold (narrower ones copy several rows at
+    // a time, faster): its sums are the outputs (S of a single partial sum is that sum),
+    // computed straight into out in 4 or more blocks of columns, so that the threads share them
+    // (e.g. the chunk sums of a split-K GEMM, gemm.ts)
+    const span = Math.ceil(inner / Math.max(4, Math.ceil(inner / MAX_COLS)) / 4) * 4;
+    runJob('sumChunks', { x, R, inner, outer, chunks, part: out, span }, outer * Math.ceil(inner / span), { work: 4 * outer * R * inner, out });
+    return;
+  }
   const part = sharedScratch('sum.part', outer * chunks * inner);
   const perBlock = Math.max(1, Math.ceil((1 << 15) / (SUM_CHUNK * inner)));
   const blocks = outer * Math.ceil(chunks / perBlock);

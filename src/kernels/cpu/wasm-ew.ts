@@ -549,6 +549,25 @@ export function ewPool2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, 
 }
 
 /**
+ * Column sums of columns c0..c0+w-1 (c0 and w multiples of 4) of rows [r0, r1) of x (rows ld
+ * floats apart, ld % 4 == 0) from +0, each column's rows added in order: out[o + c] =
+ * S_seq(x[r*ld + c0 + c], r = r0..r1-1), row by row in strips of MAX_COLS columns (ewColSum's
+ * wide rows).
+ */
+export function ewColSumStrip(x: Float32Array, ld: number, c0: number, w: number, r0: number, r1: number, out: Float32Array, o: number): void {
+  const e = instance();
+  for (let s = 0; s < w; s += MAX_COLS) {
+    const ws = Math.min(MAX_COLS, w - s);
+    HF.fill(0, RT >> 2, (RT >> 2) + ws);
+    for (let r = r0; r < r1; r++) {
+      put(x, r * ld + c0 + s, ws, RA);
+      e.colsum(RA, RT, ws, ws);
+    }
+    out.set(HF.subarray(RT >> 2, (RT >> 2) + ws), o + s);
+  }
+}
+
+/**
  * Column sums of rows [r0, r1) of x (rows of C floats, C % 4 == 0) from +0, each column's rows
  * added in order: out[o + c] = S_seq(x[r, c], r = r0..r1-1). Rows of up to MAX_COLS columns are
  * copied several at a time (summed by colsum32 / colsum16 where C allows: accumulators in registers);

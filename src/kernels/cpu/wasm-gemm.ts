@@ -31,7 +31,9 @@
  * packA / packB(dst, lb, nl, tab, kc) gather an MR- / NR-lane panel: lane r < nl of term k is the
  * float at byte I[lb/4 + r] + I[tab/4 + k], lanes r >= nl are +0 (as gemm-scalar.ts's packers);
  * packc(dst, base, tab, kc, lanes) does the same for full panels whose lanes are consecutive floats
- * (base + 4r), copying whole vectors; packt(dst, lb, tab, kc) packs a full 4-lane A panel whose
+ * (base + 4r), copying whole vectors; packm(dst, base, tab, kc, lanes, np) packs np = 2 or 4 such
+ * panels side by side whose lanes are consecutive floats across all of them (lane r of panel i at
+ * base + 4*(lanes*i + r)), term by term; packt(dst, lb, tab, kc) packs a full 4-lane A panel whose
  * terms come in groups of 4 consecutive floats by vector loads and 4 x 4 transposes (packtFn).
  * Packing only moves floats.
  * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store, pbias) is the unpacked ("direct") form of gemm
@@ -236,6 +238,40 @@ function packcFn(): Fn {
 }
 
 /**
+ * packm(dst, base, tab, kc, lanes, np): np = 2 or 4 full panels side by side (`lanes` = 4 or 8)
+ * whose lanes are consecutive floats across all of them: lane r of panel i, term k, is the float
+ * at byte base + 4*(lanes*i + r) + I[tab/4 + k]; panel i is packed at dst + 4*lanes*kc*i. Term
+ * by term: one table entry, then the np*lanes/4 consecutive vectors copied to their panels (packc's
+ * floats in packc's places, np panels per pass over the table).
+ */
+function packmFn(): Fn {
+  const f = new Fn('packm', ['dst', 'base', 'tab', 'kc', 'lanes', 'np']);
+  f.local('end').local('o').local('panel');
+  for (let i = 1; i < 4; i++) f.local(`d${i}`);
+  f.get('tab').get('kc').i32(4).mul().add().set('end');
+  f.get('lanes').i32(4).mul().get('kc').mul().set('panel');
+  for (let i = 1; i < 4; i++) f.get('dst').get('panel').i32(i).mul().add().set(`d${i}`);
+  for (const lanes of [4, 8]) {
+    for (const np of [2, 4]) {
+      // one unrolled loop per shape: d0 = dst, d1..d3 the other panels' term k
+      f.get('lanes').i32(lanes).op('i32.eq').get('np').i32(np).op('i32.eq').op('i32.and').if_();
+      f.block().loop();
+      f.get('tab').get('end').ltU().eqz().brIf(1);
+      f.get('base').get('tab').i32Load().add().set('o');
+      for (let i = 0; i < np; i++) {
+        for (let v = 0; v < lanes / 4; v++) f.get(i === 0 ? 'dst' : `d${i}`).get('o').vLoad(16 * (lanes / 4 * i + v)).vStore(16 * v);
+      }
+      for (let i = 0; i < np; i++) f.get(i === 0 ? 'dst' : `d${i}`).i32(4 * lanes).add().set(i === 0 ? 'dst' : `d${i}`);
+      f.get('tab').i32(4).add().set('tab');
+      f.br(0);
+      f.end().end();
+      f.end();
+    }
+  }
+  return f;
+}
+
+/**
  * packt(dst, lb, tab, kc): a full 4-lane panel whose terms come in groups of 4 consecutive floats
  * (kc a multiple of 4; I[tab/4 + k + i] = I[tab/4 + k] + 4i for k a multiple of 4 and i < 4): per
  * group, one vector load per lane and a 4 x 4 transpose by shuffles into the panel's 4 term
@@ -384,12 +420,12 @@ function epilogueFn(): Fn {
 }
 
 /** The exported functions (see the header). */
-export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm', 'epi', 'dgemm3', 'packt'] as const;
+export const GEMM_EXPORTS = ['gemm', 'packA', 'packB', 'packc', 'dgemm', 'epi', 'dgemm3', 'packt', 'packm'] as const;
 
 /** The module's bytes: memory imported as env.mem; exports GEMM_EXPORTS. */
 export function simdGemmBytes(MR = SIMD_MR, NV = SIMD_NV): Uint8Array {
   return moduleBytes([tileFn(MR, NV), gemmFn(MR, 4 * NV), packFn('packA', MR), packFn('packB', 4 * NV), packcFn(), directTileFn(MR, NV), directGemmFn(MR, 4 * NV), epilogueFn(),
-    directTileFn(3, NV, 'dtile3'), directGemmFn(3, 4 * NV, 'dgemm3', 8), packtFn()], GEMM_EXPORTS);
+    directTileFn(3, NV, 'dtile3'), directGemmFn(3, 4 * NV, 'dgemm3', 8), packtFn(), packmFn()], GEMM_EXPORTS);
 }
 
 let compiled: WasmModule | null | undefined;

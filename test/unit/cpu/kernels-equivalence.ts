@@ -12,7 +12,7 @@
  * scalar TypeScript loops, the oracle of the SIMD ones), so both are held to the same v1 bits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gemmKernelKind } from '../../../src/kernels/cpu/gemm-tasks.ts';
+import { gemmKernelKind, planGemm } from '../../../src/kernels/cpu/gemm-tasks.ts';
 import { broadcastShapes } from '../../../src/core/shape.ts';
 import { CPU_KERNELS } from '../../../src/kernels/cpu/kernels.ts';
 import { setNumThreads, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
@@ -85,6 +85,9 @@ function convCases(): ConvCase[] {
   out.push({ x: [40, 33, 30, 2], w: [2, 3, 2, 3], s: [1, 1], p: 'same' }); // gradFilter P = 39600 with padding
   out.push({ x: [1, 4, 3, 2], w: [3, 3, 2, 300], s: [1, 1], p: 'same' }); // gradInput K = 2700: split-K mode
   out.push({ x: [2, 5, 6, 3], w: [2, 3, 3, 700], s: [2, 1], p: 'valid' }); // gradInput split-K with strides
+  // gradFilter in split-K mode on the packed path (C > 4), one thread: all chunks in one block (planGemm `whole`)
+  out.push({ x: [13, 15, 15, 32], w: [3, 3, 32, 32], s: [1, 1], p: 'valid' }); // P = 2197: 9 chunks, the last of 149
+  out.push({ x: [3, 20, 19, 12], w: [3, 2, 12, 7], s: [2, 1], p: 'same' }); // P = 570, padding and strides
   return out;
 }
 
@@ -148,6 +151,24 @@ for (const threads of [1, 3]) {
     });
   });
 }
+
+describe('GEMM plans of the cases above: split-K with whole blocks on one thread, chunk sums on more', () => {
+  it('one thread: whole blocks up to 256 chunks (matmul K = 65536, conv2dGradFilter), chunk sums above; three threads: chunk sums', () => {
+    const gradFilter = (x: number[], w: number[], s: [number, number], p: 'valid' | 'same', threads: number) => {
+      const y = convOutShape(x, w, s, p);
+      return planGemm(1, w[0] * w[1] * w[2], w[3], y[0] * y[1] * y[2], threads);
+    };
+    const cases = convCases();
+    const filter1 = cases.map((c) => gradFilter(c.x, c.w, c.s, c.p, 1)).filter((q) => q.splitK);
+    // packed path (C > 4) and few-channel path, whole; P = 65700 (257 chunks): chunk sums
+    expect(cases.some((c) => c.x[3] > 4 && gradFilter(c.x, c.w, c.s, c.p, 1).whole)).toBe(true);
+    expect(cases.some((c) => c.x[3] <= 4 && gradFilter(c.x, c.w, c.s, c.p, 1).whole)).toBe(true);
+    expect(filter1.some((q) => !q.whole && q.chunks === 257)).toBe(true);
+    expect(cases.every((c) => !gradFilter(c.x, c.w, c.s, c.p, 3).whole)).toBe(true);
+    expect(planGemm(1, 2, 3, 65536, 1)).toMatchObject({ splitK: true, whole: true, chunks: 256 });
+    expect(planGemm(1, 3, 2, 65537, 1)).toMatchObject({ splitK: true, whole: false, chunks: 257 });
+  });
+});
 
 describe(`GEMM kernels vs v1 (${LOOPS}): inputs not on SharedArrayBuffers, and a four-level reduction`, () => {
   it('plain ArrayBuffer operands and outputs run inline with the same bits', () => {
@@ -261,10 +282,13 @@ function elementwiseTests(threads: number): void {
     const cases: [number[], number[]][] = [
       [[8, 30, 30, 32], [0, 1, 2]], [[8, 30, 30, 32], [0, 1, 2, 3]], [[8, 30, 30, 32], [3]], [[8, 30, 30, 32], [1, 2]],
       [[3, 70000, 2], [1]], [[140000], [0]], [[300, 260], [0]], [[7, 9, 1100], [2]], [[4, 5, 6], [0, 2]], [[2, 3], []],
+      // one chunk of rows wider than 4096: the chunk sums straight into the output, in blocks of columns
+      // (inner a multiple of 4 or not, 1 to 256 rows, several groups)
+      [[43, 9216], [0]], [[1, 4100], [0]], [[2, 256, 4097], [1]], [[3, 7, 5000], [1]],
     ];
     for (const [shape, axes] of cases) {
       for (const dtype of ['float32', 'int32'] as const) {
-        const t = randomInfo(rng, shape, dtype, { special: dtype === 'float32' && shape.length === 2 ? 0.01 : 0 });
+        const t = randomInfo(rng, shape, dtype, { special: dtype === 'float32' && (shape.length === 2 || shape[shape.length - 1] > 4096) ? 0.01 : 0 });
         const outShape = shape.filter((_, i) => !axes.includes(i));
         check('sum', v1red.sum as AnyKernel, [t], { axes, keepDims: false }, outShape, dtype);
       }

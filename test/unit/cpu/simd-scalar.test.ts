@@ -27,7 +27,7 @@ function simdKernel(init: Float32Array): { k: GemmKernel; heap: Float32Array } {
   const e = instantiate(module, mem, GEMM_EXPORTS);
   const heap = new Float32Array(mem.buffer, 0, BYTES / 4);
   heap.set(init);
-  return { k: { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, dgemm3: e.dgemm3, packt: e.packt, epi: e.epi }, heap };
+  return { k: { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, dgemm3: e.dgemm3, packt: e.packt, epi: e.epi, packm: e.packm }, heap };
 }
 
 /** The scalar kernel on a fresh ArrayBuffer holding `init`. */
@@ -162,6 +162,37 @@ describe('WebAssembly SIMD vs scalar micro-kernels', () => {
     const simd = run(simdKernel(init));
     const scalar = run(scalarKernel(init));
     expect(firstDifference(simd, scalar)).toBeNull();
+  });
+
+  it('packm (2 or 4 side-by-side panels of 4 or 8 lanes, lanes consecutive across them) moves the floats packA / packB move, and no others', () => {
+    const init = heapInit(13);
+    const I = new Int32Array(init.buffer);
+    const tab = 100000;
+    const lb = 100300;
+    const D = 104000;
+    for (const kc of [1, 37, 256]) {
+      for (let k = 0; k < kc; k++) I[tab + k] = 4 * (41 * k + 7 * (k % 3)); // byte offsets, not monotone in steps
+      for (const lanes of [SIMD_MR, SIMD_NR]) {
+        for (const np of [2, 4]) {
+          const base = 4 * (301 + lanes); // lanes of all np panels at consecutive floats from here
+          for (let r = 0; r < lanes * np; r++) I[lb + r] = base + 4 * r;
+          const size = np * lanes * kc;
+          const run = ({ k, heap }: { k: GemmKernel; heap: Float32Array }, m: boolean): Float32Array => {
+            heap.fill(-1, D, D + size + 64);
+            if (m && k.packm) k.packm(4 * D, base, 4 * tab, kc, lanes, np);
+            else for (let i = 0; i < np; i++) (lanes === SIMD_MR ? k.packA : k.packB)(4 * (D + i * lanes * kc), 4 * (lb + i * lanes), lanes, 4 * tab, kc);
+            return heap.slice(D, D + size + 64);
+          };
+          const s = simdKernel(init);
+          expect(s.k.packm).not.toBeNull();
+          const packed = run(s, true);
+          expect(firstDifference(packed, run(scalarKernel(init), false)), `kc ${kc} lanes ${lanes} np ${np}`).toBeNull();
+          expect(firstDifference(packed, run(simdKernel(init), false)), `kc ${kc} lanes ${lanes} np ${np}`).toBeNull();
+          // nothing written past the np panels
+          expect(packed.slice(size).every((v) => v === -1)).toBe(true);
+        }
+      }
+    }
   });
 
   it('packt (4-lane A panels, terms in groups of 4 consecutive floats) moves the floats packA moves', () => {
