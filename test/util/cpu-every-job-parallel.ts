@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import * as dt from '../../src/index.ts';
-import { setNumThreads, setParallelMinWork } from '../../src/kernels/cpu/thread-pool.ts';
+import { setNumThreads, setParallelMinWork, shutdownPool } from '../../src/kernels/cpu/thread-pool.ts';
 
 export function cpuWithEveryJobParallel(): void {
   beforeAll(async () => {
@@ -15,5 +15,21 @@ export function cpuWithEveryJobParallel(): void {
   afterAll(() => {
     setParallelMinWork();
     setNumThreads(2);
+  });
+}
+
+/**
+ * Kernel-level variant (tests that call the CPU kernels directly, without the engine): `threads` threads and every
+ * job, however small, run in parallel for the describe block; afterwards the default threshold is restored and the
+ * pool shut down (the next block starts its own). Call it at the top of a describe block.
+ */
+export function poolWithEveryJobParallel(threads: number): void {
+  beforeAll(() => {
+    setNumThreads(threads);
+    setParallelMinWork(1);
+  });
+  afterAll(async () => {
+    setParallelMinWork();
+    await shutdownPool();
   });
 }

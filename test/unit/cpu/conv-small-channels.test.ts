@@ -9,12 +9,12 @@
  * inputs; with 1, 2 and 3 threads, every job parallel. Outputs start NaN-filled, so an output the
  * path skips shows up.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { setSmallChannelPath } from '../../../src/kernels/cpu/conv2d.ts';
 import { gemmKernelKind } from '../../../src/kernels/cpu/gemm-tasks.ts';
 import { CPU_KERNELS } from '../../../src/kernels/cpu/kernels.ts';
-import { setNumThreads, setParallelMinWork, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
 import * as v1conv from '../../reference/cpu-v1/conv2d.ts';
+import { poolWithEveryJobParallel } from '../../util/cpu-every-job-parallel.ts';
 import { type Info, Rng, firstDifference, outputInfo, randomInfo } from './helpers.ts';
 import { convWindow2d } from '../../../src/core/ops/window.ts';
 
@@ -76,14 +76,7 @@ describe.runIf(gemmKernelKind() === 'simd')('conv2d and conv2dGradFilter: the fe
 
   for (const threads of [1, 2, 3]) {
     describe(`${threads} thread${threads > 1 ? 's' : ''}, every job parallel`, () => {
-      beforeAll(() => {
-        setNumThreads(threads);
-        setParallelMinWork(1);
-      });
-      afterAll(async () => {
-        setParallelMinWork();
-        await shutdownPool();
-      });
+      poolWithEveryJobParallel(threads);
 
       it('gives the bits of the packed path and of the v1 kernels', () => {
         const rng = new Rng(31 + threads);

@@ -14,13 +14,13 @@
  * A module of suites, imported by conv-zero-taps.test.ts (WebAssembly SIMD micro-kernel) and
  * conv-zero-taps-scalar.test.ts (DITTO_CPU_WASM=0: the scalar one).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { lastZeroTapSkip, setZeroTapSkip } from '../../../src/kernels/cpu/conv2d.ts';
 import { gemmKernelKind, planGemm } from '../../../src/kernels/cpu/gemm-tasks.ts';
 import { CPU_KERNELS } from '../../../src/kernels/cpu/kernels.ts';
-import { setNumThreads, setParallelMinWork, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
 import { convWindow2d } from '../../../src/core/ops/window.ts';
 import * as v1conv from '../../reference/cpu-v1/conv2d.ts';
+import { poolWithEveryJobParallel } from '../../util/cpu-every-job-parallel.ts';
 import { type Info, Rng, firstDifference, outputInfo, randomInfo } from './helpers.ts';
 
 type AnyKernel = (inputs: readonly Info[], attrs: never, out: Info) => void;
@@ -123,14 +123,7 @@ export function zeroTapSuites(): void {
 
     for (const threads of [1, 2]) {
       describe(`${threads} thread${threads > 1 ? 's' : ''}, every job parallel`, () => {
-        beforeAll(() => {
-          setNumThreads(threads);
-          setParallelMinWork(1);
-        });
-        afterAll(async () => {
-          setParallelMinWork();
-          await shutdownPool();
-        });
+        poolWithEveryJobParallel(threads);
 
         it('finite filters: skipping gives the bits of the full loop and of the v1 kernel', () => {
           const rng = new Rng(77 + threads);

@@ -11,14 +11,13 @@
  * SIMD loops, as programs run) and kernels-equivalence-scalar.test.ts (DITTO_CPU_WASM=0: the plain
  * scalar TypeScript loops, the oracle of the SIMD ones), so both are held to the same v1 bits.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gemmKernelKind, planGemm } from '../../../src/kernels/cpu/gemm-tasks.ts';
 import { broadcastShapes } from '../../../src/core/shape.ts';
 import { CPU_KERNELS } from '../../../src/kernels/cpu/kernels.ts';
-import { setNumThreads, shutdownPool } from '../../../src/kernels/cpu/thread-pool.ts';
-import { setParallelMinWork } from '../../../src/kernels/cpu/thread-pool.ts';
 import * as v1bin from '../../reference/cpu-v1/binary.ts';
 import * as v1conv from '../../reference/cpu-v1/conv2d.ts';
+import { poolWithEveryJobParallel } from '../../util/cpu-every-job-parallel.ts';
 import * as v1mm from '../../reference/cpu-v1/matmul.ts';
 import * as v1pool from '../../reference/cpu-v1/pool.ts';
 import * as v1red from '../../reference/cpu-v1/reduce.ts';
@@ -93,14 +92,7 @@ function convCases(): ConvCase[] {
 
 for (const threads of [1, 3]) {
   describe(`GEMM kernels vs v1 (${LOOPS}, ${threads} thread${threads > 1 ? 's' : ''}, every job parallel)`, () => {
-    beforeAll(() => {
-      setNumThreads(threads);
-      setParallelMinWork(1);
-    });
-    afterAll(async () => {
-      setParallelMinWork();
-      await shutdownPool();
-    });
+    poolWithEveryJobParallel(threads);
 
     it('matmul: sizes around 256 and 65536, transposes, batch broadcasting, non-finite values', () => {
       const rng = new Rng(7 + threads);
@@ -423,14 +415,7 @@ function simdElementwiseTests(threads: number): void {
 
 for (const threads of [1, 3]) {
   describe(`pooling, elementwise and sum kernels vs v1 (${LOOPS}, ${threads} thread${threads > 1 ? 's' : ''}, every job parallel)`, () => {
-    beforeAll(() => {
-      setNumThreads(threads);
-      setParallelMinWork(1);
-    });
-    afterAll(async () => {
-      setParallelMinWork();
-      await shutdownPool();
-    });
+    poolWithEveryJobParallel(threads);
     poolingTests(threads);
     elementwiseTests(threads);
     simdElementwiseTests(threads);
