@@ -328,23 +328,8 @@ export function runMaxPoolGradBlock(j: MaxPoolGradJob, i: number, block: number)
 
 /** Chunk sums of chunks j0..j1-1 of group o (columns c0..c1-1 of inner; inner > 1 where that is not all of them). */
 export function chunkSums(x: NumArray, R: number, inner: number, o: number, j0: number, j1: number, chunks: number, part: Float32Array, c0 = 0, c1 = inner): void {
-  if (c0 !== 0 || c1 !== inner) {
-    if (inner % 4 === 0 && c0 % 4 === 0 && c1 % 4 === 0 && x instanceof Float32Array && ewAvailable()) {
-      for (let jc = j0; jc < j1; jc++) ewColSumStrip(x, inner, c0, c1 - c0, o * R + jc * 256, o * R + Math.min(R, (jc + 1) * 256), part, (o * chunks + jc) * inner + c0);
-      return;
-    }
-    for (let jc = j0; jc < j1; jc++) {
-      const p = (o * chunks + jc) * inner;
-      part.fill(0, p + c0, p + c1);
-      const r1 = Math.min(R, (jc + 1) * 256);
-      for (let r = jc * 256; r < r1; r++) {
-        const s = (o * R + r) * inner;
-        for (let t = c0; t < c1; t++) part[p + t] = fround(part[p + t] + x[s + t]);
-      }
-    }
-    return;
-  }
-  if (inner === 1) {
+  const strip = c0 !== 0 || c1 !== inner;
+  if (!strip && inner === 1) {
     for (let jc = j0; jc < j1; jc++) {
       let acc = 0;
       const r1 = Math.min(R, (jc + 1) * 256);
@@ -353,17 +338,23 @@ export function chunkSums(x: NumArray, R: number, inner: number, o: number, j0: 
     }
     return;
   }
-  if (inner % 4 === 0 && x instanceof Float32Array && ewAvailable()) {
-    for (let jc = j0; jc < j1; jc++) ewColSum(x, inner, o * R + jc * 256, o * R + Math.min(R, (jc + 1) * 256), part, (o * chunks + jc) * inner);
+  if (inner % 4 === 0 && c0 % 4 === 0 && c1 % 4 === 0 && x instanceof Float32Array && ewAvailable()) {
+    for (let jc = j0; jc < j1; jc++) {
+      const r0 = o * R + jc * 256;
+      const r1 = o * R + Math.min(R, (jc + 1) * 256);
+      const p = (o * chunks + jc) * inner;
+      if (strip) ewColSumStrip(x, inner, c0, c1 - c0, r0, r1, part, p + c0);
+      else ewColSum(x, inner, r0, r1, part, p);
+    }
     return;
   }
   for (let jc = j0; jc < j1; jc++) {
     const p = (o * chunks + jc) * inner;
-    part.fill(0, p, p + inner);
+    part.fill(0, p + c0, p + c1);
     const r1 = Math.min(R, (jc + 1) * 256);
     for (let r = jc * 256; r < r1; r++) {
       const s = (o * R + r) * inner;
-      for (let t = 0; t < inner; t++) part[p + t] = fround(part[p + t] + x[s + t]);
+      for (let t = c0; t < c1; t++) part[p + t] = fround(part[p + t] + x[s + t]);
     }
   }
 }
