@@ -2,6 +2,7 @@
  * CPU kernels: fill, cast, broadcastTo.
  * Part of src/kernels/cpu: imports src/core only.
  */
+import type { TypedArray } from '../../core/dtype.ts';
 import { broadcastStrides } from '../../core/shape.ts';
 import type { CpuKernel, CpuKernels } from './types.ts';
 
@@ -36,29 +37,59 @@ export const broadcastTo: CpuKernel<'broadcastTo'> = ([x], _a, out) => {
   copyStrided(x.handle, broadcastStrides(x.shape, out.shape), out.handle, out.shape);
 };
 
+/** The same memory as `a` seen as integers of its element width: copies through it move bits, never values (no NaN is quieted). */
+function bitsOf(a: TypedArray): Int32Array | Uint8Array {
+  return a instanceof Float32Array ? new Int32Array(a.buffer, a.byteOffset, a.length) : a;
+}
+
+/** Runs at least this long are copied with one TypedArray.set (a memcpy); shorter ones element by element. */
+const SET_RUN = 16;
+
 /**
- * out[i] = src[offset(i)], where offset(i) = sum over axes of coord * srcStrides (row-major over
- * `shape`). Iterates rows of the last axis for speed.
+ * out[i] = src[offset(i)], where offset(i) = srcOffset + sum over axes of coord * srcStrides
+ * (row-major over `shape`), copying bits (float32 through an integer view: NaN payloads kept, as
+ * WebGPU's word copies keep them). Axes of size 1 are dropped and an axis is merged into the next
+ * one when the source walks both as one (stride[a] = stride[a + 1] * shape[a + 1]), so a slice
+ * along the first axis, or any copy of whole trailing blocks, is one run; runs of stride 1 are
+ * copied with TypedArray.set, stride 0 (broadcast) with fill.
  */
-export function copyStrided(src: ArrayLike<number>, srcStrides: readonly number[], dst: { [i: number]: number; length: number }, shape: readonly number[], srcOffset = 0): void {
-  const rank = shape.length;
+export function copyStrided(src: TypedArray, srcStrides: readonly number[], dst: TypedArray, shape: readonly number[], srcOffset = 0): void {
+  const total = dst.length;
+  if (total === 0) return;
+  const dims: number[] = [];
+  const st: number[] = [];
+  for (let ax = 0; ax < shape.length; ax++) {
+    if (shape[ax] === 1) continue;
+    const n = dims.length;
+    if (n > 0 && st[n - 1] === srcStrides[ax] * shape[ax]) {
+      dims[n - 1] *= shape[ax];
+      st[n - 1] = srcStrides[ax];
+    } else {
+      dims.push(shape[ax]);
+      st.push(srcStrides[ax]);
+    }
+  }
+  const s = bitsOf(src);
+  const d = bitsOf(dst);
+  const rank = dims.length;
   if (rank === 0) {
-    dst[0] = src[srcOffset];
+    d[0] = s[srcOffset];
     return;
   }
-  const inner = shape[rank - 1];
-  const sInner = srcStrides[rank - 1];
-  const total = dst.length;
+  const inner = dims[rank - 1];
+  const sInner = st[rank - 1];
   const coord = new Array<number>(rank).fill(0);
   let base = srcOffset;
   for (let o = 0; o < total; o += inner) {
-    for (let j = 0, p = base; j < inner; j++, p += sInner) dst[o + j] = src[p];
+    if (sInner === 1 && inner >= SET_RUN) d.set(s.subarray(base, base + inner), o);
+    else if (sInner === 0) d.fill(s[base], o, o + inner);
+    else for (let j = 0, p = base; j < inner; j++, p += sInner) d[o + j] = s[p];
     // advance the coordinate over all axes but the last
     for (let ax = rank - 2; ax >= 0; ax--) {
       coord[ax]++;
-      base += srcStrides[ax];
-      if (coord[ax] < shape[ax]) break;
-      base -= srcStrides[ax] * shape[ax];
+      base += st[ax];
+      if (coord[ax] < dims[ax]) break;
+      base -= st[ax] * dims[ax];
       coord[ax] = 0;
     }
   }
