@@ -120,6 +120,23 @@ for (const axis of [0, 1, 2]) cases.push({ name: `concat f32 axis ${axis}`, inpu
 cases.push({ name: 'pad f32 rank 4 asymmetric', inputs: [input([2, 5, 5, 3])], run: ([x]) => dt.pad(x, [[0, 1], [2, 0], [1, 1], [0, 2]], -3) });
 cases.push({ name: 'slice f32 rank 5', inputs: [input([3, 4, 5, 6, 2])], run: ([x]) => dt.slice(x, [1, 0, 2, 1, 1], [2, 4, 2, 4, 1]) });
 cases.push({ name: 'broadcastTo f32 scalar to rank 3', inputs: [input([])], run: ([x]) => dt.broadcastTo(x, [4, 3, 2]) });
+// float32 words that a copy through a number would change (signalling NaNs) or that carry payloads: the movement
+// ops copy bits on both backends, compared strictly (no NaN-payload tolerance); rows of 1, 5 and 40 floats
+const NAN_WORDS = [0x7f800001, 0xffa00123, 0x7fc12345, 0xff800abc];
+const nanWords: Gen = (r, n) => {
+  const w = new Uint32Array(n);
+  for (let i = 0; i < n; i++) w[i] = r.int(3) === 0 ? NAN_WORDS[r.int(NAN_WORDS.length)] : 0x3f800000 + r.int(1 << 20);
+  return new Float32Array(w.buffer);
+};
+for (const inner of [1, 5, 40]) {
+  const shape = [6, 3, inner];
+  cases.push({ name: `slice f32 NaN words [${shape}]`, inputs: [input(shape, nanWords)], run: ([x]) => dt.slice(x, [1, 1, 0], [4, 2, inner]) });
+  cases.push({ name: `transpose f32 NaN words [${shape}]`, inputs: [input(shape, nanWords)], run: ([x]) => dt.transpose(x, [2, 0, 1]) });
+  cases.push({ name: `pad f32 NaN words [${shape}]`, inputs: [input(shape, nanWords)], run: ([x]) => dt.pad(x, [[1, 0], [0, 1], [2, 0]], -2) });
+  cases.push({ name: `concat f32 NaN words [${shape}]`, inputs: [input(shape, nanWords), input(shape, nanWords)], run: (xs) => dt.concat(xs, 1) });
+  cases.push({ name: `gather f32 NaN words [${shape}]`, inputs: [input(shape, nanWords), input([5], ints(0, 5), 'int32')], run: ([x, i]) => dt.gather(x, i, 0) });
+  cases.push({ name: `broadcastTo f32 NaN words [${shape}]`, inputs: [input([1, 3, inner], nanWords)], run: ([x]) => dt.broadcastTo(x, shape) });
+}
 cases.push({ name: 'pad f32 large (fill + interior copy)', inputs: [input([131, 517])], run: ([x]) => dt.pad(x, [[3, 4], [5, 6]], 1) });
 
 // ---- tensors larger than one storage binding: windowed chunks (limit lowered to a few KB here;

@@ -38,12 +38,18 @@ export const broadcastTo: CpuKernel<'broadcastTo'> = ([x], _a, out) => {
 };
 
 /** The same memory as `a` seen as integers of its element width: copies through it move bits, never values (no NaN is quieted). */
-function bitsOf(a: TypedArray): Int32Array | Uint8Array {
+export function bitsOf(a: TypedArray): Int32Array | Uint8Array {
   return a instanceof Float32Array ? new Int32Array(a.buffer, a.byteOffset, a.length) : a;
 }
 
 /** Runs at least this long are copied with one TypedArray.set (a memcpy); shorter ones element by element. */
 const SET_RUN = 16;
+
+/** d[o..o+n) = s[p..p+n) for two bitsOf views: one TypedArray.set for long runs, the element loop for short ones. */
+export function copyRun(d: Int32Array | Uint8Array, o: number, s: Int32Array | Uint8Array, p: number, n: number): void {
+  if (n >= SET_RUN) d.set(s.subarray(p, p + n), o);
+  else for (let j = 0; j < n; j++) d[o + j] = s[p + j];
+}
 
 /**
  * out[i] = src[offset(i)], where offset(i) = srcOffset + sum over axes of coord * srcStrides
@@ -81,7 +87,7 @@ export function copyStrided(src: TypedArray, srcStrides: readonly number[], dst:
   const coord = new Array<number>(rank).fill(0);
   let base = srcOffset;
   for (let o = 0; o < total; o += inner) {
-    if (sInner === 1 && inner >= SET_RUN) d.set(s.subarray(base, base + inner), o);
+    if (sInner === 1) copyRun(d, o, s, base, inner);
     else if (sInner === 0) d.fill(s[base], o, o + inner);
     else for (let j = 0, p = base; j < inner; j++, p += sInner) d[o + j] = s[p];
     // advance the coordinate over all axes but the last

@@ -5,6 +5,7 @@
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { sizeOf } from '../../core/shape.ts';
+import { bitsOf, copyRun } from './fill-cast.ts';
 import type { CpuKernel, CpuKernels } from './types.ts';
 
 const f32 = Math.fround;
@@ -15,8 +16,9 @@ export const gather: CpuKernel<'gather'> = ([x, idx], a, out) => {
   const inner = sizeOf(x.shape.slice(a.axis + 1));
   const ids = idx.handle;
   const n = ids.length;
-  const src = x.handle;
-  const dst = out.handle;
+  // bit copies (NaN payloads kept, as WebGPU's word copies keep them)
+  const src = bitsOf(x.handle);
+  const dst = bitsOf(out.handle);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < n; i++) {
       const r = ids[i];
@@ -26,7 +28,7 @@ export const gather: CpuKernel<'gather'> = ([x, idx], a, out) => {
         continue;
       }
       const s = (o * dim + r) * inner;
-      for (let j = 0; j < inner; j++) dst[d + j] = src[s + j];
+      copyRun(dst, d, src, s, inner);
     }
   }
 };

@@ -1,9 +1,10 @@
 /**
- * CPU kernels that move data without arithmetic: transpose, slice, pad, concat.
+ * CPU kernels that move data without arithmetic: transpose, slice, pad, concat. They copy bits
+ * (float32 through integer views, fill-cast.ts bitsOf): NaN payloads are kept, as in WebGPU.
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { sizeOf, stridesOf } from '../../core/shape.ts';
-import { copyStrided } from './fill-cast.ts';
+import { bitsOf, copyRun, copyStrided } from './fill-cast.ts';
 import type { CpuKernel, CpuKernels } from './types.ts';
 
 export const transpose: CpuKernel<'transpose'> = ([x], a, out) => {
@@ -25,16 +26,16 @@ export const pad: CpuKernel<'pad'> = ([x], a, out) => {
   const offset = a.paddings.reduce((acc, p, i) => acc + p[0] * os[i], 0);
   const rank = x.shape.length;
   if (rank === 0) {
-    out.handle[0] = x.handle[0];
+    bitsOf(out.handle)[0] = bitsOf(x.handle)[0];
     return;
   }
   const inner = x.shape[rank - 1];
   const coord = new Array<number>(rank).fill(0);
   let base = offset;
-  const src = x.handle;
-  const dst = out.handle;
+  const src = bitsOf(x.handle);
+  const dst = bitsOf(out.handle);
   for (let o = 0; o < src.length; o += inner) {
-    for (let j = 0; j < inner; j++) dst[base + j] = src[o + j];
+    copyRun(dst, base, src, o, inner);
     for (let ax = rank - 2; ax >= 0; ax--) {
       coord[ax]++;
       base += os[ax];
@@ -52,13 +53,9 @@ export const concat: CpuKernel<'concat'> = (xs, a, out) => {
   let col = 0;
   for (const x of xs) {
     const row = sizeOf(x.shape.slice(axis));
-    const src = x.handle;
-    const dst = out.handle;
-    for (let o = 0; o < outer; o++) {
-      const so = o * row;
-      const d = o * rowOut + col;
-      for (let j = 0; j < row; j++) dst[d + j] = src[so + j];
-    }
+    const src = bitsOf(x.handle);
+    const dst = bitsOf(out.handle);
+    for (let o = 0; o < outer; o++) copyRun(dst, o * rowOut + col, src, o * row, row);
     col += row;
   }
 };
