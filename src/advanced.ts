@@ -38,6 +38,7 @@ export { maxPool2dGrad, avgPool2dGrad } from './core/ops/pool.ts';
 export { gatherGrad } from './core/ops/gather.ts';
 export { reluGrad } from './core/ops/unary.ts';
 export { conv2dBiasAct, type Conv2dBiasActOptions, type FusedActivation } from './core/ops/conv2d-bias-act.ts';
+export { conv2dBiasActMaxPool } from './core/ops/conv2d-bias-act-pool.ts';
 export { adamMoment, adamVelocity, adamStep } from './core/ops/adam.ts';
 export { randomUniform, type RandomUniformAttrs } from './core/ops/random-uniform.ts';
 export { dropoutApply, type DropoutApplyAttrs } from './core/ops/dropout-apply.ts';

@@ -15,6 +15,7 @@ export { fmtShape } from './errors.ts';
 export { checkOptions } from './options.ts';
 export { checkShape } from './shape.ts';
 export { assertLive } from './tensor.ts';
+export { isRecording } from './tape.ts';
 export { peekNextId } from './tensor-bookkeeping.ts';
 export { upload } from './tensor-factory.ts';
 export { checkIndices } from './ops/gather.ts';

@@ -9,6 +9,7 @@
  */
 import { ArgumentError, ShapeError, Tensor, assertLive, checkOptions, fmtShape, ops, tidy, withScope } from '../core/internal.ts';
 import { mapGraph } from './graph.ts';
+import { applyConvMaxPool, convPoolPairs } from './inference-fusion.ts';
 import { type CallContext, type Layer, type LayerMask, type MaskedOutput, type ShapeOf, type SymbolicShape, fmtShapes, fmtSym } from './layer.ts';
 import { InputLayer } from './layers/simple.ts';
 import { ModelBase } from './model-base.ts';
@@ -69,6 +70,12 @@ export class Functional extends ModelBase<Structure<Tensor>, Structure<Tensor>> 
   private readonly outputStructure: Structure<SymbolicTensor>;
   /** The nodes that compute something, in run order (input nodes left out). */
   private readonly runOrder: readonly Node[];
+  /** Conv2D nodes and the pooling nodes they may fuse with at inference (inference-fusion.ts), found on first use. */
+  private convPoolMap: Map<Node, Node> | null = null;
+
+  private convPools(): Map<Node, Node> {
+    return (this.convPoolMap ??= convPoolPairs(this.runOrder, this.outputs));
+  }
   private readonly nodes: ReadonlySet<Node>;
   private readonly nodesByDepth: ReadonlyMap<number, Node[]>;
 
@@ -195,11 +202,21 @@ export class Functional extends ModelBase<Structure<Tensor>, Structure<Tensor>> 
       const masks = new Map<SymbolicTensor, Tensor>();
       flat.forEach((t, i) => values.set(this.inputs[i], t.dtype === this.inputs[i].dtype ? t : ops.cast(t, this.inputs[i].dtype)));
       this.inputs.forEach((s, i) => given[i] && masks.set(s, given[i]!));
+      const fused = new Set<Node>();
       for (const node of this.runOrder) {
+        if (fused.has(node)) continue;
         const args = node.inputs instanceof SymbolicTensor ? values.get(node.inputs)! : packLike(node.inputs!, node.flatInputs.map((t) => values.get(t)!));
         const nodeCtx: CallContext = node.training !== undefined ? { training: node.training } : ctx.training !== undefined ? { training: ctx.training } : {};
         const inMasks = node.flatInputs.map((t) => masks.get(t) ?? null);
         if (inMasks.some((m) => m !== null)) nodeCtx.mask = node.inputs instanceof SymbolicTensor ? inMasks[0] : inMasks;
+        // Conv2D + the MaxPooling2D that alone reads its output, as one op when no tape records (inference-fusion.ts)
+        const pool = nodeCtx.mask === undefined ? this.convPools().get(node) : undefined;
+        const pooled = pool !== undefined && args instanceof Tensor ? applyConvMaxPool(node.layer as Layer, pool.layer as Layer, args) : null;
+        if (pooled !== null) {
+          values.set(pool!.flatOutputs[0], pooled);
+          fused.add(pool!);
+          continue;
+        }
         const { output: out, mask } = (node.layer as Layer<any, any>).applyWithMask(args, nodeCtx) as MaskedOutput<Structure<Tensor>>;
         const outFlat = out instanceof Tensor ? [out] : flattenStructure(out);
         node.flatOutputs.forEach((s, i) => values.set(s, outFlat[i]));

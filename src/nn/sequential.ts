@@ -5,6 +5,7 @@
  * Part of src/nn: imports src/core only.
  */
 import { ArgumentError, ShapeError, type Tensor, assertLive, checkOptions, fmtShape, ops, tidy, withScope } from '../core/internal.ts';
+import { applyConvMaxPool } from './inference-fusion.ts';
 import { type CallContext, Layer, type LayerMask, type MaskedOutput, type SymbolicShape, fmtSym } from './layer.ts';
 import { InputLayer } from './layers/simple.ts';
 import { ModelBase } from './model-base.ts';
@@ -131,7 +132,15 @@ export class Sequential extends ModelBase {
       let y = x.dtype === 'float32' ? x : ops.cast(x, 'float32');
       const { mask: given, ...layerCtx } = ctx;
       let mask: LayerMask = given ?? null;
-      for (const l of this.layers) {
+      for (let i = 0; i < this.layers.length; i++) {
+        const l = this.layers[i];
+        // Conv2D + MaxPooling2D as one op when no tape records (inference-fusion.ts): the same bits
+        const fused = mask === null ? applyConvMaxPool(l, this.layers[i + 1], y) : null;
+        if (fused !== null) {
+          y = fused;
+          i++;
+          continue;
+        }
         const r = l.applyWithMask(y, mask === null ? layerCtx : { ...layerCtx, mask });
         y = r.output;
         mask = r.mask;

@@ -59,6 +59,7 @@ describe(`ops vs NumPy golden values (${golden.source})`, () => {
     for (const op of ['depthwiseConv2d', 'depthwiseConv2dGradInput', 'depthwiseConv2dGradFilter']) elsewhere.add(op); // test/ops/depthwise-conv2d.test.ts (float64 reference)
     for (const op of ['batchNormMoments', 'batchNormTrain', 'batchNormGradSums', 'batchNormGradInput', 'batchNormInfer']) elsewhere.add(op); // test/ops/batch-norm.test.ts (bits of the composite ops, float64 gradient check)
     elsewhere.add('conv2dBiasAct'); // test/ops/conv2d-bias-act.test.ts (the bits of conv2d, add and relu, each covered here)
+    elsewhere.add('conv2dBiasActMaxPool'); // test/ops/conv2d-bias-act-pool.test.ts (the bits of conv2dBiasAct and maxPool2d, each covered)
     elsewhere.add('dropoutApply'); // test/ops/dropout-apply.test.ts (the bits of randomUniform, greaterEqual/less, mul/div and where; host reference dropoutValues)
     expect(adv.OP_NAMES.filter((op) => !covered.has(op) && !elsewhere.has(op))).toEqual([]);
   });

@@ -17,7 +17,8 @@ import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
 import { runOp } from '../run-op.ts';
 import { type Tensor, assertLive } from '../tensor.ts';
 import { type Conv2dOptions, conv2dGradFilter, conv2dGradInput, convAttrs, inferConv2d } from './conv2d.ts';
-import { defineOp } from './op-def.ts';
+import { defineOp, type TensorSpec } from './op-def.ts';
+import type { ConvAttrs } from './op-attrs.ts';
 import { isReluMasked } from './relu-mask.ts';
 
 /** The activations conv2dBiasAct fuses. */
@@ -33,19 +34,22 @@ declare module './op-attrs.ts' {
   }
 }
 
+/** conv2dBiasAct's checks (conv2d's, then b [F] float32 and the activation) under the name `fn`; the output shape. */
+export function inferConv2dBiasAct(fn: string, x: TensorSpec, w: TensorSpec, b: TensorSpec, a: ConvAttrs & { activation: FusedActivation }): number[] {
+  const shape = inferConv2d(fn, x, w, a);
+  if (b.dtype !== 'float32') throw new DTypeError(`${fn}: expected float32 b. Received: b.dtype=${b.dtype}`);
+  if (b.shape.length !== 1 || b.shape[0] !== w.shape[3]) {
+    throw new ShapeError(`${fn}: expected b of shape [${w.shape[3]}] (one per filter). Received: b.shape=${fmtShape(b.shape)}`);
+  }
+  if (a.activation !== 'relu' && a.activation !== 'linear') {
+    throw new ArgumentError(`${fn}: expected activation 'relu' or 'linear'. Received: ${JSON.stringify(a.activation)}`);
+  }
+  return shape;
+}
+
 const conv2dBiasActOp = defineOp({
   name: 'conv2dBiasAct',
-  infer: ([x, w, b], a) => {
-    const shape = inferConv2d('conv2dBiasAct', x, w, a);
-    if (b.dtype !== 'float32') throw new DTypeError(`conv2dBiasAct: expected float32 b. Received: b.dtype=${b.dtype}`);
-    if (b.shape.length !== 1 || b.shape[0] !== w.shape[3]) {
-      throw new ShapeError(`conv2dBiasAct: expected b of shape [${w.shape[3]}] (one per filter). Received: b.shape=${fmtShape(b.shape)}`);
-    }
-    if (a.activation !== 'relu' && a.activation !== 'linear') {
-      throw new ArgumentError(`conv2dBiasAct: expected activation 'relu' or 'linear'. Received: ${JSON.stringify(a.activation)}`);
-    }
-    return { shape, dtype: 'float32' };
-  },
+  infer: ([x, w, b], a) => ({ shape: inferConv2dBiasAct('conv2dBiasAct', x, w, b, a), dtype: 'float32' }),
   // A dy already masked by output > 0 (a pool gradient folded the mask in: relu-mask.ts) is du itself.
   masksOutputGrad: (a) => a.activation === 'relu',
   grad: (dy, { inputs: [x, w, b], output, attrs: { activation, ...conv }, needs }, { reluGrad, reduceToShape }): (Tensor | null)[] => {

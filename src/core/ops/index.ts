@@ -29,4 +29,5 @@ export * from './erf.ts';
 export * from './softplus.ts';
 export * from './batch-norm.ts';
 export * from './conv2d-bias-act.ts';
+export * from './conv2d-bias-act-pool.ts';
 export * from './dropout-apply.ts';

@@ -82,7 +82,8 @@ export interface PoolOptions {
   padding?: Padding;
 }
 
-function poolAttrs(fn: string, o: PoolOptions): PoolAttrs {
+/** Checked pool attributes of the options (defaults: [2, 2] windows, strides = the pool size, 'valid'). */
+export function poolAttrs(fn: string, o: PoolOptions): PoolAttrs {
   checkOptions(fn, o, ['poolSize', 'strides', 'padding']);
   const poolSize = pair(fn, 'poolSize', o.poolSize, [2, 2]);
   return { poolSize, strides: pair(fn, 'strides', o.strides, poolSize), padding: checkPadding(fn, o.padding) };

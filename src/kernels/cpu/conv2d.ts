@@ -24,7 +24,11 @@
  */
 import { convWindow2d, type ConvWindow2d } from '../../core/ops/window.ts';
 import { runGemm } from './gemm.ts';
-import { gemmKernelKind } from './gemm-tasks.ts';
+import type { PoolAttrs } from '../../core/ops/op-attrs.ts';
+import { gemmKernelKind, poolBlocksFit } from './gemm-tasks.ts';
+import { maxPool2d } from './pool.ts';
+import { getNumThreads, sharedScratch } from './thread-pool.ts';
+import { ewPool2Fits } from './wasm-ew.ts';
 import type { ConvGeometry, GemmOperands } from './gemm-tasks.ts';
 import { type CpuKernel, floats, type CpuKernels } from './types.ts';
 
@@ -128,5 +132,56 @@ export const conv2dBiasAct: CpuKernel<'conv2dBiasAct'> = ([x, w, b], a, out) => 
   gemmJob(job, g.n * g.outH * g.outW, F, K, floats(out));
 };
 
+/**
+ * Whether conv2dBiasActMaxPool pools inside the convolution's job (gemm-tasks.ts, "Pooled output"): 2 x 2
+ * windows, stride 2, 'valid'; an even number of output rows (pairs never span two images); the SIMD pooling
+ * loop for rows of outW x F (wasm-ew.ts ewPool2Fits); and a plan whose blocks hold all F columns.
+ */
+function poolFusable(g: ConvWindow2d, F: number, K: number, pool: PoolAttrs): boolean {
+  const [pH, pW] = pool.poolSize;
+  return pooledJobs && pH === 2 && pW === 2 && pool.strides[0] === 2 && pool.strides[1] === 2 && pool.padding === 'valid'
+    && g.outH % 2 === 0 && g.outW >= 2 && ewPool2Fits(g.outW, F) && poolBlocksFit(g.n * g.outH * g.outW, g.outW, F, K, getNumThreads());
+}
+
+let pooledJobs = true;
+
+/** Test hook: turns conv2dBiasActMaxPool's pooled jobs off (false: conv2dBiasAct, then maxPool2d) or back on. */
+export function setPooledJobs(on: boolean): void {
+  pooledJobs = on;
+}
+
+let lastPooled = false;
+
+/** Test hook: whether the last conv2dBiasActMaxPool call pooled inside the convolution's job. */
+export function lastPooledJob(): boolean {
+  return lastPooled;
+}
+
+/**
+ * conv2dBiasActMaxPool (src/core/ops/conv2d-bias-act-pool.ts): conv2dBiasAct's job whose blocks are max-pooled
+ * in the thread's heap and written pooled (gemm-tasks.ts, "Pooled output"), when poolFusable; otherwise
+ * conv2dBiasAct into a scratch tensor, then maxPool2d. The same values and selections either way.
+ */
+export const conv2dBiasActMaxPool: CpuKernel<'conv2dBiasActMaxPool'> = ([x, w, b], a, out) => {
+  const { pool, ...conv } = a;
+  const [kH, kW, C, F] = w.shape;
+  const g = convWindow2d('conv2dBiasActMaxPool', x.shape, [kH, kW], conv.strides, conv.padding, conv.dilations);
+  const K = kH * kW * C;
+  const M = g.n * g.outH * g.outW;
+  lastPooled = poolFusable(g, F, K, pool);
+  if (!lastPooled) {
+    const shape = [g.n, g.outH, g.outW, F];
+    const y = { handle: sharedScratch('conv2dBiasActMaxPool', M * F), shape, dtype: 'float32' as const };
+    conv2dBiasAct([x, w, b], conv, y);
+    maxPool2d([y], pool, out);
+    return;
+  }
+  const d = direct(C) && K <= 256;
+  const wf = floats(w);
+  const skipZeroTaps = skipTaps(!d && paddedRows(g), wf);
+  const job = { kind: 'conv2d', x: floats(x), w: wf, ...geometry(g, C, F), direct: d, bias: floats(b), relu: conv.activation === 'relu', skipZeroTaps, pool: true } as const;
+  gemmJob(job, M, F, K, floats(out));
+};
+
 /** The kernels of this file, for the backend's table (kernels.ts). */
-export const KERNELS = { conv2d, conv2dGradInput, conv2dGradFilter, conv2dBiasAct } satisfies CpuKernels;
+export const KERNELS = { conv2d, conv2dGradInput, conv2dGradFilter, conv2dBiasAct, conv2dBiasActMaxPool } satisfies CpuKernels;

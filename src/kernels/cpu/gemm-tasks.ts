@@ -91,10 +91,19 @@
  * apply it to the finished outputs (gemm.ts). The few-channel path (one chunk of terms) has its
  * tiles apply those operations to their sums in registers before storing them (dgemm's store bits),
  * instead of a pass over the block.
+ *
+ * Pooled output (conv2d jobs with `pool`, conv2dBiasActMaxPool): instead of being copied out, a block's
+ * finished outputs (after the epilogue) go through 2 x 2 / 2 'valid' max pooling (wasm-ew.ts ewPool2Rows,
+ * the maxPool2d kernel's own loop) and only the pooled rows are written. The job's rows (n, oh, ow) are
+ * blocked in whole pairs of output rows (Mb a multiple of 2*outW; conv2d.ts fuses only when outH is even,
+ * so a pair never spans two images, and when a block holds all N columns contiguously: ldt = N), so a
+ * block's pairs are whole pooling windows and its pooled rows are consecutive in the output. The values
+ * pooled are those the unfused job writes, and the pooling is maxPool2d's: the bits of the two ops.
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { type GemmKernel, scalarGemmKernel } from './gemm-scalar.ts';
 import { type WasmMemory, instantiate, newMemory } from './wasm-builder.ts';
+import { ewPool2Rows } from './wasm-ew.ts';
 import { GEMM_EXPORTS, SIMD_MR, SIMD_NR, simdGemmModule } from './wasm-gemm.ts';
 
 /** The micro-kernels: 'simd' (wasm-gemm.ts) or 'scalar' (gemm-scalar.ts). */
@@ -193,6 +202,8 @@ export interface Conv2dOperands extends ConvGeometry {
   relu?: boolean;
   /** Every float of w is finite: the packed path's tiles may drop the taps kh outside x (header, "Zero taps"). */
   skipZeroTaps?: boolean;
+  /** conv2dBiasActMaxPool: the block's outputs are max-pooled 2 x 2 / 2 (header, "Pooled output"); out is the pooled tensor. */
+  pool?: boolean;
 }
 
 export interface Conv2dGradInputOperands extends ConvGeometry {
@@ -349,6 +360,35 @@ export function planGemm(batch: number, M: number, N: number, K: number, threads
   const Mb = rows(Math.ceil(M / wanted), K >= 64 ? 64 : 256);
   const mBlocks = Math.max(1, Math.ceil(M / Mb));
   return { Kc, Mb, Nb, mBlocks, nBlocks, chunks, splitK: false, blocks: batch * mBlocks * nBlocks };
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** Rows of a pooled conv2d job's blocks come in multiples of this: lcm(2*outW, MR) (header, "Pooled output"). */
+export function poolRowUnit(outW: number): number {
+  return (2 * outW * MR) / gcd(2 * outW, MR);
+}
+
+/** Most rows a pooled job's unit may have (wider images run conv2d and maxPool2d one after the other). */
+const POOL_UNIT_MAX = 1024;
+
+/**
+ * Whether a conv2d job of M rows of output width outW, N columns and K terms can pool its blocks (header, "Pooled
+ * output"): not split-K, one column block holding all N columns N floats apart, and row units of at most POOL_UNIT_MAX.
+ */
+export function poolBlocksFit(M: number, outW: number, N: number, K: number, threads: number): boolean {
+  const plan = planGemm(1, M, N, K, threads);
+  return !plan.splitK && plan.nBlocks === 1 && plan.Nb === N && poolRowUnit(outW) <= POOL_UNIT_MAX;
+}
+
+/**
+ * A plan (not split-K) whose row blocks are whole multiples of `unit` rows (header, "Pooled output":
+ * unit = lcm(2*outW, MR)): the planned Mb rounded down to a multiple of unit, at least one unit.
+ */
+export function alignRows(plan: GemmPlan, batch: number, M: number, unit: number): GemmPlan {
+  const Mb = Math.max(unit, Math.floor(plan.Mb / unit) * unit);
+  const mBlocks = Math.ceil(M / Mb);
+  return { ...plan, Mb, mBlocks, blocks: batch * mBlocks * plan.nBlocks };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1032,7 +1072,8 @@ export function runGemmBlock(j: GemmJob, index: number): void {
     const store = K <= SUM_CHUNK ? 1 | (fused ? (j.relu ? 6 : 2) : 0) : 0;
     k.dgemm(L.aPanels << 2, L.tabA << 2, (L.opB + n0) << 2, j.F << 2, L.t << 2, ldt << 2, mt, nt, K, store, (L.bias + n0) << 2);
     if (j.bias && !fused) epilogue(j, L, h, L.t, ldt, mc, n0, nc);
-    copyOut(h, L.t, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
+    if (j.pool) poolOut(j, h, L.t, m0, mc);
+    else copyOut(h, L.t, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
     return;
   }
   const tView = lv ? h.subarray(L.t, L.t + tSize) : new Float32Array(0);
@@ -1074,6 +1115,16 @@ export function runGemmBlock(j: GemmJob, index: number): void {
     rOff = 0;
   }
   if (j.kind === 'conv2d' && j.bias) epilogue(j, L, res, rOff, ldt, mc, n0, nc);
-  // copy the block out: C[b, m0 + r, n0 + c]
-  copyOut(res, rOff, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
+  // copy the block out: C[b, m0 + r, n0 + c] (or its pooled rows)
+  if (j.kind === 'conv2d' && j.pool) poolOut(j, res, rOff, m0, mc);
+  else copyOut(res, rOff, ldt, j.out, b * M * N + m0 * N + n0, N, mc, nc);
+}
+
+/**
+ * The pooled rows of a conv2d block (header, "Pooled output"): its mc outputs (whole pairs of output rows, all N
+ * columns at res[rOff], rows N floats apart) max-pooled 2 x 2 / 2 into pooled rows m0 / (2*outW) on of j.out.
+ */
+function poolOut(j: Conv2dOperands & { out: Float32Array }, res: Float32Array, rOff: number, m0: number, mc: number): void {
+  const pair = 2 * j.outW;
+  ewPool2Rows(res, rOff, mc / pair, j.outW, j.F, j.out, (m0 / pair) * (j.outW >> 1) * j.F);
 }

@@ -11,7 +11,7 @@
  * thread each block adds its chunk sums in order itself: gemm-tasks.ts planGemm, `whole`).
  * Part of src/kernels/cpu: imports src/core only.
  */
-import { type GemmOperands, epilogueLoop, planGemm } from './gemm-tasks.ts';
+import { type GemmOperands, alignRows, epilogueLoop, planGemm, poolRowUnit } from './gemm-tasks.ts';
 import { sumChunked } from './reduce.ts';
 import { getNumThreads, jobSeq, runJob, sharedScratch } from './thread-pool.ts';
 
@@ -25,8 +25,14 @@ export function runGemm(job: GemmOperands, batch: number, M: number, N: number, 
     out.fill(0);
     return;
   }
-  const plan = planGemm(batch, M, N, K, getNumThreads());
+  let plan = planGemm(batch, M, N, K, getNumThreads());
   const work = batch * M * N * K;
+  if (job.kind === 'conv2d' && job.pool) {
+    // pooled output (gemm-tasks.ts "Pooled output"): row blocks of whole pairs of output rows; conv2d.ts checks
+    // poolFusable (no split-K) first
+    if (plan.splitK) throw new Error('runGemm: a pooled conv2d job planned in split-K mode (internal error)');
+    plan = alignRows(plan, batch, M, poolRowUnit(job.outW));
+  }
   if (!plan.splitK) {
     runJob('gemm', { ...job, ...plan, splitK: false, seq: jobSeq(), M, N, K, out }, plan.blocks, { work, out });
     return;

@@ -510,18 +510,26 @@ export function ewPool2Fits(W: number, C: number): boolean {
  * (ewPool2Fits(W, C)).
  */
 export function ewPool2(x: Float32Array, d: Float32Array, H: number, W: number, C: number, n0: number, n1: number): void {
-  const e = instance();
   const outH = H >> 1;
   const outW = W >> 1;
+  for (let n = n0; n < n1; n++) ewPool2Rows(x, n * H * W * C, outH, W, C, d, n * outH * outW * C);
+}
+
+/**
+ * maxPool2d 2 x 2 / 2 'valid' of `pairs` consecutive pairs of input rows (rows of W columns and C channels,
+ * contiguous from x[s]) into `pairs` output rows of floor(W/2) columns from d[o] (ewPool2Fits(W, C)): ewPool2's
+ * loop for one image, and conv2dBiasActMaxPool's for a block of convolution outputs (gemm-tasks.ts).
+ */
+export function ewPool2Rows(x: Float32Array, s: number, pairs: number, W: number, C: number, d: Float32Array, o: number): void {
+  const e = instance();
+  const outW = W >> 1;
   const perChunk = Math.max(1, Math.floor(CHUNK / (2 * W * C)));
-  for (let n = n0; n < n1; n++) {
-    for (let oh = 0; oh < outH; oh += perChunk) {
-      const rows = Math.min(perChunk, outH - oh);
-      put(x, (n * H + 2 * oh) * W * C, 2 * rows * W * C, RA);
-      e.pool2Fast(RA, RD, rows, W, C, RS);
-      if (sawNaN()) e.pool2(RA, RD, rows, W, C);
-      take(d, (n * outH + oh) * outW * C, rows * outW * C, RD);
-    }
+  for (let oh = 0; oh < pairs; oh += perChunk) {
+    const rows = Math.min(perChunk, pairs - oh);
+    put(x, s + 2 * oh * W * C, 2 * rows * W * C, RA);
+    e.pool2Fast(RA, RD, rows, W, C, RS);
+    if (sawNaN()) e.pool2(RA, RD, rows, W, C);
+    take(d, o + oh * outW * C, rows * outW * C, RD);
   }
 }
 

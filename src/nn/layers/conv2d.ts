@@ -157,6 +157,22 @@ export class Conv2D extends Layer {
     return out;
   }
 
+  /**
+   * @internal Inference fusion (src/nn/inference-fusion.ts): this layer's output max-pooled by `pool`, as one
+   * op (conv2dBiasActMaxPool: the bits of `call` and then maxPool2d), or null when this layer's call is not a
+   * plain conv2dBiasAct (a subclass, groups, no bias, another activation, an activity regularizer whose loss
+   * needs the output). The layer is built.
+   */
+  callMaxPooled(x: Tensor, pool: { poolSize: [number, number]; strides: [number, number]; padding: 'valid' | 'same' }): Tensor | null {
+    if (this.constructor !== Conv2D || this.groups !== 1 || !this.bias || this.weightOptions.activityRegularizer) return null;
+    if (this.activationName !== 'relu' && this.activationName !== 'linear') return null;
+    return tidy(() => {
+      const o = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
+      ops.checkConv2dCall(x, this.kernel!, o);
+      return ops.conv2dBiasActMaxPool(x, this.kernel!, this.bias!, { ...o, activation: this.activationName as 'relu' | 'linear' }, pool);
+    });
+  }
+
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, activation: this.activationName, useBias: this.useBias, dilationRate: this.dilationRate, groups: this.groups };
   }
