@@ -1,8 +1,9 @@
 /**
  * conv2dBiasActMaxPool (src/core/ops/conv2d-bias-act-pool.ts), maxPool2d(conv2dBiasAct(x, w, b)) in one primitive:
  * - on the CPU its output is bit for bit the two ops' over many geometries, both where the convolution's job
- *   pools its blocks (2 x 2 / 2 'valid' pooling of an even number of output rows: the few-channel and the packed
- *   path, one and more row blocks per image) and where it falls back to the two kernels (odd rows, other pools),
+ *   pools its blocks (2 x 2 / 2 'valid' pooling: the few-channel and the packed path, one and more row blocks per
+ *   image, odd output sizes whose last row or column is not computed) and where it falls back to the two kernels
+ *   (other pools, filter counts not in whole tiles, split-K),
  *   with NaN/Inf/-0 inputs (NaN wins a window), on 1, 2 and 3 threads with every job parallel;
  * - its gradients (computed on recomputed convolution outputs) are bit for bit the unfused ops';
  * - errors name the op;
@@ -36,7 +37,8 @@ const CASES: Case[] = [
   { x: [4, 12, 12, 3], w: [2, 2, 3, 8], o: { strides: 2 }, pooled: true },
   { x: [2, 30, 30, 2], w: [5, 5, 2, 8], o: { dilations: 2 }, pooled: true, special: true },
   { x: [1, 64, 70, 1], w: [3, 3, 1, 8], o: {}, pooled: true }, // several row blocks in one image
-  { x: [2, 15, 15, 32], w: [3, 3, 32, 32], o: {}, pooled: false }, // the second layer: 13 output rows (odd)
+  { x: [2, 15, 15, 32], w: [3, 3, 32, 32], o: {}, pooled: true }, // the second layer: 13 x 13 outputs, the 12 x 12 the pool reads computed
+  { x: [3, 27, 28, 1], w: [3, 3, 1, 16], o: {}, pooled: true, special: true }, // 25 x 26 outputs: the last row in no window
   { x: [2, 12, 12, 3], w: [3, 3, 3, 12], o: {}, pool: { poolSize: 3, strides: 2, padding: 'same' }, pooled: false },
   { x: [2, 12, 12, 3], w: [3, 3, 3, 12], o: {}, pool: { poolSize: 2, strides: 1 }, pooled: false },
   { x: [2, 10, 10, 3], w: [3, 3, 3, 6], o: {}, pooled: false }, // 6 filters: columns not in whole tiles
@@ -94,7 +96,7 @@ describe('conv2dBiasActMaxPool on the CPU: the bits of conv2dBiasAct and maxPool
   it('gradients with respect to x, w and b are the unfused ops\'', async () => {
     setNumThreads(2);
     const r = new Lcg(5);
-    for (const c of [CASES[1], CASES[2], CASES[7], CASES[8]]) {
+    for (const c of [CASES[1], CASES[2], CASES[7], CASES[8], CASES[9]]) {
       const x = fill(r, c.x, false);
       const w = fill(r, c.w, false);
       const b = fill(r, [c.w[3]], false);
@@ -117,7 +119,8 @@ describe('conv2dBiasActMaxPool on the CPU: the bits of conv2dBiasAct and maxPool
     expect(() => conv2dBiasActMaxPool(x, w, dt.zeros([4]), { activation: 'tanh' as 'relu' })).toThrow(/^conv2dBiasActMaxPool: expected activation 'relu' or 'linear'/);
     expect(() => conv2dBiasActMaxPool(x, w, dt.zeros([4]), {}, { poolSize: 0 })).toThrow(/^conv2dBiasActMaxPool: /);
     expect(() => conv2dBiasActMaxPool(x, w, dt.zeros([4]), {}, { poolSize: 2, bogus: 1 } as dt.PoolOptions)).toThrow(/^conv2dBiasActMaxPool: .*bogus/);
-    expect(() => conv2dBiasActMaxPool(x, w, dt.zeros([4]), {}, { poolSize: 5 })).toThrow(/^conv2dBiasActMaxPool: /);
+    // the convolution's 4 x 4 output is smaller than a 5 x 5 'valid' window
+    expect(() => conv2dBiasActMaxPool(x, w, dt.zeros([4]), {}, { poolSize: 5 })).toThrow(/^conv2dBiasActMaxPool: expected the input height \(4\) to be at least the window height \(5\)/);
     dt.dispose([x, w]);
   });
 

@@ -133,21 +133,20 @@ export const conv2dBiasAct: CpuKernel<'conv2dBiasAct'> = ([x, w, b], a, out) => 
 };
 
 /**
- * Whether conv2dBiasActMaxPool pools inside the convolution's job (gemm-tasks.ts, "Pooled output"): 2 x 2
- * windows, stride 2, 'valid'; an even number of output rows (pairs never span two images); the SIMD pooling
- * loop for rows of outW x F (wasm-ew.ts ewPool2Fits); and a plan whose blocks hold all F columns.
+ * The convolution outputs conv2dBiasActMaxPool's pooling reads, when it can pool inside the convolution's job
+ * (gemm-tasks.ts, "Pooled output"), else null: for 2 x 2 windows of stride 2, 'valid', the output rows and
+ * columns 0 .. 2*floor(outH/2) - 1 and 0 .. 2*floor(outW/2) - 1 (an odd last row or column belongs to no window,
+ * so it is not computed; a window of the job's rows reads the same x rows and columns as in the full output, so
+ * every computed output is the one conv2dBiasAct gives), with at least one window; the SIMD pooling loop for rows
+ * of that width and F channels (wasm-ew.ts ewPool2Fits); and a plan whose blocks hold all F columns.
  */
-function poolFusable(g: ConvWindow2d, F: number, K: number, pool: PoolAttrs): boolean {
+function pooledGeometry(g: ConvWindow2d, F: number, K: number, pool: PoolAttrs): ConvWindow2d | null {
   const [pH, pW] = pool.poolSize;
-  return pooledJobs && pH === 2 && pW === 2 && pool.strides[0] === 2 && pool.strides[1] === 2 && pool.padding === 'valid'
-    && g.outH % 2 === 0 && g.outW >= 2 && ewPool2Fits(g.outW, F) && poolBlocksFit(g.n * g.outH * g.outW, g.outW, F, K, getNumThreads());
-}
-
-let pooledJobs = true;
-
-/** Test hook: turns conv2dBiasActMaxPool's pooled jobs off (false: conv2dBiasAct, then maxPool2d) or back on. */
-export function setPooledJobs(on: boolean): void {
-  pooledJobs = on;
+  if (pH !== 2 || pW !== 2 || pool.strides[0] !== 2 || pool.strides[1] !== 2 || pool.padding !== 'valid') return null;
+  const outH = g.outH & ~1;
+  const outW = g.outW & ~1;
+  if (outH === 0 || outW === 0 || !ewPool2Fits(outW, F) || !poolBlocksFit(g.n * outH * outW, outW, F, K, getNumThreads())) return null;
+  return { ...g, outH, outW };
 }
 
 let lastPooled = false;
@@ -158,20 +157,21 @@ export function lastPooledJob(): boolean {
 }
 
 /**
- * conv2dBiasActMaxPool (src/core/ops/conv2d-bias-act-pool.ts): conv2dBiasAct's job whose blocks are max-pooled
- * in the thread's heap and written pooled (gemm-tasks.ts, "Pooled output"), when poolFusable; otherwise
- * conv2dBiasAct into a scratch tensor, then maxPool2d. The same values and selections either way.
+ * conv2dBiasActMaxPool (src/core/ops/conv2d-bias-act-pool.ts): conv2dBiasAct's job over the outputs the pooling
+ * reads, whose blocks are max-pooled in the thread's heap and written pooled (gemm-tasks.ts, "Pooled output"),
+ * when pooledGeometry allows; otherwise conv2dBiasAct into a scratch tensor (kept for reuse, as gemm.ts's
+ * split-K parts), then maxPool2d. The same values and selections either way.
  */
 export const conv2dBiasActMaxPool: CpuKernel<'conv2dBiasActMaxPool'> = ([x, w, b], a, out) => {
   const { pool, ...conv } = a;
   const [kH, kW, C, F] = w.shape;
-  const g = convWindow2d('conv2dBiasActMaxPool', x.shape, [kH, kW], conv.strides, conv.padding, conv.dilations);
+  const full = convWindow2d('conv2dBiasActMaxPool', x.shape, [kH, kW], conv.strides, conv.padding, conv.dilations);
   const K = kH * kW * C;
-  const M = g.n * g.outH * g.outW;
-  lastPooled = poolFusable(g, F, K, pool);
-  if (!lastPooled) {
-    const shape = [g.n, g.outH, g.outW, F];
-    const y = { handle: sharedScratch('conv2dBiasActMaxPool', M * F), shape, dtype: 'float32' as const };
+  const g = pooledGeometry(full, F, K, pool);
+  lastPooled = g !== null;
+  if (g === null) {
+    const shape = [full.n, full.outH, full.outW, F];
+    const y = { handle: sharedScratch('conv2dBiasActMaxPool', full.n * full.outH * full.outW * F), shape, dtype: 'float32' as const };
     conv2dBiasAct([x, w, b], conv, y);
     maxPool2d([y], pool, out);
     return;
@@ -180,7 +180,7 @@ export const conv2dBiasActMaxPool: CpuKernel<'conv2dBiasActMaxPool'> = ([x, w, b
   const wf = floats(w);
   const skipZeroTaps = skipTaps(!d && paddedRows(g), wf);
   const job = { kind: 'conv2d', x: floats(x), w: wf, ...geometry(g, C, F), direct: d, bias: floats(b), relu: conv.activation === 'relu', skipZeroTaps, pool: true } as const;
-  gemmJob(job, M, F, K, floats(out));
+  gemmJob(job, g.n * g.outH * g.outW, F, K, floats(out));
 };
 
 /** The kernels of this file, for the backend's table (kernels.ts). */

@@ -95,10 +95,11 @@
  * Pooled output (conv2d jobs with `pool`, conv2dBiasActMaxPool): instead of being copied out, a block's
  * finished outputs (after the epilogue) go through 2 x 2 / 2 'valid' max pooling (wasm-ew.ts ewPool2Rows,
  * the maxPool2d kernel's own loop) and only the pooled rows are written. The job's rows (n, oh, ow) are
- * blocked in whole pairs of output rows (Mb a multiple of 2*outW; conv2d.ts fuses only when outH is even,
- * so a pair never spans two images, and when a block holds all N columns contiguously: ldt = N), so a
+ * blocked in whole pairs of output rows (Mb a multiple of 2*outW; outH is even, so a pair never spans two
+ * images; and conv2d.ts fuses only when a block holds all N columns contiguously: ldt = N), so a
  * block's pairs are whole pooling windows and its pooled rows are consecutive in the output. The values
- * pooled are those the unfused job writes, and the pooling is maxPool2d's: the bits of the two ops.
+ * pooled are those the unfused job writes, and the pooling is maxPool2d's: the bits of the two ops. (conv2d.ts
+ * gives such a job only the output rows and columns the pooling reads: an even number of each.)
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { type GemmKernel, scalarGemmKernel } from './gemm-scalar.ts';

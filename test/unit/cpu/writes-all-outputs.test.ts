@@ -77,9 +77,10 @@ const SAMPLES: Sample[] = [
   { op: 'conv2d', inputs: [f([2, 9, 8, 3]), f([3, 2, 3, 4])], attrs: { ...win, dilations: [2, 3] }, out: [[2, 9, 4, 4], 'float32'] },
   { op: 'conv2dBiasAct', inputs: [f([2, 7, 8, 3]), f([3, 2, 3, 4]), f([4])], attrs: { ...win, activation: 'relu' }, out: [[2, 7, 4, 4], 'float32'] },
   { op: 'conv2dBiasAct', inputs: [f([2, 7, 8, 5]), f([3, 2, 5, 4]), f([4])], attrs: { ...win, activation: 'linear' }, out: [[2, 7, 4, 4], 'float32'] },
-  // conv2dBiasActMaxPool: pooled inside the gemm job (even output rows), and conv2dBiasAct then maxPool2d (odd)
+  // conv2dBiasActMaxPool: pooled inside the gemm job (8 x 7 and 7 x 7 outputs: an odd last row or column not computed), and conv2dBiasAct then maxPool2d (3 x 3 windows)
   { op: 'conv2dBiasActMaxPool', inputs: [f([2, 10, 9, 3]), f([3, 3, 3, 8]), f([8])], attrs: { strides: [1, 1], padding: 'valid', activation: 'relu', pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } }, out: [[2, 4, 3, 8], 'float32'] },
   { op: 'conv2dBiasActMaxPool', inputs: [f([2, 9, 9, 3]), f([3, 3, 3, 8]), f([8])], attrs: { strides: [1, 1], padding: 'valid', activation: 'linear', pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } }, out: [[2, 3, 3, 8], 'float32'] },
+  { op: 'conv2dBiasActMaxPool', inputs: [f([2, 9, 9, 3]), f([3, 3, 3, 8]), f([8])], attrs: { strides: [1, 1], padding: 'valid', activation: 'relu', pool: { poolSize: [3, 3], strides: [2, 2], padding: 'valid' } }, out: [[2, 3, 3, 8], 'float32'] },
   { op: 'depthwiseConv2d', inputs: [f([2, 7, 8, 3]), f([3, 2, 3, 2])], attrs: win, out: [[2, 7, 4, 6], 'float32'] },
   { op: 'depthwiseConv2dGradInput', inputs: [f([2, 7, 4, 6]), f([3, 2, 3, 2])], attrs: { ...win, inputShape: [2, 7, 8, 3] }, out: [[2, 7, 8, 3], 'float32'] },
   { op: 'depthwiseConv2dGradFilter', inputs: [f([2, 7, 8, 3]), f([2, 7, 4, 6])], attrs: { ...win, filterShape: [3, 2, 3, 2] }, out: [[3, 2, 3, 2], 'float32'] },
