@@ -21,6 +21,7 @@ import { setNumThreads } from '../../src/kernels/cpu/thread-pool.ts';
 import { setInferenceFusion } from '../../src/nn/inference-fusion.ts';
 import { describeAgreement, input, uni, withSpecials, type AgreementCase } from '../agreement/harness.ts';
 import { expectBitsEqual } from '../util/compare.ts';
+import { logOps } from '../util/op-log.ts';
 import { cpuWithEveryJobParallel } from '../util/cpu-every-job-parallel.ts';
 import { Lcg } from '../util/gradcheck.ts';
 import { webgpuUnavailable } from '../util/webgpu.ts';
@@ -134,19 +135,13 @@ describe('conv2dBiasActMaxPool on the CPU: the bits of conv2dBiasAct and maxPool
       new dt.layers.Flatten(), new dt.layers.Dense(3, { activation: 'softmax' }),
     ]);
     const x = fill(new Lcg(8), [5, 22, 22, 1], false);
-    const ops: string[] = [];
-    const backend = adv.currentBackend();
-    const run = backend.run;
-    backend.run = function (this: typeof backend, op, ...rest) {
-      ops.push(op);
-      return run.call(this, op, ...rest);
-    } as typeof run;
+    const log = logOps();
     try {
       const fused = await model.predict(x);
-      const fusedOps = ops.splice(0);
+      const fusedOps = log.take();
       setInferenceFusion(false);
       const plain = await model.predict(x);
-      const plainOps = ops.splice(0);
+      const plainOps = log.take();
       setInferenceFusion(true);
       expectBitsEqual(await fused.data(), await plain.data(), 'predict');
       // relu and linear Conv2D layers fuse with their pool; the tanh one does not
@@ -156,11 +151,12 @@ describe('conv2dBiasActMaxPool on the CPU: the bits of conv2dBiasAct and maxPool
       expect(plainOps.filter((op) => op === 'maxPool2d').length).toBe(3);
       // under a tape the layers run one by one (their outputs are kept for the backward pass)
       const g = dt.grad((xx: dt.Tensor) => dt.sum(model.call(xx)))(x);
-      expect(ops.filter((op) => op === 'maxPool2d').length).toBe(3);
-      expect(ops.filter((op) => op === 'conv2dBiasActMaxPool').length).toBe(0);
+      const taped = log.take();
+      expect(taped.filter((op) => op === 'maxPool2d').length).toBe(3);
+      expect(taped.filter((op) => op === 'conv2dBiasActMaxPool').length).toBe(0);
       dt.dispose([fused, plain, ...g]);
     } finally {
-      backend.run = run;
+      log.restore();
       setInferenceFusion(true);
       x.dispose();
     }
@@ -179,16 +175,10 @@ describe('conv2dBiasActMaxPool on the CPU: the bits of conv2dBiasAct and maxPool
     const pc = new dt.layers.MaxPooling2D(2).apply(c);
     const model = new dt.Model({ inputs: inp, outputs: [new dt.layers.Flatten().apply(pc), side, c] });
     const x = fill(new Lcg(9), [3, 20, 20, 2], false);
-    const ops: string[] = [];
-    const backend = adv.currentBackend();
-    const run = backend.run;
-    backend.run = function (this: typeof backend, op, ...rest) {
-      ops.push(op);
-      return run.call(this, op, ...rest);
-    } as typeof run;
+    const log = logOps();
     try {
       const fused = model.call(x) as unknown as dt.Tensor[];
-      const fusedOps = ops.splice(0);
+      const fusedOps = log.take();
       setInferenceFusion(false);
       const plain = model.call(x) as unknown as dt.Tensor[];
       setInferenceFusion(true);
@@ -197,7 +187,7 @@ describe('conv2dBiasActMaxPool on the CPU: the bits of conv2dBiasAct and maxPool
       expect(fusedOps.filter((op) => op === 'maxPool2d').length).toBe(2);
       dt.dispose([...fused, ...plain]);
     } finally {
-      backend.run = run;
+      log.restore();
       setInferenceFusion(true);
       x.dispose();
     }
