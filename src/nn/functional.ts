@@ -70,14 +70,14 @@ export class Functional extends ModelBase<Structure<Tensor>, Structure<Tensor>> 
   private readonly outputStructure: Structure<SymbolicTensor>;
   /** The nodes that compute something, in run order (input nodes left out). */
   private readonly runOrder: readonly Node[];
+  private readonly nodes: ReadonlySet<Node>;
+  private readonly nodesByDepth: ReadonlyMap<number, Node[]>;
   /** Conv2D nodes and the pooling nodes they may fuse with at inference (inference-fusion.ts), found on first use. */
   private convPoolMap: Map<Node, Node> | null = null;
 
   private convPools(): Map<Node, Node> {
     return (this.convPoolMap ??= convPoolPairs(this.runOrder, this.outputs));
   }
-  private readonly nodes: ReadonlySet<Node>;
-  private readonly nodesByDepth: ReadonlyMap<number, Node[]>;
 
   /**
    * @param args `inputs` (results of {@link Input}), `outputs` (symbolic tensors computed from them), `name`

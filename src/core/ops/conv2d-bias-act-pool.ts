@@ -1,6 +1,6 @@
 /**
  * conv2dBiasActMaxPool: `maxPool2d(conv2dBiasAct(x, w, b))` in one primitive, what a Conv2D layer followed by a
- * MaxPooling2D runs at inference (Sequential, when no gradient is being recorded): the backends need not write the
+ * MaxPooling2D runs at inference (when no gradient is being recorded: src/nn/inference-fusion.ts): the backends need not write the
  * convolution's output to memory and read it back for the pooling (the CPU pools each block of convolution outputs
  * while it is in the thread's heap; WebGPU records the two kernels on a scratch buffer).
  * x: [N, H, W, C], w: [kH, kW, C, F], b: [F] -> [N, pooled H, pooled W, F], NHWC.
@@ -59,8 +59,8 @@ const conv2dBiasActMaxPoolOp = defineOp({
 /**
  * `maxPool2d(conv2dBiasAct(x, w, b, options), pool)` in one op, with exactly the bits of the two ops (and their
  * gradients, computed on recomputed convolution outputs), without writing the convolution's output: what a
- * `Conv2D` layer (bias, 'relu' or 'linear') followed by a `MaxPooling2D` runs in a Sequential model when no
- * gradient is being recorded (predict, evaluate). x [N, H, W, C], w [kH, kW, C, F], b [F] -> [N, pooled H,
+ * `Conv2D` layer (bias, 'relu' or 'linear') followed by a `MaxPooling2D` runs in Sequential and functional models
+ * when no gradient is being recorded (predict, evaluate). x [N, H, W, C], w [kH, kW, C, F], b [F] -> [N, pooled H,
  * pooled W, F], float32.
  * @throws as {@link conv2dBiasAct} and {@link ditto-ml!maxPool2d | maxPool2d} (the error names conv2dBiasActMaxPool).
  */

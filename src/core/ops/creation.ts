@@ -171,9 +171,10 @@ function inferShape(values: readonly unknown[]): number[] {
 
 function toTypedArray(flat: ArrayLike<number>, dtype: DType): TypedArray {
   const n = flat.length;
-  // The same type: a copy of the bits (one memcpy; a signalling NaN is not quieted, as a number round trip would)
+  // The same type: the array itself, whose bits upload's backend.write copies (one memcpy; a signalling NaN is not
+  // quieted, as a number round trip would)
   if ((dtype === 'float32' && flat instanceof Float32Array) || (dtype === 'int32' && flat instanceof Int32Array) || (dtype === 'uint8' && flat instanceof Uint8Array)) {
-    return flat.slice();
+    return flat;
   }
   if (dtype === 'float32') {
     const out = new Float32Array(n);

@@ -29,7 +29,7 @@ export function runGemm(job: GemmOperands, batch: number, M: number, N: number, 
   const work = batch * M * N * K;
   if (job.kind === 'conv2d' && job.pool) {
     // pooled output (gemm-tasks.ts "Pooled output"): row blocks of whole pairs of output rows; conv2d.ts checks
-    // poolFusable (no split-K) first
+    // poolBlocksFit (no split-K) first
     if (plan.splitK) throw new Error('runGemm: a pooled conv2d job planned in split-K mode (internal error)');
     plan = alignRows(plan, batch, M, poolRowUnit(job.outW));
   }

@@ -140,15 +140,24 @@ export class Conv2D extends Layer {
     return [n, oh, ow, this.filters];
   }
 
+  /**
+   * conv2dBiasAct's options when this layer's convolution, bias and activation run as that one op (one group, a
+   * bias, 'relu' or 'linear'), else null. After conv2d's own checks on `x`, so that a bad input gets conv2d's error,
+   * as without the fusion.
+   */
+  private biasActOptions(x: Tensor): ops.Conv2dBiasActOptions | null {
+    if (this.groups !== 1 || !this.bias || (this.activationName !== 'relu' && this.activationName !== 'linear')) return null;
+    const o = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
+    ops.checkConv2dCall(x, this.kernel!, o);
+    return { ...o, activation: this.activationName };
+  }
+
   call(x: Tensor, _ctx: CallContext): Tensor {
     const out = tidy(() => {
-      const o = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
       // bias + relu/linear fused into the convolution: the same bits as the three ops, without two passes
-      // (conv2d's own checks first, so that a bad input gets conv2d's error, as without the fusion)
-      if (this.groups === 1 && this.bias && (this.activationName === 'relu' || this.activationName === 'linear')) {
-        ops.checkConv2dCall(x, this.kernel!, o);
-        return ops.conv2dBiasAct(x, this.kernel!, this.bias, { ...o, activation: this.activationName });
-      }
+      const fused = this.biasActOptions(x);
+      if (fused !== null) return ops.conv2dBiasAct(x, this.kernel!, this.bias!, fused);
+      const o = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
       let y = this.groups === 1 ? ops.conv2d(x, this.kernel!, o) : ops.groupedConv2d(x, this.kernel!, this.groups, o);
       if (this.bias) y = ops.add(y, this.bias);
       return this.activation(y);
@@ -164,12 +173,10 @@ export class Conv2D extends Layer {
    * needs the output). The layer is built.
    */
   callMaxPooled(x: Tensor, pool: { poolSize: [number, number]; strides: [number, number]; padding: 'valid' | 'same' }): Tensor | null {
-    if (this.constructor !== Conv2D || this.groups !== 1 || !this.bias || this.weightOptions.activityRegularizer) return null;
-    if (this.activationName !== 'relu' && this.activationName !== 'linear') return null;
+    if (this.constructor !== Conv2D || this.weightOptions.activityRegularizer) return null;
     return tidy(() => {
-      const o = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
-      ops.checkConv2dCall(x, this.kernel!, o);
-      return ops.conv2dBiasActMaxPool(x, this.kernel!, this.bias!, { ...o, activation: this.activationName as 'relu' | 'linear' }, pool);
+      const fused = this.biasActOptions(x);
+      return fused === null ? null : ops.conv2dBiasActMaxPool(x, this.kernel!, this.bias!, fused, pool);
     });
   }
 

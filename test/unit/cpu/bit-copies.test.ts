@@ -2,7 +2,7 @@
  * The CPU's data-movement ops copy bits: slice, transpose, pad, concat, gather and broadcastTo
  * keep every float32 word, signalling NaNs and NaN payloads included (as WebGPU's word copies do;
  * a copy through a JavaScript number quiets a signalling NaN), in long runs (TypedArray.set) and
- * short ones (the element loop).
+ * short ones (the element loop); tensor() keeps a typed array's words and copies them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as dt from '../../../src/index.ts';
@@ -27,6 +27,23 @@ const wordsOf = async (t: dt.Tensor): Promise<number[]> => {
 describe('CPU data movement copies bits', () => {
   beforeAll(async () => {
     await dt.setBackend('cpu');
+  });
+
+  it('tensor() keeps a typed array\'s words and does not alias it (Float32Array, Int32Array, a Buffer)', async () => {
+    const words = new Int32Array([0x7f800001, 0xffa00123 | 0, 0x3f800000]);
+    const f = new Float32Array(words.buffer.slice(0));
+    const t = dt.tensor(f, [3]);
+    f[0] = 5;
+    expect(await wordsOf(t)).toEqual(Array.from(words));
+    const i = new Int32Array([1, -2, 3]);
+    const ti = dt.tensor(i, [3], 'int32');
+    i[1] = 7;
+    expect(Array.from(await ti.data())).toEqual([1, -2, 3]);
+    const b = Buffer.from([1, 2, 3]);
+    const tb = dt.tensor(b, [3], 'uint8');
+    b[0] = 99;
+    expect(Array.from(await tb.data())).toEqual([1, 2, 3]);
+    dt.dispose([ti, tb]);
   });
 
   for (const inner of [1, 5, 40]) {
