@@ -20,6 +20,7 @@ import { type DType, type TypedArray, allocArray, bytesPerElement, viewOf } from
 import { UnsupportedOpError } from '../../core/errors.ts';
 import type { OpAttrMap, OpName } from '../../core/ops/op-attrs.ts';
 import { gemmKernelKind } from './gemm-tasks.ts';
+import { nativeGemmStatus } from './native-gemm.ts';
 import { CPU_KERNELS } from './kernels.ts';
 import { runSplit, shutdownPool } from './thread-pool.ts';
 import { FINGERPRINT_WORK_PER_CHUNK, type Fingerprint, combineFingerprintChunks, fingerprintChunkCount, fingerprintParts } from './fingerprint-tasks.ts';
@@ -35,9 +36,13 @@ const MAX_LENGTH = constants.MAX_LENGTH;
 
 export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu' as const;
-  /** Which hot loops run: WebAssembly SIMD (wasm-*.ts) where available, else the plain scalar TypeScript loops. */
+  /**
+   * Which hot loops run: WebAssembly SIMD (wasm-*.ts) where available, with the native AVX2 GEMM tiles
+   * (native-gemm.ts) where built and checked, else the plain scalar TypeScript loops. Every form gives the same bits.
+   */
   get description(): string {
-    return gemmKernelKind() === 'simd' ? 'TypeScript + WebAssembly SIMD kernels, float32-exact' : 'TypeScript scalar kernels (no WebAssembly SIMD), float32-exact';
+    if (gemmKernelKind() !== 'simd') return 'TypeScript scalar kernels (no WebAssembly SIMD), float32-exact';
+    return nativeGemmStatus().active ? 'TypeScript + WebAssembly SIMD kernels + native AVX2 GEMM tiles, float32-exact' : 'TypeScript + WebAssembly SIMD kernels, float32-exact';
   }
   private live = 0;
   /** Bytes of the live buffers, and the most there ever were at once (the cache keeps up to that much). */

@@ -6,8 +6,11 @@
  * WebAssembly SIMD is available, else the plain scalar TypeScript one of gemm-scalar.ts; both
  * perform the same float32 operations in the same order on the same heap layout, so the choice
  * never changes a bit (tested; the environment variable DITTO_CPU_WASM=0 forces the scalar one).
- * Part of src/kernels/cpu: imports src/core/reduction-order.ts, the two micro-kernels and
- * wasm-builder.ts (worker threads load it).
+ * With WebAssembly SIMD, the tile loops (gemm, dgemm, dgemm3) run as the native AVX2 addon of
+ * native-gemm.ts where it is built and passed its check on this thread (the same operations in the
+ * same order on the same heap, 8 outputs per instruction; DITTO_CPU_NATIVE=0 turns it off).
+ * Part of src/kernels/cpu: imports src/core/reduction-order.ts, the micro-kernels (scalar,
+ * WebAssembly, native-gemm.ts) and wasm-builder.ts (worker threads load it).
  *
  * Every job computes C[b, m, n] = S(A[b, m, k] * B[b, n, k], k = 0..K-1) with S the engine's
  * summation tree (src/core/reduction-order.ts) and every product rounded to float32, where A and
@@ -103,7 +106,8 @@
  */
 import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { type GemmKernel, scalarGemmKernel } from './gemm-scalar.ts';
-import { type WasmMemory, instantiate, newMemory } from './wasm-builder.ts';
+import { type KernelFn, type WasmMemory, instantiate, newMemory } from './wasm-builder.ts';
+import { bindNativeHeap, nativeGemm } from './native-gemm.ts';
 import { ewPool2Rows } from './wasm-ew.ts';
 import { GEMM_EXPORTS, SIMD_MR, SIMD_NR, simdGemmModule } from './wasm-gemm.ts';
 
@@ -273,6 +277,24 @@ function kern(): GemmKernel {
   return KERN;
 }
 
+/** The WebAssembly module's tile functions on this thread's memory (the native ones replace them where allowed). */
+let wasmTiles: { gemm: KernelFn; dgemm: KernelFn; dgemm3: KernelFn } | null = null;
+/** Test and benchmark hook (this thread only): whether the native tiles may run. */
+let nativeTilesOn = true;
+
+/**
+ * Test and benchmark hook: turns this thread's native GEMM tiles off (false) or back on where available (true, the
+ * default), so that one process can time or compare both forms call by call (the same bits either way).
+ */
+export function setNativeTiles(on: boolean): void {
+  nativeTilesOn = on;
+  if (kind === 'simd' && memory !== null && KERN !== null && wasmTiles !== null) {
+    const native = on ? nativeGemm() : null;
+    if (native !== null) bindNativeHeap(native, memory.buffer);
+    Object.assign(KERN, native ?? wasmTiles);
+  }
+}
+
 /** Makes this thread's heap at least `floats` floats, for kernel kind `want`. */
 function ensureHeap(floats: number, want: GemmKernelKind): void {
   const need = floats * 4;
@@ -287,11 +309,16 @@ function ensureHeap(floats: number, want: GemmKernelKind): void {
       if (module === null) throw new Error('gemm task: no WebAssembly SIMD module on this thread');
       memory = newMemory(Math.max(HEAP_BYTES, need) + page);
       const e = instantiate(module, memory, GEMM_EXPORTS);
+      wasmTiles = { gemm: e.gemm, dgemm: e.dgemm, dgemm3: e.dgemm3 };
       KERN = { gemm: e.gemm, packA: e.packA, packB: e.packB, packc: e.packc, dgemm: e.dgemm, dgemm3: e.dgemm3, packt: e.packt, epi: e.epi, packm: e.packm };
     } else {
       memory.grow(Math.ceil((need - heapBytes) / page) + 16);
     }
     heapBytes = memory.buffer.byteLength;
+    // the native tiles (native-gemm.ts), where checked and allowed, on this same memory: bound again after a grow
+    const native = nativeTilesOn ? nativeGemm() : null;
+    if (native !== null) bindNativeHeap(native, memory.buffer);
+    if (KERN !== null && wasmTiles !== null) Object.assign(KERN, native ?? wasmTiles);
     H = new Float32Array(memory.buffer);
     HI = new Int32Array(memory.buffer);
   } else {

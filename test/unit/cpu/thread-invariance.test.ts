@@ -4,7 +4,8 @@
  * identical digests; with 2 and 3 threads jobs really ran in parallel. A fourth process runs
  * without the WebAssembly SIMD kernels (DITTO_CPU_WASM=0: the plain scalar TypeScript GEMM,
  * Philox and elementwise loops, the oracle of the SIMD ones) on 2 threads and must print the
- * same digests too.
+ * same digests too, and a fifth without the native AVX2 GEMM tiles (DITTO_CPU_NATIVE=0; the first three use
+ * them where built: native-gemm.ts) on 2 threads.
  */
 import { describe, expect, it } from 'vitest';
 import { runTs } from '../../util/subprocess.ts';
@@ -13,13 +14,17 @@ const SCRIPT = 'test/unit/cpu/scripts/threads-digest.ts';
 
 describe('CPU results do not depend on the thread count', () => {
   it('1, 2 and 3 threads, with and without WebAssembly SIMD, give identical kernel outputs and weights', async () => {
-    const envs: Record<string, string>[] = [...['1', '2', '3'].map((n) => ({ DITTO_THREADS: n, DITTO_CPU_WASM: '1' })), { DITTO_THREADS: '2', DITTO_CPU_WASM: '0' }];
+    const envs: Record<string, string>[] = [...['1', '2', '3'].map((n) => ({ DITTO_THREADS: n, DITTO_CPU_WASM: '1' })), { DITTO_THREADS: '2', DITTO_CPU_WASM: '0' }, { DITTO_THREADS: '2', DITTO_CPU_NATIVE: '0' }];
     const runs = await Promise.all(envs.map((env) => runTs(SCRIPT, [], env)));
     const res = runs.map((r) => {
       expect(r.code, r.stderr).toBe(0);
       return JSON.parse(r.stdout.toString());
     });
-    expect(res.map((r) => r.threads)).toEqual([1, 2, 3, 2]);
+    expect(res.map((r) => r.threads)).toEqual([1, 2, 3, 2, 2]);
+    if (process.env.DITTO_CPU_NATIVE === '1') for (const r of res.slice(0, 3)) expect(r.native).toBe(true);
+    expect(res[3].native).toBe(false);
+    expect(res[4].native).toBe(false);
+    expect(res[4].simd).toEqual({ gemm: 'simd', ew: true });
     for (const r of res.slice(0, 3)) expect(r.simd).toEqual({ gemm: 'simd', ew: true });
     expect(res[3].simd).toEqual({ gemm: 'scalar', ew: false });
     expect(res[0].parallelJobs).toBe(0);
