@@ -1,11 +1,11 @@
 /**
  * The benchmark configurations. Each runs in its own child process: ditto on the CPU with 1 and 2
- * threads and on WebGPU, the TensorFlow.js 4.22 peers (wasm with SIMD, stock cpu), and the
+ * threads (with the native AVX2 GEMM tiles where built, and again with WebAssembly SIMD only) and on WebGPU, the TensorFlow.js 4.22 peers (wasm with SIMD, stock cpu), and the
  * PyTorch CPU peer (Debian's python3-torch through /usr/bin/python3, bench/torch_step.py) with 1
  * and 2 threads in its default NCHW layout and in channels_last.
  */
 export type ConfigName =
-  | 'ditto-cpu-1t' | 'ditto-cpu-2t' | 'ditto-webgpu' | 'tfjs-wasm' | 'tfjs-cpu'
+  | 'ditto-cpu-1t' | 'ditto-cpu-2t' | 'ditto-cpu-1t-wasm' | 'ditto-cpu-2t-wasm' | 'ditto-webgpu' | 'tfjs-wasm' | 'tfjs-cpu'
   | 'torch-cpu-1t' | 'torch-cpu-2t' | 'torch-cl-1t' | 'torch-cl-2t';
 
 /** Trainable parameters of the reference CNN (lib/models.ts; torch_step.py reports its own count, checked against this). */
@@ -40,6 +40,9 @@ const torch = (name: ConfigName, threads: number, layout: 'contiguous' | 'channe
 export const CONFIGS: readonly Config[] = [
   { name: 'ditto-cpu-1t', engine: 'ditto', backend: 'cpu', threads: 1, env: { DITTO_THREADS: '1' } },
   { name: 'ditto-cpu-2t', engine: 'ditto', backend: 'cpu', threads: 2, env: { DITTO_THREADS: '2' } },
+  // the same without the native AVX2 GEMM tiles (WebAssembly SIMD only: what a machine without the addon runs; the same bits)
+  { name: 'ditto-cpu-1t-wasm', engine: 'ditto', backend: 'cpu', threads: 1, env: { DITTO_THREADS: '1', DITTO_CPU_NATIVE: '0' } },
+  { name: 'ditto-cpu-2t-wasm', engine: 'ditto', backend: 'cpu', threads: 2, env: { DITTO_THREADS: '2', DITTO_CPU_NATIVE: '0' } },
   { name: 'ditto-webgpu', engine: 'ditto', backend: 'webgpu', env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } },
   { name: 'tfjs-wasm', engine: 'tfjs', backend: 'wasm', env: {} },
   { name: 'tfjs-cpu', engine: 'tfjs', backend: 'cpu', env: {}, slow: true },
@@ -51,7 +54,7 @@ export const CONFIGS: readonly Config[] = [
 
 /** Short names accepted by --only. */
 export const ALIASES: Readonly<Record<string, ConfigName>> = {
-  cpu1: 'ditto-cpu-1t', cpu2: 'ditto-cpu-2t', webgpu: 'ditto-webgpu', wasm: 'tfjs-wasm', tfcpu: 'tfjs-cpu', 'tf-cpu': 'tfjs-cpu',
+  cpu1: 'ditto-cpu-1t', cpu2: 'ditto-cpu-2t', cpu1w: 'ditto-cpu-1t-wasm', cpu2w: 'ditto-cpu-2t-wasm', webgpu: 'ditto-webgpu', wasm: 'tfjs-wasm', tfcpu: 'tfjs-cpu', 'tf-cpu': 'tfjs-cpu',
   torch1: 'torch-cpu-1t', torch2: 'torch-cpu-2t', torchcl1: 'torch-cl-1t', torchcl2: 'torch-cl-2t',
 };
 
