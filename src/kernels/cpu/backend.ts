@@ -20,7 +20,10 @@ import { type DType, type TypedArray, allocArray, bytesPerElement, viewOf } from
 import { UnsupportedOpError } from '../../core/errors.ts';
 import type { OpAttrMap, OpName } from '../../core/ops/op-attrs.ts';
 import { gemmKernelKind } from './gemm-tasks.ts';
+import { nativeColSumStatus } from './native-colsum.ts';
 import { nativeGemmStatus } from './native-gemm.ts';
+import { nativeDropoutStatus } from './native-philox.ts';
+import { nativePoolStatus } from './native-pool.ts';
 import { CPU_KERNELS } from './kernels.ts';
 import { runSplit, shutdownPool } from './thread-pool.ts';
 import { FINGERPRINT_WORK_PER_CHUNK, type Fingerprint, combineFingerprintChunks, fingerprintChunkCount, fingerprintParts } from './fingerprint-tasks.ts';
@@ -37,12 +40,15 @@ const MAX_LENGTH = constants.MAX_LENGTH;
 export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu' as const;
   /**
-   * Which hot loops run: WebAssembly SIMD (wasm-*.ts) where available, with the native AVX2 GEMM tiles
-   * (native-gemm.ts) where built and checked, else the plain scalar TypeScript loops. Every form gives the same bits.
+   * Which hot loops run: WebAssembly SIMD (wasm-*.ts) where available, with the native AVX2 GEMM tiles, dropout,
+   * max pooling and column sums (native-gemm.ts, native-philox.ts, native-pool.ts, native-colsum.ts) where built and
+   * checked, else the plain scalar
+   * TypeScript loops. Every form gives the same bits.
    */
   get description(): string {
     if (gemmKernelKind() !== 'simd') return 'TypeScript scalar kernels (no WebAssembly SIMD), float32-exact';
-    return nativeGemmStatus().active ? 'TypeScript + WebAssembly SIMD kernels + native AVX2 GEMM tiles, float32-exact' : 'TypeScript + WebAssembly SIMD kernels, float32-exact';
+    const native = [nativeGemmStatus().active ? 'GEMM tiles' : '', nativeDropoutStatus().active ? 'dropout' : '', nativePoolStatus().active ? 'max pooling' : '', nativeColSumStatus().active ? 'column sums' : ''].filter((p) => p !== '');
+    return `TypeScript + WebAssembly SIMD kernels${native.length > 0 ? ` + native AVX2 ${native.join(', ')}` : ''}, float32-exact`;
   }
   private live = 0;
   /** Bytes of the live buffers, and the most there ever were at once (the cache keeps up to that much). */

@@ -4,16 +4,18 @@
  * and x[i] only (no reduction), so every thread count and every split gives the same bits.
  *  - philox: 4-word blocks; this thread's Philox generator (random-tasks.ts) applies the keep test
  *    and the scaling in its WebAssembly SIMD loop (wasm-philox.ts 'dropout': f32x4.ge, f32x4.mul,
- *    v128.and) where available; else the scalar generator's uniforms and a plain loop,
+ *    v128.and) where available, or the native AVX2 form of that loop in place (native-philox.ts) where built
+ *    and checked; else the scalar generator's uniforms and a plain loop,
  *    out = u >= f32(rate) ? f32(x * factor) : +0. u is a multiple of 2^-23, so this float test is the
  *    integer rule m >= ceil(f32(rate) * 2^23) exactly; x * factor is exact in float64 and rounded
  *    once by the Float32Array store (the bits of the mul kernel, NaN payloads quieted alike).
  *  - threefry: pairs j < h = ceil(n / 2), as the randomUniform kernel (random-uniform.ts); pair j writes
  *    out[j] from y0 and out[j + h] (when < n) from y1: keep = (w >>> 9) * 2^-23 < f32(1 - rate), then
  *    f32(x / factor) (double rounding of a quotient of float32 values through float64 is innocuous).
- * Part of src/kernels/cpu: imports src/core/random/threefry.ts and random-tasks.ts.
+ * Part of src/kernels/cpu: imports src/core/random/threefry.ts, native-philox.ts and random-tasks.ts.
  */
 import { threefry2x32Into } from '../../core/random/threefry.ts';
+import { nativeDropout } from './native-philox.ts';
 import { GROUPS_PER_CALL, generator } from './random-tasks.ts';
 
 /** 2^-23: m * 2^-23 is exact for every 23-bit m. */
@@ -44,10 +46,10 @@ export interface DropoutJob {
  * random-tasks.ts philoxUniformRange (the same generator calls and carry chain, consumed in place).
  */
 export function philoxDropoutRange(j: DropoutJob, g0: number, g1: number): void {
-  const gen = generator();
+  const native = nativeDropout();
+  const gen = native === null ? generator() : null;
   const { x, out, bound, factor } = j;
   const n = x.length;
-  const heap = gen.heap;
   for (let g = g0; g < g1; ) {
     const c0 = (j.counter[0] + g) >>> 0;
     let k = c0 < g >>> 0 ? 1 : 0;
@@ -57,16 +59,19 @@ export function philoxDropoutRange(j: DropoutJob, g0: number, g1: number): void 
     k = k === 1 && c2 === 0 ? 1 : 0;
     const c3 = (j.counter[3] + k) >>> 0;
     // blocks g .. g + count - 1 have word 0 = c0 .. c0 + count - 1, without wrapping
-    const count = Math.min(gen.dropout ? DROPOUT_GROUPS : GROUPS_PER_CALL, g1 - g, 2 ** 32 - c0);
+    const count = Math.min(gen === null ? g1 - g : gen.dropout ? DROPOUT_GROUPS : GROUPS_PER_CALL, g1 - g, 2 ** 32 - c0);
     const i0 = 4 * g;
     const m = Math.min(4 * count, n - i0);
-    if (gen.dropout) {
-      heap.set(x.subarray(i0, i0 + m), gen.src!);
+    if (gen === null) {
+      // the native stream, in place (native-philox.ts)
+      native!.dropout(x, out, i0, m, j.key[0] | 0, j.key[1] | 0, c0 | 0, c1 | 0, c2 | 0, c3 | 0, j.boundBits, j.factorBits);
+    } else if (gen.dropout) {
+      gen.heap.set(x.subarray(i0, i0 + m), gen.src!);
       gen.dropout(count, j.key[0] | 0, j.key[1] | 0, c0 | 0, c1 | 0, c2 | 0, c3 | 0, j.boundBits, j.factorBits);
-      out.set(heap.subarray(0, m), i0);
+      out.set(gen.heap.subarray(0, m), i0);
     } else {
       gen.run(count, j.key[0] | 0, j.key[1] | 0, c0 | 0, c1 | 0, c2 | 0, c3 | 0);
-      for (let t = 0; t < m; t++) out[i0 + t] = heap[t] >= bound ? x[i0 + t] * factor : 0;
+      for (let t = 0; t < m; t++) out[i0 + t] = gen.heap[t] >= bound ? x[i0 + t] * factor : 0;
     }
     g += count;
   }

@@ -16,11 +16,14 @@
  * Float results are single correctly rounded float32 operations (see binary.ts). Where
  * WebAssembly SIMD is available (wasm-ew.ts) the large float32 cases run there, lane by lane the
  * same operations: the plain loops here are what runs without it (DITTO_CPU_WASM=0) and the
- * oracle the tests compare the SIMD loops with.
- * Part of src/kernels/cpu: imports broadcast.gen.ts and wasm-ew.ts only.
+ * oracle the tests compare the SIMD loops with. 2 x 2 max pooling, its gradient and the chunk sums run the
+ * native AVX2 form of the SIMD loops in place (native-pool.ts, native-colsum.ts) where built and checked.
+ * Part of src/kernels/cpu: imports broadcast.gen.ts, native-colsum.ts, native-pool.ts and wasm-ew.ts.
  */
 
 import { BINARY, type BinaryLoopName, type NumArray } from './broadcast.gen.ts';
+import { nativeColSum } from './native-colsum.ts';
+import { nativePool } from './native-pool.ts';
 import { type EwCompareForm, type EwCompareOp, type EwFloatOp, type EwForm, ewAvailable, ewBinary, ewColSum, ewColSumStrip, ewCompare, ewPool2, ewPool2Fits, ewPool2Grad, ewRelu, ewReluGrad, ewRow, ewWhere } from './wasm-ew.ts';
 
 const fround = Math.fround;
@@ -167,7 +170,11 @@ const simdPool2 = (g: PoolGeometry): boolean => g.kH === 2 && g.kW === 2 && g.sH
 
 /** maxPool2d: out[n, oh, ow, c] = first maximum of the valid window (NaN wins), 0 for an empty window. */
 export function maxPoolImages(g: PoolGeometry, src: NumArray, dst: NumArray, n0: number, n1: number): void {
-  if (simdPool2(g) && src instanceof Float32Array && dst instanceof Float32Array) return ewPool2(src, dst, g.inH, g.inW, g.C, n0, n1);
+  if (simdPool2(g) && src instanceof Float32Array && dst instanceof Float32Array) {
+    const native = nativePool();
+    if (native !== null) return native.maxPool2(src, dst, n0, n1, g.inH, g.inW, g.C);
+    return ewPool2(src, dst, g.inH, g.inW, g.C, n0, n1);
+  }
   const { C, inH, inW, kH, kW, sH, sW, outH, outW, padTop, padLeft } = g;
   let o = n0 * outH * outW * C;
   for (let n = n0; n < n1; n++) {
@@ -223,7 +230,11 @@ export function maxPoolImages(g: PoolGeometry, src: NumArray, dst: NumArray, n0:
  * made only where that maximum is > 0 (the position's x), so dx = x > 0 ? dx : +0 (reluGrad's bits).
  */
 export function maxPoolGradImages(g: PoolGeometry, src: NumArray, gy: Float32Array, dx: Float32Array, n0: number, n1: number, reluMask = false): void {
-  if (simdPool2(g) && src instanceof Float32Array) return ewPool2Grad(src, gy, dx, g.inH, g.inW, g.C, n0, n1, reluMask);
+  if (simdPool2(g) && src instanceof Float32Array) {
+    const native = nativePool();
+    if (native !== null) return native.maxPool2Grad(src, gy, dx, n0, n1, g.inH, g.inW, g.C, reluMask);
+    return ewPool2Grad(src, gy, dx, g.inH, g.inW, g.C, n0, n1, reluMask);
+  }
   const { C, inH, inW, kH, kW, sH, sW, outH, outW, padTop, padLeft } = g;
   const best = new Float64Array(C);
   const at = new Int32Array(C);
@@ -339,11 +350,13 @@ export function chunkSums(x: NumArray, R: number, inner: number, o: number, j0: 
     return;
   }
   if (inner % 4 === 0 && c0 % 4 === 0 && c1 % 4 === 0 && x instanceof Float32Array && ewAvailable()) {
+    const native = nativeColSum();
     for (let jc = j0; jc < j1; jc++) {
       const r0 = o * R + jc * 256;
       const r1 = o * R + Math.min(R, (jc + 1) * 256);
       const p = (o * chunks + jc) * inner;
-      if (strip) ewColSumStrip(x, inner, c0, c1 - c0, r0, r1, part, p + c0);
+      if (native !== null) native.colSum(x, part, r0, r1, inner, c0, c1 - c0, p + c0);
+      else if (strip) ewColSumStrip(x, inner, c0, c1 - c0, r0, r1, part, p + c0);
       else ewColSum(x, inner, r0, r1, part, p);
     }
     return;

@@ -1,22 +1,19 @@
 /**
- * The optional native GEMM tiles (native/ditto_gemm.c, built by scripts/build-native.mjs at install): gemm,
- * dgemm and dgemm3 of the WebAssembly GEMM module (wasm-gemm.ts) with 8-lane AVX2 vectors instead of 4-lane
- * WebAssembly SIMD, over the same WebAssembly memory and operands, with the same float32 operations in the same
- * order per output: the same bits, about 1.6x the speed (docs/performance.md). gemm-tasks.ts swaps these three
- * functions into its kernel where nativeGemm() returns them; packing and everything else stays WebAssembly.
- * Trust is checked, not assumed: on first use each thread runs the addon and the WebAssembly module on the same
- * operands (specials, chunk boundaries, partial term ranges, odd tile counts, the epilogue) and uses the addon
- * only if every output has the same bits. DITTO_CPU_NATIVE=0 turns it off; =1 requires it wherever the WebAssembly
- * GEMM runs (an error where it is unavailable or fails the check). Unset: used when available.
- * Part of src/kernels/cpu: imports wasm-builder.ts and wasm-gemm.ts.
+ * The native GEMM tiles (native/gemm.c in the addon of native-addon.ts): gemm, dgemm and dgemm3 of the WebAssembly
+ * GEMM module (wasm-gemm.ts) with 8-lane AVX2 vectors instead of 4-lane WebAssembly SIMD, over the same WebAssembly
+ * memory and operands, with the same float32 operations in the same order per output: the same bits, about twice
+ * the speed of the convolutions (docs/performance.md). gemm-tasks.ts swaps these three functions into its kernel
+ * where nativeGemm() returns them; packing and everything else stays WebAssembly. Trust is checked, not assumed:
+ * on first use each thread runs the addon and the WebAssembly module on the same operands (specials, chunk
+ * boundaries, partial term ranges, odd tile counts, the epilogue) and uses the addon only if every output has the
+ * same bits (native-addon.ts has the rule and DITTO_CPU_NATIVE).
+ * Part of src/kernels/cpu: imports native-addon.ts, wasm-builder.ts and wasm-gemm.ts.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { checkOperand, checkedNative, showFloat } from './native-addon.ts';
 import { type KernelFn, type WasmMemory, instantiate, newMemory } from './wasm-builder.ts';
 import { GEMM_EXPORTS, simdGemmModule } from './wasm-gemm.ts';
 
-/** The addon's functions (offsets in bytes into the bound heap; wasm-gemm.ts's header has their operands). */
+/** The addon's GEMM functions (offsets in bytes into the bound heap; wasm-gemm.ts's header has their operands). */
 export interface NativeGemm {
   /** Binds this thread's heap: the WebAssembly memory's buffer (again after every grow). */
   heap(buffer: ArrayBuffer): void;
@@ -25,16 +22,7 @@ export interface NativeGemm {
   dgemm3: KernelFn;
 }
 
-interface Addon extends Partial<NativeGemm> {
-  isa: string;
-}
-
-/** Where the build puts the addon: native/build at the package root (from src/kernels/cpu or dist/kernels/cpu). */
-export const NATIVE_GEMM_PATH = fileURLToPath(new URL('../../../native/build/ditto_gemm.node', import.meta.url));
-
-let loaded: NativeGemm | null | undefined;
-let why = '';
-/** The heap gemm-tasks.ts bound last on this thread (selfCheck binds it again when it is done). */
+/** The heap gemm-tasks.ts bound last on this thread (compareKernels binds it again when it is done). */
 let bound: ArrayBuffer | null = null;
 
 /** Binds this thread's GEMM heap (gemm-tasks.ts, after creating or growing its memory). */
@@ -43,55 +31,23 @@ export function bindNativeHeap(native: NativeGemm, buffer: ArrayBuffer): void {
   native.heap(buffer);
 }
 
-/** The checked addon of this thread, or null (nativeGemmStatus says why). */
+const tiles = checkedNative<NativeGemm>(
+  'GEMM tiles',
+  (a) => (typeof a.heap === 'function' && typeof a.gemm === 'function' && typeof a.dgemm === 'function' && typeof a.dgemm3 === 'function' ? (a as unknown as NativeGemm) : null),
+  (k) => selfCheck(k),
+  () => simdGemmModule() !== null,
+);
+
+/** The checked GEMM tiles of this thread, or null (nativeGemmStatus says why). */
 export function nativeGemm(): NativeGemm | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
-  const mode = process.env.DITTO_CPU_NATIVE;
-  if (mode !== undefined && mode !== '0' && mode !== '1') throw new Error(`ditto CPU backend: DITTO_CPU_NATIVE must be 0 or 1, got ${JSON.stringify(mode)}`);
-  why = load(mode === '0');
-  // =1 requires the tiles wherever the WebAssembly GEMM runs (with DITTO_CPU_WASM=0 the scalar oracle runs instead)
-  if (mode === '1' && loaded === null && simdGemmModule() !== null) throw new Error(`ditto CPU backend: DITTO_CPU_NATIVE=1 requires the native GEMM, which is unavailable: ${why} (build it with \`npm run build:native\`)`);
-  return loaded;
+  return tiles.get();
 }
 
-/** Whether this thread runs the native tiles, and if not, why. */
+/** Whether this thread runs the native GEMM tiles, and if not, why. */
 export function nativeGemmStatus(): { active: boolean; reason: string } {
-  const active = nativeGemm() !== null;
-  return { active, reason: active ? 'AVX2' : why };
+  return tiles.status();
 }
 
-/** Loads and checks the addon (sets `loaded`); returns the reason it is not used, or ''. */
-function load(off: boolean): string {
-  if (off) return 'turned off (DITTO_CPU_NATIVE=0)';
-  if (simdGemmModule() === null) return 'no WebAssembly SIMD GEMM to pair it with';
-  if (!existsSync(NATIVE_GEMM_PATH)) return `not built (${NATIVE_GEMM_PATH} is missing)`;
-  let addon: Addon;
-  try {
-    addon = createRequire(import.meta.url)(NATIVE_GEMM_PATH) as Addon;
-  } catch (e) {
-    return `failed to load: ${(e as Error).message.split('\n')[0]}`;
-  }
-  if (addon.isa !== 'avx2' || !addon.heap || !addon.gemm || !addon.dgemm || !addon.dgemm3) return `this CPU has no AVX2 (addon isa ${addon.isa})`;
-  const native = addon as NativeGemm;
-  const bad = selfCheck(native);
-  if (bad !== '') {
-    process.emitWarning(`ditto: the native GEMM disagrees with the WebAssembly kernel (${bad}); using WebAssembly`);
-    return `failed its self-check: ${bad}`;
-  }
-  loaded = native;
-  return '';
-}
-
-/** A float of operand slot i: a fixed integer hash mapped to [-2, 2), with specials at fixed slots. */
-function operand(i: number): number {
-  const special = [Number.NaN, Infinity, -Infinity, -0, 1e-40, -3e38, 3e38, 1.5e-45];
-  if (i % 97 === 13) return special[Math.floor(i / 97) & 7];
-  let h = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^= h >>> 16;
-  return ((h >>> 8) / (1 << 24)) * 4 - 2;
-}
 
 /**
  * One call compared: `fn` over mt x nt tiles and kc terms with `store` (gemm: 0 or 1; dgemm, dgemm3: bits 1, 2
@@ -145,11 +101,17 @@ export function compareKernels(native: NativeGemm, c: KernelCase): string {
   const TAB = BIAS + 4096;
   const T0 = 3 << 20;
   const T1 = T0 + (512 << 10);
-  for (let i = 0; i < BIAS / 4 + 64; i++) F[i] = operand(i + 7919 * c.seed);
   const MR = fn === 'dgemm3' ? 3 : 4;
+  // the operands each call can read: A's panels (or rows and scattered terms), B's panels (or rows), the bias
+  const fill = (from: number, bytes: number): void => {
+    for (let i = from / 4; i < (from + bytes) / 4; i++) F[i] = checkOperand(i + 7919 * c.seed, 97);
+  };
+  fill(0, fn === 'gemm' ? 16 * mt * kc : 4 * (37 * MR * mt + 4096 + 1));
+  fill(B, fn === 'gemm' ? 32 * nt * kc : kc * (32 * nt + 16) + 32 * nt);
+  fill(BIAS, 32 * nt);
   const ldt = 32 * nt + 16 * (c.seed % 3);
   const words = MR * mt * (ldt / 4);
-  for (let i = 0; i < words; i++) F[T0 / 4 + i] = F[T1 / 4 + i] = operand(7 * i + 3 + c.seed);
+  for (let i = 0; i < words; i++) F[T0 / 4 + i] = F[T1 / 4 + i] = checkOperand(7 * i + 3 + c.seed, 97);
   let call: (f: Record<'gemm' | 'dgemm' | 'dgemm3', KernelFn>, pt: number) => void;
   if (fn === 'gemm') {
     let pr = 0;
@@ -177,7 +139,7 @@ export function compareKernels(native: NativeGemm, c: KernelCase): string {
   for (let i = 0; i < words; i++) {
     const a = F[T0 / 4 + i];
     const b = F[T1 / 4 + i];
-    if (I[T0 / 4 + i] !== I[T1 / 4 + i] && !(a !== a && b !== b)) return `${fn} ${JSON.stringify(c)}: output ${Math.floor(i / (ldt / 4))},${i % (ldt / 4)} is ${b} natively, ${a} in WebAssembly`;
+    if (I[T0 / 4 + i] !== I[T1 / 4 + i] && !(a !== a && b !== b)) return `${fn} ${JSON.stringify(c)}: output ${Math.floor(i / (ldt / 4))},${i % (ldt / 4)} is ${showFloat(b)} natively, ${showFloat(a)} in WebAssembly`;
   }
   return '';
 }

@@ -1,5 +1,5 @@
 /**
- * The native AVX2 GEMM tiles (native/ditto_gemm.c through src/kernels/cpu/native-gemm.ts) give the WebAssembly
+ * The native AVX2 GEMM tiles (native/gemm.c through src/kernels/cpu/native-gemm.ts) give the WebAssembly
  * GEMM module's bits: random calls of gemm, dgemm and dgemm3 (tile counts odd and even, terms across the 256
  * chunk boundaries, stored and added totals, per-panel term ranges, the bias and relu epilogue, NaN, infinities,
  * -0 and subnormals among the operands) compared word for word; out-of-heap operands are a RangeError, not a
@@ -67,16 +67,16 @@ describe.skipIf(skip && process.env.DITTO_CPU_NATIVE !== '1')(title('native GEMM
     const mem = newMemory(1 << 16);
     n.heap(mem.buffer);
     try {
-      expect(() => n.gemm(0, 1024, 4096, 64, 2, 1, 3000, 1, 0)).toThrow(/ditto_gemm\.gemm: panels outside the heap/);
-      expect(() => n.gemm(0, 0, 65400, 64, 1, 1, 1, 1, 0)).toThrow(/ditto_gemm\.gemm: totals outside the heap/);
-      expect(() => n.dgemm(0, 0, 0, 32, 4096, 32, 1, 1, 0, 1, 0)).toThrow(/ditto_gemm\.dgemm: kc must be at least 1/);
-      expect(() => n.gemm(0, 0, 4096, 64, 1, 1, 4)).toThrow(/ditto_gemm: wrong number of arguments/);
+      expect(() => n.gemm(0, 1024, 4096, 64, 2, 1, 3000, 1, 0)).toThrow(/ditto_native\.gemm: panels outside the heap/);
+      expect(() => n.gemm(0, 0, 65400, 64, 1, 1, 1, 1, 0)).toThrow(/ditto_native\.gemm: totals outside the heap/);
+      expect(() => n.dgemm(0, 0, 0, 32, 4096, 32, 1, 1, 0, 1, 0)).toThrow(/ditto_native\.dgemm: kc must be at least 1/);
+      expect(() => n.gemm(0, 0, 4096, 64, 1, 1, 4)).toThrow(/ditto_native\.gemm: wrong number of arguments/);
       new Int32Array(mem.buffer).set([0, 5], 1000);
-      expect(() => n.gemm(0, 0, 4096, 64, 1, 1, 4, 1, 4000)).toThrow(/ditto_gemm\.gemm: a term range outside 0\.\.kc/);
+      expect(() => n.gemm(0, 0, 4096, 64, 1, 1, 4, 1, 4000)).toThrow(/ditto_native\.gemm: a term range outside 0\.\.kc/);
       new Int32Array(mem.buffer).set([0, 4, 8, 70000], 2000);
-      expect(() => n.dgemm(8000, 8000, 0, 32, 4096, 32, 1, 1, 4, 1, 0)).toThrow(/ditto_gemm\.dgemm: an A element outside the heap/);
-      expect(() => n.dgemm3(0, 0, 0, -4, 4096, 32, 1, 1, 4, 1, 0)).toThrow(/ditto_gemm\.dgemm3: negative size/);
-      expect(() => n.dgemm(0, 0, 0, 32, 4096, 32, 1, 1, 4, 3, 65530)).toThrow(/ditto_gemm\.dgemm: bias outside the heap/);
+      expect(() => n.dgemm(8000, 8000, 0, 32, 4096, 32, 1, 1, 4, 1, 0)).toThrow(/ditto_native\.dgemm: an A element outside the heap/);
+      expect(() => n.dgemm3(0, 0, 0, -4, 4096, 32, 1, 1, 4, 1, 0)).toThrow(/ditto_native\.dgemm3: negative size/);
+      expect(() => n.dgemm(0, 0, 0, 32, 4096, 32, 1, 1, 4, 3, 65530)).toThrow(/ditto_native\.dgemm: bias outside the heap/);
       expect(new Float32Array(mem.buffer, 4096, 64).every((v) => v === 0)).toBe(true);
     } finally {
       // bind the thread's GEMM heap again (compareKernels does the same)
@@ -90,7 +90,8 @@ describe.skipIf(skip && process.env.DITTO_CPU_NATIVE !== '1')(title('native GEMM
     try {
       const out = join(dir, 'fused.node');
       const include = ['/usr/include/node', join(process.execPath, '..', '..', 'include', 'node')];
-      const r = spawnSync('cc', ['-O2', '-mavx2', '-mfma', '-ffp-contract=fast', '-fPIC', '-shared', ...include.map((d) => `-I${d}`), '-o', out, 'native/ditto_gemm.c'], { encoding: 'utf8' });
+      const sources = ['addon.c', 'gemm.c', 'philox.c', 'pool.c', 'colsum.c'].map((f) => `native/${f}`);
+      const r = spawnSync('cc', ['-O2', '-mavx2', '-mfma', '-ffp-contract=fast', '-fPIC', '-shared', ...include.map((d) => `-I${d}`), '-o', out, ...sources], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       const fused = createRequire(import.meta.url)(out) as NativeGemm;
       const bad = selfCheck(fused);

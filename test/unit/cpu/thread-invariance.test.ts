@@ -4,8 +4,8 @@
  * identical digests; with 2 and 3 threads jobs really ran in parallel. A fourth process runs
  * without the WebAssembly SIMD kernels (DITTO_CPU_WASM=0: the plain scalar TypeScript GEMM,
  * Philox and elementwise loops, the oracle of the SIMD ones) on 2 threads and must print the
- * same digests too, and a fifth without the native AVX2 GEMM tiles (DITTO_CPU_NATIVE=0; the first three use
- * them where built: native-gemm.ts) on 2 threads.
+ * same digests too, and a fifth without the native AVX2 kernels (DITTO_CPU_NATIVE=0; the first three use the
+ * GEMM tiles, dropout, max pooling and column sums where built: native-*.ts) on 2 threads.
  */
 import { describe, expect, it } from 'vitest';
 import { runTs } from '../../util/subprocess.ts';
@@ -21,9 +21,9 @@ describe('CPU results do not depend on the thread count', () => {
       return JSON.parse(r.stdout.toString());
     });
     expect(res.map((r) => r.threads)).toEqual([1, 2, 3, 2, 2]);
-    if (process.env.DITTO_CPU_NATIVE === '1') for (const r of res.slice(0, 3)) expect(r.native).toBe(true);
-    expect(res[3].native).toBe(false);
-    expect(res[4].native).toBe(false);
+    if (process.env.DITTO_CPU_NATIVE === '1') for (const r of res.slice(0, 3)) expect(r.native).toEqual({ gemm: true, dropout: true, pool: true, colsum: true });
+    expect(res[3].native).toEqual({ gemm: false, dropout: false, pool: false, colsum: false });
+    expect(res[4].native).toEqual({ gemm: false, dropout: false, pool: false, colsum: false });
     expect(res[4].simd).toEqual({ gemm: 'simd', ew: true });
     for (const r of res.slice(0, 3)) expect(r.simd).toEqual({ gemm: 'simd', ew: true });
     expect(res[3].simd).toEqual({ gemm: 'scalar', ew: false });

@@ -1,10 +1,9 @@
 /*
- * ditto's optional native GEMM tiles for the CPU backend (x86-64 with AVX2): the same three loops as
- * the WebAssembly module of src/kernels/cpu/wasm-gemm.ts (gemm, dgemm, dgemm3), over the same
- * WebAssembly memory, on the same packed or unpacked operands, 8 lanes per instruction instead of 4.
- * Nothing else moves here: packing, tables, epilogue passes and the thread pool stay in TypeScript
- * and WebAssembly; src/kernels/cpu/native-gemm.ts loads this addon, checks it against the WebAssembly
- * module and falls back to it whenever the addon is missing, refused or wrong.
+ * The GEMM tiles of ditto's native addon (addon.c; x86-64 with AVX2): the same three loops as the
+ * WebAssembly module of src/kernels/cpu/wasm-gemm.ts (gemm, dgemm, dgemm3), over the same WebAssembly
+ * memory, on the same packed or unpacked operands, 8 lanes per instruction instead of 4. Nothing else
+ * moves here: packing, tables, epilogue passes and the thread pool stay in TypeScript and WebAssembly;
+ * src/kernels/cpu/native-gemm.ts checks these loops against the WebAssembly module on every thread.
  *
  * Exactness (the reason this file can exist): every output is one lane of a __m256 accumulator and
  * the only arithmetic is _mm256_mul_ps then _mm256_add_ps, IEEE 754 binary32 operations rounded to
@@ -22,11 +21,11 @@
  * inside the heap bound by heap() (tables included) and throws a RangeError otherwise.
  * Exports: heap(buffer), gemm(pa, pb, pt, ldt, mt, nt, kc, store, pr),
  * dgemm(prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store, pbias), dgemm3(same) (offsets in bytes,
- * wasm-gemm.ts's header; dgemm's kc at least 1), and isa (the string "avx2"); without AVX2 on this CPU, only isa = "none".
+ * wasm-gemm.ts's header; dgemm's kc at least 1).
  */
 #include <immintrin.h>
-#include <node_api.h>
-#include <stdint.h>
+
+#include "addon.h"
 
 /* This thread's heap (each CPU-backend thread binds its own WebAssembly memory). */
 static __thread char *H = 0;
@@ -200,46 +199,24 @@ static const char *check_dgemm(int MR, int64_t prow, int64_t pterm, int64_t pb, 
   return 0;
 }
 
-/* ---- N-API glue ---- */
-static int args(napi_env env, napi_callback_info info, size_t want, int64_t *v) {
-  napi_value argv[11];
-  size_t argc = want;
-  if (napi_get_cb_info(env, info, &argc, argv, 0, 0) != napi_ok || argc != want) {
-    napi_throw_type_error(env, 0, "ditto_gemm: wrong number of arguments");
-    return 0;
-  }
-  for (size_t i = 0; i < want; i++) {
-    int32_t x;
-    if (napi_get_value_int32(env, argv[i], &x) != napi_ok) {
-      napi_throw_type_error(env, 0, "ditto_gemm: arguments must be numbers");
-      return 0;
-    }
-    v[i] = x;
-  }
+/* ---- N-API entry points ---- */
+/* want int32 arguments into v. */
+static int int_args(napi_env env, napi_callback_info info, const char *fn, size_t want, int64_t *v) {
+  napi_value argv[DN_MAX_ARGS];
+  if (!dn_args(env, info, fn, want, argv)) return 0;
+  for (size_t i = 0; i < want; i++)
+    if (!dn_int(env, fn, argv[i], &v[i])) return 0;
   return 1;
-}
-
-static napi_value fail(napi_env env, const char *fn, const char *why) {
-  char msg[160];
-  int i = 0;
-  for (const char *s = "ditto_gemm."; *s && i < 150; s++) msg[i++] = *s;
-  for (const char *s = fn; *s && i < 150; s++) msg[i++] = *s;
-  for (const char *s = ": "; *s && i < 150; s++) msg[i++] = *s;
-  for (const char *s = why; *s && i < 158; s++) msg[i++] = *s;
-  msg[i] = 0;
-  napi_throw_range_error(env, 0, msg);
-  return 0;
 }
 
 static napi_value js_heap(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  size_t argc = 1;
   void *data = 0;
   size_t len = 0;
-  bool is;
-  napi_get_cb_info(env, info, &argc, argv, 0, 0);
-  if (argc != 1 || napi_is_arraybuffer(env, argv[0], &is) != napi_ok || !is) {
-    napi_throw_type_error(env, 0, "ditto_gemm.heap: expected an ArrayBuffer");
+  bool is = false;
+  if (!dn_args(env, info, "heap", 1, argv)) return 0;
+  if (napi_is_arraybuffer(env, argv[0], &is) != napi_ok || !is) {
+    napi_throw_type_error(env, 0, "ditto_native.heap: expected an ArrayBuffer");
     return 0;
   }
   napi_get_arraybuffer_info(env, argv[0], &data, &len);
@@ -250,10 +227,10 @@ static napi_value js_heap(napi_env env, napi_callback_info info) {
 
 static napi_value js_gemm(napi_env env, napi_callback_info info) {
   int64_t v[9];
-  if (!args(env, info, 9, v)) return 0;
+  if (!int_args(env, info, "gemm", 9, v)) return 0;
   int64_t pa = v[0], pb = v[1], pt = v[2], ldt = v[3], mt = v[4], nt = v[5], kc = v[6], store = v[7], pr = v[8];
   const char *bad = check_gemm(pa, pb, pt, ldt, mt, nt, kc, pr);
-  if (bad) return fail(env, "gemm", bad);
+  if (bad) return dn_fail(env, "gemm", bad);
   int64_t panelA = kc * 16, panelB = kc * 32;
   for (int64_t i = 0; i < mt; i++) {
     int lo = 0, hi = (int)kc;
@@ -270,10 +247,10 @@ static napi_value js_gemm(napi_env env, napi_callback_info info) {
 
 static napi_value direct(napi_env env, napi_callback_info info, int MR, const char *name) {
   int64_t v[11];
-  if (!args(env, info, 11, v)) return 0;
+  if (!int_args(env, info, name, 11, v)) return 0;
   int64_t prow = v[0], pterm = v[1], pb = v[2], ldb = v[3], pt = v[4], ldt = v[5], mt = v[6], nt = v[7], kc = v[8], store = v[9], pbias = v[10];
   const char *bad = check_dgemm(MR, prow, pterm, pb, ldb, pt, ldt, mt, nt, kc, store, pbias);
-  if (bad) return fail(env, name, bad);
+  if (bad) return dn_fail(env, name, bad);
   const int32_t *terms = I32(pterm);
   for (int64_t i = 0; i < mt; i++) {
     const int32_t *rows = I32(prow + i * 4 * MR);
@@ -288,22 +265,10 @@ static napi_value direct(napi_env env, napi_callback_info info, int MR, const ch
 static napi_value js_dgemm(napi_env env, napi_callback_info info) { return direct(env, info, 4, "dgemm"); }
 static napi_value js_dgemm3(napi_env env, napi_callback_info info) { return direct(env, info, 3, "dgemm3"); }
 
-static void put(napi_env env, napi_value exports, const char *name, napi_callback cb) {
-  napi_value f;
-  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, 0, &f);
-  napi_set_named_property(env, exports, name, f);
-}
 
-NAPI_MODULE_INIT() {
-  napi_value isa;
-  __builtin_cpu_init();
-  int ok = __builtin_cpu_supports("avx2");
-  napi_create_string_utf8(env, ok ? "avx2" : "none", NAPI_AUTO_LENGTH, &isa);
-  napi_set_named_property(env, exports, "isa", isa);
-  if (!ok) return exports;
-  put(env, exports, "heap", js_heap);
-  put(env, exports, "gemm", js_gemm);
-  put(env, exports, "dgemm", js_dgemm);
-  put(env, exports, "dgemm3", js_dgemm3);
-  return exports;
+void dn_register_gemm(napi_env env, napi_value exports) {
+  dn_export(env, exports, "heap", js_heap);
+  dn_export(env, exports, "gemm", js_gemm);
+  dn_export(env, exports, "dgemm", js_dgemm);
+  dn_export(env, exports, "dgemm3", js_dgemm3);
 }

@@ -1,0 +1,66 @@
+/**
+ * The native 2 x 2 max pooling (native/pool.c through src/kernels/cpu/native-pool.ts) gives the WebAssembly loops'
+ * bits: random image counts, even and odd heights and widths, 4 to 40 channels, tied windows, NaN, infinities, -0
+ * and subnormals, forward and gradient with and without the relu mask, over an image range that starts past 0;
+ * bad arguments are errors naming the function; the comparison catches a gradient one bit off. Without the addon
+ * (not built, or DITTO_CPU_NATIVE=0) these skip with the reason; with DITTO_CPU_NATIVE=1 (CI) they must run.
+ * Whole models: thread-invariance.test.ts and the example's digest.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type NativePool, type PoolCase, comparePool, nativePool, nativePoolStatus, poolSelfCheck } from '../../../src/kernels/cpu/native-pool.ts';
+
+const status = nativePoolStatus();
+const native = nativePool();
+const skip = native === null;
+const title = (name: string): string => (skip ? `${name} (skipped: native max pooling ${status.reason})` : name);
+
+const caseArb: fc.Arbitrary<PoolCase> = fc.record({
+  N: fc.integer({ min: 1, max: 3 }),
+  H: fc.integer({ min: 1, max: 9 }),
+  W: fc.integer({ min: 2, max: 9 }),
+  C: fc.integer({ min: 1, max: 10 }).map((q) => 4 * q),
+  ties: fc.boolean(),
+  seed: fc.integer({ min: 0, max: 1000 }),
+});
+
+describe.skipIf(skip && process.env.DITTO_CPU_NATIVE !== '1')(title('native max pooling'), () => {
+  it('is active (DITTO_CPU_NATIVE=1 requires it)', () => {
+    expect(status).toEqual({ active: true, reason: 'AVX2' });
+  });
+
+  it('gives the WebAssembly loops\' bits on random shapes', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        expect(comparePool(native as NativePool, c)).toBe('');
+      }),
+      { numRuns: 200, seed: 0x9001 },
+    );
+  });
+
+  it('bad arguments are errors naming the function', () => {
+    const n = native as NativePool;
+    const x = new Float32Array(2 * 4 * 4 * 4);
+    const y = new Float32Array(2 * 2 * 2 * 4);
+    expect(() => n.maxPool2(x, y, 0, 3, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: images outside x or out/);
+    expect(() => n.maxPool2(x, y, 0, 2, 4, 4, 6)).toThrow(/ditto_native\.maxPool2: bad geometry/);
+    expect(() => n.maxPool2(x, y, 1, 0, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: bad geometry/);
+    expect(() => n.maxPool2Grad(x, y, new Float32Array(8), 0, 2, 4, 4, 4, false)).toThrow(/ditto_native\.maxPool2Grad: images outside x, dy or dx/);
+    expect(() => n.maxPool2Grad(x, y, x, 0, 2, 4, 4, 4, 1 as unknown as boolean)).toThrow(/ditto_native\.maxPool2Grad: relu must be a boolean/);
+    expect(() => n.maxPool2(x, new Int32Array(32) as unknown as Float32Array, 0, 2, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: expected a Float32Array/);
+  });
+
+  it('the self-check catches a gradient one bit off', () => {
+    const n = native as NativePool;
+    const off: NativePool = {
+      maxPool2: (...a) => n.maxPool2(...a),
+      maxPool2Grad(x, dy, dx, n0, n1, H, W, C, relu) {
+        n.maxPool2Grad(x, dy, dx, n0, n1, H, W, C, relu);
+        const i = n1 * H * W * C - 1;
+        new Int32Array(dx.buffer)[i] ^= 1 << 31;
+      },
+    };
+    expect(poolSelfCheck(off)).toMatch(/maxPool2Grad .* natively/);
+    expect(poolSelfCheck(n)).toBe('');
+  });
+});
