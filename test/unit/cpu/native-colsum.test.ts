@@ -7,13 +7,9 @@
  * The sum op on whole tensors: thread-invariance.test.ts, golden.test.ts and the example's digest.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { type ColSumCase, type NativeColSum, colSumSelfCheck, compareColSum, nativeColSum, nativeColSumStatus } from '../../../src/kernels/cpu/native-colsum.ts';
-
-const status = nativeColSumStatus();
-const native = nativeColSum();
-const skip = native === null;
-const title = (name: string): string => (skip ? `${name} (skipped: native column sums ${status.reason})` : name);
+import { describeNative } from '../../util/native.ts';
 
 const caseArb: fc.Arbitrary<ColSumCase> = fc
   .record({
@@ -33,39 +29,33 @@ const caseArb: fc.Arbitrary<ColSumCase> = fc
     return { r0, r1: r0 + rows, ld, c0, w, seed };
   });
 
-describe.skipIf(skip && process.env.DITTO_CPU_NATIVE !== '1')(title('native column sums'), () => {
-  it('is active (DITTO_CPU_NATIVE=1 requires it)', () => {
-    expect(status).toEqual({ active: true, reason: 'AVX2' });
-  });
-
+describeNative('native column sums', nativeColSumStatus(), nativeColSum(), (native) => {
   it('gives the WebAssembly loops\' bits on random rows and strips', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
-        expect(compareColSum(native as NativeColSum, c)).toBe('');
+        expect(compareColSum(native, c)).toBe('');
       }),
       { numRuns: 200, seed: 0xc015 },
     );
   });
 
   it('bad arguments are errors naming the function', () => {
-    const n = native as NativeColSum;
     const x = new Float32Array(64);
     const out = new Float32Array(16);
-    expect(() => n.colSum(x, out, 0, 5, 16, 0, 16, 0)).toThrow(/ditto_native\.colSum: rows outside x or sums outside out/);
-    expect(() => n.colSum(x, out, 0, 4, 16, 0, 16, 1)).toThrow(/ditto_native\.colSum: rows outside x or sums outside out/);
-    expect(() => n.colSum(x, out, 2, 1, 16, 0, 16, 0)).toThrow(/ditto_native\.colSum: negative offset or size/);
-    expect(() => n.colSum(x, new Int32Array(16) as unknown as Float32Array, 0, 4, 16, 0, 16, 0)).toThrow(/ditto_native\.colSum: expected a Float32Array/);
+    expect(() => native.colSum(x, out, 0, 5, 16, 0, 16, 0)).toThrow(/ditto_native\.colSum: rows outside x or sums outside out/);
+    expect(() => native.colSum(x, out, 0, 4, 16, 0, 16, 1)).toThrow(/ditto_native\.colSum: rows outside x or sums outside out/);
+    expect(() => native.colSum(x, out, 2, 1, 16, 0, 16, 0)).toThrow(/ditto_native\.colSum: negative offset or size/);
+    expect(() => native.colSum(x, new Int32Array(16) as unknown as Float32Array, 0, 4, 16, 0, 16, 0)).toThrow(/ditto_native\.colSum: expected a Float32Array/);
   });
 
   it('the self-check catches a sum one bit off', () => {
-    const n = native as NativeColSum;
     const off: NativeColSum = {
       colSum(x, out, r0, r1, ld, c0, w, o) {
-        n.colSum(x, out, r0, r1, ld, c0, w, o);
+        native.colSum(x, out, r0, r1, ld, c0, w, o);
         new Int32Array(out.buffer)[o + w - 1] ^= 1;
       },
     };
     expect(colSumSelfCheck(off)).toMatch(/colSum .* natively/);
-    expect(colSumSelfCheck(n)).toBe('');
+    expect(colSumSelfCheck(native)).toBe('');
   });
 });

@@ -13,14 +13,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { newMemory } from '../../../src/kernels/cpu/wasm-builder.ts';
 import { CASE_LIMITS, type KernelCase, type NativeGemm, compareKernels, nativeGemm, nativeGemmStatus, selfCheck } from '../../../src/kernels/cpu/native-gemm.ts';
-
-const status = nativeGemmStatus();
-const native = nativeGemm();
-const skip = native === null;
-const title = (name: string): string => (skip ? `${name} (skipped: native GEMM ${status.reason})` : name);
+import { describeNative } from '../../util/native.ts';
 
 const caseArb: fc.Arbitrary<KernelCase> = fc
   .record({
@@ -44,43 +40,38 @@ const caseArb: fc.Arbitrary<KernelCase> = fc
     return { ...c, ranges };
   });
 
-describe.skipIf(skip && process.env.DITTO_CPU_NATIVE !== '1')(title('native GEMM tiles'), () => {
-  it('is active (DITTO_CPU_NATIVE=1 requires it)', () => {
-    expect(status).toEqual({ active: true, reason: 'AVX2' });
-  });
-
+describeNative('native GEMM tiles', nativeGemmStatus(), nativeGemm(), (native) => {
   it('gives the WebAssembly kernel\'s bits on random calls', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
-        expect(compareKernels(native as NativeGemm, c)).toBe('');
+        expect(compareKernels(native, c)).toBe('');
       }),
       { numRuns: 300, seed: 0x5eed },
     );
   });
 
   it('the epilogue paths each run: bias only, bias + relu, no epilogue, added', () => {
-    for (const fn of ['dgemm', 'dgemm3'] as const) for (const store of [0, 1, 3, 7]) expect(compareKernels(native as NativeGemm, { fn, mt: 2, nt: 5, kc: 9, store, seed: store })).toBe('');
+    for (const fn of ['dgemm', 'dgemm3'] as const) for (const store of [0, 1, 3, 7]) expect(compareKernels(native, { fn, mt: 2, nt: 5, kc: 9, store, seed: store })).toBe('');
   });
 
   it('operands outside the heap are a RangeError naming the function, and nothing is written', () => {
-    const n = native as NativeGemm;
     const mem = newMemory(1 << 16);
-    n.heap(mem.buffer);
+    native.heap(mem.buffer);
     try {
-      expect(() => n.gemm(0, 1024, 4096, 64, 2, 1, 3000, 1, 0)).toThrow(/ditto_native\.gemm: panels outside the heap/);
-      expect(() => n.gemm(0, 0, 65400, 64, 1, 1, 1, 1, 0)).toThrow(/ditto_native\.gemm: totals outside the heap/);
-      expect(() => n.dgemm(0, 0, 0, 32, 4096, 32, 1, 1, 0, 1, 0)).toThrow(/ditto_native\.dgemm: kc must be at least 1/);
-      expect(() => n.gemm(0, 0, 4096, 64, 1, 1, 4)).toThrow(/ditto_native\.gemm: wrong number of arguments/);
+      expect(() => native.gemm(0, 1024, 4096, 64, 2, 1, 3000, 1, 0)).toThrow(/ditto_native\.gemm: panels outside the heap/);
+      expect(() => native.gemm(0, 0, 65400, 64, 1, 1, 1, 1, 0)).toThrow(/ditto_native\.gemm: totals outside the heap/);
+      expect(() => native.dgemm(0, 0, 0, 32, 4096, 32, 1, 1, 0, 1, 0)).toThrow(/ditto_native\.dgemm: kc must be at least 1/);
+      expect(() => native.gemm(0, 0, 4096, 64, 1, 1, 4)).toThrow(/ditto_native\.gemm: wrong number of arguments/);
       new Int32Array(mem.buffer).set([0, 5], 1000);
-      expect(() => n.gemm(0, 0, 4096, 64, 1, 1, 4, 1, 4000)).toThrow(/ditto_native\.gemm: a term range outside 0\.\.kc/);
+      expect(() => native.gemm(0, 0, 4096, 64, 1, 1, 4, 1, 4000)).toThrow(/ditto_native\.gemm: a term range outside 0\.\.kc/);
       new Int32Array(mem.buffer).set([0, 4, 8, 70000], 2000);
-      expect(() => n.dgemm(8000, 8000, 0, 32, 4096, 32, 1, 1, 4, 1, 0)).toThrow(/ditto_native\.dgemm: an A element outside the heap/);
-      expect(() => n.dgemm3(0, 0, 0, -4, 4096, 32, 1, 1, 4, 1, 0)).toThrow(/ditto_native\.dgemm3: negative size/);
-      expect(() => n.dgemm(0, 0, 0, 32, 4096, 32, 1, 1, 4, 3, 65530)).toThrow(/ditto_native\.dgemm: bias outside the heap/);
+      expect(() => native.dgemm(8000, 8000, 0, 32, 4096, 32, 1, 1, 4, 1, 0)).toThrow(/ditto_native\.dgemm: an A element outside the heap/);
+      expect(() => native.dgemm3(0, 0, 0, -4, 4096, 32, 1, 1, 4, 1, 0)).toThrow(/ditto_native\.dgemm3: negative size/);
+      expect(() => native.dgemm(0, 0, 0, 32, 4096, 32, 1, 1, 4, 3, 65530)).toThrow(/ditto_native\.dgemm: bias outside the heap/);
       expect(new Float32Array(mem.buffer, 4096, 64).every((v) => v === 0)).toBe(true);
     } finally {
       // bind the thread's GEMM heap again (compareKernels does the same)
-      expect(selfCheck(n)).toBe('');
+      expect(selfCheck(native)).toBe('');
     }
   });
 
@@ -97,7 +88,7 @@ describe.skipIf(skip && process.env.DITTO_CPU_NATIVE !== '1')(title('native GEMM
       const bad = selfCheck(fused);
       expect(bad).toMatch(/natively, .* in WebAssembly/);
       // the real addon still agrees, and is bound to this thread's heap again
-      expect(selfCheck(native as NativeGemm)).toBe('');
+      expect(selfCheck(native)).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

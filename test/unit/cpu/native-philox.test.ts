@@ -7,13 +7,10 @@
  * Whole models: thread-invariance.test.ts and the example's digest.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { type DropoutCase, type NativeDropout, compareDropout, dropoutSelfCheck, nativeDropout, nativeDropoutStatus } from '../../../src/kernels/cpu/native-philox.ts';
+import { describeNative } from '../../util/native.ts';
 
-const status = nativeDropoutStatus();
-const native = nativeDropout();
-const skip = native === null;
-const title = (name: string): string => (skip ? `${name} (skipped: native dropout ${status.reason})` : name);
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
 const caseArb: fc.Arbitrary<DropoutCase> = fc
@@ -33,46 +30,40 @@ const caseArb: fc.Arbitrary<DropoutCase> = fc
     return { n, i0, key, counter: [c0, c[1], c[2], c[3]] as const, rate, seed };
   });
 
-describe.skipIf(skip && process.env.DITTO_CPU_NATIVE !== '1')(title('native Philox dropout'), () => {
-  it('is active (DITTO_CPU_NATIVE=1 requires it)', () => {
-    expect(status).toEqual({ active: true, reason: 'AVX2' });
-  });
-
+describeNative('native Philox dropout', nativeDropoutStatus(), nativeDropout(), (native) => {
   it('gives the WebAssembly loop\'s bits on random ranges', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
-        expect(compareDropout(native as NativeDropout, c)).toBe('');
+        expect(compareDropout(native, c)).toBe('');
       }),
       { numRuns: 200, seed: 0xd209 },
     );
   });
 
   it('bad arguments are errors naming the function', () => {
-    const n = native as NativeDropout;
     const x = new Float32Array(16);
-    expect(() => n.dropout(x, new Float32Array(8), 0, 16, 1, 2, 0, 0, 0, 0, 0, 0)).toThrow(/ditto_native\.dropout: elements outside x or out/);
-    expect(() => n.dropout(x, x, -1, 4, 1, 2, 0, 0, 0, 0, 0, 0)).toThrow(/ditto_native\.dropout: elements outside x or out/);
-    expect(() => n.dropout(x, x, 0, 16, 1, 2, -2, 0, 0, 0, 0, 0)).toThrow(/ditto_native\.dropout: counter word 0 would wrap/);
-    expect(() => n.dropout(new Int32Array(16) as unknown as Float32Array, x, 0, 4, 1, 2, 0, 0, 0, 0, 0, 0)).toThrow(/ditto_native\.dropout: expected a Float32Array/);
-    expect(() => (n.dropout as (...a: unknown[]) => void)(x, x, 0, 4)).toThrow(/ditto_native\.dropout: wrong number of arguments/);
+    expect(() => native.dropout(x, new Float32Array(8), 0, 16, 1, 2, 0, 0, 0, 0, 0, 0)).toThrow(/ditto_native\.dropout: elements outside x or out/);
+    expect(() => native.dropout(x, x, -1, 4, 1, 2, 0, 0, 0, 0, 0, 0)).toThrow(/ditto_native\.dropout: elements outside x or out/);
+    expect(() => native.dropout(x, x, 0, 16, 1, 2, -2, 0, 0, 0, 0, 0)).toThrow(/ditto_native\.dropout: counter word 0 would wrap/);
+    expect(() => native.dropout(new Int32Array(16) as unknown as Float32Array, x, 0, 4, 1, 2, 0, 0, 0, 0, 0, 0)).toThrow(/ditto_native\.dropout: expected a Float32Array/);
+    expect(() => (native.dropout as (...a: unknown[]) => void)(x, x, 0, 4)).toThrow(/ditto_native\.dropout: wrong number of arguments/);
   });
 
   it('the self-check catches a stream one bit off, and one that writes past its range', () => {
-    const n = native as NativeDropout;
     const flip: NativeDropout = {
       dropout(x, out, i0, m, ...rest) {
-        n.dropout(x, out, i0, m, ...rest);
+        native.dropout(x, out, i0, m, ...rest);
         if (m > 40) new Int32Array(out.buffer, out.byteOffset)[i0 + 40] ^= 1;
       },
     };
     expect(dropoutSelfCheck(flip)).toMatch(/element 40 is .* natively/);
     const spill: NativeDropout = {
       dropout(x, out, i0, m, ...rest) {
-        n.dropout(x, out, i0, m, ...rest);
+        native.dropout(x, out, i0, m, ...rest);
         out[i0 + m] = 0;
       },
     };
     expect(dropoutSelfCheck(spill)).toMatch(/wrote element .* outside its range/);
-    expect(dropoutSelfCheck(n)).toBe('');
+    expect(dropoutSelfCheck(native)).toBe('');
   });
 });

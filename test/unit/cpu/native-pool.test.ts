@@ -7,13 +7,9 @@
  * Whole models: thread-invariance.test.ts and the example's digest.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { type NativePool, type PoolCase, comparePool, nativePool, nativePoolStatus, poolSelfCheck } from '../../../src/kernels/cpu/native-pool.ts';
-
-const status = nativePoolStatus();
-const native = nativePool();
-const skip = native === null;
-const title = (name: string): string => (skip ? `${name} (skipped: native max pooling ${status.reason})` : name);
+import { describeNative } from '../../util/native.ts';
 
 const caseArb: fc.Arbitrary<PoolCase> = fc.record({
   N: fc.integer({ min: 1, max: 3 }),
@@ -24,43 +20,37 @@ const caseArb: fc.Arbitrary<PoolCase> = fc.record({
   seed: fc.integer({ min: 0, max: 1000 }),
 });
 
-describe.skipIf(skip && process.env.DITTO_CPU_NATIVE !== '1')(title('native max pooling'), () => {
-  it('is active (DITTO_CPU_NATIVE=1 requires it)', () => {
-    expect(status).toEqual({ active: true, reason: 'AVX2' });
-  });
-
+describeNative('native max pooling', nativePoolStatus(), nativePool(), (native) => {
   it('gives the WebAssembly loops\' bits on random shapes', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
-        expect(comparePool(native as NativePool, c)).toBe('');
+        expect(comparePool(native, c)).toBe('');
       }),
       { numRuns: 200, seed: 0x9001 },
     );
   });
 
   it('bad arguments are errors naming the function', () => {
-    const n = native as NativePool;
     const x = new Float32Array(2 * 4 * 4 * 4);
     const y = new Float32Array(2 * 2 * 2 * 4);
-    expect(() => n.maxPool2(x, y, 0, 3, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: images outside x or out/);
-    expect(() => n.maxPool2(x, y, 0, 2, 4, 4, 6)).toThrow(/ditto_native\.maxPool2: bad geometry/);
-    expect(() => n.maxPool2(x, y, 1, 0, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: bad geometry/);
-    expect(() => n.maxPool2Grad(x, y, new Float32Array(8), 0, 2, 4, 4, 4, false)).toThrow(/ditto_native\.maxPool2Grad: images outside x, dy or dx/);
-    expect(() => n.maxPool2Grad(x, y, x, 0, 2, 4, 4, 4, 1 as unknown as boolean)).toThrow(/ditto_native\.maxPool2Grad: relu must be a boolean/);
-    expect(() => n.maxPool2(x, new Int32Array(32) as unknown as Float32Array, 0, 2, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: expected a Float32Array/);
+    expect(() => native.maxPool2(x, y, 0, 3, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: images outside x or out/);
+    expect(() => native.maxPool2(x, y, 0, 2, 4, 4, 6)).toThrow(/ditto_native\.maxPool2: bad geometry/);
+    expect(() => native.maxPool2(x, y, 1, 0, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: bad geometry/);
+    expect(() => native.maxPool2Grad(x, y, new Float32Array(8), 0, 2, 4, 4, 4, false)).toThrow(/ditto_native\.maxPool2Grad: images outside x, dy or dx/);
+    expect(() => native.maxPool2Grad(x, y, x, 0, 2, 4, 4, 4, 1 as unknown as boolean)).toThrow(/ditto_native\.maxPool2Grad: relu must be a boolean/);
+    expect(() => native.maxPool2(x, new Int32Array(32) as unknown as Float32Array, 0, 2, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: expected a Float32Array/);
   });
 
   it('the self-check catches a gradient one bit off', () => {
-    const n = native as NativePool;
     const off: NativePool = {
-      maxPool2: (...a) => n.maxPool2(...a),
+      maxPool2: (...a) => native.maxPool2(...a),
       maxPool2Grad(x, dy, dx, n0, n1, H, W, C, relu) {
-        n.maxPool2Grad(x, dy, dx, n0, n1, H, W, C, relu);
+        native.maxPool2Grad(x, dy, dx, n0, n1, H, W, C, relu);
         const i = n1 * H * W * C - 1;
         new Int32Array(dx.buffer)[i] ^= 1 << 31;
       },
     };
     expect(poolSelfCheck(off)).toMatch(/maxPool2Grad .* natively/);
-    expect(poolSelfCheck(n)).toBe('');
+    expect(poolSelfCheck(native)).toBe('');
   });
 });
