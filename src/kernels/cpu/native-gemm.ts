@@ -80,7 +80,8 @@ let twin: { mem: WasmMemory; fns: Record<(typeof GEMM_EXPORTS)[number], KernelFn
 /**
  * Runs `c` with the native function and with its WebAssembly twin on the same operands in a private memory and
  * compares every output word (NaN = NaN: payloads are unspecified everywhere in the engine); returns the first
- * difference, or ''. The thread's bound heap is bound again afterwards.
+ * difference, or ''. The thread's bound heap is bound again afterwards (or an empty one, so that nothing points into
+ * the private memory after it).
  */
 export function compareKernels(native: NativeGemm, c: KernelCase): string {
   const module = simdGemmModule();
@@ -134,7 +135,8 @@ export function compareKernels(native: NativeGemm, c: KernelCase): string {
     native.heap(mem.buffer);
     call(native, T1);
   } finally {
-    if (bound !== null) native.heap(bound);
+    // the thread's heap again; before gemm-tasks.ts bound one, an empty buffer (every call then fails its bounds check)
+    native.heap(bound ?? new ArrayBuffer(0));
   }
   for (let i = 0; i < words; i++) {
     const a = F[T0 / 4 + i];
@@ -146,9 +148,14 @@ export function compareKernels(native: NativeGemm, c: KernelCase): string {
 
 /** The load-time check: every SELF_CHECK_CASES call agrees; returns the first difference, or ''. */
 export function selfCheck(native: NativeGemm): string {
-  for (const c of SELF_CHECK_CASES) {
-    const bad = compareKernels(native, c);
-    if (bad !== '') return bad;
+  try {
+    for (const c of SELF_CHECK_CASES) {
+      const bad = compareKernels(native, c);
+      if (bad !== '') return bad;
+    }
+    return '';
+  } finally {
+    // the comparison memory (4 MiB) is not kept for the thread's life
+    twin = null;
   }
-  return '';
 }
