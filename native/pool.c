@@ -4,7 +4,7 @@
  * channels per vector, reading and writing the tensors in place (no copies through a heap).
  *
  * maxPool2(x, out, n0, n1, H, W, C): images [n0, n1) of x [N, H, W, C] into out [N, H/2, W/2, C]
- * (integer halves), C % 4 == 0. Per window and channel the scan of maxPoolImages: best = v(0,0), then
+ * (integer halves), C % 4 == 0 (C = 0 included: no values). Per window and channel the scan of maxPoolImages: best = v(0,0), then
  * for v(0,1), v(1,0), v(1,1): m = v > best, or v is NaN while best is not; best = m ? v : best. Values
  * move as bits (blends), so the output is an input's word.
  * maxPool2Grad(x, dy, dx, n0, n1, H, W, C, relu): dx of those images: at each window's winner (the last
@@ -86,13 +86,13 @@ static void grad_rows(const float *x, const float *g, float *d, int64_t rows, in
   }
 }
 
-/* The shared arguments: images [n0, n1) of [N, H, W, C], C % 4 == 0, H, W >= 1 (int32 each). */
+/* The shared arguments: images [n0, n1) of [N, H, W, C], C % 4 == 0 (0: nothing to pool), H, W >= 1 (int32 each). */
 static int geometry(napi_env env, const char *fn, napi_value *argv, int64_t *n0, int64_t *n1, int64_t *H, int64_t *W, int64_t *C) {
   if (!dn_int(env, fn, argv[0], n0) || !dn_int(env, fn, argv[1], n1) || !dn_int(env, fn, argv[2], H) || !dn_int(env, fn, argv[3], W) ||
       !dn_int(env, fn, argv[4], C))
     return 0;
-  if (*n0 < 0 || *n1 < *n0 || *H < 1 || *W < 1 || *C < 4 || (*C & 3)) {
-    dn_fail(env, fn, "bad geometry (0 <= n0 <= n1, H, W >= 1, C a positive multiple of 4)");
+  if (*n0 < 0 || *n1 < *n0 || *H < 1 || *W < 1 || *C < 0 || (*C & 3)) {
+    dn_fail(env, fn, "bad geometry (0 <= n0 <= n1, H, W >= 1, C a multiple of 4, 0 included)");
     return 0;
   }
   return 1;

@@ -80,6 +80,20 @@ describe('conv2dBiasAct on the CPU: the bits of conv2d, add and relu', () => {
     });
   }
 
+  it('zero input channels: every output is act(+0 + bias), pooled too (the CPU gave +0 before; WebGPU had it right)', async () => {
+    const x = dt.zeros([2, 5, 4, 0]);
+    const w = dt.zeros([3, 3, 0, 4]);
+    const b = dt.tensor([1.5, -2, Number.NaN, -0]);
+    const relu = await adv.conv2dBiasAct(x, w, b, { activation: 'relu' }).data();
+    const linear = await adv.conv2dBiasAct(x, w, b).data();
+    const pooled = await adv.conv2dBiasActMaxPool(x, w, b, { activation: 'relu' }, { poolSize: 2 }).data();
+    expect(relu.length).toBe(2 * 3 * 2 * 4);
+    expect(pooled.length).toBe(2 * 1 * 1 * 4);
+    for (let i = 0; i < relu.length; i += 4) expectBitsEqual(relu.subarray(i, i + 4), new Float32Array([1.5, 0, Number.NaN, 0]));
+    for (let i = 0; i < linear.length; i += 4) expectBitsEqual(linear.subarray(i, i + 4), new Float32Array([1.5, -2, Number.NaN, 0]));
+    for (let i = 0; i < pooled.length; i += 4) expectBitsEqual(pooled.subarray(i, i + 4), new Float32Array([1.5, 0, Number.NaN, 0]));
+  });
+
   it('refuses a bad bias, dtype or activation with clear errors', () => {
     const x = dt.zeros([1, 5, 5, 2]);
     const w = dt.zeros([3, 3, 2, 4]);
@@ -135,4 +149,5 @@ for (const act of ['relu', 'linear'] as const) {
     },
   });
 }
+agreement.push({ name: 'conv2dBiasAct relu, zero input channels', inputs: [input([2, 6, 5, 0]), input([3, 3, 0, 6]), input([6], withFiniteSpecials())], run: ([x, w, b]) => adv.conv2dBiasAct(x, w, b, { activation: 'relu' }) });
 describeAgreement('agreement: conv2dBiasAct (CPU vs WebGPU bits)', unavailable, agreement);

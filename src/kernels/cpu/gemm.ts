@@ -17,12 +17,15 @@ import { getNumThreads, jobSeq, runJob, sharedScratch } from './thread-pool.ts';
 
 /**
  * Runs a GEMM job with operands `job` (its kind and operands; see gemm-tasks.ts) for
- * C [batch, M, N] with reduction length K into `out`; an empty reduction (K = 0) gives +0.
+ * C [batch, M, N] with reduction length K into `out`; an empty reduction (K = 0) gives +0 (conv2dBiasAct: then
+ * its epilogue, act(+0 + bias)).
  */
 export function runGemm(job: GemmOperands, batch: number, M: number, N: number, K: number, out: Float32Array): void {
   if (batch === 0 || M === 0 || N === 0) return;
   if (K === 0) {
     out.fill(0);
+    // conv2dBiasAct over zero input channels: every output is act(+0 + bias[f]) (pooled too: a window of equal values)
+    if (job.kind === 'conv2d' && job.bias) epilogueLoop(out, 0, N, out.length / N, job.bias, 0, N, job.relu === true);
     return;
   }
   let plan = planGemm(batch, M, N, K, getNumThreads());

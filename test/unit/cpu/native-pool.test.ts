@@ -15,7 +15,7 @@ const caseArb: fc.Arbitrary<PoolCase> = fc.record({
   N: fc.integer({ min: 1, max: 3 }),
   H: fc.integer({ min: 1, max: 9 }),
   W: fc.integer({ min: 2, max: 9 }),
-  C: fc.integer({ min: 1, max: 10 }).map((q) => 4 * q),
+  C: fc.integer({ min: 0, max: 10 }).map((q) => 4 * q),
   ties: fc.boolean(),
   seed: fc.integer({ min: 0, max: 1000 }),
 });
@@ -35,6 +35,9 @@ describeNative('native max pooling', nativePoolStatus(), nativePool(), (native) 
     const y = new Float32Array(2 * 2 * 2 * 4);
     expect(() => native.maxPool2(x, y, 0, 3, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: images outside x or out/);
     expect(() => native.maxPool2(x, y, 0, 2, 4, 4, 6)).toThrow(/ditto_native\.maxPool2: bad geometry/);
+    expect(() => native.maxPool2(x, y, 0, 2, 4, 4, -4)).toThrow(/ditto_native\.maxPool2: bad geometry/);
+    // zero channels: nothing to pool (the fuzz found this shape)
+    native.maxPool2(new Float32Array(0), new Float32Array(0), 0, 1, 8, 2, 0);
     expect(() => native.maxPool2(x, y, 1, 0, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: bad geometry/);
     expect(() => native.maxPool2Grad(x, y, new Float32Array(8), 0, 2, 4, 4, 4, false)).toThrow(/ditto_native\.maxPool2Grad: images outside x, dy or dx/);
     expect(() => native.maxPool2Grad(x, y, x, 0, 2, 4, 4, 4, 1 as unknown as boolean)).toThrow(/ditto_native\.maxPool2Grad: relu must be a boolean/);
