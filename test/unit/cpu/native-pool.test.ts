@@ -13,7 +13,7 @@ import { describeNative } from '../../util/native.ts';
 
 const caseArb: fc.Arbitrary<PoolCase> = fc.record({
   N: fc.integer({ min: 1, max: 3 }),
-  H: fc.integer({ min: 1, max: 9 }),
+  H: fc.integer({ min: 0, max: 9 }),
   W: fc.integer({ min: 2, max: 9 }),
   C: fc.integer({ min: 0, max: 10 }).map((q) => 4 * q),
   ties: fc.boolean(),
@@ -36,8 +36,11 @@ describeNative('native max pooling', nativePoolStatus(), nativePool(), (native) 
     expect(() => native.maxPool2(x, y, 0, 3, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: images outside x or out/);
     expect(() => native.maxPool2(x, y, 0, 2, 4, 4, 6)).toThrow(/ditto_native\.maxPool2: bad geometry/);
     expect(() => native.maxPool2(x, y, 0, 2, 4, 4, -4)).toThrow(/ditto_native\.maxPool2: bad geometry/);
-    // zero channels: nothing to pool (the fuzz found this shape)
+    // zero channels or rows: nothing to pool (the fuzz found these shapes)
     native.maxPool2(new Float32Array(0), new Float32Array(0), 0, 1, 8, 2, 0);
+    native.maxPool2(new Float32Array(0), new Float32Array(0), 0, 1, 0, 4, 0);
+    native.maxPool2Grad(new Float32Array(0), new Float32Array(0), new Float32Array(0), 0, 1, 0, 4, 8, false);
+    expect(() => native.maxPool2(x, y, 0, 2, -1, 4, 4)).toThrow(/ditto_native\.maxPool2: bad geometry/);
     expect(() => native.maxPool2(x, y, 1, 0, 4, 4, 4)).toThrow(/ditto_native\.maxPool2: bad geometry/);
     expect(() => native.maxPool2Grad(x, y, new Float32Array(8), 0, 2, 4, 4, 4, false)).toThrow(/ditto_native\.maxPool2Grad: images outside x, dy or dx/);
     expect(() => native.maxPool2Grad(x, y, x, 0, 2, 4, 4, 4, 1 as unknown as boolean)).toThrow(/ditto_native\.maxPool2Grad: relu must be a boolean/);
