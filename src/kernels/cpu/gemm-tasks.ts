@@ -291,8 +291,15 @@ export function setNativeTiles(on: boolean): void {
   if (kind === 'simd' && memory !== null && KERN !== null && wasmTiles !== null) {
     const native = on ? nativeGemm() : null;
     if (native !== null) bindNativeHeap(native, memory.buffer);
-    Object.assign(KERN, native ?? wasmTiles);
+    useTiles(KERN, native ?? wasmTiles);
   }
+}
+
+/** Puts the three tile functions of `from` (the native ones or the WebAssembly module's) into kernel k. */
+function useTiles(k: GemmKernel, from: { gemm: KernelFn; dgemm: KernelFn; dgemm3: KernelFn }): void {
+  k.gemm = from.gemm;
+  k.dgemm = from.dgemm;
+  k.dgemm3 = from.dgemm3;
 }
 
 /** Makes this thread's heap at least `floats` floats, for kernel kind `want`. */
@@ -318,7 +325,7 @@ function ensureHeap(floats: number, want: GemmKernelKind): void {
     // the native tiles (native-gemm.ts), where checked and allowed, on this same memory: bound again after a grow
     const native = nativeTilesOn ? nativeGemm() : null;
     if (native !== null) bindNativeHeap(native, memory.buffer);
-    if (KERN !== null && wasmTiles !== null) Object.assign(KERN, native ?? wasmTiles);
+    if (KERN !== null && wasmTiles !== null) useTiles(KERN, native ?? wasmTiles);
     H = new Float32Array(memory.buffer);
     HI = new Int32Array(memory.buffer);
   } else {
