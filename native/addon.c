@@ -9,14 +9,18 @@
  */
 #include "addon.h"
 
+/* "ditto_native.<fn>: <what>" into msg (at most size - 1 characters). */
+static void compose(char *msg, int size, const char *fn, const char *what) {
+  const char *parts[4] = {"ditto_native.", fn, ": ", what};
+  int i = 0;
+  for (int p = 0; p < 4; p++)
+    for (const char *s = parts[p]; *s && i < size - 1; s++) msg[i++] = *s;
+  msg[i] = 0;
+}
+
 static void throw_type(napi_env env, const char *fn, const char *what) {
   char msg[200];
-  int i = 0;
-  for (const char *s = "ditto_native."; *s && i < 190; s++) msg[i++] = *s;
-  for (const char *s = fn; *s && i < 190; s++) msg[i++] = *s;
-  for (const char *s = ": "; *s && i < 190; s++) msg[i++] = *s;
-  for (const char *s = what; *s && i < 198; s++) msg[i++] = *s;
-  msg[i] = 0;
+  compose(msg, sizeof msg, fn, what);
   napi_throw_type_error(env, 0, msg);
 }
 
@@ -57,12 +61,7 @@ int dn_f32(napi_env env, const char *fn, napi_value arg, float **data, int64_t *
 
 napi_value dn_fail(napi_env env, const char *fn, const char *why) {
   char msg[200];
-  int i = 0;
-  for (const char *s = "ditto_native."; *s && i < 190; s++) msg[i++] = *s;
-  for (const char *s = fn; *s && i < 190; s++) msg[i++] = *s;
-  for (const char *s = ": "; *s && i < 190; s++) msg[i++] = *s;
-  for (const char *s = why; *s && i < 198; s++) msg[i++] = *s;
-  msg[i] = 0;
+  compose(msg, sizeof msg, fn, why);
   napi_throw_range_error(env, 0, msg);
   return 0;
 }
