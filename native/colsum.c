@@ -10,7 +10,7 @@
  */
 #include <immintrin.h>
 
-#include "addon.h"
+#include "args.h"
 
 static void colsum(const float *x, float *out, int64_t r0, int64_t r1, int64_t ld, int64_t w) {
   int64_t t = 0;

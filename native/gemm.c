@@ -25,7 +25,7 @@
  */
 #include <immintrin.h>
 
-#include "addon.h"
+#include "args.h"
 
 /* This thread's heap (each CPU-backend thread binds its own WebAssembly memory). */
 static __thread char *H = 0;

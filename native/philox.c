@@ -19,7 +19,7 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "addon.h"
+#include "args.h"
 
 #define M0 0xd2511f53u
 #define M1 0xcd9e8d57u

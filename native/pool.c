@@ -16,7 +16,7 @@
  */
 #include <immintrin.h>
 
-#include "addon.h"
+#include "args.h"
 
 /* best and the masks m1..m3 of one window's four vectors (the full scan, NaN rules included). */
 #define SCAN(V, CMP, OR, AND, ANDNOT, BLEND, T)                                                          \

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds ditto's optional native addon (native/addon.c with its kernels gemm.c, philox.c, pool.c and colsum.c:
+ * Builds ditto's optional native addon (native/addon.c and args.c with its kernels gemm.c, philox.c, pool.c and colsum.c:
  * the GEMM tiles, dropout's Philox stream, 2 x 2 max pooling, column sums) into native/build/ditto_native.node, run by `npm install`/`npm ci` (postinstall) and by
  * hand (`npm run build:native`). The CPU backend uses each kernel when the addon loads, this CPU has AVX2 and the
  * kernel's self-check gives its WebAssembly twin's bits (src/kernels/cpu/native-addon.ts); otherwise it runs the
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const strict = process.argv.includes('--strict');
-const sources = ['addon.c', 'gemm.c', 'philox.c', 'pool.c', 'colsum.c'].map((f) => join(root, 'native', f));
+const sources = ['addon.c', 'args.c', 'gemm.c', 'philox.c', 'pool.c', 'colsum.c'].map((f) => join(root, 'native', f));
 const outDir = join(root, 'native', 'build');
 const out = join(outDir, 'ditto_native.node');
 

@@ -81,7 +81,7 @@ describeNative('native GEMM tiles', nativeGemmStatus(), nativeGemm(), (native) =
     try {
       const out = join(dir, 'fused.node');
       const include = ['/usr/include/node', join(process.execPath, '..', '..', 'include', 'node')];
-      const sources = ['addon.c', 'gemm.c', 'philox.c', 'pool.c', 'colsum.c'].map((f) => `native/${f}`);
+      const sources = ['addon.c', 'args.c', 'gemm.c', 'philox.c', 'pool.c', 'colsum.c'].map((f) => `native/${f}`);
       const r = spawnSync('cc', ['-O2', '-mavx2', '-mfma', '-ffp-contract=fast', '-fPIC', '-shared', ...include.map((d) => `-I${d}`), '-o', out, ...sources], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       const fused = createRequire(import.meta.url)(out) as NativeGemm;

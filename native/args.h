@@ -1,10 +1,11 @@
 /*
- * Shared declarations of ditto's optional native addon (native/build/ditto_native.node, built by
- * scripts/build-native.mjs from addon.c, gemm.c, philox.c, pool.c and colsum.c): argument parsing and errors for the
- * N-API entry points, and each kernel file's registration. src/kernels/cpu/native-addon.ts loads it.
+ * The argument and error helpers of the native addon's entry points (defined in args.c), which every
+ * kernel file (gemm.c, philox.c, pool.c, colsum.c) uses. The addon (native/build/ditto_native.node,
+ * built by scripts/build-native.mjs from addon.c, args.c and the kernel files) is loaded by
+ * src/kernels/cpu/native-addon.ts.
  */
-#ifndef DITTO_NATIVE_ADDON_H
-#define DITTO_NATIVE_ADDON_H
+#ifndef DITTO_NATIVE_ARGS_H
+#define DITTO_NATIVE_ARGS_H
 #include <node_api.h>
 #include <stdint.h>
 
@@ -20,9 +21,4 @@ int dn_f32(napi_env env, const char *fn, napi_value arg, float **data, int64_t *
 napi_value dn_fail(napi_env env, const char *fn, const char *why);
 /* exports[name] = a function calling cb. */
 void dn_export(napi_env env, napi_value exports, const char *name, napi_callback cb);
-
-void dn_register_gemm(napi_env env, napi_value exports);
-void dn_register_philox(napi_env env, napi_value exports);
-void dn_register_pool(napi_env env, napi_value exports);
-void dn_register_colsum(napi_env env, napi_value exports);
 #endif
