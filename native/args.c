@@ -40,6 +40,12 @@ int dn_int(napi_env env, const char *fn, napi_value arg, int64_t *v) {
   return 1;
 }
 
+int dn_ints(napi_env env, const char *fn, const napi_value *argv, size_t n, int64_t *v) {
+  for (size_t i = 0; i < n; i++)
+    if (!dn_int(env, fn, argv[i], &v[i])) return 0;
+  return 1;
+}
+
 int dn_f32(napi_env env, const char *fn, napi_value arg, float **data, int64_t *length) {
   bool is = false;
   napi_typedarray_type type;

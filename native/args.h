@@ -15,6 +15,8 @@
 int dn_args(napi_env env, napi_callback_info info, const char *fn, size_t want, napi_value *argv);
 /* argv[i] as an int32 into *v; else throws a TypeError naming fn and returns 0. */
 int dn_int(napi_env env, const char *fn, napi_value arg, int64_t *v);
+/* n int32 arguments from argv into v (dn_int each); 0 after the first that is not a number. */
+int dn_ints(napi_env env, const char *fn, const napi_value *argv, size_t n, int64_t *v);
 /* A Float32Array's data and length; else throws a TypeError naming fn and returns 0. */
 int dn_f32(napi_env env, const char *fn, napi_value arg, float **data, int64_t *length);
 /* Throws RangeError("ditto_native.<fn>: <why>"); returns NULL for the caller to return. */

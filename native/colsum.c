@@ -42,8 +42,7 @@ static napi_value js_colsum(napi_env env, napi_callback_info info) {
   float *x, *out;
   int64_t nx, nout, v[6];
   if (!dn_args(env, info, "colSum", 8, argv) || !dn_f32(env, "colSum", argv[0], &x, &nx) || !dn_f32(env, "colSum", argv[1], &out, &nout)) return 0;
-  for (int i = 0; i < 6; i++)
-    if (!dn_int(env, "colSum", argv[2 + i], &v[i])) return 0;
+  if (!dn_ints(env, "colSum", argv + 2, 6, v)) return 0;
   int64_t r0 = v[0], r1 = v[1], ld = v[2], c0 = v[3], w = v[4], o = v[5];
   if (r0 < 0 || r1 < r0 || ld < 0 || c0 < 0 || w < 0 || o < 0) return dn_fail(env, "colSum", "negative offset or size");
   if (o + w > nout || (r1 > r0 && w > 0 && (r1 - 1) * ld + c0 + w > nx)) return dn_fail(env, "colSum", "rows outside x or sums outside out");

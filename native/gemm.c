@@ -203,10 +203,7 @@ static const char *check_dgemm(int MR, int64_t prow, int64_t pterm, int64_t pb, 
 /* want int32 arguments into v. */
 static int int_args(napi_env env, napi_callback_info info, const char *fn, size_t want, int64_t *v) {
   napi_value argv[DN_MAX_ARGS];
-  if (!dn_args(env, info, fn, want, argv)) return 0;
-  for (size_t i = 0; i < want; i++)
-    if (!dn_int(env, fn, argv[i], &v[i])) return 0;
-  return 1;
+  return dn_args(env, info, fn, want, argv) && dn_ints(env, fn, argv, want, v);
 }
 
 static napi_value js_heap(napi_env env, napi_callback_info info) {

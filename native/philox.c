@@ -85,8 +85,7 @@ static napi_value js_dropout(napi_env env, napi_callback_info info) {
   float *x, *out;
   int64_t nx, nout, v[10];
   if (!dn_args(env, info, "dropout", 12, argv) || !dn_f32(env, "dropout", argv[0], &x, &nx) || !dn_f32(env, "dropout", argv[1], &out, &nout)) return 0;
-  for (int i = 0; i < 10; i++)
-    if (!dn_int(env, "dropout", argv[2 + i], &v[i])) return 0;
+  if (!dn_ints(env, "dropout", argv + 2, 10, v)) return 0;
   int64_t i0 = v[0], m = v[1];
   uint32_t k0 = (uint32_t)v[2], k1 = (uint32_t)v[3], c0 = (uint32_t)v[4], c1 = (uint32_t)v[5], c2 = (uint32_t)v[6], c3 = (uint32_t)v[7];
   uint32_t bb = (uint32_t)v[8], fb = (uint32_t)v[9];

@@ -88,9 +88,9 @@ static void grad_rows(const float *x, const float *g, float *d, int64_t rows, in
 
 /* The shared arguments: images [n0, n1) of [N, H, W, C], C % 4 == 0, H, W >= 0 (empty images: nothing to pool) (int32 each). */
 static int geometry(napi_env env, const char *fn, napi_value *argv, int64_t *n0, int64_t *n1, int64_t *H, int64_t *W, int64_t *C) {
-  if (!dn_int(env, fn, argv[0], n0) || !dn_int(env, fn, argv[1], n1) || !dn_int(env, fn, argv[2], H) || !dn_int(env, fn, argv[3], W) ||
-      !dn_int(env, fn, argv[4], C))
-    return 0;
+  int64_t v[5];
+  if (!dn_ints(env, fn, argv, 5, v)) return 0;
+  *n0 = v[0], *n1 = v[1], *H = v[2], *W = v[3], *C = v[4];
   if (*n0 < 0 || *n1 < *n0 || *H < 0 || *W < 0 || *C < 0 || (*C & 3)) {
     dn_fail(env, fn, "bad geometry (0 <= n0 <= n1, H, W >= 0, C a multiple of 4)");
     return 0;

@@ -20,10 +20,10 @@ import { type DType, type TypedArray, allocArray, bytesPerElement, viewOf } from
 import { UnsupportedOpError } from '../../core/errors.ts';
 import type { OpAttrMap, OpName } from '../../core/ops/op-attrs.ts';
 import { gemmKernelKind } from './gemm-tasks.ts';
-import { nativeColSumStatus } from './native-colsum.ts';
-import { nativeGemmStatus } from './native-gemm.ts';
-import { nativeDropoutStatus } from './native-philox.ts';
-import { nativePoolStatus } from './native-pool.ts';
+import { nativeColSum } from './native-colsum.ts';
+import { nativeGemm } from './native-gemm.ts';
+import { nativeDropout } from './native-philox.ts';
+import { nativePool } from './native-pool.ts';
 import { CPU_KERNELS } from './kernels.ts';
 import { runSplit, shutdownPool } from './thread-pool.ts';
 import { FINGERPRINT_WORK_PER_CHUNK, type Fingerprint, combineFingerprintChunks, fingerprintChunkCount, fingerprintParts } from './fingerprint-tasks.ts';
@@ -47,7 +47,7 @@ export class CpuBackend implements Backend<TypedArray> {
    */
   get description(): string {
     if (gemmKernelKind() !== 'simd') return 'TypeScript scalar kernels (no WebAssembly SIMD), float32-exact';
-    const native = [nativeGemmStatus().active ? 'GEMM tiles' : '', nativeDropoutStatus().active ? 'dropout' : '', nativePoolStatus().active ? 'max pooling' : '', nativeColSumStatus().active ? 'column sums' : ''].filter((p) => p !== '');
+    const native = [nativeGemm.status().active ? 'GEMM tiles' : '', nativeDropout.status().active ? 'dropout' : '', nativePool.status().active ? 'max pooling' : '', nativeColSum.status().active ? 'column sums' : ''].filter((p) => p !== '');
     return `TypeScript + WebAssembly SIMD kernels${native.length > 0 ? ` + native AVX2 ${native.join(', ')}` : ''}, float32-exact`;
   }
   private live = 0;

@@ -4,19 +4,15 @@
  * between pool threads by Philox blocks (threefry: pairs) for big tensors, as the random kernel is.
  * Part of src/kernels/cpu: imports src/core only.
  */
+import { bitsOfF32 } from '../../core/math/f32-bits.ts';
 import { dropoutScale } from '../../core/random/dropout.ts';
 import { type DropoutJob, runDropoutBlock } from './dropout-tasks.ts';
 import { runSplit } from './thread-pool.ts';
 import { type CpuKernel, floats, type CpuKernels } from './types.ts';
 
 const f = Math.fround;
-const bits = new Uint32Array(1);
-const floatView = new Float32Array(bits.buffer);
-/** The float32 bit pattern of v (a float32 value), as an int32 for WebAssembly. */
-const f32Bits = (v: number): number => {
-  floatView[0] = v;
-  return bits[0] | 0;
-};
+/** The float32 bit pattern of v (a float32 value), as an int32 for WebAssembly and the native addon. */
+const f32Bits = (v: number): number => bitsOfF32(v) | 0;
 
 export const dropoutApply: CpuKernel<'dropoutApply'> = ([x], a, out) => {
   const d = floats(out);

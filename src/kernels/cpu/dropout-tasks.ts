@@ -46,7 +46,7 @@ export interface DropoutJob {
  * random-tasks.ts philoxUniformRange (the same generator calls and carry chain, consumed in place).
  */
 export function philoxDropoutRange(j: DropoutJob, g0: number, g1: number): void {
-  const native = nativeDropout();
+  const native = nativeDropout.get();
   const gen = native === null ? generator() : null;
   const { x, out, bound, factor } = j;
   const n = x.length;

@@ -171,7 +171,7 @@ const simdPool2 = (g: PoolGeometry): boolean => g.kH === 2 && g.kW === 2 && g.sH
 /** maxPool2d: out[n, oh, ow, c] = first maximum of the valid window (NaN wins), 0 for an empty window. */
 export function maxPoolImages(g: PoolGeometry, src: NumArray, dst: NumArray, n0: number, n1: number): void {
   if (simdPool2(g) && src instanceof Float32Array && dst instanceof Float32Array) {
-    const native = nativePool();
+    const native = nativePool.get();
     if (native !== null) return native.maxPool2(src, dst, n0, n1, g.inH, g.inW, g.C);
     return ewPool2(src, dst, g.inH, g.inW, g.C, n0, n1);
   }
@@ -231,7 +231,7 @@ export function maxPoolImages(g: PoolGeometry, src: NumArray, dst: NumArray, n0:
  */
 export function maxPoolGradImages(g: PoolGeometry, src: NumArray, gy: Float32Array, dx: Float32Array, n0: number, n1: number, reluMask = false): void {
   if (simdPool2(g) && src instanceof Float32Array) {
-    const native = nativePool();
+    const native = nativePool.get();
     if (native !== null) return native.maxPool2Grad(src, gy, dx, n0, n1, g.inH, g.inW, g.C, reluMask);
     return ewPool2Grad(src, gy, dx, g.inH, g.inW, g.C, n0, n1, reluMask);
   }
@@ -350,7 +350,7 @@ export function chunkSums(x: NumArray, R: number, inner: number, o: number, j0: 
     return;
   }
   if (inner % 4 === 0 && c0 % 4 === 0 && c1 % 4 === 0 && x instanceof Float32Array && ewAvailable()) {
-    const native = nativeColSum();
+    const native = nativeColSum.get();
     for (let jc = j0; jc < j1; jc++) {
       const r0 = o * R + jc * 256;
       const r1 = o * R + Math.min(R, (jc + 1) * 256);

@@ -279,27 +279,25 @@ function kern(): GemmKernel {
 
 /** The WebAssembly module's tile functions on this thread's memory (the native ones replace them where allowed). */
 let wasmTiles: { gemm: KernelFn; dgemm: KernelFn; dgemm3: KernelFn } | null = null;
-/** Test and benchmark hook (this thread only): whether the native tiles may run. */
-let nativeTilesOn = true;
 
 /**
  * Test and benchmark hook: turns this thread's native GEMM tiles off (false) or back on where available (true, the
  * default), so that one process can time or compare both forms call by call (the same bits either way).
  */
 export function setNativeTiles(on: boolean): void {
-  nativeTilesOn = on;
-  if (kind === 'simd' && memory !== null && KERN !== null && wasmTiles !== null) {
-    const native = on ? nativeGemm() : null;
-    if (native !== null) bindNativeHeap(native, memory.buffer);
-    useTiles(KERN, native ?? wasmTiles);
-  }
+  nativeGemm.enable(on);
+  useTiles();
 }
 
-/** Puts the three tile functions of `from` (the native ones or the WebAssembly module's) into kernel k. */
-function useTiles(k: GemmKernel, from: { gemm: KernelFn; dgemm: KernelFn; dgemm3: KernelFn }): void {
-  k.gemm = from.gemm;
-  k.dgemm = from.dgemm;
-  k.dgemm3 = from.dgemm3;
+/** Puts the tile functions into this thread's SIMD kernel: the native ones (bound to its memory) where allowed, else the module's. */
+function useTiles(): void {
+  if (kind !== 'simd' || memory === null || KERN === null || wasmTiles === null) return;
+  const native = nativeGemm.get();
+  if (native !== null) bindNativeHeap(native, memory.buffer);
+  const from = native ?? wasmTiles;
+  KERN.gemm = from.gemm;
+  KERN.dgemm = from.dgemm;
+  KERN.dgemm3 = from.dgemm3;
 }
 
 /** Makes this thread's heap at least `floats` floats, for kernel kind `want`. */
@@ -322,10 +320,6 @@ function ensureHeap(floats: number, want: GemmKernelKind): void {
       memory.grow(Math.ceil((need - heapBytes) / page) + 16);
     }
     heapBytes = memory.buffer.byteLength;
-    // the native tiles (native-gemm.ts), where checked and allowed, on this same memory: bound again after a grow
-    const native = nativeTilesOn ? nativeGemm() : null;
-    if (native !== null) bindNativeHeap(native, memory.buffer);
-    if (KERN !== null && wasmTiles !== null) useTiles(KERN, native ?? wasmTiles);
     H = new Float32Array(memory.buffer);
     HI = new Int32Array(memory.buffer);
   } else {
@@ -339,6 +333,8 @@ function ensureHeap(floats: number, want: GemmKernelKind): void {
     memory = null;
   }
   kind = want;
+  // the native tiles (native-gemm.ts), where checked and allowed, on this same memory: bound again after a grow
+  useTiles();
 }
 
 /** Number of levels of the summation tree over n terms (TreeAccumulator's count). */

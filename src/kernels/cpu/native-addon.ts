@@ -108,13 +108,15 @@ export function checkedNative<T>(name: string, take: (a: NativeAddon) => T | nul
   };
 }
 
+/** The special operands of the self-checks: NaN, infinities, -0, subnormals, huge magnitudes. */
+const SPECIAL = [Number.NaN, Infinity, -Infinity, -0, 1e-40, -3e38, 3e38, 1.5e-45];
+
 /**
- * Operand slot i of the self-checks (native-gemm.ts, native-philox.ts): a fixed integer hash mapped to [-2, 2), and
- * every `period`-th slot from `period` / 2 on a special value (NaN, infinities, -0, subnormals, huge magnitudes).
+ * Operand slot i of the self-checks (native-gemm.ts, native-philox.ts, native-pool.ts, native-colsum.ts): a fixed
+ * integer hash mapped to [-2, 2), and every `period`-th slot from `period` / 2 on one of SPECIAL.
  */
 export function checkOperand(i: number, period: number): number {
-  const special = [Number.NaN, Infinity, -Infinity, -0, 1e-40, -3e38, 3e38, 1.5e-45];
-  if (i % period === period >> 1) return special[Math.floor(i / period) & 7];
+  if (i % period === period >> 1) return SPECIAL[Math.floor(i / period) & 7];
   let h = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   h ^= h >>> 16;
@@ -122,6 +124,31 @@ export function checkOperand(i: number, period: number): number {
 }
 
 /** A float for the self-checks' messages: -0 as -0 (NaN = NaN in every comparison, so its payload is never the difference). */
-export function showFloat(v: number): string {
+function showFloat(v: number): string {
   return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/**
+ * The self-checks' comparison: n words of want from wo and of got from go must be equal, a NaN matching any NaN (payloads
+ * are unspecified everywhere in the engine); returns '' or "<what>: element i is <got> natively, <want> in WebAssembly".
+ */
+export function wordDifference(what: string, want: Float32Array, wo: number, got: Float32Array, go: number, n: number): string {
+  const wi = new Int32Array(want.buffer, want.byteOffset, want.length);
+  const gi = new Int32Array(got.buffer, got.byteOffset, got.length);
+  for (let i = 0; i < n; i++) {
+    if (wi[wo + i] === gi[go + i]) continue;
+    const a = want[wo + i];
+    const b = got[go + i];
+    if (!(a !== a && b !== b)) return `${what}: element ${i} is ${showFloat(b)} natively, ${showFloat(a)} in WebAssembly`;
+  }
+  return '';
+}
+
+/** A load-time check: the first case whose comparison reports a difference (its message), or '' when all agree. */
+export function firstDifference<C>(cases: readonly C[], compare: (c: C) => string): string {
+  for (const c of cases) {
+    const bad = compare(c);
+    if (bad !== '') return bad;
+  }
+  return '';
 }

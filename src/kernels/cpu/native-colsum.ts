@@ -2,12 +2,12 @@
  * The native column sums (native/colsum.c in the addon of native-addon.ts): the sum op's chunk sums (wasm-ew.ts
  * ewColSum / ewColSumStrip, ew-tasks.ts chunkSums) with 8 columns per AVX2 vector, reading the tensor in place
  * instead of copying its rows through a WebAssembly heap. Each column still starts at +0 and adds its rows in order,
- * one float32 add each: the same bits. ew-tasks.ts calls it where nativeColSum() returns it; on first use each
+ * one float32 add each: the same bits. ew-tasks.ts calls it where nativeColSum.get() returns it; on first use each
  * thread compares it with the WebAssembly loops (NaN, infinities, -0, subnormals; whole rows, strips, widths that
  * leave 8- and 4-column remainders) and uses it only if every output has the same bits (native-addon.ts has the rule).
  * Part of src/kernels/cpu: imports native-addon.ts and wasm-ew.ts.
  */
-import { checkOperand, checkedNative, showFloat } from './native-addon.ts';
+import { checkOperand, checkedNative, firstDifference, wordDifference } from './native-addon.ts';
 import { ewAvailable, ewColSum, ewColSumStrip } from './wasm-ew.ts';
 
 /** The addon's column sums (native/colsum.c's header): out[o + t] = S_seq(x[r*ld + c0 + t], r in [r0, r1)), t < w. */
@@ -15,27 +15,13 @@ export interface NativeColSum {
   colSum(x: Float32Array, out: Float32Array, r0: number, r1: number, ld: number, c0: number, w: number, o: number): void;
 }
 
-const sums = checkedNative<NativeColSum>(
+/** The checked native column sums of this thread: .get() them or null, .status() says why not, .enable() is the test switch. */
+export const nativeColSum = checkedNative<NativeColSum>(
   'column sums',
   (a) => (typeof a.colSum === 'function' ? (a as unknown as NativeColSum) : null),
   (k) => colSumSelfCheck(k),
   () => ewAvailable(),
 );
-
-/** The checked native column sums of this thread, or null (nativeColSumStatus says why). */
-export function nativeColSum(): NativeColSum | null {
-  return sums.get();
-}
-
-/** Test and benchmark hook: turns this thread's native column sums off (false) or back on where available (true, the default). */
-export function setNativeColSum(on: boolean): void {
-  sums.enable(on);
-}
-
-/** Whether this thread runs the native column sums, and if not, why. */
-export function nativeColSumStatus(): { active: boolean; reason: string } {
-  return sums.status();
-}
 
 /** One comparison: rows [r0, r1) of rows `ld` floats apart, columns [c0, c0 + w) (multiples of 4), operands from `seed`. */
 export interface ColSumCase {
@@ -68,21 +54,11 @@ export function compareColSum(native: NativeColSum, c: ColSumCase): string {
   if (c.c0 === 0 && c.w === c.ld) ewColSum(x, c.ld, c.r0, c.r1, want, o);
   else ewColSumStrip(x, c.ld, c.c0, c.w, c.r0, c.r1, want, o);
   native.colSum(x, got, c.r0, c.r1, c.ld, c.c0, c.w, o);
-  const wi = new Int32Array(want.buffer);
-  const gi = new Int32Array(got.buffer);
-  for (let i = 0; i < want.length; i++) {
-    const a = want[i];
-    const b = got[i];
-    if (wi[i] !== gi[i] && !(a !== a && b !== b)) return `colSum ${JSON.stringify(c)}: output ${i - o} is ${showFloat(b)} natively, ${showFloat(a)} in WebAssembly`;
-  }
-  return '';
+  // the sums and the untouched floats on both sides
+  return wordDifference(`colSum ${JSON.stringify(c)} (from ${o} floats before the sums)`, want, 0, got, 0, want.length);
 }
 
 /** The load-time check: every COLSUM_CHECK_CASES case agrees; returns the first difference, or ''. */
 export function colSumSelfCheck(native: NativeColSum): string {
-  for (const c of COLSUM_CHECK_CASES) {
-    const bad = compareColSum(native, c);
-    if (bad !== '') return bad;
-  }
-  return '';
+  return firstDifference(COLSUM_CHECK_CASES, (c) => compareColSum(native, c));
 }

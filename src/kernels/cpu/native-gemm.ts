@@ -3,13 +3,13 @@
  * GEMM module (wasm-gemm.ts) with 8-lane AVX2 vectors instead of 4-lane WebAssembly SIMD, over the same WebAssembly
  * memory and operands, with the same float32 operations in the same order per output: the same bits, about twice
  * the speed of the convolutions (docs/performance.md). gemm-tasks.ts swaps these three functions into its kernel
- * where nativeGemm() returns them; packing and everything else stays WebAssembly. Trust is checked, not assumed:
+ * where nativeGemm.get() returns them; packing and everything else stays WebAssembly. Trust is checked, not assumed:
  * on first use each thread runs the addon and the WebAssembly module on the same operands (specials, chunk
  * boundaries, partial term ranges, odd tile counts, the epilogue) and uses the addon only if every output has the
  * same bits (native-addon.ts has the rule and DITTO_CPU_NATIVE).
  * Part of src/kernels/cpu: imports native-addon.ts, wasm-builder.ts and wasm-gemm.ts.
  */
-import { checkOperand, checkedNative, showFloat } from './native-addon.ts';
+import { checkOperand, checkedNative, firstDifference, wordDifference } from './native-addon.ts';
 import { type KernelFn, type WasmMemory, instantiate, newMemory } from './wasm-builder.ts';
 import { GEMM_EXPORTS, simdGemmModule } from './wasm-gemm.ts';
 
@@ -31,23 +31,16 @@ export function bindNativeHeap(native: NativeGemm, buffer: ArrayBuffer): void {
   native.heap(buffer);
 }
 
-const tiles = checkedNative<NativeGemm>(
+/**
+ * The checked GEMM tiles of this thread: .get() them or null, .status() says whether they run and why not, .enable() is
+ * the test and benchmark switch (gemm-tasks.ts setNativeTiles puts the choice into its kernel).
+ */
+export const nativeGemm = checkedNative<NativeGemm>(
   'GEMM tiles',
   (a) => (typeof a.heap === 'function' && typeof a.gemm === 'function' && typeof a.dgemm === 'function' && typeof a.dgemm3 === 'function' ? (a as unknown as NativeGemm) : null),
   (k) => selfCheck(k),
   () => simdGemmModule() !== null,
 );
-
-/** The checked GEMM tiles of this thread, or null (nativeGemmStatus says why). */
-export function nativeGemm(): NativeGemm | null {
-  return tiles.get();
-}
-
-/** Whether this thread runs the native GEMM tiles, and if not, why. */
-export function nativeGemmStatus(): { active: boolean; reason: string } {
-  return tiles.status();
-}
-
 
 /**
  * One call compared: `fn` over mt x nt tiles and kc terms with `store` (gemm: 0 or 1; dgemm, dgemm3: bits 1, 2
@@ -138,22 +131,13 @@ export function compareKernels(native: NativeGemm, c: KernelCase): string {
     // the thread's heap again; before gemm-tasks.ts bound one, an empty buffer (every call then fails its bounds check)
     native.heap(bound ?? new ArrayBuffer(0));
   }
-  for (let i = 0; i < words; i++) {
-    const a = F[T0 / 4 + i];
-    const b = F[T1 / 4 + i];
-    if (I[T0 / 4 + i] !== I[T1 / 4 + i] && !(a !== a && b !== b)) return `${fn} ${JSON.stringify(c)}: output ${Math.floor(i / (ldt / 4))},${i % (ldt / 4)} is ${showFloat(b)} natively, ${showFloat(a)} in WebAssembly`;
-  }
-  return '';
+  return wordDifference(`${fn} ${JSON.stringify(c)}`, F, T0 / 4, F, T1 / 4, words);
 }
 
 /** The load-time check: every SELF_CHECK_CASES call agrees; returns the first difference, or ''. */
 export function selfCheck(native: NativeGemm): string {
   try {
-    for (const c of SELF_CHECK_CASES) {
-      const bad = compareKernels(native, c);
-      if (bad !== '') return bad;
-    }
-    return '';
+    return firstDifference(SELF_CHECK_CASES, (c) => compareKernels(native, c));
   } finally {
     // the comparison memory (4 MiB) is not kept for the thread's life
     twin = null;

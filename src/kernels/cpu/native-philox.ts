@@ -3,12 +3,13 @@
  * WebAssembly module (wasm-philox.ts 'dropout') with 8 blocks per AVX2 vector instead of 4, reading x and writing
  * the output in place in the tensors' own memory instead of copying both through a WebAssembly heap. The same
  * integer rounds, the same exact conversion, the same float32 keep test, multiply and mask: the same bits.
- * dropout-tasks.ts calls it where nativeDropout() returns it; on first use each thread compares it with the
+ * dropout-tasks.ts calls it where nativeDropout.get() returns it; on first use each thread compares it with the
  * WebAssembly loop on the same operands (specials, offsets, partial blocks, counters at the top of their range,
  * several rates), and uses it only if every output has the same bits (native-addon.ts has the rule).
- * Part of src/kernels/cpu: imports native-addon.ts, random-tasks.ts and wasm-philox.ts.
+ * Part of src/kernels/cpu: imports src/core/math/f32-bits.ts, native-addon.ts, random-tasks.ts and wasm-philox.ts.
  */
-import { checkOperand, checkedNative, showFloat } from './native-addon.ts';
+import { bitsOfF32 } from '../../core/math/f32-bits.ts';
+import { checkOperand, checkedNative, firstDifference, wordDifference } from './native-addon.ts';
 import { simdPhilox } from './random-tasks.ts';
 import { simdPhiloxModule } from './wasm-philox.ts';
 
@@ -17,27 +18,13 @@ export interface NativeDropout {
   dropout(x: Float32Array, out: Float32Array, i0: number, m: number, key0: number, key1: number, c0: number, c1: number, c2: number, c3: number, boundBits: number, factorBits: number): void;
 }
 
-const stream = checkedNative<NativeDropout>(
+/** The checked native dropout of this thread: .get() it or null, .status() says why not, .enable() is the test switch. */
+export const nativeDropout = checkedNative<NativeDropout>(
   'Philox dropout',
   (a) => (typeof a.dropout === 'function' ? (a as unknown as NativeDropout) : null),
   (k) => dropoutSelfCheck(k),
   () => simdPhiloxModule() !== null,
 );
-
-/** The checked native dropout of this thread, or null (nativeDropoutStatus says why). */
-export function nativeDropout(): NativeDropout | null {
-  return stream.get();
-}
-
-/** Test and benchmark hook: turns this thread's native dropout off (false) or back on where available (true, the default). */
-export function setNativeDropout(on: boolean): void {
-  stream.enable(on);
-}
-
-/** Whether this thread runs the native dropout, and if not, why. */
-export function nativeDropoutStatus(): { active: boolean; reason: string } {
-  return stream.status();
-}
 
 /** One comparison: n elements from offset i0 of x (operands from `seed`), key, counter, rate (as f32 bound and factor). */
 export interface DropoutCase {
@@ -58,8 +45,8 @@ export const DROPOUT_CHECK_CASES: readonly DropoutCase[] = [
   { n: 130, i0: 0, key: [3, 4], counter: [0, 0, 0, 0], rate: 0, seed: 4 },
 ];
 
-
-const f32bits = (v: number): number => new Int32Array(new Float32Array([v]).buffer)[0];
+/** Float32 bits as the int32 the kernels take. */
+const f32bits = (v: number): number => bitsOfF32(v) | 0;
 
 /**
  * Runs `c` with the native dropout and with the WebAssembly loop and compares every output word (NaN = NaN); returns
@@ -78,22 +65,13 @@ export function compareDropout(native: NativeDropout, c: DropoutCase): string {
   const want = gen.heap.slice(0, c.n);
   const out = new Float32Array(x.length).fill(7);
   native.dropout(x, out, c.i0, c.n, k0 | 0, k1 | 0, c0 | 0, c1 | 0, c2 | 0, c3 | 0, f32bits(bound), f32bits(factor));
-  const wi = new Int32Array(want.buffer);
-  const oi = new Int32Array(out.buffer);
-  for (let t = 0; t < c.n; t++) {
-    const a = want[t];
-    const b = out[c.i0 + t];
-    if (wi[t] !== oi[c.i0 + t] && !(a !== a && b !== b)) return `dropout ${JSON.stringify(c)}: element ${t} is ${showFloat(b)} natively, ${showFloat(a)} in WebAssembly`;
-  }
+  const bad = wordDifference(`dropout ${JSON.stringify(c)}`, want, 0, out, c.i0, c.n);
+  if (bad !== '') return bad;
   for (let i = 0; i < out.length; i++) if ((i < c.i0 || i >= c.i0 + c.n) && out[i] !== 7) return `dropout ${JSON.stringify(c)}: wrote element ${i} outside its range`;
   return '';
 }
 
 /** The load-time check: every DROPOUT_CHECK_CASES case agrees; returns the first difference, or ''. */
 export function dropoutSelfCheck(native: NativeDropout): string {
-  for (const c of DROPOUT_CHECK_CASES) {
-    const bad = compareDropout(native, c);
-    if (bad !== '') return bad;
-  }
-  return '';
+  return firstDifference(DROPOUT_CHECK_CASES, (c) => compareDropout(native, c));
 }

@@ -2,13 +2,13 @@
  * The native 2 x 2 max pooling (native/pool.c in the addon of native-addon.ts): maxPool2d's and maxPool2dGrad's
  * WebAssembly loops (wasm-ew.ts pool2, pool2Grad, pool2GradRelu: the full forms, NaN rules included) with 8
  * channels per AVX2 vector, reading and writing the tensors in place instead of copying them through a WebAssembly
- * heap. The same comparisons, blends, add of +0 and masks: the same bits. ew-tasks.ts calls it where nativePool()
+ * heap. The same comparisons, blends, add of +0 and masks: the same bits. ew-tasks.ts calls it where nativePool.get()
  * returns it; on first use each thread compares it with the WebAssembly loops on the same operands (NaN, infinities,
  * -0, ties, odd heights and widths, 4 to 36 channels, with and without the relu mask) and uses it only if every
  * output has the same bits (native-addon.ts has the rule).
  * Part of src/kernels/cpu: imports native-addon.ts and wasm-ew.ts.
  */
-import { checkOperand, checkedNative, showFloat } from './native-addon.ts';
+import { checkOperand, checkedNative, firstDifference, wordDifference } from './native-addon.ts';
 import { ewAvailable, ewPool2, ewPool2Fits, ewPool2Grad } from './wasm-ew.ts';
 
 /** The addon's pooling (native/pool.c's header): images [n0, n1) of [N, H, W, C], C % 4 == 0. */
@@ -17,27 +17,13 @@ export interface NativePool {
   maxPool2Grad(x: Float32Array, dy: Float32Array, dx: Float32Array, n0: number, n1: number, H: number, W: number, C: number, relu: boolean): void;
 }
 
-const pool = checkedNative<NativePool>(
+/** The checked native pooling of this thread: .get() it or null, .status() says why not, .enable() is the test switch. */
+export const nativePool = checkedNative<NativePool>(
   'max pooling',
   (a) => (typeof a.maxPool2 === 'function' && typeof a.maxPool2Grad === 'function' ? (a as unknown as NativePool) : null),
   (k) => poolSelfCheck(k),
   () => ewAvailable(),
 );
-
-/** The checked native pooling of this thread, or null (nativePoolStatus says why). */
-export function nativePool(): NativePool | null {
-  return pool.get();
-}
-
-/** Test and benchmark hook: turns this thread's native pooling off (false) or back on where available (true, the default). */
-export function setNativePool(on: boolean): void {
-  pool.enable(on);
-}
-
-/** Whether this thread runs the native pooling, and if not, why. */
-export function nativePoolStatus(): { active: boolean; reason: string } {
-  return pool.status();
-}
 
 /** One comparison: N images of H x W x C (operands from `seed`; `ties` quantizes them so that windows tie). */
 export interface PoolCase {
@@ -75,16 +61,7 @@ export function comparePool(native: NativePool, c: PoolCase): string {
   };
   const x = new Float32Array(total * inSize).map((_, i) => val(i, 13));
   const dy = new Float32Array(total * outSize).map((_, i) => val(3 * i + 1, 11));
-  const check = (what: string, want: Float32Array, got: Float32Array): string => {
-    const wi = new Int32Array(want.buffer);
-    const gi = new Int32Array(got.buffer);
-    for (let i = 0; i < want.length; i++) {
-      const a = want[i];
-      const b = got[i];
-      if (wi[i] !== gi[i] && !(a !== a && b !== b)) return `${what} ${JSON.stringify(c)}: output ${i} is ${showFloat(b)} natively, ${showFloat(a)} in WebAssembly`;
-    }
-    return '';
-  };
+  const check = (what: string, want: Float32Array, got: Float32Array): string => wordDifference(`${what} ${JSON.stringify(c)}`, want, 0, got, 0, want.length);
   const a = new Float32Array(total * outSize).fill(5);
   const b = new Float32Array(total * outSize).fill(5);
   ewPool2(x, a, H, W, C, 1, total);
@@ -103,9 +80,5 @@ export function comparePool(native: NativePool, c: PoolCase): string {
 
 /** The load-time check: every POOL_CHECK_CASES case agrees; returns the first difference, or ''. */
 export function poolSelfCheck(native: NativePool): string {
-  for (const c of POOL_CHECK_CASES) {
-    const bad = comparePool(native, c);
-    if (bad !== '') return bad;
-  }
-  return '';
+  return firstDifference(POOL_CHECK_CASES, (c) => comparePool(native, c));
 }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { newMemory } from '../../../src/kernels/cpu/wasm-builder.ts';
-import { CASE_LIMITS, type KernelCase, type NativeGemm, compareKernels, nativeGemm, nativeGemmStatus, selfCheck } from '../../../src/kernels/cpu/native-gemm.ts';
+import { CASE_LIMITS, type KernelCase, type NativeGemm, compareKernels, nativeGemm, selfCheck } from '../../../src/kernels/cpu/native-gemm.ts';
 import { describeNative } from '../../util/native.ts';
 
 const caseArb: fc.Arbitrary<KernelCase> = fc
@@ -40,7 +40,7 @@ const caseArb: fc.Arbitrary<KernelCase> = fc
     return { ...c, ranges };
   });
 
-describeNative('native GEMM tiles', nativeGemmStatus(), nativeGemm(), (native) => {
+describeNative('native GEMM tiles', nativeGemm, (native) => {
   it('gives the WebAssembly kernel\'s bits on random calls', () => {
     fc.assert(
       fc.property(caseArb, (c) => {

@@ -5,7 +5,7 @@
  * native-{gemm,philox,pool,colsum}.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { nativeGemmStatus } from '../../../src/kernels/cpu/native-gemm.ts';
+import { nativeGemm } from '../../../src/kernels/cpu/native-gemm.ts';
 import { runTs } from '../../util/subprocess.ts';
 
 const SCRIPT = 'test/unit/cpu/scripts/native-mode.ts';
@@ -22,7 +22,7 @@ describe('DITTO_CPU_NATIVE', () => {
     expect(auto.code, auto.stderr.toString()).toBe(0);
     const a = JSON.parse(auto.stdout.toString());
     // this process's own answer (same machine, same build) says whether the child should have used the addon
-    const here = process.env.DITTO_CPU_NATIVE === '0' ? null : nativeGemmStatus().active;
+    const here = process.env.DITTO_CPU_NATIVE === '0' ? null : nativeGemm.status().active;
     if (here === true) expect(a.description).toBe('TypeScript + WebAssembly SIMD kernels + native AVX2 GEMM tiles, dropout, max pooling, column sums, float32-exact');
     if (here === false) expect(a.description).toBe('TypeScript + WebAssembly SIMD kernels, float32-exact');
     if (process.env.DITTO_CPU_NATIVE === '1') expect(a.status.gemm.active).toBe(true);

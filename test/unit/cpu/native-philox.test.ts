@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { type DropoutCase, type NativeDropout, compareDropout, dropoutSelfCheck, nativeDropout, nativeDropoutStatus } from '../../../src/kernels/cpu/native-philox.ts';
+import { type DropoutCase, type NativeDropout, compareDropout, dropoutSelfCheck, nativeDropout } from '../../../src/kernels/cpu/native-philox.ts';
 import { describeNative } from '../../util/native.ts';
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
@@ -30,7 +30,7 @@ const caseArb: fc.Arbitrary<DropoutCase> = fc
     return { n, i0, key, counter: [c0, c[1], c[2], c[3]] as const, rate, seed };
   });
 
-describeNative('native Philox dropout', nativeDropoutStatus(), nativeDropout(), (native) => {
+describeNative('native Philox dropout', nativeDropout, (native) => {
   it('gives the WebAssembly loop\'s bits on random ranges', () => {
     fc.assert(
       fc.property(caseArb, (c) => {

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { type NativePool, type PoolCase, comparePool, nativePool, nativePoolStatus, poolSelfCheck } from '../../../src/kernels/cpu/native-pool.ts';
+import { type NativePool, type PoolCase, comparePool, nativePool, poolSelfCheck } from '../../../src/kernels/cpu/native-pool.ts';
 import { describeNative } from '../../util/native.ts';
 
 const caseArb: fc.Arbitrary<PoolCase> = fc.record({
@@ -20,7 +20,7 @@ const caseArb: fc.Arbitrary<PoolCase> = fc.record({
   seed: fc.integer({ min: 0, max: 1000 }),
 });
 
-describeNative('native max pooling', nativePoolStatus(), nativePool(), (native) => {
+describeNative('native max pooling', nativePool, (native) => {
   it('gives the WebAssembly loops\' bits on random shapes', () => {
     fc.assert(
       fc.property(caseArb, (c) => {

@@ -4,13 +4,13 @@
  * several values; a bad value must fail the process with a clear error).
  */
 import * as dt from '../../../../src/index.ts';
-import { nativeColSumStatus } from '../../../../src/kernels/cpu/native-colsum.ts';
-import { nativeGemmStatus } from '../../../../src/kernels/cpu/native-gemm.ts';
-import { nativeDropoutStatus } from '../../../../src/kernels/cpu/native-philox.ts';
-import { nativePoolStatus } from '../../../../src/kernels/cpu/native-pool.ts';
+import { nativeColSum } from '../../../../src/kernels/cpu/native-colsum.ts';
+import { nativeGemm } from '../../../../src/kernels/cpu/native-gemm.ts';
+import { nativeDropout } from '../../../../src/kernels/cpu/native-philox.ts';
+import { nativePool } from '../../../../src/kernels/cpu/native-pool.ts';
 
 const y = dt.matmul(dt.ones([8, 8]), dt.ones([8, 8]));
 await y.data();
-const status = { gemm: nativeGemmStatus(), dropout: nativeDropoutStatus(), pool: nativePoolStatus(), colsum: nativeColSumStatus() };
+const status = { gemm: nativeGemm.status(), dropout: nativeDropout.status(), pool: nativePool.status(), colsum: nativeColSum.status() };
 process.stdout.write(`${JSON.stringify({ status, description: dt.getBackendInfo().description })}\n`);
 await dt.shutdown();

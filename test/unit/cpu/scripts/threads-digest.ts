@@ -11,10 +11,10 @@ import { createHash } from 'node:crypto';
 import * as dt from '../../../../src/index.ts';
 import * as adv from '../../../../src/advanced.ts';
 import { gemmKernelKind } from '../../../../src/kernels/cpu/gemm-tasks.ts';
-import { nativeColSumStatus } from '../../../../src/kernels/cpu/native-colsum.ts';
-import { nativeGemmStatus } from '../../../../src/kernels/cpu/native-gemm.ts';
-import { nativeDropoutStatus } from '../../../../src/kernels/cpu/native-philox.ts';
-import { nativePoolStatus } from '../../../../src/kernels/cpu/native-pool.ts';
+import { nativeColSum } from '../../../../src/kernels/cpu/native-colsum.ts';
+import { nativeGemm } from '../../../../src/kernels/cpu/native-gemm.ts';
+import { nativeDropout } from '../../../../src/kernels/cpu/native-philox.ts';
+import { nativePool } from '../../../../src/kernels/cpu/native-pool.ts';
 import { parallelJobCount, setParallelMinWork } from '../../../../src/kernels/cpu/thread-pool.ts';
 import { ewAvailable } from '../../../../src/kernels/cpu/wasm-ew.ts';
 
@@ -94,6 +94,6 @@ for (let i = 0; i < 3; i++) {
 await model.fit({ async *[Symbol.asyncIterator]() { for (const [bx, by] of batches) yield [bx.clone(), by.clone()]; } }, { epochs: 1, verbose: 0 });
 const weights = await model.weightsDigest();
 const simd = { gemm: gemmKernelKind(), ew: ewAvailable() };
-const native = { gemm: nativeGemmStatus().active, dropout: nativeDropoutStatus().active, pool: nativePoolStatus().active, colsum: nativeColSumStatus().active };
+const native = { gemm: nativeGemm.status().active, dropout: nativeDropout.status().active, pool: nativePool.status().active, colsum: nativeColSum.status().active };
 process.stdout.write(JSON.stringify({ threads: dt.config.getNumThreads(), parallelJobs: parallelJobCount(), kernels, weights, simd, native }) + '\n');
 await dt.shutdown();
