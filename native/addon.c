@@ -1,8 +1,9 @@
 /*
  * ditto's optional native addon for the CPU backend (x86-64 with AVX2): module registration. The argument
  * and error helpers of its entry points are args.c (declared in args.h); the kernels are gemm.c (the GEMM
- * tiles), philox.c (dropout's Philox stream), pool.c (2 x 2 max pooling and its gradient) and colsum.c (the
- * sum op's column sums); each gives the bits of its WebAssembly twin, and src/kernels/cpu/native-addon.ts
+ * tiles), philox.c (dropout's Philox stream), pool.c (2 x 2 max pooling and its gradient; its window scan in
+ * maxscan.h), colsum.c (the sum op's column sums), conv.c (conv2d and input-gradient blocks with bias, relu and
+ * pooling, from the tensors in place) and convfilter.c (filter-gradient blocks, likewise); each gives the bits of its WebAssembly twin, and src/kernels/cpu/native-addon.ts
  * checks that on every thread before using it. Exports isa ("avx2",
  * or "none" on a CPU without AVX2, with no kernels) and the kernels' functions.
  */
@@ -13,6 +14,8 @@ void dn_register_gemm(napi_env env, napi_value exports);
 void dn_register_philox(napi_env env, napi_value exports);
 void dn_register_pool(napi_env env, napi_value exports);
 void dn_register_colsum(napi_env env, napi_value exports);
+void dn_register_conv(napi_env env, napi_value exports);
+void dn_register_convfilter(napi_env env, napi_value exports);
 
 NAPI_MODULE_INIT() {
   napi_value isa;
@@ -25,5 +28,7 @@ NAPI_MODULE_INIT() {
   dn_register_philox(env, exports);
   dn_register_pool(env, exports);
   dn_register_colsum(env, exports);
+  dn_register_conv(env, exports);
+  dn_register_convfilter(env, exports);
   return exports;
 }

@@ -1,8 +1,8 @@
 /*
  * The argument and error helpers of the native addon's entry points (declared in args.h): exactly n
- * arguments, int32 values, Float32Arrays (their data in place, SharedArrayBuffer-backed ones included),
+ * arguments, int32 values, Float32Arrays and Int32Arrays (their data in place, SharedArrayBuffer-backed ones included),
  * and TypeError / RangeError messages "ditto_native.<fn>: <what>". Every kernel file (gemm.c, philox.c,
- * pool.c, colsum.c) uses them; addon.c registers the kernels.
+ * pool.c, colsum.c, conv.c) uses them; addon.c registers the kernels.
  */
 #include "args.h"
 
@@ -46,20 +46,29 @@ int dn_ints(napi_env env, const char *fn, const napi_value *argv, size_t n, int6
   return 1;
 }
 
-int dn_f32(napi_env env, const char *fn, napi_value arg, float **data, int64_t *length) {
+/* A typed array of `want` type: its data and length; else throws a TypeError "expected a <name>" and returns 0. */
+static int typed(napi_env env, const char *fn, napi_value arg, napi_typedarray_type want, const char *name, void **data, int64_t *length) {
   bool is = false;
   napi_typedarray_type type;
   size_t len = 0, offset = 0;
   void *p = 0;
   napi_value buffer;
   if (napi_is_typedarray(env, arg, &is) != napi_ok || !is || napi_get_typedarray_info(env, arg, &type, &len, &p, &buffer, &offset) != napi_ok ||
-      type != napi_float32_array) {
-    throw_type(env, fn, "expected a Float32Array");
+      type != want) {
+    throw_type(env, fn, name);
     return 0;
   }
-  *data = (float *)p;
+  *data = p;
   *length = (int64_t)len;
   return 1;
+}
+
+int dn_f32(napi_env env, const char *fn, napi_value arg, float **data, int64_t *length) {
+  return typed(env, fn, arg, napi_float32_array, "expected a Float32Array", (void **)data, length);
+}
+
+int dn_i32(napi_env env, const char *fn, napi_value arg, int32_t **data, int64_t *length) {
+  return typed(env, fn, arg, napi_int32_array, "expected an Int32Array", (void **)data, length);
 }
 
 napi_value dn_fail(napi_env env, const char *fn, const char *why) {

@@ -1,6 +1,6 @@
 /*
  * The argument and error helpers of the native addon's entry points (defined in args.c), which every
- * kernel file (gemm.c, philox.c, pool.c, colsum.c) uses. The addon (native/build/ditto_native.node,
+ * kernel file (gemm.c, philox.c, pool.c, colsum.c, conv.c) uses. The addon (native/build/ditto_native.node,
  * built by scripts/build-native.mjs from addon.c, args.c and the kernel files) is loaded by
  * src/kernels/cpu/native-addon.ts.
  */
@@ -19,6 +19,8 @@ int dn_int(napi_env env, const char *fn, napi_value arg, int64_t *v);
 int dn_ints(napi_env env, const char *fn, const napi_value *argv, size_t n, int64_t *v);
 /* A Float32Array's data and length; else throws a TypeError naming fn and returns 0. */
 int dn_f32(napi_env env, const char *fn, napi_value arg, float **data, int64_t *length);
+/* An Int32Array's data and length; else throws a TypeError naming fn and returns 0. */
+int dn_i32(napi_env env, const char *fn, napi_value arg, int32_t **data, int64_t *length);
 /* Throws RangeError("ditto_native.<fn>: <why>"); returns NULL for the caller to return. */
 napi_value dn_fail(napi_env env, const char *fn, const char *why);
 /* exports[name] = a function calling cb. */

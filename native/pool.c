@@ -17,16 +17,7 @@
 #include <immintrin.h>
 
 #include "args.h"
-
-/* best and the masks m1..m3 of one window's four vectors (the full scan, NaN rules included). */
-#define SCAN(V, CMP, OR, AND, ANDNOT, BLEND, T)                                                          \
-  T best = v0, m1, m2, m3;                                                                              \
-  m1 = OR(CMP(v1, best, _CMP_GT_OQ), AND(CMP(v1, v1, _CMP_UNORD_Q), CMP(best, best, _CMP_ORD_Q)));     \
-  best = BLEND(best, v1, m1);                                                                           \
-  m2 = OR(CMP(v2, best, _CMP_GT_OQ), AND(CMP(v2, v2, _CMP_UNORD_Q), CMP(best, best, _CMP_ORD_Q)));     \
-  best = BLEND(best, v2, m2);                                                                           \
-  m3 = OR(CMP(v3, best, _CMP_GT_OQ), AND(CMP(v3, v3, _CMP_UNORD_Q), CMP(best, best, _CMP_ORD_Q)));     \
-  best = BLEND(best, v3, m3);
+#include "maxscan.h"
 
 static void pool_rows(const float *x, float *out, int64_t rows, int64_t W, int64_t C) {
   const int64_t outW = W >> 1, row = W * C;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Builds ditto's optional native addon (native/addon.c and args.c with its kernels gemm.c, philox.c, pool.c and colsum.c:
- * the GEMM tiles, dropout's Philox stream, 2 x 2 max pooling, column sums) into native/build/ditto_native.node, run by `npm install`/`npm ci` (postinstall) and by
+ * Builds ditto's optional native addon (native/addon.c and args.c with its kernels gemm.c, philox.c, pool.c, colsum.c and conv.c:
+ * the GEMM tiles, dropout's Philox stream, 2 x 2 max pooling, column sums, convolutions) into native/build/ditto_native.node, run by `npm install`/`npm ci` (postinstall) and by
  * hand (`npm run build:native`). The CPU backend uses each kernel when the addon loads, this CPU has AVX2 and the
  * kernel's self-check gives its WebAssembly twin's bits (src/kernels/cpu/native-addon.ts); otherwise it runs the
  * WebAssembly kernels, which give the same bits, only slower. So a machine without a C
@@ -12,13 +12,17 @@
  * Plain JavaScript so that it runs with Node alone. Environment: CC (default cc), DITTO_SKIP_NATIVE=1 skips.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const strict = process.argv.includes('--strict');
-const sources = ['addon.c', 'args.c', 'gemm.c', 'philox.c', 'pool.c', 'colsum.c'].map((f) => join(root, 'native', f));
+// every C file of native/ (addon.c registers the kernels of the others)
+const sources = readdirSync(join(root, 'native'))
+  .filter((f) => f.endsWith('.c'))
+  .sort()
+  .map((f) => join(root, 'native', f));
 const outDir = join(root, 'native', 'build');
 const out = join(outDir, 'ditto_native.node');
 

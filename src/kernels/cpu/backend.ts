@@ -24,6 +24,7 @@ import { nativeColSum } from './native-colsum.ts';
 import { nativeGemm } from './native-gemm.ts';
 import { nativeDropout } from './native-philox.ts';
 import { nativePool } from './native-pool.ts';
+import { nativeConv } from './native-conv.ts';
 import { CPU_KERNELS } from './kernels.ts';
 import { runSplit, shutdownPool } from './thread-pool.ts';
 import { FINGERPRINT_WORK_PER_CHUNK, type Fingerprint, combineFingerprintChunks, fingerprintChunkCount, fingerprintParts } from './fingerprint-tasks.ts';
@@ -41,13 +42,13 @@ export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu' as const;
   /**
    * Which hot loops run: WebAssembly SIMD (wasm-*.ts) where available, with the native AVX2 GEMM tiles, dropout,
-   * max pooling and column sums (native-gemm.ts, native-philox.ts, native-pool.ts, native-colsum.ts) where built and
-   * checked, else the plain scalar
+   * max pooling, column sums and convolutions (native-gemm.ts, native-philox.ts, native-pool.ts, native-colsum.ts,
+   * native-conv.ts) where built and checked, else the plain scalar
    * TypeScript loops. Every form gives the same bits.
    */
   get description(): string {
     if (gemmKernelKind() !== 'simd') return 'TypeScript scalar kernels (no WebAssembly SIMD), float32-exact';
-    const native = [nativeGemm.status().active ? 'GEMM tiles' : '', nativeDropout.status().active ? 'dropout' : '', nativePool.status().active ? 'max pooling' : '', nativeColSum.status().active ? 'column sums' : ''].filter((p) => p !== '');
+    const native = [nativeGemm.status().active ? 'GEMM tiles' : '', nativeDropout.status().active ? 'dropout' : '', nativePool.status().active ? 'max pooling' : '', nativeColSum.status().active ? 'column sums' : '', nativeConv.status().active ? 'convolutions' : ''].filter((p) => p !== '');
     return `TypeScript + WebAssembly SIMD kernels${native.length > 0 ? ` + native AVX2 ${native.join(', ')}` : ''}, float32-exact`;
   }
   private live = 0;

@@ -19,7 +19,9 @@
  * term is computed.
  * Few input channels (C <= SMALL_C, e.g. a first layer on grey images): conv2d (when K = kH*kW*C
  * <= 256) and conv2dGradFilter (in split-K mode) read their operands unpacked (gemm-tasks.ts,
- * "Few input channels"): the same terms in the same order, so the same bits.
+ * "Few input channels"): the same terms in the same order, so the same bits. Where the native addon's convolution
+ * runs (native-conv.ts), conv2d jobs with a small filter skip all of this: their blocks are computed from x in place
+ * (gemm-tasks.ts, "Native convolution"), with the same bits.
  * Part of src/kernels/cpu: imports src/core only.
  */
 import { convWindow2d, type ConvWindow2d } from '../../core/ops/window.ts';

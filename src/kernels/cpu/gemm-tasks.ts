@@ -95,6 +95,14 @@
  * tiles apply those operations to their sums in registers before storing them (dgemm's store bits),
  * instead of a pass over the block.
  *
+ * Native convolution (conv2d jobs, and conv2dGradInput jobs with unit strides, with a filter of at most 256 KiB and
+ * K <= 65536 terms, not split-K, where native-conv.ts's kernels passed their check on this thread; nativeConvFits): a
+ * block runs whole in native/conv.c, which reads x (dy) in place and writes the block's outputs (with the epilogue,
+ * or pooled) straight into j.out, the per-output operations above in the same order, the input gradient as a
+ * convolution over dy with flipped taps; no heap is prepared. gemm.ts then plans about four row blocks per thread.
+ * conv2dGradFilter jobs (split-K, K <= 65536 positions) likewise run each block (one chunk's sums, or on one thread
+ * the whole reduction's totals) in native/convfilter.c from x and dy in place.
+ *
  * Pooled output (conv2d jobs with `pool`, conv2dBiasActMaxPool): instead of being copied out, a block's
  * finished outputs (after the epilogue) go through 2 x 2 / 2 'valid' max pooling (wasm-ew.ts ewPool2Rows,
  * the maxPool2d kernel's own loop) and only the pooled rows are written. The job's rows (n, oh, ow) are
@@ -108,6 +116,7 @@ import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { type GemmKernel, scalarGemmKernel } from './gemm-scalar.ts';
 import { type KernelFn, type WasmMemory, instantiate, newMemory } from './wasm-builder.ts';
 import { bindNativeHeap, nativeGemm } from './native-gemm.ts';
+import { CONV_BIAS, CONV_GRAD_INPUT, CONV_POOL, CONV_RELU, convDirectBlock, convGradFilterBlock, gradInputGeometry, nativeConv, nativeConvFits } from './native-conv.ts';
 import { ewPool2Rows } from './wasm-ew.ts';
 import { GEMM_EXPORTS, SIMD_MR, SIMD_NR, simdGemmModule } from './wasm-gemm.ts';
 
@@ -418,6 +427,18 @@ export function poolBlocksFit(M: number, outW: number, N: number, K: number, thr
  */
 export function alignRows(plan: GemmPlan, batch: number, M: number, unit: number): GemmPlan {
   const Mb = Math.max(unit, Math.floor(plan.Mb / unit) * unit);
+  const mBlocks = Math.ceil(M / Mb);
+  return { ...plan, Mb, mBlocks, blocks: batch * mBlocks * plan.nBlocks };
+}
+
+/**
+ * The plan of a direct conv2d job whose blocks run natively (native-conv.ts: no heap to size, a fixed cost of a few
+ * microseconds per call): about four row blocks per thread, one on one thread, in place of blocks of at most 256
+ * rows (conv1 of the reference CNN, 1 thread, 2026-12-08: 225 calls cost about 0.4 ms more than one). Which rows
+ * a block holds never changes a bit.
+ */
+export function nativeDirectRows(plan: GemmPlan, batch: number, M: number, threads: number): GemmPlan {
+  const Mb = Math.max(MR, roundUp(Math.ceil(M / (threads > 1 ? 4 * threads : 1)), MR));
   const mBlocks = Math.ceil(M / Mb);
   return { ...plan, Mb, mBlocks, blocks: batch * mBlocks * plan.nBlocks };
 }
@@ -1058,7 +1079,6 @@ function runSplitBlock(j: GemmJob & { splitK: true }, L: Layout, b: number, mi: 
 
 /** Task 'gemm': computes block `index` of job `j` (see planGemm for the block grid). */
 export function runGemmBlock(j: GemmJob, index: number): void {
-  const L = prepare(j);
   if (j.splitK) {
     const per = j.whole ? 1 : j.chunks;
     const perBatch = j.mBlocks * j.nBlocks * per;
@@ -1067,7 +1087,19 @@ export function runGemmBlock(j: GemmJob, index: number): void {
     const ni = Math.floor(rest / (j.mBlocks * per));
     rest -= ni * j.mBlocks * per;
     const mi = Math.floor(rest / per);
-    return runSplitBlock(j, L, b, mi, ni, rest - mi * per);
+    const ch = rest - mi * per;
+    if (j.kind === 'conv2dGradFilter' && b === 0 && nativeConvFits(j, j.K)) {
+      const native = nativeConv.get();
+      if (native !== null) {
+        // the block from x and dy in place (header, "Native convolution"): native/convfilter.c
+        const { M, N, Mb, Nb } = j;
+        const m0 = mi * Mb;
+        const n0 = ni * Nb;
+        const o = j.whole ? m0 * N + n0 : (ch * M + m0) * N + n0;
+        return convGradFilterBlock(native, j, j.K / (j.outH * j.outW), j.x, j.dy, j.parts, m0, Math.min(Mb, M - m0), n0, Math.min(Nb, N - n0), ch, j.whole ? j.chunks : ch + 1, j.whole === true, o, N, M * N);
+      }
+    }
+    return runSplitBlock(j, prepare(j), b, mi, ni, ch);
   }
   const { M, N, K, Mb, Nb, Kc, mBlocks, nBlocks } = j;
   const perBatch = mBlocks * nBlocks;
@@ -1079,6 +1111,16 @@ export function runGemmBlock(j: GemmJob, index: number): void {
   const mc = Math.min(Mb, M - m0);
   const n0 = ni * Nb;
   const nc = Math.min(Nb, N - n0);
+  if (b === 0 && nativeConvFits(j, K)) {
+    const native = nativeConv.get();
+    // the block from the tensors in place (header, "Native convolution"): native/conv.c
+    if (native !== null && j.kind === 'conv2d') {
+      const flags = j.bias ? CONV_BIAS | (j.relu ? CONV_RELU : 0) : 0;
+      return convDirectBlock(native, j, j.x, j.w, j.bias, j.out, m0, mc, n0, nc, flags | (j.pool ? CONV_POOL : 0));
+    }
+    if (native !== null && j.kind === 'conv2dGradInput') return convDirectBlock(native, gradInputGeometry(j), j.dy, j.w, undefined, j.out, m0, mc, n0, nc, CONV_GRAD_INPUT);
+  }
+  const L = prepare(j);
   const mt = Math.ceil(mc / MR);
   const nt = Math.ceil(nc / NR);
   const ldt = nt * NR;

@@ -11,7 +11,8 @@
  * thread each block adds its chunk sums in order itself: gemm-tasks.ts planGemm, `whole`).
  * Part of src/kernels/cpu: imports src/core only.
  */
-import { type GemmOperands, alignRows, epilogueLoop, planGemm, poolRowUnit } from './gemm-tasks.ts';
+import { type GemmOperands, alignRows, epilogueLoop, nativeDirectRows, planGemm, poolRowUnit } from './gemm-tasks.ts';
+import { nativeConv, nativeConvFits } from './native-conv.ts';
 import { sumChunked } from './reduce.ts';
 import { getNumThreads, jobSeq, runJob, sharedScratch } from './thread-pool.ts';
 
@@ -29,6 +30,7 @@ export function runGemm(job: GemmOperands, batch: number, M: number, N: number, 
     return;
   }
   let plan = planGemm(batch, M, N, K, getNumThreads());
+  if (!plan.splitK && nativeConvFits(job, K) && nativeConv.get() !== null) plan = nativeDirectRows(plan, batch, M, getNumThreads());
   const work = batch * M * N * K;
   if (job.kind === 'conv2d' && job.pool) {
     // pooled output (gemm-tasks.ts "Pooled output"): row blocks of whole pairs of output rows; conv2d.ts checks

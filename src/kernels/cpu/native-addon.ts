@@ -1,9 +1,9 @@
 /**
- * The optional native addon of the CPU backend (native/addon.c with gemm.c, philox.c, pool.c and colsum.c, built by
+ * The optional native addon of the CPU backend (native/addon.c with gemm.c, philox.c, pool.c, colsum.c and conv.c, built by
  * scripts/build-native.mjs at install into native/build/ditto_native.node): loading it on this thread, and the
  * rule by which each of its kernels is used. A kernel runs only where the addon loads, the CPU has AVX2, the
  * kernel's WebAssembly twin would otherwise run, and the kernel's self-check on this thread gives the twin's bits
- * on every output (native-gemm.ts, native-philox.ts, native-pool.ts, native-colsum.ts); anywhere else the WebAssembly kernel runs, with the same bits.
+ * on every output (native-gemm.ts, native-philox.ts, native-pool.ts, native-colsum.ts, native-conv.ts); anywhere else the WebAssembly kernel runs, with the same bits.
  * A failed self-check also warns. DITTO_CPU_NATIVE=0 turns the addon off; =1 requires every kernel wherever its
  * WebAssembly twin runs (an error naming the reason where it cannot); unset: used where available.
  * Part of src/kernels/cpu: imports nothing of the engine (Node's fs, module and url only).
@@ -112,7 +112,7 @@ export function checkedNative<T>(name: string, take: (a: NativeAddon) => T | nul
 const SPECIAL = [Number.NaN, Infinity, -Infinity, -0, 1e-40, -3e38, 3e38, 1.5e-45];
 
 /**
- * Operand slot i of the self-checks (native-gemm.ts, native-philox.ts, native-pool.ts, native-colsum.ts): a fixed
+ * Operand slot i of the self-checks (native-gemm.ts, native-philox.ts, native-pool.ts, native-colsum.ts, native-conv.ts): a fixed
  * integer hash mapped to [-2, 2), and every `period`-th slot from `period` / 2 on one of SPECIAL.
  */
 export function checkOperand(i: number, period: number): number {

@@ -8,7 +8,7 @@
  * DITTO_CPU_NATIVE=1 (CI) they must run. The same bits on whole models: thread-invariance.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { newMemory } from '../../../src/kernels/cpu/wasm-builder.ts';
 import { CASE_LIMITS, type KernelCase, type NativeGemm, compareKernels, nativeGemm, selfCheck } from '../../../src/kernels/cpu/native-gemm.ts';
+import { type NativeConv, convSelfCheck } from '../../../src/kernels/cpu/native-conv.ts';
 import { describeNative } from '../../util/native.ts';
 
 const caseArb: fc.Arbitrary<KernelCase> = fc
@@ -81,12 +82,14 @@ describeNative('native GEMM tiles', nativeGemm, (native) => {
     try {
       const out = join(dir, 'fused.node');
       const include = ['/usr/include/node', join(process.execPath, '..', '..', 'include', 'node')];
-      const sources = ['addon.c', 'args.c', 'gemm.c', 'philox.c', 'pool.c', 'colsum.c'].map((f) => `native/${f}`);
+      const sources = readdirSync('native').filter((f) => f.endsWith('.c')).map((f) => `native/${f}`);
       const r = spawnSync('cc', ['-O2', '-mavx2', '-mfma', '-ffp-contract=fast', '-fPIC', '-shared', ...include.map((d) => `-I${d}`), '-o', out, ...sources], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       const fused = createRequire(import.meta.url)(out) as NativeGemm;
       const bad = selfCheck(fused);
       expect(bad).toMatch(/natively, .* in WebAssembly/);
+      // so does the convolution's (native/conv.c: the same multiply-then-add per term)
+      expect(convSelfCheck(fused as unknown as NativeConv)).toMatch(/convDirect .* natively, .* in WebAssembly/);
       // the real addon still agrees, and is bound to this thread's heap again
       expect(selfCheck(native)).toBe('');
     } finally {

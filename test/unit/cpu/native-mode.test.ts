@@ -23,7 +23,7 @@ describe('DITTO_CPU_NATIVE', () => {
     const a = JSON.parse(auto.stdout.toString());
     // this process's own answer (same machine, same build) says whether the child should have used the addon
     const here = process.env.DITTO_CPU_NATIVE === '0' ? null : nativeGemm.status().active;
-    if (here === true) expect(a.description).toBe('TypeScript + WebAssembly SIMD kernels + native AVX2 GEMM tiles, dropout, max pooling, column sums, float32-exact');
+    if (here === true) expect(a.description).toBe('TypeScript + WebAssembly SIMD kernels + native AVX2 GEMM tiles, dropout, max pooling, column sums, convolutions, float32-exact');
     if (here === false) expect(a.description).toBe('TypeScript + WebAssembly SIMD kernels, float32-exact');
     if (process.env.DITTO_CPU_NATIVE === '1') expect(a.status.gemm.active).toBe(true);
   });

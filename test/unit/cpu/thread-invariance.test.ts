@@ -5,7 +5,7 @@
  * without the WebAssembly SIMD kernels (DITTO_CPU_WASM=0: the plain scalar TypeScript GEMM,
  * Philox and elementwise loops, the oracle of the SIMD ones) on 2 threads and must print the
  * same digests too, and a fifth without the native AVX2 kernels (DITTO_CPU_NATIVE=0; the first three use the
- * GEMM tiles, dropout, max pooling and column sums where built: native-*.ts) on 2 threads.
+ * GEMM tiles, dropout, max pooling, column sums and convolutions where built: native-*.ts) on 2 threads.
  */
 import { describe, expect, it } from 'vitest';
 import { runTs } from '../../util/subprocess.ts';
