@@ -81,7 +81,13 @@ export function checkedNative<T>(name: string, take: (a: NativeAddon) => T | nul
       if (a === null) why = addonWhy;
       else if (found === null) why = `the addon has no kernel '${name}'`;
       else {
-        const bad = check(found);
+        let bad: string;
+        try {
+          bad = check(found);
+        } catch (e) {
+          // a check that throws (a kernel refusing the check's own operands) is a failed check
+          bad = `threw ${(e as Error).message}`;
+        }
         if (bad === '') k = found;
         else {
           why = `failed its self-check: ${bad}`;

@@ -62,8 +62,9 @@ interface JobShape {
  * (not split-K; the latter with unit strides and padding within the dilated kernel: a convolution over dy, flags 8)
  * with up to 65536 terms and a filter of at most NATIVE_CONV_MAX_FILTER_BYTES; conv2dGradFilter (split-K, convfilter.c)
  * with few input channels (`direct`) and up to 65536 positions, where the engine's sum is the chunk sums added in
- * order. (With 32 channels convfilter.c streams each chunk's x and dy rows from L2 once per tile and ran 1.0-1.4x the
- * packed WebAssembly path, x [64,15,15,32] and [64,6,6,32], 1 thread, 2026-12-08; with one channel 0.67-0.75x.)
+ * order. (With 32 channels, x [64,15,15,32], 1 thread, 2026-12-08: reading x unpacked streamed each chunk's x and dy
+ * rows from L2 once per tile, 1.0-1.4x the packed WebAssembly path; packing panels in C as that path does gave
+ * 0.99-1.01x, its tiles being the same native ones; with one channel 0.64-0.76x.)
  */
 export function nativeConvFits(j: JobShape, K: number): boolean {
   if (j.kind === 'conv2dGradFilter') return j.direct === true && K >= 1 && K <= 65536;
@@ -164,6 +165,8 @@ export const CONV_CHECK_CASES: readonly ConvCase[] = [
   // filter gradients: one channel over 600 positions (3 chunks) whole, and 'same' windows' chunk sums apart, a sub-block
   { N: 3, C: 1, F: 32, inH: 16, inW: 16, kH: 3, kW: 3, dH: 1, dW: 1, sH: 1, sW: 1, padTop: 0, padLeft: 0, outH: 14, outW: 14, flags: 0, filter: { chunks: [0, 3], whole: true }, seed: 13 },
   { N: 2, C: 5, F: 37, inH: 12, inW: 13, kH: 3, kW: 2, dH: 1, dW: 2, sH: 1, sW: 1, padTop: 1, padLeft: 1, outH: 12, outW: 12, flags: 0, filter: { chunks: [0, 2], whole: false }, block: [4, 20, 3, 33], seed: 14 },
+  // four channels: one chunk's sums of a sub-block
+  { N: 1, C: 4, F: 9, inH: 20, inW: 20, kH: 3, kW: 3, dH: 1, dW: 1, sH: 1, sW: 1, padTop: 0, padLeft: 0, outH: 18, outW: 18, flags: 0, filter: { chunks: [1, 2], whole: false }, block: [8, 20, 0, 9], seed: 16 },
 ];
 
 /** The comparison memory (the WebAssembly module on a private memory), made for one check and dropped after it. */
