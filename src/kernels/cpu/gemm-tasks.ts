@@ -116,6 +116,7 @@ import { SUM_CHUNK } from '../../core/reduction-order.ts';
 import { type GemmKernel, scalarGemmKernel } from './gemm-scalar.ts';
 import { type KernelFn, type WasmMemory, instantiate, newMemory } from './wasm-builder.ts';
 import { bindNativeHeap, nativeGemm } from './native-gemm.ts';
+import type { ConvGeometry } from './conv-geometry.ts';
 import { CONV_BIAS, CONV_GRAD_INPUT, CONV_POOL, CONV_RELU, convDirectBlock, convGradFilterBlock, gradInputGeometry, nativeConv, nativeConvFits } from './native-conv.ts';
 import { ewPool2Rows } from './wasm-ew.ts';
 import { GEMM_EXPORTS, SIMD_MR, SIMD_NR, simdGemmModule } from './wasm-gemm.ts';
@@ -186,24 +187,7 @@ export interface MatmulOperands {
   bcs: number;
 }
 
-/** The geometry of a convolution (NHWC input [., inH, inW, C], filter [kH, kW, C, F]). */
-export interface ConvGeometry {
-  C: number;
-  F: number;
-  inH: number;
-  inW: number;
-  kH: number;
-  kW: number;
-  /** Dilations: tap (kh, kw) reads input row oh*sH + kh*dH - padTop, column likewise (1: the plain convolution). */
-  dH: number;
-  dW: number;
-  sH: number;
-  sW: number;
-  outH: number;
-  outW: number;
-  padTop: number;
-  padLeft: number;
-}
+export type { ConvGeometry } from './conv-geometry.ts';
 
 export interface Conv2dOperands extends ConvGeometry {
   kind: 'conv2d';

@@ -13,8 +13,9 @@
  * column counts that are not multiples of 8; sub-blocks; 256 terms and more; the input gradient's form; chunk sums
  * and totals of the filter gradient) and uses them only if every output has the same bits (native-addon.ts has the
  * rule and DITTO_CPU_NATIVE).
- * Part of src/kernels/cpu: imports native-addon.ts, wasm-builder.ts, wasm-gemm.ts and wasm-ew.ts.
+ * Part of src/kernels/cpu: imports conv-geometry.ts, native-addon.ts, wasm-builder.ts, wasm-gemm.ts and wasm-ew.ts.
  */
+import type { ConvGeometry } from './conv-geometry.ts';
 import { checkOperand, checkedNative, firstDifference, wordDifference } from './native-addon.ts';
 import { instantiate, newMemory } from './wasm-builder.ts';
 import { ewAvailable, ewPool2, ewPool2Fits } from './wasm-ew.ts';
@@ -76,26 +77,9 @@ export function nativeConvFits(j: JobShape, K: number): boolean {
 /** The input gradient's padding as a convolution over dy: the dilated kernel's extent - 1 less the forward padding. */
 const gradPad = (k: number, d: number, pad: number): number => (k - 1) * d - pad;
 
-/** The geometry of a convolution as native/conv.c reads it (the fields of gemm-tasks.ts's ConvGeometry). */
-export interface DirectGeometry {
-  C: number;
-  F: number;
-  inH: number;
-  inW: number;
-  kH: number;
-  kW: number;
-  dH: number;
-  dW: number;
-  sH: number;
-  sW: number;
-  outH: number;
-  outW: number;
-  padTop: number;
-  padLeft: number;
-}
 
 /** The input gradient's geometry as a convolution over dy (flags 8; native/conv.c's header) from conv2dGradInput's. */
-export function gradInputGeometry(g: DirectGeometry): DirectGeometry {
+export function gradInputGeometry(g: ConvGeometry): ConvGeometry {
   return { C: g.F, F: g.C, inH: g.outH, inW: g.outW, kH: g.kH, kW: g.kW, dH: g.dH, dW: g.dW, sH: 1, sW: 1, outH: g.inH, outW: g.inW, padTop: gradPad(g.kH, g.dH, g.padTop), padLeft: gradPad(g.kW, g.dW, g.padLeft) };
 }
 
@@ -109,7 +93,7 @@ const G = new Int32Array(19);
 const EMPTY = new Float32Array(0);
 
 /** Outputs m0 .. m0+mc-1, columns n0 .. n0+nc-1 of a convolution (native/conv.c's header), with this thread's kernel. */
-export function convDirectBlock(k: NativeConv, g: DirectGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | undefined, out: Float32Array, m0: number, mc: number, n0: number, nc: number, flags: number): void {
+export function convDirectBlock(k: NativeConv, g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | undefined, out: Float32Array, m0: number, mc: number, n0: number, nc: number, flags: number): void {
   G[0] = g.C, G[1] = g.F, G[2] = g.inH, G[3] = g.inW, G[4] = g.kH, G[5] = g.kW, G[6] = g.dH, G[7] = g.dW;
   G[8] = g.sH, G[9] = g.sW, G[10] = g.outH, G[11] = g.outW, G[12] = g.padTop, G[13] = g.padLeft;
   G[14] = m0, G[15] = mc, G[16] = n0, G[17] = nc, G[18] = flags;
@@ -123,7 +107,7 @@ const GF = new Int32Array(25);
  * n0 .. n0+nc-1, chunks ch0 .. ch1-1 of the N images' positions; whole: their total at out[o + (m-m0)*ld + f-n0],
  * else each chunk's sums cs floats further on.
  */
-export function convGradFilterBlock(k: NativeConv, g: DirectGeometry, N: number, x: Float32Array, dy: Float32Array, out: Float32Array, m0: number, mc: number, n0: number, nc: number, ch0: number, ch1: number, whole: boolean, o: number, ld: number, cs: number): void {
+export function convGradFilterBlock(k: NativeConv, g: ConvGeometry, N: number, x: Float32Array, dy: Float32Array, out: Float32Array, m0: number, mc: number, n0: number, nc: number, ch0: number, ch1: number, whole: boolean, o: number, ld: number, cs: number): void {
   GF[0] = g.C, GF[1] = g.F, GF[2] = g.inH, GF[3] = g.inW, GF[4] = g.kH, GF[5] = g.kW, GF[6] = g.dH, GF[7] = g.dW;
   GF[8] = g.sH, GF[9] = g.sW, GF[10] = g.outH, GF[11] = g.outW, GF[12] = g.padTop, GF[13] = g.padLeft, GF[14] = N;
   GF[15] = m0, GF[16] = mc, GF[17] = n0, GF[18] = nc, GF[19] = ch0, GF[20] = ch1, GF[21] = whole ? 1 : 0, GF[22] = o, GF[23] = ld, GF[24] = cs;
@@ -131,7 +115,7 @@ export function convGradFilterBlock(k: NativeConv, g: DirectGeometry, N: number,
 }
 
 /** One comparison: N images, a geometry (outputs from the window), flags, an optional block [m0, mc, n0, nc], operands from `seed`. */
-export interface ConvCase extends DirectGeometry {
+export interface ConvCase extends ConvGeometry {
   N: number;
   flags: number;
   block?: [number, number, number, number];
@@ -223,24 +207,30 @@ function cornerOffset(c: ConvCase, m: number, Hp: number, Wp: number): number {
 }
 
 /**
+ * The twins' memory layout (floats) for M output rows and `terms` terms: the padded x [N, Hp, Wp, C] from 0, then
+ * the row table (M rounded up to whole tiles), then the term table; T rows ldt floats apart.
+ */
+function twinLayout(c: ConvCase, M: number, terms: number): { Hp: number; Wp: number; mt: number; nt: number; ldt: number; rows: number; terms: number; next: number } {
+  const Hp = padded(c.outH, c.sH, c.kH, c.dH);
+  const Wp = padded(c.outW, c.sW, c.kW, c.dW);
+  const mt = Math.ceil(M / SIMD_MR);
+  const nt = Math.ceil(c.F / SIMD_NR);
+  const rows = c.N * Hp * Wp * c.C;
+  return { Hp, Wp, mt, nt, ldt: nt * SIMD_NR, rows, terms: rows + mt * SIMD_MR, next: rows + mt * SIMD_MR + terms };
+}
+
+/**
  * The WebAssembly twin of a convolution case: dgemm (wasm-gemm.ts) over a zero-padded copy of x (row base of output
  * m: its window's corner; term k: the tap's offset), the filter as B (transposed for the input gradient's form), the
  * bias epilogue in the tiles (one chunk of terms) or by epi on the totals (more), then ewPool2 for the pooled cases;
  * returns the [M, F] outputs (or the pooled [N, outH/2, outW/2, F] ones).
  */
 function twinOutputs(c: ConvCase, x: Float32Array, w: Float32Array, bias: Float32Array): Float32Array {
-  const { N, C, F, kH, kW, sH, sW, dH, dW, outH, outW } = c;
+  const { N, C, F, kH, kW, outH, outW } = c;
   const K = kH * kW * C;
   const M = N * outH * outW;
-  const Hp = padded(outH, sH, kH, dH);
-  const Wp = padded(outW, sW, kW, dW);
-  const mt = Math.ceil(M / SIMD_MR);
-  const nt = Math.ceil(F / SIMD_NR);
-  const ldt = nt * SIMD_NR;
   // layout (floats): padded x, row bases, term offsets, B (+ the floats a last tile reads past it), bias, totals
-  const rows = N * Hp * Wp * C;
-  const terms = rows + mt * SIMD_MR;
-  const b = terms + K;
+  const { Hp, Wp, mt, nt, ldt, rows, terms, next: b } = twinLayout(c, M, K);
   const bb = b + K * F + 2 * SIMD_NR;
   const t = bb + ldt;
   const { H, HI, dgemm, epi } = twinMemory(4 * (t + mt * SIMD_MR * ldt));
@@ -272,17 +262,10 @@ function twinOutputs(c: ConvCase, x: Float32Array, w: Float32Array, bias: Float3
  * chunk's sums stored, later ones added, as the tiles do); returns [chunks or 1, M, F].
  */
 function twinFilter(c: ConvCase, x: Float32Array, dy: Float32Array, ch0: number, ch1: number, whole: boolean): Float32Array {
-  const { N, C, F, kH, kW, sH, sW, dH, dW, outH, outW } = c;
+  const { N, C, F, kH, kW, outH, outW } = c;
   const M = kH * kW * C;
   const P = N * outH * outW;
-  const Hp = padded(outH, sH, kH, dH);
-  const Wp = padded(outW, sW, kW, dW);
-  const mt = Math.ceil(M / SIMD_MR);
-  const nt = Math.ceil(F / SIMD_NR);
-  const ldt = nt * SIMD_NR;
-  const rows = N * Hp * Wp * C;
-  const terms = rows + mt * SIMD_MR;
-  const b = terms + P;
+  const { Hp, Wp, mt, nt, ldt, rows, terms, next: b } = twinLayout(c, M, P);
   const t = b + P * F + 2 * SIMD_NR;
   const { H, HI, dgemm } = twinMemory(4 * (t + mt * SIMD_MR * ldt));
   padInto(H, 0, c, x, Hp, Wp);

@@ -52,6 +52,26 @@ function caseArb(minC: number, maxC: number, pool: boolean): fc.Arbitrary<ConvCa
     });
 }
 
+/** A seeded generator of tensors with values in [-1, 1) (an LCG; the engine tests' own operands). */
+function tensors(seed: number): (shape: readonly number[]) => dt.Tensor {
+  return (shape) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return dt.tensor(Float32Array.from({ length: n }, () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1), [...shape]);
+  };
+}
+
+/** The bits of run() with this thread's native convolutions on, then off (disposing what it returns). */
+function bitsOnOff(run: () => dt.Tensor): [Uint32Array, Uint32Array] {
+  const bits = [true, false].map((on) => {
+    nativeConv.enable(on);
+    const y = run();
+    const out = new Uint32Array(y.dataSync().buffer.slice(0));
+    y.dispose();
+    return out;
+  });
+  return [bits[0], bits[1]];
+}
+
 describeNative('native convolution', nativeConv, (native) => {
   afterEach(() => nativeConv.enable(true));
 
@@ -128,21 +148,14 @@ describeNative('native convolution', nativeConv, (native) => {
       [[1, 9, 8, 2], [3, 3, 2, 6], { padding: 'same', strides: 2 }],
       [[1, 8, 8, 6], [3, 3, 6, 5], { padding: 'valid' }],
     ];
-    let seed = 13;
-    const rand = (n: number) => Float32Array.from({ length: n }, () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1);
+    const rand = tensors(13);
     for (const [xs, ws, opts] of cases) {
-      const x = dt.tensor(rand(xs.reduce((a, b) => a * b)), xs);
+      const x = rand(xs);
       const w = dt.zeros(ws);
       const y0 = dt.conv2d(x, w, opts as never);
-      const dy = dt.tensor(rand(y0.shape.reduce((a, b) => a * b)), y0.shape);
-      const bits = [true, false].map((on) => {
-        nativeConv.enable(on);
-        const dw = adv.conv2dGradFilter(x, dy, ws, opts as never);
-        const out = new Uint32Array(dw.dataSync().buffer.slice(0));
-        dw.dispose();
-        return out;
-      });
-      expect(bits[0]).toEqual(bits[1]);
+      const dy = rand(y0.shape);
+      const [on, off] = bitsOnOff(() => adv.conv2dGradFilter(x, dy, ws, opts as never));
+      expect(on).toEqual(off);
       for (const t of [x, w, y0, dy]) t.dispose();
     }
   });
@@ -156,24 +169,16 @@ describeNative('native convolution', nativeConv, (native) => {
       [[1, 10, 9, 5], [2, 3, 5, 7], { padding: 'same', dilations: 2 }],
       [[1, 9, 8, 4], [3, 3, 4, 6], { padding: 'same', strides: 2 }],
     ];
-    let seed = 11;
-    const rand = (n: number) => Float32Array.from({ length: n }, () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1);
+    const rand = tensors(11);
     for (const [xs, ws, opts] of cases) {
-      const w = dt.tensor(rand(ws.reduce((a, b) => a * b)), ws);
+      const w = rand(ws);
       const z = dt.zeros(xs);
       const y0 = dt.conv2d(z, w, opts as never);
-      const yShape = y0.shape;
+      const dy = rand(y0.shape);
       z.dispose();
       y0.dispose();
-      const dy = dt.tensor(rand(yShape.reduce((a, b) => a * b)), yShape);
-      const bits = [true, false].map((on) => {
-        nativeConv.enable(on);
-        const dx = adv.conv2dGradInput(dy, w, xs, opts as never);
-        const out = new Uint32Array(dx.dataSync().buffer.slice(0));
-        dx.dispose();
-        return out;
-      });
-      expect(bits[0]).toEqual(bits[1]);
+      const [on, off] = bitsOnOff(() => adv.conv2dGradInput(dy, w, xs, opts as never));
+      expect(on).toEqual(off);
       for (const t of [w, dy]) t.dispose();
     }
   });
@@ -186,26 +191,19 @@ describeNative('native convolution', nativeConv, (native) => {
       [[1, 12, 12, 32], [3, 3, 32, 32], { padding: 'valid' }],
       [[1, 10, 9, 5], [2, 3, 5, 7], { padding: 'same', dilations: 2 }],
     ];
-    let seed = 7;
-    const rand = (n: number) => Float32Array.from({ length: n }, () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1);
+    const rand = tensors(7);
     for (const [xs, ws, opts] of shapes) {
-      const x = dt.tensor(rand(xs.reduce((a, b) => a * b)), xs);
-      const w = dt.tensor(rand(ws.reduce((a, b) => a * b)), ws);
-      const b = dt.tensor(rand(ws[3]), [ws[3]]);
+      const x = rand(xs);
+      const w = rand(ws);
+      const b = rand([ws[3]]);
       const runs = [
         () => dt.conv2d(x, w, opts as never),
         () => adv.conv2dBiasAct(x, w, b, { ...opts, activation: 'relu' } as never),
         () => adv.conv2dBiasActMaxPool(x, w, b, { ...opts, activation: 'relu' } as never, { poolSize: 2 } as never),
       ];
       for (const run of runs) {
-        const bits = [true, false].map((on) => {
-          nativeConv.enable(on);
-          const y = run();
-          const out = new Uint32Array(y.dataSync().buffer.slice(0));
-          y.dispose();
-          return out;
-        });
-        expect(bits[0]).toEqual(bits[1]);
+        const [on, off] = bitsOnOff(run);
+        expect(on).toEqual(off);
       }
       for (const t of [x, w, b]) t.dispose();
     }
