@@ -5,7 +5,8 @@
  * (conv2d.ts setZeroTapSkip(false)) and of the frozen v1 kernels (test/reference/cpu-v1; no
  * dilations) for many geometries: 'valid' and 'same', strides 1-2 (and 3), dilations 1-2, odd
  * sizes, batch 1 and several, F and C not multiples of 4, K = kH*kW*F below, across 256 and 512
- * (F = 64 with 3x3: K = 576) and across K-blocks (K = 1152), split-K jobs, and dy and x with
+ * (F = 64 with 3x3: K = 576), across K-blocks (K = 1152) and past 65536 (three tree levels; SIMD only), split-K
+ * jobs, and dy and x with
  * NaN/Inf/-0; with 1 and 2 threads, every job parallel. Filters with Inf or NaN (and -0,
  * subnormals) must take the full loop and give its bits (a dropped +0 * Inf would lose the NaN);
  * finite filters with -0 and subnormals skip.
@@ -124,6 +125,21 @@ export function zeroTapSuites(): void {
     for (const threads of [1, 2]) {
       describe(`${threads} thread${threads > 1 ? 's' : ''}, every job parallel`, () => {
         poolWithEveryJobParallel(threads);
+
+        // K = 9 * 7300 = 65700 terms (three tree levels: gemm-tasks.ts pushLevel), a job too large for split-K
+        it.skipIf(gemmKernelKind() !== 'simd')('K > 65536 terms, not split-K: skipping gives the bits of the full loop', () => {
+          const c: Case = { x: [1, 16, 16, 64], w: [3, 3, 64, 7300], s: [1, 1], p: 'valid' };
+          const K = c.w[0] * c.w[1] * c.w[3];
+          expect(K).toBeGreaterThan(65536);
+          expect(planGemm(1, c.x[1] * c.x[2], c.x[3], K, threads).splitK).toBe(false);
+          const rng = new Rng(91 + threads);
+          const w = randomInfo(rng, c.w, 'float32');
+          const dy = randomInfo(rng, dyShape(c), 'float32');
+          const on = gradInput(true, dy, w, c);
+          expect(on.skipped).toBe(true);
+          const off = gradInput(false, dy, w, c);
+          expectSame(on.out, off.out, `skip vs full ${nameOf(c)}`);
+        });
 
         it('finite filters: skipping gives the bits of the full loop and of the v1 kernel', () => {
           const rng = new Rng(77 + threads);
