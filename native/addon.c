@@ -1,6 +1,6 @@
 /*
  * ditto's optional native addon for the CPU backend (x86-64 with AVX2): module registration. The argument
- * and error helpers of its entry points are args.c (declared in args.h); the kernels are gemm.c (the GEMM
+ * and error helpers of its entry points are args.c (declared in args.h), the shared vector helpers vec.h; the kernels are gemm.c (the GEMM
  * tiles), philox.c (dropout's Philox stream), pool.c (2 x 2 max pooling and its gradient; its window scan in
  * maxscan.h), colsum.c (the sum op's column sums), conv.c (conv2d and input-gradient blocks with bias, relu and
  * pooling, from the tensors in place) and convfilter.c (filter-gradient blocks, likewise); each gives the bits of its WebAssembly twin, and src/kernels/cpu/native-addon.ts

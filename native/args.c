@@ -2,7 +2,7 @@
  * The argument and error helpers of the native addon's entry points (declared in args.h): exactly n
  * arguments, int32 values, Float32Arrays and Int32Arrays (their data in place, SharedArrayBuffer-backed ones included),
  * and TypeError / RangeError messages "ditto_native.<fn>: <what>". Every kernel file (gemm.c, philox.c,
- * pool.c, colsum.c, conv.c) uses them; addon.c registers the kernels.
+ * pool.c, colsum.c, conv.c, convfilter.c) uses them; addon.c registers the kernels.
  */
 #include "args.h"
 

@@ -1,6 +1,6 @@
 /*
  * The argument and error helpers of the native addon's entry points (defined in args.c), which every
- * kernel file (gemm.c, philox.c, pool.c, colsum.c, conv.c) uses. The addon (native/build/ditto_native.node,
+ * kernel file (gemm.c, philox.c, pool.c, colsum.c, conv.c, convfilter.c) uses. The addon (native/build/ditto_native.node,
  * built by scripts/build-native.mjs from addon.c, args.c and the kernel files) is loaded by
  * src/kernels/cpu/native-addon.ts.
  */

@@ -38,6 +38,7 @@
 
 #include "args.h"
 #include "maxscan.h"
+#include "vec.h"
 
 typedef struct {
   int64_t C, F, inH, inW, kH, kW, dH, dW, sH, sW, outH, outW, padTop, padLeft, K;
@@ -117,30 +118,11 @@ static inline __attribute__((always_inline)) void terms_of(Terms *t, const float
   }
 }
 
-/* Lanes 0 .. n-1 of a mask (n clamped to 0..8). */
-static inline __m256i lanes_mask(int64_t n) {
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n < 0 ? 0 : n > 8 ? 8 : n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
-static inline __m256 load_lanes(const float *p, int64_t lanes, __m256i mask) {
-  return lanes >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
-}
-
-static inline void store_lanes(float *p, __m256 v, int64_t lanes, __m256i mask) {
-  if (lanes >= 8) _mm256_storeu_ps(p, v);
-  else if (lanes > 0) _mm256_maskstore_ps(p, mask, v);
-}
-
-static inline __m256 relu(__m256 c) {
-  __m256 keep = _mm256_or_ps(_mm256_cmp_ps(c, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_cmp_ps(c, c, _CMP_UNORD_Q));
-  return _mm256_and_ps(c, keep);
-}
-
 /* One term for the four pixels (values v0..v3 at pointers q0..q3) into the 8 accumulators, w's row at wk. */
 #define TERM(q0, q1, q2, q3)                                                                                           \
   do {                                                                                                                 \
-    const __m256 b0 = load_lanes(wk, lanes, k0);                                                                       \
-    const __m256 b1 = two ? load_lanes(wk + 8, lanes - 8, k1) : b0;                                                    \
+    const __m256 b0 = dn_load(wk, lanes, k0);                                                                       \
+    const __m256 b1 = two ? dn_load(wk + 8, lanes - 8, k1) : b0;                                                    \
     __m256 v = _mm256_broadcast_ss(q0);                                                                                \
     c00 = _mm256_add_ps(c00, _mm256_mul_ps(v, b0));                                                                    \
     if (two) c01 = _mm256_add_ps(c01, _mm256_mul_ps(v, b1));                                                           \
@@ -172,7 +154,7 @@ static inline __m256 relu(__m256 c) {
 /* Windows inside x: terms k = 0 .. K-1 at base[p][off[k]], in chunks of 256. */
 static inline __attribute__((always_inline)) void sums_inside(const Terms *t, int64_t K, const float *w, int64_t F, int64_t f, int64_t lanes,
                                                               __m256 *r) {
-  const __m256i k0 = lanes_mask(lanes), k1 = lanes_mask(lanes - 8);
+  const __m256i k0 = dn_lanes(lanes), k1 = dn_lanes(lanes - 8);
   const int two = lanes > 8;
   const float *wk = w + f, *a0 = t->base[0], *a1 = t->base[1], *a2 = t->base[2], *a3 = t->base[3];
   const int32_t *off = t->off;
@@ -197,7 +179,7 @@ static inline __attribute__((always_inline)) void sums_inside(const Terms *t, in
  */
 static inline __attribute__((always_inline)) void sums_taps(const Terms *t, int64_t T, int64_t C, const float *w, int64_t F, int64_t f,
                                                             int64_t lanes, __m256 *r) {
-  const __m256i k0 = lanes_mask(lanes), k1 = lanes_mask(lanes - 8);
+  const __m256i k0 = dn_lanes(lanes), k1 = dn_lanes(lanes - 8);
   const int two = lanes > 8;
   int first = 1;
   int64_t k = 0, end = 256;
@@ -232,11 +214,11 @@ static inline __attribute__((always_inline)) void group(const Terms *t, const Ge
   if (t->off) sums_inside(t, g->K, w, g->F, f, lanes, r);
   else sums_taps(t, g->kH * g->kW, g->C, w, g->F, f, lanes, r);
   if (flags & 1) {
-    const __m256 v0 = load_lanes(bias + f, lanes, lanes_mask(lanes)), v1 = lanes > 8 ? load_lanes(bias + f + 8, lanes - 8, lanes_mask(lanes - 8)) : v0;
+    const __m256 v0 = dn_load(bias + f, lanes, dn_lanes(lanes)), v1 = lanes > 8 ? dn_load(bias + f + 8, lanes - 8, dn_lanes(lanes - 8)) : v0;
     for (int p = 0; p < 4; p++) r[2 * p] = _mm256_add_ps(r[2 * p], v0), r[2 * p + 1] = _mm256_add_ps(r[2 * p + 1], v1);
   }
   if ((flags & 6) == 2)
-    for (int i = 0; i < 8; i++) r[i] = relu(r[i]);
+    for (int i = 0; i < 8; i++) r[i] = dn_relu(r[i]);
 }
 
 /* Groups of four pixels that share each pass over w (a 16-column half of w stays in the L1 cache across them). */
@@ -277,15 +259,15 @@ static void plain(const float *x, const float *w, const float *bias, float *out,
     }
     for (int64_t fo = 0; fo < nc; fo += 16) {
       const int64_t lanes = nc - fo < 16 ? nc - fo : 16, f = n0 + fo;
-      const __m256i k0 = lanes_mask(lanes), k1 = lanes_mask(lanes - 8);
+      const __m256i k0 = dn_lanes(lanes), k1 = dn_lanes(lanes - 8);
       for (int i = 0; i < groups; i++) {
         __m256 r[8];
         if (lanes == 16) group(&t[i], g, w, f, 16, bias, flags, r);
         else group(&t[i], g, w, f, lanes, bias, flags, r);
         for (int64_t p = 0; p < P[i]; p++) {
           float *o = out + (m + 4 * i + p) * F + f;
-          store_lanes(o, r[2 * p], lanes, k0);
-          store_lanes(o + 8, r[2 * p + 1], lanes - 8, k1);
+          dn_store(o, r[2 * p], lanes, k0);
+          dn_store(o + 8, r[2 * p + 1], lanes - 8, k1);
         }
       }
     }
@@ -331,8 +313,8 @@ static void pooled(const float *x, const float *w, const float *bias, float *out
               (void)m1, (void)m2, (void)m3;
               most = best;
             }
-            if (flags & 2) most = relu(most);
-            store_lanes(o + 8 * h, most, lanes - 8 * h, lanes_mask(lanes - 8 * h));
+            if (flags & 2) most = dn_relu(most);
+            dn_store(o + 8 * h, most, lanes - 8 * h, dn_lanes(lanes - 8 * h));
           }
         }
       }

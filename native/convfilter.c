@@ -25,14 +25,11 @@
 #include <stdlib.h>
 
 #include "args.h"
+#include "vec.h"
 
 typedef struct {
   int64_t C, F, inH, inW, kH, kW, dH, dW, sH, sW, outH, outW, padTop, padLeft, N;
 } FGeo;
-
-static inline __m256i mask_of(int64_t n) {
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n < 0 ? 0 : n > 8 ? 8 : n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
 
 /* Row m's tap: its offset from a window's corner in x (floats), and its kh, kw. */
 typedef struct {
@@ -59,7 +56,7 @@ static inline float edge_value(const float *x, const FGeo *g, const Row *r, int6
 static inline __attribute__((always_inline)) void tile(const float *x, const float *dy, const FGeo *g, const Row *r, const int64_t *c,
                                                        const int64_t *corner, const uint8_t *inside, const int64_t *pos, int64_t p0, int64_t p1,
                                                        int64_t f, int64_t lanes, __m256 *s) {
-  const __m256i k0 = mask_of(lanes), k1 = mask_of(lanes - 8), k2 = mask_of(lanes - 16), k3 = mask_of(lanes - 24);
+  const __m256i k0 = dn_lanes(lanes), k1 = dn_lanes(lanes - 8), k2 = dn_lanes(lanes - 16), k3 = dn_lanes(lanes - 24);
   __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
   const int64_t F = g->F, o0 = r[0].off, o1 = r[1].off;
   for (int64_t p = p0; p < p1; p++) {
@@ -74,13 +71,13 @@ static inline __attribute__((always_inline)) void tile(const float *x, const flo
       v0 = _mm256_set1_ps(edge_value(x, g, &r[0], n, oh, ow, c[0]));
       v1 = _mm256_set1_ps(edge_value(x, g, &r[1], n, oh, ow, c[1]));
     }
-    __m256 b = lanes == 32 ? _mm256_loadu_ps(d) : _mm256_maskload_ps(d, k0);
+    __m256 b = dn_load(d, lanes, k0);
     a00 = _mm256_add_ps(a00, _mm256_mul_ps(v0, b)), a10 = _mm256_add_ps(a10, _mm256_mul_ps(v1, b));
-    b = lanes == 32 ? _mm256_loadu_ps(d + 8) : _mm256_maskload_ps(d + 8, k1);
+    b = dn_load(d + 8, lanes - 8, k1);
     a01 = _mm256_add_ps(a01, _mm256_mul_ps(v0, b)), a11 = _mm256_add_ps(a11, _mm256_mul_ps(v1, b));
-    b = lanes == 32 ? _mm256_loadu_ps(d + 16) : _mm256_maskload_ps(d + 16, k2);
+    b = dn_load(d + 16, lanes - 16, k2);
     a02 = _mm256_add_ps(a02, _mm256_mul_ps(v0, b)), a12 = _mm256_add_ps(a12, _mm256_mul_ps(v1, b));
-    b = lanes == 32 ? _mm256_loadu_ps(d + 24) : _mm256_maskload_ps(d + 24, k3);
+    b = dn_load(d + 24, lanes - 24, k3);
     a03 = _mm256_add_ps(a03, _mm256_mul_ps(v0, b)), a13 = _mm256_add_ps(a13, _mm256_mul_ps(v1, b));
   }
   s[0] = a00, s[1] = a01, s[2] = a02, s[3] = a03, s[4] = a10, s[5] = a11, s[6] = a12, s[7] = a13;
@@ -159,10 +156,10 @@ static napi_value js_conv_grad_filter(napi_env env, napi_callback_info info) {
           for (int u = 0; u < 4; u++) {
             const int64_t l = lanes - 8 * u;
             if (l <= 0) break;
+            const __m256i mk = dn_lanes(l);
             __m256 val = s[4 * j + u];
-            if (!store) val = _mm256_add_ps(l >= 8 ? _mm256_loadu_ps(q + 8 * u) : _mm256_maskload_ps(q + 8 * u, mask_of(l)), val);
-            if (l >= 8) _mm256_storeu_ps(q + 8 * u, val);
-            else _mm256_maskstore_ps(q + 8 * u, mask_of(l), val);
+            if (!store) val = _mm256_add_ps(dn_load(q + 8 * u, l, mk), val);
+            dn_store(q + 8 * u, val, l, mk);
           }
         }
       }

@@ -26,6 +26,7 @@
 #include <immintrin.h>
 
 #include "args.h"
+#include "vec.h"
 
 /* This thread's heap (each CPU-backend thread binds its own WebAssembly memory). */
 static __thread char *H = 0;
@@ -42,11 +43,6 @@ static __thread int64_t HLEN = 0;
 static inline void finish(float *q, __m256 c, int store) {
   if (store) _mm256_storeu_ps(q, c);
   else _mm256_storeu_ps(q, _mm256_add_ps(_mm256_loadu_ps(q), c));
-}
-
-static inline __m256 relu(__m256 c) {
-  __m256 keep = _mm256_or_ps(_mm256_cmp_ps(c, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_cmp_ps(c, c, _CMP_UNORD_Q));
-  return _mm256_and_ps(c, keep);
 }
 
 /* Packed tiles: one (two = 0) or two side-by-side 4 x 8 tiles, B panels pb0 and pb1. */
@@ -136,8 +132,8 @@ static void dtile(int MR, const int32_t *rows, const int32_t *terms, const char 
       c00 = _mm256_add_ps(c00, v0), c10 = _mm256_add_ps(c10, v0), c20 = _mm256_add_ps(c20, v0), c30 = _mm256_add_ps(c30, v0);
       c01 = _mm256_add_ps(c01, v1), c11 = _mm256_add_ps(c11, v1), c21 = _mm256_add_ps(c21, v1), c31 = _mm256_add_ps(c31, v1);
       if (store & 4) {
-        c00 = relu(c00), c10 = relu(c10), c20 = relu(c20), c30 = relu(c30);
-        c01 = relu(c01), c11 = relu(c11), c21 = relu(c21), c31 = relu(c31);
+        c00 = dn_relu(c00), c10 = dn_relu(c10), c20 = dn_relu(c20), c30 = dn_relu(c30);
+        c01 = dn_relu(c01), c11 = dn_relu(c11), c21 = dn_relu(c21), c31 = dn_relu(c31);
       }
     }
     finish((float *)pt, c00, store);

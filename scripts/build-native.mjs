@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds ditto's optional native addon (native/addon.c and args.c with its kernels gemm.c, philox.c, pool.c, colsum.c and conv.c:
+ * Builds ditto's optional native addon (native/addon.c and args.c with its kernels gemm.c, philox.c, pool.c, colsum.c, conv.c and convfilter.c (every .c file there):
  * the GEMM tiles, dropout's Philox stream, 2 x 2 max pooling, column sums, convolutions) into native/build/ditto_native.node, run by `npm install`/`npm ci` (postinstall) and by
  * hand (`npm run build:native`). The CPU backend uses each kernel when the addon loads, this CPU has AVX2 and the
  * kernel's self-check gives its WebAssembly twin's bits (src/kernels/cpu/native-addon.ts); otherwise it runs the

@@ -416,9 +416,9 @@ export function alignRows(plan: GemmPlan, batch: number, M: number, unit: number
 }
 
 /**
- * The plan of a direct conv2d job whose blocks run natively (native-conv.ts: no heap to size, a fixed cost of a few
- * microseconds per call): about four row blocks per thread, one on one thread, in place of blocks of at most 256
- * rows (conv1 of the reference CNN, 1 thread, 2026-12-08: 225 calls cost about 0.4 ms more than one). Which rows
+ * The plan of a conv2d or conv2dGradInput job whose blocks run natively (nativeConvFits; no heap to size, a fixed cost
+ * of a few microseconds per call): about four row blocks per thread, one on one thread, in place of blocks of at most
+ * 256 rows (conv1 of the reference CNN, 1 thread, 2026-12-08: 225 calls cost about 0.4 ms more than one). Which rows
  * a block holds never changes a bit.
  */
 export function nativeDirectRows(plan: GemmPlan, batch: number, M: number, threads: number): GemmPlan {

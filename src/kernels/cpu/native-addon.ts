@@ -1,5 +1,5 @@
 /**
- * The optional native addon of the CPU backend (native/addon.c with gemm.c, philox.c, pool.c, colsum.c and conv.c, built by
+ * The optional native addon of the CPU backend (native/addon.c with gemm.c, philox.c, pool.c, colsum.c, conv.c and convfilter.c, built by
  * scripts/build-native.mjs at install into native/build/ditto_native.node): loading it on this thread, and the
  * rule by which each of its kernels is used. A kernel runs only where the addon loads, the CPU has AVX2, the
  * kernel's WebAssembly twin would otherwise run, and the kernel's self-check on this thread gives the twin's bits
